@@ -1,0 +1,1 @@
+"""mockc: compile API contracts into standalone mock servers."""

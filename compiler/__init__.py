@@ -1,0 +1,1 @@
+"""The compiler: front ends, IR, passes, driver and CLI."""

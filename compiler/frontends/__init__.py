@@ -1,0 +1,1 @@
+"""Front ends: one per input format, each ``load(paths, options) -> ir.Api``."""

@@ -1,0 +1,1 @@
+"""OpenAPI / Swagger front end."""

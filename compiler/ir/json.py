@@ -1,0 +1,99 @@
+"""Freezing JSON values, and lossless conversion of IR nodes to and from JSON."""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+from collections.abc import Mapping
+from enum import Enum
+from typing import Any, get_type_hints
+
+from . import model
+
+_BINDING_KINDS: dict[str, type] = {
+    "http": model.HttpBinding,
+    "grpc": model.GrpcBinding,
+    "graphql": model.GraphqlBinding,
+    "soap": model.SoapBinding,
+    "channel": model.ChannelBinding,
+    "mcp": model.McpBinding,
+}
+_KIND_OF_BINDING = {cls: kind for kind, cls in _BINDING_KINDS.items()}
+
+
+def freeze(value: Any) -> model.JsonValue:
+    """Deep-freeze plain JSON data: dicts become read-only mappings, lists tuples."""
+    if isinstance(value, Mapping):
+        return types.MappingProxyType({str(k): freeze(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(freeze(v) for v in value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    raise TypeError(f"not a JSON value: {type(value).__name__}")
+
+
+def thaw(value: model.JsonValue) -> Any:
+    """Plain, mutable JSON data (dicts and lists) from a frozen value."""
+    if isinstance(value, Mapping):
+        return {k: thaw(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [thaw(v) for v in value]
+    return value
+
+
+def to_json(node: Any) -> Any:
+    """Plain JSON data for an IR node (dataclass), recursively. Bindings carry a
+    ``"kind"`` tag so that :func:`from_json` can rebuild them."""
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        out: dict[str, Any] = {}
+        kind = _KIND_OF_BINDING.get(type(node))
+        if kind is not None:
+            out["kind"] = kind
+        for f in dataclasses.fields(node):
+            out[f.name] = to_json(getattr(node, f.name))
+        return out
+    if isinstance(node, Enum):
+        return node.value
+    if isinstance(node, Mapping):
+        return {k: to_json(v) for k, v in node.items()}
+    if isinstance(node, tuple | list):
+        return [to_json(v) for v in node]
+    return node
+
+
+def api_from_json(data: Mapping[str, Any]) -> model.Api:
+    """Rebuild an :class:`~mockc.compiler.ir.model.Api` from :func:`to_json` output."""
+    return _build(model.Api, data)
+
+
+_JSON_FIELDS = {"schema", "value", "encoding", "security"}
+
+
+def _build(cls: type, data: Mapping[str, Any]) -> Any:
+    hints = get_type_hints(cls, vars(model))
+    kwargs: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.name not in data:
+            continue
+        kwargs[f.name] = _value(f.name, hints[f.name], data[f.name])
+    return cls(**kwargs)
+
+
+def _value(name: str, hint: Any, raw: Any) -> Any:
+    if raw is None:
+        return None
+    if name in _JSON_FIELDS:
+        return freeze(raw)
+    if name == "binding":
+        return _build(_BINDING_KINDS[raw["kind"]], raw)
+    origin = getattr(hint, "__origin__", None)
+    args = getattr(hint, "__args__", ())
+    if origin is tuple:
+        return tuple(_value(name, args[0], item) for item in raw)
+    candidates = [a for a in args if a is not type(None)] if args else [hint]
+    for candidate in candidates:
+        if isinstance(candidate, type) and dataclasses.is_dataclass(candidate):
+            return _build(candidate, raw)
+        if isinstance(candidate, type) and issubclass(candidate, Enum):
+            return candidate(raw)
+    return raw

@@ -1,0 +1,1 @@
+"""Passes over the IR, run in the order of ``PASSES``."""

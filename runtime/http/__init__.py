@@ -1,0 +1,1 @@
+"""HTTP adapter of the runtime: ASGI app, routing, parameters, validation."""

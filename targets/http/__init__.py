@@ -1,0 +1,1 @@
+"""HTTP target: OpenAPI operations served over HTTP."""
