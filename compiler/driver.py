@@ -1,0 +1,111 @@
+"""The pipeline: spec files → front end → IR → passes → target → output folder."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from mockc import __version__
+from mockc.targets import http
+from mockc.targets.common import GeneratedFile
+
+from . import ir
+from .errors import Diagnostic, GenerationError, SpecError
+from .frontends.registry import front_end_for
+from .naming import NameAllocator
+from .output import WriteReport, check_writable, write_output
+from .passes import run_passes
+
+TARGETS = ("http",)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Compiled:
+    api: ir.Api
+    target: str
+    diagnostics: tuple[Diagnostic, ...]
+    """Warnings about the specs (faults are raised as errors instead)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class GenerateOptions:
+    target: str | None = None
+    link_runtime: bool = False
+    seed: int = 0
+    allow_remote_refs: bool = False
+
+
+def compile_specs(specs: Sequence[Path], *, allow_remote_refs: bool = False) -> Compiled:
+    if not specs:
+        raise SpecError("no spec file given")
+    diagnostics: list[Diagnostic] = []
+    apis: list[ir.Api] = []
+    targets: set[str] = set()
+    for spec in specs:
+        front_end = front_end_for(spec)
+        targets.add(front_end.target)
+        apis.append(front_end.load(spec, allow_remote_refs=allow_remote_refs, warnings=diagnostics))
+    if len(targets) > 1:
+        raise SpecError(f"these specs belong to different targets ({', '.join(sorted(targets))})")
+    api = run_passes(_merge(apis), diagnostics)
+    return Compiled(api=api, target=targets.pop(), diagnostics=tuple(diagnostics))
+
+
+def plan_files(compiled: Compiled, options: GenerateOptions) -> list[GeneratedFile]:
+    target = options.target or compiled.target
+    if target not in TARGETS:
+        raise GenerationError(f"unknown target {target!r} (known: {', '.join(TARGETS)})")
+    return http.generate(
+        compiled.api,
+        http.HttpOptions(version=__version__, link_runtime=options.link_runtime, seed=options.seed),
+    )
+
+
+def generate(specs: Sequence[Path], out: Path, options: GenerateOptions) -> tuple[Compiled, WriteReport]:
+    check_writable(out)
+    compiled = compile_specs(specs, allow_remote_refs=options.allow_remote_refs)
+    files = plan_files(compiled, options)
+    report = write_output(
+        out,
+        files,
+        manifest_extra={"mockc": __version__, "target": options.target or compiled.target},
+    )
+    return compiled, report
+
+
+def _merge(apis: list[ir.Api]) -> ir.Api:
+    """One Api from several specs served together: operations side by side,
+    ids kept unique, named schemas shared when identical."""
+    if len(apis) == 1:
+        return apis[0]
+    first = apis[0]
+    ids = NameAllocator()
+    operations: list[ir.Operation] = []
+    schemas: dict[str, ir.NamedSchema] = {}
+    for api in apis:
+        for operation in api.operations:
+            operations.append(dataclasses.replace(operation, id=ids.allocate(operation.id)))
+        for named in api.schemas:
+            existing = schemas.get(named.name)
+            if existing is not None and existing.schema != named.schema:
+                raise SpecError(
+                    Diagnostic(
+                        file=named.source.file if named.source else "",
+                        pointer=named.source.pointer if named.source else None,
+                        message=(
+                            f"schema {named.name!r} is also defined, differently, by "
+                            f"{existing.source.file if existing.source else 'another spec'}; "
+                            "rename one of them to serve these specs together"
+                        ),
+                    )
+                )
+            schemas[named.name] = named
+    return dataclasses.replace(
+        first,
+        sources=tuple(source for api in apis for source in api.sources),
+        operations=tuple(operations),
+        schemas=tuple(schemas[name] for name in sorted(schemas)),
+        servers=tuple(server for api in apis for server in api.servers),
+    )

@@ -1,0 +1,66 @@
+"""Which front end reads a spec file: by suffix, then by content."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from mockc.compiler import ir
+from mockc.compiler.errors import Diagnostic, SpecError, UnsupportedSpecError
+
+from . import openapi
+
+Loader = Callable[..., ir.Api]
+
+
+@dataclass(frozen=True, kw_only=True)
+class FrontEnd:
+    name: str
+    suffixes: tuple[str, ...]
+    sniff: re.Pattern[str]
+    """Matches the head of a file in this format."""
+    load: Loader
+    target: str
+    """The target a spec of this format is served by, unless the user says otherwise."""
+
+
+FRONT_ENDS: tuple[FrontEnd, ...] = (
+    FrontEnd(
+        name="openapi",
+        suffixes=(".yaml", ".yml", ".json"),
+        sniff=re.compile(r"""^\s*["']?(openapi|swagger)["']?\s*:""", re.MULTILINE),
+        load=openapi.load,
+        target="http",
+    ),
+)
+
+_HEAD_BYTES = 64 * 1024
+
+
+def front_end_for(path: Path) -> FrontEnd:
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(_HEAD_BYTES).decode("utf-8", errors="replace")
+    except FileNotFoundError:
+        raise SpecError(Diagnostic(file=str(path), message="no such file")) from None
+    except IsADirectoryError:
+        raise SpecError(Diagnostic(file=str(path), message="is a folder, not a spec file")) from None
+    except OSError as exc:
+        raise SpecError(Diagnostic(file=str(path), message=f"cannot read: {exc.strerror}")) from None
+    by_suffix = [fe for fe in FRONT_ENDS if path.suffix.lower() in fe.suffixes]
+    for front_end in by_suffix or FRONT_ENDS:
+        if front_end.sniff.search(head):
+            return front_end
+    if len(by_suffix) == 1:
+        return by_suffix[0]
+    known = ", ".join(fe.name for fe in FRONT_ENDS)
+    raise UnsupportedSpecError(
+        Diagnostic(
+            file=str(path),
+            pointer="",
+            message=f"not a spec mockc can read (it reads: {known}); "
+            "an OpenAPI document needs a top-level 'openapi' or 'swagger' key",
+        )
+    )

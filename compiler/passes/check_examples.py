@@ -1,0 +1,106 @@
+"""Drop spec examples that contradict their own schema, with a warning.
+
+A mock server must answer with valid data; an example the spec's author got
+wrong would be served as a valid answer otherwise. The warning names the
+example, so the author can fix the spec.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+import jsonschema_rs
+
+from mockc.compiler import ir
+from mockc.compiler.errors import Diagnostic
+
+from .schema_refs import closure
+
+_MAX_REASON = 160
+
+
+def run(api: ir.Api, diagnostics: list[Diagnostic]) -> ir.Api:
+    defs = api.schema_map()
+    operations = tuple(_check_operation(op, defs, diagnostics) for op in api.operations)
+    return dataclasses.replace(api, operations=operations)
+
+
+def _check_operation(
+    operation: ir.Operation, defs: Mapping[str, ir.JsonValue], diagnostics: list[Diagnostic]
+) -> ir.Operation:
+    outputs = tuple(
+        dataclasses.replace(
+            output,
+            message=_check_message(output.message, operation, output.key, defs, diagnostics),
+        )
+        for output in operation.outputs
+    )
+    request = operation.input
+    if request is not None:
+        request = _check_message(request, operation, "request", defs, diagnostics)
+    return dataclasses.replace(operation, outputs=outputs, input=request)
+
+
+def _check_message(
+    message: ir.Message,
+    operation: ir.Operation,
+    where: str,
+    defs: Mapping[str, ir.JsonValue],
+    diagnostics: list[Diagnostic],
+) -> ir.Message:
+    contents = []
+    for content in message.contents:
+        if not content.examples or content.schema is None or not _is_json(content.media_type):
+            contents.append(content)
+            continue
+        validator = _validator(content.schema, defs)
+        if validator is None:
+            contents.append(content)
+            continue
+        kept = []
+        for example in content.examples:
+            reason = _first_error(validator, ir.thaw(example.value))
+            if reason is None:
+                kept.append(example)
+                continue
+            source = example.source or operation.source
+            diagnostics.append(
+                Diagnostic(
+                    level="warning",
+                    message=(
+                        f"{operation.id} {where} {content.media_type}: example "
+                        f"{example.name!r} does not match its schema ({reason}); "
+                        "it is not served"
+                    ),
+                    file=source.file if source else "",
+                    pointer=source.pointer if source else None,
+                )
+            )
+        contents.append(dataclasses.replace(content, examples=tuple(kept)))
+    return dataclasses.replace(message, contents=tuple(contents))
+
+
+def _is_json(media_type: str) -> bool:
+    essence = media_type.split(";", 1)[0].strip().lower()
+    return essence == "application/json" or essence.endswith("+json") or essence == "*/*"
+
+
+def _validator(schema: ir.JsonValue, defs: Mapping[str, ir.JsonValue]) -> Any:
+    document = ir.thaw(schema)
+    if isinstance(document, dict):
+        document = {**document, "$defs": ir.thaw(closure(schema, defs))}
+    try:
+        return jsonschema_rs.validator_for(document)
+    except (ValueError, jsonschema_rs.ReferencingError):
+        return None  # a schema jsonschema-rs cannot compile: its examples stay
+
+
+def _first_error(validator: Any, value: Any) -> str | None:
+    if validator.is_valid(value):
+        return None
+    for error in validator.iter_errors(value):
+        path = "/" + "/".join(str(part) for part in error.instance_path)
+        return f"at {path}: {error.message}"[:_MAX_REASON]
+    return None

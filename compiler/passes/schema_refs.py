@@ -1,0 +1,41 @@
+"""Walking ``$ref``s of IR schemas: which named schemas a schema needs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from mockc.compiler import ir
+
+
+def refs_in(schema: ir.JsonValue) -> Iterator[str]:
+    """Every ``$ref`` string anywhere inside ``schema``."""
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Mapping):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                yield ref
+            stack.extend(node.values())
+        elif isinstance(node, tuple):
+            stack.extend(node)
+
+
+def def_name(ref: str) -> str | None:
+    """``Pet`` for ``#/$defs/Pet``; None for any other reference."""
+    if ref.startswith(ir.SCHEMA_REF_PREFIX):
+        return ref[len(ir.SCHEMA_REF_PREFIX) :].replace("~1", "/").replace("~0", "~")
+    return None
+
+
+def closure(schema: ir.JsonValue, defs: Mapping[str, ir.JsonValue]) -> dict[str, ir.JsonValue]:
+    """The named schemas ``schema`` reaches, directly or through other named schemas."""
+    needed: dict[str, ir.JsonValue] = {}
+    pending = [schema]
+    while pending:
+        for ref in refs_in(pending.pop()):
+            name = def_name(ref)
+            if name is not None and name not in needed and name in defs:
+                needed[name] = defs[name]
+                pending.append(defs[name])
+    return needed

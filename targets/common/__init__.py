@@ -1,0 +1,23 @@
+"""Helpers every target shares: the file plan, templates, literals, vendoring."""
+
+from .emit import (
+    GENERATED_HEADER,
+    FileOwner,
+    GeneratedFile,
+    docstring_text,
+    python_docstring,
+    python_string,
+    render_template,
+)
+from .vendor import runtime_files
+
+__all__ = [
+    "GENERATED_HEADER",
+    "FileOwner",
+    "GeneratedFile",
+    "docstring_text",
+    "python_docstring",
+    "python_string",
+    "render_template",
+    "runtime_files",
+]

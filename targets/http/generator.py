@@ -1,0 +1,117 @@
+"""The HTTP target: an IR Api in, the files of a standalone mock server out."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from mockc.compiler import ir
+
+from ..common import (
+    GENERATED_HEADER,
+    FileOwner,
+    GeneratedFile,
+    docstring_text,
+    python_docstring,
+    render_template,
+    runtime_files,
+)
+from .contract import build_contract
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+# The runtime's own dependencies for this protocol, pinned as in pyproject.toml.
+RUNTIME_REQUIREMENTS = ("granian==2.8.7", "jsonschema-rs==0.60.3")
+INSTALL_COMMAND = "pip install --no-cache-dir -r requirements.txt"
+START_COMMAND = ("python", "server.py")
+DEFAULT_PORT = 8080
+
+
+@dataclass(frozen=True, kw_only=True)
+class HttpOptions:
+    version: str
+    """Version of mockc, written into every generated header."""
+    link_runtime: bool = False
+    """Import the installed ``mockc.runtime`` instead of vendoring a copy."""
+    seed: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Hook:
+    name: str
+    docstring: str
+
+
+def generate(api: ir.Api, options: HttpOptions) -> list[GeneratedFile]:
+    header = GENERATED_HEADER.format(version=options.version, sources=", ".join(api.sources))
+    operations = [op for op in api.operations if isinstance(op.binding, ir.HttpBinding)]
+    title = api.title or api.name
+    context = {
+        "header": header,
+        "title": title,
+        "title_text": docstring_text(title),
+        "sources": ", ".join(f"`{Path(source).name}`" for source in api.sources),
+        "service": api.name.replace("_", "-"),
+        "port": DEFAULT_PORT,
+        "seed": options.seed,
+        "vendored": not options.link_runtime,
+        "requirements": _requirements(options),
+        "install_command": INSTALL_COMMAND,
+        "start_command_json": json.dumps(list(START_COMMAND)),
+        "operations": [_route_row(op) for op in operations],
+        "hooks": [_Hook(name=op.id, docstring=python_docstring(_hook_doc(op))) for op in operations],
+    }
+    contract = build_contract(api, generated_by=f"mockc {options.version}")
+    files = [
+        GeneratedFile(path="contract.json", content=_json_bytes(contract)),
+        _render("server.py", context, executable=True),
+        _render("requirements.txt", context),
+        _render("Dockerfile", context),
+        _render("docker-compose.yml", context),
+        _render("k8s.yaml", context),
+        _render("README.md", context),
+        _render("handlers.py", context, owner=FileOwner.USER),
+    ]
+    if not options.link_runtime:
+        files.extend(runtime_files(subpackages=("http",)))
+    return files
+
+
+def _requirements(options: HttpOptions) -> list[str]:
+    if options.link_runtime:
+        return [f"mockc=={options.version}", *RUNTIME_REQUIREMENTS]
+    return list(RUNTIME_REQUIREMENTS)
+
+
+def _route_row(operation: ir.Operation) -> dict[str, str]:
+    binding = operation.binding
+    assert isinstance(binding, ir.HttpBinding)
+    return {"id": operation.id, "method": binding.method, "path": binding.path.replace("|", "\\|")}
+
+
+def _hook_doc(operation: ir.Operation) -> str:
+    binding = operation.binding
+    assert isinstance(binding, ir.HttpBinding)
+    lines = [f"{binding.method} {binding.path}"]
+    if operation.summary:
+        lines.append("")
+        lines.append(operation.summary)
+    return "\n".join(lines)
+
+
+def _render(
+    name: str,
+    context: dict[str, object],
+    *,
+    owner: FileOwner = FileOwner.GENERATED,
+    executable: bool = False,
+) -> GeneratedFile:
+    text = render_template(TEMPLATES, f"{name}.j2", **context)
+    return GeneratedFile(
+        path=name, content=text.encode("utf-8"), owner=owner, executable=executable
+    )
+
+
+def _json_bytes(data: object) -> bytes:
+    return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
