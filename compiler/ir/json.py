@@ -19,6 +19,9 @@ _BINDING_KINDS: dict[str, type] = {
     "mcp": model.McpBinding,
 }
 _KIND_OF_BINDING = {cls: kind for kind, cls in _BINDING_KINDS.items()}
+_TAG = "kind"
+for _binding in _BINDING_KINDS.values():  # the tag must never collide with a field
+    assert _TAG not in {f.name for f in dataclasses.fields(_binding)}, _binding
 
 
 def freeze(value: Any) -> model.JsonValue:
@@ -48,7 +51,7 @@ def to_json(node: Any) -> Any:
         out: dict[str, Any] = {}
         kind = _KIND_OF_BINDING.get(type(node))
         if kind is not None:
-            out["kind"] = kind
+            out[_TAG] = kind
         for f in dataclasses.fields(node):
             out[f.name] = to_json(getattr(node, f.name))
         return out
@@ -85,7 +88,7 @@ def _value(name: str, hint: Any, raw: Any) -> Any:
     if name in _JSON_FIELDS:
         return freeze(raw)
     if name == "binding":
-        return _build(_BINDING_KINDS[raw["kind"]], raw)
+        return _build(_BINDING_KINDS[raw[_TAG]], raw)
     origin = getattr(hint, "__origin__", None)
     args = getattr(hint, "__args__", ())
     if origin is tuple:

@@ -229,8 +229,8 @@ class ChannelBinding:
 
 @dataclass(frozen=True, kw_only=True)
 class McpBinding:
-    kind: str
-    """``tool``, ``resource`` or ``prompt``."""
+    primitive: str
+    """``tool``, ``resource`` or ``prompt`` (MCP's word for the three)."""
     name: str
     uri_template: str = ""
 
