@@ -1,0 +1,69 @@
+"""Cached validators for the schemas fake data is generated from."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import jsonschema_rs
+
+__all__ = ["ValidatorCache"]
+
+_MAX_ENTRIES = 20_000
+
+
+class ValidatorCache:
+    """``is_valid(schema, value)`` with one compiled validator per schema object.
+
+    Entries are keyed by ``id(schema)`` and keep the schema alive, so an id is
+    never reused for a different object while its entry exists.
+    """
+
+    def __init__(self, defs: Mapping[str, Any]) -> None:
+        self._defs = dict(defs)
+        self._entries: dict[int, tuple[Any, Any]] = {}
+        self._by_text: dict[str, Any] = {}
+
+    def is_valid(self, schema: Any, value: Any) -> bool:
+        """True when ``value`` validates, or when ``schema`` cannot be compiled at all."""
+        validator = self._validator(schema)
+        if validator is None:
+            return True
+        try:
+            return bool(validator.is_valid(value))
+        except Exception:  # a validator error is no reason to fail generation
+            return True
+
+    def _validator(self, schema: Any) -> Any:
+        entry = self._entries.get(id(schema))
+        if entry is not None and entry[0] is schema:
+            return entry[1]
+        if len(self._entries) >= _MAX_ENTRIES:
+            self._entries.clear()
+            self._by_text.clear()
+        try:  # equal schemas built afresh (e.g. a bare ``$ref``) share one validator
+            text = json.dumps(schema, sort_keys=True)
+        except (TypeError, ValueError):
+            text = None
+        validator = self._by_text.get(text) if text is not None else None
+        if validator is None:
+            validator = self._compile(schema)
+            if text is not None:
+                self._by_text[text] = validator
+        self._entries[id(schema)] = (schema, validator)
+        return validator
+
+    def _compile(self, schema: Any) -> Any:
+        if isinstance(schema, Mapping):
+            own_defs = schema.get("$defs")
+            defs = {**self._defs, **own_defs} if isinstance(own_defs, Mapping) else self._defs
+            document: Any = {**schema, "$defs": defs}
+            document.pop("$schema", None)
+            document.pop("$id", None)
+        else:
+            document = schema
+        try:
+            return jsonschema_rs.validator_for(document, validate_formats=True)
+        except Exception:  # unsupported or malformed schema: nothing to check against
+            return None
