@@ -46,9 +46,13 @@ def front_end_for(path: Path) -> FrontEnd:
     except FileNotFoundError:
         raise SpecError(Diagnostic(file=str(path), message="no such file")) from None
     except IsADirectoryError:
-        raise SpecError(Diagnostic(file=str(path), message="is a folder, not a spec file")) from None
+        raise SpecError(
+            Diagnostic(file=str(path), message="is a folder, not a spec file")
+        ) from None
     except OSError as exc:
-        raise SpecError(Diagnostic(file=str(path), message=f"cannot read: {exc.strerror}")) from None
+        raise SpecError(
+            Diagnostic(file=str(path), message=f"cannot read: {exc.strerror}")
+        ) from None
     by_suffix = [fe for fe in FRONT_ENDS if path.suffix.lower() in fe.suffixes]
     for front_end in by_suffix or FRONT_ENDS:
         if front_end.sniff.search(head):

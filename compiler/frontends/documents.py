@@ -1,0 +1,476 @@
+"""Loading YAML/JSON documents and resolving ``$ref`` across files.
+
+Shared by the front ends whose formats are JSON-shaped (OpenAPI, AsyncAPI).
+Data is parsed with the fast path (``json.loads`` for ``.json``, libyaml for
+YAML); line and column are computed only when a diagnostic must be reported,
+by composing the YAML node tree of the file once and walking it by JSON
+pointer. Other files are read lazily, when a ``$ref`` first reaches them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping
+from json.decoder import scanstring  # type: ignore[attr-defined]
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import yaml
+
+from ..errors import Diagnostic, RefError, SpecError
+
+__all__ = [
+    "REMOTE_REF_HINT",
+    "DocumentStore",
+    "Location",
+    "Problems",
+    "escape_segment",
+    "json_offset",
+    "split_pointer",
+]
+
+REMOTE_REF_HINT = "remote reference not fetched; pass --allow-remote-refs"
+FETCH_TIMEOUT_SECONDS = 10.0
+MAX_REF_HOPS = 64
+
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _DocumentLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe YAML loading that yields JSON data only: mapping keys are kept as
+    written (``200:`` is the key ``"200"``), timestamps stay strings."""
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[str, Any]:
+        if isinstance(node, yaml.MappingNode):
+            self.flatten_mapping(node)
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key = str(key_node.value)
+            else:
+                key = json.dumps(self.construct_object(key_node, deep=True), default=str)
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+    def construct_as_text(self, node: yaml.Node) -> str:
+        return str(self.construct_scalar(node))  # type: ignore[arg-type]
+
+
+_DocumentLoader.yaml_implicit_resolvers = {
+    first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_DocumentLoader.add_constructor("tag:yaml.org,2002:timestamp", _DocumentLoader.construct_as_text)
+_DocumentLoader.add_constructor("tag:yaml.org,2002:binary", _DocumentLoader.construct_as_text)
+
+
+def escape_segment(segment: str) -> str:
+    """One JSON pointer segment, escaped (``~`` -> ``~0``, ``/`` -> ``~1``)."""
+    return segment.replace("~", "~0").replace("/", "~1")
+
+
+def split_pointer(pointer: str) -> list[str]:
+    """The unescaped segments of a JSON pointer (``""`` is the whole document)."""
+    if not pointer:
+        return []
+    return [part.replace("~1", "/").replace("~0", "~") for part in pointer[1:].split("/")]
+
+
+class Location(NamedTuple):
+    """A place in a document: the document's id (its path as given, normalised,
+    or its URL) and a JSON pointer inside it."""
+
+    doc: str
+    pointer: str = ""
+
+    def child(self, *segments: str | int) -> Location:
+        pointer = self.pointer
+        for segment in segments:
+            text = segment if isinstance(segment, str) else str(segment)
+            if "~" in text or "/" in text:
+                text = escape_segment(text)
+            pointer = f"{pointer}/{text}"
+        return Location(self.doc, pointer)
+
+    @property
+    def last_segment(self) -> str:
+        parts = split_pointer(self.pointer)
+        return parts[-1] if parts else ""
+
+
+def _is_remote(ref: str) -> bool:
+    return ref.startswith(("http://", "https://"))
+
+
+class DocumentStore:
+    """Every document of one spec, parsed once and on first use."""
+
+    def __init__(self, *, allow_remote_refs: bool = False) -> None:
+        self.allow_remote_refs = allow_remote_refs
+        self._data: dict[str, Any] = {}
+        self._texts: dict[str, str] = {}
+        self._nodes: dict[str, yaml.Node | None] = {}
+        self._entry: str | None = None
+
+    # --- reading ----------------------------------------------------------------
+
+    def load_entry(self, path: Path) -> Location:
+        """Read the entry document; its location is the root of the spec."""
+        doc = os.path.normpath(str(path))
+        self._entry = doc
+        self._read(doc, referrer=None)
+        return Location(doc)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The entry document, then every other document read, sorted."""
+        others = sorted(doc for doc in self._data if doc != self._entry)
+        return ((self._entry,) if self._entry else ()) + tuple(others)
+
+    def data(self, doc: str) -> Any:
+        return self._data[doc]
+
+    def _read(self, doc: str, *, referrer: Location | None) -> Any:
+        if doc in self._data:
+            return self._data[doc]
+        text = self._fetch_text(doc, referrer)
+        if not text.strip():
+            raise SpecError(Diagnostic(file=doc, pointer="", message="document is empty"))
+        data = self._parse(doc, text)
+        if _is_remote(doc):
+            self._texts[doc] = text
+        self._data[doc] = data
+        return data
+
+    def _fetch_text(self, doc: str, referrer: Location | None) -> str:
+        if _is_remote(doc):
+            try:
+                with urllib.request.urlopen(doc, timeout=FETCH_TIMEOUT_SECONDS) as response:
+                    return bytes(response.read()).decode("utf-8", errors="replace")
+            except (OSError, ValueError) as error:
+                raise self._ref_error(referrer, f"cannot fetch {doc}: {error}") from None
+        try:
+            return Path(doc).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            if referrer is None:
+                raise SpecError(
+                    Diagnostic(file=doc, message=f"cannot read file: {reason}")
+                ) from None
+            raise self._ref_error(referrer, f"cannot read {doc}: {reason}") from None
+
+    def _parse(self, doc: str, text: str) -> Any:
+        if doc.lower().endswith(".json"):
+            try:
+                return json.loads(text)
+            except json.JSONDecodeError as error:
+                raise SpecError(
+                    Diagnostic(
+                        file=doc,
+                        line=error.lineno,
+                        column=error.colno,
+                        message=f"invalid JSON: {error.msg}",
+                    )
+                ) from None
+        try:
+            return yaml.load(text, Loader=_DocumentLoader)  # noqa: S506 - a safe loader
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            problem = " ".join(part for part in (error.context, error.problem) if part)
+            raise SpecError(
+                Diagnostic(
+                    file=doc,
+                    line=mark.line + 1 if mark else None,
+                    column=mark.column + 1 if mark else None,
+                    message=f"invalid YAML: {problem or error}",
+                )
+            ) from None
+        except (yaml.YAMLError, ValueError, TypeError) as error:
+            raise SpecError(Diagnostic(file=doc, message=f"invalid YAML: {error}")) from None
+
+    # --- pointers and references --------------------------------------------------
+
+    def value(self, location: Location) -> Any:
+        """The value at ``location``; KeyError when nothing is there."""
+        value = self._data[location.doc]
+        for segment in split_pointer(location.pointer):
+            value = _step(value, segment)
+        return value
+
+    def exists(self, location: Location) -> bool:
+        try:
+            self.value(location)
+        except KeyError:
+            return False
+        return True
+
+    def target(self, ref: Any, at: Location) -> Location:
+        """Where ``ref`` (the value of a ``$ref`` found at ``at``) points, with its
+        document read. Raises :class:`RefError` located at ``at``."""
+        if not isinstance(ref, str):
+            raise self._ref_error(at, f"$ref must be a string, not {type(ref).__name__}")
+        address, _, fragment = ref.partition("#")
+        fragment = urllib.parse.unquote(fragment)
+        if fragment and not fragment.startswith("/"):
+            raise self._ref_error(at, f"unsupported $ref {ref!r}: only JSON pointer fragments")
+        doc = self._document_of(address, at) if address else at.doc
+        if doc != at.doc or doc not in self._data:
+            self._read(doc, referrer=at)
+        location = Location(doc, fragment)
+        try:
+            self.value(location)
+        except KeyError as missing:
+            raise self._ref_error(
+                at, f"$ref {ref!r} points to nothing: no {missing.args[0]!r} in {doc}"
+            ) from None
+        return location
+
+    def _document_of(self, address: str, at: Location) -> str:
+        if _is_remote(address) or _is_remote(at.doc):
+            url = urllib.parse.urljoin(at.doc, address) if _is_remote(at.doc) else address
+            if not self.allow_remote_refs:
+                raise self._ref_error(at, f"{REMOTE_REF_HINT}: {url}")
+            return url
+        if address.startswith("file://"):
+            return os.path.normpath(urllib.parse.unquote(urllib.parse.urlparse(address).path))
+        relative = urllib.parse.unquote(address)
+        return os.path.normpath(os.path.join(os.path.dirname(at.doc), relative))
+
+    def follow(self, value: Any, at: Location) -> tuple[Any, Location]:
+        """Follow ``$ref`` objects from ``value`` (found at ``at``) to a value that
+        is not a reference; returns it and its location."""
+        seen = {at}
+        while isinstance(value, Mapping) and "$ref" in value:
+            ref_at = at.child("$ref")
+            at = self.target(value["$ref"], ref_at)
+            if at in seen or len(seen) > MAX_REF_HOPS:
+                raise self._ref_error(ref_at, f"circular $ref {value['$ref']!r}")
+            seen.add(at)
+            value = self.value(at)
+        return value, at
+
+    def _ref_error(self, at: Location | None, message: str) -> RefError:
+        if at is None:
+            return RefError(Diagnostic(message=message))
+        return RefError(self.diagnostic(at, message))
+
+    # --- positions ------------------------------------------------------------------
+
+    def position(self, location: Location) -> tuple[int | None, int | None]:
+        """1-based line and column of ``location`` (of its key, for a member of a
+        mapping), or of the deepest existing node on its way; (None, None) when
+        the document cannot be composed."""
+        if location.doc.lower().endswith(".json"):
+            text = self._text(location.doc)
+            if text is not None:
+                offset = json_offset(text, split_pointer(location.pointer))
+                if offset is not None:
+                    line = text.count("\n", 0, offset) + 1
+                    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+        node = self._node(location.doc)
+        if node is None:
+            return None, None
+        mark = node.start_mark
+        for segment in split_pointer(location.pointer):
+            found = _child_node(node, segment)
+            if found is None:
+                break
+            key_node, node = found
+            mark = (key_node or node).start_mark
+        return mark.line + 1, mark.column + 1
+
+    def diagnostic(self, location: Location, message: str, *, level: str = "error") -> Diagnostic:
+        line, column = self.position(location)
+        return Diagnostic(
+            file=location.doc,
+            pointer=location.pointer,
+            line=line,
+            column=column,
+            message=message,
+            level=level,
+        )
+
+    def _text(self, doc: str) -> str | None:
+        if doc not in self._texts:
+            try:
+                self._texts[doc] = Path(doc).read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                return None
+        return self._texts[doc]
+
+    def _node(self, doc: str) -> yaml.Node | None:
+        if doc not in self._nodes:
+            text = self._text(doc)
+            try:
+                self._nodes[doc] = None if text is None else yaml.compose(text, Loader=_BaseLoader)
+            except yaml.YAMLError:
+                self._nodes[doc] = None
+        return self._nodes[doc]
+
+
+def _step(value: Any, segment: str) -> Any:
+    if isinstance(value, Mapping):
+        if segment in value:
+            return value[segment]
+    elif isinstance(value, list) and segment.isdigit() and int(segment) < len(value):
+        return value[int(segment)]
+    raise KeyError(segment)
+
+
+def _child_node(node: yaml.Node, segment: str) -> tuple[yaml.Node | None, yaml.Node] | None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == segment:
+                return key_node, value_node
+    elif isinstance(node, yaml.SequenceNode) and segment.isdigit():
+        index = int(segment)
+        if index < len(node.value):
+            return None, node.value[index]
+    return None
+
+
+class Problems:
+    """Errors and warnings found while reading a spec.
+
+    Positions are computed once, when the problems are reported: errors by
+    :meth:`raise_errors`, warnings by :meth:`flush_warnings`.
+    """
+
+    def __init__(self, store: DocumentStore) -> None:
+        self._store = store
+        self._errors: list[tuple[Location | Diagnostic, str, bool]] = []
+        self._warnings: list[tuple[Location, str]] = []
+
+    def error(self, at: Location, message: str, *, is_ref: bool = False) -> None:
+        self._errors.append((at, message, is_ref))
+
+    def add(self, error: SpecError) -> None:
+        """Keep the diagnostics of an error raised while reading (to report later)."""
+        is_ref = isinstance(error, RefError)
+        for diagnostic in error.diagnostics:
+            self._errors.append((diagnostic, diagnostic.message, is_ref))
+
+    def warn(self, at: Location, message: str) -> None:
+        self._warnings.append((at, message))
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self._errors)
+
+    def raise_errors(self) -> None:
+        if not self._errors:
+            return
+        diagnostics = list(
+            _unique(self._diagnostic(where, text) for where, text, _ in self._errors)
+        )
+        if all(is_ref for _, _, is_ref in self._errors):
+            raise RefError(diagnostics)
+        raise SpecError(diagnostics)
+
+    def flush_warnings(self, sink: list[Diagnostic] | None) -> None:
+        if sink is not None:
+            found = (
+                self._store.diagnostic(at, text, level="warning") for at, text in self._warnings
+            )
+            sink.extend(_unique(found))
+        self._warnings.clear()
+
+    def _diagnostic(self, where: Location | Diagnostic, message: str) -> Diagnostic:
+        if isinstance(where, Diagnostic):
+            return where
+        return self._store.diagnostic(where, message)
+
+    def guard(self, action: Callable[[], Any]) -> Any:
+        """Run ``action``; a :class:`SpecError` it raises is kept, and None returned."""
+        try:
+            return action()
+        except SpecError as error:
+            self.add(error)
+            return None
+
+
+def _unique(diagnostics: Iterator[Diagnostic]) -> Iterator[Diagnostic]:
+    seen: set[Diagnostic] = set()
+    for diagnostic in diagnostics:
+        if diagnostic not in seen:
+            seen.add(diagnostic)
+            yield diagnostic
+
+
+# --- positions in JSON text -------------------------------------------------------
+# Members passed on the way are skipped with the C JSON decoder, so finding one
+# place in a 10 MB document costs at most one parse of it.
+
+
+def json_offset(text: str, segments: list[str]) -> int | None:
+    """Offset in ``text`` of the place the pointer ``segments`` names (of the
+    member's key for an object member); the deepest place found when the
+    pointer goes further than the text; None when the text is not JSON."""
+    try:
+        position = _skip_space(text, 0)
+        found = position
+        for segment in segments:
+            step = _member(text, position, segment)
+            if step is None:
+                break
+            found, position = step
+        return found
+    except (ValueError, IndexError):
+        return None
+
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+
+
+def _skip_space(text: str, position: int) -> int:
+    match = _WHITESPACE.match(text, position)
+    return match.end() if match else position
+
+
+def _member(text: str, position: int, segment: str) -> tuple[int, int] | None:
+    """(offset to report, offset of the value) of ``segment`` in the container
+    starting at ``position``, or None."""
+    opening = text[position]
+    if opening == "{":
+        return _object_member(text, position + 1, segment)
+    if opening == "[" and segment.isdigit():
+        return _array_item(text, position + 1, int(segment))
+    return None
+
+
+def _object_member(text: str, position: int, segment: str) -> tuple[int, int] | None:
+    position = _skip_space(text, position)
+    while text[position] != "}":
+        key_at = position
+        key, position = scanstring(text, position + 1)
+        position = _skip_space(text, position)
+        position = _skip_space(text, position + 1)  # the colon
+        if key == segment:
+            return key_at, position
+        position = _after_value(text, position)
+        if text[position] == ",":
+            position = _skip_space(text, position + 1)
+    return None
+
+
+def _array_item(text: str, position: int, index: int) -> tuple[int, int] | None:
+    position = _skip_space(text, position)
+    current = 0
+    while text[position] != "]":
+        if current == index:
+            return position, position
+        position = _after_value(text, position)
+        if text[position] == ",":
+            position = _skip_space(text, position + 1)
+        current += 1
+    return None
+
+
+def _after_value(text: str, position: int) -> int:
+    _, end = _DECODER.raw_decode(text, position)
+    return _skip_space(text, end)
