@@ -63,7 +63,9 @@ def plan_files(compiled: Compiled, options: GenerateOptions) -> list[GeneratedFi
     )
 
 
-def generate(specs: Sequence[Path], out: Path, options: GenerateOptions) -> tuple[Compiled, WriteReport]:
+def generate(
+    specs: Sequence[Path], out: Path, options: GenerateOptions
+) -> tuple[Compiled, WriteReport]:
     check_writable(out)
     compiled = compile_specs(specs, allow_remote_refs=options.allow_remote_refs)
     files = plan_files(compiled, options)

@@ -35,7 +35,9 @@ class WriteReport:
     removed: list[str] = field(default_factory=list)
 
 
-def write_output(out: Path, files: list[GeneratedFile], *, manifest_extra: dict[str, str]) -> WriteReport:
+def write_output(
+    out: Path, files: list[GeneratedFile], *, manifest_extra: dict[str, str]
+) -> WriteReport:
     previous = _read_manifest(out)
     report = WriteReport()
     for generated in files:

@@ -60,7 +60,9 @@ def generate(api: ir.Api, options: HttpOptions) -> list[GeneratedFile]:
         "install_command": INSTALL_COMMAND,
         "start_command_json": json.dumps(list(START_COMMAND)),
         "operations": [_route_row(op) for op in operations],
-        "hooks": [_Hook(name=op.id, docstring=python_docstring(_hook_doc(op))) for op in operations],
+        "hooks": [
+            _Hook(name=op.id, docstring=python_docstring(_hook_doc(op))) for op in operations
+        ],
     }
     contract = build_contract(api, generated_by=f"mockc {options.version}")
     files = [

@@ -36,7 +36,11 @@ def test_inspect_prints_the_ir_as_json() -> None:
     ids = [operation["id"] for operation in api["operations"]]
     assert ids == ["listPets", "createPet", "showPetById", "deletePet"]
     get = api["operations"][2]
-    assert get["binding"] == get["binding"] | {"kind": "http", "method": "GET", "path": "/pets/{petId}"}
+    assert get["binding"] == get["binding"] | {
+        "kind": "http",
+        "method": "GET",
+        "path": "/pets/{petId}",
+    }
 
 
 def test_validate_reports_ok() -> None:

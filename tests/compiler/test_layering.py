@@ -29,7 +29,9 @@ def _imports(path: Path) -> list[tuple[int, str]]:
     return found
 
 
-def _violations(folder: str, forbidden: tuple[str, ...], *, absolute_mockc: bool = True) -> list[str]:
+def _violations(
+    folder: str, forbidden: tuple[str, ...], *, absolute_mockc: bool = True
+) -> list[str]:
     problems = []
     for path in sorted((ROOT / folder).rglob("*.py")):
         text = path.read_text(encoding="utf-8")
@@ -39,15 +41,34 @@ def _violations(folder: str, forbidden: tuple[str, ...], *, absolute_mockc: bool
                 problems.append(f"{path.relative_to(ROOT)}:{lineno}: imports {module}")
         if not absolute_mockc:
             for node in ast.walk(tree):
-                if isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").startswith("mockc"):
-                    problems.append(f"{path.relative_to(ROOT)}:{node.lineno}: absolute import of {node.module}")
-                if isinstance(node, ast.Import) and any(a.name.startswith("mockc") for a in node.names):
-                    problems.append(f"{path.relative_to(ROOT)}:{node.lineno}: absolute import of mockc")
+                if (
+                    isinstance(node, ast.ImportFrom)
+                    and not node.level
+                    and (node.module or "").startswith("mockc")
+                ):
+                    problems.append(
+                        f"{path.relative_to(ROOT)}:{node.lineno}: absolute import of {node.module}"
+                    )
+                if isinstance(node, ast.Import) and any(
+                    a.name.startswith("mockc") for a in node.names
+                ):
+                    problems.append(
+                        f"{path.relative_to(ROOT)}:{node.lineno}: absolute import of mockc"
+                    )
     return problems
 
 
 def test_runtime_imports_nothing_of_the_compiler_or_targets() -> None:
-    forbidden = ("mockc.compiler", "mockc.targets", "lark", "zeep", "libcst", "jinja2", "yaml", "click")
+    forbidden = (
+        "mockc.compiler",
+        "mockc.targets",
+        "lark",
+        "zeep",
+        "libcst",
+        "jinja2",
+        "yaml",
+        "click",
+    )
     assert _violations("runtime", forbidden) == []
 
 
@@ -56,15 +77,34 @@ def test_runtime_uses_relative_imports_only_so_it_can_be_vendored() -> None:
 
 
 def test_ir_imports_only_the_standard_library() -> None:
-    forbidden = ("mockc.compiler.frontends", "mockc.compiler.passes", "mockc.targets", "mockc.runtime", "jinja2", "yaml")
+    forbidden = (
+        "mockc.compiler.frontends",
+        "mockc.compiler.passes",
+        "mockc.targets",
+        "mockc.runtime",
+        "jinja2",
+        "yaml",
+    )
     assert _violations("compiler/ir", forbidden) == []
 
 
 def test_targets_import_no_front_end_and_no_runtime() -> None:
-    assert _violations("targets", ("mockc.compiler.frontends", "mockc.runtime", "mockc.compiler.driver")) == []
+    assert (
+        _violations(
+            "targets", ("mockc.compiler.frontends", "mockc.runtime", "mockc.compiler.driver")
+        )
+        == []
+    )
 
 
-@pytest.mark.parametrize("target", sorted(p.name for p in (ROOT / "targets").iterdir() if p.is_dir() and p.name not in ("common", "__pycache__")))
+@pytest.mark.parametrize(
+    "target",
+    sorted(
+        p.name
+        for p in (ROOT / "targets").iterdir()
+        if p.is_dir() and p.name not in ("common", "__pycache__")
+    ),
+)
 def test_a_target_imports_no_other_target(target: str) -> None:
     others = tuple(
         f"mockc.targets.{p.name}"
@@ -77,7 +117,11 @@ def test_a_target_imports_no_other_target(target: str) -> None:
 def test_front_ends_import_no_target_and_no_other_front_end() -> None:
     frontends = ROOT / "compiler" / "frontends"
     problems = _violations("compiler/frontends", ("mockc.targets", "mockc.runtime"))
-    for module in sorted(p for p in frontends.iterdir() if p.name not in ("__init__.py", "__pycache__", "registry.py")):
+    for module in sorted(
+        p
+        for p in frontends.iterdir()
+        if p.name not in ("__init__.py", "__pycache__", "registry.py")
+    ):
         name = module.stem if module.is_file() else module.name
         shared = ("documents", "jsonschema")
         if name in shared:
@@ -89,11 +133,15 @@ def test_front_ends_import_no_target_and_no_other_front_end() -> None:
             and (p.stem if p.is_file() else p.name) not in shared
         )
         if others:
-            problems += _violations(str(module.relative_to(ROOT)), others) if module.is_dir() else [
-                f"{module.name}:{lineno}: imports {imported}"
-                for lineno, imported in _imports(module)
-                if imported.startswith(others)
-            ]
+            problems += (
+                _violations(str(module.relative_to(ROOT)), others)
+                if module.is_dir()
+                else [
+                    f"{module.name}:{lineno}: imports {imported}"
+                    for lineno, imported in _imports(module)
+                    if imported.startswith(others)
+                ]
+            )
     assert problems == []
 
 

@@ -15,7 +15,9 @@ from mockc.targets.common import FileOwner, GeneratedFile
 def _plan(version: str, *, extra: bool = True) -> list[GeneratedFile]:
     files = [
         GeneratedFile(path="server.py", content=f"# v{version}\n".encode()),
-        GeneratedFile(path="handlers.py", content=f"# hooks v{version}\n".encode(), owner=FileOwner.USER),
+        GeneratedFile(
+            path="handlers.py", content=f"# hooks v{version}\n".encode(), owner=FileOwner.USER
+        ),
     ]
     if extra:
         files.append(GeneratedFile(path="_vendor/pkg/mod.py", content=b"x = 1\n"))

@@ -33,9 +33,18 @@ def _api() -> ir.Api:
                     method="GET",
                     path="/pets/{id}",
                     parameters=(
-                        ir.Parameter(name="id", location=ir.ParameterLocation.PATH, schema=ir.freeze({"type": "integer"})),
+                        ir.Parameter(
+                            name="id",
+                            location=ir.ParameterLocation.PATH,
+                            schema=ir.freeze({"type": "integer"}),
+                        ),
                         ir.Parameter(name="q", location=ir.ParameterLocation.QUERY),
-                        ir.Parameter(name="x-t", location=ir.ParameterLocation.HEADER, style="simple", explode=True),
+                        ir.Parameter(
+                            name="x-t",
+                            location=ir.ParameterLocation.HEADER,
+                            style="simple",
+                            explode=True,
+                        ),
                     ),
                 ),
                 outputs=(
@@ -46,7 +55,10 @@ def _api() -> ir.Api:
                                 ir.Content(
                                     media_type="application/json",
                                     schema=ir.freeze({"$ref": "#/$defs/Pet"}),
-                                    examples=(ir.Example(name="b", value=ir.freeze({"id": 2})), ir.Example(name="a", value=ir.freeze({"id": 1}))),
+                                    examples=(
+                                        ir.Example(name="b", value=ir.freeze({"id": 2})),
+                                        ir.Example(name="a", value=ir.freeze({"id": 1})),
+                                    ),
                                 ),
                             )
                         ),
@@ -71,12 +83,30 @@ def test_contract_fills_in_parameter_defaults_and_keeps_example_order() -> None:
     contract = json.loads(_files()["contract.json"])
     (operation,) = contract["operations"]
     by_name = {p["name"]: p for p in operation["parameters"]}
-    assert by_name["id"] == {"name": "id", "location": "path", "required": True, "schema": {"type": "integer"}, "style": "simple", "explode": False}
-    assert (by_name["q"]["style"], by_name["q"]["explode"], by_name["q"]["schema"]) == ("form", True, {})
+    assert by_name["id"] == {
+        "name": "id",
+        "location": "path",
+        "required": True,
+        "schema": {"type": "integer"},
+        "style": "simple",
+        "explode": False,
+    }
+    assert (by_name["q"]["style"], by_name["q"]["explode"], by_name["q"]["schema"]) == (
+        "form",
+        True,
+        {},
+    )
     assert (by_name["x-t"]["style"], by_name["x-t"]["explode"]) == ("simple", True)
     assert list(operation["responses"][0]["contents"]["application/json"]["examples"]) == ["b", "a"]
-    assert operation["responses"][1] == {"status": "204", "description": "", "headers": [], "contents": {}}
-    assert contract["defs"] == {"Pet": {"type": "object", "properties": {"id": {"type": "integer"}}}}
+    assert operation["responses"][1] == {
+        "status": "204",
+        "description": "",
+        "headers": [],
+        "contents": {},
+    }
+    assert contract["defs"] == {
+        "Pet": {"type": "object", "properties": {"id": {"type": "integer"}}}
+    }
     assert contract["generated_by"] == "mockc 9.9.9"
 
 
@@ -84,7 +114,10 @@ def test_hostile_spec_text_cannot_break_generated_python() -> None:
     files = _files()
     for name in ("handlers.py", "server.py"):
         tree = ast.parse(files[name].decode())
-        assert not any(isinstance(node, ast.Import | ast.ImportFrom) and "os" in ast.dump(node) for node in ast.walk(tree)), name
+        assert not any(
+            isinstance(node, ast.Import | ast.ImportFrom) and "os" in ast.dump(node)
+            for node in ast.walk(tree)
+        ), name
     handlers = ast.parse(files["handlers.py"].decode())
     (hook,) = [node for node in handlers.body if isinstance(node, ast.FunctionDef)]
     assert hook.name == "getPet"
@@ -115,7 +148,9 @@ def test_runtime_requirements_are_pinned_as_in_pyproject() -> None:
     for requirement in RUNTIME_REQUIREMENTS:
         assert requirement in declared
     text = _files()["requirements.txt"].decode()
-    assert [line for line in text.splitlines() if not line.startswith("#")] == list(RUNTIME_REQUIREMENTS)
+    assert [line for line in text.splitlines() if not line.startswith("#")] == list(
+        RUNTIME_REQUIREMENTS
+    )
 
 
 def test_dockerfile_installs_and_starts_exactly_as_documented() -> None:
