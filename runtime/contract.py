@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict, cast
 
 __all__ = [
     "CONTRACT_FILE",
@@ -119,7 +119,7 @@ class ContractError(Exception):
 def load_contract(directory: Path) -> Contract:
     path = directory / CONTRACT_FILE
     try:
-        data = json.loads(path.read_bytes())
+        data: Any = json.loads(path.read_bytes())
     except FileNotFoundError as exc:
         raise ContractError(f"{path}: no contract file; regenerate the server") from exc
     except (OSError, ValueError) as exc:
@@ -130,4 +130,4 @@ def load_contract(directory: Path) -> Contract:
             f"{path}: contract format {found!r} is not {CONTRACT_FORMAT}; "
             "regenerate the server with this version of mockc"
         )
-    return data  # type: ignore[no-any-return]
+    return cast(Contract, data)

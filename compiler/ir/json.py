@@ -90,9 +90,10 @@ def _value(name: str, hint: Any, raw: Any) -> Any:
     if name == "binding":
         return _build(_BINDING_KINDS[raw[_TAG]], raw)
     origin = getattr(hint, "__origin__", None)
-    args = getattr(hint, "__args__", ())
+    args: tuple[Any, ...] = getattr(hint, "__args__", ())
     if origin is tuple:
-        return tuple(_value(name, args[0], item) for item in raw)
+        item_hint = args[0]
+        return tuple(_value(name, item_hint, item) for item in raw)
     candidates = [a for a in args if a is not type(None)] if args else [hint]
     for candidate in candidates:
         if isinstance(candidate, type) and dataclasses.is_dataclass(candidate):
