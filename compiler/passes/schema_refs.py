@@ -7,8 +7,12 @@ from collections.abc import Iterator, Mapping
 from mockc.compiler import ir
 
 
+_DATA_KEYWORDS = frozenset({"examples", "example", "default", "const", "enum"})
+"""Keywords whose values are instance data, not schemas: a ``$ref`` in them is text."""
+
+
 def refs_in(schema: ir.JsonValue) -> Iterator[str]:
-    """Every ``$ref`` string anywhere inside ``schema``."""
+    """Every ``$ref`` of ``schema`` and its subschemas (not of its example data)."""
     stack = [schema]
     while stack:
         node = stack.pop()
@@ -16,7 +20,7 @@ def refs_in(schema: ir.JsonValue) -> Iterator[str]:
             ref = node.get("$ref")
             if isinstance(ref, str):
                 yield ref
-            stack.extend(node.values())
+            stack.extend(value for key, value in node.items() if key not in _DATA_KEYWORDS)
         elif isinstance(node, tuple):
             stack.extend(node)
 
