@@ -6,7 +6,6 @@ from collections.abc import Iterator, Mapping
 
 from mockc.compiler import ir
 
-
 _DATA_KEYWORDS = frozenset({"examples", "example", "default", "const", "enum"})
 """Keywords whose values are instance data, not schemas: a ``$ref`` in them is text."""
 

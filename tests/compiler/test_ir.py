@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import pytest
+
 from mockc.compiler.ir import (
     SCHEMA_REF_PREFIX,
     Api,

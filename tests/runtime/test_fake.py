@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
+
 from mockc.runtime.fake import FakeData
 
 DEFS: dict[str, Any] = {

@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 import yaml
 from jsonschema import Draft202012Validator
-from mockc.runtime.fake import FakeData
 
-CORPUS = Path("/work/shared/corpus/openapi")
+from mockc.runtime.fake import FakeData
+from tests.support.corpus import CORPUS as CORPUS_ROOT
+
+CORPUS = CORPUS_ROOT / "openapi"
 
 SKIPPED_SPECS: dict[str, str] = {
     "digitalocean-multifile": "schemas live in external files reached by relative $ref",

@@ -6,6 +6,7 @@ import random
 import re
 
 import pytest
+
 from mockc.runtime.fake_pattern import string_matching
 
 REALISTIC_PATTERNS = [

@@ -7,6 +7,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
+
 from mockc.runtime.fake import FakeData
 
 NAMES = ["id", "name", "email", "city", "createdAt", "price", "count", "tags", "status", "x"]

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from jsonschema import Draft202012Validator
+
 from mockc.runtime.fake_strings import FORMATS, fake_string
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from mockc.compiler import ir
 from mockc.compiler.frontends.documents import DocumentStore, Location, Problems
 from mockc.compiler.frontends.jsonschema import SchemaDialect, SchemaRegistry

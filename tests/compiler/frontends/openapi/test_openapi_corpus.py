@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from mockc.compiler import ir
 from mockc.compiler.errors import Diagnostic
 from mockc.compiler.frontends import openapi
+from tests.support.corpus import CORPUS as CORPUS_ROOT
 
-CORPUS = Path("/work/shared/corpus/openapi")
+CORPUS = CORPUS_ROOT / "openapi"
 GITHUB_SPEC = Path("/tmp/package/generated/api.github.com.json")
 
 

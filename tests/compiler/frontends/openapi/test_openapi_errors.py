@@ -6,6 +6,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from mockc.compiler.errors import RefError, SpecError, UnsupportedSpecError
 from mockc.compiler.frontends import openapi
 
