@@ -1,7 +1,9 @@
 """The contract file (``contract.json``) a generated HTTP server is built from.
 
 A target writes it at generation time from the IR; the runtime reads it at
-start-up. It is plain JSON with sorted keys, so regeneration is byte-stable.
+start-up. It is plain JSON written in a fixed order (spec order where order
+means something: examples, media types, responses), so regeneration is
+byte-stable.
 The shapes below are the whole format; ``format`` is bumped on any change
 that an older runtime could not read.
 

@@ -1,0 +1,407 @@
+"""The ASGI application: HTTP requests in, engine replies out.
+
+Everything that can be computed from the contract is computed once, when the
+app is built (routes, parameter decoders, encoded header names); validators
+compile on an operation's first request. Per request the app routes, decodes
+and validates the parameters and body, asks the engine, and writes the reply.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from .. import __version__
+from ..contract import Contract, OperationSpec
+from ..engine import Content, Engine, Hook, Operation, Output, Reply, Request
+from ..exceptions import HookError, NotAcceptable, PreferenceError
+from .bodies import BodyDecoder
+from .encoding import content_type_header, encode_body, encode_json, response_media_type
+from .negotiation import choose_media_type
+from .params import MISSING, ParamDecoder, ParamError, parse_cookies, split_query
+from .preferences import parse_prefer
+from .problems import PROBLEM_MEDIA_TYPE, Problem
+from .router import Match, MethodNotAllowed, Router
+from .validation import OperationValidator
+
+__all__ = ["DEFAULT_MAX_BODY_BYTES", "MockApp"]
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+HEALTH_PATHS = ("/health", "/__mockc/health")
+_NO_BODY_STATUSES = frozenset({204, 304})
+logger = logging.getLogger("mockc")
+
+
+class _Route:
+    """Everything the app needs to serve one operation, prepared at start-up."""
+
+    __slots__ = (
+        "body",
+        "cookie",
+        "header",
+        "id",
+        "locations",
+        "path",
+        "query",
+        "validator",
+    )
+
+    def __init__(self, spec: OperationSpec, defs: Mapping[str, Any]) -> None:
+        self.id = spec["id"]
+        decoders = [ParamDecoder.compile(param, defs) for param in spec.get("parameters", [])]
+        self.path = tuple(d for d in decoders if d.location == "path")
+        self.query = tuple(d for d in decoders if d.location == "query")
+        self.header = tuple(d for d in decoders if d.location == "header")
+        self.cookie = tuple(d for d in decoders if d.location == "cookie")
+        self.locations = tuple(sorted({d.location for d in decoders}))
+        body = spec.get("body")
+        self.body = BodyDecoder(body, defs) if body else None
+        self.validator = OperationValidator(spec, defs)
+
+
+class _Health:
+    """The built-in readiness endpoint."""
+
+
+def engine_operations(contract: Contract) -> list[Operation]:
+    """The contract's operations in the engine's protocol-neutral shape."""
+    return [
+        Operation(
+            id=spec["id"],
+            outputs=tuple(
+                Output(
+                    status=response["status"],
+                    contents=tuple(
+                        Content(media, content.get("schema"), content.get("examples") or {})
+                        for media, content in response.get("contents", {}).items()
+                    ),
+                    headers=tuple(
+                        (header["name"], header.get("schema"))
+                        for header in response.get("headers", [])
+                    ),
+                )
+                for response in spec.get("responses", [])
+            ),
+        )
+        for spec in contract["operations"]
+    ]
+
+
+class MockApp:
+    """An ASGI app serving a contract."""
+
+    def __init__(
+        self,
+        contract: Contract,
+        *,
+        hooks: Mapping[str, Hook] | None = None,
+        seed: int = 0,
+        validate: bool = True,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    ) -> None:
+        defs = contract.get("defs", {})
+        self.title = contract["api"].get("title") or contract["api"].get("name", "API")
+        self.validate = validate
+        self.max_body_bytes = max_body_bytes
+        self.operation_count = len(contract["operations"])
+        self.engine = Engine(
+            engine_operations(contract),
+            defs,
+            encoder=encode_body,
+            seed=seed,
+            hooks=hooks,
+            choose_media_type=choose_media_type,
+        )
+        routes: list[tuple[str, str, _Route | _Health]] = [
+            (spec["method"], spec["path"], _Route(spec, defs)) for spec in contract["operations"]
+        ]
+        declared = {(method, path) for method, path, _ in routes}
+        health = _Health()
+        self._builtin_paths = {path for path in HEALTH_PATHS if ("GET", path) not in declared}
+        routes += [("GET", path, health) for path in sorted(self._builtin_paths)]
+        self.router: Router[_Route | _Health] = Router(routes)
+        self._started = time.monotonic()
+        self._content_types: dict[str | None, bytes] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind == "http":
+            try:
+                await self._serve(scope, receive, send)
+            except Problem as problem:
+                await self._send_problem(send, problem)
+            except _Disconnected:
+                return
+            except Exception:
+                logger.exception("unexpected error on %s %s", scope["method"], scope["path"])
+                await self._send_problem(send, Problem(500, "unexpected error; see the server log"))
+        elif kind == "lifespan":
+            await _lifespan(receive, send)
+
+    # -- one request -------------------------------------------------------
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+        method: str = scope["method"]
+        raw_path: bytes | None = scope.get("raw_path")
+        path = raw_path.decode("latin-1") if raw_path else scope["path"]
+        found = self.router.match(method, path)
+        if method == "HEAD" and not isinstance(found, Match):
+            found = self.router.match("GET", path)
+        if not isinstance(found, Match):
+            if isinstance(found, MethodNotAllowed):
+                allow = ", ".join(found.allowed)
+                raise Problem(
+                    405,
+                    f"{method} is not allowed on {scope['path']}; allowed: {allow}",
+                    headers=[("allow", allow)],
+                    allowed=list(found.allowed),
+                )
+            closest = [t for t in found.closest if t not in self._builtin_paths][:3]
+            raise Problem(404, f"no route for {method} {scope['path']}", closest=closest)
+        route = found.target
+        head = method == "HEAD"
+        if isinstance(route, _Health):
+            document = {
+                "status": "ok",
+                "version": __version__,
+                "uptime": round(time.monotonic() - self._started, 3),
+            }
+            await self._send(send, 200, [], "application/json", encode_json(document), head)
+            return
+
+        raw_headers = scope["headers"]
+        headers: dict[str, Any] = {
+            name.decode("latin-1"): value.decode("latin-1") for name, value in raw_headers
+        }
+        if len(headers) != len(raw_headers):
+            headers = _merge_repeated(raw_headers)
+        query_string: bytes = scope.get("query_string", b"")
+        query = split_query(query_string.decode("utf-8", "replace")) if query_string else {}
+        request = Request(route.id, headers=headers, accept=headers.get("accept"))
+        self._decode_params(route, found.params, query, headers, request)
+
+        if route.body is not None:
+            raw = await self._read_body(receive, headers)
+            self._decode_body(route, raw, headers.get("content-type"), request)
+        prefer = headers.get("prefer")
+        if prefer:
+            request.prefer = parse_prefer(prefer)
+        try:
+            reply = self.engine.handle(request)
+        except PreferenceError as exc:
+            raise Problem(
+                400, str(exc), title="Cannot honour Prefer", available=list(exc.available)
+            ) from None
+        except NotAcceptable as exc:
+            raise Problem(406, str(exc), available=list(exc.available)) from None
+        except HookError as exc:
+            raise Problem(500, str(exc), title="Handler hook failed", hook=exc.hook) from None
+        await self._send_reply(send, reply, head)
+
+    def _decode_params(
+        self,
+        route: _Route,
+        path_params: dict[str, str],
+        query: dict[str, list[str]],
+        headers: dict[str, Any],
+        request: Request,
+    ) -> None:
+        values: dict[str, dict[str, Any]] = {location: {} for location in route.locations}
+        errors: list[dict[str, str]] = []
+        if route.path:
+            try:
+                values["path"] = {
+                    decoder.name: decoder.read_text(path_params[decoder.name])
+                    for decoder in route.path
+                }
+            except (ParamError, KeyError):
+                for decoder in route.path:
+                    text = path_params.get(decoder.name)
+                    if text is not None:
+                        _decode_into(values["path"], decoder, decoder.read_text, text, errors)
+        if query:
+            request.query = {name: items[0] for name, items in query.items()}
+            for decoder in route.query:
+                _decode_into(values["query"], decoder, decoder.from_query, query, errors)
+        for decoder in route.header:
+            text = headers.get(decoder.name.lower())
+            if text is not None:
+                _decode_into(values["header"], decoder, decoder.read_text, text, errors)
+        if route.cookie or "cookie" in headers:
+            cookies = parse_cookies(headers.get("cookie", ""))
+            request.cookies = dict(cookies)
+            for decoder in route.cookie:
+                text = cookies.get(decoder.name)
+                if text is not None:
+                    _decode_into(values["cookie"], decoder, decoder.read_text, text, errors)
+        if self.validate:
+            if errors:
+                errors += [
+                    e
+                    for e in route.validator.check_params(values)
+                    if e["name"] not in {known["name"] for known in errors}
+                ]
+            elif values:
+                errors = route.validator.check_params(values)
+            if errors:
+                raise Problem.invalid(400, errors)
+        if "path" in values:
+            request.path = values["path"]
+        if "query" in values:
+            request.query.update(values["query"])
+        for name, value in values.get("header", {}).items():
+            headers[name.lower()] = value
+        request.cookies.update(values.get("cookie", {}))
+
+    def _decode_body(
+        self, route: _Route, raw: bytes, content_type: str | None, request: Request
+    ) -> None:
+        assert route.body is not None
+        request.raw_body = raw
+        if not self.validate:
+            try:
+                decoded = route.body.decode(content_type, raw)
+            except Problem:
+                return
+        else:
+            decoded = route.body.decode(content_type, raw)
+            if decoded.validate and decoded.declared is not None:
+                violations = route.validator.check_body(decoded.declared, decoded.data)
+                if violations:
+                    raise Problem.invalid(422, violations)
+        request.body = decoded.data
+        request.media_type = decoded.media_type
+
+    async def _read_body(self, receive: Receive, headers: Mapping[str, Any]) -> bytes:
+        limit = self.max_body_bytes
+        declared = headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            raise _too_large(limit)
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise _Disconnected
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                raise _too_large(limit)
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+    # -- writing -----------------------------------------------------------
+
+    async def _send_reply(self, send: Send, reply: Reply, head: bool) -> None:
+        status = reply.status
+        if status.__class__ is not int:
+            try:
+                status = int(status)
+            except ValueError:
+                raise Problem(
+                    500,
+                    f"reply status {reply.status!r} is not an HTTP status code",
+                    title="Handler hook failed",
+                ) from None
+        content = reply.content
+        if content is None and reply.body is not None:
+            content = encode_body(reply.body, reply.media_type)
+        headers = (
+            [
+                (name.lower().encode("latin-1"), value.encode())
+                for name, value in reply.headers.items()
+                if name.lower() not in ("content-type", "content-length")
+            ]
+            if reply.headers
+            else []
+        )
+        await self._send(send, status, headers, reply.media_type, content, head)
+
+    async def _send(
+        self,
+        send: Send,
+        status: int,
+        headers: list[tuple[bytes, bytes]],
+        media_type: str | None,
+        content: bytes | None,
+        head: bool,
+    ) -> None:
+        if status in _NO_BODY_STATUSES or status < 200:
+            content = None
+        elif content is None:
+            headers.append((b"content-length", b"0"))
+        else:
+            content_type = self._content_types.get(media_type)
+            if content_type is None:
+                content_type = content_type_header(response_media_type(media_type)).encode()
+                self._content_types[media_type] = content_type
+            headers.append((b"content-type", content_type))
+            headers.append((b"content-length", str(len(content)).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        if head or content is None:
+            await send({"type": "http.response.body", "body": b""})
+        else:
+            await send({"type": "http.response.body", "body": content})
+
+    async def _send_problem(self, send: Send, problem: Problem) -> None:
+        headers = [(name.encode("latin-1"), value.encode()) for name, value in problem.headers]
+        await self._send(send, problem.status, headers, PROBLEM_MEDIA_TYPE, problem.body(), False)
+
+
+def _decode_into(
+    target: dict[str, Any],
+    decoder: ParamDecoder,
+    read: Callable[[Any], Any],
+    source: Any,
+    errors: list[dict[str, str]],
+) -> None:
+    try:
+        value = read(source)
+    except ParamError as exc:
+        errors.append(
+            {
+                "in": decoder.location,
+                "name": decoder.name,
+                "pointer": f"/{decoder.name}",
+                "message": str(exc),
+            }
+        )
+        return
+    if value is not MISSING:
+        target[decoder.name] = value
+
+
+def _merge_repeated(raw_headers: list[tuple[bytes, bytes]]) -> dict[str, Any]:
+    """Headers with repeated names joined by commas, as HTTP allows."""
+    headers: dict[str, Any] = {}
+    for name, value in raw_headers:
+        key = name.decode("latin-1")
+        text = value.decode("latin-1")
+        headers[key] = f"{headers[key]}, {text}" if key in headers else text
+    return headers
+
+
+def _too_large(limit: int) -> Problem:
+    return Problem(413, f"the request body is larger than {limit} bytes", limit=limit)
+
+
+class _Disconnected(Exception):
+    """The client went away while its body was being read."""
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return

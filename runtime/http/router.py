@@ -1,0 +1,155 @@
+"""Path routing: static paths in a dict, templated paths in one compiled regex.
+
+Static segments win over templated ones (``/pets/mine`` before ``/pets/{id}``):
+templates are tried most-specific first. A trailing slash is forgiven when
+only the path without it exists. Path parameters come back percent-decoded.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+from urllib.parse import unquote
+
+__all__ = ["Match", "MethodNotAllowed", "NoRoute", "Router"]
+
+T = TypeVar("T")
+_PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")
+
+
+@dataclass(slots=True)
+class Match(Generic[T]):
+    target: T
+    template: str
+    params: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class MethodNotAllowed:
+    allowed: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NoRoute:
+    closest: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class _Template(Generic[T]):
+    template: str
+    regex: re.Pattern[str]
+    names: tuple[str, ...]
+    methods: dict[str, T]
+
+
+def _specificity(template: str) -> tuple[tuple[int, str], ...]:
+    """Sort key: static segments (0) before templated ones (1), segment by segment."""
+    return tuple(
+        (1 if "{" in segment else 0, segment) for segment in template.strip("/").split("/")
+    )
+
+
+def _segment_pattern(template: str) -> tuple[str, tuple[str, ...]]:
+    names: list[str] = []
+    parts: list[str] = []
+    position = 0
+    for found in _PLACEHOLDER.finditer(template):
+        parts.append(re.escape(template[position : found.start()]))
+        parts.append("([^/]+)")
+        names.append(found.group(1))
+        position = found.end()
+    parts.append(re.escape(template[position:]))
+    return "".join(parts), tuple(names)
+
+
+class Router(Generic[T]):
+    """Maps (method, path) to a target registered for a path template."""
+
+    def __init__(self, routes: Iterable[tuple[str, str, T]]) -> None:
+        self._static: dict[str, dict[str, T]] = {}
+        templated: dict[str, dict[str, T]] = {}
+        for method, template, target in routes:
+            table = templated if "{" in template else self._static
+            table.setdefault(template, {})[method.upper()] = target
+        ordered = sorted(templated, key=_specificity)
+        self._templates: list[_Template[T]] = []
+        alternatives: list[str] = []
+        for template in ordered:
+            pattern, names = _segment_pattern(template)
+            self._templates.append(
+                _Template(template, re.compile(f"^{pattern}$"), names, templated[template])
+            )
+            alternatives.append(f"({pattern})")
+        self._first_group: list[int] = []
+        group = 1
+        for entry in self._templates:
+            self._first_group.append(group)
+            group += 1 + len(entry.names)
+        self._group_owner = {first: index for index, first in enumerate(self._first_group)}
+        self._combined = (
+            re.compile("^(?:" + "|".join(alternatives) + ")$") if alternatives else None
+        )
+        self._all_templates = sorted({*self._static, *templated})
+
+    @property
+    def templates(self) -> list[str]:
+        return list(self._all_templates)
+
+    def match(self, method: str, path: str) -> Match[T] | MethodNotAllowed | NoRoute:
+        """Route ``path`` (its raw, still percent-encoded form) for ``method``."""
+        found = self._match(method, path)
+        if found is None and len(path) > 1 and path.endswith("/"):
+            found = self._match(method, path.rstrip("/") or "/")
+        if found is not None:
+            return found
+        return NoRoute(tuple(self.closest(path, limit=5)))
+
+    def closest(self, path: str, limit: int = 3) -> list[str]:
+        return difflib.get_close_matches(unquote(path), self._all_templates, n=limit, cutoff=0.5)
+
+    def _match(self, method: str, path: str) -> Match[T] | MethodNotAllowed | None:
+        allowed: set[str] = set()
+        static = self._static.get(unquote(path) if "%" in path else path)
+        if static is not None:
+            target = static.get(method)
+            if target is not None:
+                return Match(target, unquote(path), {})
+            allowed.update(static)
+        if self._combined is None:
+            return MethodNotAllowed(_allow(allowed)) if allowed else None
+        combined = self._combined.match(path)
+        if combined is None:
+            return MethodNotAllowed(_allow(allowed)) if allowed else None
+        index = self._group_owner[combined.lastindex or 1]
+        entry = self._templates[index]
+        target = entry.methods.get(method)
+        if target is not None and not allowed:
+            first = self._first_group[index] + 1
+            values = combined.groups()[first - 1 : first - 1 + len(entry.names)]
+            return Match(target, entry.template, _params(entry.names, values))
+        # The most specific template lacks the method: look for another that has it.
+        for entry in self._templates[index:]:
+            found = entry.regex.match(path)
+            if found is None:
+                continue
+            target = entry.methods.get(method)
+            if target is not None:
+                return Match(target, entry.template, _params(entry.names, found.groups()))
+            allowed.update(entry.methods)
+        return MethodNotAllowed(_allow(allowed))
+
+
+def _params(names: tuple[str, ...], values: Iterable[str]) -> dict[str, str]:
+    return {
+        name: (unquote(value) if "%" in value else value)
+        for name, value in zip(names, values, strict=False)
+    }
+
+
+def _allow(methods: set[str]) -> tuple[str, ...]:
+    if "GET" in methods:
+        methods = methods | {"HEAD"}
+    return tuple(sorted(methods))

@@ -1,0 +1,71 @@
+"""The ASGI app in-process: what cannot be provoked from outside."""
+
+import asyncio
+from typing import Any
+
+from mockc.runtime.http.app import MockApp
+from tests.support.petstore import petstore_contract
+
+
+def call(app: MockApp, method: str, path: str) -> list[dict[str, Any]]:
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "method": method,
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "headers": [],
+    }
+    asyncio.run(app(scope, receive, send))
+    return sent
+
+
+def test_unexpected_errors_become_500_problems(caplog: Any) -> None:
+    app = MockApp(petstore_contract())
+
+    def explode(request: Any) -> Any:
+        raise ZeroDivisionError("oops")
+
+    app.engine.handle = explode  # type: ignore[method-assign]
+    start, body = call(app, "GET", "/pets/1")
+    assert start["status"] == 500
+    assert (b"content-type", b"application/problem+json") in start["headers"]
+    assert b"unexpected error" in body["body"]
+    assert "ZeroDivisionError" in caplog.text
+
+
+def test_lifespan_is_acknowledged() -> None:
+    app = MockApp(petstore_contract())
+    messages = iter([{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}])
+    sent: list[str] = []
+
+    async def receive() -> dict[str, Any]:
+        return next(messages)
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message["type"])
+
+    asyncio.run(app({"type": "lifespan"}, receive, send))
+    assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+
+
+def test_startup_is_fast_for_a_large_contract() -> None:
+    import time
+
+    contract = petstore_contract()
+    template = contract["operations"][2]
+    contract["operations"] = [
+        {**template, "id": f"op{number}", "path": f"/r{number}/{{petId}}"} for number in range(1200)
+    ]
+    started = time.perf_counter()
+    app = MockApp(contract)
+    assert time.perf_counter() - started < 2.0
+    assert call(app, "GET", "/r1199/5")[0]["status"] == 200

@@ -1,0 +1,160 @@
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mockc.runtime.engine import (
+    Content,
+    Engine,
+    Operation,
+    Output,
+    Reply,
+    Request,
+    answered_status,
+    load_hooks,
+)
+from mockc.runtime.exceptions import HandlersError, HookError, NotAcceptable, PreferenceError
+from mockc.runtime.http.encoding import encode_body
+from mockc.runtime.http.negotiation import choose_media_type
+
+PET = {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}}
+
+
+def output(status: str, schema: Any = PET, examples: dict[str, Any] | None = None) -> Output:
+    return Output(status, (Content("application/json", schema, examples or {}),))
+
+
+def engine(*outputs: Output, **options: Any) -> Engine:
+    operation = Operation("op", outputs)
+    return Engine(
+        [operation], {}, encoder=encode_body, choose_media_type=choose_media_type, **options
+    )
+
+
+def handle(eng: Engine, **fields: Any) -> Reply:
+    return eng.handle(Request("op", **fields))
+
+
+@pytest.mark.parametrize(
+    ("statuses", "expected"),
+    [
+        (["404", "201", "200"], "200"),
+        (["default", "302", "500"], "302"),
+        (["default", "500"], "200"),
+        (["500", "404"], "500"),
+        (["2XX", "404"], "200"),
+        (["3XX", "204"], "204"),
+    ],
+)
+def test_default_output(statuses: list[str], expected: str) -> None:
+    assert handle(engine(*(output(s) for s in statuses))).status == expected
+
+
+def test_answered_status_of_keys() -> None:
+    assert answered_status("2XX") == "200"
+    assert answered_status("default") == "200"
+    assert answered_status("default", "418") == "418"
+    assert answered_status("NOT_FOUND") == "NOT_FOUND"
+
+
+def test_prefer_code_exact_then_range_then_default() -> None:
+    eng = engine(
+        output("200"),
+        output("404", examples={"a": {"id": 4}}),
+        output("5XX"),
+        output("default", examples={"d": {"id": 0}}),
+    )
+    assert handle(eng, prefer={"code": "404"}).content == b'{"id":4}'
+    assert handle(eng, prefer={"code": "503"}).status == "503"
+    assert handle(eng, prefer={"code": "418"}).content == b'{"id":0}'
+    with pytest.raises(PreferenceError) as error:
+        handle(engine(output("200")), prefer={"code": "404"})
+    assert error.value.available == ("200",)
+
+
+def test_examples_by_name_first_by_default_and_dynamic() -> None:
+    eng = engine(output("200", examples={"one": {"id": 1}, "two": {"id": 2}}))
+    assert handle(eng).content == b'{"id":1}'
+    assert handle(eng, prefer={"example": "two"}).content == b'{"id":2}'
+    dynamic = handle(eng, prefer={"dynamic": "true"}).content
+    assert dynamic not in (b'{"id":1}', b'{"id":2}') and b'"id":' in dynamic
+    with pytest.raises(PreferenceError, match="available: one, two"):
+        handle(eng, prefer={"example": "three"})
+
+
+def test_fake_data_is_stable_per_path_params_and_seed() -> None:
+    eng = engine(output("200"))
+    first = handle(eng, path={"id": 1}).content
+    assert handle(eng, path={"id": 1}).content == first
+    assert handle(eng, path={"id": 2}).content != first
+    assert handle(engine(output("200")), path={"id": 1}).content == first
+    assert handle(engine(output("200"), seed=9), path={"id": 1}).content != first
+
+
+def test_rendered_bodies_are_cached_in_a_bounded_lru() -> None:
+    eng = engine(output("200"), cache_size=3)
+    for number in range(10):
+        handle(eng, path={"id": number})
+    assert len(eng._bodies) == 3
+    assert handle(eng, path={"id": 9}).content is handle(eng, path={"id": 9}).content
+
+
+def test_not_acceptable_and_empty_outputs() -> None:
+    with pytest.raises(NotAcceptable):
+        handle(engine(output("200")), accept="text/html")
+    reply = handle(engine(Output("204")))
+    assert (reply.status, reply.content) == ("204", None)
+    assert handle(engine()).status == "200"
+
+
+def test_declared_headers_are_faked_except_content_headers() -> None:
+    out = Output("200", (), (("X-Rate", {"type": "integer"}), ("Content-Type", {})))
+    headers = handle(engine(out)).headers
+    assert list(headers) == ["X-Rate"] and headers["X-Rate"].lstrip("-").isdigit()
+
+
+def test_hooks_answer_first_and_failures_are_hook_errors() -> None:
+    calls: list[Request] = []
+
+    def hook(request: Request) -> Reply | None:
+        calls.append(request)
+        if request.path.get("id") == 1:
+            return request.reply(status=418, body={"tea": True})
+        if request.path.get("id") == 2:
+            raise ValueError("nope")
+        if request.path.get("id") == 3:
+            return "junk"  # type: ignore[return-value]
+        return None
+
+    eng = engine(output("200", examples={"x": {"id": 5}}), hooks={"op": hook})
+    teapot = handle(eng, path={"id": 1})
+    assert (teapot.status, teapot.content, teapot.media_type) == (
+        418,
+        b'{"tea":true}',
+        "application/json",
+    )
+    assert handle(eng, path={"id": 4}).content == b'{"id":5}'
+    with pytest.raises(HookError, match="ValueError: nope"):
+        handle(eng, path={"id": 2})
+    with pytest.raises(HookError, match="returned str"):
+        handle(eng, path={"id": 3})
+    assert len(calls) == 4
+
+
+def test_responders_slot_in_before_the_spec_fallback() -> None:
+    class Always:
+        def respond(self, operation: Operation, request: Request) -> Reply | None:
+            return Reply(status="201", content=b"mock") if request.query else None
+
+    eng = engine(output("200", examples={"x": {"id": 5}}), responders=[Always()])
+    assert handle(eng, query={"q": 1}).content == b"mock"
+    assert handle(eng).content == b'{"id":5}'
+
+
+def test_load_hooks(tmp_path: Path) -> None:
+    assert load_hooks(tmp_path / "handlers.py", ["op"]) == {}
+    (tmp_path / "handlers.py").write_text("def op(request):\n    return None\nvalue = 1\n")
+    assert list(load_hooks(tmp_path / "handlers.py", ["op", "value", "other"])) == ["op"]
+    (tmp_path / "handlers.py").write_text("raise RuntimeError('bad')\n")
+    with pytest.raises(HandlersError, match="RuntimeError: bad"):
+        load_hooks(tmp_path / "handlers.py", ["op"])
