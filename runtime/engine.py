@@ -312,6 +312,8 @@ class Engine:
             if cached is None:
                 fake_key = f"{operation.id}/{status}/{content.media_type}/{identity}"
                 value = self._fake_data().generate(content.schema or {}, key=fake_key)
+                if status.startswith("2"):
+                    value = echo_path_params(value, request.path)
                 cached = self._encoder(value, content.media_type, content.schema)
                 self._bodies.put(key, cached)
         return Reply(status=status, headers=headers, media_type=content.media_type, content=cached)
@@ -414,6 +416,34 @@ class Engine:
 
 _DYNAMIC = "\x00dynamic"
 """Sentinel example name: render fake data even when examples exist."""
+
+
+def echo_path_params(value: Any, path_params: Mapping[str, Any]) -> Any:
+    """A generated object names the resource it was asked for: ``GET /pets/7``
+    answers ``{"id": 7, …}``. A field takes a path parameter's value when it
+    has the parameter's name (``petId``), or is ``id`` and the parameter is the
+    last one, names an id and is an integer; only when the generated value has
+    the same type, so the answer stays valid."""
+    if not isinstance(value, dict) or not path_params:
+        return value
+    names = list(path_params)
+    last = names[-1]
+    echoed = dict(value)
+    for name in names:
+        fields = [name]
+        is_integer = isinstance(path_params[name], int) and not isinstance(path_params[name], bool)
+        if name == last and name.lower().endswith("id") and is_integer:
+            fields.append("id")
+        for field in fields:
+            if field in echoed and _same_json_type(echoed[field], path_params[name]):
+                echoed[field] = path_params[name]
+    return echoed
+
+
+def _same_json_type(generated: Any, given: Any) -> bool:
+    if isinstance(generated, bool) or isinstance(given, bool):
+        return isinstance(generated, bool) and isinstance(given, bool)
+    return type(generated) is type(given) and isinstance(given, int | str)
 
 
 def header_text(value: Any) -> str:

@@ -199,3 +199,7 @@ def test_runs_without_mockc_installed_using_the_dockerfile_commands(
     assert probe.returncode != 0, "mockc must not be importable in this environment"
     with ServerProcess([python, *start_args[1:]], cwd=app) as running:
         assert httpx.get(f"{running.url}/pets/1").status_code == 200
+
+
+def test_a_pet_fetched_by_id_carries_that_id(server: ServerProcess) -> None:
+    assert httpx.get(f"{server.url}/pets/42").json()["id"] == 42

@@ -84,11 +84,11 @@ def test_examples_by_name_first_by_default_and_dynamic() -> None:
 
 def test_fake_data_is_stable_per_path_params_and_seed() -> None:
     eng = engine(output("200"))
-    first = handle(eng, path={"id": 1}).content
-    assert handle(eng, path={"id": 1}).content == first
-    assert handle(eng, path={"id": 2}).content != first
-    assert handle(engine(output("200")), path={"id": 1}).content == first
-    assert handle(engine(output("200"), seed=9), path={"id": 1}).content != first
+    first = handle(eng, path={"n": 1}).content
+    assert handle(eng, path={"n": 1}).content == first
+    assert handle(eng, path={"n": 2}).content != first
+    assert handle(engine(output("200")), path={"n": 1}).content == first
+    assert handle(engine(output("200"), seed=9), path={"n": 1}).content != first
 
 
 def test_rendered_bodies_are_cached_in_a_bounded_lru() -> None:
@@ -158,3 +158,15 @@ def test_load_hooks(tmp_path: Path) -> None:
     (tmp_path / "handlers.py").write_text("raise RuntimeError('bad')\n")
     with pytest.raises(HandlersError, match="RuntimeError: bad"):
         load_hooks(tmp_path / "handlers.py", ["op"])
+
+
+def test_generated_objects_echo_the_requested_id() -> None:
+    from mockc.runtime.engine import echo_path_params
+
+    assert echo_path_params({"id": 5, "name": "x"}, {"petId": 7}) == {"id": 7, "name": "x"}
+    assert echo_path_params({"petId": 5, "id": 9}, {"petId": 7}) == {"petId": 7, "id": 7}
+    assert echo_path_params({"id": "a-uuid"}, {"petId": "abc"}) == {"id": "a-uuid"}
+    assert echo_path_params({"id": 5}, {"owner": 7}) == {"id": 5}
+    assert echo_path_params({"id": 5}, {"petId": 7, "photo": 2}) == {"id": 5}
+    assert echo_path_params({"code": "x"}, {"code": "y"}) == {"code": "y"}
+    assert echo_path_params([1, 2], {"petId": 7}) == [1, 2]
