@@ -434,9 +434,9 @@ def echo_path_params(value: Any, path_params: Mapping[str, Any]) -> Any:
         is_integer = isinstance(path_params[name], int) and not isinstance(path_params[name], bool)
         if name == last and name.lower().endswith("id") and is_integer:
             fields.append("id")
-        for field in fields:
-            if field in echoed and _same_json_type(echoed[field], path_params[name]):
-                echoed[field] = path_params[name]
+        for key in fields:
+            if key in echoed and _same_json_type(echoed[key], path_params[name]):
+                echoed[key] = path_params[name]
     return echoed
 
 

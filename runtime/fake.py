@@ -330,8 +330,10 @@ class FakeData:
         out: dict[str, Any] = {}
         optional_budget = None if maximum is None else max(maximum - len(set(required)), 0)
         for prop, sub in props.items():
+            if self._write_only(sub):
+                continue  # request-only: even when required (OpenAPI: writeOnly)
             if prop not in required:
-                if limit or self._write_only(sub):
+                if limit:
                     continue
                 if optional_budget is not None:
                     if optional_budget == 0:
@@ -339,7 +341,7 @@ class FakeData:
                     optional_budget -= 1
             out[prop] = self._value(sub, rng, depth + 1, prop)
         for prop in required:
-            if prop not in out:
+            if prop not in out and not (prop in props and self._write_only(props[prop])):
                 out[prop] = self._value(self._extra_schema(flat, prop), rng, depth + 1, prop)
         self._add_dependencies(flat, out, rng, depth)
         wanted = _count(flat.get("minProperties")) or 0

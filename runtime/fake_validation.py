@@ -21,7 +21,8 @@ class ValidatorCache:
     """
 
     def __init__(self, defs: Mapping[str, Any]) -> None:
-        self._defs = dict(defs)
+        self._source_defs = dict(defs)
+        self._defs = {name: _response_view(sub, defs) for name, sub in defs.items()}
         self._entries: dict[int, tuple[Any, Any]] = {}
         self._by_text: dict[str, Any] = {}
 
@@ -58,7 +59,7 @@ class ValidatorCache:
         if isinstance(schema, Mapping):
             own_defs = schema.get("$defs")
             defs = {**self._defs, **own_defs} if isinstance(own_defs, Mapping) else self._defs
-            document: Any = {**schema, "$defs": defs}
+            document: Any = {**_response_view(schema, self._source_defs), "$defs": defs}
             document.pop("$schema", None)
             document.pop("$id", None)
         else:
@@ -67,3 +68,28 @@ class ValidatorCache:
             return jsonschema_rs.validator_for(document, validate_formats=True)
         except Exception:  # unsupported or malformed schema: nothing to check against
             return None
+
+
+def _response_view(node: Any, defs: Mapping[str, Any]) -> Any:
+    """``node`` with ``writeOnly`` properties not required: fake data answers
+    responses, where OpenAPI applies ``required`` to writeOnly properties only in
+    requests (the generator leaves them out)."""
+    if isinstance(node, list):
+        return [_response_view(item, defs) for item in node]
+    if not isinstance(node, Mapping):
+        return node
+    out = {key: _response_view(value, defs) for key, value in node.items()}
+    properties, required = node.get("properties"), node.get("required")
+    if isinstance(properties, Mapping) and isinstance(required, list):
+        out["required"] = [name for name in required if not _write_only(properties.get(name), defs)]
+    return out
+
+
+def _write_only(schema: Any, defs: Mapping[str, Any]) -> bool:
+    if not isinstance(schema, Mapping):
+        return False
+    parts = [schema, *(schema.get("allOf") or ())]
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        parts.append(defs.get(ref[len("#/$defs/") :]))
+    return any(isinstance(part, Mapping) and part.get("writeOnly") is True for part in parts)

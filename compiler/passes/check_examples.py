@@ -92,7 +92,9 @@ def _validator(schema: ir.JsonValue, defs: Mapping[str, ir.JsonValue]) -> Any:
     if isinstance(document, dict):
         document = {**document, "$defs": ir.thaw(closure(schema, defs))}
     try:
-        return jsonschema_rs.validator_for(document)
+        return jsonschema_rs.validator_for(
+            document, validate_formats=True, ignore_unknown_formats=True
+        )
     except (ValueError, jsonschema_rs.ReferencingError):
         return None  # a schema jsonschema-rs cannot compile: its examples stay
 

@@ -16,9 +16,9 @@ from email.policy import HTTP
 from typing import Any
 
 from .negotiation import match_declared, media_type_of
-from .params import coercer, split_query
+from .params import coercer, object_properties, split_query
 from .problems import Problem
-from .schemas import kind_of, resolve
+from .schemas import kind_of
 
 __all__ = ["BodyDecoder", "DecodedBody"]
 
@@ -90,8 +90,7 @@ class BodyDecoder:
         compiled = self._form_fields.get(declared)
         if compiled is None:
             schema = self._schemas.get(declared, {})
-            resolved = resolve(schema, self._defs)
-            properties = resolved.get("properties", {}) if isinstance(resolved, Mapping) else {}
+            properties = object_properties(schema, self._defs)
             arrays = {name: kind_of(sub, self._defs) == "array" for name, sub in properties.items()}
             compiled = self._form_fields[declared] = (coercer(schema, self._defs), arrays)
         coerce, arrays = compiled

@@ -22,6 +22,7 @@ __all__ = [
     "ParamDecoder",
     "ParamError",
     "coercer",
+    "object_properties",
     "parse_cookies",
     "split_query",
 ]
@@ -88,7 +89,7 @@ def coercer(schema: Any, defs: Mapping[str, Any]) -> Coerce:
         return to_array
     if kind == "object":
         resolved = resolve(schema, defs)
-        properties = resolved.get("properties", {}) if isinstance(resolved, Mapping) else {}
+        properties = object_properties(schema, defs)
         fields = {name: coercer(sub, defs) for name, sub in properties.items()}
         extra = resolved.get("additionalProperties") if isinstance(resolved, Mapping) else None
         other = coercer(extra, defs) if isinstance(extra, Mapping) else _same
@@ -100,6 +101,25 @@ def coercer(schema: Any, defs: Mapping[str, Any]) -> Coerce:
 
         return to_object
     return _SCALAR_COERCERS.get(kind, _same)
+
+
+def object_properties(
+    schema: Any, defs: Mapping[str, Any], seen: frozenset[int] = frozenset()
+) -> dict[str, Any]:
+    """The properties ``schema`` declares, also inside its ``allOf``/``oneOf``/``anyOf``
+    branches (the first declaration of a name wins)."""
+    resolved = resolve(schema, defs)
+    if not isinstance(resolved, Mapping) or id(resolved) in seen:
+        return {}
+    seen = seen | {id(resolved)}
+    own = resolved.get("properties")
+    found: dict[str, Any] = dict(own) if isinstance(own, Mapping) else {}
+    for keyword in ("allOf", "oneOf", "anyOf"):
+        branches = resolved.get(keyword)
+        for branch in branches if isinstance(branches, list) else ():
+            for name, sub in object_properties(branch, defs, seen).items():
+                found.setdefault(name, sub)
+    return found
 
 
 def split_query(query: str) -> dict[str, list[str]]:

@@ -1,0 +1,703 @@
+"""Every OpenAPI document of the corpus, served by its generated mock server,
+answers requests built from the spec the way the spec says it will.
+
+Per spec (one test id each, one module-scoped server each):
+
+* ``test_schemathesis_conformance``: schemathesis builds valid requests for
+  every operation (positive mode, a few examples each) and its checks verify
+  that the answer is never a 5xx, that the status and content type are
+  declared, that required declared headers are present and valid, and that the
+  body validates against the declared schema.
+* ``test_prefer_requests``: one request per operation built here from the IR
+  (path parameters from their schema's example/enum/a simple valid value), sent
+  with ``Prefer: dynamic=true`` and with no ``Prefer``; the answer must be a
+  declared 2xx (or ``default``) status whose JSON body validates, with the
+  ``jsonschema`` library, against the response schema the IR gives.
+
+Specs schemathesis cannot read (``SCHEMATHESIS_FALLBACK``, with the reason)
+take the request builder of this module and ``jsonschema`` instead, for every
+operation.  Where a spec contradicts itself or schemathesis mis-reads it, the
+one operation/check concerned is excluded with its reason (``EXCLUDED_CHECKS``,
+``UNSATISFIABLE``, ``UNCHECKED_BODIES``); ``test_exclusions_name_real_operations``
+keeps those tables honest.  Failures are collected for the whole spec and
+asserted on at once, so one run shows all of them.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import jsonschema
+import pytest
+import requests
+import schemathesis
+import yaml
+from hypothesis import HealthCheck, Phase, find, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
+from schemathesis.core.result import Ok
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from mockc.compiler import ir
+from mockc.compiler.driver import GenerateOptions, compile_specs, generate
+from tests.support.servers import ServerProcess, free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT.parent / "shared" / "corpus" / "openapi"
+PETSTORE = ROOT / "examples" / "petstore" / "openapi.yaml"
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+
+BIG_SPEC_OPERATIONS = 50
+"""Specs with more operations than this get fewer schemathesis examples each."""
+MAX_EXAMPLES, MAX_EXAMPLES_BIG = 3, 2
+
+DIGITALOCEAN = "digitalocean-multifile/specification/DigitalOcean-public.v2.yaml"
+SWAGGER2_NO_BODY = (
+    "Swagger 2.0 response without a schema has no body; schemathesis still expects a "
+    "`produces` content type"
+)
+
+SCHEMATHESIS_FALLBACK: dict[str, str] = {
+    DIGITALOCEAN: (
+        "every operation is a $ref to another file (invalid OpenAPI 3.0: an Operation Object "
+        "is not a Reference Object); schemathesis reads them without parameters, bodies or "
+        "responses, so this spec is checked with the request builder and jsonschema only"
+    ),
+}
+"""spec id → why schemathesis cannot check it at all."""
+
+DO_ACTIONS = (
+    "request body is a oneOf whose branches overlap (they differ only by the discriminator "
+    "value, which each branch's enum allows for all): no body is valid under oneOf"
+)
+UNSATISFIABLE: dict[str, dict[str, str]] = {
+    DIGITALOCEAN: {
+        "POST /v2/droplets/{droplet_id}/actions": DO_ACTIONS,
+        "POST /v2/droplets/actions": DO_ACTIONS,
+        "POST /v2/floating_ips/{floating_ip}/actions": DO_ACTIONS,
+        "POST /v2/images/{image_id}/actions": DO_ACTIONS,
+        "POST /v2/volumes/actions": DO_ACTIONS,
+    },
+}
+"""spec id → {"METHOD /path" → why no valid request exists}: the request builder's
+operations that are not sent at all."""
+
+UNCHECKED_BODIES: dict[str, dict[str, str]] = {
+    DIGITALOCEAN: {
+        "POST /v2/droplets": (
+            "202 schema is a oneOf of two objects with no type or required: every object "
+            "matches both branches, so no body is valid"
+        ),
+    },
+}
+"""spec id → {"METHOD /path" → why its response body is not validated (own checks)}."""
+
+EXCLUDED_CHECKS: dict[str, dict[str, tuple[str, str]]] = {
+    "oai-non-oauth-scopes-v31/non-oauth-scopes.yaml": {
+        "GET /users": (
+            "status_code_conformance",
+            "the operation declares no responses (allowed by 3.1): no status can conform",
+        ),
+    },
+    "oai-petstore-v2/petstore.json": {
+        "POST /pets": ("content_type_conformance", SWAGGER2_NO_BODY),
+    },
+    "oai-petstore-v2/petstore.yaml": {
+        "POST /pets": ("content_type_conformance", SWAGGER2_NO_BODY),
+    },
+    "oai-petstore-expanded-v2/petstore-expanded.json": {
+        "DELETE /pets/{id}": ("content_type_conformance", SWAGGER2_NO_BODY),
+    },
+    "oai-petstore-separate-v2/spec/swagger.yaml": {
+        "DELETE /pets/{id}": ("content_type_conformance", SWAGGER2_NO_BODY),
+    },
+}
+"""spec id → {"METHOD /path" → (schemathesis check not run there, why)}: the spec
+contradicts itself there, or schemathesis mis-reads it."""
+
+
+# -- the specs ------------------------------------------------------------------
+
+
+def _is_entry_document(path: Path) -> bool:
+    text = path.read_text(encoding="utf-8")
+    document = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    return isinstance(document, dict) and ("openapi" in document or "swagger" in document)
+
+
+def _entry_documents() -> list[tuple[str, Path]]:
+    found = [("petstore-example", PETSTORE)]
+    for path in sorted(CORPUS.rglob("*")):
+        if path.suffix in {".yaml", ".yml", ".json"} and _is_entry_document(path):
+            found.append((path.relative_to(CORPUS).as_posix(), path))
+    return found
+
+
+SPECS = _entry_documents()
+
+
+# -- the served spec --------------------------------------------------------------
+
+
+@dataclass
+class Served:
+    spec_id: str
+    path: Path
+    api: ir.Api
+    url: str
+    defs: dict[str, Any]
+    response_defs: dict[str, Any]
+    server: ServerProcess
+    failures: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module", params=SPECS, ids=[spec_id for spec_id, _ in SPECS])
+def served(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Served]:
+    spec_id, path = request.param
+    out = tmp_path_factory.mktemp("conformance") / "server"
+    compiled, _ = generate([path], out, GenerateOptions())
+    api = compile_specs([path]).api
+    assert api == compiled.api
+    defs = {name: ir.thaw(schema) for name, schema in api.schema_map().items()}
+    command = [sys.executable, "server.py"]
+    with ServerProcess(command, cwd=out, port=free_port()) as server:
+        response_defs = {name: response_view(schema, defs) for name, schema in defs.items()}
+        yield Served(spec_id, path, api, server.url, defs, response_defs, server)
+
+
+def _http_operations(api: ir.Api) -> list[tuple[ir.Operation, ir.HttpBinding]]:
+    return [
+        (operation, operation.binding)
+        for operation in api.operations
+        if isinstance(operation.binding, ir.HttpBinding)
+    ]
+
+
+def _label(binding: ir.HttpBinding) -> str:
+    return f"{binding.method} {binding.path}"
+
+
+# -- schema helpers (independent of the runtime's own validator) ------------------
+
+
+def _validator(schema: Any, defs: Mapping[str, Any]) -> jsonschema.Draft202012Validator:
+    root: dict[str, Any] = {"$defs": dict(defs), "allOf": [schema]}
+    return jsonschema.Draft202012Validator(
+        root, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def _errors(value: Any, schema: Any, defs: Mapping[str, Any]) -> list[str]:
+    if schema is None:
+        return []
+    return [
+        f"{'/' + '/'.join(map(str, error.absolute_path))}: {error.message[:200]}"
+        for error in _validator(schema, defs).iter_errors(value)
+    ]
+
+
+def _resolve(schema: Any, defs: Mapping[str, Any]) -> Any:
+    seen = 0
+    while isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and seen < 32:
+        name = schema["$ref"].removeprefix(ir.SCHEMA_REF_PREFIX)
+        siblings = {key: value for key, value in schema.items() if key != "$ref"}
+        schema = {**defs.get(name, {}), **siblings}
+        seen += 1
+    return schema
+
+
+def _is_write_only(schema: Any, defs: Mapping[str, Any]) -> bool:
+    if not isinstance(schema, dict):
+        return False
+    parts = [schema, _resolve(schema, defs), *schema.get("allOf", ())]
+    return any(isinstance(part, dict) and part.get("writeOnly") is True for part in parts)
+
+
+def response_view(schema: Any, defs: Mapping[str, Any]) -> Any:
+    """``schema`` as OpenAPI applies it to responses: a required ``writeOnly``
+    property is required in requests only."""
+    if isinstance(schema, list):
+        return [response_view(item, defs) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {key: response_view(value, defs) for key, value in schema.items()}
+    properties, required = schema.get("properties"), schema.get("required")
+    if isinstance(properties, dict) and isinstance(required, list):
+        out["required"] = [n for n in required if not _is_write_only(properties.get(n), defs)]
+    return out
+
+
+FORMAT_SAMPLES = {
+    "date": "2024-01-02",
+    "date-time": "2024-01-02T03:04:05Z",
+    "time": "03:04:05Z",
+    "email": "someone@example.com",
+    "uuid": "123e4567-e89b-42d3-a456-426614174000",
+    "uri": "https://example.com/a",
+    "url": "https://example.com/a",
+    "uri-reference": "https://example.com/a",
+    "hostname": "example.com",
+    "ipv4": "192.0.2.1",
+    "ipv6": "2001:db8::1",
+    "byte": "aGVsbG8=",
+}
+
+
+def _string_sample(schema: Mapping[str, Any]) -> str:
+    low = int(schema.get("minLength", 1) or 0)
+    high = int(schema.get("maxLength", max(low, 1000)))
+    if isinstance(schema.get("format"), str) and schema["format"] in FORMAT_SAMPLES:
+        return FORMAT_SAMPLES[schema["format"]]
+    if isinstance(schema.get("pattern"), str):
+        return _matching(schema["pattern"], low, high)
+    return ("abcdefgh" * (low // 8 + 1))[: max(low, min(high, 3))]
+
+
+@functools.cache
+def _matching(pattern: str, low: int, high: int) -> str:
+    """The simplest string hypothesis finds for ``pattern`` within the length bounds."""
+    strategy = st.from_regex(pattern).filter(lambda text: low <= len(text) <= high)
+    return str(find(strategy, lambda _: True, settings=settings(database=None)))
+
+
+def _number_sample(schema: Mapping[str, Any], integer: bool) -> int | float:
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if isinstance(schema.get("exclusiveMinimum"), int | float):
+        low = schema["exclusiveMinimum"] + (1 if integer else 0.5)
+    if isinstance(schema.get("exclusiveMaximum"), int | float):
+        high = schema["exclusiveMaximum"] - (1 if integer else 0.5)
+    value: int | float = 1
+    if low is not None and value < low:
+        value = low
+    if high is not None and value > high:
+        value = high
+    step = schema.get("multipleOf")
+    if isinstance(step, int | float) and step:
+        value = step * max(1, -(-value // step)) if value > 0 else 0
+    return int(value) if integer else value
+
+
+def _sample(schema: Any, defs: Mapping[str, Any], depth: int = 0, *, full: bool = False) -> Any:
+    """A simple value valid against ``schema``: its own example where valid, else built
+    (``full``: with every property, not only the required ones)."""
+    schema = _resolve(schema, defs)
+    if not isinstance(schema, dict) or depth > 12:
+        return "x"
+    candidates: list[Any] = []
+    for key in ("const", "example", "default"):
+        if key in schema:
+            candidates.append(schema[key])
+    for key in ("enum", "examples"):
+        if isinstance(schema.get(key), list):
+            candidates.extend(schema[key])
+    for candidate in candidates:
+        if candidate is not None and not _errors(candidate, schema, defs):
+            return candidate
+    if isinstance(schema.get("allOf"), list):
+        merged: dict[str, Any] = {key: v for key, v in schema.items() if key != "allOf"}
+        for part in schema["allOf"]:
+            part = _resolve(part, defs)
+            if isinstance(part, dict):
+                for key, value in part.items():
+                    if key == "properties":
+                        merged["properties"] = {**merged.get("properties", {}), **value}
+                    elif key == "required":
+                        merged["required"] = [*merged.get("required", []), *value]
+                    else:
+                        merged.setdefault(key, value)
+        return _sample(merged, defs, depth + 1, full=full)
+    for key in ("oneOf", "anyOf"):
+        if isinstance(schema.get(key), list):
+            rest = {k: v for k, v in schema.items() if k != key}
+            for complete in (False, True):
+                for option in schema[key]:
+                    option = _resolve(option, defs)
+                    branch = {**rest, **option} if isinstance(option, dict) else option
+                    value = _sample(branch, defs, depth + 1, full=complete)
+                    if not _errors(value, schema, defs):
+                        return value
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "null")
+    if kind is None:
+        kind = "object" if "properties" in schema else "string"
+    if kind == "string":
+        return _string_sample(schema)
+    if kind in ("integer", "number"):
+        return _number_sample(schema, kind == "integer")
+    if kind == "boolean":
+        return True
+    if kind == "null":
+        return None
+    if kind == "array":
+        count = max(int(schema.get("minItems", 1)), 0)
+        if "maxItems" in schema:
+            count = min(count, int(schema["maxItems"]))
+        item = _sample(schema.get("items", {}), defs, depth + 1, full=full)
+        return [item] * count
+    properties = schema.get("properties", {})
+    names = [*schema.get("required", []), *(properties if full else ())]
+    return {name: _sample(properties.get(name, {}), defs, depth + 1) for name in names}
+
+
+# -- the request builder ------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    return str(value)
+
+
+def _path_value(parameter: ir.Parameter, value: Any) -> str:
+    if isinstance(value, list):
+        text = ",".join(quote(_text(v), safe="") for v in value)
+    elif isinstance(value, dict):
+        text = ",".join(f"{quote(k, safe='')},{quote(_text(v), safe='')}" for k, v in value.items())
+    else:
+        text = quote(_text(value), safe="")
+    if parameter.style == "label":
+        return "." + text
+    if parameter.style == "matrix":
+        return f";{parameter.name}={text}"
+    return text
+
+
+def _query_pairs(parameter: ir.Parameter, value: Any) -> list[tuple[str, str]]:
+    style = parameter.style or "form"
+    explode = parameter.explode if parameter.explode is not None else style == "form"
+    if isinstance(value, list):
+        if style == "form" and explode:
+            return [(parameter.name, _text(v)) for v in value]
+        joiner = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(style, ",")
+        return [(parameter.name, joiner.join(_text(v) for v in value))]
+    if isinstance(value, dict):
+        if style == "deepObject":
+            return [(f"{parameter.name}[{k}]", _text(v)) for k, v in value.items()]
+        if explode:
+            return [(k, _text(v)) for k, v in value.items()]
+        return [(parameter.name, ",".join(f"{k},{_text(v)}" for k, v in value.items()))]
+    return [(parameter.name, _text(value))]
+
+
+def _parameter_value(parameter: ir.Parameter, defs: Mapping[str, Any]) -> Any:
+    for example in parameter.examples:
+        value = ir.thaw(example.value)
+        if not _errors(value, ir.thaw(parameter.schema), defs):
+            return value
+    return _sample(ir.thaw(parameter.schema), defs)
+
+
+JSON_LIKE = ("application/json", "+json")
+
+
+def _is_json(media_type: str) -> bool:
+    media_type = media_type.split(";")[0].strip().lower()
+    return media_type == "application/json" or media_type.endswith("+json") or media_type == "*/*"
+
+
+def build_request(
+    operation: ir.Operation, binding: ir.HttpBinding, defs: Mapping[str, Any]
+) -> dict[str, Any]:
+    """httpx ``request`` keyword arguments for one valid request to ``operation``."""
+    path = binding.path
+    params: list[tuple[str, str]] = []
+    headers: dict[str, str] = {}
+    cookies: dict[str, str] = {}
+    for parameter in binding.parameters:
+        if parameter.location != ir.ParameterLocation.PATH and not parameter.required:
+            continue
+        value = _parameter_value(parameter, defs)
+        if parameter.media_type:
+            value = json.dumps(value)
+        if parameter.location == ir.ParameterLocation.PATH:
+            path = path.replace("{" + parameter.name + "}", _path_value(parameter, value))
+        elif parameter.location == ir.ParameterLocation.QUERY:
+            params.extend(_query_pairs(parameter, value))
+        elif parameter.location == ir.ParameterLocation.HEADER:
+            if isinstance(value, list):
+                headers[parameter.name] = ",".join(_text(v) for v in value)
+            else:
+                headers[parameter.name] = _text(value)
+        elif parameter.location == ir.ParameterLocation.COOKIE:
+            cookies[parameter.name] = quote(_text(value), safe="")
+    kwargs: dict[str, Any] = {"method": binding.method, "url": path, "params": params}
+    message = operation.input
+    if message is not None and message.contents:
+        contents = sorted(message.contents, key=lambda c: not _is_json(c.media_type))
+        content = contents[0]
+        schema = ir.thaw(content.schema)
+        body = None
+        for example in content.examples:
+            candidate = ir.thaw(example.value)
+            if not _errors(candidate, schema, defs):
+                body = candidate
+                break
+        if body is None:
+            body = _sample(schema, defs) if schema is not None else {}
+        media_type = content.media_type
+        if _is_json(media_type):
+            kwargs["content"] = json.dumps(body).encode()
+            media_type = "application/json" if media_type == "*/*" else media_type
+        elif media_type.startswith("application/x-www-form-urlencoded"):
+            fields = body if isinstance(body, dict) else {}
+            kwargs["content"] = (
+                httpx.QueryParams(
+                    [pair for name, v in fields.items() for pair in _form_pairs(name, v)]
+                )
+                .__str__()
+                .encode()
+            )
+        elif media_type.startswith("multipart/"):
+            fields = body if isinstance(body, dict) else {}
+            files = [
+                (name, (None, json.dumps(v) if isinstance(v, dict) else _text(v)))
+                for name, v in fields.items()
+            ]
+            kwargs["files"] = files or [("file", ("x.bin", b"x", "application/octet-stream"))]
+            media_type = ""
+        elif media_type.startswith("text/"):
+            kwargs["content"] = _text(body).encode()
+        else:
+            kwargs["content"] = b"x"
+        if media_type:
+            headers["content-type"] = media_type
+    if cookies:
+        headers["cookie"] = "; ".join(f"{name}={value}" for name, value in cookies.items())
+    kwargs["headers"] = headers
+    return kwargs
+
+
+def _form_pairs(name: str, value: Any) -> list[tuple[str, str]]:
+    if isinstance(value, list):
+        return [(name, _text(v)) for v in value]
+    if isinstance(value, dict):
+        return [(name, json.dumps(value))]
+    return [(name, _text(value))]
+
+
+# -- checking an answer against the IR ------------------------------------------------
+
+
+def _output_for(operation: ir.Operation, status: int) -> ir.Output | None:
+    keys = {output.key.upper(): output for output in operation.outputs}
+    return keys.get(str(status)) or keys.get(f"{status // 100}XX") or keys.get("DEFAULT")
+
+
+def check_answer(
+    operation: ir.Operation,
+    response: httpx.Response,
+    defs: Mapping[str, Any],
+    response_defs: Mapping[str, Any],
+    *,
+    require_success: bool,
+    validate_body: bool = True,
+) -> list[str]:
+    """What is wrong with ``response`` as an answer of ``operation`` (IR + jsonschema)."""
+    problems: list[str] = []
+    status = response.status_code
+    output = _output_for(operation, status)
+    declared = [output.key for output in operation.outputs]
+    if status >= 500:
+        problems.append(f"server error {status}: {response.text[:300]}")
+        return problems
+    if output is None and declared:
+        problems.append(f"status {status} is not declared ({', '.join(declared)})")
+        return problems
+    if require_success and not 200 <= status < 300:
+        problems.append(f"status {status}, expected a declared 2xx: {response.text[:300]}")
+        return problems
+    if output is None or status in (204, 304) or not output.message.contents:
+        return problems
+    received = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    content = next(
+        (c for c in output.message.contents if c.media_type.lower() == received),
+        next((c for c in output.message.contents if c.media_type == "*/*"), None),
+    )
+    if content is None:
+        declared_types = ", ".join(c.media_type for c in output.message.contents)
+        problems.append(f"content type {received!r} is not declared ({declared_types})")
+        return problems
+    if validate_body and _is_json(received) and content.schema is not None:
+        try:
+            body = response.json()
+        except ValueError as bad_json:
+            return [f"{status} body is not JSON ({bad_json}): {response.text[:200]}"]
+        schema = response_view(ir.thaw(content.schema), defs)
+        for error in _errors(body, schema, response_defs)[:5]:
+            problems.append(f"{status} body: {error}")
+    return problems
+
+
+# -- the tests --------------------------------------------------------------------------
+
+
+def _checked_by_schemathesis(
+    served: Served, operation: Any, max_examples: int, failures: list[str], excluded: str
+) -> str | None:
+    """Run schemathesis on one operation; the reason it could not, or None."""
+    label = operation.label
+    seen: set[str] = set()
+    session = requests.Session()
+
+    @settings(
+        max_examples=max_examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.explicit, Phase.generate],
+    )
+    @given(case=operation.as_strategy(generation_mode=GenerationMode.POSITIVE))
+    def run(case: Any) -> None:
+        try:
+            response = case.call(base_url=served.url, session=session, timeout=10)
+        except Exception as error:  # a transport error is the server's fault here
+            failures.append(f"{label}: request failed: {type(error).__name__}: {error}")
+            return
+        try:
+            checks = [check for check in CHECKS if check.__name__ != excluded]
+            case.validate_response(response, checks=checks)
+        except FailureGroup as group:
+            for failure in group.exceptions:
+                text = f"{label}: {failure.title}: {failure.message.strip()[:400]}"
+                key = f"{label}:{failure.title}"
+                if key not in seen:
+                    seen.add(key)
+                    failures.append(text + f"\n    request: {case.as_curl_command()[:300]}")
+        except AssertionError as error:
+            failures.append(f"{label}: {error}"[:500])
+
+    try:
+        run()
+    except Exception as error:  # raised while generating, never by the checks above
+        return f"{type(error).__name__}: {str(error).strip().splitlines()[0][:200]}"
+    finally:
+        session.close()
+    return None
+
+
+def test_schemathesis_conformance(served: Served) -> None:
+    operations = _http_operations(served.api)
+    if not operations:
+        pytest.skip(f"{served.spec_id} declares no HTTP operations (webhooks only)")
+    excluded = EXCLUDED_CHECKS.get(served.spec_id, {})
+    by_label = {_label(binding): (operation, binding) for operation, binding in operations}
+    assert set(excluded) <= set(by_label), "exclusions name operations the spec does not have"
+    failures: list[str] = []
+    unchecked: dict[str, str] = {}
+    if served.spec_id in SCHEMATHESIS_FALLBACK:
+        unchecked = dict.fromkeys(by_label, SCHEMATHESIS_FALLBACK[served.spec_id])
+    else:
+        schema = schemathesis.openapi.from_path(served.path)
+        limit = MAX_EXAMPLES_BIG if len(operations) > BIG_SPEC_OPERATIONS else MAX_EXAMPLES
+        seen: set[str] = set()
+        for result in schema.get_all_operations():
+            if not isinstance(result, Ok):
+                error = result.err()
+                unchecked[getattr(error, "label", str(error))] = str(error)
+                continue
+            label = result.ok().label
+            seen.add(label)
+            skipped_check = excluded.get(label, ("", ""))[0]
+            reason = _checked_by_schemathesis(served, result.ok(), limit, failures, skipped_check)
+            if reason is not None:
+                unchecked[label] = reason
+        for label in set(by_label) - seen:
+            failures.append(f"{label}: schemathesis did not find this operation")
+        # Not expected in this corpus: such an operation is still covered below, and
+        # reported so that the spec's fault gets written down in SCHEMATHESIS_FALLBACK.
+        for label, reason in unchecked.items():
+            failures.append(f"{label}: schemathesis cannot build its requests: {reason}")
+    with httpx.Client(base_url=served.url, timeout=10) as client:
+        for label, reason in unchecked.items():
+            operation, binding = by_label[label]
+            for problem in _own_request(served, client, operation, binding, None, False):
+                failures.append(f"{label} (own request builder, {reason[:40]}…): {problem}")
+    assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures)
+
+
+def _own_request(
+    served: Served,
+    client: httpx.Client,
+    operation: ir.Operation,
+    binding: ir.HttpBinding,
+    prefer: str | None,
+    require_success: bool,
+) -> list[str]:
+    """Send the request this module builds for ``operation``; what is wrong with the answer."""
+    label = _label(binding)
+    if label in UNSATISFIABLE.get(served.spec_id, {}):
+        return []
+    kwargs = build_request(operation, binding, served.defs)
+    if prefer is not None:
+        kwargs["headers"] = {**kwargs["headers"], "Prefer": prefer}
+    response = client.request(**kwargs)
+    problems = check_answer(
+        operation,
+        response,
+        served.defs,
+        served.response_defs,
+        require_success=require_success,
+        validate_body=label not in UNCHECKED_BODIES.get(served.spec_id, {}),
+    )
+    return [f"{problem}\n    request: {kwargs}"[:900] for problem in problems]
+
+
+def test_prefer_requests(served: Served) -> None:
+    operations = _http_operations(served.api)
+    if not operations:
+        pytest.skip(f"{served.spec_id} declares no HTTP operations (webhooks only)")
+    failures: list[str] = []
+    with httpx.Client(base_url=served.url, timeout=10) as client:
+        for operation, binding in operations:
+            for prefer in ("dynamic=true", None):
+                for problem in _own_request(served, client, operation, binding, prefer, True):
+                    failures.append(f"{_label(binding)} (Prefer: {prefer}): {problem}")
+    assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures)
+
+
+def test_exclusions_name_real_operations() -> None:
+    specs = dict(SPECS)
+    tables: dict[str, Mapping[str, Mapping[str, object]]] = {
+        "EXCLUDED_CHECKS": EXCLUDED_CHECKS,
+        "UNSATISFIABLE": UNSATISFIABLE,
+        "UNCHECKED_BODIES": UNCHECKED_BODIES,
+    }
+    assert set(SCHEMATHESIS_FALLBACK) <= set(specs)
+    names = {check.__name__ for check in CHECKS}
+    for table_name, table in tables.items():
+        for spec_id, entries in table.items():
+            assert spec_id in specs, f"{table_name}: no spec {spec_id}"
+            api = compile_specs([specs[spec_id]]).api
+            labels = {_label(binding) for _, binding in _http_operations(api)}
+            assert set(entries) <= labels, f"{table_name}[{spec_id}]: {set(entries) - labels}"
+            for entry in entries.values():
+                if isinstance(entry, tuple):
+                    assert entry[0] in names, f"{table_name}[{spec_id}]: unknown check {entry[0]}"
