@@ -203,3 +203,20 @@ def test_runs_without_mockc_installed_using_the_dockerfile_commands(
 
 def test_a_pet_fetched_by_id_carries_that_id(server: ServerProcess) -> None:
     assert httpx.get(f"{server.url}/pets/42").json()["id"] == 42
+
+
+def test_link_runtime_serves_from_the_installed_runtime(tmp_path: Path) -> None:
+    out = tmp_path / "linked"
+    generate([PETSTORE], out, GenerateOptions(link_runtime=True))
+    assert not (out / "_vendor").exists()
+    with ServerProcess([sys.executable, "server.py"], cwd=out) as running:
+        assert httpx.get(f"{running.url}/pets/1").status_code == 200
+
+
+@pytest.mark.parametrize("source", ["spec", "folder"])
+def test_mockc_serve(source: str, petstore_dir: Path, tmp_path: Path) -> None:
+    target = str(PETSTORE) if source == "spec" else str(petstore_dir)
+    mockc = str(Path(sys.executable).with_name("mockc"))
+    with ServerProcess([mockc, "serve", target], cwd=tmp_path) as running:
+        assert httpx.get(f"{running.url}/pets/1").status_code == 200
+        assert running.terminate() == 0
