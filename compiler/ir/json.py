@@ -20,8 +20,9 @@ _BINDING_KINDS: dict[str, type] = {
 }
 _KIND_OF_BINDING = {cls: kind for kind, cls in _BINDING_KINDS.items()}
 _TAG = "kind"
-for _binding in _BINDING_KINDS.values():  # the tag must never collide with a field
-    assert _TAG not in {f.name for f in dataclasses.fields(_binding)}, _binding
+for _binding in _BINDING_KINDS.values():
+    if _TAG in {f.name for f in dataclasses.fields(_binding)}:
+        raise TypeError(f"{_binding.__name__} has a field named like the binding tag {_TAG!r}")
 
 
 def freeze(value: Any) -> model.JsonValue:

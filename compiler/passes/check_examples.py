@@ -15,14 +15,13 @@ import jsonschema_rs
 
 from mockc.compiler import ir
 from mockc.compiler.errors import Diagnostic
-
-from .schema_refs import closure
+from mockc.runtime.http.schemas import with_defs
 
 _MAX_REASON = 160
 
 
 def run(api: ir.Api, diagnostics: list[Diagnostic]) -> ir.Api:
-    defs = api.schema_map()
+    defs = {named.name: ir.thaw(named.schema) for named in api.schemas}
     operations = tuple(_check_operation(op, defs, diagnostics) for op in api.operations)
     return dataclasses.replace(api, operations=operations)
 
@@ -88,9 +87,7 @@ def _is_json(media_type: str) -> bool:
 
 
 def _validator(schema: ir.JsonValue, defs: Mapping[str, ir.JsonValue]) -> Any:
-    document = ir.thaw(schema)
-    if isinstance(document, dict):
-        document = {**document, "$defs": ir.thaw(closure(schema, defs))}
+    document = with_defs(ir.thaw(schema), defs)
     try:
         return jsonschema_rs.validator_for(
             document, validate_formats=True, ignore_unknown_formats=True

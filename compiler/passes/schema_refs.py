@@ -1,4 +1,5 @@
-"""Walking ``$ref``s of IR schemas: which named schemas a schema needs."""
+"""Walking ``$ref``s of IR schemas (which named schemas a schema needs is
+``mockc.runtime.http.schemas.referenced_defs``, shared with the runtime)."""
 
 from __future__ import annotations
 
@@ -29,16 +30,3 @@ def def_name(ref: str) -> str | None:
     if ref.startswith(ir.SCHEMA_REF_PREFIX):
         return ref[len(ir.SCHEMA_REF_PREFIX) :].replace("~1", "/").replace("~0", "~")
     return None
-
-
-def closure(schema: ir.JsonValue, defs: Mapping[str, ir.JsonValue]) -> dict[str, ir.JsonValue]:
-    """The named schemas ``schema`` reaches, directly or through other named schemas."""
-    needed: dict[str, ir.JsonValue] = {}
-    pending = [schema]
-    while pending:
-        for ref in refs_in(pending.pop()):
-            name = def_name(ref)
-            if name is not None and name not in needed and name in defs:
-                needed[name] = defs[name]
-                pending.append(defs[name])
-    return needed

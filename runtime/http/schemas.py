@@ -81,8 +81,13 @@ def _kind_of_value(value: Any) -> str | None:
     return None
 
 
+_DATA_KEYWORDS = frozenset({"examples", "example", "default", "const", "enum"})
+"""Keywords whose values are instance data, not schemas: a ``$ref`` in them is text."""
+
+
 def referenced_defs(schema: Any, defs: Mapping[str, Any]) -> dict[str, Any]:
-    """The defs ``schema`` refers to, transitively, in a sorted dict."""
+    """The defs ``schema`` refers to, transitively, in a sorted dict. Works on
+    plain JSON data and on read-only mappings and tuples alike."""
     found: dict[str, Any] = {}
     pending = [schema]
     while pending:
@@ -92,8 +97,10 @@ def referenced_defs(schema: Any, defs: Mapping[str, Any]) -> dict[str, Any]:
             if name is not None and name not in found and name in defs:
                 found[name] = defs[name]
                 pending.append(defs[name])
-            pending.extend(value for key, value in node.items() if key != "$ref")
-        elif isinstance(node, list):
+            pending.extend(
+                value for key, value in node.items() if key != "$ref" and key not in _DATA_KEYWORDS
+            )
+        elif isinstance(node, list | tuple):
             pending.extend(node)
     return dict(sorted(found.items()))
 

@@ -7,7 +7,8 @@ import pytest
 from mockc.compiler import ir
 from mockc.compiler.errors import Diagnostic, RefError
 from mockc.compiler.passes import check_examples, check_refs
-from mockc.compiler.passes.schema_refs import closure, refs_in
+from mockc.compiler.passes.schema_refs import refs_in
+from mockc.runtime.http.schemas import referenced_defs
 
 
 def _api(schema: object, examples: tuple[ir.Example, ...] = ()) -> ir.Api:
@@ -76,7 +77,7 @@ def test_a_dangling_ref_is_an_error_naming_the_place() -> None:
 def test_closure_follows_refs_through_named_schemas() -> None:
     api = _api({"type": "array", "items": {"$ref": "#/$defs/Pet"}})
     assert set(
-        closure(api.operations[0].outputs[0].message.contents[0].schema, api.schema_map())
+        referenced_defs(api.operations[0].outputs[0].message.contents[0].schema, api.schema_map())
     ) == {"Pet"}
 
 

@@ -159,3 +159,10 @@ def test_dockerfile_installs_and_starts_exactly_as_documented() -> None:
     assert f"CMD {json.dumps(list(START_COMMAND))}" in dockerfile
     assert "ENV HOST=0.0.0.0 PORT=8080" in dockerfile
     assert "STOPSIGNAL SIGTERM" in dockerfile
+
+
+def test_contract_format_agrees_with_the_runtime_that_reads_it() -> None:
+    from mockc.runtime.contract import CONTRACT_FORMAT as READ
+    from mockc.targets.http.contract import CONTRACT_FORMAT as WRITTEN
+
+    assert json.loads(_files()["contract.json"])["format"] == WRITTEN == READ

@@ -45,14 +45,8 @@ class Context:
         ``$ref``s are followed first; a missing value (None) is no error."""
         if value is None:
             return None
-        followed = self.follow(value, at)
-        if followed is None:
-            return None
-        value, at = followed
-        if not isinstance(value, Mapping):
-            self.problems.error(at, f"{what} must be a mapping, not {_kind(value)}")
-            return None
-        return value
+        followed = self.followed_mapping(value, at, what)
+        return followed[0] if followed else None
 
     def followed_mapping(
         self, value: Any, at: Location, what: str
