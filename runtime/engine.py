@@ -132,6 +132,12 @@ class Reply:
     body: Any = None
     media_type: str | None = None
     content: bytes | None = None
+    delay_ms: float = 0.0
+    """Wait this long before answering (latency injection)."""
+    fault: str | None = None
+    """A transport fault instead of a normal answer: ``empty``, ``reset`` or ``malformed``."""
+    source: str = ""
+    """What answered: ``mock:<id>``, ``hook``, ``example``, ``fake`` (journal, metrics)."""
 
 
 @dataclass(slots=True)
@@ -151,6 +157,12 @@ class Request:
     """Hints like ``{"code": "404", "example": "cat", "dynamic": "true"}``."""
     accept: str | None = None
     """The media types the caller accepts (an HTTP ``Accept`` value), if it said."""
+    method: str = ""
+    """The protocol's verb (HTTP method; empty for protocols without one)."""
+    target: str = ""
+    """What the caller addressed: the URL path for HTTP, the full method for gRPC."""
+    near_miss: list[dict[str, Any]] | None = None
+    """Set when mocks exist for the operation but none matched: the closest ones."""
 
     def reply(
         self,
