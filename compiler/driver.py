@@ -14,6 +14,7 @@ from mockc.targets.common import GeneratedFile
 from . import ir
 from .errors import Diagnostic, GenerationError, SpecError
 from .frontends.registry import front_end_for
+from .mockgen import generate_mocks
 from .naming import NameAllocator
 from .output import WriteReport, check_writable, write_output
 from .passes import run_passes
@@ -57,10 +58,11 @@ def plan_files(compiled: Compiled, options: GenerateOptions) -> list[GeneratedFi
     target = options.target or compiled.target
     if target not in TARGETS:
         raise GenerationError(f"unknown target {target!r} (known: {', '.join(TARGETS)})")
-    return http.generate(
+    files = http.generate(
         compiled.api,
         http.HttpOptions(version=__version__, link_runtime=options.link_runtime, seed=options.seed),
     )
+    return files + generate_mocks(compiled.api, seed=options.seed)
 
 
 def generate(

@@ -9,9 +9,10 @@ from .emit import (
     python_string,
     render_template,
 )
-from .vendor import runtime_files
+from .vendor import CORE_REQUIREMENTS, runtime_files
 
 __all__ = [
+    "CORE_REQUIREMENTS",
     "GENERATED_HEADER",
     "FileOwner",
     "GeneratedFile",

@@ -12,6 +12,18 @@ from pathlib import Path
 from .emit import GeneratedFile
 
 VENDOR_PACKAGE = "mockc_runtime"
+CORE_REQUIREMENTS = (
+    "faker==40.54.0",
+    "jsonschema-rs==0.60.3",
+    "lark==1.3.1",
+    "prometheus-client==0.26.0",
+    "pyyaml==6.0.3",
+    "redis==8.1.0",
+    "regex==2026.11.15",
+)
+"""What the runtime core needs at run time, pinned as in pyproject.toml."""
+PROTOCOL_SUBPACKAGES = frozenset({"http", "grpc", "graphql", "soap", "channels", "mcp"})
+"""Runtime subpackages that adapt one protocol; every other subpackage is core."""
 
 
 def _runtime_dir() -> Path:
@@ -22,12 +34,14 @@ def _runtime_dir() -> Path:
 
 
 def runtime_files(subpackages: tuple[str, ...], prefix: str = "_vendor") -> list[GeneratedFile]:
-    """Every module of the runtime core plus the named protocol subpackages."""
+    """Every module of the runtime core (engine, mocks, state, journal, admin…)
+    plus the named protocol subpackages."""
     root = _runtime_dir()
     files: list[GeneratedFile] = []
     for path in sorted(root.rglob("*.py")):
         relative = path.relative_to(root)
-        if len(relative.parts) > 1 and relative.parts[0] not in subpackages:
+        package = relative.parts[0] if len(relative.parts) > 1 else ""
+        if package in PROTOCOL_SUBPACKAGES and package not in subpackages:
             continue
         files.append(
             GeneratedFile(

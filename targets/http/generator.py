@@ -9,6 +9,7 @@ from pathlib import Path
 from mockc.compiler import ir
 
 from ..common import (
+    CORE_REQUIREMENTS,
     GENERATED_HEADER,
     FileOwner,
     GeneratedFile,
@@ -22,7 +23,7 @@ from .contract import build_contract
 TEMPLATES = Path(__file__).parent / "templates"
 
 # The runtime's own dependencies for this protocol, pinned as in pyproject.toml.
-RUNTIME_REQUIREMENTS = ("granian==2.8.7", "jsonschema-rs==0.60.3")
+RUNTIME_REQUIREMENTS = tuple(sorted(("granian==2.8.7", *CORE_REQUIREMENTS)))
 INSTALL_COMMAND = "pip install --no-cache-dir -r requirements.txt"
 START_COMMAND = ("python", "server.py")
 DEFAULT_PORT = 8080
