@@ -8,6 +8,8 @@ from typing import Any
 
 __all__ = ["MemoryStore"]
 
+_ABSENT = object()
+
 
 class _MemoryCollection:
     def __init__(self, lock: threading.Lock) -> None:
@@ -36,7 +38,7 @@ class _MemoryCollection:
 
     def delete(self, record_id: str) -> bool:
         with self._lock:
-            return self._records.pop(record_id, None) is not None
+            return self._records.pop(record_id, _ABSENT) is not _ABSENT
 
     def clear(self) -> None:
         with self._lock:
@@ -64,7 +66,7 @@ class MemoryStore:
 
     def delete(self, key: str) -> bool:
         with self._lock:
-            return self._values.pop(key, None) is not None
+            return self._values.pop(key, _ABSENT) is not _ABSENT
 
     def incr(self, key: str, by: int = 1) -> int:
         with self._lock:
