@@ -438,9 +438,11 @@ def start_floor(granian: Path, port: int, pinned: bool = True) -> Started:
     return start("floor", argv, BENCH, base_env())
 
 
-def start_generated(name: str, out: Path, port: int, pinned: bool) -> Started:
+def start_generated(
+    name: str, out: Path, port: int, pinned: bool, extra_env: dict[str, str] | None = None
+) -> Started:
     env = base_env()
-    env.update({"PORT": str(port), "HOST": "127.0.0.1"})
+    env.update({"PORT": str(port), "HOST": "127.0.0.1", **(extra_env or {})})
     argv = [sys.executable, "server.py"]
     if pinned:
         argv = ["taskset", "-c", SERVER_CORE, *argv]

@@ -246,8 +246,15 @@ class Engine:
         for responder in self._responders:
             reply = responder.respond(operation, request)
             if reply is not None:
+                if request.accept is not None and reply.media_type is not None:
+                    self._check_acceptable(request.accept, reply.media_type)
                 return reply
         return self._from_spec(operation, request)
+
+    def _check_acceptable(self, accept: str, media_type: str) -> None:
+        """A mock's answer honours ``Accept`` like the spec's: 406 when refused."""
+        if self._choose(accept, (media_type,)) is None:
+            raise NotAcceptable((media_type,))
 
     # -- the spec fallback -------------------------------------------------
 
@@ -328,7 +335,14 @@ class Engine:
                     value = echo_path_params(value, request.path)
                 cached = self._encoder(value, content.media_type, content.schema)
                 self._bodies.put(key, cached)
-        return Reply(status=status, headers=headers, media_type=content.media_type, content=cached)
+        source = "fake" if example is None or example is _DYNAMIC else "example"
+        return Reply(
+            status=status,
+            headers=headers,
+            media_type=content.media_type,
+            content=cached,
+            source=source,
+        )
 
     def _pick(
         self, candidates: tuple[Output, ...], accept: str | None, example: str | None
@@ -397,6 +411,8 @@ class Engine:
             raise HookError(operation.id, exc) from exc
         if reply is None:
             return None
+        if isinstance(reply, Reply) and not reply.source:
+            reply.source = "hook"
         if not isinstance(reply, Reply):
             raise HookError(
                 operation.id,

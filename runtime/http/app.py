@@ -8,15 +8,21 @@ and validates the parameters and body, asks the engine, and writes the reply.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..admin import ADMIN_PREFIX, METRICS_PATH, AdminApp
 from ..contract import Contract, OperationSpec
-from ..engine import Content, Engine, Hook, Operation, Output, Reply, Request
+from ..engine import Content, Hook, Operation, Output, Reply, Request
 from ..exceptions import HookError, NotAcceptable, PreferenceError
+from ..journal import Entry
+from ..service import MockService, matched_of
+from ..settings import CoreSettings
 from .bodies import BodyDecoder
 from .encoding import content_type_header, encode_body, encode_json, response_media_type
 from .negotiation import choose_media_type
@@ -33,7 +39,7 @@ Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
-HEALTH_PATHS = ("/health", "/__mockc/health")
+HEALTH_PATHS = ("/health",)
 _NO_BODY_STATUSES = frozenset({204, 304})
 logger = logging.getLogger("mockc")
 
@@ -94,14 +100,15 @@ def engine_operations(contract: Contract) -> list[Operation]:
 
 
 class MockApp:
-    """An ASGI app serving a contract."""
+    """An ASGI app serving a contract from the server folder ``directory``."""
 
     def __init__(
         self,
         contract: Contract,
+        directory: Path,
         *,
+        settings: CoreSettings | None = None,
         hooks: Mapping[str, Hook] | None = None,
-        seed: int = 0,
         validate: bool = True,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
@@ -110,43 +117,96 @@ class MockApp:
         self.validate = validate
         self.max_body_bytes = max_body_bytes
         self.operation_count = len(contract["operations"])
-        self.engine = Engine(
+        self.service = MockService(
+            directory,
             engine_operations(contract),
             defs,
             encoder=encode_body,
-            seed=seed,
+            settings=settings or CoreSettings(),
+            protocol="http",
+            name=contract["api"].get("name") or "api",
             hooks=hooks,
             choose_media_type=choose_media_type,
         )
+        self.engine = self.service.engine
+        self.admin = AdminApp(self.service, title=self.title)
         routes: list[tuple[str, str, _Route | _Health]] = [
             (spec["method"], spec["path"], _Route(spec, defs)) for spec in contract["operations"]
         ]
         declared = {(method, path) for method, path, _ in routes}
         health = _Health()
         self._builtin_paths = {path for path in HEALTH_PATHS if ("GET", path) not in declared}
+        self._builtin_metrics = ("GET", METRICS_PATH) not in declared
         routes += [("GET", path, health) for path in sorted(self._builtin_paths)]
         self.router: Router[_Route | _Health] = Router(routes)
         self._started = time.monotonic()
         self._content_types: dict[str | None, bytes] = {}
 
+    def close(self) -> None:
+        """Flush the journal and release the state store."""
+        self.service.close()
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
         if kind == "http":
+            path: str = scope["path"]
+            if path.startswith(ADMIN_PREFIX) or (path == METRICS_PATH and self._builtin_metrics):
+                await self.admin(scope, receive, send)
+                return
+            started = time.perf_counter()
+            arrived = time.time()
+            outcome = _Outcome()
             try:
-                await self._serve(scope, receive, send)
+                await self._serve(scope, receive, send, outcome)
             except Problem as problem:
+                outcome.status = problem.status
+                outcome.content = problem.body()
                 await self._send_problem(send, problem)
             except _Disconnected:
-                return
+                outcome.status = 499
+            except _Reset:
+                outcome.status = 0
+                self._record(scope, outcome, started, arrived)
+                raise
             except Exception:
                 logger.exception("unexpected error on %s %s", scope["method"], scope["path"])
-                await self._send_problem(send, Problem(500, "unexpected error; see the server log"))
+                problem = Problem(500, "unexpected error; see the server log")
+                outcome.status = 500
+                await self._send_problem(send, problem)
+            self._record(scope, outcome, started, arrived)
         elif kind == "lifespan":
             await _lifespan(receive, send)
 
+    def _record(self, scope: Scope, outcome: _Outcome, started: float, arrived: float) -> None:
+        request = outcome.request
+        reply = outcome.reply
+        if reply is _HEALTH_REPLY:
+            return
+        query: bytes = scope.get("query_string", b"")
+        target = scope["path"] + ("?" + query.decode("latin-1") if query else "")
+        self.service.record(
+            Entry(
+                time=arrived,
+                duration_ms=(time.perf_counter() - started) * 1000.0,
+                protocol="http",
+                method=scope["method"],
+                target=target,
+                operation=request.operation_id if request is not None else None,
+                status=f"fault:{reply.fault}" if reply and reply.fault else str(outcome.status),
+                source=reply.source if reply is not None else "error",
+                matched=matched_of(reply, request) if reply and request else None,
+                near_miss=request.near_miss if request is not None else None,
+                request_headers=request.headers if request is not None else None,
+                request_body=request.raw_body if request is not None else None,
+                response_headers=reply.headers if reply is not None else None,
+                response_body=outcome.content,
+            ),
+            matched=matched_of(reply, request) if reply and request else None,
+        )
+
     # -- one request -------------------------------------------------------
 
-    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _serve(self, scope: Scope, receive: Receive, send: Send, outcome: _Outcome) -> None:
         method: str = scope["method"]
         raw_path: bytes | None = scope.get("raw_path")
         path = raw_path.decode("latin-1") if raw_path else scope["path"]
@@ -172,6 +232,8 @@ class MockApp:
                 "version": __version__,
                 "uptime": round(time.monotonic() - self._started, 3),
             }
+            outcome.status = 200
+            outcome.reply = _HEALTH_REPLY
             await self._send(send, 200, [], "application/json", encode_json(document), head)
             return
 
@@ -183,7 +245,10 @@ class MockApp:
             headers = _merge_repeated(raw_headers)
         query_string: bytes = scope.get("query_string", b"")
         query = split_query(query_string.decode("utf-8", "replace")) if query_string else {}
-        request = Request(route.id, headers=headers, accept=headers.get("accept"))
+        request = Request(
+            route.id, headers=headers, accept=headers.get("accept"), method=method, target=path
+        )
+        outcome.request = request
         self._decode_params(route, found.params, query, headers, request)
 
         if route.body is not None:
@@ -193,7 +258,7 @@ class MockApp:
         if prefer:
             request.prefer = parse_prefer(prefer)
         try:
-            reply = self.engine.handle(request)
+            reply = self.service.handle(request)
         except PreferenceError as exc:
             raise Problem(
                 400, str(exc), title="Cannot honour Prefer", available=list(exc.available)
@@ -202,7 +267,10 @@ class MockApp:
             raise Problem(406, str(exc), available=list(exc.available)) from None
         except HookError as exc:
             raise Problem(500, str(exc), title="Handler hook failed", hook=exc.hook) from None
-        await self._send_reply(send, reply, head)
+        outcome.reply = reply
+        if reply.delay_ms > 0:
+            await asyncio.sleep(reply.delay_ms / 1000.0)
+        await self._send_reply(send, reply, head, outcome)
 
     def _decode_params(
         self,
@@ -300,7 +368,7 @@ class MockApp:
 
     # -- writing -----------------------------------------------------------
 
-    async def _send_reply(self, send: Send, reply: Reply, head: bool) -> None:
+    async def _send_reply(self, send: Send, reply: Reply, head: bool, outcome: _Outcome) -> None:
         status = reply.status
         if status.__class__ is not int:
             try:
@@ -314,6 +382,11 @@ class MockApp:
         content = reply.content
         if content is None and reply.body is not None:
             content = encode_body(reply.body, reply.media_type)
+        outcome.status = status
+        outcome.content = content
+        if reply.fault is not None:
+            await self._send_fault(send, reply, status, content)
+            return
         headers = (
             [
                 (name.lower().encode("latin-1"), value.encode())
@@ -324,6 +397,31 @@ class MockApp:
             else []
         )
         await self._send(send, status, headers, reply.media_type, content, head)
+
+    async def _send_fault(
+        self, send: Send, reply: Reply, status: int, content: bytes | None
+    ) -> None:
+        """Misbehave as the mock asked: ``empty`` (no body), ``malformed`` (a cut
+        body), ``reset`` (headers, part of the body, then the connection drops)."""
+        media_type = reply.media_type or "application/json"
+        if reply.fault == "empty":
+            await self._send(send, status, [], None, None, False)
+            return
+        body = content or b'{"mockc": "malformed body"}'
+        if reply.fault == "malformed":
+            cut = body[: max(1, len(body) // 2)] + b"\x00\xff"
+            await self._send(send, status, [], media_type, cut, False)
+            return
+        content_type = content_type_header(response_media_type(media_type)).encode()
+        headers = [
+            (b"content-type", content_type),
+            (b"content-length", str(len(body) + 1).encode()),
+        ]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send(
+            {"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True}
+        )
+        raise _Reset
 
     async def _send(
         self,
@@ -395,6 +493,25 @@ def _too_large(limit: int) -> Problem:
 
 class _Disconnected(Exception):
     """The client went away while its body was being read."""
+
+
+class _Reset(Exception):
+    """Raised out of the app so that the server drops the connection mid-answer."""
+
+
+class _Outcome:
+    """What became of one request, for the journal and the metrics."""
+
+    __slots__ = ("content", "reply", "request", "status")
+
+    def __init__(self) -> None:
+        self.request: Request | None = None
+        self.reply: Reply | None = None
+        self.status: int = 0
+        self.content: bytes | None = None
+
+
+_HEALTH_REPLY = Reply(status=200, source="health")
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

@@ -147,14 +147,26 @@ def test_seed_changes_fake_data(petstore_dir: Path) -> None:
         with ServerProcess(
             [sys.executable, "server.py"], cwd=petstore_dir, env={"MOCKC_SEED": seed}
         ) as running:
-            answers.append(httpx.get(f"{running.url}/pets/1").json())
+            dynamic = {"Prefer": "dynamic=true"}
+            answers.append(httpx.get(f"{running.url}/pets/1", headers=dynamic).json())
     assert answers[0] != answers[1]
+
+
+def test_generation_seed_changes_the_generated_mocks(tmp_path: Path) -> None:
+    bodies = []
+    for seed in (1, 2):
+        out = tmp_path / str(seed)
+        generate([PETSTORE], out, GenerateOptions(seed=seed))
+        bodies.append((out / "mocks" / "showPetById.yaml").read_text())
+    assert bodies[0] != bodies[1]
+    assert "id: '{{ request.path.petId }}'" in bodies[0]
 
 
 def test_regeneration_is_byte_identical(tmp_path: Path, petstore_dir: Path) -> None:
     again = tmp_path / "again"
     generate([PETSTORE], again, GenerateOptions())
-    comparison = filecmp.dircmp(petstore_dir, again, ignore=["__pycache__"])
+    # .mockc-data holds what the running server wrote (its journal), not output
+    comparison = filecmp.dircmp(petstore_dir, again, ignore=["__pycache__", ".mockc-data"])
     assert _differences(comparison) == []
 
 

@@ -1,6 +1,7 @@
 """The ASGI app in-process: what cannot be provoked from outside."""
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 from mockc.runtime.http.app import MockApp
@@ -28,13 +29,13 @@ def call(app: MockApp, method: str, path: str) -> list[dict[str, Any]]:
     return sent
 
 
-def test_unexpected_errors_become_500_problems(caplog: Any) -> None:
-    app = MockApp(petstore_contract())
+def test_unexpected_errors_become_500_problems(caplog: Any, tmp_path: Path) -> None:
+    app = MockApp(petstore_contract(), tmp_path)
 
     def explode(request: Any) -> Any:
         raise ZeroDivisionError("oops")
 
-    app.engine.handle = explode  # type: ignore[method-assign]
+    app.service.handle = explode  # type: ignore[method-assign]
     start, body = call(app, "GET", "/pets/1")
     assert start["status"] == 500
     assert (b"content-type", b"application/problem+json") in start["headers"]
@@ -42,8 +43,8 @@ def test_unexpected_errors_become_500_problems(caplog: Any) -> None:
     assert "ZeroDivisionError" in caplog.text
 
 
-def test_lifespan_is_acknowledged() -> None:
-    app = MockApp(petstore_contract())
+def test_lifespan_is_acknowledged(tmp_path: Path) -> None:
+    app = MockApp(petstore_contract(), tmp_path)
     messages = iter([{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}])
     sent: list[str] = []
 
@@ -57,7 +58,7 @@ def test_lifespan_is_acknowledged() -> None:
     assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
 
 
-def test_startup_is_fast_for_a_large_contract() -> None:
+def test_startup_is_fast_for_a_large_contract(tmp_path: Path) -> None:
     import time
 
     contract = petstore_contract()
@@ -66,6 +67,6 @@ def test_startup_is_fast_for_a_large_contract() -> None:
         {**template, "id": f"op{number}", "path": f"/r{number}/{{petId}}"} for number in range(1200)
     ]
     started = time.perf_counter()
-    app = MockApp(contract)
+    app = MockApp(contract, tmp_path)
     assert time.perf_counter() - started < 2.0
     assert call(app, "GET", "/r1199/5")[0]["status"] == 200

@@ -23,7 +23,7 @@ def test_sigterm_stops_cleanly_with_exit_code_0(tmp_path: Path) -> None:
                 assert client.get(f"/pets/{number % 7 + 1}").status_code == 200
         assert server.terminate() == 0
         assert "panicked" not in server.stderr
-        assert f"mockc: serving Petstore on {server.url} (9 operations)" in server.stderr
+        assert f"mockc: serving Petstore on {server.url} (9 operations, 0 mocks" in server.stderr
         assert "experimental" not in server.stderr + server.stdout
         assert "Traceback" not in server.stderr
 
@@ -47,12 +47,46 @@ def test_parse_settings_reads_env_then_flags() -> None:
         "MOCKC_LOG_LEVEL": "INFO",
     }
     settings = parse_settings([], env)
-    assert (settings.port, settings.host, settings.seed) == (9000, "0.0.0.0", 4)
+    assert (settings.port, settings.host, settings.core.seed) == (9000, "0.0.0.0", 4)
     assert (settings.validate, settings.max_body_bytes, settings.log_level) == (False, 10, "info")
     assert parse_settings(["--port", "1", "--seed", "2"], env).port == 1
     defaults = parse_settings([], {})
     assert (defaults.port, defaults.host, defaults.validate) == (8080, "127.0.0.1", True)
     assert defaults.log_level == "warning" and not defaults.access_log
+
+
+def test_core_settings_come_from_env_and_flags(tmp_path: Path) -> None:
+    env = {
+        "MOCKC_DELAY_MS": "50-200",
+        "MOCKC_ERROR_RATE": "0.25",
+        "MOCKC_UNMATCHED": "404",
+        "MOCKC_JOURNAL": "off",
+        "MOCKC_STATE": "redis://127.0.0.1:6379/3",
+        "MOCKC_ADMIN_TOKEN": "t",
+        "MOCKC_SCENARIO": "outage",
+    }
+    core = parse_settings([], env).core
+    assert (core.delay_ms, core.error_rate, core.unmatched) == ((50.0, 200.0), 0.25, "404")
+    assert (core.state_url, core.admin_token, core.scenario) == (env["MOCKC_STATE"], "t", "outage")
+    assert core.journal_path(tmp_path) is None
+    assert parse_settings(["--delay-ms", "30"], env).core.delay_ms == (30.0, 30.0)
+    default = parse_settings([], {}).core
+    assert default.journal_path(tmp_path) == tmp_path.resolve() / ".mockc-data" / "journal.sqlite"
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        ["--error-rate", "2"],
+        ["--delay-ms", "200-50"],
+        ["--unmatched", "maybe"],
+        ["--delay-ms", "x"],
+    ],
+)
+def test_bad_core_settings_are_usage_errors(flags: list[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        parse_settings(flags, {})
+    assert stopped.value.code == 2
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,202 @@
+"""Benchmarks of the mock engine: matching cost against the number of mocks, journal cost.
+
+Run from the repository root:
+
+    .venv/bin/python bench/mock_bench.py            # about 1 minute
+    .venv/bin/python bench/mock_bench.py --quick    # 3 s load runs
+
+1. Index isolation: one server generated from a spec of 1,000 operations,
+   run twice: with 10 mocks (all on the measured operation) and with 10,000
+   mocks (the same 10, plus 10 on each of the 999 other operations). The
+   measured request matches the last of its operation's 10 mocks, so each
+   request evaluates every condition of its own operation and none of the
+   others'. Target: p50 latency within 10%.
+2. Journal cost: the petstore server's ``GET /pets/1`` with the journal on
+   (the default) and off (``MOCKC_JOURNAL=off``). Target: at most 15% fewer req/s.
+
+Runs alternate (A, B, A, B) and report the median of each, so a burst of
+foreign load hurts both sides alike. Writes bench/results/mocks.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from http_bench import (
+    CACHE,
+    PETSTORE_SPEC,
+    RESULTS,
+    BenchError,
+    check_ok,
+    environment,
+    free_port,
+    mockc_generate,
+    preflight,
+    running,
+    start_generated,
+    stop_all,
+    wait_healthy,
+    wrk,
+)
+
+OPERATIONS = 1000
+MOCKS_PER_OPERATION = 10
+TARGET_MATCH_SPREAD = 0.10
+TARGET_JOURNAL_COST = 0.15
+
+
+def wide_spec(path: Path) -> Path:
+    """An OpenAPI spec with OPERATIONS operations ``GET /r{n}/{id}``."""
+    paths = {
+        f"/r{number}/{{id}}": {
+            "get": {
+                "operationId": f"op{number}",
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                    {"name": "tier", "in": "query", "schema": {"type": "string"}},
+                ],
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    }
+                },
+            }
+        }
+        for number in range(OPERATIONS)
+    }
+    document = {"openapi": "3.1.0", "info": {"title": "Wide", "version": "1"}, "paths": paths}
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def write_mocks(out: Path, operations: range) -> int:
+    """MOCKS_PER_OPERATION mocks per operation; mock k matches ``?tier=t{k}``."""
+    folder = out / "mocks"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    count = 0
+    for number in operations:
+        for k in range(MOCKS_PER_OPERATION):
+            mock = {
+                "id": f"op{number}-m{k}",
+                "operation": f"op{number}",
+                "priority": MOCKS_PER_OPERATION - k,
+                "match": {"query": {"tier": f"t{k}"}, "path": {"id": {"gte": 1}}},
+                "response": {"status": 200, "body": {"mock": k, "id": "{{ request.path.id }}"}},
+            }
+            (folder / f"op{number}-m{k}.json").write_text(json.dumps(mock), encoding="utf-8")
+            count += 1
+    return count
+
+
+def load_run(name: str, out: Path, path: str, duration: float, env: dict[str, str]) -> Any:
+    port = free_port()
+    with running(start_generated(name, out, port, pinned=True, extra_env=env)) as server:
+        wait_healthy(server, port, "/health")
+        check_ok(port, path, name)
+        wrk(f"http://127.0.0.1:{port}{path}", 1.0)
+        return wrk(f"http://127.0.0.1:{port}{path}", duration, server.proc.pid)
+
+
+def alternate(runs: int, first: tuple[str, Any], second: tuple[str, Any]) -> dict[str, list[Any]]:
+    results: dict[str, list[Any]] = {first[0]: [], second[0]: []}
+    for _ in range(runs):
+        for name, measure in (first, second):
+            results[name].append(measure())
+    return results
+
+
+def bench_matching(duration: float, runs: int) -> dict[str, Any]:
+    work = CACHE / "mocks-wide"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    spec = wide_spec(work / "wide.json")
+    small, large = work / "small", work / "large"
+    for out in (small, large):
+        mockc_generate(spec, out)
+    write_mocks(small, range(1))
+    total = write_mocks(large, range(OPERATIONS))
+    path = f"/r0/7?tier=t{MOCKS_PER_OPERATION - 1}"
+    env = {"MOCKC_JOURNAL": "off"}
+    results = alternate(
+        runs,
+        ("10 mocks", lambda: load_run("small", small, path, duration, env)),
+        (f"{total} mocks", lambda: load_run("large", large, path, duration, env)),
+    )
+    return _summary(results, "p50_ms")
+
+
+def bench_journal(duration: float, runs: int) -> dict[str, Any]:
+    out = CACHE / "mocks-petstore"
+    shutil.rmtree(out, ignore_errors=True)
+    mockc_generate(PETSTORE_SPEC, out)
+    path = "/pets/1"
+    results = alternate(
+        runs,
+        ("journal off", lambda: load_run("off", out, path, duration, {"MOCKC_JOURNAL": "off"})),
+        ("journal on", lambda: load_run("on", out, path, duration, {})),
+    )
+    return _summary(results, "rps")
+
+
+def _summary(results: dict[str, list[Any]], figure: str) -> dict[str, Any]:
+    return {
+        name: {
+            "median_" + figure: statistics.median(getattr(run, figure) for run in runs),
+            "median_rps": statistics.median(run.rps for run in runs),
+            "median_p50_ms": statistics.median(run.p50_ms for run in runs),
+            "runs": [vars(run) for run in runs],
+        }
+        for name, runs in results.items()
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="3 s load runs, 2 rounds")
+    parser.add_argument("--duration", type=float, help="seconds per load run")
+    parser.add_argument("--output", type=Path, default=RESULTS / "mocks.json")
+    args = parser.parse_args(argv)
+    duration = args.duration or (3.0 if args.quick else 8.0)
+    runs = 2 if args.quick else 3
+    try:
+        preflight()
+        matching = bench_matching(duration, runs)
+        journal = bench_journal(duration, runs)
+    except BenchError as error:
+        print(f"mock_bench: {error}", file=sys.stderr)
+        return 1
+    finally:
+        stop_all()
+    small, large = (entry["median_p50_ms"] for entry in matching.values())
+    off, on = (entry["median_rps"] for entry in journal.values())
+    spread = large / small - 1
+    cost = 1 - on / off
+    report = {
+        "environment": environment(),
+        "matching": matching,
+        "journal": journal,
+        "judged": {
+            "p50 10,000 vs 10 mocks": f"{spread:+.1%} (target within ±{TARGET_MATCH_SPREAD:.0%})",
+            "journal throughput cost": f"{cost:.1%} (target ≤ {TARGET_JOURNAL_COST:.0%})",
+        },
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=1, default=str) + "\n", encoding="utf-8")
+    print(f"p50 latency: 10 mocks {small:.3f} ms, 10,000 mocks {large:.3f} ms ({spread:+.1%})")
+    print(f"journal: off {off:,.0f} req/s, on {on:,.0f} req/s (cost {cost:.1%})")
+    print(f"written to {args.output}")
+    met = abs(spread) <= TARGET_MATCH_SPREAD and cost <= TARGET_JOURNAL_COST
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,191 @@
+"""The admin API as an ASGI app, under the reserved prefix ``/__mockc/``.
+
+The HTTP adapter hands it every request under the prefix (and ``/metrics``);
+servers whose main port is not HTTP (gRPC, brokers) serve it alone on
+``MOCKC_ADMIN_PORT``. With ``MOCKC_ADMIN_TOKEN`` set, every route but the
+health check needs ``Authorization: Bearer <token>``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qsl
+
+from .. import __version__
+from ..http.encoding import encode_json
+from ..http.problems import PROBLEM_MEDIA_TYPE, Problem
+from ..http.router import Match, MethodNotAllowed, Router
+from ..journal import Entry
+from ..service import MockService
+from .document import admin_document
+from .routes import ROUTES, AdminCall, Handler
+
+__all__ = ["ADMIN_PREFIX", "AdminApp", "METRICS_PATH"]
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+ADMIN_PREFIX = "/__mockc/"
+METRICS_PATH = "/metrics"
+MAX_ADMIN_BODY = 5 * 1024 * 1024
+_OPEN_PATHS = frozenset({"/__mockc/health", "/health"})
+
+
+class AdminApp:
+    """Serves the admin API of ``service`` and ``/metrics``; ``standalone`` adds ``/health``."""
+
+    def __init__(self, service: MockService, *, title: str, standalone: bool = False) -> None:
+        self.service = service
+        self.title = title
+        self._started = time.monotonic()
+        self._document = encode_json(admin_document(title))
+        routes: list[tuple[str, str, Handler | str]] = list(ROUTES)
+        routes += [
+            ("GET", "/__mockc/health", "health"),
+            ("GET", "/__mockc/openapi.json", "openapi"),
+            ("GET", "/__mockc/metrics", "metrics"),
+            ("GET", METRICS_PATH, "metrics"),
+        ]
+        if standalone:
+            routes.append(("GET", "/health", "health"))
+        self.router: Router[Handler | str] = Router(routes)
+        self._token = service.settings.admin_token
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        started = time.perf_counter()
+        arrived = time.time()
+        method: str = scope["method"]
+        path: str = scope["path"]
+        try:
+            status, media_type, content = await self._answer(scope, receive, method, path)
+        except Problem as problem:
+            status, media_type, content = problem.status, PROBLEM_MEDIA_TYPE, problem.body()
+            extra = [(name.encode("latin-1"), value.encode()) for name, value in problem.headers]
+        else:
+            extra = []
+        await _send(send, status, media_type, content, extra, head=method == "HEAD")
+        query = scope.get("query_string", b"").decode("latin-1")
+        self.service.record(
+            Entry(
+                time=arrived,
+                duration_ms=(time.perf_counter() - started) * 1000.0,
+                protocol="http",
+                method=method,
+                target=path + (f"?{query}" if query else ""),
+                operation=None,
+                status=str(status),
+                source="admin",
+                admin=True,
+            )
+        )
+
+    async def _answer(
+        self, scope: Scope, receive: Receive, method: str, path: str
+    ) -> tuple[int, str | None, bytes | None]:
+        lookup = "GET" if method == "HEAD" else method
+        found = self.router.match(lookup, path)
+        if isinstance(found, MethodNotAllowed):
+            allow = ", ".join(found.allowed)
+            raise Problem(405, f"{method} is not allowed on {path}", headers=[("allow", allow)])
+        if not isinstance(found, Match):
+            raise Problem(404, f"no admin route {method} {path}; see /__mockc/openapi.json")
+        if self._token is not None and path not in _OPEN_PATHS:
+            self._authorise(scope)
+        target = found.target
+        if target == "health":
+            uptime = round(time.monotonic() - self._started, 3)
+            document = {"status": "ok", "version": __version__, "uptime": uptime}
+            return 200, "application/json", encode_json(document)
+        if target == "openapi":
+            return 200, "application/json", self._document
+        if target == "metrics":
+            content, media_type = self.service.metrics.render()
+            return 200, media_type, content
+        assert not isinstance(target, str)
+        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+        body = await _read_json(receive) if method in ("POST", "PUT") else None
+        call = AdminCall(found.params, query, body)
+        # off the event loop: journal queries and file writes must not stall serving
+        status, document = await asyncio.to_thread(target, self.service, call)
+        if status == 204:
+            return 204, None, None
+        return status, "application/json", encode_json(document)
+
+    def _authorise(self, scope: Scope) -> None:
+        assert self._token is not None
+        given = ""
+        for name, value in scope["headers"]:
+            if name == b"authorization":
+                given = value.decode("latin-1")
+        scheme, _, token = given.partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            token.strip().encode(), self._token.encode()
+        ):
+            raise Problem(
+                401,
+                "the admin API needs 'Authorization: Bearer <MOCKC_ADMIN_TOKEN>'",
+                headers=[("www-authenticate", 'Bearer realm="mockc admin"')],
+            )
+
+
+async def _read_json(receive: Receive) -> Any:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise Problem(400, "the client went away")
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_ADMIN_BODY:
+            raise Problem(413, f"admin request bodies are limited to {MAX_ADMIN_BODY} bytes")
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    raw = b"".join(chunks)
+    if not raw.strip():
+        return None
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise Problem(400, f"the request body is not JSON: {error}") from None
+
+
+async def _send(
+    send: Send,
+    status: int,
+    media_type: str | None,
+    content: bytes | None,
+    extra: list[tuple[bytes, bytes]],
+    *,
+    head: bool,
+) -> None:
+    headers = list(extra)
+    if content is not None and media_type is not None:
+        headers.append((b"content-type", media_type.encode()))
+    if status != 204:
+        headers.append((b"content-length", str(len(content or b"")).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    body = b"" if head or content is None else content
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return

@@ -1,0 +1,285 @@
+"""The admin API's operations, one function each, over a :class:`MockService`.
+
+Each takes the service and an :class:`AdminCall` (path parameters, query,
+decoded JSON body) and returns ``(status, document)``; failures raise
+:class:`~..http.problems.Problem`. Nothing here knows about ASGI.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ..http.problems import Problem
+from ..journal import JournalError
+from ..mocks import MockError
+from ..service import MockService
+
+__all__ = ["ROUTES", "AdminCall", "Handler"]
+
+
+@dataclass(slots=True)
+class AdminCall:
+    params: dict[str, str] = field(default_factory=dict)
+    query: dict[str, str] = field(default_factory=dict)
+    body: Any = None
+
+
+Result = tuple[int, Any]
+Handler = Callable[[MockService, AdminCall], Result]
+
+
+def _problems(error: MockError) -> Problem:
+    problems = [problem.render() for problem in error.problems]
+    return Problem(422, f"the mock is not valid: {len(problems)} problem(s)", problems=problems)
+
+
+def _object_body(call: AdminCall) -> dict[str, Any]:
+    if not isinstance(call.body, dict):
+        raise Problem(400, "the request body must be a JSON object")
+    return call.body
+
+
+# -- mocks -------------------------------------------------------------------
+
+
+def list_mocks(service: MockService, call: AdminCall) -> Result:
+    mocks = service.mocks.list_mocks(call.query.get("operation") or None)
+    return 200, {"mocks": mocks, "active_scenario": service.mocks.active_scenario}
+
+
+def create_mock(service: MockService, call: AdminCall) -> Result:
+    document = _object_body(call)
+    try:
+        created = service.mocks.create_mock(document, scenario=call.query.get("scenario") or None)
+    except MockError as error:
+        raise _problems(error) from None
+    service.mocks_changed()
+    return 201, created
+
+
+def get_mock(service: MockService, call: AdminCall) -> Result:
+    found = service.mocks.get_mock(call.params["id"])
+    if found is None:
+        raise Problem(404, f"no mock with id {call.params['id']!r}")
+    return 200, found
+
+
+def replace_mock(service: MockService, call: AdminCall) -> Result:
+    document = _object_body(call)
+    try:
+        replaced = service.mocks.replace_mock(call.params["id"], document)
+    except KeyError:
+        raise Problem(404, f"no mock with id {call.params['id']!r}") from None
+    except MockError as error:
+        raise _problems(error) from None
+    service.mocks_changed()
+    return 200, replaced
+
+
+def delete_mock(service: MockService, call: AdminCall) -> Result:
+    if not service.mocks.delete_mock(call.params["id"]):
+        raise Problem(404, f"no mock with id {call.params['id']!r}")
+    service.mocks_changed()
+    return 204, None
+
+
+def reload_mocks(service: MockService, call: AdminCall) -> Result:
+    problems = service.mocks.load()
+    service.mocks_changed()
+    return 200, {
+        "active_mocks": service.mocks.active_mock_count,
+        "problems": [problem.render() for problem in problems],
+    }
+
+
+# -- scenarios ---------------------------------------------------------------
+
+
+def list_scenarios(service: MockService, call: AdminCall) -> Result:
+    return 200, {
+        "scenarios": service.mocks.list_scenarios(),
+        "active": service.mocks.active_scenario,
+    }
+
+
+def create_scenario(service: MockService, call: AdminCall) -> Result:
+    body = _object_body(call)
+    name = body.get("name")
+    mocks = body.get("mocks", [])
+    if not isinstance(name, str) or not name:
+        raise Problem(400, "a scenario needs a 'name'")
+    if not isinstance(mocks, list) or not all(isinstance(mock, dict) for mock in mocks):
+        raise Problem(400, "'mocks' must be a list of mock objects")
+    try:
+        created = service.mocks.create_scenario(name, mocks)
+    except MockError as error:
+        raise _problems(error) from None
+    service.mocks_changed()
+    return 201, created
+
+
+def get_scenario(service: MockService, call: AdminCall) -> Result:
+    found = service.mocks.get_scenario(call.params["name"])
+    if found is None:
+        raise Problem(404, f"no scenario named {call.params['name']!r}")
+    return 200, found
+
+
+def delete_scenario(service: MockService, call: AdminCall) -> Result:
+    if not service.mocks.delete_scenario(call.params["name"]):
+        raise Problem(404, f"no scenario named {call.params['name']!r}")
+    service.mocks_changed()
+    return 204, None
+
+
+def get_active_scenario(service: MockService, call: AdminCall) -> Result:
+    return 200, {"name": service.mocks.active_scenario}
+
+
+def set_active_scenario(service: MockService, call: AdminCall) -> Result:
+    body = _object_body(call)
+    name = body.get("name")
+    if name is not None and not isinstance(name, str):
+        raise Problem(400, "'name' must be a scenario name or null")
+    if name is not None and service.mocks.get_scenario(name) is None:
+        known = [scenario["name"] for scenario in service.mocks.list_scenarios()]
+        raise Problem(404, f"no scenario named {name!r}", available=known)
+    service.mocks.activate_scenario(name)
+    service.mocks_changed()
+    return 200, {"name": service.mocks.active_scenario}
+
+
+# -- state -------------------------------------------------------------------
+
+
+def get_state(service: MockService, call: AdminCall) -> Result:
+    return 200, service.state.snapshot()
+
+
+def reset_state(service: MockService, call: AdminCall) -> Result:
+    service.reset()
+    return 204, None
+
+
+# -- journal -----------------------------------------------------------------
+
+
+def _time(name: str, text: str | None) -> float | None:
+    """Epoch seconds, or an ISO 8601 date-time (``Z`` or an offset)."""
+    if text is None or text == "":
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        raise Problem(
+            400, f"{name}={text!r} is neither epoch seconds nor an ISO 8601 date-time"
+        ) from None
+
+
+def _bool(name: str, text: str | None) -> bool | None:
+    if text is None or text == "":
+        return None
+    lowered = text.lower()
+    if lowered in ("true", "1", "yes"):
+        return True
+    if lowered in ("false", "0", "no"):
+        return False
+    raise Problem(400, f"{name}={text!r} must be true or false")
+
+
+def _int(name: str, text: str | None, default: int, *, low: int, high: int) -> int:
+    if text is None or text == "":
+        return default
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise Problem(400, f"{name}={text!r} must be a whole number from {low} to {high}")
+    return int(text)
+
+
+def search_journal(service: MockService, call: AdminCall) -> Result:
+    query = call.query
+    service.journal.flush()
+    try:
+        found = service.journal.search(
+            method=(query.get("method") or "").upper() or None,
+            path_regex=query.get("path") or None,
+            status=query.get("status") or None,
+            since=_time("since", query.get("since")),
+            until=_time("until", query.get("until")),
+            operation=query.get("operation") or None,
+            unmatched=_bool("unmatched", query.get("unmatched")),
+            include_admin=bool(_bool("include_admin", query.get("include_admin"))),
+            limit=_int("limit", query.get("limit"), 100, low=1, high=10_000),
+            offset=_int("offset", query.get("offset"), 0, low=0, high=10**9),
+        )
+    except JournalError as error:
+        raise Problem(400, str(error)) from None
+    return 200, found
+
+
+def get_entry(service: MockService, call: AdminCall) -> Result:
+    text = call.params["entry"]
+    service.journal.flush()
+    entry = service.journal.get(int(text)) if text.isdigit() else None
+    if entry is None:
+        raise Problem(404, f"no journal entry {text!r}")
+    return 200, entry
+
+
+def clear_journal(service: MockService, call: AdminCall) -> Result:
+    service.journal.flush()
+    return 200, {"deleted": service.journal.clear()}
+
+
+def analyse_journal(service: MockService, call: AdminCall) -> Result:
+    query = call.query
+    service.journal.flush()
+    return 200, service.journal.analysis(
+        since=_time("since", query.get("since")),
+        until=_time("until", query.get("until")),
+        include_admin=bool(_bool("include_admin", query.get("include_admin"))),
+    )
+
+
+# -- the server --------------------------------------------------------------
+
+
+def server_info(service: MockService, call: AdminCall) -> Result:
+    return 200, {
+        "protocol": service.protocol,
+        "operations": sorted(service.operations),
+        "active_mocks": service.mocks.active_mock_count,
+        "active_scenario": service.mocks.active_scenario,
+        "mock_problems": [problem.render() for problem in service.load_problems],
+        "time": time.time(),
+    }
+
+
+ROUTES: tuple[tuple[str, str, Handler], ...] = (
+    ("GET", "/__mockc/info", server_info),
+    ("GET", "/__mockc/mocks", list_mocks),
+    ("POST", "/__mockc/mocks", create_mock),
+    ("POST", "/__mockc/mocks/reload", reload_mocks),
+    ("GET", "/__mockc/mocks/{id}", get_mock),
+    ("PUT", "/__mockc/mocks/{id}", replace_mock),
+    ("DELETE", "/__mockc/mocks/{id}", delete_mock),
+    ("GET", "/__mockc/scenarios", list_scenarios),
+    ("POST", "/__mockc/scenarios", create_scenario),
+    ("GET", "/__mockc/scenarios/active", get_active_scenario),
+    ("PUT", "/__mockc/scenarios/active", set_active_scenario),
+    ("GET", "/__mockc/scenarios/{name}", get_scenario),
+    ("DELETE", "/__mockc/scenarios/{name}", delete_scenario),
+    ("GET", "/__mockc/state", get_state),
+    ("DELETE", "/__mockc/state", reset_state),
+    ("GET", "/__mockc/journal", search_journal),
+    ("DELETE", "/__mockc/journal", clear_journal),
+    ("GET", "/__mockc/journal/analysis", analyse_journal),
+    ("GET", "/__mockc/journal/{entry}", get_entry),
+)

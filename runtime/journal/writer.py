@@ -1,0 +1,251 @@
+"""The writer thread: drains recorded entries into SQLite, one transaction per batch.
+
+The request path only appends to a bounded deque (:attr:`Writer.queue`) and
+ticks a counter. The thread wakes every ``flush_interval`` seconds, or at once
+when a batch is full or a flush is asked for, and writes what is queued in
+batches of ``batch_size`` rows, each batch one multi-row INSERT (one statement,
+so the thread waits for the GIL once per batch instead of once per row).
+
+The table keeps at most ``max_entries`` rows: before a batch that would not
+fit, the oldest rows are deleted down to ``max_entries - slack`` (slack: 2% of
+``max_entries``, at least a batch), so trimming runs once every few batches.
+
+When the disk cannot keep up, the deque forgets its oldest entries; the thread
+counts them from the counter (``appended - taken - still queued``), never
+over-counting. Write errors are counted and logged once, not raised.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+import sqlite3
+import threading
+import time
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+from .entry import COLUMNS, Entry, to_row
+from .schema import insert_statement
+
+__all__ = ["Writer"]
+
+logger = logging.getLogger("mockc")
+
+_TRIM = "DELETE FROM entries WHERE id <= (SELECT max(id) FROM entries) - ?"
+
+
+class Writer:
+    """Owns the write connection and the thread that uses it."""
+
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        path: Path,
+        *,
+        capacity: int,
+        max_entries: int,
+        batch_size: int,
+        flush_interval: float,
+    ) -> None:
+        self.queue: deque[Entry] = deque(maxlen=capacity)
+        self.tick = itertools.count().__next__
+        """Called once per recorded entry, after appending it."""
+        self.wake = threading.Event()
+        self.overflowed = 0
+        """Entries the full deque forgot before they were written."""
+        self.failed = 0
+        """Entries lost to write errors (or that could not be converted)."""
+        self.written = 0
+        self.cpu_seconds = 0.0
+        """CPU time the thread has used, as of its last round."""
+        self._connection = connection
+        self._path = path
+        self._max_entries = max_entries
+        self._batch_size = batch_size
+        self._interval = flush_interval
+        self._slack = min(max_entries, max(batch_size, max_entries // 50))
+        self._room = 0
+        limit = connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        self._rows_per_statement = max(1, min(batch_size, limit // len(COLUMNS)))
+        self._statements: dict[int, str] = {}
+        self._popped = 0
+        self._peeks = 0
+        self._failing = False
+        self._warned_bad_entry = False
+        self._condition = threading.Condition()
+        self._requested = 0
+        self._done = 0
+        self._stopping = False
+        self._finished = False
+        self._thread = threading.Thread(target=self._run, name="mockc-journal", daemon=True)
+        self._thread.start()
+
+    # -- called from other threads ---------------------------------------------
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait until everything queued now is written; False on timeout."""
+        with self._condition:
+            if self._finished:
+                return True
+            self._requested += 1
+            ticket = self._requested
+        self.wake.set()
+        with self._condition:
+            return self._condition.wait_for(lambda: self._done >= ticket or self._finished, timeout)
+
+    def stop(self) -> None:
+        """Write what is queued, then end the thread and close the connection."""
+        with self._condition:
+            self._stopping = True
+            self._requested += 1
+        self.wake.set()
+        self._thread.join()
+
+    # -- the thread --------------------------------------------------------------
+
+    def _run(self) -> None:
+        try:
+            self._trim(self._max_entries - self._slack)
+            while True:
+                if len(self.queue) < self._batch_size:
+                    self.wake.wait(self._interval)
+                self.wake.clear()
+                with self._condition:
+                    ticket = self._requested
+                    stopping = self._stopping
+                try:
+                    self._drain()
+                except Exception:
+                    logger.exception("journal: unexpected error while writing %s", self._path)
+                self.cpu_seconds = time.thread_time()
+                with self._condition:
+                    self._done = ticket
+                    self._condition.notify_all()
+                if stopping:
+                    break
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                self._connection.close()
+            with self._condition:
+                self._finished = True
+                self._condition.notify_all()
+
+    def _drain(self) -> None:
+        """Write the entries queued when the round began, batch by batch."""
+        queue = self.queue
+        pending = len(queue)
+        while pending > 0:
+            take = min(pending, self._batch_size)
+            batch: list[Entry] = []
+            popleft = queue.popleft
+            try:
+                for _ in range(take):
+                    batch.append(popleft())
+            except IndexError:
+                pending = 0
+            else:
+                pending -= take
+            self._popped += len(batch)
+            if batch:
+                self._write(batch)
+        self._count_overflow()
+
+    def _count_overflow(self) -> None:
+        """Entries forgotten by the deque: the counter is read before the deque's
+        length, so a concurrent append can only make the estimate low, never high."""
+        appended = self.tick() - self._peeks
+        self._peeks += 1
+        queued = len(self.queue)
+        self.overflowed = max(self.overflowed, appended - self._popped - queued)
+
+    def _write(self, batch: list[Entry]) -> None:
+        rows = []
+        for entry in batch:
+            try:
+                rows.append(to_row(entry))
+            except Exception as exc:
+                self._bad_entry(exc)
+        if not rows:
+            return
+        if self._room < len(rows):
+            self._trim(self._max_entries - self._slack)
+        self._insert(rows)
+        self._room -= len(rows)
+        if self._room < 0:
+            self._trim(self._max_entries)
+
+    def _trim(self, keep: int) -> None:
+        """Delete all but the newest ``keep`` rows (ids grow by one per row)."""
+        try:
+            self._connection.execute(_TRIM, (keep,))
+        except sqlite3.Error as exc:
+            self._report(exc)
+            return
+        self._room = self._max_entries - keep
+
+    def _insert(self, rows: list[tuple[Any, ...]]) -> None:
+        """Insert ``rows`` in one transaction: one multi-row INSERT when they fit in
+        one statement, so the thread takes the GIL back once per batch, not per row."""
+        connection = self._connection
+        step = self._rows_per_statement
+        try:
+            if len(rows) <= step:
+                connection.execute(self._statement(len(rows)), _flat(rows))
+            else:
+                connection.execute("BEGIN IMMEDIATE")
+                for start in range(0, len(rows), step):
+                    chunk = rows[start : start + step]
+                    connection.execute(self._statement(len(chunk)), _flat(chunk))
+                connection.execute("COMMIT")
+        except Exception as exc:
+            with contextlib.suppress(sqlite3.Error):
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError):
+                self.failed += len(rows)
+                self._report(exc)
+            elif len(rows) == 1:
+                self._bad_entry(exc)
+            else:
+                for row in rows:
+                    self._insert([row])
+            return
+        self.written += len(rows)
+        if self._failing:
+            self._failing = False
+            logger.warning("journal: writing to %s again", self._path)
+
+    def _statement(self, count: int) -> str:
+        statement = self._statements.get(count)
+        if statement is None:
+            statement = self._statements[count] = insert_statement(count)
+        return statement
+
+    def _bad_entry(self, exc: BaseException) -> None:
+        """An entry whose values cannot be stored: counted, and reported once."""
+        self.failed += 1
+        if not self._warned_bad_entry:
+            self._warned_bad_entry = True
+            logger.warning(
+                "journal: an entry cannot be stored (%s: %s); such entries are dropped",
+                type(exc).__name__,
+                exc,
+            )
+
+    def _report(self, exc: BaseException) -> None:
+        """A write error (disk full, file locked ...): reported when writing starts failing."""
+        if not self._failing:
+            self._failing = True
+            logger.warning(
+                "journal: cannot write to %s (%s: %s); requests are not being journaled",
+                self._path,
+                type(exc).__name__,
+                exc,
+            )
+
+
+def _flat(rows: list[tuple[Any, ...]]) -> tuple[Any, ...]:
+    return tuple(itertools.chain.from_iterable(rows))

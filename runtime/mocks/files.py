@@ -1,0 +1,98 @@
+"""The files behind the registry: finding mock files, writing them atomically,
+and remembering the active scenario across restarts."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = [
+    "DATA_DIR",
+    "MOCKS_DIR",
+    "MOCK_SUFFIXES",
+    "SCENARIOS_DIR",
+    "display_path",
+    "dump_document",
+    "mock_files",
+    "read_active_scenario",
+    "write_active_scenario",
+    "write_atomic",
+]
+
+MOCKS_DIR = "mocks"
+SCENARIOS_DIR = "scenarios"
+DATA_DIR = ".mockc-data"
+"""Where the server keeps what it must remember (the active scenario)."""
+MOCK_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
+_SCENARIO_FILE = "scenario.json"
+_DUMPER: Any = getattr(yaml, "CSafeDumper", None) or yaml.SafeDumper
+
+
+def mock_files(folder: Path) -> list[Path]:
+    """Every mock file under ``folder`` (subfolders too), sorted; names starting
+    with a dot (editor and temporary files, hidden folders) are skipped."""
+    found: list[Path] = []
+    if not folder.is_dir():
+        return found
+    for root, folders, files in os.walk(folder):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        for name in sorted(files):
+            path = Path(root, name)
+            if not name.startswith(".") and path.suffix.lower() in MOCK_SUFFIXES:
+                found.append(path)
+    return sorted(found)
+
+
+def display_path(path: Path, base: Path) -> str:
+    """``path`` relative to ``base``, with forward slashes (as problems show it)."""
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def dump_document(document: Any, format: str) -> str:
+    """The text of a mock file: YAML (keys in their order) or indented JSON."""
+    if format == "json":
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    text: str = yaml.dump(document, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100)
+    return text
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that readers see the old file or the new one,
+    never a part: a hidden temporary file beside it, then a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def read_active_scenario(directory: Path) -> str | None:
+    """The scenario last activated for the server in ``directory`` (None: base mocks)."""
+    try:
+        data = json.loads((directory / DATA_DIR / _SCENARIO_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    active = data.get("active") if isinstance(data, dict) else None
+    return active if isinstance(active, str) and active else None
+
+
+def write_active_scenario(directory: Path, name: str | None) -> None:
+    """Remember ``name`` as the active scenario, atomically."""
+    text = json.dumps({"active": name}, indent=2) + "\n"
+    write_atomic(directory / DATA_DIR / _SCENARIO_FILE, text)

@@ -1,0 +1,139 @@
+"""A mock bound to its operation: what the index holds and a request meets.
+
+Sequence positions are kept per mock, in memory, per process (replicas each
+keep their own): an ``itertools.count`` advanced atomically, so concurrent
+requests never share a position and no lock is taken. Random choices (the
+``random`` sequence, delay ranges, fault rates, crud uuids) draw from a
+``random.Random`` seeded by the server seed and the mock's id, so one seed
+replays the same choices for the same order of requests.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from bisect import bisect_right
+from itertools import accumulate
+
+from ..engine import Encoder, Operation, Reply, Request
+from ..expressions import RenderLimitError, Scope
+from ..state import StateStore
+from .crud import CrudHandler
+from .definition import MockDefinition
+from .matching import Condition
+from .responses import BoundResponse, data_reply
+
+__all__ = ["ServedMock"]
+
+
+class ServedMock:
+    """A definition bound to an operation, an encoder and the state store."""
+
+    __slots__ = (
+        "_counter",
+        "_seed",
+        "actions",
+        "conditions",
+        "crud",
+        "cumulative",
+        "definition",
+        "fast_reply",
+        "encoder",
+        "key",
+        "needs_scope",
+        "responses",
+        "rng",
+        "scenario",
+        "sequence",
+        "single",
+        "source",
+    )
+
+    def __init__(
+        self,
+        definition: MockDefinition,
+        operation: Operation,
+        *,
+        encoder: Encoder,
+        state: StateStore,
+        seed: int = 0,
+        scenario: str | None = None,
+    ) -> None:
+        """Raises ValueError when a static body cannot be encoded."""
+        self.definition = definition
+        self.scenario = scenario
+        self.key = definition.id if scenario is None else f"{scenario}/{definition.id}"
+        self.source = f"mock:{self.key}"
+        self.encoder = encoder
+        self.conditions: tuple[Condition, ...] = definition.conditions
+        self.actions = definition.actions
+        self.sequence = definition.sequence
+        responses = []
+        for spec in definition.responses:
+            try:
+                responses.append(BoundResponse(spec, operation, encoder, self.source))
+            except Exception as error:
+                raise ValueError(f"the body cannot be encoded: {error}") from error
+        self.responses = tuple(responses)
+        self.single = self.responses[0] if len(self.responses) == 1 else None
+        self.cumulative = list(accumulate(spec.weight for spec in definition.responses))
+        self.crud = (
+            CrudHandler(definition.crud, operation, encoder, state, self.source)
+            if definition.crud is not None
+            else None
+        )
+        self.needs_scope = (
+            bool(self.actions)
+            or any(response.needs_scope for response in self.responses)
+            or any(condition.needs_scope for condition in self.conditions)
+        )
+        single = self.single
+        self.fast_reply = (
+            single.prebuilt
+            if single is not None and not self.actions and self.crud is None
+            else None
+        )
+        """The reply of every request, when nothing about it varies."""
+        self._seed = f"{seed}:{self.key}"
+        self._counter = itertools.count()
+        self.rng = random.Random(self._seed)
+
+    @property
+    def id(self) -> str:
+        return self.definition.id
+
+    def reset(self) -> None:
+        """Back to the first response of the sequence and the first random draw."""
+        self._counter = itertools.count()
+        self.rng = random.Random(self._seed)
+
+    def answer(self, request: Request, scope: Scope | None) -> Reply:
+        """The reply of this (matching) mock: actions run, then the response renders."""
+        try:
+            if self.actions:
+                scope = scope or Scope(request)
+                for action in self.actions:
+                    action.evaluate(scope)
+            if self.crud is not None:
+                return self.crud.handle(request, self.rng)
+            response = self.single
+            if response is None:
+                response = self._next()
+            return response.render(scope, self.rng)
+        except RenderLimitError as error:
+            body = {
+                "title": "Mock failed to render",
+                "detail": f"mock {self.key} ({self.definition.file}): {error}",
+            }
+            return data_reply("500", body, self.source, self.encoder)
+
+    def _next(self) -> BoundResponse:
+        responses = self.responses
+        if self.sequence == "random":
+            point = self.rng.random() * self.cumulative[-1]
+            index = bisect_right(self.cumulative, point)
+            return responses[min(index, len(responses) - 1)]
+        position = next(self._counter)
+        if self.sequence == "once-each":
+            return responses[min(position, len(responses) - 1)]
+        return responses[position % len(responses)]

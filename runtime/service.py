@@ -1,0 +1,148 @@
+"""Everything around the engine that every protocol adapter shares.
+
+A :class:`MockService` holds the engine, the mocks, the state store, the
+journal and the metrics of one server. An adapter builds its protocol-neutral
+:class:`~.engine.Request`, calls :meth:`MockService.handle`, writes the reply
+in its wire format, then calls :meth:`MockService.record`. The admin API
+(``runtime/admin``) works on the same object, whatever the protocol.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .engine import Encoder, Engine, Hook, MediaChooser, Operation, Reply, Request
+from .expressions import FakeProvider
+from .journal import Entry, Journal, JournalError, Metrics, open_journal
+from .mocks import MockProblem, MockRegistry
+from .settings import CoreSettings
+from .state import StateStore, open_store
+
+__all__ = ["MockService", "ServiceProblem"]
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceProblem:
+    """Something wrong found at start-up that did not stop the server."""
+
+    message: str
+
+
+class MockService:
+    """The engine, mocks, state, journal and metrics of one server."""
+
+    def __init__(
+        self,
+        directory: Path,
+        operations: Iterable[Operation],
+        defs: Mapping[str, Any],
+        *,
+        encoder: Encoder,
+        settings: CoreSettings,
+        protocol: str,
+        name: str,
+        hooks: Mapping[str, Hook] | None = None,
+        choose_media_type: MediaChooser | None = None,
+    ) -> None:
+        self.directory = directory
+        self.settings = settings
+        self.protocol = protocol
+        operations = tuple(operations)
+        self.state: StateStore = open_store(
+            settings.state_url, namespace=settings.state_namespace or name
+        )
+        self.fake = FakeProvider(seed=settings.seed)
+        self.mocks = MockRegistry(
+            directory,
+            {operation.id: operation for operation in operations},
+            state=self.state,
+            encoder=encoder,
+            seed=settings.seed,
+            unmatched=settings.unmatched,
+            serve_orphaned=settings.serve_orphaned,
+            fake=self.fake,
+            scenario=settings.scenario,
+        )
+        self.load_problems: list[MockProblem] = self.mocks.load()
+        extra: dict[str, Any] = {}
+        if choose_media_type is not None:
+            extra["choose_media_type"] = choose_media_type
+        self.engine = Engine(
+            operations,
+            defs,
+            encoder=encoder,
+            seed=settings.seed,
+            hooks=hooks,
+            responders=(self.mocks,),
+            **extra,
+        )
+        self.metrics = Metrics(protocol)
+        self.metrics.set_active_mocks(self.mocks.active_mock_count)
+        self.journal: Journal = self._open_journal()
+        self._random = random.Random(settings.seed)
+        low, high = settings.delay_ms
+        self._delay = (low, high) if high > 0 else None
+
+    def _open_journal(self) -> Journal:
+        path = self.settings.journal_path(self.directory)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return open_journal(path, max_entries=self.settings.journal_max)
+        except JournalError as error:
+            print(f"mockc: {error}; serving without a journal", file=sys.stderr, flush=True)
+            return open_journal(None)
+
+    @property
+    def operations(self) -> Mapping[str, Operation]:
+        return self.engine.operations
+
+    def handle(self, request: Request) -> Reply:
+        """The engine's answer, with the server-wide latency and error rate applied."""
+        reply = self.engine.handle(request)
+        if self._delay is not None:
+            low, high = self._delay
+            reply.delay_ms += low if low == high else self._random.uniform(low, high)
+        rate = self.settings.error_rate
+        if rate and self._random.random() < rate:
+            return Reply(
+                status="500",
+                body={"title": "Injected error", "detail": "server-wide error rate"},
+                media_type="application/json",
+                delay_ms=reply.delay_ms,
+                source="fault",
+            )
+        return reply
+
+    def record(self, entry: Entry, matched: bool | None = None) -> None:
+        """Count a finished request in the metrics and the journal (cheap: no I/O)."""
+        if not entry.admin:
+            self.metrics.observe(entry.operation, entry.status, entry.duration_ms / 1000.0, matched)
+        self.journal.record(entry)
+
+    def mocks_changed(self) -> None:
+        self.metrics.set_active_mocks(self.mocks.active_mock_count)
+
+    def reset(self) -> None:
+        """Forget state and restart every response sequence."""
+        self.state.clear()
+        self.mocks.reset()
+
+    def close(self) -> None:
+        """Flush the journal and release the state store; call before the process exits."""
+        self.journal.close()
+        self.state.close()
+
+
+def matched_of(reply: Reply, request: Request) -> bool | None:
+    """True when a mock answered, False when mocks existed but none matched."""
+    if reply.source.startswith("mock:"):
+        return True
+    if request.near_miss is not None:
+        return False
+    return None
