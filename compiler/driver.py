@@ -16,7 +16,7 @@ from .errors import Diagnostic, GenerationError, SpecError
 from .frontends.registry import front_end_for
 from .mockgen import generate_mocks
 from .naming import NameAllocator
-from .output import WriteReport, check_writable, write_output
+from .output import MergeOptions, WriteReport, check_writable, write_output
 from .passes import run_passes
 
 TARGETS = ("http",)
@@ -36,6 +36,8 @@ class GenerateOptions:
     link_runtime: bool = False
     seed: int = 0
     allow_remote_refs: bool = False
+    merge: MergeOptions = MergeOptions()
+    """How user files are merged (--prune, --theirs, --adopt) and --check (dry run)."""
 
 
 def compile_specs(specs: Sequence[Path], *, allow_remote_refs: bool = False) -> Compiled:
@@ -68,13 +70,15 @@ def plan_files(compiled: Compiled, options: GenerateOptions) -> list[GeneratedFi
 def generate(
     specs: Sequence[Path], out: Path, options: GenerateOptions
 ) -> tuple[Compiled, WriteReport]:
-    check_writable(out)
+    check_writable(out, adopt=options.merge.adopt)
     compiled = compile_specs(specs, allow_remote_refs=options.allow_remote_refs)
     files = plan_files(compiled, options)
     report = write_output(
         out,
         files,
         manifest_extra={"mockc": __version__, "target": options.target or compiled.target},
+        operations=[operation.id for operation in compiled.api.operations],
+        options=options.merge,
     )
     return compiled, report
 

@@ -1,1 +1,39 @@
-"""(being written)"""
+"""Smart merge on regeneration: the user's files, three ways.
+
+base = what mockc generated last time (kept under ``OUT/.mockc/base/``),
+ours = the user's files now, theirs = this generation.
+
+- :mod:`.fields` — one mock document, field by field;
+- :mod:`.mocks` — the ``mocks/`` folder, mocks matched by id;
+- :mod:`.handlers` — user-editable Python (``handlers.py``) with libcst;
+- :mod:`.documents` — mock files read and written keeping the user's layout;
+- :mod:`.report` — the merge report.
+
+:mod:`mockc.compiler.output` drives them.
+"""
+
+from .documents import MOCK_SUFFIXES, MergeError, MockFile, load_mock
+from .fields import MISSING, FieldEvent, merge_document, same
+from .handlers import ORPHAN_MARK, merge_python
+from .mocks import MockMerge, MockMergeOptions, merge_mocks
+from .report import Entry, Kind, MergeReport, field_path
+
+__all__ = [
+    "MISSING",
+    "MOCK_SUFFIXES",
+    "ORPHAN_MARK",
+    "Entry",
+    "FieldEvent",
+    "Kind",
+    "MergeError",
+    "MergeReport",
+    "MockFile",
+    "MockMerge",
+    "MockMergeOptions",
+    "field_path",
+    "load_mock",
+    "merge_document",
+    "merge_mocks",
+    "merge_python",
+    "same",
+]

@@ -170,9 +170,8 @@ class MockApp:
                 raise
             except Exception:
                 logger.exception("unexpected error on %s %s", scope["method"], scope["path"])
-                problem = Problem(500, "unexpected error; see the server log")
                 outcome.status = 500
-                await self._send_problem(send, problem)
+                await self._send_problem(send, Problem(500, "unexpected error; see the server log"))
             self._record(scope, outcome, started, arrived)
         elif kind == "lifespan":
             await _lifespan(receive, send)

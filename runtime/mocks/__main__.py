@@ -11,6 +11,8 @@ from pathlib import Path
 from .folder import validate_mock_folder
 from .schema import schema_text
 
+__all__ = ["main"]
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mockc.runtime.mocks")

@@ -20,9 +20,16 @@ from ..expressions import Expression, ExpressionError, Origin, compile_expressio
 from .crud import CrudSpec, compile_crud
 from .matching import Condition, compile_conditions
 from .problems import ERROR, WARNING, MockProblem, expression_problem
-from .responses import ResponseSpec, compile_response
+from .responses import ResponseSpec, compile_response, status_text
 from .schema import SAFE_NAME_PATTERN
-from .source import DocPath, SourceDocument, SourceError, parse_source, read_source
+from .source import (
+    MAX_FILE_BYTES,
+    DocPath,
+    SourceDocument,
+    SourceError,
+    parse_source,
+    read_source,
+)
 from .validation import schema_problems
 
 __all__ = [
@@ -103,7 +110,8 @@ def load_mock_document(
         scenario=scenario,
     )
     try:
-        source = parse_source(read_source(path) if text is None else text, json_format=json_format)
+        content = read_source(path) if text is None else _bounded(text)
+        source = parse_source(content, json_format=json_format)
     except SourceError as error:
         document.problems.append(MockProblem(shown, error.line, error.column, error.message))
         return document
@@ -117,6 +125,13 @@ def load_mock_document(
     document.definition = definition
     document.problems.extend(problems)
     return document
+
+
+def _bounded(text: str) -> str:
+    if len(text) > MAX_FILE_BYTES or len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES >> 20
+        raise SourceError(f"the mock would be larger than {limit} MiB, the limit for a mock file")
+    return text
 
 
 def compile_mock(
@@ -250,11 +265,11 @@ def _operation_problems(
     responses = data.get("responses") or ([data["response"]] if "response" in data else [])
     base = ("responses",) if "responses" in data else ("response",)
     for index, response in enumerate(responses):
-        status = response.get("status")
-        if status is None or str(status).startswith("5"):
-            continue  # server errors are injected on purpose, declared or not
-        if operation.output_for(str(status)) is not None:
+        if response.get("status") is None:
             continue
+        status = status_text(response["status"])
+        if status.startswith("5") or operation.output_for(status) is not None:
+            continue  # server errors are injected on purpose, declared or not
         path = (*base, index, "status") if "responses" in data else (*base, "status")
         declared = ", ".join(output.status for output in operation.outputs)
         problems.append(

@@ -34,10 +34,14 @@ def load_folder(
 
 
 def duplicate_problems(documents: Iterable[MockDocument]) -> dict[str, MockProblem]:
-    """File → the problem of a mock whose id an earlier file (in file order) has too."""
+    """File → the problem of a mock whose id an earlier file (in file order) has too.
+    Only mocks without errors take part: a broken file never keeps a good one
+    from being served."""
     first: dict[str, MockDocument] = {}
     problems: dict[str, MockProblem] = {}
     for document in sorted(documents, key=lambda document: document.file):
+        if document.definition is None:
+            continue
         earlier = first.setdefault(document.id, document)
         if earlier is not document:
             problems[document.file] = MockProblem(

@@ -8,7 +8,6 @@ so a request sees the old set or the new one, never a mixture. Changes
 
 from __future__ import annotations
 
-import copy
 import threading
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,28 +16,27 @@ from typing import Any
 from ..engine import Encoder, Operation, Reply, Request
 from ..expressions import FakeProvider, Scope
 from ..state import StateStore
-from .definition import MockDocument, is_safe_name, load_mock_document
+from .catalog import Catalog
+from .definition import MockDocument
+from .editing import LISTING_KEYS, check_document, duplicate_problem, file_name, free_id
 from .files import (
     MOCKS_DIR,
     SCENARIOS_DIR,
-    display_path,
     dump_document,
     read_active_scenario,
     write_active_scenario,
     write_atomic,
 )
-from .folder import duplicate_problems, load_folder
+from .folder import load_folder
 from .index import OperationMocks, build_index
-from .problems import ERROR, MockError, MockProblem, sort_problems
+from .problems import MockError, MockProblem
 from .responses import copy_reply
 from .scenarios import ScenarioFolders
-from .served import ServedMock
+from .served import BindError, ServedMock
 
 __all__ = ["LISTING_KEYS", "UNMATCHED_POLICIES", "MockRegistry"]
 
 UNMATCHED_POLICIES = ("fallback", "404")
-LISTING_KEYS = frozenset({"file", "scenario", "served", "problems"})
-"""Keys a listing adds to a mock's document; dropped from documents written back."""
 
 
 class MockRegistry:
@@ -71,11 +69,8 @@ class MockRegistry:
         self.scenarios = ScenarioFolders(self.directory / SCENARIOS_DIR)
         self._requested_scenario = scenario
         self._lock = threading.RLock()
-        self._documents: dict[str, MockDocument] = {}
+        self._catalog = Catalog()
         self._served: dict[str, ServedMock] = {}
-        self._bind_problems: dict[str, MockProblem] = {}
-        self._duplicates: dict[str, MockProblem] = {}
-        self._own_problems: list[MockProblem] = []
         self._index: dict[str, OperationMocks] = {}
         self._active: str | None = None
         self._count = 0
@@ -116,17 +111,17 @@ class MockRegistry:
         """(Re)read every mock and scenario file; bad files are reported and skipped,
         the others served. Sequence positions start over. Returns every problem."""
         with self._lock:
+            catalog = self._catalog
             documents = load_folder(
                 self.directory / MOCKS_DIR, base=self.directory, operations=self.operations
             )
-            self._own_problems = []
-            for name, folder in self.scenarios.folders(self._own_problems, self.directory):
+            catalog.own_problems = []
+            for name, folder in self.scenarios.folders(catalog.own_problems, self.directory):
                 documents += load_folder(
                     folder, base=self.directory, operations=self.operations, scenario=name
                 )
-            self._documents = {document.file: document for document in documents}
+            catalog.replace(documents)
             self._served = {}
-            self._bind_problems = {}
             if not self._loaded:
                 requested = self._requested_scenario
                 active = requested if requested else read_active_scenario(self.directory)
@@ -134,42 +129,21 @@ class MockRegistry:
             else:
                 active = self._active
             if active is not None and not self.scenarios.exists(active):
-                self._own_problems.append(
-                    MockProblem(
-                        f"{SCENARIOS_DIR}/{active}",
-                        0,
-                        0,
-                        "the active scenario does not exist; serving the base mocks",
-                    )
-                )
+                message = "the active scenario does not exist; serving the base mocks"
+                catalog.own_problems.append(MockProblem(f"{SCENARIOS_DIR}/{active}", 0, 0, message))
                 active = None
             self._active = active
             self._rebuild()
-            return self.problems()
+            return catalog.problems()
 
     def problems(self) -> list[MockProblem]:
         """Every problem of the loaded files, sorted by file, then line."""
-        found = list(self._own_problems)
-        for document in self._documents.values():
-            found.extend(self._problems_of(document))
-        return sort_problems(found)
-
-    def _problems_of(self, document: MockDocument) -> list[MockProblem]:
-        found = list(document.problems)
-        for extra in (self._duplicates, self._bind_problems):
-            if document.file in extra:
-                found.append(extra[document.file])
-        return found
+        return self._catalog.problems()
 
     def _rebuild(self) -> None:
-        groups: dict[str | None, list[MockDocument]] = {}
-        for document in self._documents.values():
-            groups.setdefault(document.scenario, []).append(document)
-        self._duplicates = {}
-        for group in groups.values():
-            self._duplicates.update(duplicate_problems(group))
+        """Bind what is to be served and swap in a new index."""
         served: dict[str, ServedMock] = {}
-        for document in self._documents.values():
+        for document in self._catalog.documents.values():
             mock = self._bind(document)
             if mock is not None:
                 served[document.file] = mock
@@ -181,7 +155,7 @@ class MockRegistry:
         definition = document.definition
         if (
             definition is None
-            or document.file in self._duplicates
+            or document.file in self._catalog.duplicates
             or not definition.enabled
             or (definition.orphaned and not self.serve_orphaned)
             or (document.scenario is not None and document.scenario != self._active)
@@ -193,6 +167,7 @@ class MockRegistry:
         mock = self._served.get(document.file)
         if mock is not None and mock.definition is definition:
             return mock
+        bind_problems = self._catalog.bind_problems
         try:
             mock = ServedMock(
                 definition,
@@ -202,12 +177,12 @@ class MockRegistry:
                 seed=self.seed,
                 scenario=document.scenario,
             )
-            self._bind_problems.pop(document.file, None)
-            return mock
-        except ValueError as error:
-            line = definition.responses[0].line if definition.responses else 1
-            self._bind_problems[document.file] = MockProblem(document.file, line, 1, str(error))
+        except BindError as error:
+            problem = MockProblem(document.file, error.line, error.column, error.message)
+            bind_problems[document.file] = problem
             return None
+        bind_problems.pop(document.file, None)
+        return mock
 
     # -- reading -----------------------------------------------------------
 
@@ -223,43 +198,20 @@ class MockRegistry:
     def list_mocks(self, operation: str | None = None) -> list[dict[str, Any]]:
         """Every mock on file (served or not), base mocks first, each with its
         ``file``, ``scenario``, ``served`` and ``problems`` (when it has any)."""
-        documents = sorted(
-            self._documents.values(),
-            key=lambda d: (d.scenario is not None, d.scenario or "", d.file),
-        )
         return [
             self._listing(document)
-            for document in documents
+            for document in self._catalog.ordered()
             if operation is None or _operation_of(document) == operation
         ]
 
     def get_mock(self, mock_id: str) -> dict[str, Any] | None:
-        """The mock ``ID`` (a base mock, else one of a scenario, the active one
-        first) or ``SCENARIO/ID``."""
-        document = self._find(mock_id)
+        """The mock ``SCENARIO/ID``, or ``ID``: the base mock, else the active
+        scenario's, else the first scenario's by name."""
+        document = self._catalog.find(mock_id, self._active)
         return None if document is None else self._listing(document)
 
     def _listing(self, document: MockDocument) -> dict[str, Any]:
-        data = document.data if isinstance(document.data, dict) else {}
-        listing: dict[str, Any] = {"id": document.id}
-        listing.update(copy.deepcopy(data))
-        listing["id"] = document.id
-        listing["file"] = document.file
-        listing["scenario"] = document.scenario
-        listing["served"] = document.file in self._served
-        problems = self._problems_of(document)
-        if problems:
-            listing["problems"] = [problem.render() for problem in problems]
-        return listing
-
-    def _find(self, mock_id: str) -> MockDocument | None:
-        documents = list(self._documents.values())
-        if "/" in mock_id:
-            scenario, _, mock_id = mock_id.partition("/")
-            documents = [d for d in documents if d.scenario == scenario]
-        rank = {None: 0, self._active: 1}
-        documents.sort(key=lambda d: (rank.get(d.scenario, 2), d.scenario or "", d.file))
-        return next((d for d in documents if d.id == mock_id), None)
+        return self._catalog.listing(document, document.file in self._served)
 
     # -- admin: mocks ------------------------------------------------------
 
@@ -271,16 +223,16 @@ class MockRegistry:
             if scenario is not None:
                 self.scenarios.check_name(scenario)
                 folder = self.scenarios.path(scenario)
-            taken = {d.id for d in self._documents.values() if d.scenario == scenario}
+            taken = self._catalog.ids(scenario)
             mock_id = document.get("id")
             if mock_id is None:
-                mock_id = _free_id(document.get("operation"), taken)
-            path = folder / _file_name(mock_id, folder)
+                mock_id = free_id(document.get("operation"), taken)
+            path = folder / file_name(mock_id, folder)
             loaded = self._check(path, {**document, "id": mock_id}, "yaml", scenario)
             if loaded.id in taken:
-                raise MockError([_duplicate(loaded, scenario)])
+                raise MockError([duplicate_problem(loaded, scenario)])
             write_atomic(path, dump_document(loaded.data, "yaml"))
-            self._documents[loaded.file] = loaded
+            self._catalog.put(loaded)
             self._rebuild()
             return self._listing(loaded)
 
@@ -288,51 +240,44 @@ class MockRegistry:
         """Validate and rewrite the mock's file (same file, same format); KeyError
         when there is no such mock, MockError when the new one is invalid."""
         with self._lock:
-            old = self._find(mock_id)
+            old = self._catalog.find(mock_id, self._active)
             if old is None or old.path is None:
                 raise KeyError(mock_id)
-            new_id = document.get("id", old.id)
+            new_id = document.get("id")
+            if new_id is None:
+                new_id = old.id
             loaded = self._check(old.path, {**document, "id": new_id}, old.format, old.scenario)
-            taken = {
-                d.id
-                for d in self._documents.values()
-                if d.scenario == old.scenario and d is not old
-            }
-            if loaded.id in taken:
-                raise MockError([_duplicate(loaded, old.scenario)])
+            if loaded.id in self._catalog.ids(old.scenario, excluding=old):
+                raise MockError([duplicate_problem(loaded, old.scenario)])
             write_atomic(old.path, dump_document(loaded.data, old.format))
-            self._documents[old.file] = loaded
+            self._catalog.bind_problems.pop(old.file, None)
+            self._catalog.put(loaded)
             self._rebuild()
             return self._listing(loaded)
 
     def delete_mock(self, mock_id: str) -> bool:
         """Remove the mock's file; False when there is no such mock."""
         with self._lock:
-            document = self._find(mock_id)
+            document = self._catalog.find(mock_id, self._active)
             if document is None:
                 return False
             if document.path is not None:
                 document.path.unlink(missing_ok=True)
-            del self._documents[document.file]
+            self._catalog.drop(document.file)
             self._rebuild()
             return True
 
     def _check(
         self, path: Path, document: dict[str, Any], format: str, scenario: str | None
     ) -> MockDocument:
-        ordered = {"id": document["id"]}
-        ordered.update((k, v) for k, v in document.items() if k not in LISTING_KEYS)
-        text = dump_document(ordered, format)
-        loaded = load_mock_document(
+        return check_document(
             path,
-            text,
-            file=display_path(path, self.directory),
+            document,
+            format=format,
+            directory=self.directory,
             operations=self.operations,
             scenario=scenario,
         )
-        if loaded.has_errors:
-            raise MockError([p for p in loaded.problems if p.level == ERROR])
-        return loaded
 
     # -- admin: scenarios --------------------------------------------------
 
@@ -344,11 +289,7 @@ class MockRegistry:
         return self._scenario(name) if self.scenarios.exists(name) else None
 
     def _scenario(self, name: str) -> dict[str, Any]:
-        mocks = [
-            self._listing(document)
-            for document in sorted(self._documents.values(), key=lambda d: d.file)
-            if document.scenario == name
-        ]
+        mocks = [self._listing(document) for document in self._catalog.ordered(name)]
         return {"name": name, "active": name == self._active, "mocks": mocks}
 
     def create_scenario(self, name: str, mocks: list[dict[str, Any]]) -> dict[str, Any]:
@@ -356,9 +297,8 @@ class MockRegistry:
         with self._lock:
             self.scenarios.check_name(name)
             if self.scenarios.exists(name):
-                raise MockError(
-                    [MockProblem(f"{SCENARIOS_DIR}/{name}", 0, 0, "the scenario exists already")]
-                )
+                message = "the scenario exists already"
+                raise MockError([MockProblem(f"{SCENARIOS_DIR}/{name}", 0, 0, message)])
             folder = self.scenarios.path(name)
             loaded: list[MockDocument] = []
             problems: list[MockProblem] = []
@@ -366,15 +306,15 @@ class MockRegistry:
             for given in mocks:
                 mock_id = given.get("id")
                 if mock_id is None:
-                    mock_id = _free_id(given.get("operation"), taken)
-                path = folder / f"{mock_id}.yaml" if isinstance(mock_id, str) else folder / "x"
+                    mock_id = free_id(given.get("operation"), taken)
+                path = folder / file_name(mock_id, folder)
                 try:
                     checked = self._check(path, {**given, "id": mock_id}, "yaml", name)
                 except MockError as error:
                     problems.extend(error.problems)
                     continue
                 if checked.id in taken:
-                    problems.append(_duplicate(checked, name))
+                    problems.append(duplicate_problem(checked, name))
                 taken.add(checked.id)
                 loaded.append(checked)
             if problems:
@@ -382,7 +322,7 @@ class MockRegistry:
             files = {Path(d.file).name: dump_document(d.data, "yaml") for d in loaded}
             self.scenarios.write(name, files)
             for document in loaded:
-                self._documents[document.file] = document
+                self._catalog.put(document)
             self._rebuild()
             return self._scenario(name)
 
@@ -392,7 +332,7 @@ class MockRegistry:
             if not self.scenarios.exists(name):
                 return False
             self.scenarios.delete(name)
-            self._documents = {f: d for f, d in self._documents.items() if d.scenario != name}
+            self._catalog.drop_scenario(name)
             if self._active == name:
                 self._active = None
                 write_active_scenario(self.directory, None)
@@ -417,29 +357,3 @@ class MockRegistry:
 
 def _operation_of(document: MockDocument) -> Any:
     return document.data.get("operation") if isinstance(document.data, dict) else None
-
-
-def _free_id(operation: Any, taken: set[str]) -> str:
-    stem = operation if isinstance(operation, str) and is_safe_name(operation) else "mock"
-    candidate, number = stem, 1
-    while candidate in taken:
-        number += 1
-        candidate = f"{stem}-{number}"
-    return candidate
-
-
-def _file_name(mock_id: Any, folder: Path) -> str:
-    if not isinstance(mock_id, str) or not is_safe_name(mock_id):
-        return "new-mock.yaml"
-    name, number = f"{mock_id}.yaml", 1
-    while (folder / name).exists():
-        number += 1
-        name = f"{mock_id}-{number}.yaml"
-    return name
-
-
-def _duplicate(document: MockDocument, scenario: str | None) -> MockProblem:
-    where = f"scenario {scenario}" if scenario else "the base mocks"
-    return MockProblem(
-        document.file, *document.id_at, f"duplicate id '{document.id}': {where} have it already"
-    )

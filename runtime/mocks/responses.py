@@ -61,7 +61,8 @@ class ResponseSpec:
     delay: tuple[float, float] | None
     fault: FaultSpec | None
     weight: float
-    line: int
+    body_at: tuple[int, int]
+    """Where the body (or text) is written, else the response."""
 
     @property
     def is_static(self) -> bool:
@@ -73,6 +74,9 @@ class ResponseSpec:
 
 
 def status_text(value: Any) -> str:
+    """A status as the engine keeps it: ``"200"``, ``"NOT_FOUND"``."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     return str(value)
 
 
@@ -118,7 +122,7 @@ def compile_response(
         delay=delay,
         fault=fault,
         weight=float(data.get("weight", 1)),
-        line=document.value_at(path)[0],
+        body_at=document.value_at((*path, "text" if "text" in data else "body")),
     )
 
 

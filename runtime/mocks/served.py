@@ -23,7 +23,16 @@ from .definition import MockDefinition
 from .matching import Condition
 from .responses import BoundResponse, data_reply
 
-__all__ = ["ServedMock"]
+__all__ = ["BindError", "ServedMock"]
+
+
+class BindError(ValueError):
+    """A mock cannot be bound to its operation (its static body cannot be encoded)."""
+
+    def __init__(self, message: str, position: tuple[int, int]) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line, self.column = position
 
 
 class ServedMock:
@@ -59,7 +68,7 @@ class ServedMock:
         seed: int = 0,
         scenario: str | None = None,
     ) -> None:
-        """Raises ValueError when a static body cannot be encoded."""
+        """Raises BindError when a static body cannot be encoded."""
         self.definition = definition
         self.scenario = scenario
         self.key = definition.id if scenario is None else f"{scenario}/{definition.id}"
@@ -73,7 +82,8 @@ class ServedMock:
             try:
                 responses.append(BoundResponse(spec, operation, encoder, self.source))
             except Exception as error:
-                raise ValueError(f"the body cannot be encoded: {error}") from error
+                message = f"the body cannot be encoded: {error}"
+                raise BindError(message, spec.body_at) from error
         self.responses = tuple(responses)
         self.single = self.responses[0] if len(self.responses) == 1 else None
         self.cumulative = list(accumulate(spec.weight for spec in definition.responses))

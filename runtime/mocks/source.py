@@ -361,6 +361,9 @@ def _construct(event: yaml.ScalarEvent, position: Position) -> Any:
     """The JSON value of a scalar: null, bool, int, float or text."""
     tag = event.tag
     value = event.value
+    plain_digits = tag is None and event.implicit[0] and value.isdigit() and value.isascii()
+    if plain_digits and (value[0] != "0" or value == "0") and len(value) < 1000:
+        return int(value)  # the most common scalar, without the resolver
     if tag is None or tag == "!":
         tag = _RESOLVER.resolve(yaml.ScalarNode, value, event.implicit)
     if tag in _PLAIN_TAGS or tag == _TAG + "timestamp":

@@ -99,8 +99,8 @@ def _explain(error: Any, document: SourceDocument) -> list[Found]:
         return [(at, f"{where}: '{kind.property}' is missing")]
     if name == "Type":
         declared = _subschema(schema_path[:-1]).get("type")
-        types = declared if isinstance(declared, list) else kind.types
-        expected = " or ".join(_TYPE_WORDS.get(t, t) for t in types)
+        types: list[str] = declared if isinstance(declared, list) else list(kind.types)
+        expected = " or ".join(_TYPE_WORDS.get(t, str(t)) for t in types)
         return [(at, f"{where} must be {expected}, found {_describe(instance)}")]
     if name == "Enum":
         options = ", ".join(str(option) for option in kind.options)

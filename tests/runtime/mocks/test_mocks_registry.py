@@ -326,3 +326,39 @@ def test_mock_ids_in_scenarios_and_base_are_separate_name_spaces(tmp_path: Path)
     assert registry.problems() == []
     assert registry.get_mock("pets")["scenario"] is None  # type: ignore[index]
     assert registry.get_mock("s/pets")["scenario"] == "s"  # type: ignore[index]
+
+
+def test_a_body_the_encoder_refuses_is_a_problem_not_a_crash(server: Server) -> None:
+    def encoder(data: object, media_type: str | None, schema: object) -> bytes:
+        if data == "refuse me":
+            raise TypeError("cannot encode this")
+        return json.dumps(data).encode()
+
+    server.mock("bad.yaml", "operation: listPets\nresponse:\n  body: refuse me\n")
+    server.mock("good.yaml", "operation: showPetById\nresponse: {body: 1}\n")
+    registry = server.registry(encoder=encoder)
+    assert [problem.render() for problem in registry.problems()] == [
+        "mocks/bad.yaml:3:9: the body cannot be encoded: cannot encode this"
+    ]
+    assert ask(registry, "listPets") is None
+    assert body_of(ask(registry, "showPetById")) == 1
+    assert registry.get_mock("bad")["served"] is False  # type: ignore[index]
+
+
+def test_a_broken_file_never_keeps_a_good_one_with_its_id_from_being_served(
+    server: Server,
+) -> None:
+    server.mock("a.yaml", "id: pets\noperation: listPets\nresponse: {status: x y}\n")
+    server.mock("b.yaml", "id: pets\noperation: listPets\nresponse: {body: good}\n")
+    registry = server.registry()
+    assert body_of(ask(registry, "listPets")) == "good"
+    assert [problem.line for problem in registry.problems()] == [3]
+
+
+def test_a_mock_too_large_for_a_file_is_refused_through_the_admin_api(server: Server) -> None:
+    registry = server.registry()
+    with pytest.raises(MockError, match="larger than 1 MiB"):
+        registry.create_mock(
+            {"id": "big", "operation": "listPets", "response": {"body": "x" * (1 << 20)}}
+        )
+    assert list((server.root / "mocks").iterdir()) == []

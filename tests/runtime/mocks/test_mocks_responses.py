@@ -224,7 +224,8 @@ def test_fault_kinds(server: Server) -> None:
 def test_fault_rate_decides_per_request_reproducibly(server: Server) -> None:
     server.mock(
         "flaky.yaml",
-        "operation: listPets\nresponse: {body: [1], fault: {kind: error, status: 503, rate: 0.2}}\n",
+        "operation: listPets\n"
+        "response: {body: [1], fault: {kind: error, status: 503, rate: 0.2}}\n",
     )
 
     def statuses() -> list[str]:
