@@ -112,7 +112,9 @@ def main() -> None:
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     help="The project config (default: mockc.toml or pyproject.toml here or above).",
 )
-@click.option("--target", type=click.Choice(TARGETS), help="Target protocol (default: inferred).")
+@click.option(
+    "--target", type=click.Choice(tuple(TARGETS)), help="Target protocol (default: inferred)."
+)
 @click.option(
     "--link-runtime",
     is_flag=True,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from mockc import __version__
 from mockc.targets import http
-from mockc.targets.common import GeneratedFile
+from mockc.targets.common import GeneratedFile, TargetOptions
 
 from . import ir
 from .errors import Diagnostic, GenerationError, SpecError
@@ -19,7 +19,9 @@ from .naming import NameAllocator
 from .output import MergeOptions, WriteReport, check_writable, write_output
 from .passes import run_passes
 
-TARGETS = ("http",)
+Target = Callable[[ir.Api, TargetOptions], list[GeneratedFile]]
+TARGETS: dict[str, Target] = {"http": http.generate}
+"""Every back end, by the name ``--target`` takes."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,9 +62,9 @@ def plan_files(compiled: Compiled, options: GenerateOptions) -> list[GeneratedFi
     target = options.target or compiled.target
     if target not in TARGETS:
         raise GenerationError(f"unknown target {target!r} (known: {', '.join(TARGETS)})")
-    files = http.generate(
+    files = TARGETS[target](
         compiled.api,
-        http.HttpOptions(version=__version__, link_runtime=options.link_runtime, seed=options.seed),
+        TargetOptions(version=__version__, link_runtime=options.link_runtime, seed=options.seed),
     )
     return files + generate_mocks(compiled.api, seed=options.seed)
 

@@ -23,6 +23,17 @@ class FileOwner(StrEnum):
 
 
 @dataclass(frozen=True, kw_only=True)
+class TargetOptions:
+    """What every target's ``generate(api, options)`` is told."""
+
+    version: str
+    """Version of mockc, written into every generated header."""
+    link_runtime: bool = False
+    """Import the installed ``mockc.runtime`` instead of vendoring a copy."""
+    seed: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
 class GeneratedFile:
     path: str
     """Relative path inside the output folder, with forward slashes."""

@@ -13,6 +13,7 @@ from ..common import (
     GENERATED_HEADER,
     FileOwner,
     GeneratedFile,
+    TargetOptions,
     docstring_text,
     python_docstring,
     render_template,
@@ -29,13 +30,8 @@ START_COMMAND = ("python", "server.py")
 DEFAULT_PORT = 8080
 
 
-@dataclass(frozen=True, kw_only=True)
-class HttpOptions:
-    version: str
-    """Version of mockc, written into every generated header."""
-    link_runtime: bool = False
-    """Import the installed ``mockc.runtime`` instead of vendoring a copy."""
-    seed: int = 0
+HttpOptions = TargetOptions
+"""The HTTP target needs nothing beyond what every target is told."""
 
 
 @dataclass(frozen=True, kw_only=True)
