@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["CoreSettings", "add_core_arguments", "core_settings", "parse_delay"]
+__all__ = ["CoreSettings", "add_core_arguments", "core_settings", "flag_value", "parse_delay"]
 
 UNMATCHED_POLICIES = ("fallback", "404")
 DATA_DIR = ".mockc-data"
@@ -83,7 +83,8 @@ def _positive(text: str) -> int:
     return value
 
 
-def _flag(text: str) -> bool:
+def flag_value(text: str) -> bool:
+    """``1``/``true``/``yes``/``on`` → True; ``0``/``false``/``no``/``off``/empty → False."""
     return text.strip().lower() not in ("0", "false", "no", "off", "")
 
 
@@ -107,7 +108,7 @@ def add_core_arguments(parser: argparse.ArgumentParser, env: Mapping[str, str]) 
     )
     parser.add_argument(
         "--serve-orphaned",
-        type=_flag,
+        type=flag_value,
         nargs="?",
         const=True,
         default=env.get("MOCKC_SERVE_ORPHANED", "0"),

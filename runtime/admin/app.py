@@ -12,11 +12,11 @@ import asyncio
 import hmac
 import json
 import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
 from .. import __version__
+from ..asgi import Receive, Scope, Send, lifespan
 from ..http.encoding import encode_json
 from ..http.problems import PROBLEM_MEDIA_TYPE, Problem
 from ..http.router import Match, MethodNotAllowed, Router
@@ -27,9 +27,6 @@ from .routes import ROUTES, AdminCall, Handler
 
 __all__ = ["ADMIN_PREFIX", "AdminApp", "METRICS_PATH"]
 
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 ADMIN_PREFIX = "/__mockc/"
 METRICS_PATH = "/metrics"
@@ -59,7 +56,7 @@ class AdminApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
+            await lifespan(receive, send)
             return
         if scope["type"] != "http":
             return
@@ -179,13 +176,3 @@ async def _send(
     await send({"type": "http.response.start", "status": status, "headers": headers})
     body = b"" if head or content is None else content
     await send({"type": "http.response.body", "body": body})
-
-
-async def _lifespan(receive: Receive, send: Send) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            await send({"type": "lifespan.shutdown.complete"})
-            return

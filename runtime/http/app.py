@@ -11,12 +11,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..admin import ADMIN_PREFIX, METRICS_PATH, AdminApp
+from ..asgi import Receive, Scope, Send, lifespan
 from ..contract import Contract, OperationSpec
 from ..engine import Content, Hook, Operation, Output, Reply, Request
 from ..exceptions import HookError, NotAcceptable, PreferenceError
@@ -34,9 +35,6 @@ from .validation import OperationValidator
 
 __all__ = ["DEFAULT_MAX_BODY_BYTES", "MockApp"]
 
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 HEALTH_PATHS = ("/health",)
@@ -174,7 +172,7 @@ class MockApp:
                 await self._send_problem(send, Problem(500, "unexpected error; see the server log"))
             self._record(scope, outcome, started, arrived)
         elif kind == "lifespan":
-            await _lifespan(receive, send)
+            await lifespan(receive, send)
 
     def _record(self, scope: Scope, outcome: _Outcome, started: float, arrived: float) -> None:
         request = outcome.request
@@ -511,13 +509,3 @@ class _Outcome:
 
 
 _HEALTH_REPLY = Reply(status=200, source="health")
-
-
-async def _lifespan(receive: Receive, send: Send) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            await send({"type": "lifespan.shutdown.complete"})
-            return

@@ -28,7 +28,7 @@ from typing import NoReturn
 from ..contract import ContractError, load_contract
 from ..engine import load_hooks
 from ..exceptions import HandlersError
-from ..settings import CoreSettings, add_core_arguments, core_settings
+from ..settings import CoreSettings, add_core_arguments, core_settings, flag_value
 from ..state import StateError
 from .app import DEFAULT_MAX_BODY_BYTES, MockApp
 
@@ -50,10 +50,6 @@ class Settings:
     access_log: bool = False
 
 
-def _flag(text: str) -> bool:
-    return text.strip().lower() not in ("0", "false", "no", "off", "")
-
-
 def _non_negative(text: str) -> int:
     value = int(text)
     if value < 0:
@@ -69,7 +65,7 @@ def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> Settings:
     add_core_arguments(parser, env)
     parser.add_argument(
         "--validate",
-        type=_flag,
+        type=flag_value,
         default=env.get("MOCKC_VALIDATE", "1"),
         help="validate requests (1/0)",
     )
