@@ -89,6 +89,14 @@ _remote_refs = click.option(
     help="Fetch $refs that point at http(s) URLs (off by default: specs are read offline).",
 )
 _quiet = click.option("-q", "--quiet", is_flag=True, help="Print no warnings about the specs.")
+_include = click.option(
+    "-I",
+    "--include",
+    "include_paths",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="A folder searched for imported .proto files (repeatable; as protoc's -I).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -159,6 +167,7 @@ def main() -> None:
     default=None,
     help="Fetch $refs that point at http(s) URLs (off by default: specs are read offline).",
 )
+@_include
 @_quiet
 @_reporting_errors
 def generate_command(
@@ -175,6 +184,7 @@ def generate_command(
     report_json: Path | None,
     fail_on_change: bool,
     allow_remote_refs: bool | None,
+    include_paths: tuple[Path, ...],
     quiet: bool,
 ) -> None:
     """Generate mock servers: from SPECS into OUT, or those of the project config.
@@ -188,6 +198,7 @@ def generate_command(
         "link_runtime": link_runtime,
         "seed": seed,
         "allow_remote_refs": allow_remote_refs,
+        "include_paths": include_paths or None,
     }
     if out is not None:
         if not specs:
@@ -400,11 +411,19 @@ def init_command(paths: tuple[Path, ...]) -> None:
 @main.command("inspect")
 @_spec_paths
 @_remote_refs
+@_include
 @_quiet
 @_reporting_errors
-def inspect_command(specs: tuple[Path, ...], allow_remote_refs: bool, quiet: bool) -> None:
+def inspect_command(
+    specs: tuple[Path, ...],
+    allow_remote_refs: bool,
+    include_paths: tuple[Path, ...],
+    quiet: bool,
+) -> None:
     """Print the IR of SPECS as JSON."""
-    compiled = compile_specs(list(specs), allow_remote_refs=allow_remote_refs)
+    compiled = compile_specs(
+        list(specs), allow_remote_refs=allow_remote_refs, include_paths=include_paths
+    )
     _print_diagnostics(compiled.diagnostics, quiet)
     click.echo(json.dumps(ir.to_json(compiled.api), indent=2, ensure_ascii=False))
 
@@ -412,9 +431,12 @@ def inspect_command(specs: tuple[Path, ...], allow_remote_refs: bool, quiet: boo
 @main.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_remote_refs
+@_include
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
 @_reporting_errors
-def validate_command(paths: tuple[Path, ...], allow_remote_refs: bool, strict: bool) -> None:
+def validate_command(
+    paths: tuple[Path, ...], allow_remote_refs: bool, include_paths: tuple[Path, ...], strict: bool
+) -> None:
     """Check that specs compile, or that the mock files of a folder are valid.
 
     PATHS are spec files (compiled together), or folders: a folder of mock
@@ -426,7 +448,9 @@ def validate_command(paths: tuple[Path, ...], allow_remote_refs: bool, strict: b
     errors = 0
     warnings = 0
     if specs:
-        compiled: Compiled = compile_specs(specs, allow_remote_refs=allow_remote_refs)
+        compiled: Compiled = compile_specs(
+            specs, allow_remote_refs=allow_remote_refs, include_paths=include_paths
+        )
         _print_diagnostics(compiled.diagnostics, quiet=False)
         count = len(compiled.api.operations)
         warnings += len(compiled.diagnostics)
@@ -486,30 +510,41 @@ def _validate_mocks(folder: Path) -> tuple[int, int]:
 @click.option("--port", type=int, help="Port (default: $PORT or 8080).")
 @click.option("--host", help="Interface (default: $HOST or 127.0.0.1).")
 @click.option("--seed", type=int, help="Fake-data seed (default: $MOCKC_SEED or 0).")
+@click.argument("server_args", nargs=-1, type=click.UNPROCESSED)
 @_reporting_errors
-def serve_command(source: Path, port: int | None, host: str | None, seed: int | None) -> None:
-    """Serve a generated server folder, or generate one from a spec file and serve it."""
+def serve_command(
+    source: Path,
+    port: int | None,
+    host: str | None,
+    seed: int | None,
+    server_args: tuple[str, ...],
+) -> None:
+    """Serve a generated server folder, or generate one from a spec file and serve it.
+
+    Other options go to the server unchanged: `mockc serve OUT --delay-ms 50-200
+    --error-rate 0.1 --unmatched 404` (`python OUT/server.py --help` lists them).
+    """
     env = dict(os.environ)
     for name, value in (("PORT", port), ("HOST", host), ("MOCKC_SEED", seed)):
         if value is not None:
             env[name] = str(value)
     if source.is_dir():
-        _run_server(source, env)
+        _run_server(source, env, server_args)
         return
     with tempfile.TemporaryDirectory(prefix="mockc-serve-") as temp:
         out = Path(temp) / "server"
         compiled, _ = generate([source], out, GenerateOptions(link_runtime=True))
         _print_diagnostics(compiled.diagnostics, quiet=False)
-        _run_server(out, env)
+        _run_server(out, env, server_args)
 
 
-def _run_server(folder: Path, env: dict[str, str]) -> None:
+def _run_server(folder: Path, env: dict[str, str], server_args: tuple[str, ...] = ()) -> None:
     server = folder / "server.py"
     if not server.is_file():
         raise MockcError(
             Diagnostic(file=str(folder), message="no server.py here; is this a generated server?")
         )
-    process = subprocess.Popen([sys.executable, str(server)], env=env)
+    process = subprocess.Popen([sys.executable, str(server), *server_args], env=env)
     signal.signal(signal.SIGTERM, lambda _signum, _frame: process.terminate())
     try:
         code = process.wait()

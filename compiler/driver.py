@@ -8,19 +8,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mockc import __version__
-from mockc.targets import http
+from mockc.targets import graphql, grpc, http
 from mockc.targets.common import GeneratedFile, TargetOptions
 
 from . import ir
 from .errors import Diagnostic, GenerationError, SpecError
-from .frontends.registry import front_end_for
+from .frontends.registry import FrontEnd, front_end_for
 from .mockgen import generate_mocks
 from .naming import NameAllocator
 from .output import MergeOptions, WriteReport, check_writable, write_output
 from .passes import run_passes
 
 Target = Callable[[ir.Api, TargetOptions], list[GeneratedFile]]
-TARGETS: dict[str, Target] = {"http": http.generate}
+TARGETS: dict[str, Target] = {
+    "http": http.generate,
+    "grpc": grpc.generate,
+    "graphql": graphql.generate,
+}
 """Every back end, by the name ``--target`` takes."""
 
 
@@ -38,20 +42,49 @@ class GenerateOptions:
     link_runtime: bool = False
     seed: int = 0
     allow_remote_refs: bool = False
+    include_paths: tuple[Path, ...] = ()
+    """Folders searched for imported .proto files (``-I``)."""
     merge: MergeOptions = MergeOptions()
     """How user files are merged (--prune, --theirs, --adopt) and --check (dry run)."""
 
 
-def compile_specs(specs: Sequence[Path], *, allow_remote_refs: bool = False) -> Compiled:
+def compile_specs(
+    specs: Sequence[Path],
+    *,
+    allow_remote_refs: bool = False,
+    include_paths: Sequence[Path] = (),
+) -> Compiled:
     if not specs:
         raise SpecError("no spec file given")
     diagnostics: list[Diagnostic] = []
-    apis: list[ir.Api] = []
     targets: set[str] = set()
+    given = {
+        "allow_remote_refs": allow_remote_refs,
+        "include_paths": tuple(include_paths),
+        "warnings": diagnostics,
+    }
+
+    def options(front_end: FrontEnd) -> dict[str, object]:
+        return {name: value for name, value in given.items() if name in front_end.options}
+
+    slots: list[ir.Api | str] = []
+    batches: dict[str, tuple[FrontEnd, list[Path]]] = {}
     for spec in specs:
         front_end = front_end_for(spec)
         targets.add(front_end.target)
-        apis.append(front_end.load(spec, allow_remote_refs=allow_remote_refs, warnings=diagnostics))
+        if not front_end.together:
+            slots.append(front_end.load(spec, **options(front_end)))
+        elif front_end.name in batches:
+            batches[front_end.name][1].append(spec)
+        else:  # compiled as one unit, in the place of the first of them
+            batches[front_end.name] = (front_end, [spec])
+            slots.append(front_end.name)
+    apis = [
+        slot
+        if isinstance(slot, ir.Api)
+        else batches[slot][0].load(batches[slot][1], **options(batches[slot][0]))
+        for slot in slots
+    ]
     if len(targets) > 1:
         raise SpecError(f"these specs belong to different targets ({', '.join(sorted(targets))})")
     api = run_passes(_merge(apis), diagnostics)
@@ -73,7 +106,9 @@ def generate(
     specs: Sequence[Path], out: Path, options: GenerateOptions
 ) -> tuple[Compiled, WriteReport]:
     check_writable(out, adopt=options.merge.adopt)
-    compiled = compile_specs(specs, allow_remote_refs=options.allow_remote_refs)
+    compiled = compile_specs(
+        specs, allow_remote_refs=options.allow_remote_refs, include_paths=options.include_paths
+    )
     files = plan_files(compiled, options)
     report = write_output(
         out,

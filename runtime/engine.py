@@ -36,6 +36,7 @@ __all__ = [
     "Reply",
     "Request",
     "Responder",
+    "Stream",
     "load_hooks",
 ]
 
@@ -123,6 +124,23 @@ def answered_status(output_status: str, requested: str | None = None) -> str:
     return output_status
 
 
+@dataclass(frozen=True, slots=True)
+class Stream:
+    """How a streaming answer goes on, when a mock says (each adapter has defaults).
+
+    Adapters of streaming operations ask the engine once per message sent,
+    with :attr:`Request.stream_index` counting them; the reply of the first
+    message carries this."""
+
+    count: int | None = None
+    """Messages in the answer (server streams), or per message received (bidi)."""
+    interval_ms: float | None = None
+    """Wait between two messages."""
+    per: str = "message"
+    """Bidi: answer each message received (``message``), or once, when the
+    client has sent them all (``call``)."""
+
+
 @dataclass(slots=True)
 class Reply:
     """What the engine answers. ``content``, when set, is the body already encoded."""
@@ -138,6 +156,8 @@ class Reply:
     """A transport fault instead of a normal answer: ``empty``, ``reset`` or ``malformed``."""
     source: str = ""
     """What answered: ``mock:<id>``, ``hook``, ``example``, ``fake`` (journal, metrics)."""
+    stream: Stream | None = None
+    """How a streaming answer goes on (count, interval), when the answer says."""
 
 
 @dataclass(slots=True)
@@ -163,6 +183,9 @@ class Request:
     """What the caller addressed: the URL path for HTTP, the full method for gRPC."""
     near_miss: list[dict[str, Any]] | None = None
     """Set when mocks exist for the operation but none matched: the closest ones."""
+    stream_index: int | None = None
+    """For a streaming answer, which message of it is asked for (0, 1, 2…);
+    None when the answer is one message."""
 
     def reply(
         self,
@@ -326,6 +349,8 @@ class Engine:
                 self._bodies.put(key, cached)
         else:
             identity = repr(sorted(request.path.items())) if request.path else "[]"
+            if request.stream_index:  # each message of a stream is another fake
+                identity += f"#{request.stream_index}"
             key = (operation.id, output.status, content.media_type, "", identity)
             cached = self._bodies.get(key)
             if cached is None:
@@ -419,8 +444,7 @@ class Engine:
                 f"returned {type(reply).__name__}, expected request.reply(...) or None",
             )
         if reply.content is None and reply.body is not None:
-            media_type = reply.media_type or self._hook_media_type(operation, reply, request)
-            schema = None
+            media_type, schema = self._hook_content(operation, reply, request)
             reply.media_type = media_type
             if isinstance(reply.body, bytes):
                 reply.content = reply.body
@@ -428,18 +452,29 @@ class Engine:
                 reply.content = self._encoder(reply.body, media_type, schema)
         return reply
 
-    def _hook_media_type(self, operation: Operation, reply: Reply, request: Request) -> str:
+    def _hook_content(
+        self, operation: Operation, reply: Reply, request: Request
+    ) -> tuple[str, Any]:
+        """The media type and schema a hook's body is encoded with: the reply's
+        media type, else the one the operation declares for the status (or
+        ``Accept`` chooses), with the declared schema (an encoder may need it:
+        gRPC encodes by the schema's message type)."""
         output = operation.output_for(str(reply.status))
+        if reply.media_type:
+            for content in output.contents if output is not None else ():
+                if content.media_type == reply.media_type:
+                    return reply.media_type, content.schema
+            return reply.media_type, None
         if output is not None and output.contents:
             try:
-                content = self._negotiate(output, request.accept)
+                found = self._negotiate(output, request.accept)
             except NotAcceptable:
-                content = output.contents[0]
-            if content is not None:
-                return content.media_type
+                found = output.contents[0]
+            if found is not None:
+                return found.media_type, found.schema
         if isinstance(reply.body, bytes):
-            return "application/octet-stream"
-        return "application/json"
+            return "application/octet-stream", None
+        return "application/json", None
 
 
 _DYNAMIC = "\x00dynamic"

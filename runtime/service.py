@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .engine import Encoder, Engine, Hook, MediaChooser, Operation, Reply, Request
+from .events import EventHub
 from .expressions import FakeProvider
 from .journal import Entry, Journal, JournalError, Metrics, open_journal
 from .mocks import MockProblem, MockRegistry
@@ -81,6 +82,8 @@ class MockService:
             responders=(self.mocks,),
             **extra,
         )
+        self.events = EventHub()
+        """Open streams of streaming operations; the admin API pushes events to them."""
         self.metrics = Metrics(protocol)
         self.metrics.set_active_mocks(self.mocks.active_mock_count)
         self.journal: Journal = self._open_journal()

@@ -10,7 +10,7 @@ from pathlib import Path
 from mockc.compiler import ir
 from mockc.compiler.errors import Diagnostic, SpecError, UnsupportedSpecError
 
-from . import openapi
+from . import graphql, openapi, proto
 
 Loader = Callable[..., ir.Api]
 
@@ -24,6 +24,11 @@ class FrontEnd:
     load: Loader
     target: str
     """The target a spec of this format is served by, unless the user says otherwise."""
+    options: frozenset[str] = frozenset({"allow_remote_refs", "warnings"})
+    """The keyword options ``load`` takes (the driver passes only these)."""
+    together: bool = False
+    """``load`` takes every spec of this format at once (a sequence of paths),
+    because they are compiled together (proto files import each other)."""
 
 
 FRONT_ENDS: tuple[FrontEnd, ...] = (
@@ -33,6 +38,33 @@ FRONT_ENDS: tuple[FrontEnd, ...] = (
         sniff=re.compile(r"""^\s*["']?(openapi|swagger)["']?\s*:""", re.MULTILINE),
         load=openapi.load,
         target="http",
+    ),
+    FrontEnd(
+        name="proto",
+        suffixes=(".proto",),
+        sniff=re.compile(
+            r"^\s*(syntax\s*=|edition\s*=|package\s+[\w.]+\s*;|(message|service)\s+\w+\s*\{)",
+            re.MULTILINE,
+        ),
+        load=proto.load,
+        target="grpc",
+        options=frozenset({"include_paths", "warnings"}),
+        together=True,
+    ),
+    FrontEnd(
+        name="graphql",
+        suffixes=(".graphql", ".graphqls", ".gql", ".json"),
+        # SDL definitions, or an introspection result in JSON (OpenAPI claims .json
+        # too: its sniff is tried first and needs a top-level openapi/swagger key)
+        sniff=re.compile(
+            r'"__schema"\s*:|^\s*(schema\s*\{|extend\s+(schema|type|interface|union|enum|input|scalar)\b'
+            r"|(type|interface|input|enum|union|scalar)\s+[_A-Za-z]\w*\s*(\{|@|=|implements\b|$)"
+            r"|directive\s+@)",
+            re.MULTILINE,
+        ),
+        load=graphql.load_all,
+        target="graphql",
+        together=True,
     ),
 )
 
@@ -57,7 +89,7 @@ def front_end_for(path: Path) -> FrontEnd:
     for front_end in by_suffix or FRONT_ENDS:
         if front_end.sniff.search(head):
             return front_end
-    if len(by_suffix) == 1:
+    if by_suffix:  # the first claimant of the suffix reports what is wrong with the file
         return by_suffix[0]
     known = ", ".join(fe.name for fe in FRONT_ENDS)
     raise UnsupportedSpecError(

@@ -70,7 +70,7 @@ def api_from_json(data: Mapping[str, Any]) -> model.Api:
     return _build(model.Api, data)
 
 
-_JSON_FIELDS = {"schema", "value", "encoding", "security"}
+_JSON_FIELDS = {"schema", "value", "encoding", "security", "extensions"}
 
 
 def _build(cls: type, data: Mapping[str, Any]) -> Any:

@@ -286,6 +286,14 @@ class Api:
     operations: tuple[Operation, ...] = ()
     schemas: tuple[NamedSchema, ...] = ()
     servers: tuple[Server, ...] = ()
+    extensions: Mapping[str, JsonValue] | None = None
+    """Facts about the whole API that only its format has, deep-frozen JSON under
+    ``x-<format>`` keys: GraphQL's ``x-graphql`` holds the root operation types
+    (``{"operations": {"query": "Root"}}``) and custom directive definitions;
+    gRPC's ``x-grpc`` holds ``descriptor_set``, the base64 of a
+    ``google.protobuf.FileDescriptorSet`` of every proto file and its imports
+    (without source info): the wire details the JSON mapping of the schemas
+    loses (field numbers, scalar kinds, oneofs, enum numbers)."""
 
     def operation(self, operation_id: str) -> Operation:
         for operation in self.operations:

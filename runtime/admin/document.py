@@ -294,6 +294,59 @@ def _paths() -> dict[str, Any]:
                 {"200": _ok("The entry", {"type": "object"}), "404": _problem("Unknown")},
             ),
         },
+        "/__mockc/events": {
+            "get": _operation(
+                "events_streams",
+                "Open streams (GraphQL subscriptions…) per operation",
+                {
+                    "200": _ok(
+                        "Operation id → open streams",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "streams": {
+                                    "type": "object",
+                                    "additionalProperties": {"type": "integer"},
+                                }
+                            },
+                        },
+                    )
+                },
+            )
+        },
+        "/__mockc/events/{operation}": {
+            "parameters": [_path("operation")],
+            "post": _operation(
+                "events_push",
+                "Push an event to every open stream of a streaming operation",
+                {
+                    "202": _ok(
+                        "Handed to the open streams",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "operation": {"type": "string"},
+                                "delivered": {"type": "integer"},
+                            },
+                        },
+                    ),
+                    "400": _problem("Not an event"),
+                    "404": _problem("Unknown operation"),
+                },
+                requestBody=_body(
+                    {
+                        "type": "object",
+                        "required": ["data"],
+                        "properties": {
+                            "data": {
+                                "description": "The event's payload: for a GraphQL "
+                                "subscription, the value of its root field"
+                            }
+                        },
+                    }
+                ),
+            ),
+        },
     }
 
 

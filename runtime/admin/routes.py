@@ -248,6 +248,24 @@ def analyse_journal(service: MockService, call: AdminCall) -> Result:
     )
 
 
+# -- events of streaming operations --------------------------------------------
+
+
+def list_streams(service: MockService, call: AdminCall) -> Result:
+    return 200, {"streams": service.events.counts()}
+
+
+def push_event(service: MockService, call: AdminCall) -> Result:
+    operation = call.params["operation"]
+    if operation not in service.operations:
+        raise Problem(404, f"no operation {operation!r}")
+    body = _object_body(call)
+    if "data" not in body:
+        raise Problem(400, "an event is an object with its payload under 'data'")
+    delivered = service.events.publish(operation, body)
+    return 202, {"operation": operation, "delivered": delivered}
+
+
 # -- the server --------------------------------------------------------------
 
 
@@ -282,4 +300,6 @@ ROUTES: tuple[tuple[str, str, Handler], ...] = (
     ("DELETE", "/__mockc/journal", clear_journal),
     ("GET", "/__mockc/journal/analysis", analyse_journal),
     ("GET", "/__mockc/journal/{entry}", get_entry),
+    ("GET", "/__mockc/events", list_streams),
+    ("POST", "/__mockc/events/{operation}", push_event),
 )

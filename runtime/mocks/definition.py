@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..engine import Operation
+from ..engine import Operation, Stream
 from ..expressions import Expression, ExpressionError, Origin, compile_expression
 from .crud import CrudSpec, compile_crud
 from .matching import Condition, compile_conditions
@@ -64,6 +64,9 @@ class MockDefinition:
     sequence: str
     crud: CrudSpec | None
     document: dict[str, Any]
+    stream: Stream | None = None
+    """How a streaming answer goes on: ``stream``, with the count of ``responses``
+    as its default count."""
 
 
 @dataclass(slots=True)
@@ -207,8 +210,24 @@ def compile_mock(
         sequence=data.get("sequence", "cycle"),
         crud=compile_crud(data["crud"]) if "crud" in data else None,
         document=data,
+        stream=_stream(data),
     )
     return definition, problems
+
+
+def _stream(data: dict[str, Any]) -> Stream | None:
+    """The mock's ``stream``; a list of ``responses`` is sent once, in order, by default."""
+    given = data.get("stream")
+    listed = len(data["responses"]) if isinstance(data.get("responses"), list) else None
+    if given is None:
+        return Stream(count=listed) if listed is not None else None
+    count = given.get("count", listed)
+    interval = given.get("interval_ms")
+    return Stream(
+        count=None if count is None else int(count),
+        interval_ms=None if interval is None else float(interval),
+        per=given.get("per", "message"),
+    )
 
 
 def _response_paths(data: dict[str, Any]) -> list[tuple[str | int, ...]]:

@@ -195,6 +195,11 @@ class MockRegistry:
         """How many mocks are being served (enabled, valid, base or active scenario)."""
         return self._count
 
+    def has_mocks(self, operation_id: str) -> bool:
+        """Whether mocks are served for ``operation_id`` (cheap: one dict lookup), so
+        that an adapter asks the engine only when a mock may answer (GraphQL type mocks)."""
+        return operation_id in self._index
+
     def list_mocks(self, operation: str | None = None) -> list[dict[str, Any]]:
         """Every mock on file (served or not), base mocks first, each with its
         ``file``, ``scenario``, ``served`` and ``problems`` (when it has any)."""

@@ -193,6 +193,7 @@ def copy_reply(reply: Reply) -> Reply:
         reply.delay_ms,
         None,
         reply.source,
+        reply.stream,
     )
 
 

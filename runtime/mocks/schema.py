@@ -23,6 +23,8 @@ __all__ = [
     "OPERATORS",
     "SAFE_NAME_PATTERN",
     "SEQUENCES",
+    "STREAM_PER",
+    "MAX_STREAM_COUNT",
     "schema_text",
 ]
 
@@ -38,6 +40,9 @@ OPERATORS = ("equals", "not", "in", "matches", "contains", "exists", "gt", "gte"
 SEQUENCES = ("cycle", "once-each", "random")
 FAULT_KINDS = ("error", "empty", "reset", "malformed")
 CRUD_ACTIONS = ("create", "get", "list", "replace", "patch", "delete")
+STREAM_PER = ("message", "call")
+MAX_STREAM_COUNT = 100_000
+"""The most messages one streaming answer may send."""
 ID_TYPES = ("int", "uuid", "given")
 
 _STATUS: dict[str, Any] = {
@@ -271,6 +276,7 @@ MOCK_SCHEMA: dict[str, Any] = {
             "enum": list(SEQUENCES),
         },
         "crud": {"$ref": "#/$defs/crud"},
+        "stream": {"$ref": "#/$defs/stream"},
     },
     "oneOf": [
         {"required": ["response"]},
@@ -282,6 +288,33 @@ MOCK_SCHEMA: dict[str, Any] = {
         "response": _RESPONSE,
         "sequenced": _SEQUENCED,
         "operators": _OPERATORS,
+        "stream": {
+            "description": "Streaming operations (gRPC server streams and bidi): how many "
+            "messages an answer sends, how far apart, and, for bidi, whether each message "
+            "received is answered or the whole call once the client is done.",
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "count": {
+                    "description": "Messages per answer; default: as many as responses "
+                    "(each once, in order), else the server's default (3 for a server "
+                    "stream, 1 per message received for bidi).",
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": MAX_STREAM_COUNT,
+                },
+                "interval_ms": {
+                    "description": "Milliseconds between two messages; default 0.",
+                    **_MILLISECONDS,
+                },
+                "per": {
+                    "description": "Bidi: answer each message received (message, the "
+                    "default), or once when the client has sent them all (call).",
+                    "enum": list(STREAM_PER),
+                },
+            },
+            "examples": [{"count": 5, "interval_ms": 100}, {"per": "call"}],
+        },
         "crud": {
             "description": "Answer as a REST collection kept in the state store.",
             "type": "object",

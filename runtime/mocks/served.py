@@ -56,6 +56,7 @@ class ServedMock:
         "sequence",
         "single",
         "source",
+        "stream",
     )
 
     def __init__(
@@ -86,6 +87,8 @@ class ServedMock:
                 raise BindError(message, spec.body_at) from error
         self.responses = tuple(responses)
         self.single = self.responses[0] if len(self.responses) == 1 else None
+        self.stream = definition.stream
+        """How a streaming answer goes on; every reply of this mock carries it."""
         self.cumulative = list(accumulate(spec.weight for spec in definition.responses))
         self.crud = (
             CrudHandler(definition.crud, operation, encoder, state, self.source)
@@ -103,6 +106,10 @@ class ServedMock:
             if single is not None and not self.actions and self.crud is None
             else None
         )
+        if self.stream is not None:
+            for response in self.responses:
+                if response.prebuilt is not None:
+                    response.prebuilt.stream = self.stream
         """The reply of every request, when nothing about it varies."""
         self._seed = f"{seed}:{self.key}"
         self._counter = itertools.count()
@@ -120,7 +127,7 @@ class ServedMock:
     def answer(self, request: Request, scope: Scope | None) -> Reply:
         """The reply of this (matching) mock: actions run, then the response renders."""
         try:
-            if self.actions:
+            if self.actions and not request.stream_index:  # once per call, not per message
                 scope = scope or Scope(request)
                 for action in self.actions:
                     action.evaluate(scope)
@@ -128,8 +135,11 @@ class ServedMock:
                 return self.crud.handle(request, self.rng)
             response = self.single
             if response is None:
-                response = self._next()
-            return response.render(scope, self.rng)
+                response = self._next(request.stream_index)
+            reply = response.render(scope, self.rng)
+            if self.stream is not None:
+                reply.stream = self.stream
+            return reply
         except RenderLimitError as error:
             body = {
                 "title": "Mock failed to render",
@@ -137,13 +147,15 @@ class ServedMock:
             }
             return data_reply("500", body, self.source, self.encoder)
 
-    def _next(self) -> BoundResponse:
+    def _next(self, stream_index: int | None = None) -> BoundResponse:
+        """The next response of the sequence: of the server's, or, for the messages
+        of one streaming answer, of that answer's (``stream_index`` counts them)."""
         responses = self.responses
         if self.sequence == "random":
             point = self.rng.random() * self.cumulative[-1]
             index = bisect_right(self.cumulative, point)
             return responses[min(index, len(responses) - 1)]
-        position = next(self._counter)
+        position = next(self._counter) if stream_index is None else stream_index
         if self.sequence == "once-each":
             return responses[min(position, len(responses) - 1)]
         return responses[position % len(responses)]

@@ -33,13 +33,26 @@ def _runtime_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
+ASSETS_DIR = "assets"
+"""A folder of files a runtime package serves as they are (GraphiQL's scripts):
+vendored with its package, whatever their suffix."""
+
+
+def _is_runtime_file(relative: Path) -> bool:
+    if relative.suffix == ".py":
+        return True
+    return ASSETS_DIR in relative.parts[:-1] and "__pycache__" not in relative.parts
+
+
 def runtime_files(subpackages: tuple[str, ...], prefix: str = "_vendor") -> list[GeneratedFile]:
     """Every module of the runtime core (engine, mocks, state, journal, admin…)
-    plus the named protocol subpackages."""
+    plus the named protocol subpackages, with the files under their ``assets/``."""
     root = _runtime_dir()
     files: list[GeneratedFile] = []
-    for path in sorted(root.rglob("*.py")):
+    for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
+        if not path.is_file() or not _is_runtime_file(relative):
+            continue
         package = relative.parts[0] if len(relative.parts) > 1 else ""
         if package in PROTOCOL_SUBPACKAGES and package not in subpackages:
             continue

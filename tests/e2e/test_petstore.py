@@ -232,3 +232,10 @@ def test_mockc_serve(source: str, petstore_dir: Path, tmp_path: Path) -> None:
     with ServerProcess([mockc, "serve", target], cwd=tmp_path) as running:
         assert httpx.get(f"{running.url}/pets/1").status_code == 200
         assert running.terminate() == 0
+
+
+def test_mockc_serve_passes_server_options_through(petstore_dir: Path, tmp_path: Path) -> None:
+    mockc = str(Path(sys.executable).with_name("mockc"))
+    command = [mockc, "serve", str(petstore_dir), "--error-rate", "1", "--journal", "off"]
+    with ServerProcess(command, cwd=tmp_path) as running:
+        assert httpx.get(f"{running.url}/pets/1").status_code == 500

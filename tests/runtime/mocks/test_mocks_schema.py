@@ -11,13 +11,19 @@ import jsonschema
 import pytest
 from mock_kit import OPERATIONS
 
-from mockc.runtime.engine import Operation
+from mockc.runtime.engine import Operation, Output
 from mockc.runtime.mocks import MOCK_SCHEMA, load_mock_document
 from mockc.runtime.mocks.schema import schema_text
 
 ROOT = Path(__file__).resolve().parents[3]
 PUBLISHED = ROOT / "docs" / "mock.schema.json"
 GUIDE = ROOT / "docs" / "mocks.md"
+GRPC_STATUS_NAMES = (
+    "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
+    "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+    "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
+    "UNAUTHENTICATED",
+)  # fmt: skip
 
 
 def test_the_published_schema_is_the_code_schema_byte_for_byte() -> None:
@@ -54,7 +60,12 @@ def test_the_mocks_in_the_guide_load_without_problems(tmp_path: Path, text: str)
     operations: dict[str, Operation] = dict(OPERATIONS)
     operation = re.search(r"^operation: (\S+)", text, re.M)
     assert operation is not None
-    operations.setdefault(operation.group(1), OPERATIONS["createPets"])
+    # an operation of another protocol's section (GraphQL, gRPC): it declares
+    # what createPets declares, and the gRPC status names
+    create = OPERATIONS["createPets"]
+    grpc_statuses = tuple(Output(status) for status in GRPC_STATUS_NAMES)
+    fallback = Operation(create.id, (*create.outputs, *grpc_statuses))
+    operations.setdefault(operation.group(1), fallback)
     path = tmp_path / "mock.yaml"
     path.write_text(text, encoding="utf-8")
     document = load_mock_document(path, operations=operations)

@@ -1,0 +1,2 @@
+"""The GraphQL adapter: GraphQL over HTTP and over WebSocket
+(``graphql-transport-ws``), answers from the shared engine, GraphiQL."""

@@ -1,0 +1,169 @@
+"""Running GraphQL documents against the mock schema.
+
+Documents are parsed and validated once per query text (a bounded cache), so
+a client repeating a query pays only for execution. Errors keep the shape of
+the GraphQL spec: ``message``, ``locations``, ``path``, ``extensions``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    GraphQLSchema,
+    NoSchemaIntrospectionCustomRule,
+    OperationDefinitionNode,
+    OperationType,
+    execute,
+    parse,
+    specified_rules,
+    subscribe,
+    validate,
+)
+from graphql.execution.execute import assume_not_awaitable
+
+from .values import Execution
+
+__all__ = [
+    "Documents",
+    "Prepared",
+    "encode_result",
+    "format_errors",
+    "is_request_error",
+    "operation_type",
+    "result_document",
+]
+
+_CACHE_SIZE = 512
+_MAX_TOKENS = 50_000
+_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A query text, parsed and validated: the document, or the errors that stop it."""
+
+    document: DocumentNode | None
+    errors: tuple[GraphQLError, ...]
+
+    def operation(self, name: str | None) -> OperationDefinitionNode | None:
+        """The operation ``name`` selects (the only one when None), if any."""
+        if self.document is None:
+            return None
+        operations = [
+            definition
+            for definition in self.document.definitions
+            if isinstance(definition, OperationDefinitionNode)
+        ]
+        if name is None:
+            return operations[0] if len(operations) == 1 else None
+        return next((op for op in operations if op.name and op.name.value == name), None)
+
+
+class Documents:
+    """Parses, validates and runs documents against ``schema``."""
+
+    def __init__(self, schema: GraphQLSchema, *, introspection: bool = True) -> None:
+        self.schema = schema
+        self._rules = list(specified_rules)
+        if not introspection:
+            self._rules.append(NoSchemaIntrospectionCustomRule)
+        self._cache: dict[str, Prepared] = {}
+
+    def prepare(self, query: str) -> Prepared:
+        found = self._cache.get(query)
+        if found is not None:
+            return found
+        try:
+            document = parse(query, max_tokens=_MAX_TOKENS)
+        except GraphQLError as error:
+            prepared = Prepared(None, (error,))
+        else:
+            errors = validate(self.schema, document, self._rules)
+            prepared = Prepared(None if errors else document, tuple(errors))
+        if len(self._cache) >= _CACHE_SIZE:
+            self._cache.clear()
+        self._cache[query] = prepared
+        return prepared
+
+    def execute(
+        self,
+        document: DocumentNode,
+        execution: Execution,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+    ) -> ExecutionResult:
+        """Run a query or mutation (every resolver is synchronous)."""
+        result = execute(
+            self.schema,
+            document,
+            context_value=execution,
+            variable_values=variables,
+            operation_name=operation_name,
+            is_awaitable=assume_not_awaitable,
+        )
+        assert isinstance(result, ExecutionResult)
+        return result
+
+    async def subscribe(
+        self,
+        document: DocumentNode,
+        execution: Execution,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+    ) -> AsyncIterator[ExecutionResult] | ExecutionResult:
+        found = subscribe(
+            self.schema,
+            document,
+            context_value=execution,
+            variable_values=variables,
+            operation_name=operation_name,
+        )
+        if inspect.isawaitable(found):
+            return await found
+        return found
+
+
+def operation_type(operation: OperationDefinitionNode | None) -> str:
+    if operation is None:
+        return "query"
+    return {
+        OperationType.QUERY: "query",
+        OperationType.MUTATION: "mutation",
+        OperationType.SUBSCRIPTION: "subscription",
+    }[operation.operation]
+
+
+def format_errors(errors: Any) -> list[dict[str, Any]]:
+    return [error.formatted for error in errors]
+
+
+def is_request_error(result: ExecutionResult) -> bool:
+    """Execution never began (unknown operation, bad variables): no ``data`` then."""
+    return (
+        result.data is None
+        and bool(result.errors)
+        and all(error.path is None for error in result.errors or ())
+    )
+
+
+def result_document(result: ExecutionResult) -> dict[str, Any]:
+    document: dict[str, Any] = {}
+    if result.errors:
+        document["errors"] = format_errors(result.errors)
+    if not is_request_error(result):
+        document["data"] = result.data
+    if result.extensions:
+        document["extensions"] = result.extensions
+    return document
+
+
+def encode_result(document: dict[str, Any]) -> bytes:
+    return _json.encode(document).encode()

@@ -1,0 +1,233 @@
+"""The entry point of a generated GraphQL server: settings, start-up checks, granian.
+
+Settings come from the environment and can be overridden by flags: ``PORT``,
+``HOST``, ``MOCKC_MAX_BODY_BYTES``, ``MOCKC_LOG_LEVEL``, the settings every
+protocol shares (``runtime/settings.py``) and GraphQL's own:
+
+- ``MOCKC_GRAPHQL_LIST_LENGTH`` / ``--list-length``: items in a faked list (2);
+- ``MOCKC_GRAPHQL_MAX_LIST`` / ``--max-list``: most items when ``first``,
+  ``last`` or ``limit`` ask for more (100);
+- ``MOCKC_GRAPHQL_EVENT_INTERVAL_MS`` / ``--event-interval-ms``: between two
+  subscription events a mock says nothing about (1000);
+- ``MOCKC_GRAPHIQL`` / ``--graphiql``: serve GraphiQL at ``/graphql`` (1);
+- ``MOCKC_GRAPHQL_INTROSPECTION`` / ``--introspection``: answer introspection (1).
+
+Start-up problems (a bad contract or schema, a broken ``handlers.py``, an
+unreachable state store, a busy port) print one line on stderr and exit
+with code 2. Broken mock files are reported and skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import errno
+import gc
+import logging
+import os
+import signal
+import socket
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NoReturn
+
+from graphql import GraphQLError
+
+from ..contract import ContractError
+from ..engine import load_hooks
+from ..exceptions import HandlersError
+from ..settings import CoreSettings, add_core_arguments, core_settings, flag_value
+from ..state import StateError
+from .app import DEFAULT_MAX_BODY_BYTES, GraphqlApp, GraphqlOptions
+from .contract import load_graphql_contract, read_sdl
+
+__all__ = ["Settings", "build_app", "main", "parse_settings"]
+
+EXIT_STARTUP_FAILED = 2
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+_EXPERIMENTAL_NOTICE = "Embedded server is experimental"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    core: CoreSettings = CoreSettings()
+    graphql: GraphqlOptions = field(default_factory=GraphqlOptions)
+    log_level: str = "warning"
+    access_log: bool = False
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise ValueError(text)
+    return value
+
+
+def _milliseconds(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise ValueError(text)
+    return value
+
+
+def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> Settings:
+    """Settings from ``env``, overridden by the flags in ``argv``."""
+    parser = argparse.ArgumentParser(prog="server.py", description="Serve the mock GraphQL API.")
+    parser.add_argument("--host", default=env.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=env.get("PORT", "8080"))
+    add_core_arguments(parser, env)
+    parser.add_argument(
+        "--list-length", type=_count, default=env.get("MOCKC_GRAPHQL_LIST_LENGTH", "2")
+    )
+    parser.add_argument("--max-list", type=_count, default=env.get("MOCKC_GRAPHQL_MAX_LIST", "100"))
+    parser.add_argument(
+        "--event-interval-ms",
+        type=_milliseconds,
+        default=env.get("MOCKC_GRAPHQL_EVENT_INTERVAL_MS", "1000"),
+    )
+    parser.add_argument("--graphiql", type=flag_value, default=env.get("MOCKC_GRAPHIQL", "1"))
+    parser.add_argument(
+        "--introspection", type=flag_value, default=env.get("MOCKC_GRAPHQL_INTROSPECTION", "1")
+    )
+    parser.add_argument(
+        "--max-body-bytes",
+        type=_count,
+        default=env.get("MOCKC_MAX_BODY_BYTES", str(DEFAULT_MAX_BODY_BYTES)),
+    )
+    parser.add_argument(
+        "--log-level",
+        choices=LOG_LEVELS,
+        type=str.lower,
+        default=env.get("MOCKC_LOG_LEVEL", "warning"),
+    )
+    parser.add_argument("--access-log", action="store_true", help="log every request")
+    options = parser.parse_args(argv)
+    return Settings(
+        host=options.host,
+        port=options.port,
+        core=core_settings(options, env),
+        graphql=GraphqlOptions(
+            list_length=options.list_length,
+            max_list=max(options.max_list, options.list_length),
+            event_interval_ms=options.event_interval_ms,
+            graphiql=options.graphiql,
+            introspection=options.introspection,
+            max_body_bytes=options.max_body_bytes,
+        ),
+        log_level=options.log_level,
+        access_log=options.access_log,
+    )
+
+
+def build_app(directory: Path, settings: Settings) -> GraphqlApp:
+    """Load the contract, the schema and the hooks in ``directory``."""
+    contract = load_graphql_contract(directory)
+    sdl = read_sdl(directory, contract)
+    try:
+        operation_ids = [spec["id"] for spec in contract["operations"]]
+        hooks = load_hooks(directory / "handlers.py", operation_ids)
+        return GraphqlApp(
+            contract,
+            sdl,
+            directory,
+            settings=settings.core,
+            options=settings.graphql,
+            hooks=hooks,
+        )
+    except GraphQLError as exc:
+        raise ContractError(f"{directory / contract['schema']}: {exc}") from exc
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise ContractError(
+            f"{directory / 'contract.json'}: malformed contract ({type(exc).__name__}: {exc})"
+        ) from exc
+
+
+def _check_port(host: str, port: int) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise OSError(f"port {port} on {host} is already in use") from None
+            raise OSError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+class _HideExperimentalNotice(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return _EXPERIMENTAL_NOTICE not in record.getMessage()
+
+
+def _configure_logging(level: str) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("mockc: %(levelname)s: %(message)s"))
+    logger = logging.getLogger("mockc")
+    logger.handlers[:] = [handler]
+    logger.setLevel(level.upper())
+    logger.propagate = False
+
+
+async def _serve(app: GraphqlApp, settings: Settings) -> None:
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+    from granian.server.embed import Server
+
+    server = Server(
+        app,
+        address=settings.host,
+        port=settings.port,
+        interface=Interfaces.ASGINL,
+        websockets=True,
+        log_level=LogLevels(settings.log_level),
+        log_access=settings.access_log,
+    )
+    if settings.log_level not in ("info", "debug"):
+        logging.getLogger("_granian").addFilter(_HideExperimentalNotice())
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, server.stop)
+    print(
+        f"mockc: serving {app.title} on http://{settings.host}:{settings.port}/graphql "
+        f"({app.operation_count} root fields, {app.service.mocks.active_mock_count} mocks; "
+        "GraphiQL at /graphql, admin API under /__mockc/)",
+        file=sys.stderr,
+        flush=True,
+    )
+    await server.serve()
+
+
+def _fail(message: str) -> NoReturn:
+    print(f"mockc: {message}", file=sys.stderr, flush=True)
+    raise SystemExit(EXIT_STARTUP_FAILED)
+
+
+def main(directory: Path, argv: list[str] | None = None) -> None:
+    """Serve the mock in ``directory`` until SIGTERM or SIGINT, then exit the process."""
+    settings = parse_settings(argv, os.environ)
+    _configure_logging(settings.log_level)
+    try:
+        app = build_app(Path(directory), settings)
+    except (ContractError, HandlersError, StateError) as exc:
+        _fail(str(exc))
+    for problem in app.service.load_problems:
+        print(f"mockc: {problem.render()}", file=sys.stderr, flush=True)
+    try:
+        _check_port(settings.host, settings.port)
+    except OSError as exc:
+        _fail(str(exc))
+    gc.collect()
+    gc.freeze()
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(_serve(app, settings))
+    finally:
+        app.close()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)

@@ -1,0 +1,1 @@
+"""The gRPC adapter: grpc.aio method handlers over the protocol-neutral engine."""

@@ -1,0 +1,311 @@
+"""The entry point of a generated gRPC server: settings, start-up checks, grpc.aio.
+
+gRPC is served on ``PORT`` (default 50051) with the standard health service
+(``grpc.health.v1.Health``) and server reflection; the admin API (mocks,
+scenarios, journal, ``/metrics``, ``/health``) on ``MOCKC_ADMIN_PORT``
+(default 8081, ``off`` for none), an HTTP side port served by granian in
+the same event loop. Settings come from the environment and the flags
+(``runtime/settings.py`` lists those every protocol shares). Start-up
+problems print one line on stderr and exit with code 2; broken mock files
+are reported and skipped. SIGTERM (or SIGINT) stops both ports, closes the
+service (the journal is flushed) and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import errno
+import gc
+import logging
+import os
+import signal
+import socket
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+import grpc
+
+from ..contract import ContractError, load_contract
+from ..engine import load_hooks
+from ..exceptions import HandlersError
+from ..settings import CoreSettings, add_core_arguments, core_settings, flag_value, parse_delay
+from ..state import StateError
+from .app import DEFAULT_STREAM_COUNT, GrpcApp
+from .descriptors import load_protos
+
+__all__ = ["GrpcSettings", "build_app", "main", "parse_settings"]
+
+EXIT_STARTUP_FAILED = 2
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+DEFAULT_PORT = 50051
+DEFAULT_ADMIN_PORT = 8081
+GRACE_SECONDS = 2.0
+"""How long calls in progress may go on after SIGTERM."""
+_EXPERIMENTAL_NOTICE = "Embedded server is experimental"
+_OFF = ("off", "0", "none", "no", "false", "")
+
+
+@dataclass(frozen=True, slots=True)
+class GrpcSettings:
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    admin_port: int | None = DEFAULT_ADMIN_PORT
+    """None: no admin API."""
+    core: CoreSettings = CoreSettings()
+    log_level: str = "warning"
+    stream_count: int = DEFAULT_STREAM_COUNT
+    stream_interval_ms: float = 0.0
+    reflection: bool = True
+    max_message_bytes: int = 4 * 1024 * 1024
+
+
+def _admin_port(text: str) -> int | None:
+    if text.strip().lower() in _OFF:
+        return None
+    port = int(text)
+    if not 0 < port < 65536:
+        raise ValueError(text)
+    return port
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise ValueError(text)
+    return value
+
+
+def _interval(text: str) -> float:
+    low, high = parse_delay(text)
+    if low != high:
+        raise ValueError(text)
+    return low
+
+
+def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> GrpcSettings:
+    """Settings from ``env``, overridden by the flags in ``argv``."""
+    parser = argparse.ArgumentParser(prog="server.py", description="Serve the gRPC mock.")
+    parser.add_argument("--host", default=env.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=env.get("PORT", str(DEFAULT_PORT)))
+    parser.add_argument(
+        "--admin-port",
+        type=_admin_port,
+        default=env.get("MOCKC_ADMIN_PORT", str(DEFAULT_ADMIN_PORT)),
+        help="port of the admin API (HTTP), or off",
+    )
+    add_core_arguments(parser, env)
+    parser.add_argument(
+        "--log-level",
+        choices=LOG_LEVELS,
+        type=str.lower,
+        default=env.get("MOCKC_LOG_LEVEL", "warning"),
+    )
+    parser.add_argument(
+        "--stream-count",
+        type=_count,
+        default=env.get("MOCKC_STREAM_COUNT", str(DEFAULT_STREAM_COUNT)),
+        help="messages of a server stream whose answer does not say",
+    )
+    parser.add_argument(
+        "--stream-interval-ms",
+        type=_interval,
+        default=env.get("MOCKC_STREAM_INTERVAL_MS", "0"),
+        help="milliseconds between the messages of a stream, unless its answer says",
+    )
+    parser.add_argument(
+        "--reflection", type=flag_value, default=env.get("MOCKC_REFLECTION", "1"), help="1/0"
+    )
+    parser.add_argument(
+        "--max-message-bytes",
+        type=_count,
+        default=env.get("MOCKC_MAX_MESSAGE_BYTES", str(4 * 1024 * 1024)),
+    )
+    options = parser.parse_args(argv)
+    return GrpcSettings(
+        host=options.host,
+        port=options.port,
+        admin_port=options.admin_port,
+        core=core_settings(options, env),
+        log_level=options.log_level,
+        stream_count=options.stream_count,
+        stream_interval_ms=options.stream_interval_ms,
+        reflection=options.reflection,
+        max_message_bytes=options.max_message_bytes,
+    )
+
+
+def build_app(directory: Path, settings: GrpcSettings) -> GrpcApp:
+    """Load the contract, protos and hooks in ``directory``; raises on a broken folder."""
+    contract = load_contract(directory)
+    try:
+        protos = load_protos(directory)
+    except (OSError, ValueError) as exc:
+        raise ContractError(f"{directory / 'protos'}: cannot read the protos: {exc}") from exc
+    try:
+        operation_ids = [operation["id"] for operation in contract["operations"]]
+        hooks = load_hooks(directory / "handlers.py", operation_ids)
+        return GrpcApp(
+            contract,
+            directory,
+            protos,
+            settings=settings.core,
+            hooks=hooks,
+            stream_count=settings.stream_count,
+            stream_interval_ms=settings.stream_interval_ms,
+        )
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise ContractError(
+            f"{directory / 'contract.json'}: malformed contract ({type(exc).__name__}: {exc})"
+        ) from exc
+
+
+def _check_port(host: str, port: int, what: str) -> None:
+    """Fail early and clearly when the address cannot be bound."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise OSError(f"{what} port {port} on {host} is already in use") from None
+            raise OSError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+class _HideExperimentalNotice(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return _EXPERIMENTAL_NOTICE not in record.getMessage()
+
+
+def _configure_logging(level: str) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("mockc: %(levelname)s: %(message)s"))
+    logger = logging.getLogger("mockc")
+    logger.handlers[:] = [handler]
+    logger.setLevel(level.upper())
+    logger.propagate = False
+
+
+def _address(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+async def build_server(app: GrpcApp, settings: GrpcSettings) -> tuple[grpc.aio.Server, Any]:
+    """A grpc.aio server with the app's services, health and reflection (not started)."""
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+    from grpc_health.v1._async import HealthServicer
+    from grpc_reflection.v1alpha import reflection, reflection_pb2
+
+    limit = settings.max_message_bytes
+    server = grpc.aio.server(
+        options=(
+            ("grpc.max_receive_message_length", limit),
+            ("grpc.max_send_message_length", limit),
+            ("grpc.so_reuseport", 0),
+        )
+    )
+    services = app.method_handlers()
+    for name, handlers in services.items():
+        server.add_registered_method_handlers(name, handlers)
+    health = HealthServicer()
+    health_name = health_pb2.DESCRIPTOR.services_by_name["Health"].full_name
+    if health_name not in services:  # else the protos' own Health is mocked
+        health_pb2_grpc.add_HealthServicer_to_server(health, server)
+        for name in services:
+            await health.set(name, health_pb2.HealthCheckResponse.SERVING)
+    if settings.reflection and reflection.SERVICE_NAME not in services:
+        app.protos.add_file(health_pb2.DESCRIPTOR)
+        app.protos.add_file(reflection_pb2.DESCRIPTOR)
+        names = sorted({*services, health_name, reflection.SERVICE_NAME})
+        reflection.enable_server_reflection(names, server, pool=app.protos.pool)
+    server.add_insecure_port(_address(settings.host, settings.port))
+    return server, health
+
+
+async def _serve(app: GrpcApp, settings: GrpcSettings) -> None:
+    server, health = await build_server(app, settings)
+    admin = None
+    if settings.admin_port is not None:
+        from granian.constants import Interfaces
+        from granian.log import LogLevels
+        from granian.server.embed import Server
+
+        admin = Server(
+            app.admin,
+            address=settings.host,
+            port=settings.admin_port,
+            interface=Interfaces.ASGINL,
+            log_level=LogLevels(settings.log_level),
+        )
+        if settings.log_level not in ("info", "debug"):
+            logging.getLogger("_granian").addFilter(_HideExperimentalNotice())
+    await server.start()
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stopping.set)
+    admin_task = asyncio.create_task(admin.serve()) if admin is not None else None
+    side = f"; admin API on http://{settings.host}:{settings.admin_port}/__mockc/"
+    print(
+        f"mockc: serving {app.title} over gRPC on {_address(settings.host, settings.port)} "
+        f"({app.operation_count} methods, {app.service.mocks.active_mock_count} mocks"
+        f"{side if admin is not None else ''})",
+        file=sys.stderr,
+        flush=True,
+    )
+    stopped = asyncio.create_task(stopping.wait())
+    waiting = [stopped] + ([admin_task] if admin_task is not None else [])
+    await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+    await health.enter_graceful_shutdown()
+    await server.stop(GRACE_SECONDS)
+    if admin is not None and admin_task is not None:
+        if not admin_task.done():
+            admin.stop()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(admin_task, timeout=GRACE_SECONDS)
+    stopped.cancel()
+
+
+def _fail(message: str) -> NoReturn:
+    print(f"mockc: {message}", file=sys.stderr, flush=True)
+    raise SystemExit(EXIT_STARTUP_FAILED)
+
+
+def main(directory: Path, argv: list[str] | None = None) -> None:
+    """Serve the mock in ``directory`` until SIGTERM or SIGINT, then exit the process."""
+    settings = parse_settings(argv, os.environ)
+    _configure_logging(settings.log_level)
+    try:
+        app = build_app(Path(directory), settings)
+    except (ContractError, HandlersError, StateError) as exc:
+        _fail(str(exc))
+    for problem in app.service.load_problems:
+        print(f"mockc: {problem.render()}", file=sys.stderr, flush=True)
+    try:
+        _check_port(settings.host, settings.port, "the gRPC")
+        if settings.admin_port is not None:
+            if settings.admin_port == settings.port:
+                raise OSError("MOCKC_ADMIN_PORT must differ from PORT")
+            _check_port(settings.host, settings.admin_port, "the admin API's")
+    except OSError as exc:
+        app.close()
+        _fail(str(exc))
+    # What start-up built lives as long as the process: keep it out of the
+    # garbage collector's scans (as the HTTP server does).
+    gc.collect()
+    gc.freeze()
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(_serve(app, settings))
+    finally:
+        app.close()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # granian's native threads can panic while the interpreter finalises; the
+    # servers have stopped cleanly, so leave without finalising.
+    os._exit(0)
