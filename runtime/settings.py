@@ -7,6 +7,8 @@
 - ``MOCKC_JOURNAL`` / ``--journal``: journal file (default
   ``.mockc-data/journal.sqlite``), or ``off``.
 - ``MOCKC_JOURNAL_MAX`` / ``--journal-max``: entries kept (default 100000).
+- ``MOCKC_JOURNAL_DETAIL`` / ``--journal-detail``: ``full`` (default: headers and
+  bodies too) or ``summary`` (method, target, status, timing, mock: cheaper under load).
 - ``MOCKC_UNMATCHED`` / ``--unmatched``: ``fallback`` (the spec's answer) or
   ``404`` when mocks exist for an operation and none matches.
 - ``MOCKC_SERVE_ORPHANED`` / ``--serve-orphaned``: serve mocks whose operation
@@ -28,6 +30,7 @@ from pathlib import Path
 __all__ = ["CoreSettings", "add_core_arguments", "core_settings", "flag_value", "parse_delay"]
 
 UNMATCHED_POLICIES = ("fallback", "404")
+JOURNAL_DETAILS = ("full", "summary")
 DATA_DIR = ".mockc-data"
 
 
@@ -38,6 +41,9 @@ class CoreSettings:
     journal: str = ""
     """Journal file; empty means the default under the data folder; ``off`` disables."""
     journal_max: int = 100_000
+    journal_detail: str = "full"
+    """``full``: headers and bodies are journaled too; ``summary``: only the request line,
+    status, timing and what answered."""
     unmatched: str = "fallback"
     serve_orphaned: bool = False
     scenario: str | None = None
@@ -101,6 +107,12 @@ def add_core_arguments(parser: argparse.ArgumentParser, env: Mapping[str, str]) 
         "--journal-max", type=_positive, default=env.get("MOCKC_JOURNAL_MAX", "100000")
     )
     parser.add_argument(
+        "--journal-detail",
+        choices=JOURNAL_DETAILS,
+        default=env.get("MOCKC_JOURNAL_DETAIL", "full"),
+        help="full: headers and bodies too; summary: cheaper",
+    )
+    parser.add_argument(
         "--unmatched",
         choices=UNMATCHED_POLICIES,
         default=env.get("MOCKC_UNMATCHED", "fallback"),
@@ -127,6 +139,7 @@ def core_settings(options: argparse.Namespace, env: Mapping[str, str]) -> CoreSe
         state_url=options.state,
         journal=options.journal,
         journal_max=options.journal_max,
+        journal_detail=options.journal_detail,
         unmatched=options.unmatched,
         serve_orphaned=bool(options.serve_orphaned),
         scenario=options.scenario,

@@ -139,6 +139,7 @@ class MockApp:
         self.router: Router[_Route | _Health] = Router(routes)
         self._started = time.monotonic()
         self._content_types: dict[str | None, bytes] = {}
+        self._journal_detail = self.service.settings.journal_detail == "full"
 
     def close(self) -> None:
         """Flush the journal and release the state store."""
@@ -179,6 +180,7 @@ class MockApp:
         reply = outcome.reply
         if reply is _HEALTH_REPLY:
             return
+        detail = self._journal_detail
         query: bytes = scope.get("query_string", b"")
         target = scope["path"] + ("?" + query.decode("latin-1") if query else "")
         self.service.record(
@@ -193,10 +195,10 @@ class MockApp:
                 source=reply.source if reply is not None else "error",
                 matched=matched_of(reply, request) if reply and request else None,
                 near_miss=request.near_miss if request is not None else None,
-                request_headers=request.headers if request is not None else None,
-                request_body=request.raw_body if request is not None else None,
-                response_headers=reply.headers if reply is not None else None,
-                response_body=outcome.content,
+                request_headers=request.headers if request and detail else None,
+                request_body=request.raw_body if request and detail else None,
+                response_headers=reply.headers if reply and detail else None,
+                response_body=outcome.content if detail else None,
             ),
             matched=matched_of(reply, request) if reply and request else None,
         )

@@ -523,3 +523,11 @@ def test_hostile_templates_cannot_hurt_the_server(todos: ServerProcess, template
         assert created.json()["problems"]
     assert not Path("/tmp/mockc-pwned").exists()
     assert httpx.get(f"{todos.url}/todos?status=open").status_code == 200
+
+
+def test_summary_journal_leaves_out_headers_and_bodies(tmp_path: Path) -> None:
+    with _serve(_server_dir(tmp_path), MOCKC_JOURNAL_DETAIL="summary") as server:
+        httpx.post(f"{server.url}/todos", json={"title": "secret"})
+        entry = _journal(server, path="/todos")["entries"][0]
+    assert entry["status"] == "201"
+    assert "secret" not in json.dumps(entry)

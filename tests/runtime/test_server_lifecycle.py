@@ -192,3 +192,11 @@ def test_seed_changes_fake_data(tmp_path: Path) -> None:
             bodies.append(httpx.get(server.url + "/pets/1").json())
     assert bodies[0] == bodies[1]
     assert bodies[0] != bodies[2]
+
+
+def test_journal_detail_setting() -> None:
+    assert parse_settings([], {}).core.journal_detail == "full"
+    summary = parse_settings([], {"MOCKC_JOURNAL_DETAIL": "summary"}).core
+    assert summary.journal_detail == "summary"
+    with pytest.raises(SystemExit):
+        parse_settings(["--journal-detail", "everything"], {})
