@@ -55,10 +55,11 @@ from schemathesis.specs.openapi.checks import (
 
 from mockc.compiler import ir
 from mockc.compiler.driver import GenerateOptions, compile_specs, generate
+from tests.support.corpus import CORPUS
 from tests.support.servers import ServerProcess, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT.parent / "shared" / "corpus" / "openapi"
+OPENAPI_CORPUS = CORPUS / "openapi"
 PETSTORE = ROOT / "examples" / "petstore" / "openapi.yaml"
 
 CHECKS = [
@@ -149,9 +150,9 @@ def _is_entry_document(path: Path) -> bool:
 
 def _entry_documents() -> list[tuple[str, Path]]:
     found = [("petstore-example", PETSTORE)]
-    for path in sorted(CORPUS.rglob("*")):
+    for path in sorted(OPENAPI_CORPUS.rglob("*")):
         if path.suffix in {".yaml", ".yml", ".json"} and _is_entry_document(path):
-            found.append((path.relative_to(CORPUS).as_posix(), path))
+            found.append((path.relative_to(OPENAPI_CORPUS).as_posix(), path))
     return found
 
 
