@@ -289,22 +289,25 @@ MOCK_SCHEMA: dict[str, Any] = {
         "sequenced": _SEQUENCED,
         "operators": _OPERATORS,
         "stream": {
-            "description": "Streaming operations (gRPC server streams and bidi): how many "
-            "messages an answer sends, how far apart, and, for bidi, whether each message "
-            "received is answered or the whole call once the client is done.",
+            "description": "Streaming operations (gRPC server streams and bidi, GraphQL "
+            "subscriptions): how many messages an answer sends, how far apart, and, for "
+            "bidi, whether each message received is answered or the whole call once the "
+            "client is done.",
             "type": "object",
             "additionalProperties": False,
             "properties": {
                 "count": {
                     "description": "Messages per answer; default: as many as responses "
-                    "(each once, in order), else the server's default (3 for a server "
-                    "stream, 1 per message received for bidi).",
+                    "(each once, in order), else the protocol's default (gRPC: 3 for a "
+                    "server stream, 1 per message received for bidi; GraphQL "
+                    "subscriptions: no limit).",
                     "type": "integer",
                     "minimum": 0,
                     "maximum": MAX_STREAM_COUNT,
                 },
                 "interval_ms": {
-                    "description": "Milliseconds between two messages; default 0.",
+                    "description": "Milliseconds between two messages; default 0 for "
+                    "gRPC, 1000 for GraphQL subscriptions.",
                     **_MILLISECONDS,
                 },
                 "per": {
