@@ -483,7 +483,7 @@ def _validate_mocks(folder: Path) -> tuple[int, int]:
         except ContractError as error:
             raise MockcError(str(error)) from None
         # Imported when needed: generating never loads the HTTP runtime.
-        from mockc.runtime.http.app import engine_operations
+        from mockc.runtime.contract import engine_operations
 
         operations = {operation.id: operation for operation in engine_operations(contract)}
     if not mocks.is_dir():

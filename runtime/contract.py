@@ -17,6 +17,8 @@ import json
 from pathlib import Path
 from typing import Any, NotRequired, TypedDict, cast
 
+from .engine import Content, Operation, Output
+
 __all__ = [
     "CONTRACT_FILE",
     "CONTRACT_FORMAT",
@@ -30,6 +32,7 @@ __all__ = [
     "RequestBodySpec",
     "ResponseContent",
     "ResponseSpec",
+    "engine_operations",
     "load_contract",
 ]
 
@@ -133,3 +136,27 @@ def load_contract(directory: Path) -> Contract:
             "regenerate the server with this version of mockc"
         )
     return cast(Contract, data)
+
+
+def engine_operations(contract: Contract) -> list[Operation]:
+    """The contract's operations in the engine's protocol-neutral shape."""
+    return [
+        Operation(
+            id=spec["id"],
+            outputs=tuple(
+                Output(
+                    status=response["status"],
+                    contents=tuple(
+                        Content(media, content.get("schema"), content.get("examples") or {})
+                        for media, content in response.get("contents", {}).items()
+                    ),
+                    headers=tuple(
+                        (header["name"], header.get("schema"))
+                        for header in response.get("headers", [])
+                    ),
+                )
+                for response in spec.get("responses", [])
+            ),
+        )
+        for spec in contract["operations"]
+    ]

@@ -33,10 +33,9 @@ from typing import Any
 import grpc
 
 from ..admin import AdminApp
-from ..contract import Contract
+from ..contract import Contract, engine_operations
 from ..engine import Hook, Reply, Request
 from ..exceptions import HookError, NotAcceptable, PreferenceError
-from ..http.app import engine_operations
 from ..http.preferences import parse_prefer
 from ..journal import Entry
 from ..service import MockService, matched_of

@@ -18,8 +18,8 @@ from typing import Any
 from .. import __version__
 from ..admin import ADMIN_PREFIX, METRICS_PATH, AdminApp
 from ..asgi import Receive, Scope, Send, lifespan
-from ..contract import Contract, OperationSpec
-from ..engine import Content, Hook, Operation, Output, Reply, Request
+from ..contract import Contract, OperationSpec, engine_operations
+from ..engine import Hook, Reply, Request
 from ..exceptions import HookError, NotAcceptable, PreferenceError
 from ..journal import Entry
 from ..service import MockService, matched_of
@@ -71,30 +71,6 @@ class _Route:
 
 class _Health:
     """The built-in readiness endpoint."""
-
-
-def engine_operations(contract: Contract) -> list[Operation]:
-    """The contract's operations in the engine's protocol-neutral shape."""
-    return [
-        Operation(
-            id=spec["id"],
-            outputs=tuple(
-                Output(
-                    status=response["status"],
-                    contents=tuple(
-                        Content(media, content.get("schema"), content.get("examples") or {})
-                        for media, content in response.get("contents", {}).items()
-                    ),
-                    headers=tuple(
-                        (header["name"], header.get("schema"))
-                        for header in response.get("headers", [])
-                    ),
-                )
-                for response in spec.get("responses", [])
-            ),
-        )
-        for spec in contract["operations"]
-    ]
 
 
 class MockApp:
