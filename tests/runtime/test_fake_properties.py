@@ -54,14 +54,17 @@ def integers(draw: st.DrawFn) -> dict[str, Any]:
 @st.composite
 def numbers(draw: st.DrawFn) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": "number"}
+    step = draw(st.sampled_from([None, 0.5, 0.25, 0.01, 0.1, 2]))
     if draw(st.booleans()):
         low = draw(st.floats(-1e6, 1e6, allow_nan=False).map(lambda v: round(v, 3)))
         schema[draw(st.sampled_from(["minimum", "exclusiveMinimum"]))] = low
         if draw(st.booleans()):
-            width = draw(st.floats(0.001, 1e4).map(lambda v: round(v, 3) + 1))
+            # wide enough to hold a multiple of the step: a schema no value
+            # satisfies says nothing about the generator
+            width = draw(st.floats(0.001, 1e4).map(lambda v: round(v, 3) + 1 + 2 * (step or 0)))
             schema[draw(st.sampled_from(["maximum", "exclusiveMaximum"]))] = low + width
-    if draw(st.booleans()):
-        schema["multipleOf"] = draw(st.sampled_from([0.5, 0.25, 0.01, 0.1, 2]))
+    if step is not None:
+        schema["multipleOf"] = step
     return schema
 
 
