@@ -122,10 +122,12 @@ class MockService:
             )
         return reply
 
-    def record(self, entry: Entry, matched: bool | None = None) -> None:
+    def record(self, entry: Entry) -> None:
         """Count a finished request in the metrics and the journal (cheap: no I/O)."""
         if not entry.admin:
-            self.metrics.observe(entry.operation, entry.status, entry.duration_ms / 1000.0, matched)
+            self.metrics.observe(
+                entry.operation, entry.status, entry.duration_ms / 1000.0, entry.matched
+            )
         self.journal.record(entry)
 
     def mocks_changed(self) -> None:
@@ -142,8 +144,10 @@ class MockService:
         self.state.close()
 
 
-def matched_of(reply: Reply, request: Request) -> bool | None:
+def matched_of(reply: Reply | None, request: Request | None) -> bool | None:
     """True when a mock answered, False when mocks existed but none matched."""
+    if reply is None or request is None:
+        return None
     if reply.source.startswith("mock:"):
         return True
     if request.near_miss is not None:

@@ -27,7 +27,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["CoreSettings", "add_core_arguments", "core_settings", "flag_value", "parse_delay"]
+__all__ = [
+    "CoreSettings",
+    "add_core_arguments",
+    "core_settings",
+    "flag_value",
+    "non_negative",
+    "parse_delay",
+]
 
 UNMATCHED_POLICIES = ("fallback", "404")
 JOURNAL_DETAILS = ("full", "summary")
@@ -78,6 +85,14 @@ def parse_delay(text: str) -> tuple[float, float]:
 def _rate(text: str) -> float:
     value = float(text)
     if not 0.0 <= value <= 1.0:
+        raise ValueError(text)
+    return value
+
+
+def non_negative(text: str) -> int:
+    """An argparse type: a whole number, 0 or more."""
+    value = int(text)
+    if value < 0:
         raise ValueError(text)
     return value
 

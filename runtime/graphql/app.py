@@ -291,7 +291,6 @@ class GraphqlApp:
     ) -> None:
         request, reply = execution.request, execution.reply
         query: bytes = scope.get("query_string", b"")
-        matched = matched_of(reply, request) if reply is not None and request is not None else None
         self.service.record(
             Entry(
                 time=arrived,
@@ -302,13 +301,12 @@ class GraphqlApp:
                 operation=request.operation_id if request is not None else None,
                 status=f"fault:{fault}" if fault else str(status),
                 source=_source(reply, request is not None),
-                matched=matched,
+                matched=matched_of(reply, request),
                 near_miss=request.near_miss if request is not None else None,
                 request_headers=execution.headers,
                 request_body=raw,
                 response_body=content,
             ),
-            matched=matched,
         )
 
     def record_socket(
@@ -322,7 +320,6 @@ class GraphqlApp:
     ) -> None:
         """Journal one operation run over WebSocket (when it ends)."""
         request, reply = execution.request, execution.reply
-        matched = matched_of(reply, request) if reply is not None and request is not None else None
         self.service.record(
             Entry(
                 time=arrived,
@@ -333,12 +330,11 @@ class GraphqlApp:
                 operation=request.operation_id if request is not None else None,
                 status=status,
                 source=_source(reply, request is not None),
-                matched=matched,
+                matched=matched_of(reply, request),
                 near_miss=request.near_miss if request is not None else None,
                 request_headers=execution.headers,
                 request_body=encode_json(payload),
             ),
-            matched=matched,
         )
 
 

@@ -21,13 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import errno
-import gc
-import logging
-import os
 import signal
-import socket
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -38,17 +32,12 @@ from graphql import GraphQLError
 
 from ..contract import ContractError
 from ..engine import load_hooks
-from ..exceptions import HandlersError
-from ..settings import CoreSettings, add_core_arguments, core_settings, flag_value
-from ..state import StateError
+from ..settings import CoreSettings, add_core_arguments, core_settings, flag_value, non_negative
+from ..startup import add_log_arguments, embedded_granian, malformed_contract, run
 from .app import DEFAULT_MAX_BODY_BYTES, GraphqlApp, GraphqlOptions
 from .contract import load_graphql_contract, read_sdl
 
 __all__ = ["Settings", "build_app", "main", "parse_settings"]
-
-EXIT_STARTUP_FAILED = 2
-LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
-_EXPERIMENTAL_NOTICE = "Embedded server is experimental"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +48,6 @@ class Settings:
     graphql: GraphqlOptions = field(default_factory=GraphqlOptions)
     log_level: str = "warning"
     access_log: bool = False
-
-
-def _count(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise ValueError(text)
-    return value
 
 
 def _milliseconds(text: str) -> float:
@@ -82,9 +64,11 @@ def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> Settings:
     parser.add_argument("--port", type=int, default=env.get("PORT", "8080"))
     add_core_arguments(parser, env)
     parser.add_argument(
-        "--list-length", type=_count, default=env.get("MOCKC_GRAPHQL_LIST_LENGTH", "2")
+        "--list-length", type=non_negative, default=env.get("MOCKC_GRAPHQL_LIST_LENGTH", "2")
     )
-    parser.add_argument("--max-list", type=_count, default=env.get("MOCKC_GRAPHQL_MAX_LIST", "100"))
+    parser.add_argument(
+        "--max-list", type=non_negative, default=env.get("MOCKC_GRAPHQL_MAX_LIST", "100")
+    )
     parser.add_argument(
         "--event-interval-ms",
         type=_milliseconds,
@@ -96,15 +80,10 @@ def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> Settings:
     )
     parser.add_argument(
         "--max-body-bytes",
-        type=_count,
+        type=non_negative,
         default=env.get("MOCKC_MAX_BODY_BYTES", str(DEFAULT_MAX_BODY_BYTES)),
     )
-    parser.add_argument(
-        "--log-level",
-        choices=LOG_LEVELS,
-        type=str.lower,
-        default=env.get("MOCKC_LOG_LEVEL", "warning"),
-    )
+    add_log_arguments(parser, env)
     parser.add_argument("--access-log", action="store_true", help="log every request")
     options = parser.parse_args(argv)
     return Settings(
@@ -142,53 +121,18 @@ def build_app(directory: Path, settings: Settings) -> GraphqlApp:
     except GraphQLError as exc:
         raise ContractError(f"{directory / contract['schema']}: {exc}") from exc
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
-        raise ContractError(
-            f"{directory / 'contract.json'}: malformed contract ({type(exc).__name__}: {exc})"
-        ) from exc
-
-
-def _check_port(host: str, port: int) -> None:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                raise OSError(f"port {port} on {host} is already in use") from None
-            raise OSError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-
-
-class _HideExperimentalNotice(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        return _EXPERIMENTAL_NOTICE not in record.getMessage()
-
-
-def _configure_logging(level: str) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("mockc: %(levelname)s: %(message)s"))
-    logger = logging.getLogger("mockc")
-    logger.handlers[:] = [handler]
-    logger.setLevel(level.upper())
-    logger.propagate = False
+        raise malformed_contract(directory, exc) from exc
 
 
 async def _serve(app: GraphqlApp, settings: Settings) -> None:
-    from granian.constants import Interfaces
-    from granian.log import LogLevels
-    from granian.server.embed import Server
-
-    server = Server(
+    server = embedded_granian(
         app,
-        address=settings.host,
-        port=settings.port,
-        interface=Interfaces.ASGINL,
+        settings.host,
+        settings.port,
+        settings.log_level,
         websockets=True,
-        log_level=LogLevels(settings.log_level),
         log_access=settings.access_log,
     )
-    if settings.log_level not in ("info", "debug"):
-        logging.getLogger("_granian").addFilter(_HideExperimentalNotice())
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, server.stop)
@@ -202,32 +146,13 @@ async def _serve(app: GraphqlApp, settings: Settings) -> None:
     await server.serve()
 
 
-def _fail(message: str) -> NoReturn:
-    print(f"mockc: {message}", file=sys.stderr, flush=True)
-    raise SystemExit(EXIT_STARTUP_FAILED)
-
-
-def main(directory: Path, argv: list[str] | None = None) -> None:
+def main(directory: Path, argv: list[str] | None = None) -> NoReturn:
     """Serve the mock in ``directory`` until SIGTERM or SIGINT, then exit the process."""
-    settings = parse_settings(argv, os.environ)
-    _configure_logging(settings.log_level)
-    try:
-        app = build_app(Path(directory), settings)
-    except (ContractError, HandlersError, StateError) as exc:
-        _fail(str(exc))
-    for problem in app.service.load_problems:
-        print(f"mockc: {problem.render()}", file=sys.stderr, flush=True)
-    try:
-        _check_port(settings.host, settings.port)
-    except OSError as exc:
-        _fail(str(exc))
-    gc.collect()
-    gc.freeze()
-    try:
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(_serve(app, settings))
-    finally:
-        app.close()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
+    run(
+        directory,
+        argv,
+        parse=parse_settings,
+        build=build_app,
+        ports=lambda settings: [(settings.host, settings.port, "")],
+        serve=_serve,
+    )

@@ -397,7 +397,6 @@ class GrpcApp:
         if reply is not None and reply.fault is not None and call.status == "OK":
             call.status = f"fault:{reply.fault}"
         content = call.content
-        matched = matched_of(reply, request) if reply and request else None
         self.service.record(
             Entry(
                 time=call.arrived,
@@ -408,14 +407,13 @@ class GrpcApp:
                 operation=method.id,
                 status=call.status,
                 source=reply.source if reply is not None else "error",
-                matched=matched,
+                matched=matched_of(reply, request),
                 near_miss=request.near_miss if request is not None else None,
                 request_headers=request.headers if request is not None else None,
                 request_body=request.raw_body if request is not None else None,
                 response_headers=reply.headers or None if reply is not None else None,
                 response_body=self._journal_body(content) if call.status == "OK" else None,
             ),
-            matched=matched,
         )
 
     def _journal_body(self, content: bytes | None) -> bytes | None:

@@ -16,12 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import errno
-import gc
-import logging
-import os
 import signal
-import socket
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,21 +27,24 @@ import grpc
 
 from ..contract import ContractError, load_contract
 from ..engine import load_hooks
-from ..exceptions import HandlersError
-from ..settings import CoreSettings, add_core_arguments, core_settings, flag_value, parse_delay
-from ..state import StateError
+from ..settings import (
+    CoreSettings,
+    add_core_arguments,
+    core_settings,
+    flag_value,
+    non_negative,
+    parse_delay,
+)
+from ..startup import add_log_arguments, embedded_granian, malformed_contract, run
 from .app import DEFAULT_STREAM_COUNT, GrpcApp
 from .descriptors import load_protos
 
 __all__ = ["GrpcSettings", "build_app", "main", "parse_settings"]
 
-EXIT_STARTUP_FAILED = 2
-LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 DEFAULT_PORT = 50051
 DEFAULT_ADMIN_PORT = 8081
 GRACE_SECONDS = 2.0
 """How long calls in progress may go on after SIGTERM."""
-_EXPERIMENTAL_NOTICE = "Embedded server is experimental"
 _OFF = ("off", "0", "none", "no", "false", "")
 
 
@@ -73,13 +71,6 @@ def _admin_port(text: str) -> int | None:
     return port
 
 
-def _count(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise ValueError(text)
-    return value
-
-
 def _interval(text: str) -> float:
     low, high = parse_delay(text)
     if low != high:
@@ -99,15 +90,10 @@ def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> GrpcSettin
         help="port of the admin API (HTTP), or off",
     )
     add_core_arguments(parser, env)
-    parser.add_argument(
-        "--log-level",
-        choices=LOG_LEVELS,
-        type=str.lower,
-        default=env.get("MOCKC_LOG_LEVEL", "warning"),
-    )
+    add_log_arguments(parser, env)
     parser.add_argument(
         "--stream-count",
-        type=_count,
+        type=non_negative,
         default=env.get("MOCKC_STREAM_COUNT", str(DEFAULT_STREAM_COUNT)),
         help="messages of a server stream whose answer does not say",
     )
@@ -122,7 +108,7 @@ def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> GrpcSettin
     )
     parser.add_argument(
         "--max-message-bytes",
-        type=_count,
+        type=non_negative,
         default=env.get("MOCKC_MAX_MESSAGE_BYTES", str(4 * 1024 * 1024)),
     )
     options = parser.parse_args(argv)
@@ -159,36 +145,7 @@ def build_app(directory: Path, settings: GrpcSettings) -> GrpcApp:
             stream_interval_ms=settings.stream_interval_ms,
         )
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
-        raise ContractError(
-            f"{directory / 'contract.json'}: malformed contract ({type(exc).__name__}: {exc})"
-        ) from exc
-
-
-def _check_port(host: str, port: int, what: str) -> None:
-    """Fail early and clearly when the address cannot be bound."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                raise OSError(f"{what} port {port} on {host} is already in use") from None
-            raise OSError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-
-
-class _HideExperimentalNotice(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        return _EXPERIMENTAL_NOTICE not in record.getMessage()
-
-
-def _configure_logging(level: str) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("mockc: %(levelname)s: %(message)s"))
-    logger = logging.getLogger("mockc")
-    logger.handlers[:] = [handler]
-    logger.setLevel(level.upper())
-    logger.propagate = False
+        raise malformed_contract(directory, exc) from exc
 
 
 def _address(host: str, port: int) -> str:
@@ -231,19 +188,7 @@ async def _serve(app: GrpcApp, settings: GrpcSettings) -> None:
     server, health = await build_server(app, settings)
     admin = None
     if settings.admin_port is not None:
-        from granian.constants import Interfaces
-        from granian.log import LogLevels
-        from granian.server.embed import Server
-
-        admin = Server(
-            app.admin,
-            address=settings.host,
-            port=settings.admin_port,
-            interface=Interfaces.ASGINL,
-            log_level=LogLevels(settings.log_level),
-        )
-        if settings.log_level not in ("info", "debug"):
-            logging.getLogger("_granian").addFilter(_HideExperimentalNotice())
+        admin = embedded_granian(app.admin, settings.host, settings.admin_port, settings.log_level)
     await server.start()
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -271,41 +216,15 @@ async def _serve(app: GrpcApp, settings: GrpcSettings) -> None:
     stopped.cancel()
 
 
-def _fail(message: str) -> NoReturn:
-    print(f"mockc: {message}", file=sys.stderr, flush=True)
-    raise SystemExit(EXIT_STARTUP_FAILED)
+def _ports(settings: GrpcSettings) -> list[tuple[str, int, str]]:
+    ports = [(settings.host, settings.port, "the gRPC")]
+    if settings.admin_port is not None:
+        if settings.admin_port == settings.port:
+            raise OSError("MOCKC_ADMIN_PORT must differ from PORT")
+        ports.append((settings.host, settings.admin_port, "the admin API's"))
+    return ports
 
 
-def main(directory: Path, argv: list[str] | None = None) -> None:
+def main(directory: Path, argv: list[str] | None = None) -> NoReturn:
     """Serve the mock in ``directory`` until SIGTERM or SIGINT, then exit the process."""
-    settings = parse_settings(argv, os.environ)
-    _configure_logging(settings.log_level)
-    try:
-        app = build_app(Path(directory), settings)
-    except (ContractError, HandlersError, StateError) as exc:
-        _fail(str(exc))
-    for problem in app.service.load_problems:
-        print(f"mockc: {problem.render()}", file=sys.stderr, flush=True)
-    try:
-        _check_port(settings.host, settings.port, "the gRPC")
-        if settings.admin_port is not None:
-            if settings.admin_port == settings.port:
-                raise OSError("MOCKC_ADMIN_PORT must differ from PORT")
-            _check_port(settings.host, settings.admin_port, "the admin API's")
-    except OSError as exc:
-        app.close()
-        _fail(str(exc))
-    # What start-up built lives as long as the process: keep it out of the
-    # garbage collector's scans (as the HTTP server does).
-    gc.collect()
-    gc.freeze()
-    try:
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(_serve(app, settings))
-    finally:
-        app.close()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    # granian's native threads can panic while the interpreter finalises; the
-    # servers have stopped cleanly, so leave without finalising.
-    os._exit(0)
+    run(directory, argv, parse=parse_settings, build=build_app, ports=_ports, serve=_serve)

@@ -169,14 +169,13 @@ class MockApp:
                 operation=request.operation_id if request is not None else None,
                 status=f"fault:{reply.fault}" if reply and reply.fault else str(outcome.status),
                 source=reply.source if reply is not None else "error",
-                matched=matched_of(reply, request) if reply and request else None,
+                matched=matched_of(reply, request),
                 near_miss=request.near_miss if request is not None else None,
                 request_headers=request.headers if request and detail else None,
                 request_body=request.raw_body if request and detail else None,
                 response_headers=reply.headers if reply and detail else None,
                 response_body=outcome.content if detail else None,
             ),
-            matched=matched_of(reply, request) if reply and request else None,
         )
 
     # -- one request -------------------------------------------------------

@@ -12,31 +12,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import errno
-import gc
-import logging
-import os
 import signal
-import socket
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
-from ..contract import ContractError, load_contract
+from ..contract import load_contract
 from ..engine import load_hooks
-from ..exceptions import HandlersError
-from ..settings import CoreSettings, add_core_arguments, core_settings, flag_value
-from ..state import StateError
+from ..settings import CoreSettings, add_core_arguments, core_settings, flag_value, non_negative
+from ..startup import add_log_arguments, embedded_granian, malformed_contract, run
 from .app import DEFAULT_MAX_BODY_BYTES, MockApp
 
 __all__ = ["Settings", "build_app", "main", "parse_settings"]
-
-EXIT_STARTUP_FAILED = 2
-LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
-_EXPERIMENTAL_NOTICE = "Embedded server is experimental"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,13 +37,6 @@ class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     log_level: str = "warning"
     access_log: bool = False
-
-
-def _non_negative(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise ValueError(text)
-    return value
 
 
 def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> Settings:
@@ -71,15 +53,10 @@ def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> Settings:
     )
     parser.add_argument(
         "--max-body-bytes",
-        type=_non_negative,
+        type=non_negative,
         default=env.get("MOCKC_MAX_BODY_BYTES", str(DEFAULT_MAX_BODY_BYTES)),
     )
-    parser.add_argument(
-        "--log-level",
-        choices=LOG_LEVELS,
-        type=str.lower,
-        default=env.get("MOCKC_LOG_LEVEL", "warning"),
-    )
+    add_log_arguments(parser, env)
     parser.add_argument("--access-log", action="store_true", help="log every request")
     options = parser.parse_args(argv)
     return Settings(
@@ -108,53 +85,13 @@ def build_app(directory: Path, settings: Settings) -> MockApp:
             max_body_bytes=settings.max_body_bytes,
         )
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
-        raise ContractError(
-            f"{directory / 'contract.json'}: malformed contract ({type(exc).__name__}: {exc})"
-        ) from exc
-
-
-def _check_port(host: str, port: int) -> None:
-    """Fail early and clearly when the address cannot be bound."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                raise OSError(f"port {port} on {host} is already in use") from None
-            raise OSError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-
-
-class _HideExperimentalNotice(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        return _EXPERIMENTAL_NOTICE not in record.getMessage()
-
-
-def _configure_logging(level: str) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("mockc: %(levelname)s: %(message)s"))
-    logger = logging.getLogger("mockc")
-    logger.handlers[:] = [handler]
-    logger.setLevel(level.upper())
-    logger.propagate = False
+        raise malformed_contract(directory, exc) from exc
 
 
 async def _serve(app: MockApp, settings: Settings) -> None:
-    from granian.constants import Interfaces
-    from granian.log import LogLevels
-    from granian.server.embed import Server
-
-    server = Server(
-        app,
-        address=settings.host,
-        port=settings.port,
-        interface=Interfaces.ASGINL,
-        log_level=LogLevels(settings.log_level),
-        log_access=settings.access_log,
+    server = embedded_granian(
+        app, settings.host, settings.port, settings.log_level, log_access=settings.access_log
     )
-    if settings.log_level not in ("info", "debug"):
-        logging.getLogger("_granian").addFilter(_HideExperimentalNotice())
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, server.stop)
@@ -168,37 +105,13 @@ async def _serve(app: MockApp, settings: Settings) -> None:
     await server.serve()
 
 
-def _fail(message: str) -> NoReturn:
-    print(f"mockc: {message}", file=sys.stderr, flush=True)
-    raise SystemExit(EXIT_STARTUP_FAILED)
-
-
-def main(directory: Path, argv: list[str] | None = None) -> None:
+def main(directory: Path, argv: list[str] | None = None) -> NoReturn:
     """Serve the mock in ``directory`` until SIGTERM or SIGINT, then exit the process."""
-    settings = parse_settings(argv, os.environ)
-    _configure_logging(settings.log_level)
-    try:
-        app = build_app(Path(directory), settings)
-    except (ContractError, HandlersError, StateError) as exc:
-        _fail(str(exc))
-    for problem in app.service.load_problems:
-        print(f"mockc: {problem.render()}", file=sys.stderr, flush=True)
-    try:
-        _check_port(settings.host, settings.port)
-    except OSError as exc:
-        _fail(str(exc))
-    # What start-up built (contract, validators, compiled mocks) lives as long as
-    # the process: keep it out of the garbage collector's scans, so that
-    # collections cost the same with 10 mocks or 10,000.
-    gc.collect()
-    gc.freeze()
-    try:
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(_serve(app, settings))
-    finally:
-        app.close()
-    # granian's native threads can panic while the interpreter finalises after
-    # a busy run; the server has stopped cleanly, so leave without finalising.
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
+    run(
+        directory,
+        argv,
+        parse=parse_settings,
+        build=build_app,
+        ports=lambda settings: [(settings.host, settings.port, "")],
+        serve=_serve,
+    )

@@ -6,9 +6,12 @@ from .emit import (
     GeneratedFile,
     TargetOptions,
     docstring_text,
+    json_bytes,
+    pinned_requirements,
     python_docstring,
     python_string,
     render_template,
+    server_files,
 )
 from .vendor import CORE_REQUIREMENTS, runtime_files
 
@@ -19,8 +22,11 @@ __all__ = [
     "GeneratedFile",
     "TargetOptions",
     "docstring_text",
+    "json_bytes",
+    "pinned_requirements",
     "python_docstring",
     "python_string",
     "render_template",
     "runtime_files",
+    "server_files",
 ]

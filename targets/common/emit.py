@@ -76,3 +76,40 @@ def _environment(template_dir: str) -> jinja2.Environment:
 
 def render_template(template_dir: Path, name: str, **context: Any) -> str:
     return _environment(str(template_dir)).get_template(name).render(**context)
+
+
+SERVER_FILES: tuple[tuple[str, FileOwner, bool], ...] = (
+    ("server.py", FileOwner.GENERATED, True),
+    ("requirements.txt", FileOwner.GENERATED, False),
+    ("Dockerfile", FileOwner.GENERATED, False),
+    ("docker-compose.yml", FileOwner.GENERATED, False),
+    ("k8s.yaml", FileOwner.GENERATED, False),
+    ("README.md", FileOwner.GENERATED, False),
+    ("handlers.py", FileOwner.USER, False),
+)
+"""The files every target renders from its own ``<name>.j2`` templates."""
+
+
+def server_files(templates: Path, context: dict[str, object]) -> list[GeneratedFile]:
+    """The :data:`SERVER_FILES` of a target, rendered from ``templates``."""
+    return [
+        GeneratedFile(
+            path=name,
+            content=render_template(templates, f"{name}.j2", **context).encode("utf-8"),
+            owner=owner,
+            executable=executable,
+        )
+        for name, owner, executable in SERVER_FILES
+    ]
+
+
+def json_bytes(data: object) -> bytes:
+    """A data file of the output: indented, UTF-8, a final newline, stable."""
+    return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def pinned_requirements(options: TargetOptions, runtime: tuple[str, ...]) -> list[str]:
+    """requirements.txt lines: the runtime's pins, plus mockc itself when linked."""
+    if options.link_runtime:
+        return [f"mockc=={options.version}", *runtime]
+    return list(runtime)

@@ -12,13 +12,14 @@ from mockc.compiler import ir
 from ..common import (
     CORE_REQUIREMENTS,
     GENERATED_HEADER,
-    FileOwner,
     GeneratedFile,
     TargetOptions,
     docstring_text,
+    json_bytes,
+    pinned_requirements,
     python_docstring,
-    render_template,
     runtime_files,
+    server_files,
 )
 from .contract import SCHEMA_FILE, build_contract
 from .sdl import print_sdl
@@ -58,7 +59,7 @@ def generate(api: ir.Api, options: GraphqlOptions) -> list[GeneratedFile]:
         "port": DEFAULT_PORT,
         "seed": options.seed,
         "vendored": not options.link_runtime,
-        "requirements": _requirements(options),
+        "requirements": pinned_requirements(options, RUNTIME_REQUIREMENTS),
         "install_command": INSTALL_COMMAND,
         "start_command_json": json.dumps(list(START_COMMAND)),
         "operations": [_row(op) for op in operations],
@@ -72,27 +73,15 @@ def generate(api: ir.Api, options: GraphqlOptions) -> list[GeneratedFile]:
         ],
     }
     files = [
-        GeneratedFile(path="contract.json", content=_json_bytes(contract)),
+        GeneratedFile(path="contract.json", content=json_bytes(contract)),
         GeneratedFile(
             path=SCHEMA_FILE, content=(f"# {header}\n\n" + print_sdl(api)).encode("utf-8")
         ),
-        _render("server.py", context, executable=True),
-        _render("requirements.txt", context),
-        _render("Dockerfile", context),
-        _render("docker-compose.yml", context),
-        _render("k8s.yaml", context),
-        _render("README.md", context),
-        _render("handlers.py", context, owner=FileOwner.USER),
+        *server_files(TEMPLATES, context),
     ]
     if not options.link_runtime:
         files.extend(runtime_files(subpackages=RUNTIME_SUBPACKAGES))
     return files
-
-
-def _requirements(options: GraphqlOptions) -> list[str]:
-    if options.link_runtime:
-        return [f"mockc=={options.version}", *RUNTIME_REQUIREMENTS]
-    return list(RUNTIME_REQUIREMENTS)
 
 
 def _row(operation: ir.Operation) -> dict[str, str]:
@@ -113,20 +102,3 @@ def _hook_doc(operation: ir.Operation) -> str:
     if operation.description:
         lines += ["", operation.description]
     return "\n".join(lines)
-
-
-def _render(
-    name: str,
-    context: dict[str, object],
-    *,
-    owner: FileOwner = FileOwner.GENERATED,
-    executable: bool = False,
-) -> GeneratedFile:
-    text = render_template(TEMPLATES, f"{name}.j2", **context)
-    return GeneratedFile(
-        path=name, content=text.encode("utf-8"), owner=owner, executable=executable
-    )
-
-
-def _json_bytes(data: object) -> bytes:
-    return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")

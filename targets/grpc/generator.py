@@ -11,13 +11,14 @@ from mockc.compiler import ir
 from ..common import (
     CORE_REQUIREMENTS,
     GENERATED_HEADER,
-    FileOwner,
     GeneratedFile,
     TargetOptions,
     docstring_text,
+    json_bytes,
+    pinned_requirements,
     python_docstring,
-    render_template,
     runtime_files,
+    server_files,
 )
 from .contract import build_contract
 from .protos import DESCRIPTORS_FILE, PROTOS_DIR, descriptor_set, proto_modules
@@ -75,7 +76,7 @@ def generate(api: ir.Api, options: GrpcOptions) -> list[GeneratedFile]:
         "admin_port": DEFAULT_ADMIN_PORT,
         "seed": options.seed,
         "vendored": not options.link_runtime,
-        "requirements": _requirements(options),
+        "requirements": pinned_requirements(options, RUNTIME_REQUIREMENTS),
         "install_command": INSTALL_COMMAND,
         "start_command_json": json.dumps(list(START_COMMAND)),
         "operations": [_row(op) for op in operations],
@@ -87,27 +88,15 @@ def generate(api: ir.Api, options: GrpcOptions) -> list[GeneratedFile]:
     }
     contract = build_contract(api, generated_by=f"mockc {options.version}")
     out = [
-        GeneratedFile(path="contract.json", content=_json_bytes(contract)),
+        GeneratedFile(path="contract.json", content=json_bytes(contract)),
         GeneratedFile(path=DESCRIPTORS_FILE, content=files.SerializeToString()),
         *proto_modules(files),
-        _render("server.py", context, executable=True),
-        _render("requirements.txt", context),
-        _render("Dockerfile", context),
-        _render("docker-compose.yml", context),
-        _render("k8s.yaml", context),
-        _render("README.md", context),
-        _render("handlers.py", context, owner=FileOwner.USER),
+        *server_files(TEMPLATES, context),
     ]
     if not options.link_runtime:
         # the admin API is an HTTP app: it uses the HTTP adapter's small helpers
         out.extend(runtime_files(subpackages=("grpc", "http")))
     return out
-
-
-def _requirements(options: GrpcOptions) -> list[str]:
-    if options.link_runtime:
-        return [f"mockc=={options.version}", *RUNTIME_REQUIREMENTS]
-    return list(RUNTIME_REQUIREMENTS)
 
 
 def _row(operation: ir.Operation) -> dict[str, str]:
@@ -132,20 +121,3 @@ def _hook_doc(operation: ir.Operation) -> str:
     if operation.summary:
         lines += ["", operation.summary]
     return "\n".join(lines)
-
-
-def _render(
-    name: str,
-    context: dict[str, object],
-    *,
-    owner: FileOwner = FileOwner.GENERATED,
-    executable: bool = False,
-) -> GeneratedFile:
-    text = render_template(TEMPLATES, f"{name}.j2", **context)
-    return GeneratedFile(
-        path=name, content=text.encode("utf-8"), owner=owner, executable=executable
-    )
-
-
-def _json_bytes(data: object) -> bytes:
-    return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
