@@ -60,7 +60,12 @@ def merge_patch(target: Any, patch: Any) -> Any:
 
 
 def _success(operation: Operation, preferred: str) -> str:
-    if not operation.outputs or operation.output_for(preferred) is not None:
+    """``preferred`` when the operation declares it (or its range); a ``default``
+    response is the spec's catch-all for errors, not a declared success."""
+    if not operation.outputs:
+        return preferred
+    output = operation.output_for(preferred)
+    if output is not None and output.status != "default":
         return preferred
     return default_status(operation)
 
