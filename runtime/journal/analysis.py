@@ -13,13 +13,13 @@ Client errors (4xx, ``NOT_FOUND``, ``INVALID_ARGUMENT`` …) are not errors here
 
 from __future__ import annotations
 
-import json
 import math
 import sqlite3
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from .entry import near_miss_of
 from .queries import Filters
 
 __all__ = ["TOP", "analyse", "is_error", "percentile"]
@@ -49,7 +49,7 @@ def percentile(ordered: Sequence[float], p: float) -> float | None:
 
 def analyse(connection: sqlite3.Connection, filters: Filters) -> dict[str, Any]:
     """The summary of the entries ``filters`` select: one scan of the narrow
-    columns, counted in Python, and one query on the unmatched-entries index."""
+    columns, counted in Python, and one grouped query over the unmatched entries."""
     where, params = filters.where()
     rows = connection.execute(
         f"SELECT status, operation, target, duration_ms FROM entries{where}", params
@@ -60,8 +60,8 @@ def analyse(connection: sqlite3.Connection, filters: Filters) -> dict[str, Any]:
     durations = sorted([row[3] for row in rows])
     and_where = f"{where} AND" if where else " WHERE"
     unmatched = connection.execute(
-        # SQLite takes the bare column near_miss from the row holding max(id).
-        f"SELECT operation, count(*) AS n, near_miss, max(id) FROM entries{and_where} "
+        # SQLite takes the bare column extra from the row holding max(id).
+        f"SELECT operation, count(*) AS n, extra, max(id) FROM entries{and_where} "
         "matched = 0 GROUP BY operation ORDER BY n DESC, operation",
         params,
     ).fetchall()
@@ -88,8 +88,8 @@ def analyse(connection: sqlite3.Connection, filters: Filters) -> dict[str, Any]:
         "unmatched": {
             "count": sum(row[1] for row in unmatched),
             "top": [
-                {"operation": operation, "count": n, "near_miss": _parsed(near_miss)}
-                for operation, n, near_miss, _ in unmatched[:TOP]
+                {"operation": operation, "count": n, "near_miss": near_miss_of(extra)}
+                for operation, n, extra, _ in unmatched[:TOP]
             ],
         },
     }
@@ -98,7 +98,3 @@ def analyse(connection: sqlite3.Connection, filters: Filters) -> dict[str, Any]:
 def _top(counts: Counter[Any]) -> list[tuple[Any, int]]:
     """The :data:`TOP` most frequent keys, ties in key order."""
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:TOP]
-
-
-def _parsed(text: str | None) -> Any:
-    return None if text is None else json.loads(text)

@@ -1,7 +1,7 @@
 """One journal entry: the request as the adapter saw it, and its stored forms.
 
 An :class:`Entry` becomes a database row in the writer thread
-(:func:`to_row`) and a JSON-ready dict when read back (:func:`to_json`).
+(:mod:`.rows`) and a JSON-ready dict when read back (:func:`to_json`).
 Bodies are kept up to a limit (64 KiB by default); a stored body says its
 original size and whether it was truncated.
 """
@@ -10,43 +10,23 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 __all__ = [
     "BODY_LIMIT",
-    "COLUMNS",
+    "Clipped",
     "Entry",
     "clip",
+    "iso_time",
+    "near_miss_of",
+    "parse_json",
     "to_json",
-    "to_row",
 ]
 
 BODY_LIMIT = 64 * 1024
 """Bytes of each request and response body kept by default."""
-
-COLUMNS = (
-    "time",
-    "duration_ms",
-    "protocol",
-    "method",
-    "target",
-    "operation",
-    "status",
-    "source",
-    "admin",
-    "matched",
-    "near_miss",
-    "request_headers",
-    "request_body",
-    "request_body_size",
-    "response_headers",
-    "response_body",
-    "response_body_size",
-)
-"""The stored columns, in row order (the ``id`` column comes first when read)."""
 
 
 @dataclass(slots=True)
@@ -97,82 +77,12 @@ def clip(body: bytes, limit: int) -> bytes:
     return clipped
 
 
-def _json_encoder() -> Callable[[Any], str]:
-    """Compact JSON, unknown types as their repr. Uses the C encoder directly when
-    it is there and behaves (half the cost of ``json.dumps`` on small dicts)."""
-    fallback = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=repr).encode
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:
-        return fallback
-    try:
-        chunks = make(
-            None, repr, json.encoder.encode_basestring, None, ":", ",", False, False, True
-        )
-
-        def encode(value: Any) -> str:
-            return "".join(chunks(value, 0))
-
-        probe = {"a": ["é", 1, 2.5, None, True, b"x"]}
-        if encode(probe) != fallback(probe):
-            return fallback
-    except Exception:
-        return fallback
-    return encode
-
-
-_encode = _json_encoder()
-
-
-def _json_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    try:
-        return _encode(value)
-    except (TypeError, ValueError, RecursionError):
-        return _encode(repr(value))
-
-
-def _body(value: Any) -> tuple[bytes | None, int | None]:
-    if value is None:
-        return None, None
-    if isinstance(value, Clipped):
-        return bytes(value), value.size
-    if isinstance(value, str):
-        value = value.encode("utf-8")
-    data = bytes(value)
-    return data, len(data)
-
-
-def to_row(entry: Entry) -> tuple[Any, ...]:
-    """The row stored for ``entry``, in :data:`COLUMNS` order."""
-    request_body, request_size = _body(entry.request_body)
-    response_body, response_size = _body(entry.response_body)
-    matched = entry.matched
-    return (
-        float(entry.time),
-        float(entry.duration_ms),
-        str(entry.protocol),
-        str(entry.method),
-        str(entry.target),
-        None if entry.operation is None else str(entry.operation),
-        str(entry.status),
-        str(entry.source),
-        1 if entry.admin else 0,
-        None if matched is None else int(bool(matched)),
-        _json_text(entry.near_miss),
-        _json_text(entry.request_headers),
-        request_body,
-        request_size,
-        _json_text(entry.response_headers),
-        response_body,
-        response_size,
-    )
-
-
 def _body_json(data: bytes | None, size: int | None) -> dict[str, Any] | None:
     """A stored body as JSON: UTF-8 text when it decodes, else base64."""
     if data is None:
         return None
+    if not isinstance(size, int):
+        size = None
     truncated = size is not None and size > len(data)
     try:
         text, encoding = data.decode("utf-8"), "utf-8"
@@ -192,10 +102,6 @@ def _body_json(data: bytes | None, size: int | None) -> dict[str, Any] | None:
     }
 
 
-def _parsed(text: str | None) -> Any:
-    return None if text is None else json.loads(text)
-
-
 def iso_time(epoch: float) -> str | None:
     """``epoch`` as an ISO 8601 UTC timestamp with milliseconds (None if out of range)."""
     try:
@@ -206,7 +112,8 @@ def iso_time(epoch: float) -> str | None:
 
 
 def to_json(row: tuple[Any, ...]) -> dict[str, Any]:
-    """A stored row (``id`` then :data:`COLUMNS`) as the admin API shows it."""
+    """A row of the view ``entries`` (its columns in ``schema.ENTRY_COLUMNS`` order)
+    as the admin API shows it."""
     (
         entry_id,
         time,
@@ -219,14 +126,13 @@ def to_json(row: tuple[Any, ...]) -> dict[str, Any]:
         source,
         admin,
         matched,
-        near_miss,
-        request_headers,
+        headers,
         request_body,
-        request_body_size,
-        response_headers,
         response_body,
-        response_body_size,
+        extra,
     ) = row
+    headers = _mapping(parse_json(headers))
+    extra = _mapping(parse_json(extra))
     return {
         "id": entry_id,
         "time": time,
@@ -240,13 +146,33 @@ def to_json(row: tuple[Any, ...]) -> dict[str, Any]:
         "source": source,
         "admin": bool(admin),
         "matched": None if matched is None else bool(matched),
-        "near_miss": _parsed(near_miss),
+        "near_miss": extra.get("near_miss"),
         "request": {
-            "headers": _parsed(request_headers),
-            "body": _body_json(request_body, request_body_size),
+            "headers": headers.get("request"),
+            "body": _body_json(request_body, extra.get("request_body_size")),
         },
         "response": {
-            "headers": _parsed(response_headers),
-            "body": _body_json(response_body, response_body_size),
+            "headers": headers.get("response"),
+            "body": _body_json(response_body, extra.get("response_body_size")),
         },
     }
+
+
+def near_miss_of(extra: str | None) -> Any:
+    """The near-miss report kept in a row's ``extra`` column, or None."""
+    return _mapping(parse_json(extra)).get("near_miss")
+
+
+def parse_json(text: str | None) -> Any:
+    """A stored JSON text as a value; text that is not JSON (a file edited by
+    hand) comes back as the text itself."""
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}

@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .entry import COLUMNS, to_json
+from .entry import to_json
 from .errors import JournalError
+from .schema import ENTRY_COLUMNS
 
 __all__ = ["Filters", "get", "install_functions", "search"]
 
-_SELECT = f"SELECT id, {', '.join(COLUMNS)} FROM entries"
+_SELECT = f"SELECT {', '.join(ENTRY_COLUMNS)} FROM entries"
 _STATUS_CLASS = re.compile(r"[1-5][xX][xX]")
 _REGEXP_FUNCTION = "mockc_path_matches"
 

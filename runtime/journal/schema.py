@@ -4,6 +4,12 @@ The file is in WAL mode with ``synchronous=NORMAL``: a killed process loses at
 most its last uncommitted transaction and never corrupts the file. The table
 ``journal_schema`` records the format version, so later versions can migrate
 old files (:data:`MIGRATIONS`) and refuse files written by newer ones.
+
+Version 2 stores a request's recurring fields (protocol, method, operation,
+status, source, admin and matched flags) once per combination in
+``request_kinds``; ``requests`` holds the rest and the kind's id. The view
+``entries`` joins them back into one row per request (:data:`ENTRY_COLUMNS`),
+for the journal's queries and for anyone reading the file with ``sqlite3``.
 """
 
 from __future__ import annotations
@@ -11,54 +17,169 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from .entry import COLUMNS
+from .entry import Clipped, Entry, parse_json
 from .errors import JournalError
+from .rows import KIND_FIELDS, ROW_FIELDS, ROW_PLACEHOLDERS, RowBuilder
 
-__all__ = ["FORMAT", "SCHEMA_VERSION", "connect", "insert_statement", "prepare"]
+__all__ = [
+    "ENTRY_COLUMNS",
+    "FORMAT",
+    "SCHEMA_VERSION",
+    "connect",
+    "insert_statement",
+    "prepare",
+]
 
 FORMAT = "mockc-journal"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 5000
 
-_SCHEMA = (
-    "CREATE TABLE journal_schema (format TEXT NOT NULL, version INTEGER NOT NULL)",
-    """CREATE TABLE entries (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        time REAL NOT NULL,
-        duration_ms REAL NOT NULL,
+ENTRY_COLUMNS = (
+    "id",
+    "time",
+    "duration_ms",
+    "protocol",
+    "method",
+    "target",
+    "operation",
+    "status",
+    "source",
+    "admin",
+    "matched",
+    "headers",
+    "request_body",
+    "response_body",
+    "extra",
+)
+"""The columns of the view ``entries``: one recorded request, its kind joined in."""
+
+_VIEW_COLUMNS = [("k." if name in KIND_FIELDS else "r.") + name for name in ENTRY_COLUMNS]
+
+_TABLES = (
+    """CREATE TABLE request_kinds (
+        id INTEGER PRIMARY KEY,
         protocol TEXT NOT NULL,
         method TEXT NOT NULL,
-        target TEXT NOT NULL,
         operation TEXT,
         status TEXT NOT NULL,
         source TEXT NOT NULL,
         admin INTEGER NOT NULL,
-        matched INTEGER,
-        near_miss TEXT,
-        request_headers TEXT,
-        request_body BLOB,
-        request_body_size INTEGER,
-        response_headers TEXT,
-        response_body BLOB,
-        response_body_size INTEGER
+        matched INTEGER
     )""",
-    "CREATE INDEX entries_time ON entries (time)",
-    "CREATE INDEX entries_status ON entries (status)",
-    "CREATE INDEX entries_operation ON entries (operation)",
-    "CREATE INDEX entries_unmatched ON entries (operation) WHERE matched = 0",
+    """CREATE TABLE requests (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        time REAL NOT NULL,
+        duration_ms REAL NOT NULL,
+        kind INTEGER NOT NULL,
+        target TEXT NOT NULL,
+        headers TEXT,
+        request_body BLOB,
+        response_body BLOB,
+        extra TEXT
+    )""",
+    "CREATE INDEX requests_time ON requests (time)",
+    # CROSS JOIN keeps requests the outer loop: filters on the kind are checked
+    # row by row through the primary key, never by scanning requests per kind.
+    f"""CREATE VIEW entries AS SELECT {", ".join(_VIEW_COLUMNS)}
+        FROM requests AS r CROSS JOIN request_kinds AS k ON k.id = r.kind""",
+)
+_SCHEMA = (
+    "CREATE TABLE journal_schema (format TEXT NOT NULL, version INTEGER NOT NULL)",
+    *_TABLES,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
-MIGRATIONS: dict[int, Migration] = {}
-"""``MIGRATIONS[n]`` upgrades a file from version ``n`` to ``n + 1``."""
 
-_ROW = f"({', '.join('?' * len(COLUMNS))})"
+_V1_COLUMNS = (
+    "id, time, duration_ms, protocol, method, target, operation, status, source, admin, "
+    "matched, near_miss, request_headers, request_body, request_body_size, "
+    "response_headers, response_body, response_body_size"
+)
 
 
 def insert_statement(rows: int) -> str:
-    """The INSERT of ``rows`` entries in one statement (parameters row after row)."""
-    return f"INSERT INTO entries ({', '.join(COLUMNS)}) VALUES {', '.join([_ROW] * rows)}"
+    """The INSERT of ``rows`` rows in one statement (parameters row after row)."""
+    values = ", ".join([ROW_PLACEHOLDERS] * rows)
+    return f"INSERT INTO requests ({', '.join(ROW_FIELDS)}) VALUES {values}"
+
+
+def _upgrade_from_v1(connection: sqlite3.Connection) -> None:
+    """Version 1 kept every field in its own column of ``entries``; version 2 stores
+    kinds once and headers as one JSON text. Every row keeps its id."""
+    sequence = connection.execute(
+        "SELECT seq FROM sqlite_sequence WHERE name = 'entries'"
+    ).fetchone()
+    connection.execute("ALTER TABLE entries RENAME TO entries_v1")
+    for index in ("entries_time", "entries_status", "entries_operation", "entries_unmatched"):
+        connection.execute(f"DROP INDEX IF EXISTS {index}")
+    for statement in _TABLES:
+        connection.execute(statement)
+    builder = RowBuilder(connection)
+    insert = f"INSERT INTO requests (id, {', '.join(ROW_FIELDS)}) VALUES (?, {ROW_PLACEHOLDERS[1:]}"
+    cursor = connection.execute(f"SELECT {_V1_COLUMNS} FROM entries_v1 ORDER BY id")
+    while chunk := cursor.fetchmany(1000):
+        connection.executemany(insert, [(row[0], *builder.row(_v1_entry(row))) for row in chunk])
+    connection.execute("DROP TABLE entries_v1")
+    if sequence is not None:
+        # Ids go on from the old table's last one, even when its newest rows were deleted.
+        connection.execute("DELETE FROM sqlite_sequence WHERE name = 'requests'")
+        connection.execute(
+            "INSERT INTO sqlite_sequence (name, seq) VALUES ('requests', ?)", sequence
+        )
+
+
+def _v1_entry(row: tuple[Any, ...]) -> Entry:
+    (
+        _,
+        time,
+        duration_ms,
+        protocol,
+        method,
+        target,
+        operation,
+        status,
+        source,
+        admin,
+        matched,
+        near_miss,
+        request_headers,
+        request_body,
+        request_body_size,
+        response_headers,
+        response_body,
+        response_body_size,
+    ) = row
+    return Entry(
+        time=time,
+        duration_ms=duration_ms,
+        protocol=protocol,
+        method=method,
+        target=target,
+        operation=operation,
+        status=status,
+        source=source,
+        admin=bool(admin),
+        matched=None if matched is None else bool(matched),
+        near_miss=parse_json(near_miss),
+        request_headers=parse_json(request_headers),
+        request_body=_v1_body(request_body, request_body_size),
+        response_headers=parse_json(response_headers),
+        response_body=_v1_body(response_body, response_body_size),
+    )
+
+
+def _v1_body(data: bytes | None, size: int | None) -> bytes | None:
+    if data is None or size is None or size <= len(data):
+        return data
+    clipped = Clipped(data)
+    clipped.size = size
+    return clipped
+
+
+MIGRATIONS: dict[int, Migration] = {1: _upgrade_from_v1}
+"""``MIGRATIONS[n]`` upgrades a file from version ``n`` to ``n + 1``."""
 
 
 def connect(path: Path) -> sqlite3.Connection:

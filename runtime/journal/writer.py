@@ -27,14 +27,19 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
-from .entry import COLUMNS, Entry, to_row
+from .entry import Entry
+from .rows import ROW_FIELDS, RowBuilder
 from .schema import insert_statement
 
 __all__ = ["Writer"]
 
 logger = logging.getLogger("mockc")
 
-_TRIM = "DELETE FROM entries WHERE id <= (SELECT max(id) FROM entries) - ?"
+_TRIM = "DELETE FROM requests WHERE id <= (SELECT max(id) FROM requests) - ?"
+_PRUNE_KINDS = "DELETE FROM request_kinds WHERE id NOT IN (SELECT DISTINCT kind FROM requests)"
+KIND_LIMIT = 4096
+"""Kinds remembered before a trim drops those no row refers to any more (kinds
+grow with odd methods or statuses, which a client chooses)."""
 
 
 class Writer:
@@ -69,7 +74,9 @@ class Writer:
         self._slack = min(max_entries, max(batch_size, max_entries // 50))
         self._room = 0
         limit = connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-        self._rows_per_statement = max(1, min(batch_size, limit // len(COLUMNS)))
+        self._rows_per_statement = max(1, min(batch_size, limit // len(ROW_FIELDS)))
+        self._rows = RowBuilder(connection)
+        self._kind_limit = KIND_LIMIT
         self._statements: dict[int, str] = {}
         self._popped = 0
         self._peeks = 0
@@ -163,9 +170,16 @@ class Writer:
 
     def _write(self, batch: list[Entry]) -> None:
         rows = []
-        for entry in batch:
+        row = self._rows.row
+        for index, entry in enumerate(batch):
             try:
-                rows.append(to_row(entry))
+                rows.append(row(entry))
+            except sqlite3.OperationalError as exc:
+                # A new kind could not be stored (disk full, file locked): the
+                # rest of the batch would wait for the same lock, row by row.
+                self.failed += len(rows) + len(batch) - index
+                self._report(exc)
+                return
             except Exception as exc:
                 self._bad_entry(exc)
         if not rows:
@@ -181,6 +195,11 @@ class Writer:
         """Delete all but the newest ``keep`` rows (ids grow by one per row)."""
         try:
             self._connection.execute(_TRIM, (keep,))
+            if self._rows.kind_count > self._kind_limit:
+                self._connection.execute(_PRUNE_KINDS)
+                self._rows.reload()
+                # When most kinds are still in use, prune again only once they doubled.
+                self._kind_limit = max(KIND_LIMIT, 2 * self._rows.kind_count)
         except sqlite3.Error as exc:
             self._report(exc)
             return

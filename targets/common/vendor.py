@@ -16,6 +16,7 @@ CORE_REQUIREMENTS = (
     "faker==40.54.0",
     "jsonschema-rs==0.60.3",
     "lark==1.3.1",
+    "orjson==3.13.0",
     "prometheus-client==0.26.0",
     "pyyaml==6.0.3",
     "redis==8.1.0",

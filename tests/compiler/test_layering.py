@@ -78,6 +78,7 @@ RUNTIME_THIRD_PARTY = frozenset(
         "grpc_status",
         "jsonschema_rs",
         "lark",
+        "orjson",
         "prometheus_client",
         "redis",
         "regex",

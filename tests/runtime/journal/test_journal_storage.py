@@ -94,9 +94,81 @@ def test_the_file_is_in_wal_mode_and_records_its_format(tmp_path: Path) -> None:
             row[0]
             for row in connection.execute("SELECT sql FROM sqlite_master WHERE type = 'index'")
         }
-    assert any("(time)" in sql for sql in indexed)
-    assert any("(status)" in sql for sql in indexed)
-    assert any("(operation)" in sql for sql in indexed)
+    assert indexed == {"CREATE INDEX requests_time ON requests (time)"}
+
+
+def test_the_view_entries_reads_like_one_table(tmp_path: Path) -> None:
+    journal = open_journal(tmp_path / "j.db")
+    journal.record(entry(1, request_body=b"hi", response_headers={"x-a": "b"}))
+    journal.close()
+    with closing(sqlite3.connect(tmp_path / "j.db")) as connection:
+        row = connection.execute(
+            "SELECT protocol, method, target, operation, status, source, admin, matched, "
+            "request_body, headers FROM entries"
+        ).fetchone()
+    assert row == (
+        "http",
+        "GET",
+        "/n/1",
+        "op",
+        "200",
+        "fake",
+        0,
+        None,
+        b"hi",
+        '{"request":null,"response":{"x-a":"b"}}',
+    )
+
+
+def test_recurring_fields_are_stored_once_per_kind(tmp_path: Path) -> None:
+    journal = open_journal(tmp_path / "j.db")
+    for n in range(300):
+        journal.record(entry(n, status="200" if n % 3 else "404"))
+    found = journal.search(status="404", limit=1000)
+    journal.close()
+    assert found["total"] == 100
+    with closing(sqlite3.connect(tmp_path / "j.db")) as connection:
+        kinds = connection.execute("SELECT status FROM request_kinds ORDER BY status").fetchall()
+    assert kinds == [("200",), ("404",)]
+
+
+def test_kinds_no_row_refers_to_are_dropped_past_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client choosing a new method per request cannot grow the file without bound."""
+    monkeypatch.setattr("mockc.runtime.journal.writer.KIND_LIMIT", 20)
+    path = tmp_path / "j.db"
+    journal = open_journal(path, max_entries=10, batch_size=5)
+    for n in range(200):
+        journal.record(entry(n, method=f"M{n}"))
+        if n % 5 == 4:
+            journal.flush()
+    found = journal.search(limit=100)["entries"]
+    journal.close()
+    assert [e["method"] for e in found[:3]] == ["M199", "M198", "M197"]
+    with closing(sqlite3.connect(path)) as connection:
+        (kinds,) = connection.execute("SELECT count(*) FROM request_kinds").fetchone()
+        (orphans,) = connection.execute(
+            "SELECT count(*) FROM requests WHERE kind NOT IN (SELECT id FROM request_kinds)"
+        ).fetchone()
+    assert kinds <= 20 + 5 + 10
+    assert orphans == 0
+
+
+def test_a_hand_edited_row_is_shown_as_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "j.db"
+    journal = open_journal(path)
+    journal.record(entry(1, request_headers={"a": "b"}, request_body=b"x" * 10))
+    journal.close()
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("UPDATE requests SET headers = 'not json', extra = '[1, 2]'")
+        connection.commit()
+    reopened = open_journal(path)
+    (found,) = reopened.search()["entries"]
+    reopened.close()
+    assert found["request"]["headers"] is None
+    assert found["request"]["body"]["size"] == 10
+    assert found["near_miss"] is None
 
 
 def test_a_file_that_is_not_sqlite_is_refused_by_name(tmp_path: Path) -> None:
