@@ -12,10 +12,16 @@ from .schemas import def_name
 __all__ = ["content_type_header", "encode_body", "encode_json", "response_media_type"]
 
 _json_encoder = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=str)
+_ascii_json_encoder = json.JSONEncoder(separators=(",", ":"), default=str)
 
 
 def encode_json(value: Any) -> bytes:
-    return _json_encoder.encode(value).encode()
+    """``value`` as UTF-8 JSON; text that UTF-8 cannot hold (a lone surrogate from
+    an undecodable path) is escaped instead of failing the response."""
+    try:
+        return _json_encoder.encode(value).encode()
+    except UnicodeEncodeError:
+        return _ascii_json_encoder.encode(value).encode()
 
 
 def response_media_type(declared: str | None) -> str:
