@@ -3,8 +3,9 @@
 The request path only appends to a bounded deque (:attr:`Writer.queue`) and
 ticks a counter. The thread wakes every ``flush_interval`` seconds, or at once
 when a batch is full or a flush is asked for, and writes what is queued in
-batches of ``batch_size`` rows, each batch one multi-row INSERT (one statement,
-so the thread waits for the GIL once per batch instead of once per row).
+batches of ``batch_size`` rows, each batch one transaction of a few multi-row
+INSERTs (so the thread waits for the GIL once per statement instead of once
+per row). :mod:`.rows` says how an entry becomes a row.
 
 The table keeps at most ``max_entries`` rows: before a batch that would not
 fit, the oldest rows are deleted down to ``max_entries - slack`` (slack: 2% of
