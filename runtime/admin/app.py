@@ -17,10 +17,10 @@ from urllib.parse import parse_qsl
 
 from .. import __version__
 from ..asgi import Receive, Scope, Send, lifespan
-from ..http.encoding import encode_json
 from ..http.problems import PROBLEM_MEDIA_TYPE, Problem
 from ..http.router import Match, MethodNotAllowed, Router
 from ..journal import Entry
+from ..json_codec import json_bytes
 from ..service import MockService
 from .document import admin_document
 from .routes import ROUTES, AdminCall, Handler
@@ -41,7 +41,7 @@ class AdminApp:
         self.service = service
         self.title = title
         self._started = time.monotonic()
-        self._document = encode_json(admin_document(title))
+        self._document = json_bytes(admin_document(title))
         routes: list[tuple[str, str, Handler | str]] = list(ROUTES)
         routes += [
             ("GET", "/__mockc/health", "health"),
@@ -103,7 +103,7 @@ class AdminApp:
         if target == "health":
             uptime = round(time.monotonic() - self._started, 3)
             document = {"status": "ok", "version": __version__, "uptime": uptime}
-            return 200, "application/json", encode_json(document)
+            return 200, "application/json", json_bytes(document)
         if target == "openapi":
             return 200, "application/json", self._document
         if target == "metrics":
@@ -117,7 +117,7 @@ class AdminApp:
         status, document = await asyncio.to_thread(target, self.service, call)
         if status == 204:
             return 204, None, None
-        return status, "application/json", encode_json(document)
+        return status, "application/json", json_bytes(document)
 
     def _authorise(self, scope: Scope) -> None:
         assert self._token is not None

@@ -23,8 +23,8 @@ from .. import __version__
 from ..admin import ADMIN_PREFIX, METRICS_PATH, AdminApp
 from ..asgi import Receive, Scope, Send, lifespan
 from ..engine import Hook, Reply
-from ..http.encoding import encode_json
 from ..journal import Entry
+from ..json_codec import json_bytes
 from ..service import MockService, matched_of
 from ..settings import CoreSettings
 from . import graphiql
@@ -69,7 +69,7 @@ class GraphqlOptions:
 
 
 def _encode(data: Any, media_type: str | None, schema: Any = None) -> bytes:
-    return data if isinstance(data, bytes) else encode_json(data)
+    return data if isinstance(data, bytes) else json_bytes(data)
 
 
 class GraphqlApp:
@@ -267,7 +267,7 @@ class GraphqlApp:
             "version": __version__,
             "uptime": round(time.monotonic() - self._started, 3),
         }
-        await _send(send, 200, JSON, encode_json(document), head=scope["method"] == "HEAD")
+        await _send(send, 200, JSON, json_bytes(document), head=scope["method"] == "HEAD")
 
     async def _asset(self, scope: Scope, send: Send, name: str) -> None:
         found = graphiql.asset(name) if scope["method"] in ("GET", "HEAD") else None
@@ -333,7 +333,7 @@ class GraphqlApp:
                 matched=matched_of(reply, request),
                 near_miss=request.near_miss if request is not None else None,
                 request_headers=execution.headers,
-                request_body=encode_json(payload),
+                request_body=json_bytes(payload),
             ),
         )
 

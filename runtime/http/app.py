@@ -22,10 +22,11 @@ from ..contract import Contract, OperationSpec, engine_operations
 from ..engine import Hook, Reply, Request
 from ..exceptions import HookError, NotAcceptable, PreferenceError
 from ..journal import Entry
+from ..json_codec import json_bytes
 from ..service import MockService, matched_of
 from ..settings import CoreSettings
 from .bodies import BodyDecoder
-from .encoding import content_type_header, encode_body, encode_json, response_media_type
+from .encoding import content_type_header, encode_body, response_media_type
 from .negotiation import choose_media_type
 from .params import MISSING, ParamDecoder, ParamError, parse_cookies, split_query
 from .preferences import parse_prefer
@@ -208,7 +209,7 @@ class MockApp:
             }
             outcome.status = 200
             outcome.reply = _HEALTH_REPLY
-            await self._send(send, 200, [], "application/json", encode_json(document), head)
+            await self._send(send, 200, [], "application/json", json_bytes(document), head)
             return
 
         raw_headers = scope["headers"]

@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 from xml.sax.saxutils import escape
 
+from ..json_codec import json_bytes, json_text
 from .schemas import def_name
 
-__all__ = ["content_type_header", "encode_body", "encode_json", "response_media_type"]
-
-_json_encoder = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=str)
-_ascii_json_encoder = json.JSONEncoder(separators=(",", ":"), default=str)
-
-
-def encode_json(value: Any) -> bytes:
-    """``value`` as UTF-8 JSON; text that UTF-8 cannot hold (a lone surrogate from
-    an undecodable path) is escaped instead of failing the response."""
-    try:
-        return _json_encoder.encode(value).encode()
-    except UnicodeEncodeError:
-        return _ascii_json_encoder.encode(value).encode()
+__all__ = ["content_type_header", "encode_body", "response_media_type"]
 
 
 def response_media_type(declared: str | None) -> str:
@@ -47,14 +35,14 @@ def encode_body(value: Any, media_type: str | None, schema: Any = None) -> bytes
     if media.endswith("/xml") or media.endswith("+xml"):
         return _xml(value, _root_name(schema)).encode()
     if media == "application/json" or media.endswith("+json"):
-        return encode_json(value)
+        return json_bytes(value)
     if isinstance(value, str):
         return value.encode()
-    return encode_json(value)
+    return json_bytes(value)
 
 
 def _text(value: Any) -> str:
-    return encode_json(value).decode()
+    return json_text(value)
 
 
 def _root_name(schema: Any) -> str:

@@ -8,7 +8,7 @@ the kinds it has seen (it is the only writer of the table).
 
 Headers go into one JSON text per row (``{"request": {…}, "response": {…}}``);
 the near-miss report and the sizes of cut bodies into a second, ``extra``,
-which is NULL for most rows. Values JSON cannot hold are stored as their repr.
+which is NULL for most rows (:mod:`..json_codec` encodes them).
 
 Binding is the costly part of an insert from Python: ``None`` and ``bytes``
 take the sqlite3 module's slow adaptation path (about 0.4 µs each, as much as
@@ -19,15 +19,13 @@ as ``bytearray``.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from typing import Any
 
-import orjson
-
+from ..json_codec import json_text
 from .entry import Clipped, Entry
 
-__all__ = ["ABSENT", "KIND_FIELDS", "ROW_FIELDS", "ROW_PLACEHOLDERS", "RowBuilder", "encode_json"]
+__all__ = ["ABSENT", "KIND_FIELDS", "ROW_FIELDS", "ROW_PLACEHOLDERS", "RowBuilder"]
 
 KIND_FIELDS = ("protocol", "method", "operation", "status", "source", "admin", "matched")
 """The columns of ``request_kinds`` after its ``id``, in key order."""
@@ -59,26 +57,6 @@ _INSERT_KIND = (
     f"INSERT INTO request_kinds ({', '.join(KIND_FIELDS)}) "
     f"VALUES ({', '.join('?' * len(KIND_FIELDS))})"
 )
-_fallback = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), default=repr).encode
-_OPTIONS = orjson.OPT_NON_STR_KEYS
-
-
-def encode_json(value: Any) -> str:
-    """``value`` as compact JSON text; what JSON cannot hold becomes its repr.
-
-    orjson does it in a fifth of the time of the json module; what it refuses
-    (integers past 64 bits, lone surrogates, nesting past 255) goes to the json
-    module, escaping non-ASCII so the text always stores."""
-    try:
-        return orjson.dumps(value, default=repr, option=_OPTIONS).decode()
-    except TypeError:
-        pass
-    try:
-        return _fallback(value)
-    except (TypeError, ValueError, RecursionError):
-        return _fallback(repr(value))
-
-
 _EMPTY_BODY = bytearray()
 
 
@@ -134,13 +112,13 @@ class RowBuilder:
         if request_headers is None and response_headers is None:
             headers: str | int = ABSENT
         else:
-            headers = encode_json({"request": request_headers, "response": response_headers})
+            headers = json_text({"request": request_headers, "response": response_headers})
         request_body, request_size = _body(entry.request_body)
         response_body, response_size = _body(entry.response_body)
         near_miss = entry.near_miss
         extra: str | int = ABSENT
         if near_miss is not None or request_size is not None or response_size is not None:
-            extra = encode_json(
+            extra = json_text(
                 {
                     "near_miss": near_miss,
                     "request_body_size": request_size,
