@@ -11,23 +11,9 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockc.runtime.journal import Entry, open_journal
+from mockc.runtime.journal import open_journal
 from mockc.runtime.journal.writer import _statement_sizes
-
-
-def entry(n: int, **fields: Any) -> Entry:
-    values: dict[str, Any] = {
-        "time": 1_700_000_000.0 + n,
-        "duration_ms": 1.0,
-        "protocol": "http",
-        "method": "GET",
-        "target": f"/n/{n}",
-        "operation": "op",
-        "status": "200",
-        "source": "fake",
-    }
-    values.update(fields)
-    return Entry(**values)
+from tests.support.journal_entries import entry
 
 
 def stored(path: Path, columns: str) -> list[tuple[Any, ...]]:

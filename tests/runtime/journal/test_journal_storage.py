@@ -6,27 +6,12 @@ import sqlite3
 import time
 from contextlib import closing
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from mockc.runtime.journal import DISABLED, Entry, JournalError, open_journal
+from mockc.runtime.journal import DISABLED, JournalError, open_journal
 from mockc.runtime.journal.schema import SCHEMA_VERSION
-
-
-def entry(n: int, **fields: Any) -> Entry:
-    values: dict[str, Any] = {
-        "time": 1_700_000_000.0 + n,
-        "duration_ms": 1.0,
-        "protocol": "http",
-        "method": "GET",
-        "target": f"/n/{n}",
-        "operation": "op",
-        "status": "200",
-        "source": "fake",
-    }
-    values.update(fields)
-    return Entry(**values)
+from tests.support.journal_entries import entry
 
 
 def stored_targets(path: Path) -> list[str]:
