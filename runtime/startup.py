@@ -16,6 +16,7 @@ import errno
 import gc
 import logging
 import os
+import signal
 import socket
 import sys
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -35,6 +36,7 @@ __all__ = [
     "embedded_granian",
     "malformed_contract",
     "run",
+    "serve_until_signalled",
 ]
 
 EXIT_STARTUP_FAILED = 2
@@ -115,6 +117,16 @@ def embedded_granian(app: Any, host: str, port: int, log_level: str, **options: 
     if log_level not in ("info", "debug"):
         logging.getLogger("_granian").addFilter(_HideExperimentalNotice())
     return server
+
+
+async def serve_until_signalled(server: Any, banner: str) -> None:
+    """Serve an :func:`embedded_granian` server until SIGTERM or SIGINT, after
+    printing ``banner`` (the one line saying what is served where)."""
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, server.stop)
+    print(banner, file=sys.stderr, flush=True)
+    await server.serve()
 
 
 def _configure_logging(level: str) -> None:

@@ -20,9 +20,6 @@ with code 2. Broken mock files are reported and skipped.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import signal
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +30,13 @@ from graphql import GraphQLError
 from ..contract import ContractError
 from ..engine import load_hooks
 from ..settings import CoreSettings, add_core_arguments, core_settings, flag_value, non_negative
-from ..startup import add_log_arguments, embedded_granian, malformed_contract, run
+from ..startup import (
+    add_log_arguments,
+    embedded_granian,
+    malformed_contract,
+    run,
+    serve_until_signalled,
+)
 from .app import DEFAULT_MAX_BODY_BYTES, GraphqlApp, GraphqlOptions
 from .contract import load_graphql_contract, read_sdl
 
@@ -133,17 +136,12 @@ async def _serve(app: GraphqlApp, settings: Settings) -> None:
         websockets=True,
         log_access=settings.access_log,
     )
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, server.stop)
-    print(
+    await serve_until_signalled(
+        server,
         f"mockc: serving {app.title} on http://{settings.host}:{settings.port}/graphql "
         f"({app.operation_count} root fields, {app.service.mocks.active_mock_count} mocks; "
         "GraphiQL at /graphql, admin API under /__mockc/)",
-        file=sys.stderr,
-        flush=True,
     )
-    await server.serve()
 
 
 def main(directory: Path, argv: list[str] | None = None) -> NoReturn:

@@ -11,9 +11,6 @@ files are reported and skipped: the server serves its other mocks.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import signal
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +19,13 @@ from typing import NoReturn
 from ..contract import load_contract
 from ..engine import load_hooks
 from ..settings import CoreSettings, add_core_arguments, core_settings, flag_value, non_negative
-from ..startup import add_log_arguments, embedded_granian, malformed_contract, run
+from ..startup import (
+    add_log_arguments,
+    embedded_granian,
+    malformed_contract,
+    run,
+    serve_until_signalled,
+)
 from .app import DEFAULT_MAX_BODY_BYTES, MockApp
 
 __all__ = ["Settings", "build_app", "main", "parse_settings"]
@@ -92,17 +95,12 @@ async def _serve(app: MockApp, settings: Settings) -> None:
     server = embedded_granian(
         app, settings.host, settings.port, settings.log_level, log_access=settings.access_log
     )
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, server.stop)
-    print(
+    await serve_until_signalled(
+        server,
         f"mockc: serving {app.title} on http://{settings.host}:{settings.port} "
         f"({app.operation_count} operations, {app.service.mocks.active_mock_count} mocks; "
         f"admin API under /__mockc/)",
-        file=sys.stderr,
-        flush=True,
     )
-    await server.serve()
 
 
 def main(directory: Path, argv: list[str] | None = None) -> NoReturn:
