@@ -40,6 +40,7 @@ from .driver import TARGETS, Compiled, GenerateOptions, compile_specs, generate
 from .errors import Diagnostic, MockcError
 from .merge import MergeReport
 from .mockgen import MOCKS_DIR
+from .orchestrator.cli import orchestrator_command
 from .output import MergeOptions
 
 EXIT_BAD_INPUT = 1
@@ -553,6 +554,8 @@ def _run_server(folder: Path, env: dict[str, str], server_args: tuple[str, ...] 
         code = process.wait()
     sys.exit(code)
 
+
+main.add_command(orchestrator_command)
 
 if __name__ == "__main__":
     main()

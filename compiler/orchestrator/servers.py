@@ -1,0 +1,468 @@
+"""A server's lifecycle: generate, start, stop, regenerate, delete, describe.
+
+Each server lives in ``DATA/servers/NAMESPACE/NAME/``: ``specs/`` (the files
+it was generated from), ``server/`` (the generated server, user edits and
+``.mockc/`` included) and ``server.log``. Its row in the store says what it
+should be doing (``desired``) and what it is doing (``status``). Operations on
+one server are serialised by a lock; different servers proceed in parallel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from mockc.compiler.driver import GenerateOptions, generate
+from mockc.compiler.errors import MockcError
+from mockc.compiler.output import MergeOptions
+
+from .errors import Conflict, Invalid, NotFound, Problem
+from .names import check_name
+from .options import ServerOptions, server_options
+from .specs import SpecSource, resolve_paths, write_files
+from .store import Store
+from .supervisor import LOG_TAIL_ON_FAILURE, Launch, StartFailed, Supervisor, free_port, tail_lines
+from .tokens import derived_secret
+
+__all__ = ["Emit", "ServerManager"]
+
+Emit = Callable[[str, str, dict[str, Any]], Awaitable[None]]
+"""(namespace, event, data): tell the webhooks."""
+
+_INHERITED = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "PYTHONPATH", "VIRTUAL_ENV", "TMPDIR")
+
+
+async def _nothing(namespace: str, event: str, data: dict[str, Any]) -> None:
+    return None
+
+
+class ServerManager:
+    def __init__(
+        self,
+        store: Store,
+        data: Path,
+        pepper: bytes,
+        *,
+        host: str = "127.0.0.1",
+        spec_root: Path | None = None,
+        supervisor: Supervisor | None = None,
+    ) -> None:
+        self.store = store
+        self.root = data / "servers"
+        self.pepper = pepper
+        self.host = host
+        self.spec_root = spec_root
+        self.supervisor = supervisor or Supervisor()
+        self.emit: Emit = _nothing
+        self.client = httpx.AsyncClient(trust_env=False, timeout=30.0)
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._generating = asyncio.Semaphore(2)
+
+    # -- places --------------------------------------------------------------
+
+    def folder(self, row: dict[str, Any]) -> Path:
+        return self.root / row["namespace"] / row["name"]
+
+    def admin_token(self, row: dict[str, Any]) -> str:
+        """The server's MOCKC_ADMIN_TOKEN: derived from the pepper, never stored."""
+        return derived_secret(self.pepper, f"server-admin:{row['id']}")
+
+    def _lock(self, server_id: str) -> asyncio.Lock:
+        return self._locks.setdefault(server_id, asyncio.Lock())
+
+    async def find(self, namespace: str, name: str) -> dict[str, Any]:
+        check_name(name)
+        row = await asyncio.to_thread(self.store.get_server, namespace, name)
+        if row is None:
+            raise NotFound(f"no server named {name!r}")
+        return row
+
+    # -- generation ----------------------------------------------------------
+
+    def _spec_paths(self, row: dict[str, Any], options: ServerOptions) -> list[Path]:
+        if row["spec_files"].get("paths"):
+            return resolve_paths(self.spec_root, row["spec_files"]["paths"])
+        specs = self.folder(row) / "specs"
+        names = list(options.entry) or row["spec_files"]["files"]
+        missing = [name for name in names if name not in row["spec_files"]["files"]]
+        if missing:
+            raise Problem(400, f"'entry' names files that were not given: {missing}")
+        return [specs / name for name in names]
+
+    async def _generate(
+        self, row: dict[str, Any], options: ServerOptions, merge: MergeOptions
+    ) -> tuple[str, dict[str, Any]]:
+        specs = self._spec_paths(row, options)
+        out = self.folder(row) / "server"
+        generate_options = GenerateOptions(
+            target=options.target,
+            seed=options.seed,
+            link_runtime=options.link_runtime,
+            merge=merge,
+        )
+        async with self._generating:
+            try:
+                compiled, report = await asyncio.to_thread(generate, specs, out, generate_options)
+            except MockcError as error:
+                raise Invalid(
+                    "the specs could not be generated",
+                    errors=[
+                        self._relative(row, d.render(excerpt=False)) for d in error.diagnostics
+                    ],
+                ) from None
+            except Exception as error:  # noqa: BLE001 - reported, not a 500
+                raise Invalid(
+                    f"mockc failed while generating ({type(error).__name__}: {error}); "
+                    "this is a bug in mockc"
+                ) from None
+        warnings = [self._relative(row, d.render(excerpt=False)) for d in compiled.diagnostics]
+        merge_report = report.merge.to_json()
+        merge_report.pop("out", None)
+        merge_report["warnings"] = warnings
+        return options.target or compiled.target, merge_report
+
+    def _relative(self, row: dict[str, Any], text: str) -> str:
+        return text.replace(str(self.folder(row) / "specs") + os.sep, "")
+
+    # -- create ----------------------------------------------------------------
+
+    async def create(self, namespace: str, source: SpecSource) -> dict[str, Any]:
+        name = check_name(source.fields.get("name"))
+        options, flags = server_options(source.fields)
+        if source.empty:
+            raise Problem(400, "no spec files: give 'files' (or a multipart upload) or 'paths'")
+        if source.paths:
+            resolve_paths(self.spec_root, source.paths)
+        now = time.time()
+        row: dict[str, Any] = {
+            "id": "srv_" + secrets.token_hex(8),
+            "namespace": namespace,
+            "name": name,
+            "protocol": options.target or "pending",
+            "status": "generating",
+            "desired": "stopped",
+            "options": options.to_json(),
+            "spec_files": {"files": sorted(source.files), "paths": source.paths},
+            "created_at": now,
+            "updated_at": now,
+        }
+        try:
+            await asyncio.to_thread(self.store.add_server, row)
+        except Exception:  # the (namespace, name) unique constraint
+            if await asyncio.to_thread(self.store.get_server, namespace, name):
+                raise Conflict(f"a server named {name!r} exists already") from None
+            raise
+        folder = self.folder(row)
+        try:
+            if folder.exists():
+                shutil.rmtree(folder)
+            if source.files:
+                await asyncio.to_thread(write_files, folder / "specs", source.files)
+            protocol, report = await self._generate(row, options, MergeOptions())
+        except BaseException:
+            await asyncio.to_thread(self.store.delete_server, row["id"])
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        row.update(protocol=protocol, status="stopped")
+        await asyncio.to_thread(
+            self.store.update_server, row["id"], protocol=protocol, status="stopped"
+        )
+        if flags["start"]:
+            await self.start(namespace, name)
+        document = await self.describe(await self.find(namespace, name), detail=True)
+        document["warnings"] = report["warnings"]
+        return document
+
+    # -- run -------------------------------------------------------------------
+
+    def _launch(self, row: dict[str, Any]) -> Launch:
+        options = row["options"]
+        env = {name: os.environ[name] for name in _INHERITED if name in os.environ}
+        env.update(options.get("settings", {}))
+        port = free_port(self.host, row.get("port"))
+        admin_port = None
+        if row["protocol"] == "grpc":
+            admin_port = free_port(self.host, row.get("admin_port"))
+            if admin_port == port:
+                admin_port = free_port(self.host)
+            env["MOCKC_ADMIN_PORT"] = str(admin_port)
+        env.update(
+            PORT=str(port),
+            HOST=self.host,
+            MOCKC_ADMIN_TOKEN=self.admin_token(row),
+            PYTHONUNBUFFERED="1",
+        )
+        folder = self.folder(row)
+        return Launch(
+            folder=(folder / "server").resolve(),
+            log=folder / "server.log",
+            host=self.host,
+            port=port,
+            admin_port=admin_port,
+            env=env,
+        )
+
+    async def start(self, namespace: str, name: str) -> dict[str, Any]:
+        row = await self.find(namespace, name)
+        async with self._lock(row["id"]):
+            return await self._start(row)
+
+    async def _start(self, row: dict[str, Any]) -> dict[str, Any]:
+        if row["id"] in self.supervisor.children and self.supervisor.children[row["id"]].alive():
+            return await self.describe(row)
+        launch = self._launch(row)
+        await asyncio.to_thread(
+            self.store.update_server, row["id"], status="starting", desired="running"
+        )
+        try:
+            child = await self.supervisor.start(row["id"], launch)
+        except StartFailed as failure:
+            await asyncio.to_thread(
+                self.store.update_server,
+                row["id"],
+                status="failed",
+                pid=None,
+                last_error=str(failure),
+            )
+            raise Problem(
+                502,
+                f"server {row['name']!r} did not start: {failure}",
+                title="Server failed to start",
+                log_tail=failure.log_tail,
+            ) from None
+        await asyncio.to_thread(
+            self.store.update_server,
+            row["id"],
+            status="running",
+            pid=child.pid,
+            port=launch.port,
+            admin_port=launch.admin_port,
+            started_at=child.started_at,
+            last_error=None,
+        )
+        row = await self.find(row["namespace"], row["name"])
+        await self.emit(row["namespace"], "server.started", self.summary(row))
+        return await self.describe(row)
+
+    async def stop(self, namespace: str, name: str, *, desired: str = "stopped") -> dict[str, Any]:
+        row = await self.find(namespace, name)
+        async with self._lock(row["id"]):
+            await self._stop(row, desired=desired)
+        return await self.describe(await self.find(namespace, name))
+
+    async def _stop(self, row: dict[str, Any], *, desired: str) -> None:
+        was_running = row["id"] in self.supervisor.children
+        await self.supervisor.stop(row["id"])
+        if row.get("pid"):  # left by an earlier orchestrator and not adopted
+            await self.supervisor.stop_pid(row["pid"], self._launch_entry(row))
+        await asyncio.to_thread(
+            self.store.update_server, row["id"], status="stopped", desired=desired, pid=None
+        )
+        if was_running:
+            await self.emit(row["namespace"], "server.stopped", self.summary(row))
+
+    def _launch_entry(self, row: dict[str, Any]) -> Path:
+        return (self.folder(row) / "server").resolve() / "server.py"
+
+    async def restart(self, namespace: str, name: str) -> dict[str, Any]:
+        row = await self.find(namespace, name)
+        async with self._lock(row["id"]):
+            await self._stop(row, desired="running")
+            return await self._start(await self.find(namespace, name))
+
+    # -- regenerate ------------------------------------------------------------
+
+    async def regenerate(self, namespace: str, name: str, source: SpecSource) -> dict[str, Any]:
+        row = await self.find(namespace, name)
+        previous = ServerOptions(
+            **{**row["options"], "entry": tuple(row["options"].get("entry", ()))}
+        )
+        options, flags = server_options(source.fields, previous, regenerate=True)
+        async with self._lock(row["id"]):
+            running = row["id"] in self.supervisor.children
+            if source.files:
+                await asyncio.to_thread(write_files, self.folder(row) / "specs", source.files)
+                row["spec_files"] = {"files": sorted(source.files), "paths": []}
+            elif source.paths:
+                resolve_paths(self.spec_root, source.paths)
+                row["spec_files"] = {"files": [], "paths": source.paths}
+            protocol, report = await self._generate(
+                row, options, MergeOptions(prune=flags["prune"], theirs=flags["theirs"])
+            )
+            await asyncio.to_thread(
+                self.store.update_server,
+                row["id"],
+                options=options.to_json(),
+                spec_files=row["spec_files"],
+                protocol=protocol,
+            )
+            if running:
+                await self._stop(row, desired="running")
+                await self._start(await self.find(namespace, name))
+        document = await self.describe(await self.find(namespace, name), detail=True)
+        return {"server": document, "report": report}
+
+    # -- delete ----------------------------------------------------------------
+
+    async def delete(self, namespace: str, name: str, *, keep_files: bool) -> None:
+        row = await self.find(namespace, name)
+        async with self._lock(row["id"]):
+            await self._stop(row, desired="stopped")
+            await asyncio.to_thread(self.store.delete_server, row["id"])
+            if not keep_files:
+                await asyncio.to_thread(shutil.rmtree, self.folder(row), True)
+        self._locks.pop(row["id"], None)
+
+    # -- describe --------------------------------------------------------------
+
+    def summary(self, row: dict[str, Any]) -> dict[str, Any]:
+        return {"name": row["name"], "namespace": row["namespace"], "protocol": row["protocol"]}
+
+    def admin_base(self, row: dict[str, Any]) -> str | None:
+        child = self.supervisor.children.get(row["id"])
+        if child is None:
+            return None
+        return f"http://127.0.0.1:{child.launch.admin_port or child.launch.port}"
+
+    async def describe(self, row: dict[str, Any], *, detail: bool = False) -> dict[str, Any]:
+        child = self.supervisor.children.get(row["id"])
+        running = child is not None and child.alive()
+        now = time.time()
+        port = child.launch.port if child else row.get("port")
+        admin_port = child.launch.admin_port if child else row.get("admin_port")
+        document: dict[str, Any] = {
+            "name": row["name"],
+            "namespace": row["namespace"],
+            "protocol": row["protocol"],
+            "status": row["status"],
+            "desired": row["desired"],
+            "pid": child.pid if running and child else None,
+            "host": self.host,
+            "port": port,
+            "admin_port": admin_port,
+            "url": f"http://{self.host}:{port}" if port else None,
+            "admin_url": (f"http://{self.host}:{admin_port or port}/__mockc/" if port else None),
+            "started_at": row.get("started_at") if running else None,
+            "uptime": round(now - child.started_at, 3) if running and child else None,
+            "health": None,
+            "spec_files": row["spec_files"]["files"] or row["spec_files"]["paths"],
+            "options": row["options"],
+            "created_at": row["created_at"],
+            "last_error": row.get("last_error"),
+        }
+        if running and child is not None:
+            base = self.admin_base(row)
+            headers = {"authorization": f"Bearer {self.admin_token(row)}"}
+            try:
+                health = await self.client.get(f"{base}/health", timeout=2.0)
+                document["health"] = "ok" if health.status_code == 200 else "failing"
+            except httpx.HTTPError:
+                document["health"] = "unreachable"
+            if detail and document["health"] == "ok":
+                document.update(await self._counts(base, headers))
+        return document
+
+    async def _counts(self, base: str | None, headers: dict[str, str]) -> dict[str, Any]:
+        try:
+            info, journal = await asyncio.gather(
+                self.client.get(f"{base}/__mockc/info", headers=headers),
+                self.client.get(f"{base}/__mockc/journal?limit=1", headers=headers),
+            )
+            info_document = info.json()
+            total = journal.json().get("total", 0)
+        except (httpx.HTTPError, ValueError, AttributeError):
+            return {}
+        return {
+            "operations": info_document.get("operations", []),
+            "counts": {
+                "operations": len(info_document.get("operations", [])),
+                "active_mocks": info_document.get("active_mocks", 0),
+                "mock_problems": len(info_document.get("mock_problems", [])),
+                "requests": total,
+            },
+            "active_scenario": info_document.get("active_scenario"),
+        }
+
+    def log_tail(self, row: dict[str, Any], lines: int = LOG_TAIL_ON_FAILURE) -> list[str]:
+        return tail_lines(self.folder(row) / "server.log", lines)
+
+    # -- the orchestrator's own start and stop -----------------------------------
+
+    async def restore(self) -> dict[str, str]:
+        """Adopt (or else restart) the servers that should be running; what happened, by
+        server."""
+        outcome: dict[str, str] = {}
+        rows = await asyncio.to_thread(self.store.list_servers)
+        for row in rows:
+            key = f"{row['namespace']}/{row['name']}"
+            if row["desired"] != "running":
+                if row["status"] not in ("stopped",):
+                    await asyncio.to_thread(
+                        self.store.update_server, row["id"], status="stopped", pid=None
+                    )
+                continue
+            if row.get("pid") and row.get("port"):
+                launch = self._launch(row)
+                launch = Launch(
+                    folder=launch.folder,
+                    log=launch.log,
+                    host=launch.host,
+                    port=row["port"],
+                    admin_port=row.get("admin_port"),
+                    env=launch.env,
+                )
+                if await self.supervisor.adopt(
+                    row["id"], row["pid"], launch, row.get("started_at") or time.time()
+                ):
+                    outcome[key] = "adopted"
+                    continue
+                await self.supervisor.stop_pid(row["pid"], launch.entry)
+            try:
+                async with self._lock(row["id"]):
+                    await self._start(row)
+                outcome[key] = "restarted"
+            except Problem:
+                outcome[key] = "failed"
+        return outcome
+
+    async def shutdown(self) -> None:
+        """Stop every child by its PID; they stay ``desired: running`` for the next start."""
+        await self.supervisor.stop_all()
+        rows = await asyncio.to_thread(self.store.list_servers)
+        for row in rows:
+            if row["status"] in ("running", "starting"):
+                await asyncio.to_thread(
+                    self.store.update_server, row["id"], status="stopped", pid=None
+                )
+        await self.client.aclose()
+        await self.supervisor.close()
+
+    async def watch(self, interval: float = 1.0) -> None:
+        """Notice children that died by themselves."""
+        while True:
+            await asyncio.sleep(interval)
+            for server_id, child in list(self.supervisor.children.items()):
+                if child.alive():
+                    continue
+                self.supervisor.children.pop(server_id, None)
+                rows = await asyncio.to_thread(self.store.list_servers)
+                row = next((found for found in rows if found["id"] == server_id), None)
+                if row is None:
+                    continue
+                tail = self.log_tail(row, 5)
+                await asyncio.to_thread(
+                    self.store.update_server,
+                    server_id,
+                    status="exited",
+                    pid=None,
+                    last_error=f"exited with code {child.exit_code}: " + " | ".join(tail),
+                )
+                await self.emit(row["namespace"], "server.stopped", self.summary(row))
