@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from pathlib import PurePosixPath
 from urllib.parse import unquote
 
 from .errors import Problem
@@ -51,7 +50,7 @@ def check_file_name(name: object) -> str:
         or any(ord(char) < 32 for char in name)
     ):
         raise Problem(400, f"file name {name!r} is not valid: no encodings, backslashes or /")
-    parts = PurePosixPath(name).parts
+    parts = name.split("/")
     if len(parts) > MAX_FILE_DEPTH or not all(_FILE_PART.fullmatch(part) for part in parts):
         raise Problem(
             400,

@@ -24,7 +24,7 @@ import httpx
 
 from tests.support.servers import ServerFailed, free_port
 
-__all__ = ["Orchestrator", "cli", "postgres_url"]
+__all__ = ["Orchestrator", "cli", "drop_database", "postgres_url"]
 
 _PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -51,6 +51,13 @@ def postgres_url(database: str) -> str | None:
     except Exception:  # noqa: BLE001 - any failure means: skip with the reason
         return None
     return f"postgresql://postgres@127.0.0.1:5432/{database}"
+
+
+def drop_database(database: str) -> None:
+    import psycopg
+
+    with psycopg.connect(_PG_ADMIN, autocommit=True, connect_timeout=3) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 class Orchestrator:
