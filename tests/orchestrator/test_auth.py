@@ -32,7 +32,7 @@ def _endpoints(token_id: str, webhook_id: str) -> list[tuple[str, str, str]]:
             ids["id"] = webhook_id
         elif "/mocks/" in template:
             ids["id"] = "findPets"
-        path = re.sub(r"\{(\w+)\}", lambda m: ids[m.group(1)], template)
+        path = template.format(**ids)
         found.append((method, path, scope))
     found += [
         ("GET", "/openapi.json", "read"),
