@@ -249,7 +249,7 @@ class ServerManager:
             last_error=None,
         )
         row = await self.find(row["namespace"], row["name"])
-        await self.emit(row["namespace"], "server.started", self.summary(row))
+        await self.emit(row["namespace"], "server.started", {"server": self.summary(row)})
         return await self.describe(row)
 
     async def stop(self, namespace: str, name: str, *, desired: str = "stopped") -> dict[str, Any]:
@@ -267,7 +267,7 @@ class ServerManager:
             self.store.update_server, row["id"], status="stopped", desired=desired, pid=None
         )
         if was_running:
-            await self.emit(row["namespace"], "server.stopped", self.summary(row))
+            await self.emit(row["namespace"], "server.stopped", {"server": self.summary(row)})
 
     def _launch_entry(self, row: dict[str, Any]) -> Path:
         return (self.folder(row) / "server").resolve() / "server.py"
@@ -465,4 +465,4 @@ class ServerManager:
                     pid=None,
                     last_error=f"exited with code {child.exit_code}: " + " | ".join(tail),
                 )
-                await self.emit(row["namespace"], "server.stopped", self.summary(row))
+                await self.emit(row["namespace"], "server.stopped", {"server": self.summary(row)})
