@@ -20,6 +20,7 @@ from .servers import ServerManager
 from .store import database_url, open_store
 from .supervisor import Supervisor
 from .tokens import load_pepper
+from .unmatched import watch_unmatched
 from .webhooks import WebhookDispatcher
 
 __all__ = ["Config", "prepare_data", "serve"]
@@ -87,6 +88,7 @@ async def serve(config: Config) -> None:
         asyncio.ensure_future(restore()),
         asyncio.ensure_future(manager.watch()),
         asyncio.ensure_future(webhooks.run()),
+        asyncio.ensure_future(watch_unmatched(manager, webhooks)),
     ]
     where = "sqlite" if store.dialect == "sqlite" else store.dialect
     banner = (

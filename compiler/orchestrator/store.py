@@ -224,6 +224,16 @@ class Store:
                 connection.execute(deliveries.delete().where(deliveries.c.webhook_id == webhook_id))
         return bool(gone)
 
+    def namespaces_subscribed(self, event: str) -> dict[str, float]:
+        """Namespaces with a webhook for ``event``, and when the first was made."""
+        query = sa.select(webhooks.c.namespace, webhooks.c.events, webhooks.c.created_at)
+        found: dict[str, float] = {}
+        for row in self._all(query):
+            if event in row["events"]:
+                since = found.get(row["namespace"], row["created_at"])
+                found[row["namespace"]] = min(since, row["created_at"])
+        return found
+
     # -- deliveries --------------------------------------------------------
 
     def add_deliveries(self, rows: Iterable[dict[str, Any]]) -> None:

@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.support.corpus import CORPUS
@@ -136,3 +137,34 @@ def test_webhook_input_is_checked(orch: Orchestrator) -> None:
             answer = client.post("/webhooks", json=body)
             assert answer.status_code == 400, (body, answer.text)
         assert client.get("/webhooks/whk_missing").status_code == 404
+
+
+def test_unmatched_requests_are_events(orch: Orchestrator) -> None:
+    receiver = Receiver()
+    with orch.client(orch.admin_token) as client:
+        client.post("/webhooks", json={"url": receiver.url, "events": ["request.unmatched"]})
+        created = client.post(
+            "/servers",
+            json={
+                "name": "strict",
+                "files": {"p.yaml": PETSTORE.read_text()},
+                "settings": {"MOCKC_UNMATCHED": "404"},
+            },
+        )
+        assert created.status_code == 201, created.text
+        mock = {
+            "id": "findPets",
+            "operation": "findPets",
+            "match": {"query": {"tags": "dog"}},
+            "response": {"status": 200, "body": []},
+        }
+        assert client.put("/servers/strict/mocks/findPets", json=mock).status_code == 200
+        url = created.json()["url"]
+        assert httpx.get(url + "/pets", params={"tags": "cat"}).status_code == 404
+        receiver.wait_for("request.unmatched")
+    (headers, body) = receiver.received[0]
+    payload = json.loads(body)
+    assert payload["data"]["server"]["name"] == "strict"
+    assert payload["data"]["request"]["operation"] == "findPets"
+    assert "tags=cat" in payload["data"]["request"]["target"]
+    assert "headers" not in payload["data"]["request"]
