@@ -9,6 +9,7 @@ in its wire format, then calls :meth:`MockService.record`. The admin API
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 from collections.abc import Iterable, Mapping
@@ -23,6 +24,7 @@ from .journal import Entry, Journal, JournalError, Metrics, open_journal
 from .mocks import MockProblem, MockRegistry
 from .settings import CoreSettings
 from .state import StateStore, open_store
+from .sync import start_sync
 
 __all__ = ["MockService", "ServiceProblem"]
 
@@ -90,6 +92,8 @@ class MockService:
         self._random = random.Random(settings.seed)
         low, high = settings.delay_ms
         self._delay = (low, high) if high > 0 else None
+        self.sync = start_sync(self, os.environ)
+        """Pulls mocks from an orchestrator when MOCKC_SYNC_FROM is set (runtime/sync)."""
 
     def _open_journal(self) -> Journal:
         path = self.settings.journal_path(self.directory)
@@ -140,6 +144,8 @@ class MockService:
 
     def close(self) -> None:
         """Flush the journal and release the state store; call before the process exits."""
+        if self.sync is not None:
+            self.sync.stop()
         self.journal.close()
         self.state.close()
 

@@ -343,6 +343,32 @@ def _operation(method: str, path: str, name: str, scope: str) -> dict[str, Any]:
             {"server": _ref("Server"), "report": _ref("MergeReport")}, ["server", "report"]
         )
         responses["200"] = {"description": "Regenerated", "content": _json(body)}
+    elif name == "sync_snapshot":
+        snapshot = _object(
+            {
+                "mocks": {"type": "array", "items": {"type": "object"}},
+                "scenarios": {
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "object"}},
+                },
+                "active_scenario": _NULLABLE_STRING,
+            },
+            ["mocks", "scenarios", "active_scenario"],
+        )
+        responses["200"] = {
+            "description": "The snapshot (with an ETag)",
+            "content": _json(snapshot),
+        }
+        responses["304"] = {"description": "Unchanged since If-None-Match"}
+        responses["409"] = _problem("The server is not running")
+        operation["parameters"] = [
+            {
+                "name": "If-None-Match",
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string"},
+            }
+        ]
     elif name == "server_logs":
         responses["200"] = {
             "description": "The server's log lines",
@@ -373,7 +399,7 @@ def _operation(method: str, path: str, name: str, scope: str) -> dict[str, Any]:
         {"name": found, "in": "path", "required": True, "schema": {"type": "string"}}
         for found in re.findall(r"\{([^}]+)\}", path)
     ]
-    parameters += _QUERIES.get(name, [])
+    parameters += _QUERIES.get(name, []) + operation.pop("parameters", [])
     if parameters:
         operation["parameters"] = parameters
     operation["responses"] = {**responses, **_errors()}

@@ -119,12 +119,12 @@ class Stream:
 async def send_reply(send: Send, reply: Reply, *, head: bool = False) -> None:
     if reply.raw is not None:
         content = reply.raw
-    elif reply.status == 204:
+    elif reply.status in (204, 304):
         content = b""
     else:
         content = json_bytes(reply.document)
     headers = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in reply.headers]
-    if reply.status != 204:
+    if reply.status not in (204, 304):
         headers.append((b"content-type", reply.media_type.encode()))
         headers.append((b"content-length", str(len(content)).encode()))
     headers.append((b"cache-control", b"no-store"))

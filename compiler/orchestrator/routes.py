@@ -8,6 +8,7 @@ Each takes the context, the request and the caller, and returns a
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -15,6 +16,8 @@ from typing import Any
 from urllib.parse import quote
 
 from mockc import __version__
+from mockc.runtime.json_codec import json_bytes
+from mockc.runtime.sync import snapshot_of
 
 from .auth import SCOPES, Principal, issue_token, public_token
 from .context import Context
@@ -177,6 +180,25 @@ async def admin_proxy(ctx: Context, request: Request, who: Principal) -> Answer:
     return await _admin(ctx, request, who, check_admin_path(request.params["path"]))
 
 
+async def sync_snapshot(ctx: Context, request: Request, who: Principal) -> Answer:
+    """The server's mocks, scenarios and active scenario, for replicas (ETag polling)."""
+    row = await ctx.servers.find(who.namespace, request.params["name"])
+    mocks = await forward(ctx.servers, row, "GET", "mocks")
+    active = await forward(ctx.servers, row, "GET", "scenarios/active")
+    if mocks.status != 200 or active.status != 200:
+        raise Problem(502, f"server {row['name']!r} did not list its mocks")
+    document = snapshot_of(
+        json.loads(mocks.raw or b"{}").get("mocks", []),
+        json.loads(active.raw or b"{}").get("name"),
+    )
+    content = json_bytes(document)
+    etag = '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+    headers = [("etag", etag)]
+    if etag in [tag.strip() for tag in request.header("if-none-match").split(",")]:
+        return Reply(status=304, raw=b"", headers=headers)
+    return Reply(raw=content, headers=headers)
+
+
 # -- tokens --------------------------------------------------------------------
 
 
@@ -306,6 +328,7 @@ ROUTES: tuple[Route, ...] = (
     ("POST", f"{_S}/restart", restart_server, "write"),
     ("POST", f"{_S}/regenerate", regenerate_server, "write"),
     ("GET", f"{_S}/logs", server_logs, "read"),
+    ("GET", f"{_S}/sync", sync_snapshot, "read"),
     ("GET", f"{_S}/mocks", _fixed("mocks"), "read"),
     ("POST", f"{_S}/mocks", _fixed("mocks"), "write"),
     ("POST", f"{_S}/mocks/reload", _fixed("mocks/reload"), "write"),
