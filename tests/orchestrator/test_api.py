@@ -5,6 +5,8 @@ root), bad input answered with clear 4xx, start failures with the log's tail, lo
 from __future__ import annotations
 
 import json
+import os
+import signal
 import time
 from collections.abc import Iterator
 
@@ -13,7 +15,7 @@ import pytest
 
 from tests.support.corpus import CORPUS
 
-from .harness import Orchestrator
+from .harness import Orchestrator, cli
 
 PETSTORE = CORPUS / "openapi/oai-petstore-expanded-v3/petstore-expanded.yaml"
 HELLO = CORPUS / "proto/grpc-helloworld/helloworld.proto"
@@ -181,3 +183,77 @@ def test_delete_can_keep_the_files(client: httpx.Client, orch: Orchestrator) -> 
     assert (orch.data / "servers" / "default" / "kept" / "server" / "server.py").is_file()
     assert client.get("/servers/kept").status_code == 404
     assert client.post("/servers", json=body).status_code == 201  # the name is free again
+
+
+def test_the_servers_admin_api_is_closed_to_callers_without_its_token(
+    client: httpx.Client,
+) -> None:
+    created = client.post(
+        "/servers", json={"name": "closed", "files": {"p.yaml": PETSTORE.read_text()}}
+    )
+    assert created.status_code == 201, created.text
+    server = created.json()
+    assert httpx.get(server["url"] + "/__mockc/mocks").status_code == 401
+    assert httpx.get(server["url"] + "/health").status_code == 200
+    assert client.get("/servers/closed/mocks").status_code == 200
+
+
+def test_a_server_that_dies_is_reported_exited(client: httpx.Client) -> None:
+    created = client.post(
+        "/servers", json={"name": "mortal", "files": {"p.yaml": PETSTORE.read_text()}}
+    )
+    assert created.status_code == 201, created.text
+    os.kill(created.json()["pid"], signal.SIGKILL)
+    deadline = time.monotonic() + 20
+    while (server := client.get("/servers/mortal").json())["status"] != "exited":
+        assert time.monotonic() < deadline, server
+        time.sleep(0.1)
+    assert server["pid"] is None and "exited with code" in server["last_error"]
+    restarted = client.post("/servers/mortal/start")
+    assert restarted.status_code == 200 and restarted.json()["health"] == "ok"
+
+
+def test_tokens_through_the_api(client: httpx.Client, orch: Orchestrator) -> None:
+    made = client.post("/tokens", json={"name": "ci", "scope": "write", "kind": "integration"})
+    assert made.status_code == 201, made.text
+    token = made.json()
+    assert token["token"].startswith("mki_") and token["kind"] == "integration"
+    with orch.client(token["token"]) as ci:
+        assert ci.get("/servers").status_code == 200
+        assert ci.get("/tokens").status_code == 403
+        me = ci.get("/whoami").json()
+    assert me["id"] == token["id"] and "token" not in me
+    listed = client.get("/tokens").json()["tokens"]
+    assert token["id"] in [t["id"] for t in listed]
+    assert all("token" not in t and "token_hash" not in t for t in listed)
+    assert client.get(f"/tokens/{token['id']}").json()["last_used_at"] is not None
+    assert client.delete(f"/tokens/{token['id']}").status_code == 204
+    with orch.client(token["token"]) as ci:
+        assert ci.get("/servers").status_code == 401
+    for body in (
+        {"name": ""},
+        {"name": "x", "scope": "root"},
+        {"name": "x", "expires_in": 0},
+        {"name": "x", "kind": "robot"},
+        {"name": "x", "other": 1},
+    ):
+        assert client.post("/tokens", json=body).status_code == 400, body
+
+
+def test_metrics_and_document(client: httpx.Client) -> None:
+    metrics = client.get("/metrics")
+    assert metrics.status_code == 200
+    assert "mockc_orchestrator_requests_total" in metrics.text
+    document = client.get("/openapi.json").json()
+    assert document["openapi"] == "3.1.0"
+    assert "/servers/{name}/regenerate" in document["paths"]
+
+
+def test_the_token_command_refuses_bad_input(orch: Orchestrator) -> None:
+    done = cli("token", "create", "--data", str(orch.data), "--namespace", "Bad/NS")
+    assert done.returncode != 0 and "namespace" in done.stderr
+    done = cli("token", "create", "--data", str(orch.data), "--admin", "--scope", "read")
+    assert done.returncode == 2
+    assert cli("token", "create", "--data", str(orch.data), "--integration").stdout.startswith(
+        "mki_"
+    )

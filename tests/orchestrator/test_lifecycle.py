@@ -127,11 +127,23 @@ def _wait_running(client: httpx.Client, name: str, timeout: float = 60) -> dict[
         time.sleep(0.1)
 
 
-@pytest.mark.parametrize("protocol", sorted(CASES))
+def test_openapi_lifecycle(database: str | None, tmp_path: Path) -> None:
+    """On SQLite and on PostgreSQL."""
+    _lifecycle("openapi", tmp_path, database)
+
+
+@pytest.mark.parametrize("protocol", ["grpc", "graphql"])
 def test_lifecycle(protocol: str, tmp_path: Path) -> None:
+    _lifecycle(protocol, tmp_path, None)
+
+
+def _lifecycle(protocol: str, tmp_path: Path, database: str | None) -> None:
     case = CASES[protocol]
     spec = case.file.read_text()
-    with Orchestrator(tmp_path / "data") as orch, orch.client(orch.admin_token) as client:
+    with (
+        Orchestrator(tmp_path / "data", db=database) as orch,
+        orch.client(orch.admin_token) as client,
+    ):
         created = client.post("/servers", json={"name": "api", "files": {case.file.name: spec}})
         assert created.status_code == 201, created.text
         server = created.json()
