@@ -94,6 +94,20 @@ _SCHEMAS: dict[str, Any] = {
             ),
             "active_scenario": _NULLABLE_STRING,
             "warnings": {"type": "array", "items": {"type": "string"}},
+            "replicas": {
+                "type": "array",
+                "description": "servers synced from this one that polled in the last 30 s",
+                "items": _object(
+                    {
+                        "id": {"type": "string"},
+                        "last_seen": {"type": "number"},
+                        "active_mocks": _NULLABLE_INTEGER,
+                        "problems": _NULLABLE_INTEGER,
+                        "snapshot": _NULLABLE_STRING,
+                    },
+                    ["id", "last_seen"],
+                ),
+            },
         },
         ["name", "namespace", "protocol", "status", "desired", "pid", "port"],
     ),

@@ -183,6 +183,15 @@ async def admin_proxy(ctx: Context, request: Request, who: Principal) -> Answer:
 async def sync_snapshot(ctx: Context, request: Request, who: Principal) -> Answer:
     """The server's mocks, scenarios and active scenario, for replicas (ETag polling)."""
     row = await ctx.servers.find(who.namespace, request.params["name"])
+    replica = request.header("x-mockc-replica")
+    if replica:
+        ctx.servers.replica_seen(
+            row,
+            replica[:200],
+            mocks=request.header("x-mockc-replica-mocks")[:20],
+            problems=request.header("x-mockc-replica-problems")[:20],
+            snapshot=request.header("if-none-match")[:100] or None,
+        )
     mocks = await forward(ctx.servers, row, "GET", "mocks")
     active = await forward(ctx.servers, row, "GET", "scenarios/active")
     if mocks.status != 200 or active.status != 200:

@@ -64,6 +64,8 @@ class ServerManager:
         self.emit: Emit = _nothing
         self.client = httpx.AsyncClient(trust_env=False, timeout=30.0)
         self._locks: dict[str, asyncio.Lock] = {}
+        self.replicas: dict[str, dict[str, dict[str, Any]]] = {}
+        """Synced replicas by server id, then replica id: what they last reported."""
         self._generating = asyncio.Semaphore(2)
 
     # -- places --------------------------------------------------------------
@@ -321,6 +323,25 @@ class ServerManager:
                 await asyncio.to_thread(shutil.rmtree, self.folder(row), True)
         self._locks.pop(row["id"], None)
 
+    def replica_seen(
+        self, row: dict[str, Any], replica: str, *, mocks: str, problems: str, snapshot: str | None
+    ) -> None:
+        self.replicas.setdefault(row["id"], {})[replica] = {
+            "id": replica,
+            "last_seen": time.time(),
+            "active_mocks": int(mocks) if mocks.isdigit() else None,
+            "problems": int(problems) if problems.isdigit() else None,
+            "snapshot": snapshot,
+        }
+
+    def live_replicas(self, row: dict[str, Any]) -> list[dict[str, Any]]:
+        """Replicas that polled in the last 30 s."""
+        seen = self.replicas.get(row["id"], {})
+        now = time.time()
+        for replica in [key for key, value in seen.items() if now - value["last_seen"] > 30]:
+            del seen[replica]
+        return sorted(seen.values(), key=lambda replica: replica["id"])
+
     # -- describe --------------------------------------------------------------
 
     def summary(self, row: dict[str, Any]) -> dict[str, Any]:
@@ -357,6 +378,7 @@ class ServerManager:
             "options": row["options"],
             "created_at": row["created_at"],
             "last_error": row.get("last_error"),
+            "replicas": self.live_replicas(row),
         }
         if running and child is not None:
             base = self.admin_base(row)

@@ -2,7 +2,7 @@
 
 With ``MOCKC_SYNC_FROM=http://orchestrator:8888``, ``MOCKC_SYNC_TOKEN=mki_…``
 and ``MOCKC_SYNC_SERVER=NAME`` (a server of the token's namespace), a thread
-polls ``GET /servers/NAME/sync`` with ``If-None-Match`` twice a second and
+polls ``GET /servers/NAME/sync`` with ``If-None-Match`` four times a second and
 applies a changed snapshot to the server's mocks (written to ``mocks/`` and
 ``scenarios/``, so the last snapshot is served, across restarts too, while
 the orchestrator cannot be reached).

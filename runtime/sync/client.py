@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
 import threading
 import urllib.error
 import urllib.request
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["SyncClient", "start_sync"]
 
 log = logging.getLogger("mockc.sync")
-POLL_SECONDS = 0.5
+POLL_SECONDS = 0.25
 
 
 class SyncClient:
@@ -29,6 +31,8 @@ class SyncClient:
         self.token = token
         self.etag: str | None = None
         self.applied = 0
+        self.problems: list[str] = []
+        """What the last snapshot held that this server refused."""
         """Snapshots applied so far."""
         self.reachable = True
         self._stop = threading.Event()
@@ -45,6 +49,10 @@ class SyncClient:
         """One request; True when a new snapshot was applied."""
         request = urllib.request.Request(self.url)
         request.add_header("Authorization", f"Bearer {self.token}")
+        # what the orchestrator shows of its replicas: who, which snapshot, how many mocks
+        request.add_header("X-Mockc-Replica", f"{socket.gethostname()}:{os.getpid()}")
+        request.add_header("X-Mockc-Replica-Mocks", str(self.service.mocks.active_mock_count))
+        request.add_header("X-Mockc-Replica-Problems", str(len(self.problems)))
         if self.etag:
             request.add_header("If-None-Match", self.etag)
         try:
@@ -63,6 +71,7 @@ class SyncClient:
         self._reachable()
         problems = apply_snapshot(self.service.mocks, document)
         self.service.mocks_changed()
+        self.problems = problems
         for problem in problems:
             log.warning("sync: %s", problem)
         self.etag = etag

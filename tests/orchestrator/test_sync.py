@@ -91,6 +91,10 @@ def test_replicas_follow_the_orchestrator_and_keep_their_snapshot(tmp_path: Path
             )
             _all_serve(replicas, SYNCED)
 
+            replicas_seen = client.get("/servers/central").json()["replicas"]
+            assert len(replicas_seen) == 3
+            assert all(seen["active_mocks"] > 0 and seen["problems"] == 0 for seen in replicas_seen)
+
             unchanged = client.get("/servers/central/sync")
             etag = unchanged.headers["etag"]
             assert (
