@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy.exc import IntegrityError
 
 from mockc.compiler.driver import GenerateOptions, generate
 from mockc.compiler.errors import MockcError
@@ -156,16 +157,18 @@ class ServerManager:
             "created_at": now,
             "updated_at": now,
         }
+        folder = self.folder(row)
+        if folder.exists() and not await asyncio.to_thread(self.store.get_server, namespace, name):
+            raise Conflict(
+                f"the files of an earlier server named {name!r} were kept (keep_files) in "
+                f"servers/{namespace}/{name} under the orchestrator's data folder; remove "
+                "them there, or choose another name"
+            )
         try:
             await asyncio.to_thread(self.store.add_server, row)
-        except Exception:  # the (namespace, name) unique constraint
-            if await asyncio.to_thread(self.store.get_server, namespace, name):
-                raise Conflict(f"a server named {name!r} exists already") from None
-            raise
-        folder = self.folder(row)
+        except IntegrityError:  # the (namespace, name) unique constraint
+            raise Conflict(f"a server named {name!r} exists already") from None
         try:
-            if folder.exists():
-                shutil.rmtree(folder)
             if source.files:
                 await asyncio.to_thread(write_files, folder / "specs", source.files)
             protocol, report = await self._generate(row, options, MergeOptions())
@@ -290,15 +293,27 @@ class ServerManager:
         options, flags = server_options(source.fields, previous, regenerate=True)
         async with self._lock(row["id"]):
             running = row["id"] in self.supervisor.children
+            specs = self.folder(row) / "specs"
+            kept = self.folder(row) / "specs.previous"
             if source.files:
-                await asyncio.to_thread(write_files, self.folder(row) / "specs", source.files)
+                if specs.exists():
+                    await asyncio.to_thread(shutil.rmtree, kept, True)
+                    specs.rename(kept)
+                await asyncio.to_thread(write_files, specs, source.files)
                 row["spec_files"] = {"files": sorted(source.files), "paths": []}
             elif source.paths:
                 resolve_paths(self.spec_root, source.paths)
                 row["spec_files"] = {"files": [], "paths": source.paths}
-            protocol, report = await self._generate(
-                row, options, MergeOptions(prune=flags["prune"], theirs=flags["theirs"])
-            )
+            try:
+                protocol, report = await self._generate(
+                    row, options, MergeOptions(prune=flags["prune"], theirs=flags["theirs"])
+                )
+            except BaseException:
+                if source.files and kept.exists():  # the specs it has stay those that worked
+                    await asyncio.to_thread(shutil.rmtree, specs, True)
+                    kept.rename(specs)
+                raise
+            await asyncio.to_thread(shutil.rmtree, kept, True)
             await asyncio.to_thread(
                 self.store.update_server,
                 row["id"],
@@ -306,7 +321,7 @@ class ServerManager:
                 spec_files=row["spec_files"],
                 protocol=protocol,
             )
-            if running:
+            if running and report["changed"]:  # serve what was generated
                 await self._stop(row, desired="running")
                 await self._start(await self.find(namespace, name))
         document = await self.describe(await self.find(namespace, name), detail=True)
@@ -422,11 +437,22 @@ class ServerManager:
         """Adopt (or else restart) the servers that should be running; what happened, by
         server."""
         outcome: dict[str, str] = {}
+        pending: list[tuple[str, dict[str, Any]]] = []
+        starting = asyncio.Semaphore(4)
         rows = await asyncio.to_thread(self.store.list_servers)
         for row in rows:
             key = f"{row['namespace']}/{row['name']}"
+            if row["status"] == "generating":  # the orchestrator stopped while creating it
+                await asyncio.to_thread(
+                    self.store.update_server,
+                    row["id"],
+                    status="failed",
+                    desired="stopped",
+                    last_error="the orchestrator stopped while generating it; regenerate it",
+                )
+                continue
             if row["desired"] != "running":
-                if row["status"] not in ("stopped",):
+                if row["status"] in ("running", "starting"):
                     await asyncio.to_thread(
                         self.store.update_server, row["id"], status="stopped", pid=None
                     )
@@ -447,12 +473,18 @@ class ServerManager:
                     outcome[key] = "adopted"
                     continue
                 await self.supervisor.stop_pid(row["pid"], launch.entry)
-            try:
-                async with self._lock(row["id"]):
-                    await self._start(row)
-                outcome[key] = "restarted"
-            except Problem:
-                outcome[key] = "failed"
+            pending.append((key, row))
+
+        async def restart(key: str, row: dict[str, Any]) -> None:
+            async with starting:
+                try:
+                    async with self._lock(row["id"]):
+                        await self._start(row)
+                    outcome[key] = "restarted"
+                except Problem:
+                    outcome[key] = "failed"
+
+        await asyncio.gather(*(restart(key, row) for key, row in pending))
         return outcome
 
     async def shutdown(self) -> None:

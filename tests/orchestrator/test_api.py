@@ -182,7 +182,8 @@ def test_delete_can_keep_the_files(client: httpx.Client, orch: Orchestrator) -> 
     assert client.delete("/servers/kept", params={"keep_files": "true"}).status_code == 204
     assert (orch.data / "servers" / "default" / "kept" / "server" / "server.py").is_file()
     assert client.get("/servers/kept").status_code == 404
-    assert client.post("/servers", json=body).status_code == 201  # the name is free again
+    again = client.post("/servers", json=body)  # the kept files are never overwritten
+    assert again.status_code == 409 and "kept" in again.json()["detail"]
 
 
 def test_the_servers_admin_api_is_closed_to_callers_without_its_token(
@@ -257,3 +258,19 @@ def test_the_token_command_refuses_bad_input(orch: Orchestrator) -> None:
     assert cli("token", "create", "--data", str(orch.data), "--integration").stdout.startswith(
         "mki_"
     )
+
+
+def test_a_failed_regeneration_changes_nothing(client: httpx.Client) -> None:
+    spec = PETSTORE.read_text()
+    created = client.post("/servers", json={"name": "steady", "files": {"p.yaml": spec}})
+    assert created.status_code == 201, created.text
+    pid = created.json()["pid"]
+    broken = client.post("/servers/steady/regenerate", json={"files": {"p.yaml": "openapi: ["}})
+    assert broken.status_code == 422, broken.text
+    server = client.get("/servers/steady").json()
+    assert server["pid"] == pid and server["health"] == "ok"
+    assert server["spec_files"] == ["p.yaml"]
+    again = client.post("/servers/steady/regenerate")  # the specs it has: still the good ones
+    assert again.status_code == 200, again.text
+    assert again.json()["report"]["changed"] is False
+    assert client.post("/servers/steady/regenerate", json={"colour": 1}).status_code == 400
