@@ -173,8 +173,8 @@ class ServerManager:
                 await asyncio.to_thread(write_files, folder / "specs", source.files)
             protocol, report = await self._generate(row, options, MergeOptions())
         except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)  # before the row: the name stays taken
             await asyncio.to_thread(self.store.delete_server, row["id"])
-            shutil.rmtree(folder, ignore_errors=True)
             raise
         row.update(protocol=protocol, status="stopped")
         await asyncio.to_thread(
