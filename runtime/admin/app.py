@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import time
 from typing import Any
 from urllib.parse import parse_qsl
@@ -20,7 +19,7 @@ from ..asgi import Receive, Scope, Send, lifespan
 from ..http.problems import PROBLEM_MEDIA_TYPE, Problem
 from ..http.router import Match, MethodNotAllowed, Router
 from ..journal import Entry
-from ..json_codec import json_bytes
+from ..json_codec import JsonLimitError, json_bytes, parse_json
 from ..service import MockService
 from .document import admin_document
 from .routes import ROUTES, AdminCall, Handler
@@ -154,8 +153,10 @@ async def _read_json(receive: Receive) -> Any:
     if not raw.strip():
         return None
     try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
+        return parse_json(raw)
+    except JsonLimitError as error:
+        raise Problem(400, f"the request body is refused: {error}") from None
+    except ValueError as error:
         raise Problem(400, f"the request body is not JSON: {error}") from None
 
 

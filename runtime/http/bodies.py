@@ -15,6 +15,7 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from typing import Any
 
+from ..json_codec import JsonLimitError, parse_json
 from .negotiation import match_declared, media_type_of
 from .params import coercer, object_properties, split_query
 from .problems import Problem
@@ -110,9 +111,13 @@ def _utf8(raw: bytes, what: str) -> str:
 
 
 def _json(raw: bytes) -> Any:
-    text = _utf8(raw, "JSON")
+    _utf8(raw, "JSON")
     try:
-        return json.loads(text)
+        return parse_json(raw)
+    except JsonLimitError as exc:
+        raise Problem(
+            400, f"the JSON body is refused: {exc}", title="Request body too complex"
+        ) from None
     except json.JSONDecodeError as exc:
         raise Problem(
             400,
