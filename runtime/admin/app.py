@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl
 
 from .. import __version__
 from ..asgi import Receive, Scope, Send, lifespan
+from ..http.framing import INCOMPLETE_BODY
 from ..http.problems import PROBLEM_MEDIA_TYPE, Problem
 from ..http.router import Match, MethodNotAllowed, Router
 from ..journal import Entry
@@ -141,7 +142,7 @@ async def _read_json(receive: Receive) -> Any:
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            raise Problem(400, "the client went away")
+            raise Problem(400, INCOMPLETE_BODY)
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > MAX_ADMIN_BODY:

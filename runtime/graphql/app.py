@@ -23,6 +23,7 @@ from .. import __version__
 from ..admin import ADMIN_PREFIX, METRICS_PATH, AdminApp
 from ..asgi import Receive, Scope, Send, lifespan
 from ..engine import Hook, Reply
+from ..http.framing import INCOMPLETE_BODY
 from ..journal import Entry
 from ..json_codec import json_bytes
 from ..service import MockService, matched_of
@@ -249,7 +250,7 @@ class GraphqlApp:
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
-                raise RequestError(400, "the client went away")
+                raise RequestError(400, INCOMPLETE_BODY)
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:

@@ -27,6 +27,7 @@ from ..service import MockService, matched_of
 from ..settings import CoreSettings
 from .bodies import BodyDecoder
 from .encoding import content_type_header, encode_body, response_media_type
+from .framing import INCOMPLETE_BODY
 from .negotiation import choose_media_type
 from .params import MISSING, ParamDecoder, ParamError, parse_cookies, split_query
 from .preferences import parse_prefer
@@ -138,8 +139,6 @@ class MockApp:
                 outcome.status = problem.status
                 outcome.content = problem.body()
                 await self._send_problem(send, problem)
-            except _Disconnected:
-                outcome.status = 499
             except _Reset:
                 outcome.status = 0
                 self._record(scope, outcome, started, arrived)
@@ -331,7 +330,7 @@ class MockApp:
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
-                raise _Disconnected
+                raise Problem(400, INCOMPLETE_BODY, title="Malformed request")
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
@@ -464,10 +463,6 @@ def _merge_repeated(raw_headers: list[tuple[bytes, bytes]]) -> dict[str, Any]:
 
 def _too_large(limit: int) -> Problem:
     return Problem(413, f"the request body is larger than {limit} bytes", limit=limit)
-
-
-class _Disconnected(Exception):
-    """The client went away while its body was being read."""
 
 
 class _Reset(Exception):

@@ -71,8 +71,10 @@ hostile_values: st.SearchStrategy[Any] = st.one_of(
     st.builds(lambda ref: {"$ref": ref}, st.sampled_from(_REFS)),
     st.recursive(
         _scalars,
-        lambda children: st.lists(children, max_size=3)
-        | st.dictionaries(st.text(max_size=8), children, max_size=3),
+        lambda children: (
+            st.lists(children, max_size=3)
+            | st.dictionaries(st.text(max_size=8), children, max_size=3)
+        ),
         max_leaves=8,
     ),
 )

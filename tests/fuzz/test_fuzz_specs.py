@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from functools import cache
@@ -43,7 +44,7 @@ def _corpus_spec(name: str) -> Any:
 
 
 def validate(path: Path) -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["validate", str(path)])
+    result = CliRunner().invoke(main, ["validate", str(path)], env={"MOCKC_DEBUG": "1"})
     assert result.exception is None or isinstance(result.exception, SystemExit), (
         f"an exception escaped: {result.exception!r}"
     )
@@ -54,7 +55,11 @@ def assert_clean(code: int, stderr: str, path: Path) -> None:
     assert code in (0, 1), f"exit {code}: {stderr[-2000:]}"
     assert "internal error" not in stderr, stderr[-2000:]
     if code == 1:
-        assert path.name in stderr, f"the error does not name the file: {stderr[-2000:]}"
+        # the spec, or a document it refers to, with the place in it
+        assert _LOCATED.search(stderr), f"the error names no file: {stderr[-2000:]}"
+
+
+_LOCATED = re.compile(r"^/\S+?(:\d+:\d+)?: (#\S*: )?error: ", re.MULTILINE)
 
 
 @st.composite

@@ -121,11 +121,17 @@ def _operation(
         ),
         summary=text(operation.get("summary")),
         description=text(operation.get("description")),
-        tags=tuple(str(tag) for tag in operation.get("tags") or () if isinstance(tag, str | int)),
+        tags=_tags(operation.get("tags")),
         deprecated=operation.get("deprecated") is True,
         source=ctx.source(at),
     )
     return _Draft(wanted_id=wanted, declared_id=declared_id, operation=built)
+
+
+def _tags(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(str(tag) for tag in value if isinstance(tag, str | int) and not isinstance(tag, bool))
 
 
 def _operation_id(ctx: Context, value: Any, at: Location) -> str | None:
