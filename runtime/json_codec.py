@@ -18,6 +18,7 @@ import orjson
 
 __all__ = [
     "DEFAULT_MAX_DEPTH",
+    "MAX_DEPTH_CEILING",
     "MAX_INTEGER_DIGITS",
     "JsonLimitError",
     "json_bytes",
@@ -71,10 +72,16 @@ def _fallback(value: Any) -> str:
 
 DEFAULT_MAX_DEPTH = 256
 """The deepest nesting of arrays and objects accepted from clients (``MOCKC_JSON_MAX_DEPTH``)."""
+MAX_DEPTH_CEILING = 512
+"""The highest depth limit that can be set: the json module (the slow path) recurses
+once per level on the Python stack, which holds about 1,000 frames."""
 MAX_INTEGER_DIGITS = 4300
 """The longest integer accepted (Python's own limit on converting text to ``int``)."""
 
-_LONG_DIGITS = re.compile(rb"\d{19}")
+_DIGITS_AS_ZERO = bytes.maketrans(b"0123456789", b"0000000000")
+_LONG_DIGITS = b"0" * 19
+"""Integers of 19 digits or more may be past 64 bits, which orjson reads as floats."""
+_ORJSON_MAX_DEPTH = 1024
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
@@ -96,17 +103,35 @@ def parse_json(data: bytes | str, *, max_depth: int = DEFAULT_MAX_DEPTH) -> Any:
     malformed, not UTF-8, ``NaN``/``Infinity``, or a string holding a lone UTF-16
     surrogate escape (``"\\ud800"``: not a character, and unwritable as UTF-8).
     """
+    if not 1 <= max_depth <= MAX_DEPTH_CEILING:
+        raise ValueError(f"max_depth must be from 1 to {MAX_DEPTH_CEILING}, not {max_depth}")
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
-    if _LONG_DIGITS.search(raw) is None:
-        try:
-            value = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            pass
+    if _LONG_DIGITS not in raw.translate(_DIGITS_AS_ZERO):
+        brackets = raw.count(b"[") + raw.count(b"{")
+        if brackets <= max_depth:
+            try:
+                return orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                pass
         else:
-            if raw.count(b"[") + raw.count(b"{") > max_depth:
-                _check_depth(value, max_depth)
-            return value
+            return _parse_wrapped(raw, max_depth)
     return _parse_slowly(raw, max_depth)
+
+
+def _parse_wrapped(raw: bytes, max_depth: int) -> Any:
+    """orjson checks the depth itself: it refuses nesting past 1024 levels, so
+    ``raw`` inside ``1024 - max_depth`` arrays parses only when it nests at most
+    ``max_depth`` deep. The arrays are then taken off."""
+    padding = _ORJSON_MAX_DEPTH - max_depth
+    try:
+        value = orjson.loads(b"[" * padding + raw + b"]" * padding)
+    except orjson.JSONDecodeError as error:
+        if "depth limit" in str(error):
+            raise _too_deep(max_depth) from None
+        return _parse_slowly(raw, max_depth)
+    for _ in range(padding):
+        value = value[0]
+    return value
 
 
 def _parse_slowly(raw: bytes, max_depth: int) -> Any:
@@ -153,23 +178,6 @@ def _no_constant(text: str) -> Any:
         raise json.JSONDecodeError(f"{name} is not a JSON value", text, at)
 
     return refuse
-
-
-def _check_depth(value: Any, max_depth: int) -> None:
-    """JsonLimitError when ``value`` nests deeper than ``max_depth``; level by level,
-    so the check itself never recurses."""
-    level = [value]
-    depth = 0
-    while level:
-        containers = [item for item in level if isinstance(item, dict | list)]
-        if not containers:
-            return
-        depth += 1
-        if depth > max_depth:
-            raise _too_deep(max_depth)
-        level = []
-        for container in containers:
-            level.extend(container.values() if isinstance(container, dict) else container)
 
 
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)

@@ -18,6 +18,8 @@
 - ``MOCKC_ERROR_RATE`` / ``--error-rate``: share of requests answered 500, 0–1.
 - ``MOCKC_ADMIN_TOKEN``: bearer token of the admin API (no flag: flags show in ``ps``).
 - ``MOCKC_DATA_DIR`` / ``--data-dir``: journal and runtime state (``.mockc-data``).
+- ``MOCKC_JSON_MAX_DEPTH`` / ``--json-max-depth``: the deepest nesting of arrays and
+  objects read from clients' JSON (request bodies, admin bodies), 1–512 (default 256).
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ import argparse
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from .json_codec import DEFAULT_MAX_DEPTH, MAX_DEPTH_CEILING
 
 __all__ = [
     "CoreSettings",
@@ -60,6 +64,8 @@ class CoreSettings:
     data_dir: str = DATA_DIR
     state_namespace: str | None = None
     """Prefix of this server's keys in a shared store; default: the API's name."""
+    json_max_depth: int = DEFAULT_MAX_DEPTH
+    """The deepest nesting of arrays and objects read from clients' JSON."""
 
     def data_path(self, directory: Path) -> Path:
         return (directory / self.data_dir).resolve()
@@ -100,6 +106,13 @@ def non_negative(text: str) -> int:
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
+        raise ValueError(text)
+    return value
+
+
+def _json_depth(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= MAX_DEPTH_CEILING:
         raise ValueError(text)
     return value
 
@@ -146,6 +159,12 @@ def add_core_arguments(parser: argparse.ArgumentParser, env: Mapping[str, str]) 
     )
     parser.add_argument("--error-rate", type=_rate, default=env.get("MOCKC_ERROR_RATE", "0"))
     parser.add_argument("--data-dir", default=env.get("MOCKC_DATA_DIR", DATA_DIR))
+    parser.add_argument(
+        "--json-max-depth",
+        type=_json_depth,
+        default=env.get("MOCKC_JSON_MAX_DEPTH", str(DEFAULT_MAX_DEPTH)),
+        help=f"deepest nesting of client JSON, 1-{MAX_DEPTH_CEILING}",
+    )
 
 
 def core_settings(options: argparse.Namespace, env: Mapping[str, str]) -> CoreSettings:
@@ -163,4 +182,5 @@ def core_settings(options: argparse.Namespace, env: Mapping[str, str]) -> CoreSe
         admin_token=env.get("MOCKC_ADMIN_TOKEN") or None,
         data_dir=options.data_dir,
         state_namespace=env.get("MOCKC_STATE_NAMESPACE") or None,
+        json_max_depth=options.json_max_depth,
     )

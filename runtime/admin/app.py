@@ -111,7 +111,8 @@ class AdminApp:
             return 200, media_type, content
         assert not isinstance(target, str)
         query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
-        body = await _read_json(receive) if method in ("POST", "PUT") else None
+        depth = self.service.settings.json_max_depth
+        body = await _read_json(receive, depth) if method in ("POST", "PUT") else None
         call = AdminCall(found.params, query, body)
         # off the event loop: journal queries and file writes must not stall serving
         status, document = await asyncio.to_thread(target, self.service, call)
@@ -136,7 +137,7 @@ class AdminApp:
             )
 
 
-async def _read_json(receive: Receive) -> Any:
+async def _read_json(receive: Receive, max_depth: int) -> Any:
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -154,7 +155,7 @@ async def _read_json(receive: Receive) -> Any:
     if not raw.strip():
         return None
     try:
-        return parse_json(raw)
+        return parse_json(raw, max_depth=max_depth)
     except JsonLimitError as error:
         raise Problem(400, f"the request body is refused: {error}") from None
     except ValueError as error:

@@ -188,7 +188,11 @@ class GraphqlApp:
                 params = params_from_query(scope.get("query_string", b"").decode("latin-1"))
             elif method == "POST":
                 raw = await self._read_body(receive, headers)
-                params = params_from_body(headers.get("content-type"), raw)
+                params = params_from_body(
+                    headers.get("content-type"),
+                    raw,
+                    max_depth=self.service.settings.json_max_depth,
+                )
             else:
                 raise RequestError(
                     405, f"{method} is not allowed; use GET or POST", (("allow", "GET, POST"),)

@@ -58,7 +58,7 @@ class _Route:
         "validator",
     )
 
-    def __init__(self, spec: OperationSpec, defs: Mapping[str, Any]) -> None:
+    def __init__(self, spec: OperationSpec, defs: Mapping[str, Any], json_max_depth: int) -> None:
         self.id = spec["id"]
         decoders = [ParamDecoder.compile(param, defs) for param in spec.get("parameters", [])]
         self.path = tuple(d for d in decoders if d.location == "path")
@@ -67,7 +67,7 @@ class _Route:
         self.cookie = tuple(d for d in decoders if d.location == "cookie")
         self.locations = tuple(sorted({d.location for d in decoders}))
         body = spec.get("body")
-        self.body = BodyDecoder(body, defs) if body else None
+        self.body = BodyDecoder(body, defs, json_max_depth=json_max_depth) if body else None
         self.validator = OperationValidator(spec, defs)
 
 
@@ -106,8 +106,10 @@ class MockApp:
         )
         self.engine = self.service.engine
         self.admin = AdminApp(self.service, title=self.title)
+        depth = self.service.settings.json_max_depth
         routes: list[tuple[str, str, _Route | _Health]] = [
-            (spec["method"], spec["path"], _Route(spec, defs)) for spec in contract["operations"]
+            (spec["method"], spec["path"], _Route(spec, defs, depth))
+            for spec in contract["operations"]
         ]
         declared = {(method, path) for method, path, _ in routes}
         health = _Health()

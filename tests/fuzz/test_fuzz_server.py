@@ -289,7 +289,7 @@ _HEADER_LINES = [
     b"Transfer-Encoding: gzip",
     b"Accept: application/xml",
     b"Accept: */*;q=abc",
-    b"Prefer: code=999",
+    b"Prefer: code=404",
     b"Prefer: example=\x80",
     b"X-Bad: \x01",
     b"Expect: 100-continue",
@@ -361,3 +361,32 @@ def test_xml_answers_echoing_hostile_keys_stay_well_formed(echo_server: ServerPr
     root = ET.fromstring(response.content)
     assert list(root.iter("evil")) == []
     assert all(child.text == "<v&>" for child in root)
+
+
+def test_the_json_depth_limit_is_a_setting(server: ServerProcess) -> None:
+    shallow = b'{"name": "x", "tag": "t"}'
+    deep = b'{"name": "x", "tag": "t", "x-a": [[1]]}'
+    env = {"MOCKC_JSON_MAX_DEPTH": "2"}
+    with ServerProcess([sys.executable, "server.py"], cwd=server.cwd, env=env) as limited:
+        headers = {"content-type": "application/json"}
+        assert httpx.post(f"{limited.url}/pets", content=shallow, headers=headers).is_success
+        refused = httpx.post(f"{limited.url}/pets", content=deep, headers=headers)
+        assert refused.status_code == 400
+        assert "nested deeper than 2 levels" in refused.json()["detail"]
+        admin = httpx.post(f"{limited.url}/__mockc/mocks", content=b'{"a": {"b": [1]}}')
+        assert admin.status_code == 400
+        assert "nested deeper than 2 levels" in admin.json()["detail"]
+
+
+def test_an_impossible_json_depth_setting_stops_the_server(server: ServerProcess) -> None:
+    import subprocess
+
+    run = subprocess.run(
+        [sys.executable, "server.py", "--json-max-depth", "5000"],
+        cwd=server.cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 2
+    assert "--json-max-depth" in run.stderr

@@ -52,8 +52,7 @@ def test_markup_in_keys_and_values_cannot_inject_elements() -> None:
 _keys = st.text(max_size=12)
 _values: st.SearchStrategy[Any] = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=12),
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(_keys, children, max_size=3),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(_keys, children, max_size=3),
     max_leaves=10,
 )
 

@@ -143,7 +143,9 @@ def test_times_must_be_numbers(journal: Journal) -> None:
 
 
 def test_a_bad_regex_is_a_journal_error_with_the_reason(journal: Journal) -> None:
-    with pytest.raises(JournalError, match=r"invalid path_regex '\(unclosed': missing \) at position"):
+    with pytest.raises(
+        JournalError, match=r"invalid path_regex '\(unclosed': missing \) at position"
+    ):
         journal.search(path_regex="(unclosed")
 
 
