@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mockc.compiler.cli import main
-from tests.fuzz.mutation import document_text, mutated
+from tests.fuzz.mutation import document_text, hostile_values, mutated
 from tests.support.corpus import CORPUS
 
 FUZZ_EXAMPLES = int(os.environ.get("MOCKC_FUZZ_EXAMPLES", "60"))
@@ -208,3 +208,88 @@ def test_the_depth_limit_leaves_room_for_deep_real_schemas(tmp_path: Path) -> No
     path.write_text(json.dumps(document), encoding="utf-8")
     code, stderr = validate(path)
     assert code == 0, stderr
+
+
+_KEYWORDS = [
+    "type",
+    "properties",
+    "items",
+    "prefixItems",
+    "additionalProperties",
+    "required",
+    "enum",
+    "const",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "not",
+    "$ref",
+    "format",
+    "pattern",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "nullable",
+    "discriminator",
+    "default",
+    "example",
+    "examples",
+    "xml",
+    "patternProperties",
+    "dependentRequired",
+    "if",
+    "then",
+    "else",
+    "$defs",
+    "readOnly",
+    "multipleOf",
+    "uniqueItems",
+    "contentMediaType",
+    "$id",
+    "$anchor",
+    "$dynamicRef",
+]
+_type_names = st.sampled_from(
+    ["string", "integer", "number", "boolean", "object", "array", "null", "file", "bogus"]
+)
+_schemas: st.SearchStrategy[Any] = st.recursive(
+    st.fixed_dictionaries({}, optional={"type": _type_names | st.lists(_type_names)})
+    | st.booleans(),
+    lambda inner: st.dictionaries(
+        st.sampled_from(_KEYWORDS),
+        inner
+        | st.lists(inner, max_size=3)
+        | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+        | hostile_values,
+        max_size=4,
+    ),
+    max_leaves=12,
+)
+
+
+@settings(
+    max_examples=FUZZ_EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(schema=_schemas, where=st.sampled_from(["component", "response", "parameter"]))
+def test_hostile_schemas_validate_cleanly(tmp_path: Path, schema: Any, where: str) -> None:
+    document = json.loads(json.dumps(_corpus_spec(SPECS[0])))
+    if where == "component":
+        document["components"]["schemas"]["Pet"] = schema
+    elif where == "response":
+        responses = document["paths"]["/pets"]["get"]["responses"]
+        responses["200"]["content"]["application/json"]["schema"] = schema
+    else:
+        document["paths"]["/pets"]["get"]["parameters"][0]["schema"] = schema
+    text = document_text(document, as_json=True)
+    assert text is not None
+    path = tmp_path / "spec.json"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    code, stderr = validate(path)
+    assert_clean(code, stderr, path)
