@@ -32,12 +32,18 @@ EXPANSION_FACTOR = 4
 
 
 class DocumentLimitError(ValueError):
-    """The document exceeds a limit; the message says which."""
+    """The document exceeds a limit; the message says which, ``position`` (1-based
+    line and column) where, when known."""
+
+    def __init__(self, message: str, position: tuple[int, int] | None = None) -> None:
+        super().__init__(message)
+        self.position = position
 
 
-def too_deep() -> DocumentLimitError:
+def too_deep(position: tuple[int, int] | None = None) -> DocumentLimitError:
     return DocumentLimitError(
-        f"the document is nested more than {MAX_DOCUMENT_DEPTH} levels deep (the limit)"
+        f"the document is nested more than {MAX_DOCUMENT_DEPTH} levels deep (the limit)",
+        position,
     )
 
 
@@ -51,10 +57,18 @@ class DepthBoundLoader:
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
         self._depth += 1
         if self._depth > MAX_DOCUMENT_DEPTH:
-            raise too_deep()
+            raise too_deep(self._position())
 
     def ascend_resolver(self) -> None:
         self._depth -= 1
+
+    def _position(self) -> tuple[int, int] | None:
+        """Where the parser is (the next event), 1-based."""
+        try:
+            mark = self.peek_event().start_mark  # type: ignore[attr-defined]
+        except Exception:  # the position is a courtesy; the limit holds without it
+            return None
+        return mark.line + 1, mark.column + 1
 
 
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)

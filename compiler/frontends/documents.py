@@ -25,6 +25,7 @@ from ..errors import Diagnostic, RefError, SpecError
 from .document_limits import (
     MAX_DOCUMENT_DEPTH,
     DepthBoundLoader,
+    DocumentLimitError,
     alias_problem,
     has_anchors,
     json_depth,
@@ -205,6 +206,11 @@ class DocumentStore:
                 raise SpecError(Diagnostic(file=doc, message=f"invalid JSON: {error}")) from None
         try:
             data = yaml.load(text, Loader=_DocumentLoader)  # noqa: S506 - a safe loader
+        except DocumentLimitError as error:
+            line, column = error.position or (None, None)
+            raise SpecError(
+                Diagnostic(file=doc, line=line, column=column, message=f"invalid YAML: {error}")
+            ) from None
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             problem = " ".join(part for part in (error.context, error.problem) if part)

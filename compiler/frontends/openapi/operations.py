@@ -131,7 +131,9 @@ def _operation(
 def _tags(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
-    return tuple(str(tag) for tag in value if isinstance(tag, str | int) and not isinstance(tag, bool))
+    return tuple(
+        str(tag) for tag in value if isinstance(tag, str | int) and not isinstance(tag, bool)
+    )
 
 
 def _operation_id(ctx: Context, value: Any, at: Location) -> str | None:
