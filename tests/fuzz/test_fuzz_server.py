@@ -390,3 +390,32 @@ def test_an_impossible_json_depth_setting_stops_the_server(server: ServerProcess
     )
     assert run.returncode == 2
     assert "--json-max-depth" in run.stderr
+
+
+_ADMIN_TEMPLATES = [
+    ("GET", "/__mockc/mocks/{}"),
+    ("DELETE", "/__mockc/mocks/{}"),
+    ("PUT", "/__mockc/mocks/{}"),
+    ("GET", "/__mockc/scenarios/{}"),
+    ("DELETE", "/__mockc/scenarios/{}"),
+    ("GET", "/__mockc/journal/{}"),
+    ("POST", "/__mockc/events/{}"),
+    ("POST", "/__mockc/mocks?scenario={}"),
+]
+
+
+@_FUZZ
+@given(
+    call=st.sampled_from(_ADMIN_TEMPLATES),
+    segment=st.text(max_size=40)
+    | st.sampled_from(["..", "../..", ".", "%00", "①", "9" * 30, "a/b", "con", "-x", "x" * 300]),
+    body=hostile_values,
+)
+def test_admin_path_parameter_fuzz_never_answers_5xx(
+    client: httpx.Client, call: tuple[str, str], segment: str, body: Any
+) -> None:
+    method, template = call
+    target = template.format(quote(segment.encode("utf-8", "surrogatepass"), safe=""))
+    content = None if method in ("GET", "DELETE") else _json_text(body)
+    response = client.request(method, target, content=content)
+    assert response.status_code < 500, (method, target, response.text[:500])
