@@ -14,12 +14,10 @@ import signal
 import subprocess
 import sys
 import tempfile
-import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
@@ -27,6 +25,8 @@ from mockc import __version__
 from mockc.runtime.contract import CONTRACT_FILE, ContractError, load_contract
 
 from . import ir
+from .cli_conflicts import list_conflicts, merge_command
+from .cli_errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_USAGE, reporting_errors
 from .config import (
     CONFIG_FILE,
     Config,
@@ -42,35 +42,7 @@ from .merge import MergeReport
 from .mockgen import MOCKS_DIR
 from .output import MergeOptions
 
-EXIT_BAD_INPUT = 1
-EXIT_USAGE = 2
-EXIT_INTERNAL = 3
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _reporting_errors(command: F) -> F:
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except MockcError as error:
-            click.echo(error.render(), err=True)
-            sys.exit(EXIT_BAD_INPUT)
-        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
-            raise
-        except Exception as error:  # noqa: BLE001 - the last line of defence
-            if os.environ.get("MOCKC_DEBUG"):
-                traceback.print_exc()
-            click.echo(
-                f"mockc: internal error: {type(error).__name__}: {error}\n"
-                "This is a bug in mockc; please report it with the spec that caused it "
-                "(MOCKC_DEBUG=1 shows the traceback).",
-                err=True,
-            )
-            sys.exit(EXIT_INTERNAL)
-
-    return wrapper  # type: ignore[return-value]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_USAGE", "main"]
 
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic], quiet: bool) -> None:
@@ -146,6 +118,12 @@ def main() -> None:
     help="On a conflict (you and the spec changed the same mock field), take the spec's value.",
 )
 @click.option(
+    "--conflicts",
+    "list_open",
+    is_flag=True,
+    help="Generate nothing; list the conflicts still open (resolve them with 'mockc merge').",
+)
+@click.option(
     "--adopt",
     is_flag=True,
     help="Generate into a folder whose .mockc/ is missing or damaged: its files are kept as "
@@ -169,7 +147,7 @@ def main() -> None:
 )
 @_include
 @_quiet
-@_reporting_errors
+@reporting_errors
 def generate_command(
     specs: tuple[Path, ...],
     out: Path | None,
@@ -180,6 +158,7 @@ def generate_command(
     check: bool,
     prune: bool,
     theirs: bool,
+    list_open: bool,
     adopt: bool,
     report_json: Path | None,
     fail_on_change: bool,
@@ -192,6 +171,9 @@ def generate_command(
     Regenerating merges: your edits to mocks and handlers.py are kept, spec
     changes are brought in field by field, and a report says what happened.
     """
+    if list_open:
+        _list_open_conflicts(out, config_path, specs, quiet)
+        return
     merge = MergeOptions(prune=prune, theirs=theirs, adopt=adopt, dry_run=check)
     overrides = {  # given on the command line: they win over the config's
         "target": target,
@@ -215,6 +197,16 @@ def generate_command(
         if changed and fail_on_change and not check:
             click.echo("mockc: files changed; review them and stage them", err=True)
         sys.exit(EXIT_BAD_INPUT)
+
+
+def _list_open_conflicts(
+    out: Path | None, config_path: Path | None, specs: tuple[Path, ...], quiet: bool
+) -> None:
+    if out is not None:
+        list_conflicts([(str(out), out)])
+        return
+    jobs = _configured_jobs(config_path, specs, {}, MergeOptions(), quiet)
+    list_conflicts([(f"{job.name} ({_shown(job.out)})", job.out) for job in jobs])
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -378,7 +370,7 @@ def _shown(path: Path) -> str:
 
 @main.command("init")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True))
-@_reporting_errors
+@reporting_errors
 def init_command(paths: tuple[Path, ...]) -> None:
     """Write a starter mockc.toml for the specs found under PATHS (default: here)."""
     here = Path.cwd()
@@ -413,7 +405,7 @@ def init_command(paths: tuple[Path, ...]) -> None:
 @_remote_refs
 @_include
 @_quiet
-@_reporting_errors
+@reporting_errors
 def inspect_command(
     specs: tuple[Path, ...],
     allow_remote_refs: bool,
@@ -433,7 +425,7 @@ def inspect_command(
 @_remote_refs
 @_include
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
-@_reporting_errors
+@reporting_errors
 def validate_command(
     paths: tuple[Path, ...], allow_remote_refs: bool, include_paths: tuple[Path, ...], strict: bool
 ) -> None:
@@ -511,7 +503,7 @@ def _validate_mocks(folder: Path) -> tuple[int, int]:
 @click.option("--host", help="Interface (default: $HOST or 127.0.0.1).")
 @click.option("--seed", type=int, help="Fake-data seed (default: $MOCKC_SEED or 0).")
 @click.argument("server_args", nargs=-1, type=click.UNPROCESSED)
-@_reporting_errors
+@reporting_errors
 def serve_command(
     source: Path,
     port: int | None,
@@ -553,6 +545,8 @@ def _run_server(folder: Path, env: dict[str, str], server_args: tuple[str, ...] 
         code = process.wait()
     sys.exit(code)
 
+
+main.add_command(merge_command)
 
 if __name__ == "__main__":
     main()
