@@ -36,20 +36,20 @@ from .config import (
     load_config,
     starter_config,
 )
+from .console import Console
 from .driver import TARGETS, Compiled, GenerateOptions, compile_specs, generate
 from .errors import Diagnostic, MockcError
-from .merge import MergeReport
+from .merge import LISTED, MergeReport
 from .mockgen import MOCKS_DIR
 from .output import MergeOptions
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_USAGE", "main"]
 
 
-def _print_diagnostics(diagnostics: Sequence[Diagnostic], quiet: bool) -> None:
-    if quiet or not diagnostics:
-        return
-    for diagnostic in diagnostics:
-        click.echo(diagnostic.render(excerpt=False), err=True)
+def _print_diagnostics(
+    diagnostics: Sequence[Diagnostic], quiet: bool, *, verbose: bool = False
+) -> None:
+    Console(quiet=quiet, verbose=verbose).diagnostics(diagnostics)
 
 
 _spec_paths = click.argument(
@@ -60,7 +60,15 @@ _remote_refs = click.option(
     is_flag=True,
     help="Fetch $refs that point at http(s) URLs (off by default: specs are read offline).",
 )
-_quiet = click.option("-q", "--quiet", is_flag=True, help="Print no warnings about the specs.")
+_quiet = click.option(
+    "-q", "--quiet", is_flag=True, help="Print no warnings about the specs and no progress."
+)
+_verbose = click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Print every warning and every entry of the report (not only the first few of each kind).",
+)
 _include = click.option(
     "-I",
     "--include",
@@ -147,6 +155,7 @@ def main() -> None:
 )
 @_include
 @_quiet
+@_verbose
 @reporting_errors
 def generate_command(
     specs: tuple[Path, ...],
@@ -165,6 +174,7 @@ def generate_command(
     allow_remote_refs: bool | None,
     include_paths: tuple[Path, ...],
     quiet: bool,
+    verbose: bool,
 ) -> None:
     """Generate mock servers: from SPECS into OUT, or those of the project config.
 
@@ -188,7 +198,8 @@ def generate_command(
         jobs = [_Job(name=None, specs=list(specs), out=out, options=_options(overrides, merge))]
     else:
         jobs = _configured_jobs(config_path, specs, overrides, merge, quiet)
-    results = [_run_job(job, quiet=quiet, check=check) for job in jobs]
+    console = Console(quiet=quiet, verbose=verbose)
+    results = [_run_job(job, console, check=check) for job in jobs]
     if report_json is not None:
         _write_report_json(report_json, results, check=check)
     failed = any(result.error for result in results)
@@ -292,42 +303,42 @@ def _affected(config: Config, specs: Sequence[Path]) -> list[ServerConfig]:
     return affected
 
 
-def _run_job(job: _Job, *, quiet: bool, check: bool) -> _Result:
+def _run_job(job: _Job, console: Console, *, check: bool) -> _Result:
     label = f"{job.name} ({_shown(job.out)})" if job.name else str(job.out)
     try:
-        compiled, report = generate(job.specs, job.out, job.options)
+        with console.progress(label) as progress:
+            compiled, report = generate(job.specs, job.out, job.options, progress)
     except MockcError as error:
         click.echo(error.render(), err=True)
         return _Result(job=job, error=error.render(excerpt=False))
-    _print_diagnostics(compiled.diagnostics, quiet)
+    console.diagnostics(compiled.diagnostics)
     merge = report.merge
     operations = len(compiled.api.operations)
     counted = f"{operations} operation{'s' if operations != 1 else ''}"
     if check:
         if not merge.changed:
-            click.echo(f"mockc: {label}: {counted}; up to date", err=True)
+            console.say(f"mockc: {label}: {counted}; up to date")
         else:
-            click.echo(
+            console.say(
                 f"mockc: {label}: {counted}; out of date: {len(merge.changed_files)} file(s) "
-                "would change:",
-                err=True,
+                "would change:"
             )
-            for line in _why(merge):
-                click.echo(f"  {line}", err=True)
+            for line in _why(merge, verbose=console.verbose):
+                console.say(f"  {line}")
         return _Result(job=job, report=merge)
-    click.echo(
+    summary = merge.summary()
+    console.say(
         f"mockc: {label}: {counted}; "
         f"{len(report.written)} file(s) written, {len(report.unchanged)} unchanged"
         + (f", {len(report.kept_user_files)} of yours kept" if report.kept_user_files else "")
-        + (f", {len(report.removed)} stale removed" if report.removed else ""),
-        err=True,
+        + (f", {len(report.removed)} stale removed" if report.removed else "")
+        + (f" ({summary})" if summary else "")
     )
-    for line in merge.render():
-        click.echo(f"  {line}", err=True)
+    console.report_lines(merge.lines(verbose=console.verbose))
     return _Result(job=job, report=merge)
 
 
-def _why(merge: MergeReport) -> list[str]:
+def _why(merge: MergeReport, *, verbose: bool = False) -> list[str]:
     """Each file that would change, and the report's reasons for it."""
     reasons: dict[str, list[str]] = {}
     for entry in merge.entries:
@@ -339,6 +350,8 @@ def _why(merge: MergeReport) -> list[str]:
         if path.startswith(".mockc/"):
             continue
         lines.append(f"{path}: " + ("; ".join(reasons.get(path, [])) or "changed"))
+    if not verbose and len(lines) > LISTED:
+        lines[LISTED:] = [f"… and {len(lines) - LISTED} more (--verbose lists all)"]
     state = [path for path in merge.changed_files if path.startswith(".mockc/")]
     if state:
         lines.append(f".mockc/: merge state out of date ({len(state)} file(s))")
@@ -443,7 +456,7 @@ def validate_command(
         compiled: Compiled = compile_specs(
             specs, allow_remote_refs=allow_remote_refs, include_paths=include_paths
         )
-        _print_diagnostics(compiled.diagnostics, quiet=False)
+        _print_diagnostics(compiled.diagnostics, quiet=False, verbose=True)
         count = len(compiled.api.operations)
         warnings += len(compiled.diagnostics)
         click.echo(

@@ -19,10 +19,11 @@ from .documents import MOCK_SUFFIXES, MergeError, MockFile, load_mock
 from .fields import MISSING, FieldEvent, merge_document, same
 from .handlers import ORPHAN_MARK, merge_python
 from .mocks import MockMerge, MockMergeOptions, merge_mocks
-from .report import Entry, Kind, MergeReport, field_path
+from .report import LISTED, Entry, Kind, MergeReport, field_path
 
 __all__ = [
     "CONFLICTS_FILE",
+    "LISTED",
     "MISSING",
     "MOCK_SUFFIXES",
     "ORPHAN_MARK",
