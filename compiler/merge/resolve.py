@@ -98,7 +98,8 @@ def _take_theirs(out: Path, conflict: Conflict) -> str | None:
 
 
 def _restore(out: Path, conflict: Conflict) -> str:
-    """Put the last generated copy of a deleted mock or file back."""
+    """Put the last generated copy of a file back, or of a deleted mock (beside
+    any other file that took its place)."""
     copy = out / STATE_DIR / _BASE / conflict.file
     try:
         content = copy.read_bytes()
@@ -112,7 +113,9 @@ def _restore(out: Path, conflict: Conflict) -> str:
         ) from None
     path = conflict.file
     number = 2
-    while (out / path).exists() and (out / path).read_bytes() != content:
+    while (
+        conflict.id is not None and (out / path).exists() and (out / path).read_bytes() != content
+    ):
         pure = PurePosixPath(conflict.file)
         path = str(pure.with_name(f"{pure.stem}-{number}{pure.suffix}"))
         number += 1

@@ -70,7 +70,7 @@ def test_a_terminal_gets_progress_and_colour(spec: Path) -> None:
     assert b"out: reading specs" in output and b"out: generating mocks" in output
     assert COLOUR.search(output)
     assert b"\x1b[32madded\x1b[0m           mocks/listPets.yaml" in output
-    assert b"mockc: out: 4 operations; 95 file(s) written" in output
+    assert re.search(rb"mockc: out: 4 operations; \d+ file\(s\) written", output)
 
 
 def test_no_color_keeps_the_progress_without_colour(spec: Path) -> None:
@@ -100,4 +100,7 @@ def test_a_pipe_gets_plain_text(spec: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert not ESCAPE.search(done.stderr)
-    assert b"mockc: out: 4 operations; 95 file(s) written, 0 unchanged (added 95)\n" in done.stderr
+    assert re.search(
+        rb"mockc: out: 4 operations; (\d+) file\(s\) written, 0 unchanged \(added \1\)\n",
+        done.stderr,
+    )
