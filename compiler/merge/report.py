@@ -145,8 +145,8 @@ class MergeReport:
                 more = len(entries) - len(shown)
                 lines.append((kind, f"{kind.value:<15} … and {more} more (--verbose lists all)"))
         for kind, files in generated.items():
-            more = f" and {len(files) - 4} more" if len(files) > 4 else ""
-            listed = ", ".join(files[:4]) + more
+            rest = f" and {len(files) - 4} more" if len(files) > 4 else ""
+            listed = ", ".join(files[:4]) + rest
             noun = "file" if len(files) == 1 else "files"
             lines.append((kind, f"{kind.value:<15} {len(files)} generated {noun}: {listed}"))
         return lines
