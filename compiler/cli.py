@@ -538,8 +538,10 @@ def serve_command(
         return
     with tempfile.TemporaryDirectory(prefix="mockc-serve-") as temp:
         out = Path(temp) / "server"
-        compiled, _ = generate([source], out, GenerateOptions(link_runtime=True))
-        _print_diagnostics(compiled.diagnostics, quiet=False)
+        console = Console()
+        with console.progress(str(source)) as progress:
+            compiled, _ = generate([source], out, GenerateOptions(link_runtime=True), progress)
+        console.diagnostics(compiled.diagnostics)
         _run_server(out, env, server_args)
 
 
