@@ -69,5 +69,10 @@ def merge_command(paths: tuple[Path, ...], side: Side | None) -> None:
 
 
 def _shown(out: Path, text: str) -> str:
-    """``text`` (which starts with a path inside ``out``) with the folder in front."""
-    return f"{out}/{text}"
+    """``text`` (which starts with a path inside ``out``) with the folder in
+    front, relative to the current folder when it is below it."""
+    try:
+        folder = out.resolve().relative_to(Path.cwd().resolve()) if out.is_absolute() else out
+    except ValueError:
+        folder = out
+    return f"{folder.as_posix()}/{text}"

@@ -161,3 +161,14 @@ def test_merge_outside_a_generated_folder_and_a_damaged_record(project: Path) ->
     assert code == 1
     assert "conflicts.json" in err and "record of open conflicts is damaged" in err
     assert "Traceback" not in err
+
+
+def test_conflicts_of_the_configured_servers(project: Path) -> None:
+    (project / "mockc.toml").write_text(
+        '[[servers]]\nname = "pets"\nspec = "petstore.yaml"\nout = "out"\n'
+    )
+    (project / ".git").mkdir()
+    code, out, err = _run("generate", "--conflicts")
+    assert code == 0, err
+    assert "mockc: pets (out): 1 open conflict(s):" in err
+    assert out.startswith("out/mocks/showPetById.yaml [description]: yours is")

@@ -4,10 +4,16 @@ plain progress lines for logs (a fake clock), markup never read from specs."""
 from __future__ import annotations
 
 import io
+import re
+from pathlib import Path
 
+from click.testing import CliRunner
+
+from mockc.compiler.cli import main
 from mockc.compiler.console import Console, group_diagnostics, message_shape
 from mockc.compiler.errors import Diagnostic
 from mockc.compiler.merge import Entry, Kind, MergeReport
+from tests.support.corpus import CORPUS
 
 
 def _warning(message: str, code: str | None = None, line: int = 1) -> Diagnostic:
@@ -116,3 +122,21 @@ def test_plain_progress_says_nothing_for_quick_work_then_a_line_now_and_then() -
     with console.progress("x") as progress:
         progress.phase("reading specs")
     assert stream.getvalue() == ""
+
+
+def test_a_real_spec_with_many_warnings_through_the_cli(tmp_path: Path) -> None:
+    spec = CORPUS / "openapi" / "slack-web-api-v2" / "slack_web_openapi_v2.json"
+    runner = CliRunner()
+    grouped = runner.invoke(main, ["generate", str(spec), "-o", str(tmp_path / "a")])
+    assert grouped.exit_code == 0, grouped.stderr
+    header = re.search(r"mockc: (\d+) warnings about the specs, (\d+) kind\(s\)", grouped.stderr)
+    assert header is not None, grouped.stderr
+    total, kinds = int(header[1]), int(header[2])
+    assert "× example-mismatch" in grouped.stderr
+    shown = grouped.stderr.count(": warning: ")
+    assert shown <= 3 * kinds < total
+    assert "added           … and" in grouped.stderr  # 174 mocks, counted
+    every = runner.invoke(main, ["generate", str(spec), "-o", str(tmp_path / "b"), "-v"])
+    assert every.exit_code == 0, every.stderr
+    assert every.stderr.count(": warning: ") == total
+    assert every.stderr.count("\n  added           mocks/") == 174
