@@ -40,6 +40,7 @@ from .console import Console
 from .driver import TARGETS, Compiled, GenerateOptions, compile_specs, generate
 from .errors import Diagnostic, MockcError
 from .merge import LISTED, MergeReport
+from .merge.resolve import open_conflicts
 from .mockgen import MOCKS_DIR
 from .output import MergeOptions
 
@@ -335,6 +336,14 @@ def _run_job(job: _Job, console: Console, *, check: bool) -> _Result:
         + (f" ({summary})" if summary else "")
     )
     console.report_lines(merge.lines(verbose=console.verbose))
+    left_open = len(open_conflicts(job.out))
+    if left_open:
+        console.say(
+            f"mockc: {label}: {left_open} conflict(s) left open, yours kept: "
+            "'mockc merge --theirs PATH' takes the spec's version of a file, "
+            "'mockc generate --conflicts' lists them",
+            style="bold",
+        )
     return _Result(job=job, report=merge)
 
 

@@ -38,6 +38,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     code, _, err = _run("generate", "petstore.yaml", "-o", "out")
     assert code == 0, err
     assert "conflict        mocks/showPetById.yaml [description]" in err
+    assert "mockc: out: 1 conflict(s) left open, yours kept: 'mockc merge --theirs PATH'" in err
     return tmp_path
 
 
