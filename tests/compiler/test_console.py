@@ -140,3 +140,18 @@ def test_a_real_spec_with_many_warnings_through_the_cli(tmp_path: Path) -> None:
     assert every.exit_code == 0, every.stderr
     assert every.stderr.count(": warning: ") == total
     assert every.stderr.count("\n  added           mocks/") == 174
+
+
+def test_check_lists_the_first_files_that_would_change_and_counts_the_rest(
+    tmp_path: Path,
+) -> None:
+    spec = Path(__file__).resolve().parents[2] / "examples" / "petstore" / "openapi.yaml"
+    runner = CliRunner()
+    short = runner.invoke(main, ["generate", str(spec), "-o", str(tmp_path), "--check"])
+    assert short.exit_code == 1
+    listed = [line for line in short.stderr.splitlines() if line.startswith("  ")]
+    assert len(listed) == 10  # eight files, the count of the rest, the merge state
+    assert re.fullmatch(r"  … and \d+ more \(--verbose lists all\)", listed[8])
+    every = runner.invoke(main, ["generate", str(spec), "-o", str(tmp_path), "--check", "-v"])
+    assert every.exit_code == 1
+    assert len([line for line in every.stderr.splitlines() if line.startswith("  ")]) > 90
