@@ -8,7 +8,9 @@ builder applies the journal settings the same way for all of them:
 - the values of ``authorization``, ``cookie``, ``proxy-authorization`` and
   ``set-cookie`` (and of the headers named in ``MOCKC_JOURNAL_REDACT``;
   for gRPC, metadata keys) are replaced by :data:`REDACTED`, in requests and
-  responses, unless ``MOCKC_JOURNAL_REDACT=off``.
+  responses, and so is what a near-miss report says the request held for
+  them (``headers.authorization == … — got [redacted]``; cookies too when
+  ``cookie`` is redacted), unless ``MOCKC_JOURNAL_REDACT=off``.
 
 It costs little per request: headers holding none of those names are kept
 as they are (one set test of their names), others are copied once.
@@ -62,6 +64,9 @@ class EntryBuilder:
 
         Request header names are lower-case (as ASGI and gRPC give them);
         response header names may have any case."""
+        redact = self._redact
+        if near_miss is not None and redact:
+            near_miss = _scrubbed_near_miss(near_miss, redact)
         if not self.detailed:
             return Entry(
                 time,
@@ -76,7 +81,6 @@ class EntryBuilder:
                 matched,
                 near_miss,
             )
-        redact = self._redact
         if request_headers is not None and not redact.isdisjoint(request_headers):
             request_headers = _redacted(request_headers, redact)
         if response_headers and not redact.isdisjoint(map(str.lower, response_headers)):
@@ -106,3 +110,35 @@ class EntryBuilder:
 
 def _redacted(headers: Mapping[str, Any], redact: frozenset[str]) -> dict[str, Any]:
     return {name: REDACTED if name.lower() in redact else value for name, value in headers.items()}
+
+
+_GOT = " — got "
+
+
+def _scrubbed_near_miss(
+    near_miss: list[dict[str, Any]], redact: frozenset[str]
+) -> list[dict[str, Any]]:
+    """``near_miss`` without the request's values of redacted headers (and cookies)."""
+    scrubbed: list[dict[str, Any]] | None = None
+    for index, report in enumerate(near_miss):
+        failed = report.get("failed")
+        if not isinstance(failed, str) or not _names_redacted(failed, redact):
+            continue
+        if scrubbed is None:
+            scrubbed = list(near_miss)
+        condition = failed.partition(_GOT)[0]
+        scrubbed[index] = {**report, "failed": f"{condition}{_GOT}{REDACTED}"}
+    return near_miss if scrubbed is None else scrubbed
+
+
+def _names_redacted(failed: str, redact: frozenset[str]) -> bool:
+    """True when a near-miss text is about a redacted header, or a cookie when
+    ``cookie`` is redacted (``headers.Authorization == 'x' — got 'y'``)."""
+    if _GOT not in failed:
+        return False
+    if failed.startswith("cookies."):
+        return "cookie" in redact
+    if failed.startswith("headers."):
+        name = failed[len("headers.") :].split(" ", 1)[0]
+        return name.lower() in redact
+    return False

@@ -193,6 +193,12 @@ def _assert_no_credentials(text: str | bytes) -> None:
 
 CLIENT_HEADERS = {"Authorization": f"Bearer {SECRET}", "Cookie": COOKIE, "X-Api-Key": API_KEY}
 REDACT = {"MOCKC_JOURNAL_REDACT": "x-api-key"}
+NEEDS_TOKEN = {
+    "id": "needs-token",
+    "operation": "listPets",
+    "match": {"headers": {"Authorization": "Bearer the-expected-one"}},
+    "response": {"status": 200, "body": []},
+}
 
 
 def test_http_journal_redacts_credentials(http_dir: Path) -> None:
@@ -217,6 +223,14 @@ def test_http_journal_redacts_credentials(http_dir: Path) -> None:
         assert entry["response"]["headers"] == {"Set-Cookie": "[redacted]", "X-Kept": "yes"}
         _assert_no_credentials(httpx.get(server.url + "/__mockc/journal").content)
         assert httpx.delete(server.url + "/__mockc/mocks/with-cookie").status_code == 204
+        assert httpx.post(server.url + "/__mockc/mocks", json=NEEDS_TOKEN).status_code == 201
+        httpx.get(server.url + "/pets", headers=CLIENT_HEADERS)
+        [unmatched] = _journal(server.url, operation="listPets")
+        [report] = unmatched["near_miss"]
+        assert report["failed"].endswith("— got [redacted]"), report
+        _assert_no_credentials(httpx.get(server.url + "/__mockc/journal").content)
+        _assert_no_credentials(httpx.get(server.url + "/__mockc/journal/analysis").content)
+        assert httpx.delete(server.url + "/__mockc/mocks/needs-token").status_code == 204
     _assert_no_credentials(_stored_bytes(http_dir))
 
 

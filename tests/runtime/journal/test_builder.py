@@ -74,3 +74,25 @@ def test_summary_keeps_no_headers_or_bodies() -> None:
         False,
         [{"mock": "a"}],
     )
+
+
+def test_near_miss_reports_do_not_keep_redacted_values() -> None:
+    builder = EntryBuilder("http", CoreSettings())
+    near_miss = [
+        {"mock": "a", "failed": "headers.Authorization == 'Bearer good' — got 'Bearer leak'"},
+        {"mock": "b", "failed": "cookies.session == s1 — got 'leak-too'"},
+        {"mock": "c", "failed": "headers.x-tenant == acme — got 'other'"},
+        {"mock": "d", "failed": "query.tier == gold — got nothing"},
+    ]
+    entry = _entry(builder, near_miss=near_miss, matched=False)
+    assert entry.near_miss is not None
+    failed = [report["failed"] for report in entry.near_miss]
+    assert failed == [
+        f"headers.Authorization == 'Bearer good' — got {REDACTED}",
+        f"cookies.session == s1 — got {REDACTED}",
+        "headers.x-tenant == acme — got 'other'",
+        "query.tier == gold — got nothing",
+    ]
+    assert "leak" in near_miss[0]["failed"]  # the request's own report is left alone
+    off = EntryBuilder("http", CoreSettings(journal_redact=redacted_headers("off")))
+    assert _entry(off, near_miss=near_miss).near_miss is near_miss
