@@ -502,7 +502,7 @@ def _parser(protocol: str, description: str) -> _Parser:
         if setting.flag is None:
             continue
         honoured = protocol in setting.protocols
-        help_text = setting.meaning if honoured else argparse.SUPPRESS
+        help_text = _help(setting, protocol) if honoured else argparse.SUPPRESS
         if setting.switch:
             parser.add_argument(
                 setting.flag, dest=setting.name, action="store_const", const="1", help=help_text
@@ -512,8 +512,18 @@ def _parser(protocol: str, description: str) -> _Parser:
                 setting.flag, dest=setting.name, metavar="1/0", nargs="?", const="1", help=help_text
             )
         else:
-            parser.add_argument(setting.flag, dest=setting.name, metavar="VALUE", help=help_text)
+            metavar = "{" + ",".join(setting.choices) + "}" if setting.choices else "VALUE"
+            parser.add_argument(setting.flag, dest=setting.name, metavar=metavar, help=help_text)
     return parser
+
+
+def _help(setting: Setting, protocol: str) -> str:
+    if setting.protocol_defaults or setting.shown_default is None:
+        default = setting.default_for(protocol) or "none"
+    else:
+        default = setting.shown_default
+    source = f"{setting.env}; " if setting.env else ""
+    return f"{setting.meaning} ({source}default {default})".replace("`", "").replace("%", "%%")
 
 
 def read_settings(

@@ -141,3 +141,17 @@ def test_a_refused_setting_stops_the_server_with_one_line(tmp_path: Path) -> Non
     assert lines == [
         "mockc: MOCKC_STREAM_COUNT does not apply to HTTP servers (only to gRPC); unset it"
     ]
+
+
+@pytest.mark.parametrize("protocol", sorted(PROTOCOL_NAMES))
+def test_help_lists_the_flags_the_protocol_honours(
+    capsys: pytest.CaptureFixture[str], protocol: str
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        read_settings(protocol, ["--help"], {})
+    assert stopped.value.code == 0
+    shown = capsys.readouterr().out
+    for setting in SETTINGS:
+        if setting.flag is None:
+            continue
+        assert (f"{setting.flag} " in shown) == (protocol in setting.protocols), setting.flag
