@@ -4,6 +4,7 @@ credentials never reach the journal (nor do bodies or headers in summary mode)."
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import sqlite3
@@ -19,6 +20,7 @@ import httpx
 import pytest
 from gql import Client, gql
 from gql.transport.httpx import HTTPXTransport
+from gql.transport.websockets import WebsocketsTransport
 
 from mockc.compiler.driver import GenerateOptions, generate
 from tests.support.corpus import CORPUS
@@ -247,13 +249,31 @@ def _graphql_call(url: str) -> None:
         session.execute(gql('mutation { login(user: "ann", password: "pw") }'))
 
 
+def _graphql_socket_call(url: str) -> None:
+    async def run() -> None:
+        transport = WebsocketsTransport(
+            url=url.replace("http://", "ws://") + "/graphql",
+            headers=CLIENT_HEADERS,
+            subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
+        )
+        async with Client(transport=transport) as session:
+            await session.execute(gql('query { hello(name: "ws") }'))
+
+    asyncio.run(run())
+
+
 def test_graphql_journal_redacts_credentials(graphql_dir: Path) -> None:
     with _graphql_server(graphql_dir, REDACT) as server:
         _graphql_call(server.url)
+        _graphql_socket_call(server.url)
         [entry] = _journal(server.url, operation="mutation_login")
         headers = entry["request"]["headers"]
         assert headers["authorization"] == headers["cookie"] == headers["x-api-key"] == "[redacted]"
         assert "login" in entry["request"]["body"]["data"]
+        [socket] = _journal(server.url, operation="query_hello")
+        assert socket["protocol"] == "graphql-ws"
+        headers = socket["request"]["headers"]
+        assert headers["authorization"] == headers["cookie"] == headers["x-api-key"] == "[redacted]"
         _assert_no_credentials(httpx.get(server.url + "/__mockc/journal").content)
     _assert_no_credentials(_stored_bytes(graphql_dir))
 
@@ -320,7 +340,9 @@ def test_http_summary_journal_keeps_no_headers_or_bodies(http_dir: Path) -> None
 def test_graphql_summary_journal_keeps_no_headers_or_bodies(graphql_dir: Path) -> None:
     with _graphql_server(graphql_dir, SUMMARY) as server:
         _graphql_call(server.url)
+        _graphql_socket_call(server.url)
         _assert_summary(_only_entry(server.url, "mutation_login"))
+        _assert_summary(_only_entry(server.url, "query_hello"))
     _assert_no_credentials(_stored_bytes(graphql_dir))
     assert b"password" not in _stored_bytes(graphql_dir)
 
