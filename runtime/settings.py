@@ -10,7 +10,11 @@ ignored. The README's settings tables are rendered from this table
 
 A protocol's ``server.py`` builds its settings object from the values
 :func:`read_settings` returns; :func:`core_settings` builds the part every
-protocol shares (:class:`CoreSettings`).
+protocol shares (:class:`CoreSettings`). To add a setting, declare it in
+:data:`SETTINGS` and read its value in the ``server.py`` of each protocol it
+names; for a protocol to honour an existing one, add the protocol to its
+``protocols`` and read it there (then run ``scripts/settings_tables.py
+--write``).
 """
 
 from __future__ import annotations
