@@ -6,7 +6,7 @@ default, what it means and which protocols honour it (:data:`SETTINGS`).
 flags over it, and refuses at start-up (one line on stderr, exit code 2) a
 bad value, or a setting the protocol does not honour: nothing is silently
 ignored. The README's settings tables are rendered from this table
-(:mod:`.settings_doc`) and a test keeps them equal.
+(``scripts/settings_tables.py``) and a test keeps them equal.
 
 A protocol's ``server.py`` builds its settings object from the values
 :func:`read_settings` returns; :func:`core_settings` builds the part every
@@ -32,7 +32,6 @@ __all__ = [
     "SETTINGS",
     "CoreSettings",
     "Setting",
-    "SettingsError",
     "core_settings",
     "flag_value",
     "non_negative",
@@ -53,10 +52,6 @@ _OFF_WORDS = ("off", "0", "false", "no", "none")
 PROTOCOL_NAMES = {"http": "HTTP", "graphql": "GraphQL", "grpc": "gRPC"}
 """The protocols with a server, and how the documentation names them."""
 EVERY_PROTOCOL: frozenset[str] = frozenset(PROTOCOL_NAMES)
-
-
-class SettingsError(ValueError):
-    """A setting that cannot be used: a bad value, or one its protocol ignores."""
 
 
 # -- value parsers (each raises ValueError on a bad text) ---------------------
