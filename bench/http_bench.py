@@ -42,10 +42,7 @@ FLOOR_VENV = CACHE / "floor-venv"
 FLOOR_REQUIREMENTS = ("starlette==1.10.0", "granian==2.8.7")
 
 PETSTORE_SPEC = ROOT / "examples" / "petstore" / "openapi.yaml"
-SLACK_SPEC = (
-    Path(__file__).resolve().parents[2]
-    / "shared/corpus/openapi/slack-web-api-v2/slack_web_openapi_v2.json"
-)
+SLACK_SPEC = ROOT / "tests/corpus/openapi/slack-web-api-v2/slack_web_openapi_v2.json"
 GITHUB_PACKAGE = "@octokit/openapi@23.0.2"
 GITHUB_TARBALL = "octokit-openapi-23.0.2.tgz"
 GITHUB_MEMBER = "package/generated/api.github.com.json"
