@@ -46,10 +46,12 @@ def client(server: ServerProcess) -> Iterator[httpx.Client]:
         yield http
 
 
-def raw_exchange(server: ServerProcess, request: bytes, *, half_close: bool = False) -> bytes:
+def raw_exchange(
+    server: ServerProcess, request: bytes, *, half_close: bool = False, timeout: float = 5.0
+) -> bytes:
     """Send ``request`` as written and read the answer until the server closes
-    the connection or stops sending."""
-    with socket.create_connection((server.host, server.port), timeout=5.0) as connection:
+    the connection or stops sending for ``timeout`` seconds."""
+    with socket.create_connection((server.host, server.port), timeout=timeout) as connection:
         try:
             connection.sendall(request)
             if half_close:
@@ -315,7 +317,9 @@ def test_raw_request_fuzz_never_answers_5xx(
 ) -> None:
     request = b"%s %s HTTP/1.1\r\nHost: mock\r\nConnection: close\r\n" % (method, target)
     request += b"".join(line + b"\r\n" for line in headers) + b"\r\n" + body
-    status = status_of(raw_exchange(server, request, half_close=half_close))
+    # a request that promises more body than it sends, without a half-close, is
+    # answered only when the server's read timeout fires: not waited for here
+    status = status_of(raw_exchange(server, request, half_close=half_close, timeout=1.0))
     assert status is None or status < 500, (request[:300], status)
 
 
