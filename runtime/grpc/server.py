@@ -38,6 +38,7 @@ from ..settings import (
 from ..startup import add_log_arguments, embedded_granian, malformed_contract, run
 from .app import DEFAULT_STREAM_COUNT, GrpcApp
 from .descriptors import load_protos
+from .reflection import V1_SERVICE, V1ALPHA_SERVICE, enable_reflection
 
 __all__ = ["GrpcSettings", "build_app", "main", "parse_settings"]
 
@@ -156,7 +157,6 @@ async def build_server(app: GrpcApp, settings: GrpcSettings) -> tuple[grpc.aio.S
     """A grpc.aio server with the app's services, health and reflection (not started)."""
     from grpc_health.v1 import health_pb2, health_pb2_grpc
     from grpc_health.v1._async import HealthServicer
-    from grpc_reflection.v1alpha import reflection, reflection_pb2
 
     limit = settings.max_message_bytes
     server = grpc.aio.server(
@@ -175,11 +175,13 @@ async def build_server(app: GrpcApp, settings: GrpcSettings) -> tuple[grpc.aio.S
         health_pb2_grpc.add_HealthServicer_to_server(health, server)
         for name in services:
             await health.set(name, health_pb2.HealthCheckResponse.SERVING)
-    if settings.reflection and reflection.SERVICE_NAME not in services:
+    if settings.reflection and not {V1_SERVICE, V1ALPHA_SERVICE} & set(services):
+        # (when the protos declare reflection, it is mocked like any service)
+        from grpc_reflection.v1alpha import reflection_pb2
+
         app.protos.add_file(health_pb2.DESCRIPTOR)
         app.protos.add_file(reflection_pb2.DESCRIPTOR)
-        names = sorted({*services, health_name, reflection.SERVICE_NAME})
-        reflection.enable_server_reflection(names, server, pool=app.protos.pool)
+        enable_reflection(server, [*services, health_name], app.protos.pool)
     server.add_insecure_port(_address(settings.host, settings.port))
     return server, health
 
