@@ -16,12 +16,14 @@ from typing import Any
 from graphql import (
     DocumentNode,
     ExecutionResult,
+    ExperimentalIncrementalExecutionResults,
     GraphQLError,
     GraphQLSchema,
     NoSchemaIntrospectionCustomRule,
     OperationDefinitionNode,
     OperationType,
     execute,
+    experimental_execute_incrementally,
     parse,
     specified_rules,
     subscribe,
@@ -29,6 +31,7 @@ from graphql import (
 )
 from graphql.execution.execute import assume_not_awaitable
 
+from .incremental import has_incremental_directives, without_incremental
 from .values import Execution
 
 __all__ = [
@@ -52,6 +55,13 @@ class Prepared:
 
     document: DocumentNode | None
     errors: tuple[GraphQLError, ...]
+    plain: DocumentNode | None = None
+    """The document without ``@defer``/``@stream``, when it has them (else None)."""
+
+    @property
+    def plain_document(self) -> DocumentNode | None:
+        """What runs when the answer is one plain result."""
+        return self.plain if self.plain is not None else self.document
 
     def operation(self, name: str | None) -> OperationDefinitionNode | None:
         """The operation ``name`` selects (the only one when None), if any."""
@@ -76,6 +86,9 @@ class Documents:
         if not introspection:
             self._rules.append(NoSchemaIntrospectionCustomRule)
         self._cache: dict[str, Prepared] = {}
+        self.incremental = any(schema.get_directive(name) for name in ("defer", "stream"))
+        """The schema declares ``@defer`` or ``@stream``: documents run with
+        graphql-core's incremental execution (its plain ``execute`` refuses them)."""
 
     def prepare(self, query: str) -> Prepared:
         found = self._cache.get(query)
@@ -87,7 +100,12 @@ class Documents:
             prepared = Prepared(None, (error,))
         else:
             errors = validate(self.schema, document, self._rules)
-            prepared = Prepared(None if errors else document, tuple(errors))
+            if errors:
+                prepared = Prepared(None, tuple(errors))
+            elif self.incremental and has_incremental_directives(document):
+                prepared = Prepared(document, (), without_incremental(document))
+            else:
+                prepared = Prepared(document, ())
         if len(self._cache) >= _CACHE_SIZE:
             self._cache.clear()
         self._cache[query] = prepared
@@ -100,8 +118,10 @@ class Documents:
         variables: dict[str, Any] | None,
         operation_name: str | None,
     ) -> ExecutionResult:
-        """Run a query or mutation (every resolver is synchronous)."""
-        result = execute(
+        """Run a query or mutation (every resolver is synchronous) to one result;
+        ``document`` holds no ``@defer``/``@stream`` (see :attr:`Prepared.plain_document`)."""
+        run = experimental_execute_incrementally if self.incremental else execute
+        result = run(
             self.schema,
             document,
             context_value=execution,
@@ -110,6 +130,26 @@ class Documents:
             is_awaitable=assume_not_awaitable,
         )
         assert isinstance(result, ExecutionResult)
+        return result
+
+    def execute_incrementally(
+        self,
+        document: DocumentNode,
+        execution: Execution,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+    ) -> ExecutionResult | ExperimentalIncrementalExecutionResults:
+        """Run a query that may defer or stream: one result, or an initial result
+        and the results that follow."""
+        result = experimental_execute_incrementally(
+            self.schema,
+            document,
+            context_value=execution,
+            variable_values=variables,
+            operation_name=operation_name,
+            is_awaitable=assume_not_awaitable,
+        )
+        assert isinstance(result, ExecutionResult | ExperimentalIncrementalExecutionResults)
         return result
 
     async def subscribe(

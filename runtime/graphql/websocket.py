@@ -179,7 +179,9 @@ class _Connection:
                         with contextlib.suppress(Exception):
                             await closing()
             else:
-                result = self.app.documents.execute(prepared.document, execution, variables, name)
+                document = prepared.plain_document
+                assert document is not None
+                result = self.app.documents.execute(document, execution, variables, name)
                 if execution.delay_ms > 0:
                     await asyncio.sleep(execution.delay_ms / 1000.0)
                 await self.send(
