@@ -156,9 +156,10 @@ def test_queries_without_defer_stay_plain_for_multipart_clients(streaming: str) 
 
 
 def test_invalid_defer_use_gets_a_spec_error(streaming: str) -> None:
+    twice = '{ ... @defer(label: "a") { greeting } ... @defer(label: "a") { x: greeting } }'
     response = httpx.post(
         streaming,
-        json={"query": '{ ... @defer(label: "a") { greeting } ... @defer(label: "a") { greeting } }'},
+        json={"query": twice},
         headers={"accept": MULTIPART_ACCEPT},
     )
     assert response.status_code == 400
