@@ -38,6 +38,7 @@ from .contract import GraphqlContract, engine_operations
 from .execution import Documents, encode_result, is_request_error, operation_type, result_document
 from .fakes import LeafFakes
 from .incremental import MULTIPART_MEDIA_TYPE, PayloadFormat, closing, incremental_format, part
+from .limits import Limits
 from .resolvers import Resolvers, RootField
 from .subscriptions import EventStreams
 from .transport import (
@@ -73,6 +74,8 @@ class GraphqlOptions:
     graphiql: bool = True
     introspection: bool = True
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    limits: Limits = Limits()
+    """Depth, answer size and subscriptions per connection (:mod:`.limits`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +139,13 @@ class GraphqlApp:
             streams=EventStreams(self.service, interval_ms=options.event_interval_ms),
         )
         self.resolvers.attach()
-        self.documents = Documents(self.schema, introspection=options.introspection)
+        self.documents = Documents(
+            self.schema,
+            introspection=options.introspection,
+            limits=options.limits,
+            list_length=options.list_length,
+            max_list=options.max_list,
+        )
         self.admin = AdminApp(self.service, title=self.title)
         self._page = graphiql.page(self.title, GRAPHQL_PATH)
         self._started = time.monotonic()
@@ -266,6 +275,9 @@ class GraphqlApp:
                 operation,
             )
             return request_error, encode_result({"errors": [error.formatted]}), None
+        refused = self.documents.too_costly(prepared.document, operation, params.variables)
+        if refused is not None:
+            return request_error, encode_result({"errors": [refused.formatted]}), None
         if deferring is not None and prepared.plain is not None:
             found = self.documents.execute_incrementally(
                 prepared.document, execution, params.variables, params.operation_name
@@ -282,7 +294,11 @@ class GraphqlApp:
                 document, execution, params.variables, params.operation_name
             )
         status = request_error if is_request_error(result) else 200
-        return status, encode_result(result_document(result)), None
+        content = encode_result(result_document(result))
+        too_large = self.documents.too_large(content)
+        if too_large is not None:
+            return request_error, too_large, None
+        return status, content, None
 
     async def _send_incremental(
         self, send: Send, execution: Execution, first: bytes, later: _Later

@@ -32,6 +32,7 @@ from graphql import (
 from graphql.execution.execute import assume_not_awaitable
 
 from .incremental import has_incremental_directives, without_incremental
+from .limits import Limits, answer_too_large, depth_rule, estimate_nodes, too_many_nodes
 from .values import Execution
 
 __all__ = [
@@ -80,11 +81,24 @@ class Prepared:
 class Documents:
     """Parses, validates and runs documents against ``schema``."""
 
-    def __init__(self, schema: GraphQLSchema, *, introspection: bool = True) -> None:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        *,
+        introspection: bool = True,
+        limits: Limits | None = None,
+        list_length: int = 2,
+        max_list: int = 100,
+    ) -> None:
         self.schema = schema
+        self.limits = limits = limits or Limits()
+        self.list_length = list_length
+        self.max_list = max_list
         self._rules = list(specified_rules)
         if not introspection:
             self._rules.append(NoSchemaIntrospectionCustomRule)
+        if limits.max_depth > 0:
+            self._rules.append(depth_rule(limits.max_depth))
         self._cache: dict[str, Prepared] = {}
         self.incremental = any(schema.get_directive(name) for name in ("defer", "stream"))
         """The schema declares ``@defer`` or ``@stream``: documents run with
@@ -110,6 +124,35 @@ class Documents:
             self._cache.clear()
         self._cache[query] = prepared
         return prepared
+
+    def too_costly(
+        self,
+        document: DocumentNode,
+        operation: OperationDefinitionNode | None,
+        variables: dict[str, Any] | None,
+    ) -> GraphQLError | None:
+        """The error refusing ``operation`` when its answer would hold more objects
+        and values than the limit (None when it may run)."""
+        limit = self.limits.max_nodes
+        if operation is None or limit <= 0:
+            return None
+        nodes = estimate_nodes(
+            self.schema,
+            document,
+            operation,
+            variables,
+            list_length=self.list_length,
+            max_list=self.max_list,
+            ceiling=limit,
+        )
+        return too_many_nodes(nodes, limit, operation) if nodes > limit else None
+
+    def too_large(self, content: bytes) -> bytes | None:
+        """The error answer replacing ``content`` when it is over the size limit."""
+        limit = self.limits.max_answer_bytes
+        if limit <= 0 or len(content) <= limit:
+            return None
+        return encode_result({"errors": [answer_too_large(len(content), limit).formatted]})
 
     def execute(
         self,

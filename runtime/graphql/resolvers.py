@@ -43,6 +43,7 @@ from ..engine import Reply, Request
 from ..exceptions import HookError
 from ..service import MockService
 from .fakes import LeafFakes, Maker, stable_index
+from .limits import FULL_LIST_LEVELS
 from .subscriptions import EventStreams
 from .values import (
     ERROR_KEY,
@@ -373,7 +374,8 @@ class Resolvers:
             if length is None:
                 length = inherited if inherited is not None and depth == shape.depth else None
             if length is None:
-                length = self.list_length
+                # lists of lists: one item past the second level (the size stays linear)
+                length = self.list_length if shape.depth - depth < FULL_LIST_LEVELS else 1
             return [
                 self.fake(shape, depth - 1, f"{key}[{index}]", args, info, name)
                 for index in range(length)

@@ -10,7 +10,13 @@ protocol shares (``runtime/settings.py``) and GraphQL's own:
 - ``MOCKC_GRAPHQL_EVENT_INTERVAL_MS`` / ``--event-interval-ms``: between two
   subscription events a mock says nothing about (1000);
 - ``MOCKC_GRAPHIQL`` / ``--graphiql``: serve GraphiQL at ``/graphql`` (1);
-- ``MOCKC_GRAPHQL_INTROSPECTION`` / ``--introspection``: answer introspection (1).
+- ``MOCKC_GRAPHQL_INTROSPECTION`` / ``--introspection``: answer introspection (1);
+- ``MOCKC_GRAPHQL_MAX_DEPTH`` / ``--max-depth``: deepest chain of fields (64);
+- ``MOCKC_GRAPHQL_MAX_NODES`` / ``--max-nodes``: most objects and values in one
+  answer, estimated before it runs (500000);
+- ``MOCKC_GRAPHQL_MAX_ANSWER_BYTES`` / ``--max-answer-bytes``: largest answer (64 MiB);
+- ``MOCKC_GRAPHQL_MAX_SUBSCRIPTIONS`` / ``--max-subscriptions``: operations running at
+  once on one WebSocket (100). 0 turns a limit off.
 
 Start-up problems (a bad contract or schema, a broken ``handlers.py``, an
 unreachable state store, a busy port) print one line on stderr and exit
@@ -39,6 +45,7 @@ from ..startup import (
 )
 from .app import DEFAULT_MAX_BODY_BYTES, GraphqlApp, GraphqlOptions
 from .contract import load_graphql_contract, read_sdl
+from .limits import DEFAULT_MAX_ANSWER_BYTES, Limits
 
 __all__ = ["Settings", "build_app", "main", "parse_settings"]
 
@@ -82,6 +89,22 @@ def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> Settings:
         "--introspection", type=flag_value, default=env.get("MOCKC_GRAPHQL_INTROSPECTION", "1")
     )
     parser.add_argument(
+        "--max-depth", type=non_negative, default=env.get("MOCKC_GRAPHQL_MAX_DEPTH", "64")
+    )
+    parser.add_argument(
+        "--max-nodes", type=non_negative, default=env.get("MOCKC_GRAPHQL_MAX_NODES", "500000")
+    )
+    parser.add_argument(
+        "--max-answer-bytes",
+        type=non_negative,
+        default=env.get("MOCKC_GRAPHQL_MAX_ANSWER_BYTES", str(DEFAULT_MAX_ANSWER_BYTES)),
+    )
+    parser.add_argument(
+        "--max-subscriptions",
+        type=non_negative,
+        default=env.get("MOCKC_GRAPHQL_MAX_SUBSCRIPTIONS", "100"),
+    )
+    parser.add_argument(
         "--max-body-bytes",
         type=non_negative,
         default=env.get("MOCKC_MAX_BODY_BYTES", str(DEFAULT_MAX_BODY_BYTES)),
@@ -100,6 +123,12 @@ def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> Settings:
             graphiql=options.graphiql,
             introspection=options.introspection,
             max_body_bytes=options.max_body_bytes,
+            limits=Limits(
+                max_depth=options.max_depth,
+                max_nodes=options.max_nodes,
+                max_answer_bytes=options.max_answer_bytes,
+                max_subscriptions=options.max_subscriptions,
+            ),
         ),
         log_level=options.log_level,
         access_log=options.access_log,

@@ -134,6 +134,15 @@ class _Connection:
         if operation_id in self.operations:
             await self.close(4409, f"Subscriber for {operation_id} already exists")
             return
+        limit = self.app.documents.limits.max_subscriptions
+        if limit > 0 and len(self.operations) >= limit:
+            error = GraphQLError(
+                f"{limit} operations are running on this connection already; "
+                "complete one before starting another",
+                extensions={"code": "TOO_MANY_OPERATIONS", "limit": limit},
+            )
+            await self.send({"id": operation_id, "type": "error", "payload": [error.formatted]})
+            return
         task = asyncio.get_running_loop().create_task(self.run_operation(operation_id, payload))
         self.operations[operation_id] = task
 
@@ -154,6 +163,16 @@ class _Connection:
             variables = payload.get("variables") or None
             operation = prepared.operation(name)
             execution.method = operation_type(operation)
+            refused = self.app.documents.too_costly(prepared.document, operation, variables)
+            if refused is not None:
+                status = "error"
+                error_message = {
+                    "id": operation_id,
+                    "type": "error",
+                    "payload": [refused.formatted],
+                }
+                await self.send(error_message)
+                return
             if execution.method == "subscription":
                 found = await self.app.documents.subscribe(
                     prepared.document, execution, variables, name
