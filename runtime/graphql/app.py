@@ -75,6 +75,8 @@ class GraphqlOptions:
     introspection: bool = True
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     limits: Limits = Limits()
+    validate: bool = True
+    """Check input values (``MOCKC_VALIDATE``); see :data:`.execution.INPUT_VALUE_RULES`."""
     """Depth, answer size and subscriptions per connection (:mod:`.limits`)."""
 
 
@@ -145,6 +147,7 @@ class GraphqlApp:
             limits=options.limits,
             list_length=options.list_length,
             max_list=options.max_list,
+            validate=options.validate,
         )
         self.admin = AdminApp(self.service, title=self.title)
         self._page = graphiql.page(self.title, GRAPHQL_PATH)

@@ -19,9 +19,16 @@ from graphql import (
     ExperimentalIncrementalExecutionResults,
     GraphQLError,
     GraphQLSchema,
+    KnownArgumentNamesRule,
     NoSchemaIntrospectionCustomRule,
+    NoUnusedVariablesRule,
     OperationDefinitionNode,
     OperationType,
+    ProvidedRequiredArgumentsRule,
+    UniqueArgumentNamesRule,
+    UniqueInputFieldNamesRule,
+    ValuesOfCorrectTypeRule,
+    VariablesInAllowedPositionRule,
     execute,
     experimental_execute_incrementally,
     parse,
@@ -45,6 +52,21 @@ __all__ = [
     "result_document",
 ]
 
+INPUT_VALUE_RULES = frozenset(
+    {
+        KnownArgumentNamesRule,
+        UniqueArgumentNamesRule,
+        ValuesOfCorrectTypeRule,
+        ProvidedRequiredArgumentsRule,
+        VariablesInAllowedPositionRule,
+        UniqueInputFieldNamesRule,
+        NoUnusedVariablesRule,
+    }
+)
+"""The validation rules that only check input values (arguments, input objects,
+variables), skipped with validation off (``MOCKC_VALIDATE=0``): unknown arguments
+are then ignored, and a value execution cannot use is an error of its field
+only, the rest of the query answering, instead of refusing the whole request."""
 _CACHE_SIZE = 512
 _MAX_TOKENS = 50_000
 _json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=str)
@@ -89,12 +111,15 @@ class Documents:
         limits: Limits | None = None,
         list_length: int = 2,
         max_list: int = 100,
+        validate: bool = True,
     ) -> None:
         self.schema = schema
         self.limits = limits = limits or Limits()
         self.list_length = list_length
         self.max_list = max_list
         self._rules = list(specified_rules)
+        if not validate:
+            self._rules = [rule for rule in self._rules if rule not in INPUT_VALUE_RULES]
         if not introspection:
             self._rules.append(NoSchemaIntrospectionCustomRule)
         if limits.max_depth > 0:

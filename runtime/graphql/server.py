@@ -1,7 +1,7 @@
 """The entry point of a generated GraphQL server: settings, start-up checks, granian.
 
 Settings come from the environment and can be overridden by flags: ``PORT``,
-``HOST``, ``MOCKC_MAX_BODY_BYTES``, ``MOCKC_LOG_LEVEL``, the settings every
+``HOST``, ``MOCKC_VALIDATE``, ``MOCKC_MAX_BODY_BYTES``, ``MOCKC_LOG_LEVEL``, the settings every
 protocol shares (``runtime/settings.py``) and GraphQL's own:
 
 - ``MOCKC_GRAPHQL_LIST_LENGTH`` / ``--list-length``: items in a faked list (2);
@@ -89,6 +89,12 @@ def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> Settings:
         "--introspection", type=flag_value, default=env.get("MOCKC_GRAPHQL_INTROSPECTION", "1")
     )
     parser.add_argument(
+        "--validate",
+        type=flag_value,
+        default=env.get("MOCKC_VALIDATE", "1"),
+        help="check arguments and variables against the schema (1/0)",
+    )
+    parser.add_argument(
         "--max-depth", type=non_negative, default=env.get("MOCKC_GRAPHQL_MAX_DEPTH", "64")
     )
     parser.add_argument(
@@ -123,6 +129,7 @@ def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> Settings:
             graphiql=options.graphiql,
             introspection=options.introspection,
             max_body_bytes=options.max_body_bytes,
+            validate=options.validate,
             limits=Limits(
                 max_depth=options.max_depth,
                 max_nodes=options.max_nodes,

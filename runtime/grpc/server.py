@@ -5,7 +5,8 @@ gRPC is served on ``PORT`` (default 50051) with the standard health service
 scenarios, journal, ``/metrics``, ``/health``) on ``MOCKC_ADMIN_PORT``
 (default 8081, ``off`` for none), an HTTP side port served by granian in
 the same event loop. Settings come from the environment and the flags
-(``runtime/settings.py`` lists those every protocol shares). Start-up
+(``runtime/settings.py`` lists those every protocol shares; ``MOCKC_VALIDATE``
+and ``MOCKC_MAX_BODY_BYTES`` are read here, for request messages). Start-up
 problems print one line on stderr and exit with code 2; broken mock files
 are reported and skipped. SIGTERM (or SIGINT) stops both ports, closes the
 service (the journal is flushed) and exits 0.
@@ -61,6 +62,12 @@ class GrpcSettings:
     stream_interval_ms: float = 0.0
     reflection: bool = True
     max_message_bytes: int = 4 * 1024 * 1024
+    """Largest message sent (and received, unless ``max_body_bytes`` says)."""
+    max_body_bytes: int | None = None
+    """Largest request message received (``MOCKC_MAX_BODY_BYTES``); larger ones
+    end with ``RESOURCE_EXHAUSTED``."""
+    validate: bool = True
+    """Check request messages against the contract (``MOCKC_VALIDATE``)."""
 
 
 def _admin_port(text: str) -> int | None:
@@ -112,6 +119,18 @@ def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> GrpcSettin
         type=non_negative,
         default=env.get("MOCKC_MAX_MESSAGE_BYTES", str(4 * 1024 * 1024)),
     )
+    parser.add_argument(
+        "--max-body-bytes",
+        type=non_negative,
+        default=env.get("MOCKC_MAX_BODY_BYTES"),
+        help="largest request message; default: --max-message-bytes",
+    )
+    parser.add_argument(
+        "--validate",
+        type=flag_value,
+        default=env.get("MOCKC_VALIDATE", "1"),
+        help="check request messages against the contract (1/0)",
+    )
     options = parser.parse_args(argv)
     return GrpcSettings(
         host=options.host,
@@ -123,6 +142,8 @@ def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> GrpcSettin
         stream_interval_ms=options.stream_interval_ms,
         reflection=options.reflection,
         max_message_bytes=options.max_message_bytes,
+        max_body_bytes=options.max_body_bytes,
+        validate=options.validate,
     )
 
 
@@ -144,6 +165,7 @@ def build_app(directory: Path, settings: GrpcSettings) -> GrpcApp:
             hooks=hooks,
             stream_count=settings.stream_count,
             stream_interval_ms=settings.stream_interval_ms,
+            validate=settings.validate,
         )
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise malformed_contract(directory, exc) from exc
@@ -159,9 +181,10 @@ async def build_server(app: GrpcApp, settings: GrpcSettings) -> tuple[grpc.aio.S
     from grpc_health.v1._async import HealthServicer
 
     limit = settings.max_message_bytes
+    received = settings.max_body_bytes if settings.max_body_bytes is not None else limit
     server = grpc.aio.server(
         options=(
-            ("grpc.max_receive_message_length", limit),
+            ("grpc.max_receive_message_length", received),
             ("grpc.max_send_message_length", limit),
             ("grpc.so_reuseport", 0),
         )

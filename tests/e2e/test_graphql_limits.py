@@ -144,3 +144,21 @@ def test_operations_per_websocket_are_bounded(shop_dir: Path) -> None:
         firsts, code = asyncio.run(run())
     assert len(firsts) == 2 and all(isinstance(value, int) for value in firsts)
     assert code == "TOO_MANY_OPERATIONS"
+
+
+def test_validation_off_skips_the_input_value_checks(shop_dir: Path) -> None:
+    """MOCKC_VALIDATE=0: unknown arguments are ignored and a value that cannot be
+    used fails its field only; with validation on the whole request is refused."""
+    query = '{ version user(id: "1", bogus: 3) { id } other: user(id: 5.5) { id } }'
+    with ServerProcess([sys.executable, "server.py"], cwd=shop_dir) as server:
+        strict = httpx.post(f"{server.url}/graphql", json={"query": query}).json()
+    assert "data" not in strict
+    assert {error["message"].split(" ")[0] for error in strict["errors"]} >= {"Unknown"}
+    env = {"MOCKC_VALIDATE": "0"}
+    with ServerProcess([sys.executable, "server.py"], cwd=shop_dir, env=env) as server:
+        lenient = httpx.post(f"{server.url}/graphql", json={"query": query}).json()
+    assert isinstance(lenient["data"]["version"], str)
+    assert lenient["data"]["user"]["id"] == "1"
+    assert lenient["data"]["other"] is None
+    [error] = lenient["errors"]
+    assert error["path"] == ["other"] and "'id'" in error["message"]
