@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from graphql import ExecutionResult, GraphQLError
 
 from ..asgi import Receive, Send
-from .execution import format_errors, operation_type, result_document
+from .execution import encode_result, format_errors, operation_type, result_document
 from .values import Execution
 
 if TYPE_CHECKING:
@@ -203,9 +203,14 @@ class _Connection:
                 result = self.app.documents.execute(document, execution, variables, name)
                 if execution.delay_ms > 0:
                     await asyncio.sleep(execution.delay_ms / 1000.0)
-                await self.send(
-                    {"id": operation_id, "type": "next", "payload": result_document(result)}
-                )
+                answer = result_document(result)
+                too_large = self.app.documents.too_large(encode_result(answer))
+                if too_large is not None:
+                    status = "error"
+                    errors = json.loads(too_large)["errors"]
+                    await self.send({"id": operation_id, "type": "error", "payload": errors})
+                    return
+                await self.send({"id": operation_id, "type": "next", "payload": answer})
             await self.send({"id": operation_id, "type": "complete"})
         except asyncio.CancelledError:
             status = "cancelled"

@@ -121,6 +121,18 @@ def test_limits_are_configurable(swapi_dir: Path) -> None:
         assert error["extensions"]["code"] == "ANSWER_TOO_LARGE"
         assert error["extensions"]["limit"] == 1000
 
+        async def over_websocket() -> str:
+            transport = WebsocketsTransport(
+                url=server.url.replace("http", "ws") + "/graphql",
+                subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
+            )
+            async with Client(transport=transport) as session:
+                with pytest.raises(TransportQueryError) as raised:
+                    await session.execute(gql("{ allPeople(first: 100) { people { name } } }"))
+            return raised.value.errors[0]["extensions"]["code"]  # type: ignore[index]
+
+        assert asyncio.run(over_websocket()) == "ANSWER_TOO_LARGE"
+
 
 def test_operations_per_websocket_are_bounded(shop_dir: Path) -> None:
     env = {"MOCKC_GRAPHQL_MAX_SUBSCRIPTIONS": "2", "MOCKC_GRAPHQL_EVENT_INTERVAL_MS": "50"}
