@@ -206,7 +206,8 @@ class GraphqlApp:
                 await _send(send, 200, "text/html; charset=utf-8", self._page)
                 return
             chosen = response_media_type(headers.get("accept"))
-            if chosen is None:
+            deferring = incremental_format(headers.get("accept"))
+            if chosen is None and deferring is None:
                 raise RequestError(
                     406,
                     f"answers are {GRAPHQL_RESPONSE} or {JSON}; the Accept header allows neither",
@@ -220,10 +221,12 @@ class GraphqlApp:
                 raise RequestError(
                     405, f"{method} is not allowed; use GET or POST", (("allow", "GET, POST"),)
                 )
-            deferring = incremental_format(headers.get("accept"))
             status, content, later = self._run(
                 params, execution, media_type, get=method == "GET", deferring=deferring
             )
+            if chosen is None and later is None:  # the client reads multipart answers only
+                media_type = MULTIPART_MEDIA_TYPE
+                content = part(content) + closing()
         except RequestError as error:
             status = error.status
             content = encode_result({"errors": [{"message": error.message}]})

@@ -164,3 +164,8 @@ def test_invalid_defer_use_gets_a_spec_error(streaming: str) -> None:
     )
     assert response.status_code == 400
     assert "label" in response.json()["errors"][0]["message"]
+
+
+def test_a_client_reading_only_multipart_gets_plain_results_as_one_part(streaming: str) -> None:
+    [only] = _multipart(streaming, "{ greeting }", accept="multipart/mixed")
+    assert isinstance(only["data"]["greeting"], str) and "hasNext" not in only
