@@ -125,6 +125,7 @@ class Documents:
         if limits.max_depth > 0:
             self._rules.append(depth_rule(limits.max_depth))
         self._cache: dict[str, Prepared] = {}
+        self._estimates: dict[int, tuple[OperationDefinitionNode, int]] = {}
         self.incremental = any(schema.get_directive(name) for name in ("defer", "stream"))
         """The schema declares ``@defer`` or ``@stream``: documents run with
         graphql-core's incremental execution (its plain ``execute`` refuses them)."""
@@ -161,15 +162,24 @@ class Documents:
         limit = self.limits.max_nodes
         if operation is None or limit <= 0:
             return None
-        nodes = estimate_nodes(
-            self.schema,
-            document,
-            operation,
-            variables,
-            list_length=self.list_length,
-            max_list=self.max_list,
-            ceiling=limit,
-        )
+        key = id(operation)
+        known = None if variables else self._estimates.get(key)
+        if known is not None and known[0] is operation:
+            nodes = known[1]
+        else:
+            nodes = estimate_nodes(
+                self.schema,
+                document,
+                operation,
+                variables,
+                list_length=self.list_length,
+                max_list=self.max_list,
+                ceiling=limit,
+            )
+            if not variables:  # the estimate depends on the text alone: keep it
+                if len(self._estimates) >= _CACHE_SIZE:
+                    self._estimates.clear()
+                self._estimates[key] = (operation, nodes)
         return too_many_nodes(nodes, limit, operation) if nodes > limit else None
 
     def too_large(self, content: bytes) -> bytes | None:
