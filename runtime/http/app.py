@@ -27,7 +27,7 @@ from ..service import MockService, matched_of
 from ..settings import CoreSettings
 from .bodies import BodyDecoder
 from .encoding import content_type_header, encode_body, response_media_type
-from .negotiation import choose_media_type
+from .negotiation import choose_media_type, choose_media_type_leniently
 from .params import MISSING, ParamDecoder, ParamError, parse_cookies, split_query
 from .preferences import parse_prefer
 from .problems import PROBLEM_MEDIA_TYPE, Problem
@@ -101,7 +101,7 @@ class MockApp:
             protocol="http",
             name=contract["api"].get("name") or "api",
             hooks=hooks,
-            choose_media_type=choose_media_type,
+            choose_media_type=choose_media_type if validate else choose_media_type_leniently,
         )
         self.engine = self.service.engine
         self.admin = AdminApp(self.service, title=self.title)
