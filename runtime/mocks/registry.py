@@ -55,11 +55,15 @@ class MockRegistry:
         serve_orphaned: bool = False,
         fake: FakeProvider | None = None,
         scenario: str | None = None,
+        defs: Mapping[str, Any] | None = None,
     ) -> None:
         if unmatched not in UNMATCHED_POLICIES:
             raise ValueError(f"unmatched must be one of {', '.join(UNMATCHED_POLICIES)}")
         self.directory = Path(directory)
         self.operations = dict(operations)
+        self.defs = defs
+        """The contract's named schemas: mock bodies are checked against their
+        operation's response schemas when given."""
         self.state = state
         self.encoder = encoder
         self.seed = seed
@@ -113,12 +117,19 @@ class MockRegistry:
         with self._lock:
             catalog = self._catalog
             documents = load_folder(
-                self.directory / MOCKS_DIR, base=self.directory, operations=self.operations
+                self.directory / MOCKS_DIR,
+                base=self.directory,
+                operations=self.operations,
+                defs=self.defs,
             )
             catalog.own_problems = []
             for name, folder in self.scenarios.folders(catalog.own_problems, self.directory):
                 documents += load_folder(
-                    folder, base=self.directory, operations=self.operations, scenario=name
+                    folder,
+                    base=self.directory,
+                    operations=self.operations,
+                    scenario=name,
+                    defs=self.defs,
                 )
             catalog.replace(documents)
             self._served = {}
@@ -282,6 +293,7 @@ class MockRegistry:
             directory=self.directory,
             operations=self.operations,
             scenario=scenario,
+            defs=self.defs,
         )
 
     # -- admin: scenarios --------------------------------------------------
