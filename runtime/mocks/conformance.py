@@ -12,6 +12,7 @@ values holding them.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -165,11 +166,28 @@ def _declared(operation: Operation, status: str, data: Mapping[str, Any]) -> tup
     return wanted, None
 
 
+_validators: dict[tuple[int, str], tuple[Mapping[str, Any], Any]] = {}
+_MAX_VALIDATORS = 512
+
+
 def _validator(schema: Any, defs: Mapping[str, Any]) -> Any:
+    """The compiled validator of ``schema`` (over ``defs``), compiled once per
+    process: the mocks of an operation, and edits of one mock, share it."""
     try:
-        return jsonschema_rs.validator_for(with_defs(schema, defs), validate_formats=True)
-    except Exception:  # a schema the validator cannot compile is reported by generate
+        key = (id(defs), json.dumps(schema, sort_keys=True))
+    except (TypeError, ValueError):
         return None
+    cached = _validators.get(key)
+    if cached is not None and cached[0] is defs:
+        return cached[1]
+    try:
+        validator = jsonschema_rs.validator_for(with_defs(schema, defs), validate_formats=True)
+    except Exception:  # a schema the validator cannot compile is reported by generate
+        validator = None
+    if len(_validators) >= _MAX_VALIDATORS:
+        _validators.clear()
+    _validators[key] = (defs, validator)
+    return validator
 
 
 def _template_paths(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[str | int, ...]]:

@@ -62,8 +62,9 @@ class MockRegistry:
         self.directory = Path(directory)
         self.operations = dict(operations)
         self.defs = defs
-        """The contract's named schemas: mock bodies are checked against their
-        operation's response schemas when given."""
+        """The contract's named schemas: bodies of mocks sent through the admin API
+        are checked against their operation's response schemas when given (not
+        at start-up, which stays fast on large specs: ``mockc validate`` checks files)."""
         self.state = state
         self.encoder = encoder
         self.seed = seed
@@ -120,7 +121,6 @@ class MockRegistry:
                 self.directory / MOCKS_DIR,
                 base=self.directory,
                 operations=self.operations,
-                defs=self.defs,
             )
             catalog.own_problems = []
             for name, folder in self.scenarios.folders(catalog.own_problems, self.directory):
@@ -129,7 +129,6 @@ class MockRegistry:
                     base=self.directory,
                     operations=self.operations,
                     scenario=name,
-                    defs=self.defs,
                 )
             catalog.replace(documents)
             self._served = {}
