@@ -77,6 +77,9 @@ class Output:
 class Operation:
     id: str
     outputs: tuple[Output, ...]
+    query: tuple[tuple[str, Any], ...] = ()
+    """The declared query parameters as (name, schema) pairs (HTTP; the crud
+    preset pages and filters lists by them)."""
 
     def output_for(self, status: str) -> Output | None:
         """The output answering ``status``: exact key, then ``4XX`` range, then default."""

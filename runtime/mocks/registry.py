@@ -80,6 +80,7 @@ class MockRegistry:
         self._active: str | None = None
         self._count = 0
         self._loaded = False
+        self._fake_values: Any = None
 
     # -- the hot path ------------------------------------------------------
 
@@ -186,6 +187,8 @@ class MockRegistry:
                 state=self.state,
                 seed=self.seed,
                 scenario=document.scenario,
+                defs=self.defs,
+                fake=self._fake_data() if definition.crud is not None else None,
             )
         except BindError as error:
             problem = MockProblem(document.file, error.line, error.column, error.message)
@@ -193,6 +196,14 @@ class MockRegistry:
             return None
         bind_problems.pop(document.file, None)
         return mock
+
+    def _fake_data(self) -> Any:
+        """Fake data after the contract's schemas (crud records and errors), made once."""
+        if self._fake_values is None:
+            from ..fake import FakeData
+
+            self._fake_values = FakeData(self.defs or {}, seed=self.seed)
+        return self._fake_values
 
     # -- reading -----------------------------------------------------------
 
