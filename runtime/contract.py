@@ -162,6 +162,11 @@ def engine_operations(contract: Contract) -> list[Operation]:
                 for parameter in spec.get("parameters", [])
                 if parameter.get("location") == "query"
             ),
+            path=tuple(
+                parameter["name"]
+                for parameter in spec.get("parameters", [])
+                if parameter.get("location") == "path"
+            ),
         )
         for spec in contract["operations"]
     ]

@@ -25,7 +25,7 @@ from .problems import WARNING, MockProblem
 from .responses import default_status, media_for, status_text
 from .source import DocPath, SourceDocument, format_path
 
-__all__ = ["is_http_operation", "response_problems"]
+__all__ = ["crud_problems", "is_http_operation", "response_problems"]
 
 _HTTP_OUTPUT = re.compile(r"^(?:[1-5][0-9][0-9]|[1-5]XX|default)$", re.IGNORECASE)
 _NO_BODY = frozenset({"204", "304"})
@@ -85,6 +85,36 @@ def response_problems(
     if data.get("body") is not None and defs is not None:
         problems.extend(_body_problems(source, path, file, operation, answered, defs))
     return problems
+
+
+_NEEDS_ID = frozenset({"get", "replace", "patch", "delete"})
+
+
+def crud_problems(source: SourceDocument, file: str, operation: Operation) -> list[MockProblem]:
+    """A ``crud`` preset that cannot find its records' ids in an HTTP operation's
+    requests: no path parameter to take them from, or an ``id_param`` that the
+    operation does not declare."""
+    crud = source.data["crud"]
+    if operation.path is None or crud.get("action") not in _NEEDS_ID:
+        return []
+    if not is_http_operation(operation):
+        return []
+    id_param = crud.get("id_param")
+    declared = (*operation.path, *(name for name, _ in operation.query))
+    if id_param is None and not operation.path:
+        message = (
+            f"crud action {crud['action']} needs the record's id, but operation "
+            f"'{operation.id}' has no path parameter; set crud.id_param to a query parameter"
+        )
+        return [MockProblem(file, *source.key_at(("crud", "action")), message)]
+    if id_param is not None and id_param not in declared:
+        names = ", ".join(declared) or "none"
+        message = (
+            f"crud.id_param '{id_param}' is not a path or query parameter of "
+            f"'{operation.id}' (declared: {names})"
+        )
+        return [MockProblem(file, *source.value_at(("crud", "id_param")), message)]
+    return []
 
 
 def _fault_status(data: Mapping[str, Any]) -> Any:

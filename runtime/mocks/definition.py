@@ -17,7 +17,7 @@ from typing import Any
 
 from ..engine import Operation, Stream
 from ..expressions import Expression, ExpressionError, Origin, compile_expression
-from .conformance import response_problems
+from .conformance import crud_problems, response_problems
 from .crud import CrudSpec, compile_crud
 from .matching import Condition, compile_conditions
 from .problems import ERROR, WARNING, MockProblem, expression_problem
@@ -286,6 +286,8 @@ def _operation_problems(
                 WARNING,
             )
         )
+    if isinstance(data.get("crud"), dict) and valid(("crud",)):
+        problems.extend(crud_problems(source, file, operation))
     if not operation.outputs:
         return problems
     for path in _response_paths(data):

@@ -169,3 +169,35 @@ def test_a_file_with_an_invalid_status_is_not_served(server: Server, tmp_path: P
     registry = server.registry(operations=OPERATIONS, defs=DEFS)
     assert registry.active_mock_count == 0
     assert [problem.line for problem in registry.problems()] == [2]
+
+
+def test_a_crud_preset_that_cannot_find_ids_is_an_error(server: Server) -> None:
+    operations = {
+        "getThing": Operation(
+            "getThing", (Output("200", (Content("application/json", PET),)),), path=("thingId",)
+        ),
+        "search": Operation(
+            "search",
+            (Output("200", (Content("application/json", PET),)),),
+            query=(("q", {}),),
+            path=(),
+        ),
+    }
+    server.mock("a.yaml", "operation: search\ncrud: {collection: c, action: get}\n")
+    server.mock("b.yaml", "operation: getThing\ncrud: {collection: c, action: get, id_param: x}\n")
+    server.mock("c.yaml", "operation: search\ncrud: {collection: c, action: get, id_param: q}\n")
+    server.mock("d.yaml", "operation: search\ncrud: {collection: c, action: list}\n")
+    found = validate_mock_folder(server.root / "mocks", operations, DEFS)
+    assert [(Path(problem.file).name, problem.line, problem.message) for problem in found] == [
+        (
+            "a.yaml",
+            2,
+            "crud action get needs the record's id, but operation 'search' has no path "
+            "parameter; set crud.id_param to a query parameter",
+        ),
+        (
+            "b.yaml",
+            2,
+            "crud.id_param 'x' is not a path or query parameter of 'getThing' (declared: thingId)",
+        ),
+    ]
