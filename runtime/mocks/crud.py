@@ -21,7 +21,7 @@ from ..state import StateStore
 from .conformance import is_http_operation
 from .crud_errors import PROBLEM_MEDIA_TYPE, ErrorShapes
 from .crud_listing import ListQuery
-from .crud_records import record_shape
+from .crud_records import list_wrapper, record_shape
 from .responses import data_reply, default_status, media_for
 
 __all__ = ["CrudHandler", "CrudSpec", "compile_crud", "merge_patch"]
@@ -91,6 +91,7 @@ class CrudHandler:
         "source",
         "spec",
         "state",
+        "wrap",
     )
 
     def __init__(
@@ -121,6 +122,9 @@ class CrudHandler:
             else None
         )
         self.errors = ErrorShapes(operation, defs, fake) if is_http_operation(operation) else None
+        self.wrap = spec.wrap
+        if spec.action == "list" and self.wrap is None:
+            self.wrap = list_wrapper(operation, self.ok, defs or {})
         inferred = self.shape.id_kind(spec.id_field) if self.shape is not None else None
         self.id_kind = spec.id_type or inferred or "int"
         """``int`` (1, 2, 3…), ``text`` ("1", "2"…, for string ids), ``uuid`` or ``given``."""
@@ -132,7 +136,7 @@ class CrudHandler:
             records: Any = collection.list()
             if self.listing is not None and not self.listing.is_empty:
                 records = self.listing.apply(records, request.query, spec.id_field)
-            return self._answer(self.ok, {spec.wrap: records} if spec.wrap else records)
+            return self._answer(self.ok, {self.wrap: records} if self.wrap else records)
         if spec.action == "create":
             return self._create(request, collection, rng)
         found = self._key(request)

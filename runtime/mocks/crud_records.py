@@ -21,7 +21,7 @@ from typing import Any
 from ..engine import Operation
 from ..http.schemas import resolve
 
-__all__ = ["RecordShape", "record_properties", "record_shape"]
+__all__ = ["RecordShape", "list_wrapper", "record_properties", "record_shape"]
 
 _UPDATED = frozenset({"updated_at", "updatedat", "modified_at", "modifiedat", "last_modified"})
 """readOnly properties refreshed on every replace and patch."""
@@ -123,6 +123,24 @@ def record_shape(
         schema = _items(schema, defs)
     properties = _properties(schema, defs, depth=0)
     return RecordShape(properties, defs, fake) if properties else None
+
+
+def list_wrapper(operation: Operation, status: str, defs: Mapping[str, Any]) -> str | None:
+    """The property holding the records when the operation declares its list
+    answer as an object with one array property (``{"items": [...]}``)."""
+    output = operation.output_for(status)
+    if output is None or not output.contents:
+        return None
+    schema = resolve(output.contents[0].schema, defs)
+    if not isinstance(schema, Mapping) or "items" in schema:
+        return None
+    arrays = [
+        name
+        for name, prop in _properties(schema, defs, depth=0).items()
+        if isinstance(resolve(prop, defs), Mapping)
+        and (resolve(prop, defs).get("type") == "array" or "items" in resolve(prop, defs))
+    ]
+    return arrays[0] if len(arrays) == 1 else None
 
 
 def _items(schema: Any, defs: Mapping[str, Any]) -> Any:
