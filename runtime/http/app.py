@@ -353,7 +353,7 @@ class MockApp:
 
     async def _send_reply(self, send: Send, reply: Reply, head: bool, outcome: _Outcome) -> None:
         status = reply.status
-        if not (isinstance(status, int) and 100 <= status <= 599):
+        if not (isinstance(status, int) and 200 <= status <= 599):
             status = _http_status(reply)
         content = reply.content
         if content is None and reply.body is not None:
@@ -454,12 +454,12 @@ def _http_status(reply: Reply) -> int:
     """The reply's status as an HTTP status number; a Problem (500) naming what
     answered when it is not one (mock files are checked when they load: hooks)."""
     text = str(reply.status)
-    if text.isdigit() and text.isascii() and 100 <= int(text) <= 599:
+    if _is_final_status(text):
         return int(text)
     culprit = reply.source or "the handler hook"
     raise Problem(
         500,
-        f"{culprit} answered status {reply.status!r}, which is not an HTTP status (100-599)",
+        f"{culprit} answered status {reply.status!r}, which is not a final HTTP status (200-599)",
         title="Handler hook failed" if culprit == "hook" else "Invalid reply status",
     )
 
