@@ -19,7 +19,7 @@ from .. import __version__
 from ..asgi import Receive, Scope, Send, lifespan
 from ..http.problems import PROBLEM_MEDIA_TYPE, Problem
 from ..http.router import Match, MethodNotAllowed, Router
-from ..journal import Entry
+from ..journal import EntryBuilder
 from ..json_codec import json_bytes
 from ..service import MockService
 from .document import admin_document
@@ -53,6 +53,7 @@ class AdminApp:
             routes.append(("GET", "/health", "health"))
         self.router: Router[Handler | str] = Router(routes)
         self._token = service.settings.admin_token
+        self._journal = EntryBuilder("http", service.settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -74,10 +75,9 @@ class AdminApp:
         await _send(send, status, media_type, content, extra, head=method == "HEAD")
         query = scope.get("query_string", b"").decode("latin-1")
         self.service.record(
-            Entry(
+            self._journal.entry(
                 time=arrived,
                 duration_ms=(time.perf_counter() - started) * 1000.0,
-                protocol="http",
                 method=method,
                 target=path + (f"?{query}" if query else ""),
                 operation=None,

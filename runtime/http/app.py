@@ -22,7 +22,7 @@ from ..contract import Contract, OperationSpec, engine_operations
 from ..engine import Hook, Reply, Request
 from ..exceptions import HookError, NotAcceptable, PreferenceError
 from ..header_fields import sendable_header
-from ..journal import Entry
+from ..journal import EntryBuilder
 from ..json_codec import json_bytes
 from ..service import MockService, matched_of
 from ..settings import CoreSettings
@@ -117,7 +117,7 @@ class MockApp:
         self.router: Router[_Route | _Health] = Router(routes)
         self._started = time.monotonic()
         self._content_types: dict[str | None, bytes] = {}
-        self._journal_detail = self.service.settings.journal_detail == "full"
+        self._journal = EntryBuilder("http", self.service.settings)
 
     def close(self) -> None:
         """Flush the journal and release the state store."""
@@ -158,14 +158,12 @@ class MockApp:
         reply = outcome.reply
         if reply is _HEALTH_REPLY:
             return
-        detail = self._journal_detail
         query: bytes = scope.get("query_string", b"")
         target = scope["path"] + ("?" + query.decode("latin-1") if query else "")
         self.service.record(
-            Entry(
+            self._journal.entry(
                 time=arrived,
                 duration_ms=(time.perf_counter() - started) * 1000.0,
-                protocol="http",
                 method=scope["method"],
                 target=target,
                 operation=request.operation_id if request is not None else None,
@@ -173,10 +171,10 @@ class MockApp:
                 source=reply.source if reply is not None else "error",
                 matched=matched_of(reply, request),
                 near_miss=request.near_miss if request is not None else None,
-                request_headers=request.headers if request and detail else None,
-                request_body=request.raw_body if request and detail else None,
-                response_headers=reply.headers if reply and detail else None,
-                response_body=outcome.content if detail else None,
+                request_headers=request.headers if request is not None else None,
+                request_body=request.raw_body if request is not None else None,
+                response_headers=reply.headers if reply is not None else None,
+                response_body=outcome.content,
             ),
         )
 
