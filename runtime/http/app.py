@@ -405,7 +405,9 @@ class MockApp:
         else:
             content_type = self._content_types.get(media_type)
             if content_type is None:
-                content_type = content_type_header(response_media_type(media_type)).encode()
+                text = content_type_header(response_media_type(media_type))
+                _, text = sendable_header("content-type", text) or ("", text)
+                content_type = text.encode("utf-8", "replace")
                 self._content_types[media_type] = content_type
             headers.append((b"content-type", content_type))
             headers.append((b"content-length", str(len(content)).encode()))

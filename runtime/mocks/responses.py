@@ -118,6 +118,11 @@ def compile_response(
             text_template = compile_text_template(data["text"], origin(("text",)))
     except ExpressionError as error:
         problems.append(expression_problem(error, document))
+    if isinstance(data.get("media_type"), str):
+        unfit_media = header_value_problem("Content-Type", data["media_type"])
+        if unfit_media is not None:
+            at = document.text_at((*path, "media_type"))
+            problems.append(MockProblem(file, *at, unfit_media))
     delay = _delay(data.get("delay"), document, path, file, problems)
     fault = _fault(data.get("fault"), document, path, file, problems)
     if len(problems) > before:

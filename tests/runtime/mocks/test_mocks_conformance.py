@@ -201,3 +201,11 @@ def test_a_crud_preset_that_cannot_find_ids_is_an_error(server: Server) -> None:
             "crud.id_param 'x' is not a path or query parameter of 'getThing' (declared: thingId)",
         ),
     ]
+
+
+def test_a_media_type_with_control_characters_is_an_error(server: Server) -> None:
+    text = 'operation: getPet\nresponse: {media_type: "application/json; a=\\0"}\n'
+    assert problems(server, text) == [
+        "m.yaml:2:25: the value of header 'Content-Type' holds the control character U+0000; "
+        "header values cannot hold NUL, CR, LF or other controls"
+    ]
