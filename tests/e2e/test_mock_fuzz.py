@@ -108,11 +108,27 @@ def _responses(draw: st.DrawFn) -> dict[str, Any]:
 def mocks(draw: st.DrawFn) -> dict[str, Any]:
     operation = draw(st.sampled_from(sorted(REQUESTS)))
     mock: dict[str, Any] = {"id": "fuzzed", "operation": operation, "priority": 50}
-    if draw(st.integers(0, 3)) == 0:
+    shape = draw(st.integers(0, 4))
+    if shape == 0:
+        crud: dict[str, Any] = {"collection": "pets", "action": draw(st.sampled_from(ACTIONS))}
+        for key, values in CRUD_OPTIONS.items():
+            if draw(st.booleans()):
+                crud[key] = draw(st.sampled_from(values))
+        mock["crud"] = crud
+    elif shape == 1:
         mock["responses"] = draw(st.lists(_responses(), min_size=1, max_size=3))
     else:
         mock["response"] = draw(_responses())
     return mock
+
+
+ACTIONS = ("create", "get", "list", "replace", "patch", "delete")
+CRUD_OPTIONS = {
+    "id_field": ["id", "name", "tag", "x"],
+    "id_param": ["id", "limit", "tags", "nope"],
+    "id_type": ["int", "uuid", "given"],
+    "wrap": ["items", "data"],
+}
 
 
 def _asks_for_server_error(mock: dict[str, Any]) -> bool:
