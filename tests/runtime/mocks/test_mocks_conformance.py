@@ -209,3 +209,19 @@ def test_a_media_type_with_control_characters_is_an_error(server: Server) -> Non
         "m.yaml:2:25: the value of header 'Content-Type' holds the control character U+0000; "
         "header values cannot hold NUL, CR, LF or other controls"
     ]
+
+
+def test_the_registry_refuses_documents_that_cannot_be_files(server: Server) -> None:
+    registry = server.registry(operations=OPERATIONS, defs=DEFS)
+    deep: object = 1
+    for _ in range(2000):
+        deep = [deep]
+    for body, message in (
+        ({"\ud800": 1}, "lone surrogate"),
+        ("x\udfff", "lone surrogate"),
+        (deep, "nested more than 64 levels deep"),
+    ):
+        with pytest.raises(MockError) as refused:
+            registry.create_mock({"operation": "getPet", "response": {"body": body}})
+        assert message in str(refused.value)
+    assert registry.list_mocks() == []
