@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
+from .json_codec import DEFAULT_MAX_DEPTH, MAX_DEPTH_CEILING
+
 __all__ = [
     "EVERY_PROTOCOL",
     "PROTOCOL_NAMES",
@@ -117,6 +119,13 @@ def _interval(text: str) -> float:
     if low != high:
         raise ValueError(text)
     return low
+
+
+def _json_depth(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= MAX_DEPTH_CEILING:
+        raise ValueError(text)
+    return value
 
 
 def flag_value(text: str) -> bool:
@@ -236,6 +245,16 @@ SETTINGS: tuple[Setting, ...] = (
         parse=non_negative,
         shown_default="10 MiB",
         hint="a number of bytes",
+    ),
+    Setting(
+        "json_max_depth",
+        "MOCKC_JSON_MAX_DEPTH",
+        "--json-max-depth",
+        str(DEFAULT_MAX_DEPTH),
+        "deepest nesting of arrays and objects in clients' JSON (request bodies, admin "
+        "bodies); deeper gets `400` (see docs/limits.md)",
+        parse=_json_depth,
+        hint=f"a whole number from 1 to {MAX_DEPTH_CEILING}",
     ),
     Setting(
         "state",
@@ -591,6 +610,8 @@ class CoreSettings:
     data_dir: str = DATA_DIR
     state_namespace: str | None = None
     """Prefix of this server's keys in a shared store; default: the API's name."""
+    json_max_depth: int = DEFAULT_MAX_DEPTH
+    """The deepest nesting of arrays and objects read from clients' JSON."""
 
     def data_path(self, directory: Path) -> Path:
         return (directory / self.data_dir).resolve()
@@ -620,4 +641,5 @@ def core_settings(values: Mapping[str, Any]) -> CoreSettings:
         admin_token=values["admin_token"],
         data_dir=values["data_dir"],
         state_namespace=values["state_namespace"],
+        json_max_depth=values["json_max_depth"],
     )

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import time
 from typing import Any
 from urllib.parse import parse_qsl
 
 from .. import __version__
 from ..asgi import Receive, Scope, Send, lifespan
+from ..http.framing import INCOMPLETE_BODY
 from ..http.problems import PROBLEM_MEDIA_TYPE, Problem
 from ..http.router import Match, MethodNotAllowed, Router
 from ..journal import EntryBuilder
-from ..json_codec import json_bytes
+from ..json_codec import JsonLimitError, json_bytes, parse_json
 from ..service import MockService
 from .document import admin_document
 from .routes import ROUTES, AdminCall, Handler
@@ -111,7 +111,8 @@ class AdminApp:
             return 200, media_type, content
         assert not isinstance(target, str)
         query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
-        body = await _read_json(receive) if method in ("POST", "PUT") else None
+        depth = self.service.settings.json_max_depth
+        body = await _read_json(receive, depth) if method in ("POST", "PUT") else None
         call = AdminCall(found.params, query, body)
         # off the event loop: journal queries and file writes must not stall serving
         status, document = await asyncio.to_thread(target, self.service, call)
@@ -136,13 +137,13 @@ class AdminApp:
             )
 
 
-async def _read_json(receive: Receive) -> Any:
+async def _read_json(receive: Receive, max_depth: int) -> Any:
     chunks: list[bytes] = []
     size = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            raise Problem(400, "the client went away")
+            raise Problem(400, INCOMPLETE_BODY)
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > MAX_ADMIN_BODY:
@@ -154,8 +155,10 @@ async def _read_json(receive: Receive) -> Any:
     if not raw.strip():
         return None
     try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
+        return parse_json(raw, max_depth=max_depth)
+    except JsonLimitError as error:
+        raise Problem(400, f"the request body is refused: {error}") from None
+    except ValueError as error:
         raise Problem(400, f"the request body is not JSON: {error}") from None
 
 

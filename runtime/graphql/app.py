@@ -23,6 +23,7 @@ from .. import __version__
 from ..admin import ADMIN_PREFIX, METRICS_PATH, AdminApp
 from ..asgi import Receive, Scope, Send, lifespan
 from ..engine import Hook, Reply
+from ..http.framing import INCOMPLETE_BODY
 from ..journal import EntryBuilder
 from ..json_codec import json_bytes
 from ..service import MockService, matched_of
@@ -188,7 +189,11 @@ class GraphqlApp:
                 params = params_from_query(scope.get("query_string", b"").decode("latin-1"))
             elif method == "POST":
                 raw = await self._read_body(receive, headers)
-                params = params_from_body(headers.get("content-type"), raw)
+                params = params_from_body(
+                    headers.get("content-type"),
+                    raw,
+                    max_depth=self.service.settings.json_max_depth,
+                )
             else:
                 raise RequestError(
                     405, f"{method} is not allowed; use GET or POST", (("allow", "GET, POST"),)
@@ -250,7 +255,7 @@ class GraphqlApp:
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
-                raise RequestError(400, "the client went away")
+                raise RequestError(400, INCOMPLETE_BODY)
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:

@@ -28,6 +28,7 @@ from ..service import MockService, matched_of
 from ..settings import CoreSettings
 from .bodies import BodyDecoder
 from .encoding import content_type_header, encode_body, response_media_type
+from .framing import INCOMPLETE_BODY
 from .negotiation import choose_media_type, choose_media_type_leniently
 from .params import MISSING, ParamDecoder, ParamError, parse_cookies, split_query
 from .preferences import parse_prefer
@@ -58,7 +59,7 @@ class _Route:
         "validator",
     )
 
-    def __init__(self, spec: OperationSpec, defs: Mapping[str, Any]) -> None:
+    def __init__(self, spec: OperationSpec, defs: Mapping[str, Any], json_max_depth: int) -> None:
         self.id = spec["id"]
         decoders = [ParamDecoder.compile(param, defs) for param in spec.get("parameters", [])]
         self.path = tuple(d for d in decoders if d.location == "path")
@@ -67,7 +68,7 @@ class _Route:
         self.cookie = tuple(d for d in decoders if d.location == "cookie")
         self.locations = tuple(sorted({d.location for d in decoders}))
         body = spec.get("body")
-        self.body = BodyDecoder(body, defs) if body else None
+        self.body = BodyDecoder(body, defs, json_max_depth=json_max_depth) if body else None
         self.validator = OperationValidator(spec, defs)
 
 
@@ -106,8 +107,10 @@ class MockApp:
         )
         self.engine = self.service.engine
         self.admin = AdminApp(self.service, title=self.title)
+        depth = self.service.settings.json_max_depth
         routes: list[tuple[str, str, _Route | _Health]] = [
-            (spec["method"], spec["path"], _Route(spec, defs)) for spec in contract["operations"]
+            (spec["method"], spec["path"], _Route(spec, defs, depth))
+            for spec in contract["operations"]
         ]
         declared = {(method, path) for method, path, _ in routes}
         health = _Health()
@@ -139,8 +142,6 @@ class MockApp:
                 outcome.status = problem.status
                 outcome.content = problem.body()
                 await self._send_problem(send, problem)
-            except _Disconnected:
-                outcome.status = 499
             except _Reset:
                 outcome.status = 0
                 self._record(scope, outcome, started, arrived)
@@ -337,7 +338,7 @@ class MockApp:
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
-                raise _Disconnected
+                raise Problem(400, INCOMPLETE_BODY, title="Malformed request")
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
@@ -490,10 +491,6 @@ def _merge_repeated(raw_headers: list[tuple[bytes, bytes]]) -> dict[str, Any]:
 
 def _too_large(limit: int) -> Problem:
     return Problem(413, f"the request body is larger than {limit} bytes", limit=limit)
-
-
-class _Disconnected(Exception):
-    """The client went away while its body was being read."""
 
 
 class _Reset(Exception):

@@ -6,13 +6,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..engine import Operation
 from .definition import MockDocument, is_safe_name, load_mock_document
-from .files import display_path, dump_document
+from .files import UnwritableDocument, display_path, dump_document
 from .problems import ERROR, MockError, MockProblem
-from .source import MAX_DEPTH
 
 __all__ = ["LISTING_KEYS", "check_document", "duplicate_problem", "file_name", "free_id"]
 
@@ -34,22 +31,14 @@ def check_document(
     listing keys dropped); MockError with every error when it is not valid."""
     ordered = {"id": document["id"]}
     ordered.update((key, value) for key, value in document.items() if key not in LISTING_KEYS)
-    file = display_path(path, directory)
     try:
         text = dump_document(ordered, format)
-    except UnicodeEncodeError:
-        message = "the mock holds a lone surrogate (like \\ud800), which is not Unicode text"
-        raise MockError([MockProblem(file, 0, 0, message)]) from None
-    except RecursionError:
-        message = f"the mock is nested more than {MAX_DEPTH} levels deep"
-        raise MockError([MockProblem(file, 0, 0, message)]) from None
-    except (ValueError, yaml.YAMLError) as error:
-        message = f"the mock cannot be written as a file: {type(error).__name__}"
-        raise MockError([MockProblem(file, 0, 0, message)]) from None
+    except UnwritableDocument as error:
+        raise MockError([MockProblem(display_path(path, directory), 0, 0, str(error))]) from None
     loaded = load_mock_document(
         path,
         text,
-        file=file,
+        file=display_path(path, directory),
         operations=operations,
         scenario=scenario,
         defs=defs,

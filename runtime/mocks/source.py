@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,8 @@ from typing import Any
 import yaml
 import yaml.constructor
 import yaml.resolver
+
+from ..json_codec import JsonLimitError, parse_json
 
 __all__ = [
     "MAX_DEPTH",
@@ -170,14 +171,16 @@ def parse_source(text: str, *, json_format: bool = False) -> SourceDocument:
     if not json_format:
         return _Builder(text).build()
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = parse_json(text, max_depth=MAX_DEPTH)
     except json.JSONDecodeError as error:
         raise SourceError(f"invalid JSON: {error.msg}", error.lineno, error.colno) from None
-    except RecursionError:
-        raise SourceError(f"the document is nested more than {MAX_DEPTH} levels deep") from None
+    except JsonLimitError as error:
+        message = str(error)
+        if error.limit == "depth":
+            message = f"the document is nested more than {MAX_DEPTH} levels deep"
+        raise SourceError(message) from None
     except ValueError as error:
         raise SourceError(f"invalid JSON: {error}") from None
-    _check_unicode(data, text)
     try:
         located = _Builder(text).build()
     except SourceError as error:
@@ -189,52 +192,6 @@ def parse_source(text: str, *, json_format: bool = False) -> SourceDocument:
         raise
     located.data = data
     return located
-
-
-_LONE_SURROGATE = re.compile(
-    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
-    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
-)
-
-
-def _check_unicode(data: Any, text: str) -> None:
-    """SourceError when a JSON string or key holds a lone surrogate (an escape
-    like ``\\ud800`` without its pair), which is not Unicode text."""
-    stack = [data]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, str):
-            if not _is_unicode(value):
-                break
-        elif isinstance(value, dict):
-            if not all(_is_unicode(key) for key in value):
-                break
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
-    else:
-        return
-    found = _LONE_SURROGATE.search(text)
-    line, column = _offset_position(text, found.start()) if found else (1, 1)
-    shown = found.group() if found else "\\ud800"
-    raise SourceError(
-        f"{shown} is a lone surrogate (half of a pair), not a character; write the "
-        "character itself or its full pair",
-        line,
-        column,
-    )
-
-
-def _is_unicode(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
 
 
 def _check_depth(data: Any) -> None:

@@ -217,8 +217,8 @@ def test_the_registry_refuses_documents_that_cannot_be_files(server: Server) -> 
     for _ in range(2000):
         deep = [deep]
     for body, message in (
-        ({"\ud800": 1}, "lone surrogate"),
-        ("x\udfff", "lone surrogate"),
+        ({"\ud800": 1}, "surrogate"),
+        ("x\udfff", "surrogate"),
         (deep, "nested more than 64 levels deep"),
     ):
         with pytest.raises(MockError) as refused:
