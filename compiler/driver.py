@@ -9,7 +9,7 @@ from pathlib import Path
 
 from mockc import __version__
 from mockc.targets import graphql, grpc, http
-from mockc.targets.common import GeneratedFile, TargetOptions
+from mockc.targets.common import GeneratedFile, TargetOptions, shown_sources
 
 from . import ir
 from .errors import Diagnostic, GenerationError, SpecError
@@ -91,13 +91,22 @@ def compile_specs(
     return Compiled(api=api, target=targets.pop(), diagnostics=tuple(diagnostics))
 
 
-def plan_files(compiled: Compiled, options: GenerateOptions) -> list[GeneratedFile]:
+def plan_files(
+    compiled: Compiled, options: GenerateOptions, out: Path | None = None
+) -> list[GeneratedFile]:
+    """The files of the server; generated files name the specs relative to
+    ``out`` (by their names when None), whatever the checkout's path."""
     target = options.target or compiled.target
     if target not in TARGETS:
         raise GenerationError(f"unknown target {target!r} (known: {', '.join(TARGETS)})")
     files = TARGETS[target](
         compiled.api,
-        TargetOptions(version=__version__, link_runtime=options.link_runtime, seed=options.seed),
+        TargetOptions(
+            version=__version__,
+            link_runtime=options.link_runtime,
+            seed=options.seed,
+            sources=shown_sources(compiled.api.sources, out),
+        ),
     )
     return files + generate_mocks(compiled.api, seed=options.seed)
 
@@ -109,7 +118,7 @@ def generate(
     compiled = compile_specs(
         specs, allow_remote_refs=options.allow_remote_refs, include_paths=options.include_paths
     )
-    files = plan_files(compiled, options)
+    files = plan_files(compiled, options, out)
     report = write_output(
         out,
         files,
