@@ -309,7 +309,7 @@ def _run_job(job: _Job, *, quiet: bool, check: bool) -> _Result:
         return _Result(job=job, error=error.render(excerpt=False))
     _print_diagnostics(compiled.diagnostics, quiet)
     merge = report.merge
-    operations = len(compiled.api.operations)
+    operations = len(compiled.operation_ids)
     counted = f"{operations} operation{'s' if operations != 1 else ''}"
     if check:
         if not merge.changed:

@@ -11,7 +11,7 @@ from mockc import __version__
 from mockc.targets import graphql, grpc, http
 from mockc.targets.common import GeneratedFile, TargetOptions, shown_sources
 
-from . import ir
+from . import ir, reuse
 from .errors import Diagnostic, GenerationError, SpecError
 from .frontends.registry import FrontEnd, front_end_for
 from .mockgen import generate_mocks
@@ -34,6 +34,16 @@ class Compiled:
     target: str
     diagnostics: tuple[Diagnostic, ...]
     """Warnings about the specs (faults are raised as errors instead)."""
+    reused: tuple[str, ...] | None = None
+    """Set when :func:`generate` found the inputs unchanged since the last
+    generation and compiled nothing (:mod:`.reuse`): the ids of the operations.
+    ``api`` then holds only the Api's name and sources."""
+
+    @property
+    def operation_ids(self) -> tuple[str, ...]:
+        if self.reused is not None:
+            return self.reused
+        return tuple(operation.id for operation in self.api.operations)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -115,17 +125,49 @@ def generate(
     specs: Sequence[Path], out: Path, options: GenerateOptions
 ) -> tuple[Compiled, WriteReport]:
     check_writable(out, adopt=options.merge.adopt)
-    compiled = compile_specs(
-        specs, allow_remote_refs=options.allow_remote_refs, include_paths=options.include_paths
-    )
-    files = plan_files(compiled, options, out)
+    settings = {
+        "target": options.target,
+        "link_runtime": options.link_runtime,
+        "seed": options.seed,
+        "allow_remote_refs": options.allow_remote_refs,
+        "include_paths": list(options.include_paths),
+    }
+    merge = options.merge
+    last = None
+    if not (merge.prune or merge.theirs or merge.adopt):
+        last = reuse.reusable(out, specs, settings)
+    if last is not None:
+        compiled = Compiled(
+            api=ir.Api(name=last.name, sources=last.sources),
+            target=last.target,
+            diagnostics=last.diagnostics,
+            reused=last.operations,
+        )
+        files = last.files
+    else:
+        compiled = compile_specs(
+            specs, allow_remote_refs=options.allow_remote_refs, include_paths=options.include_paths
+        )
+        files = plan_files(compiled, options, out)
     report = write_output(
         out,
         files,
         manifest_extra={"mockc": __version__, "target": options.target or compiled.target},
-        operations=[operation.id for operation in compiled.api.operations],
-        options=options.merge,
+        operations=compiled.operation_ids,
+        options=merge,
     )
+    if last is None and not merge.dry_run:
+        reuse.record(
+            out,
+            specs,
+            settings,
+            name=compiled.api.name,
+            sources=compiled.api.sources,
+            target=compiled.target,
+            operations=compiled.operation_ids,
+            files=files,
+            diagnostics=compiled.diagnostics,
+        )
     return compiled, report
 
 

@@ -62,6 +62,7 @@ def generate_mocks(api: ir.Api, *, seed: int = 0) -> list[GeneratedFile]:
                 path=f"{MOCKS_DIR}/{operation.id}.yaml",
                 content=text.encode("utf-8"),
                 owner=FileOwner.USER,
+                mock_id=operation.id,
             )
         )
     return files

@@ -47,6 +47,9 @@ class GeneratedFile:
     content: bytes
     owner: FileOwner = FileOwner.GENERATED
     executable: bool = False
+    mock_id: str | None = None
+    """For a generated mock: its ``id``, which is also its operation's (a merge
+    then reads it without parsing the file)."""
 
 
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9._/@+,=~][A-Za-z0-9._/@+,=~ -]*")
