@@ -11,11 +11,10 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-import jsonschema_rs
-
 from mockc.compiler import ir
 from mockc.compiler.errors import Diagnostic
 from mockc.runtime.http.schemas import with_defs
+from mockc.runtime.schema_validators import SchemaCompileError, compile_validator
 
 _MAX_REASON = 160
 
@@ -89,10 +88,8 @@ def _is_json(media_type: str) -> bool:
 def _validator(schema: ir.JsonValue, defs: Mapping[str, ir.JsonValue]) -> Any:
     document = with_defs(ir.thaw(schema), defs)
     try:
-        return jsonschema_rs.validator_for(
-            document, validate_formats=True, ignore_unknown_formats=True
-        )
-    except (ValueError, jsonschema_rs.ReferencingError):
+        return compile_validator(document)
+    except SchemaCompileError:
         return None  # a schema jsonschema-rs cannot compile: its examples stay
 
 

@@ -52,7 +52,7 @@ class GeneratedFile:
     then reads it without parsing the file)."""
 
 
-_PLAIN_PATH = re.compile(r"[A-Za-z0-9._/@+,=~][A-Za-z0-9._/@+,=~ -]*")
+_PLAIN_PATH = re.compile(r"[\w.,/@+=~{}()\[\]!$%:;#'][\w.,/@+=~{}()\[\]!$%:;#' -]*")
 """Path text shown as it is in comments and Markdown; anything else is quoted."""
 
 
