@@ -33,6 +33,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -84,12 +85,14 @@ def process_tree_cpu(pid: int) -> float:
 
 def timed_run(argv: list[str]) -> tuple[float, float]:
     """Run to completion; (wall seconds, CPU seconds)."""
-    started = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"failed: {' '.join(argv)}\n{process.stderr.read().decode()[-2000:]}")
+    with tempfile.TemporaryFile() as said:
+        started = time.perf_counter()
+        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=said)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status) != 0:
+            said.seek(0)
+            raise SystemExit(f"failed: {' '.join(argv)}\n{said.read().decode()[-2000:]}")
     return wall, usage.ru_utime + usage.ru_stime
 
 
@@ -97,14 +100,16 @@ def first_answer(argv: list[str], port: int, env: dict[str, str], cwd: Path) -> 
     """Start a server; (seconds to the first 2xx answer to GET /, its CPU seconds then)."""
     import httpx
 
+    said = tempfile.TemporaryFile()  # noqa: SIM115 - read after the process ends
     started = time.perf_counter()
     process = subprocess.Popen(
-        argv, cwd=cwd, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        argv, cwd=cwd, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=said
     )
     try:
         while time.perf_counter() - started < START_TIMEOUT:
             if process.poll() is not None:
-                raise SystemExit(f"{argv[0]} exited: {process.stderr.read().decode()[-2000:]}")
+                said.seek(0)
+                raise SystemExit(f"{argv[0]} exited: {said.read().decode()[-2000:]}")
             try:
                 answer = httpx.get(f"http://127.0.0.1:{port}/", timeout=2.0)
                 if 200 <= answer.status_code < 300:
@@ -120,6 +125,7 @@ def first_answer(argv: list[str], port: int, env: dict[str, str], cwd: Path) -> 
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        said.close()
 
 
 def prism() -> Path:

@@ -102,10 +102,14 @@ def compile_specs(
 
 
 def plan_files(
-    compiled: Compiled, options: GenerateOptions, out: Path | None = None
+    compiled: Compiled,
+    options: GenerateOptions,
+    out: Path | None = None,
+    warnings: list[Diagnostic] | None = None,
 ) -> list[GeneratedFile]:
     """The files of the server; generated files name the specs relative to
-    ``out`` (by their names when None), whatever the checkout's path."""
+    ``out`` (by their names when None), whatever the checkout's path. Warnings
+    about generated mocks are added to ``warnings``."""
     target = options.target or compiled.target
     if target not in TARGETS:
         raise GenerationError(f"unknown target {target!r} (known: {', '.join(TARGETS)})")
@@ -118,7 +122,7 @@ def plan_files(
             sources=shown_sources(compiled.api.sources, out),
         ),
     )
-    return files + generate_mocks(compiled.api, seed=options.seed)
+    return files + generate_mocks(compiled.api, seed=options.seed, warnings=warnings)
 
 
 def generate(
@@ -148,7 +152,9 @@ def generate(
         compiled = compile_specs(
             specs, allow_remote_refs=options.allow_remote_refs, include_paths=options.include_paths
         )
-        files = plan_files(compiled, options, out)
+        warnings: list[Diagnostic] = []
+        files = plan_files(compiled, options, out, warnings)
+        compiled = dataclasses.replace(compiled, diagnostics=compiled.diagnostics + tuple(warnings))
     report = write_output(
         out,
         files,
