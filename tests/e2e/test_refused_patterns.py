@@ -13,7 +13,10 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
+from mockc.compiler import ir
 from mockc.compiler.cli import main
+from mockc.compiler.errors import Diagnostic
+from mockc.compiler.passes import check_validators
 from mockc.runtime.schema_validators import compile_validator, portable, refused_pattern
 from tests.support.servers import ServerProcess
 
@@ -110,3 +113,21 @@ def test_requests_are_validated_by_the_fallback_never_a_500(payments: ServerProc
     assert unchecked.status_code == 201, unchecked.text
     payments.stop()
     assert "is refused by jsonschema-rs" in payments.stderr
+
+
+def test_a_schema_no_validator_compiles_for_is_named_at_generation() -> None:
+    api = ir.Api(
+        name="x",
+        schemas=(
+            ir.NamedSchema(
+                name="A",
+                schema=ir.freeze({"type": "strng"}),
+                source=ir.Source(file="spec.yaml", pointer="/components/schemas/A", line=3),
+            ),
+        ),
+    )
+    diagnostics: list[Diagnostic] = []
+    check_validators.run(api, diagnostics)
+    (warning,) = diagnostics
+    assert warning.level == "warning" and warning.pointer == "/components/schemas/A"
+    assert "no validator can be compiled for this schema" in warning.message
