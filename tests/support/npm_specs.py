@@ -7,6 +7,7 @@ never committed.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tarfile
@@ -51,12 +52,16 @@ def fetch(spec: NpmSpec) -> Path:
         raise Unavailable("npm is not installed, so the pinned spec cannot be fetched")
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=folder) as temp:
-        done = subprocess.run(
-            [npm, "pack", f"{spec.package}@{spec.version}", "--pack-destination", temp],
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        try:
+            done = subprocess.run(
+                [npm, "pack", f"{spec.package}@{spec.version}", "--pack-destination", temp],
+                capture_output=True,
+                text=True,
+                timeout=300,
+                env={**os.environ, "npm_config_fetch_retries": "1"},
+            )
+        except subprocess.TimeoutExpired:
+            raise Unavailable(f"npm pack {spec.package}@{spec.version} timed out") from None
         tarballs = list(Path(temp).glob("*.tgz"))
         if done.returncode != 0 or not tarballs:
             said = (done.stderr or done.stdout).strip().splitlines()[-3:]
