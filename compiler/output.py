@@ -9,7 +9,9 @@ The folder keeps ``.mockc/``:
 - ``base/``: the user-owned files exactly as last generated — the base of the
   three-way merge (:mod:`mockc.compiler.merge`);
 - ``backup/``: hand edits of *generated* files, saved before mockc replaced
-  them (generated files are mockc's, but mockc still loses nothing).
+  them (generated files are mockc's, but mockc still loses nothing);
+- ``cache.json``: what the last generation was made from, so an unchanged one
+  compiles nothing (:mod:`.reuse`; local to a checkout, git-ignored).
 
 Generation is planned completely — every merge done in memory — before
 anything is written, so a user file mockc cannot read stops it with nothing
