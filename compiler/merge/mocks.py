@@ -322,7 +322,7 @@ def _put_back_recorded(base_by_id: dict[str, MockFile], recorded: Iterable[Confl
         old = base_by_id.get(mock_id)
         if old is not None:
             data = with_recorded_base(old.data, conflicts)
-            base_by_id[mock_id] = dataclasses.replace(old, data=data)
+            base_by_id[mock_id] = dataclasses.replace(old, parsed=data)
 
 
 def _report(merge: MockMerge, path: str, mock_id: str, events: list[FieldEvent]) -> None:
