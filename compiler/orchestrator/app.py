@@ -18,6 +18,7 @@ from .errors import Problem
 from .http import Reply, Request, Stream, send_reply, send_stream
 from .metrics import Metrics
 from .routes import ROUTES, Handler, admin_proxy, health
+from .ui import ui_reply
 
 __all__ = ["OrchestratorApp"]
 
@@ -74,6 +75,8 @@ class OrchestratorApp:
         path = request.path
         if path == "/health" and method == "GET":
             return "/health", await health(self.context, request, None)
+        if path == "/ui" or path.startswith("/ui/"):
+            return "/ui", ui_reply(method, path)
         proxied = _ADMIN_PROXY.match(path)
         if proxied is not None:
             raw = bytes(request.scope.get("raw_path") or path.encode()).decode("latin-1")
