@@ -60,11 +60,15 @@ class Request:
                     raise Problem(400, "the client went away")
                 chunk = message.get("body", b"")
                 size += len(chunk)
-                if size > MAX_BODY_BYTES:
-                    raise Problem(413, f"request bodies are limited to {MAX_BODY_BYTES} bytes")
-                chunks.append(chunk)
+                if size <= MAX_BODY_BYTES:
+                    chunks.append(chunk)
+                elif size > 4 * MAX_BODY_BYTES:
+                    break  # stop reading: the answer may not reach a client still sending
                 if not message.get("more_body", False):
                     break
+            if size > MAX_BODY_BYTES:
+                # read to its end (bounded), so that a client sending all of it gets the answer
+                raise Problem(413, f"request bodies are limited to {MAX_BODY_BYTES} bytes")
             self._body = b"".join(chunks)
         return self._body
 

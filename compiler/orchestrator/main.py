@@ -16,6 +16,7 @@ from mockc.runtime.startup import check_port, embedded_granian, serve_until_sign
 
 from .app import OrchestratorApp
 from .context import Context
+from .recovery import restore, shutdown, watch
 from .servers import ServerManager
 from .store import database_url, open_store
 from .supervisor import Supervisor
@@ -79,14 +80,14 @@ async def serve(config: Config) -> None:
     check_port(config.host, config.port)
     server = embedded_granian(app, config.host, config.port, config.log_level)
 
-    async def restore() -> None:
-        outcome = await manager.restore()
+    async def restore_servers() -> None:
+        outcome = await restore(manager)
         for key, what in sorted(outcome.items()):
             log.warning("server %s: %s", key, what)
 
     tasks = [
-        asyncio.ensure_future(restore()),
-        asyncio.ensure_future(manager.watch()),
+        asyncio.ensure_future(restore_servers()),
+        asyncio.ensure_future(watch(manager)),
         asyncio.ensure_future(webhooks.run()),
         asyncio.ensure_future(watch_unmatched(manager, webhooks)),
     ]
@@ -103,6 +104,6 @@ async def serve(config: Config) -> None:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        await manager.shutdown()
+        await shutdown(manager)
         await webhooks.close()
         store.close()

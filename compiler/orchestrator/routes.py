@@ -185,8 +185,8 @@ async def sync_snapshot(ctx: Context, request: Request, who: Principal) -> Answe
     row = await ctx.servers.find(who.namespace, request.params["name"])
     replica = request.header("x-mockc-replica")
     if replica:
-        ctx.servers.replica_seen(
-            row,
+        ctx.servers.replicas.seen(
+            row["id"],
             replica[:200],
             mocks=request.header("x-mockc-replica-mocks")[:20],
             problems=request.header("x-mockc-replica-problems")[:20],

@@ -28,7 +28,9 @@ from mockc.compiler.output import MergeOptions
 from .errors import Conflict, Invalid, NotFound, Problem
 from .names import check_name
 from .options import ServerOptions, server_options
+from .replicas import Replicas
 from .specs import SpecSource, resolve_paths, write_files
+from .status import describe
 from .store import Store
 from .supervisor import LOG_TAIL_ON_FAILURE, Launch, StartFailed, Supervisor, free_port, tail_lines
 from .tokens import derived_secret
@@ -65,8 +67,8 @@ class ServerManager:
         self.emit: Emit = _nothing
         self.client = httpx.AsyncClient(trust_env=False, timeout=30.0)
         self._locks: dict[str, asyncio.Lock] = {}
-        self.replicas: dict[str, dict[str, dict[str, Any]]] = {}
-        """Synced replicas by server id, then replica id: what they last reported."""
+        self.replicas = Replicas()
+        """What synced replicas of each server last reported."""
         self._generating = asyncio.Semaphore(2)
 
     # -- places --------------------------------------------------------------
@@ -78,7 +80,7 @@ class ServerManager:
         """The server's MOCKC_ADMIN_TOKEN: derived from the pepper, never stored."""
         return derived_secret(self.pepper, f"server-admin:{row['id']}")
 
-    def _lock(self, server_id: str) -> asyncio.Lock:
+    def lock(self, server_id: str) -> asyncio.Lock:
         return self._locks.setdefault(server_id, asyncio.Lock())
 
     async def find(self, namespace: str, name: str) -> dict[str, Any]:
@@ -173,8 +175,8 @@ class ServerManager:
                 await asyncio.to_thread(write_files, folder / "specs", source.files)
             protocol, report = await self._generate(row, options, MergeOptions())
         except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)  # before the row: the name stays taken
             await asyncio.to_thread(self.store.delete_server, row["id"])
-            shutil.rmtree(folder, ignore_errors=True)
             raise
         row.update(protocol=protocol, status="stopped")
         await asyncio.to_thread(
@@ -188,7 +190,7 @@ class ServerManager:
 
     # -- run -------------------------------------------------------------------
 
-    def _launch(self, row: dict[str, Any]) -> Launch:
+    def launch_for(self, row: dict[str, Any]) -> Launch:
         options = row["options"]
         env = {name: os.environ[name] for name in _INHERITED if name in os.environ}
         env.update(options.get("settings", {}))
@@ -217,13 +219,13 @@ class ServerManager:
 
     async def start(self, namespace: str, name: str) -> dict[str, Any]:
         row = await self.find(namespace, name)
-        async with self._lock(row["id"]):
-            return await self._start(row)
+        async with self.lock(row["id"]):
+            return await self.start_row(row)
 
-    async def _start(self, row: dict[str, Any]) -> dict[str, Any]:
+    async def start_row(self, row: dict[str, Any]) -> dict[str, Any]:
         if row["id"] in self.supervisor.children and self.supervisor.children[row["id"]].alive():
             return await self.describe(row)
-        launch = self._launch(row)
+        launch = self.launch_for(row)
         await asyncio.to_thread(
             self.store.update_server, row["id"], status="starting", desired="running"
         )
@@ -259,7 +261,7 @@ class ServerManager:
 
     async def stop(self, namespace: str, name: str, *, desired: str = "stopped") -> dict[str, Any]:
         row = await self.find(namespace, name)
-        async with self._lock(row["id"]):
+        async with self.lock(row["id"]):
             await self._stop(row, desired=desired)
         return await self.describe(await self.find(namespace, name))
 
@@ -279,9 +281,9 @@ class ServerManager:
 
     async def restart(self, namespace: str, name: str) -> dict[str, Any]:
         row = await self.find(namespace, name)
-        async with self._lock(row["id"]):
+        async with self.lock(row["id"]):
             await self._stop(row, desired="running")
-            return await self._start(await self.find(namespace, name))
+            return await self.start_row(await self.find(namespace, name))
 
     # -- regenerate ------------------------------------------------------------
 
@@ -291,7 +293,7 @@ class ServerManager:
             **{**row["options"], "entry": tuple(row["options"].get("entry", ()))}
         )
         options, flags = server_options(source.fields, previous, regenerate=True)
-        async with self._lock(row["id"]):
+        async with self.lock(row["id"]):
             running = row["id"] in self.supervisor.children
             specs = self.folder(row) / "specs"
             kept = self.folder(row) / "specs.previous"
@@ -323,7 +325,7 @@ class ServerManager:
             )
             if running and report["changed"]:  # serve what was generated
                 await self._stop(row, desired="running")
-                await self._start(await self.find(namespace, name))
+                await self.start_row(await self.find(namespace, name))
         document = await self.describe(await self.find(namespace, name), detail=True)
         return {"server": document, "report": report}
 
@@ -331,31 +333,13 @@ class ServerManager:
 
     async def delete(self, namespace: str, name: str, *, keep_files: bool) -> None:
         row = await self.find(namespace, name)
-        async with self._lock(row["id"]):
+        async with self.lock(row["id"]):
             await self._stop(row, desired="stopped")
             await asyncio.to_thread(self.store.delete_server, row["id"])
             if not keep_files:
                 await asyncio.to_thread(shutil.rmtree, self.folder(row), True)
         self._locks.pop(row["id"], None)
-
-    def replica_seen(
-        self, row: dict[str, Any], replica: str, *, mocks: str, problems: str, snapshot: str | None
-    ) -> None:
-        self.replicas.setdefault(row["id"], {})[replica] = {
-            "id": replica,
-            "last_seen": time.time(),
-            "active_mocks": int(mocks) if mocks.isdigit() else None,
-            "problems": int(problems) if problems.isdigit() else None,
-            "snapshot": snapshot,
-        }
-
-    def live_replicas(self, row: dict[str, Any]) -> list[dict[str, Any]]:
-        """Replicas that polled in the last 30 s."""
-        seen = self.replicas.get(row["id"], {})
-        now = time.time()
-        for replica in [key for key, value in seen.items() if now - value["last_seen"] > 30]:
-            del seen[replica]
-        return sorted(seen.values(), key=lambda replica: replica["id"])
+        self.replicas.forget(row["id"])
 
     # -- describe --------------------------------------------------------------
 
@@ -369,154 +353,7 @@ class ServerManager:
         return f"http://127.0.0.1:{child.launch.admin_port or child.launch.port}"
 
     async def describe(self, row: dict[str, Any], *, detail: bool = False) -> dict[str, Any]:
-        child = self.supervisor.children.get(row["id"])
-        running = child is not None and child.alive()
-        now = time.time()
-        port = child.launch.port if child else row.get("port")
-        admin_port = child.launch.admin_port if child else row.get("admin_port")
-        document: dict[str, Any] = {
-            "name": row["name"],
-            "namespace": row["namespace"],
-            "protocol": row["protocol"],
-            "status": row["status"],
-            "desired": row["desired"],
-            "pid": child.pid if running and child else None,
-            "host": self.host,
-            "port": port,
-            "admin_port": admin_port,
-            "url": f"http://{self.host}:{port}" if port else None,
-            "admin_url": (f"http://{self.host}:{admin_port or port}/__mockc/" if port else None),
-            "started_at": row.get("started_at") if running else None,
-            "uptime": round(now - child.started_at, 3) if running and child else None,
-            "health": None,
-            "spec_files": row["spec_files"]["files"] or row["spec_files"]["paths"],
-            "options": row["options"],
-            "created_at": row["created_at"],
-            "last_error": row.get("last_error"),
-            "replicas": self.live_replicas(row),
-        }
-        if running and child is not None:
-            base = self.admin_base(row)
-            headers = {"authorization": f"Bearer {self.admin_token(row)}"}
-            try:
-                health = await self.client.get(f"{base}/health", timeout=2.0)
-                document["health"] = "ok" if health.status_code == 200 else "failing"
-            except httpx.HTTPError:
-                document["health"] = "unreachable"
-            if detail and document["health"] == "ok":
-                document.update(await self._counts(base, headers))
-        return document
-
-    async def _counts(self, base: str | None, headers: dict[str, str]) -> dict[str, Any]:
-        try:
-            info, journal = await asyncio.gather(
-                self.client.get(f"{base}/__mockc/info", headers=headers),
-                self.client.get(f"{base}/__mockc/journal?limit=1", headers=headers),
-            )
-            info_document = info.json()
-            total = journal.json().get("total", 0)
-        except (httpx.HTTPError, ValueError, AttributeError):
-            return {}
-        return {
-            "operations": info_document.get("operations", []),
-            "counts": {
-                "operations": len(info_document.get("operations", [])),
-                "active_mocks": info_document.get("active_mocks", 0),
-                "mock_problems": len(info_document.get("mock_problems", [])),
-                "requests": total,
-            },
-            "active_scenario": info_document.get("active_scenario"),
-        }
+        return await describe(self, row, detail=detail)
 
     def log_tail(self, row: dict[str, Any], lines: int = LOG_TAIL_ON_FAILURE) -> list[str]:
         return tail_lines(self.folder(row) / "server.log", lines)
-
-    # -- the orchestrator's own start and stop -----------------------------------
-
-    async def restore(self) -> dict[str, str]:
-        """Adopt (or else restart) the servers that should be running; what happened, by
-        server."""
-        outcome: dict[str, str] = {}
-        pending: list[tuple[str, dict[str, Any]]] = []
-        starting = asyncio.Semaphore(4)
-        rows = await asyncio.to_thread(self.store.list_servers)
-        for row in rows:
-            key = f"{row['namespace']}/{row['name']}"
-            if row["status"] == "generating":  # the orchestrator stopped while creating it
-                await asyncio.to_thread(
-                    self.store.update_server,
-                    row["id"],
-                    status="failed",
-                    desired="stopped",
-                    last_error="the orchestrator stopped while generating it; regenerate it",
-                )
-                continue
-            if row["desired"] != "running":
-                if row["status"] in ("running", "starting"):
-                    await asyncio.to_thread(
-                        self.store.update_server, row["id"], status="stopped", pid=None
-                    )
-                continue
-            if row.get("pid") and row.get("port"):
-                launch = self._launch(row)
-                launch = Launch(
-                    folder=launch.folder,
-                    log=launch.log,
-                    host=launch.host,
-                    port=row["port"],
-                    admin_port=row.get("admin_port"),
-                    env=launch.env,
-                )
-                if await self.supervisor.adopt(
-                    row["id"], row["pid"], launch, row.get("started_at") or time.time()
-                ):
-                    outcome[key] = "adopted"
-                    continue
-                await self.supervisor.stop_pid(row["pid"], launch.entry)
-            pending.append((key, row))
-
-        async def restart(key: str, row: dict[str, Any]) -> None:
-            async with starting:
-                try:
-                    async with self._lock(row["id"]):
-                        await self._start(row)
-                    outcome[key] = "restarted"
-                except Problem:
-                    outcome[key] = "failed"
-
-        await asyncio.gather(*(restart(key, row) for key, row in pending))
-        return outcome
-
-    async def shutdown(self) -> None:
-        """Stop every child by its PID; they stay ``desired: running`` for the next start."""
-        await self.supervisor.stop_all()
-        rows = await asyncio.to_thread(self.store.list_servers)
-        for row in rows:
-            if row["status"] in ("running", "starting"):
-                await asyncio.to_thread(
-                    self.store.update_server, row["id"], status="stopped", pid=None
-                )
-        await self.client.aclose()
-        await self.supervisor.close()
-
-    async def watch(self, interval: float = 1.0) -> None:
-        """Notice children that died by themselves."""
-        while True:
-            await asyncio.sleep(interval)
-            for server_id, child in list(self.supervisor.children.items()):
-                if child.alive():
-                    continue
-                self.supervisor.children.pop(server_id, None)
-                rows = await asyncio.to_thread(self.store.list_servers)
-                row = next((found for found in rows if found["id"] == server_id), None)
-                if row is None:
-                    continue
-                tail = self.log_tail(row, 5)
-                await asyncio.to_thread(
-                    self.store.update_server,
-                    server_id,
-                    status="exited",
-                    pid=None,
-                    last_error=f"exited with code {child.exit_code}: " + " | ".join(tail),
-                )
-                await self.emit(row["namespace"], "server.stopped", {"server": self.summary(row)})
