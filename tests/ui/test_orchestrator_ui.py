@@ -31,6 +31,15 @@ def test_create_edit_call_and_watch_a_server_through_the_ui(tmp_path: Path) -> N
         page.wait_for_selector("text=No servers yet")
 
         page.click("#new-server")
+        broken = tmp_path / "broken.yaml"
+        broken.write_text("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a: [\n")
+        page.fill("#server-name", "broken")
+        page.set_input_files("#spec-files", str(broken))
+        page.click("#create-server")
+        failure = page.wait_for_selector("#create-outcome .problem", timeout=120_000)
+        assert "422" in failure.inner_text() and "broken.yaml:" in failure.inner_text()
+        session.shot("0-create-failed")
+
         page.fill("#server-name", "pets")
         page.set_input_files("#spec-files", str(PETSTORE))
         session.shot("1-create")

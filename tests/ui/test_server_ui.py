@@ -5,6 +5,7 @@ in the journal and the chart."""
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -84,3 +85,67 @@ def test_the_server_ui_edits_a_mock_and_shows_the_request(
         session.shot("3-chart")
         assert session.errors == []
         assert session.blocked == []
+
+
+def test_the_server_ui_creates_deletes_mocks_shows_a_near_miss_and_switches_scenario(
+    server: ServerProcess, tmp_path: Path
+) -> None:
+    headers = {"authorization": f"Bearer {TOKEN}"}
+    with httpx.Client(base_url=server.url, headers=headers) as api:
+        created = api.post(
+            "/__mockc/scenarios",
+            json={
+                "name": "empty-store",
+                "mocks": [{"operation": "listPets", "response": {"status": 200, "body": []}}],
+            },
+        )
+        assert created.status_code == 201, created.text
+    only_one = {
+        "id": "only-pet-1",
+        "operation": "showPetById",
+        "match": {"path": {"petId": 1}},
+        "response": {"status": 200, "body": {"id": 1, "name": "One"}},
+    }
+    with browser(tmp_path / "screenshots") as session:
+        page = session.page
+        page.goto(f"{server.url}/__mockc/ui/")
+        page.fill("#token", TOKEN)
+        page.click("#token-form button[type=submit]")
+        page.click("a[href='#/mocks/~new%3AshowPetById']")
+        page.wait_for_selector("#mock-text")
+        assert '"operation": "showPetById"' in page.input_value("#mock-text")
+        page.fill("#mock-text", json.dumps(only_one, indent=2))
+        page.click("#save-mock")
+        page.wait_for_selector("#notice:has-text('saved only-pet-1')")
+
+        page.click("nav a[data-tab=mocks]")
+        page.click("button[data-delete=showPetById]")
+        page.click("button[data-delete=showPetById]:has-text('Really delete?')")
+        page.wait_for_selector("#notice:has-text('deleted showPetById')")
+        assert page.query_selector("tr[data-mock=showPetById]") is None
+        with httpx.Client(base_url=server.url) as client:
+            assert client.get("/pets/1").json() == {"id": 1, "name": "One"}
+            missed = client.get("/pets/2")
+        assert missed.json() != {"id": 1, "name": "One"}  # no mock matched: a near miss
+
+        page.click("nav a[data-tab=journal]")
+        page.check("#journal-filters input[name=unmatched]")
+        page.click("#journal-filters button[type=submit]")
+        page.wait_for_selector("#journal-total:has-text('1 request(s)')")
+        page.click("#journal-rows tr[data-entry] a")
+        report = page.wait_for_selector("#near-miss table")
+        text = report.inner_text()
+        assert "only-pet-1" in text and "0 of 1" in text
+        session.shot("4-near-miss")
+
+        page.click("nav a[data-tab=scenarios]")
+        page.select_option("#scenario-choice", "empty-store")
+        page.click("#switch-scenario")
+        page.wait_for_selector("#active-scenario:has-text('Active: empty-store')")
+        session.shot("5-scenarios")
+        with httpx.Client(base_url=server.url) as client:
+            assert client.get("/pets").json() == []
+        page.select_option("#scenario-choice", "")
+        page.click("#switch-scenario")
+        page.wait_for_selector("#active-scenario:has-text('Active: none')")
+        assert session.errors == []

@@ -11,6 +11,7 @@ const where = document.getElementById("where");
 const notice = document.getElementById("notice");
 let generation = 0;
 let timers = [];
+let carried = "";
 
 function parse(hash) {
   const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
@@ -39,6 +40,10 @@ function makeView(mine) {
       notice.className = "";
       fill(notice, text);
     },
+    /** Say ``text`` on the next view (after a change of location). */
+    carry(text) {
+      carried = text;
+    },
     fail(error) {
       notice.className = "failed";
       if (error instanceof ApiError && error.status === 401) {
@@ -57,7 +62,8 @@ async function route() {
   timers = [];
   const view = makeView(generation);
   const place = parse(location.hash);
-  fill(notice);
+  fill(notice, carried);
+  carried = "";
   notice.className = "";
   if (place.server === undefined) {
     fill(tabs);

@@ -75,7 +75,7 @@ export async function editMock(main, view, server, id) {
   const creating = id.startsWith("~new:");
   let document;
   if (creating) {
-    document = { id: "", operation: id.slice(5), response: { status: 200, body: {} } };
+    document = { operation: id.slice(5), response: { status: 200 } };
   } else {
     const found = await call("GET", admin(server, `mocks/${encodeURIComponent(id)}`));
     document = Object.fromEntries(Object.entries(found).filter(([key]) => !LISTING_KEYS.includes(key)));
@@ -115,8 +115,12 @@ async function saveMock(view, server, id, editor) {
       ? await call("POST", admin(server, "mocks"), document)
       : await call("PUT", admin(server, `mocks/${encodeURIComponent(id)}`), document);
     editor.show([], null);
-    view.notify(`saved ${saved.id}`);
-    if (saved.id !== id) location.hash = link(server, "mocks", saved.id);
+    if (saved.id !== id) {
+      view.carry(`saved ${saved.id}`);
+      location.hash = link(server, "mocks", saved.id);
+    } else {
+      view.notify(`saved ${saved.id}`);
+    }
   } catch (error) {
     if (error.status === 422) editor.show(problemsOf(error), "Not saved (lines of the mock's file)");
     else view.fail(error);

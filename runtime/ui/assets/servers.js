@@ -83,7 +83,7 @@ export function createServer(main, view) {
     fill(outcome, h("p", {}, "Generating and starting the server…"));
     try {
       const created = await call("POST", "/servers", data);
-      view.notify(`${created.name} is ${created.status}`);
+      view.carry(`${created.name} is ${created.status}`);
       location.hash = `#/s/${encodeURIComponent(created.name)}`;
     } catch (error) {
       fill(outcome, problemList(error));
