@@ -16,6 +16,7 @@ from mockc.compiler.driver import GenerateOptions, generate
 from mockc.runtime.ui.files import ASSET_DIR, CONTENT_SECURITY_POLICY
 from tests.orchestrator.harness import Orchestrator
 from tests.support.corpus import CORPUS
+from tests.support.grpc_kit import GrpcServer
 from tests.support.servers import ServerProcess
 
 TOKEN = "ui-files-token"
@@ -147,3 +148,14 @@ def test_the_assets_are_vendored_into_generated_servers(server: ServerProcess) -
     assert sorted(path.name for path in vendored.iterdir()) == sorted(
         path.name for path in ASSET_DIR.iterdir()
     )
+
+
+def test_a_grpc_server_serves_the_ui_on_its_admin_port(tmp_path: Path) -> None:
+    out = tmp_path / "server"
+    generate([CORPUS / "proto" / "grpc-helloworld" / "helloworld.proto"], out, GenerateOptions())
+    with GrpcServer(out) as server:
+        page = httpx.get(f"{server.admin_url}/__mockc/ui/")
+        assert page.status_code == 200
+        assert page.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+        info = httpx.get(f"{server.admin_url}/__mockc/info").json()
+        assert info["protocol"] == "grpc" and "Greeter_SayHello" in info["operations"]
