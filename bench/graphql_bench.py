@@ -33,7 +33,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 CACHE = BENCH / ".cache" / "graphql"
 RESULTS = BENCH / "results"
-CORPUS = ROOT.parent / "shared" / "corpus" / "graphql"
+CORPUS = ROOT / "tests" / "corpus" / "graphql"
 TARGET_RATIO = 0.6
 
 QUERY = (

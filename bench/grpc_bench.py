@@ -41,7 +41,7 @@ ROOT = BENCH.parent
 CACHE = BENCH / ".cache"
 LOGS = CACHE / "logs"
 RESULTS = BENCH / "results"
-CORPUS = Path(os.environ.get("MOCKC_CORPUS", ROOT.parent / "shared" / "corpus"))
+CORPUS = Path(os.environ.get("MOCKC_CORPUS", ROOT / "tests" / "corpus"))
 HELLOWORLD = CORPUS / "proto" / "grpc-helloworld" / "helloworld.proto"
 METHOD = "/helloworld.Greeter/SayHello"
 REQUEST = b"\n\x05bench"  # HelloRequest(name="bench")

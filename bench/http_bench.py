@@ -42,10 +42,7 @@ FLOOR_VENV = CACHE / "floor-venv"
 FLOOR_REQUIREMENTS = ("starlette==1.10.0", "granian==2.8.7")
 
 PETSTORE_SPEC = ROOT / "examples" / "petstore" / "openapi.yaml"
-SLACK_SPEC = (
-    Path(__file__).resolve().parents[2]
-    / "shared/corpus/openapi/slack-web-api-v2/slack_web_openapi_v2.json"
-)
+SLACK_SPEC = ROOT / "tests/corpus/openapi/slack-web-api-v2/slack_web_openapi_v2.json"
 GITHUB_PACKAGE = "@octokit/openapi@23.0.2"
 GITHUB_TARBALL = "octokit-openapi-23.0.2.tgz"
 GITHUB_MEMBER = "package/generated/api.github.com.json"
@@ -53,6 +50,12 @@ GITHUB_MEMBER = "package/generated/api.github.com.json"
 SERVER_CORE = "0"
 WRK_CORE = "1"
 CONNECTIONS = 50
+ECHO_CONNECTIONS = 64
+"""The templated-echo case runs at 64 connections (and its floor with it)."""
+ECHO_PET_ID = 7
+ECHO_TEMPLATE = "{{ request.path.petId }}"
+FAKE_SCRIPT = BENCH / "fake_per_request.lua"
+"""wrk script: ``GET /pets/{n}`` with a new ``n`` per request and ``Prefer: dynamic=true``."""
 
 TARGET_RATIO = 0.6
 TARGET_STARTUP_S = 1.0
@@ -153,10 +156,12 @@ def log_tail(started: Started, lines: int = 40) -> str:
     return "\n".join(text.splitlines()[-lines:]) or "(no output)"
 
 
-def http_get(port: int, path: str, timeout: float = 2.0) -> tuple[int, bytes]:
+def http_get(
+    port: int, path: str, timeout: float = 2.0, headers: dict[str, str] | None = None
+) -> tuple[int, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        conn.request("GET", path)
+        conn.request("GET", path, headers=headers or {})
         resp = conn.getresponse()
         return resp.status, resp.read()
     finally:
@@ -295,10 +300,19 @@ def children_cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def wrk(url: str, duration: float, server_pid: int | None = None) -> WrkResult:
+def wrk(
+    url: str,
+    duration: float,
+    server_pid: int | None = None,
+    *,
+    connections: int = CONNECTIONS,
+    script: Path | None = None,
+) -> WrkResult:
     """One wrk run; with `server_pid`, also the share of the machine used by other programs."""
     secs = max(1, round(duration))
-    argv = ["taskset", "-c", WRK_CORE, "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{secs}s"]
+    argv = ["taskset", "-c", WRK_CORE, "wrk", "-t1", f"-c{connections}", f"-d{secs}s"]
+    if script is not None:
+        argv += ["-s", str(script)]
     argv += ["--latency", url]
     busy0, wrk0 = busy_jiffies(), children_cpu_s()
     server0 = tree_cpu_jiffies(server_pid) if server_pid else 0
@@ -331,10 +345,10 @@ def wrk(url: str, duration: float, server_pid: int | None = None) -> WrkResult:
     return result
 
 
-def check_ok(port: int, path: str, what: str) -> bytes:
+def check_ok(port: int, path: str, what: str, headers: dict[str, str] | None = None) -> bytes:
     """One request before the load: a load test of error answers measures nothing."""
     try:
-        status, body = http_get(port, path)
+        status, body = http_get(port, path, headers=headers)
     except (OSError, http.client.HTTPException) as exc:
         raise BenchError(f"{what}: GET {path} failed: {exc}") from exc
     if status != 200:
@@ -495,21 +509,46 @@ def environment() -> dict[str, Any]:
 def load_floor(report: Report, duration: float, warmup: float) -> None:
     granian = ensure_floor_venv()
     port = free_port()
+    url = f"http://127.0.0.1:{port}/pets/1"
     with running(start_floor(granian, port)) as floor:
         wait_healthy(floor, port, "/pets/1")
         report.load["floor"] = {"body_bytes": len(check_ok(port, "/pets/1", "floor"))}
-        wrk(f"http://127.0.0.1:{port}/pets/1", warmup)
-        result = wrk(f"http://127.0.0.1:{port}/pets/1", duration, floor.proc.pid)
+        wrk(url, warmup)
+        result = wrk(url, duration, floor.proc.pid)
         report.load["floor"].update(asdict(result))
+        wrk(url, warmup, connections=ECHO_CONNECTIONS)
+        result = wrk(url, duration, floor.proc.pid, connections=ECHO_CONNECTIONS)
+        report.load["floor_64"] = asdict(result)
+
+
+def check_echo_mock(out: Path) -> None:
+    """The templated-echo case measures what it says: the generated showPetById
+    mock echoes the path's petId through a template."""
+    mock = out / "mocks" / "showPetById.yaml"
+    text = mock.read_text(encoding="utf-8") if mock.exists() else ""
+    if ECHO_TEMPLATE not in text:
+        raise BenchError(f"{mock} does not echo {ECHO_TEMPLATE}: the echo case would not be one")
+
+
+def check_echo_answer(body: bytes) -> None:
+    answer = json.loads(body)
+    if not isinstance(answer, dict) or answer.get("id") != ECHO_PET_ID:
+        raise BenchError(f"GET /pets/{ECHO_PET_ID} did not echo its id: {body[:200]!r}")
 
 
 def load_petstore(report: Report, out: Path, duration: float, warmup: float) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    check_echo_mock(out)
     with running(start_generated("petstore", out, port, pinned=True)) as server:
         report.startup_s["first_start"] = wait_healthy(server, port, "/health")
         get_body = check_ok(port, "/pets/1", "generated petstore")
         list_body = check_ok(port, "/pets?limit=10", "generated petstore")
+        echo_body = check_ok(port, f"/pets/{ECHO_PET_ID}", "generated petstore")
+        check_echo_answer(echo_body)
+        fake_body = check_ok(
+            port, "/pets/123456", "generated petstore", headers={"Prefer": "dynamic=true"}
+        )
         pid = server.proc.pid
         rss_before = rss_kib(pid)
         processes = len(tree_pids(pid))
@@ -524,6 +563,13 @@ def load_petstore(report: Report, out: Path, duration: float, warmup: float) -> 
         listing = wrk(f"{base}/pets?limit=10", duration, pid)
         rss_after_list = rss_kib(pid)
 
+        echo_url = f"{base}/pets/{ECHO_PET_ID}"
+        wrk(echo_url, warmup, connections=ECHO_CONNECTIONS)
+        echo = wrk(echo_url, duration, pid, connections=ECHO_CONNECTIONS)
+
+        wrk(f"{base}/pets/1", warmup, script=FAKE_SCRIPT)
+        fake = wrk(f"{base}/pets/1", duration, pid, script=FAKE_SCRIPT)
+
         if server.proc.poll() is not None:
             raise BenchError(f"the petstore server died under load:\n{log_tail(server)}")
 
@@ -535,6 +581,12 @@ def load_petstore(report: Report, out: Path, duration: float, warmup: float) -> 
         "items": len(items) if isinstance(items, list) else None,
         **asdict(listing),
     }
+    report.load["petstore_echo_64"] = {
+        "body_bytes": len(echo_body),
+        "connections": ECHO_CONNECTIONS,
+        **asdict(echo),
+    }
+    report.load["petstore_fake"] = {"body_bytes": len(fake_body), **asdict(fake)}
     growth = rss_second - rss_first
     report.rss_kib = {
         "processes": processes,
@@ -596,10 +648,15 @@ def measure_github(report: Report) -> None:
 def judge(report: Report) -> None:
     floor = report.load.get("floor", {}).get("rps")
     targets: dict[str, Any] = {}
-    for key in ("petstore_get", "petstore_list"):
+    floor_64 = report.load.get("floor_64", {}).get("rps")
+    for key, base in (
+        ("petstore_get", floor),
+        ("petstore_list", floor),
+        ("petstore_echo_64", floor_64),
+    ):
         rps = report.load.get(key, {}).get("rps")
-        if floor and rps is not None:
-            ratio = rps / floor
+        if base and rps is not None:
+            ratio = rps / base
             report.load[key]["ratio_to_floor"] = round(ratio, 3)
             targets[f"{key}_ratio"] = {
                 "value": round(ratio, 3),
@@ -626,7 +683,18 @@ def judge(report: Report) -> None:
             "target": f"< {TARGET_SPEC_TO_SERVER_S} s",
             "met": total < TARGET_SPEC_TO_SERVER_S,
         }
-    for key in ("floor", "petstore_get", "petstore_get_again", "petstore_list"):
+    fake = report.load.get("petstore_fake", {}).get("rps")
+    if floor and fake is not None:
+        report.load["petstore_fake"]["ratio_to_floor"] = round(fake / floor, 3)
+    for key in (
+        "floor",
+        "floor_64",
+        "petstore_get",
+        "petstore_get_again",
+        "petstore_list",
+        "petstore_echo_64",
+        "petstore_fake",
+    ):
         run = report.load.get(key)
         if run and (run.get("non_2xx") or run.get("socket_errors")):
             report.notes.append(
@@ -650,9 +718,12 @@ def print_table(report: Report) -> None:
     rows: list[tuple[str, str, str, str]] = []
     for key, label in (
         ("floor", "floor: Starlette+granian GET /pets/1"),
-        ("petstore_get", "petstore GET /pets/1"),
+        ("floor_64", "floor, 64 connections"),
+        ("petstore_get", "petstore GET /pets/1 (templated mock)"),
         ("petstore_get_again", "petstore GET /pets/1 (2nd run)"),
-        ("petstore_list", "petstore GET /pets?limit=10"),
+        ("petstore_list", "petstore GET /pets?limit=10 (static mock)"),
+        ("petstore_echo_64", f"petstore GET /pets/{ECHO_PET_ID} echo, 64 connections"),
+        ("petstore_fake", "petstore GET /pets/{n} fake per request"),
     ):
         run = report.load.get(key)
         if not run:
@@ -662,11 +733,12 @@ def print_table(report: Report) -> None:
         )
         ratio = run.get("ratio_to_floor")
         goal = t.get(f"{key}_ratio", {})
+        wanted = f" (>= {TARGET_RATIO}x)" if goal else ""
         rows.append(
             (
                 label,
                 figure,
-                f"{ratio:.2f}x floor (>= {TARGET_RATIO}x)" if ratio is not None else "",
+                f"{ratio:.2f}x floor{wanted}" if ratio is not None else "",
                 mark(goal.get("met")),
             )
         )
@@ -745,6 +817,8 @@ def run(args: argparse.Namespace) -> Report:
             "warmup_s": warmup,
             "startup_runs": startup_runs,
             "request_validation": "on (default)",
+            "echo_connections": ECHO_CONNECTIONS,
+            "fake_script": FAKE_SCRIPT.name,
         },
         environment=environment(),
     )
@@ -767,7 +841,7 @@ def run(args: argparse.Namespace) -> Report:
 
     print(f"load: floor ({round(duration)} s)")
     load_floor(report, duration, warmup)
-    print(f"load: generated petstore (3 x {round(duration)} s)")
+    print(f"load: generated petstore (5 x {round(duration)} s)")
     load_petstore(report, petstore, duration, warmup)
     print(f"start-up: {startup_runs} runs")
     measure_startup(report, petstore, startup_runs)

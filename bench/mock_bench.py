@@ -11,7 +11,11 @@ Run from the repository root:
    measured request matches the last of its operation's 10 mocks, so each
    request evaluates every condition of its own operation and none of the
    others'. Target: p50 latency within 10%.
-2. Journal cost: the petstore server's ``GET /pets/1`` with the journal on
+2. Many mocks on one operation: a one-operation spec whose measured
+   operation carries 1, 100 and 1,000 mocks; the request matches the last of
+   them (lowest priority, a different ``tier`` query value each), journal off.
+   Reported: req/s and p50 per count, and the 1,000-vs-1 ratio (no target yet).
+3. Journal cost: the petstore server's ``GET /pets/1`` with the journal on
    (the default, headers and bodies too), on with ``MOCKC_JOURNAL_DETAIL=summary``,
    and off (``MOCKC_JOURNAL=off``). Target: at most 15% fewer req/s.
 
@@ -53,8 +57,11 @@ TARGET_MATCH_SPREAD = 0.10
 TARGET_JOURNAL_COST = 0.15
 
 
-def wide_spec(path: Path) -> Path:
-    """An OpenAPI spec with OPERATIONS operations ``GET /r{n}/{id}``."""
+ONE_OPERATION_COUNTS = (1, 100, 1000)
+
+
+def wide_spec(path: Path, operations: int = OPERATIONS) -> Path:
+    """An OpenAPI spec with ``operations`` operations ``GET /r{n}/{id}``."""
     paths = {
         f"/r{number}/{{id}}": {
             "get": {
@@ -71,25 +78,26 @@ def wide_spec(path: Path) -> Path:
                 },
             }
         }
-        for number in range(OPERATIONS)
+        for number in range(operations)
     }
     document = {"openapi": "3.1.0", "info": {"title": "Wide", "version": "1"}, "paths": paths}
     path.write_text(json.dumps(document), encoding="utf-8")
     return path
 
 
-def write_mocks(out: Path, operations: range) -> int:
-    """MOCKS_PER_OPERATION mocks per operation; mock k matches ``?tier=t{k}``."""
+def write_mocks(out: Path, operations: range, per_operation: int = MOCKS_PER_OPERATION) -> int:
+    """``per_operation`` mocks per operation; mock k matches ``?tier=t{k}``, and
+    mock k is tried before mock k+1 (higher priority)."""
     folder = out / "mocks"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
     count = 0
     for number in operations:
-        for k in range(MOCKS_PER_OPERATION):
+        for k in range(per_operation):
             mock = {
                 "id": f"op{number}-m{k}",
                 "operation": f"op{number}",
-                "priority": MOCKS_PER_OPERATION - k,
+                "priority": per_operation - k,
                 "match": {"query": {"tier": f"t{k}"}, "path": {"id": {"gte": 1}}},
                 "response": {"status": 200, "body": {"mock": k, "id": "{{ request.path.id }}"}},
             }
@@ -98,11 +106,21 @@ def write_mocks(out: Path, operations: range) -> int:
     return count
 
 
-def load_run(name: str, out: Path, path: str, duration: float, env: dict[str, str]) -> Any:
+def load_run(
+    name: str,
+    out: Path,
+    path: str,
+    duration: float,
+    env: dict[str, str],
+    expect_mock: int | None = None,
+) -> Any:
+    """Load ``path``; with ``expect_mock``, first check that mock ``k`` answers it."""
     port = free_port()
     with running(start_generated(name, out, port, pinned=True, extra_env=env)) as server:
         wait_healthy(server, port, "/health")
-        check_ok(port, path, name)
+        body = check_ok(port, path, name)
+        if expect_mock is not None and json.loads(body).get("mock") != expect_mock:
+            raise BenchError(f"{name}: {path} was not answered by mock {expect_mock}: {body!r}")
         wrk(f"http://127.0.0.1:{port}{path}", 1.0)
         return wrk(f"http://127.0.0.1:{port}{path}", duration, server.proc.pid)
 
@@ -133,6 +151,32 @@ def bench_matching(duration: float, runs: int) -> dict[str, Any]:
         (f"{total} mocks", lambda: load_run("large", large, path, duration, env)),
     )
     return _summary(results, "p50_ms")
+
+
+def bench_one_operation(duration: float, runs: int) -> dict[str, Any]:
+    """1, 100 and 1,000 mocks on the measured operation; the request matches the last."""
+    work = CACHE / "mocks-one-operation"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    spec = wide_spec(work / "one.json", operations=1)
+    measures = []
+    for count in ONE_OPERATION_COUNTS:
+        out = work / f"m{count}"
+        mockc_generate(spec, out)
+        written = write_mocks(out, range(1), per_operation=count)
+        if written != count:
+            raise BenchError(f"wrote {written} mocks, not {count}")
+        path = f"/r0/7?tier=t{count - 1}"
+        env = {"MOCKC_JOURNAL": "off"}
+        measures.append(
+            (
+                f"{count} mocks",
+                lambda out=out, path=path, env=env, count=count: load_run(
+                    f"one-{count}", out, path, duration, env, expect_mock=count - 1
+                ),
+            )
+        )
+    return _summary(alternate(runs, *measures), "rps")
 
 
 def bench_journal(duration: float, runs: int) -> dict[str, Any]:
@@ -167,14 +211,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="3 s load runs, 2 rounds")
     parser.add_argument("--duration", type=float, help="seconds per load run")
     parser.add_argument("--output", type=Path, default=RESULTS / "mocks.json")
-    parser.add_argument("--only", choices=("matching", "journal"), help="run one of the two")
+    parser.add_argument(
+        "--only", choices=("matching", "one-operation", "journal"), help="run one of the three"
+    )
     args = parser.parse_args(argv)
     duration = args.duration or (3.0 if args.quick else 8.0)
     runs = 2 if args.quick else 3
     try:
         preflight()
-        matching = bench_matching(duration, runs) if args.only != "journal" else {}
-        journal = bench_journal(duration, runs) if args.only != "matching" else {}
+        matching = bench_matching(duration, runs) if args.only in (None, "matching") else {}
+        one = bench_one_operation(duration, runs) if args.only in (None, "one-operation") else {}
+        journal = bench_journal(duration, runs) if args.only in (None, "journal") else {}
     except BenchError as error:
         print(f"mock_bench: {error}", file=sys.stderr)
         return 1
@@ -190,6 +237,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{spread:+.1%} (target within ±{TARGET_MATCH_SPREAD:.0%})"
         )
         print(f"p50 latency: 10 mocks {small:.3f} ms, 10,000 mocks {large:.3f} ms ({spread:+.1%})")
+    if one:
+        figures = [
+            (name, entry["median_rps"], entry["median_p50_ms"]) for name, entry in one.items()
+        ]
+        for name, rps, p50 in figures:
+            print(f"one operation, {name}: {rps:,.0f} req/s, p50 {p50:.3f} ms")
+        scale = figures[-1][1] / figures[0][1]
+        judged[f"req/s {figures[-1][0]} vs {figures[0][0]} on one operation"] = f"{scale:.2f}x"
     if journal:
         off, on, summary = (entry["median_rps"] for entry in journal.values())
         cost, summary_cost = 1 - on / off, 1 - summary / off
@@ -201,6 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     report = {
         "environment": environment(),
         "matching": matching,
+        "one_operation": one,
         "journal": journal,
         "judged": judged,
     }

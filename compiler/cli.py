@@ -14,12 +14,10 @@ import signal
 import subprocess
 import sys
 import tempfile
-import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
@@ -27,6 +25,8 @@ from mockc import __version__
 from mockc.runtime.contract import CONTRACT_FILE, ContractError, load_contract
 
 from . import ir
+from .cli_conflicts import list_conflicts, merge_command
+from .cli_errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_USAGE, reporting_errors
 from .config import (
     CONFIG_FILE,
     Config,
@@ -36,49 +36,22 @@ from .config import (
     load_config,
     starter_config,
 )
+from .console import Console
 from .driver import TARGETS, Compiled, GenerateOptions, compile_specs, generate
 from .errors import Diagnostic, MockcError
-from .merge import MergeReport
+from .merge import LISTED, MergeReport
+from .merge.resolve import open_conflicts
 from .mockgen import MOCKS_DIR
 from .orchestrator.cli import orchestrator_command
 from .output import MergeOptions
 
-EXIT_BAD_INPUT = 1
-EXIT_USAGE = 2
-EXIT_INTERNAL = 3
-
-F = TypeVar("F", bound=Callable[..., Any])
+__all__ = ["EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_USAGE", "main"]
 
 
-def _reporting_errors(command: F) -> F:
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except MockcError as error:
-            click.echo(error.render(), err=True)
-            sys.exit(EXIT_BAD_INPUT)
-        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
-            raise
-        except Exception as error:  # noqa: BLE001 - the last line of defence
-            if os.environ.get("MOCKC_DEBUG"):
-                traceback.print_exc()
-            click.echo(
-                f"mockc: internal error: {type(error).__name__}: {error}\n"
-                "This is a bug in mockc; please report it with the spec that caused it "
-                "(MOCKC_DEBUG=1 shows the traceback).",
-                err=True,
-            )
-            sys.exit(EXIT_INTERNAL)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _print_diagnostics(diagnostics: Sequence[Diagnostic], quiet: bool) -> None:
-    if quiet or not diagnostics:
-        return
-    for diagnostic in diagnostics:
-        click.echo(diagnostic.render(excerpt=False), err=True)
+def _print_diagnostics(
+    diagnostics: Sequence[Diagnostic], quiet: bool, *, verbose: bool = False
+) -> None:
+    Console(quiet=quiet, verbose=verbose).diagnostics(diagnostics)
 
 
 _spec_paths = click.argument(
@@ -89,7 +62,15 @@ _remote_refs = click.option(
     is_flag=True,
     help="Fetch $refs that point at http(s) URLs (off by default: specs are read offline).",
 )
-_quiet = click.option("-q", "--quiet", is_flag=True, help="Print no warnings about the specs.")
+_quiet = click.option(
+    "-q", "--quiet", is_flag=True, help="Print no warnings about the specs and no progress."
+)
+_verbose = click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Print every warning and every entry of the report (not only the first few of each kind).",
+)
 _include = click.option(
     "-I",
     "--include",
@@ -147,6 +128,12 @@ def main() -> None:
     help="On a conflict (you and the spec changed the same mock field), take the spec's value.",
 )
 @click.option(
+    "--conflicts",
+    "list_open",
+    is_flag=True,
+    help="Generate nothing; list the conflicts still open (resolve them with 'mockc merge').",
+)
+@click.option(
     "--adopt",
     is_flag=True,
     help="Generate into a folder whose .mockc/ is missing or damaged: its files are kept as "
@@ -170,7 +157,8 @@ def main() -> None:
 )
 @_include
 @_quiet
-@_reporting_errors
+@_verbose
+@reporting_errors
 def generate_command(
     specs: tuple[Path, ...],
     out: Path | None,
@@ -181,18 +169,23 @@ def generate_command(
     check: bool,
     prune: bool,
     theirs: bool,
+    list_open: bool,
     adopt: bool,
     report_json: Path | None,
     fail_on_change: bool,
     allow_remote_refs: bool | None,
     include_paths: tuple[Path, ...],
     quiet: bool,
+    verbose: bool,
 ) -> None:
     """Generate mock servers: from SPECS into OUT, or those of the project config.
 
     Regenerating merges: your edits to mocks and handlers.py are kept, spec
     changes are brought in field by field, and a report says what happened.
     """
+    if list_open:
+        _list_open_conflicts(out, config_path, specs, quiet)
+        return
     merge = MergeOptions(prune=prune, theirs=theirs, adopt=adopt, dry_run=check)
     overrides = {  # given on the command line: they win over the config's
         "target": target,
@@ -207,7 +200,8 @@ def generate_command(
         jobs = [_Job(name=None, specs=list(specs), out=out, options=_options(overrides, merge))]
     else:
         jobs = _configured_jobs(config_path, specs, overrides, merge, quiet)
-    results = [_run_job(job, quiet=quiet, check=check) for job in jobs]
+    console = Console(quiet=quiet, verbose=verbose)
+    results = [_run_job(job, console, check=check) for job in jobs]
     if report_json is not None:
         _write_report_json(report_json, results, check=check)
     failed = any(result.error for result in results)
@@ -216,6 +210,16 @@ def generate_command(
         if changed and fail_on_change and not check:
             click.echo("mockc: files changed; review them and stage them", err=True)
         sys.exit(EXIT_BAD_INPUT)
+
+
+def _list_open_conflicts(
+    out: Path | None, config_path: Path | None, specs: tuple[Path, ...], quiet: bool
+) -> None:
+    if out is not None:
+        list_conflicts([(str(out), out)])
+        return
+    jobs = _configured_jobs(config_path, specs, {}, MergeOptions(), quiet)
+    list_conflicts([(f"{job.name} ({_shown(job.out)})", job.out) for job in jobs])
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -301,42 +305,50 @@ def _affected(config: Config, specs: Sequence[Path]) -> list[ServerConfig]:
     return affected
 
 
-def _run_job(job: _Job, *, quiet: bool, check: bool) -> _Result:
+def _run_job(job: _Job, console: Console, *, check: bool) -> _Result:
     label = f"{job.name} ({_shown(job.out)})" if job.name else str(job.out)
     try:
-        compiled, report = generate(job.specs, job.out, job.options)
+        with console.progress(label) as progress:
+            compiled, report = generate(job.specs, job.out, job.options, progress)
     except MockcError as error:
         click.echo(error.render(), err=True)
         return _Result(job=job, error=error.render(excerpt=False))
-    _print_diagnostics(compiled.diagnostics, quiet)
+    console.diagnostics(compiled.diagnostics)
     merge = report.merge
     operations = len(compiled.api.operations)
     counted = f"{operations} operation{'s' if operations != 1 else ''}"
     if check:
         if not merge.changed:
-            click.echo(f"mockc: {label}: {counted}; up to date", err=True)
+            console.say(f"mockc: {label}: {counted}; up to date")
         else:
-            click.echo(
+            console.say(
                 f"mockc: {label}: {counted}; out of date: {len(merge.changed_files)} file(s) "
-                "would change:",
-                err=True,
+                "would change:"
             )
-            for line in _why(merge):
-                click.echo(f"  {line}", err=True)
+            for line in _why(merge, verbose=console.verbose):
+                console.say(f"  {line}")
         return _Result(job=job, report=merge)
-    click.echo(
+    summary = merge.summary()
+    console.say(
         f"mockc: {label}: {counted}; "
         f"{len(report.written)} file(s) written, {len(report.unchanged)} unchanged"
         + (f", {len(report.kept_user_files)} of yours kept" if report.kept_user_files else "")
-        + (f", {len(report.removed)} stale removed" if report.removed else ""),
-        err=True,
+        + (f", {len(report.removed)} stale removed" if report.removed else "")
+        + (f" ({summary})" if summary else "")
     )
-    for line in merge.render():
-        click.echo(f"  {line}", err=True)
+    console.report_lines(merge.lines(verbose=console.verbose))
+    left_open = len(open_conflicts(job.out))
+    if left_open:
+        console.say(
+            f"mockc: {label}: {left_open} conflict(s) left open, yours kept: "
+            "'mockc merge --theirs PATH' takes the spec's version of a file, "
+            "'mockc generate --conflicts' lists them",
+            style="bold",
+        )
     return _Result(job=job, report=merge)
 
 
-def _why(merge: MergeReport) -> list[str]:
+def _why(merge: MergeReport, *, verbose: bool = False) -> list[str]:
     """Each file that would change, and the report's reasons for it."""
     reasons: dict[str, list[str]] = {}
     for entry in merge.entries:
@@ -348,6 +360,8 @@ def _why(merge: MergeReport) -> list[str]:
         if path.startswith(".mockc/"):
             continue
         lines.append(f"{path}: " + ("; ".join(reasons.get(path, [])) or "changed"))
+    if not verbose and len(lines) > LISTED:
+        lines[LISTED:] = [f"… and {len(lines) - LISTED} more (--verbose lists all)"]
     state = [path for path in merge.changed_files if path.startswith(".mockc/")]
     if state:
         lines.append(f".mockc/: merge state out of date ({len(state)} file(s))")
@@ -379,7 +393,7 @@ def _shown(path: Path) -> str:
 
 @main.command("init")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True))
-@_reporting_errors
+@reporting_errors
 def init_command(paths: tuple[Path, ...]) -> None:
     """Write a starter mockc.toml for the specs found under PATHS (default: here)."""
     here = Path.cwd()
@@ -414,7 +428,7 @@ def init_command(paths: tuple[Path, ...]) -> None:
 @_remote_refs
 @_include
 @_quiet
-@_reporting_errors
+@reporting_errors
 def inspect_command(
     specs: tuple[Path, ...],
     allow_remote_refs: bool,
@@ -434,7 +448,7 @@ def inspect_command(
 @_remote_refs
 @_include
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
-@_reporting_errors
+@reporting_errors
 def validate_command(
     paths: tuple[Path, ...], allow_remote_refs: bool, include_paths: tuple[Path, ...], strict: bool
 ) -> None:
@@ -452,7 +466,7 @@ def validate_command(
         compiled: Compiled = compile_specs(
             specs, allow_remote_refs=allow_remote_refs, include_paths=include_paths
         )
-        _print_diagnostics(compiled.diagnostics, quiet=False)
+        _print_diagnostics(compiled.diagnostics, quiet=False, verbose=True)
         count = len(compiled.api.operations)
         warnings += len(compiled.diagnostics)
         click.echo(
@@ -512,7 +526,7 @@ def _validate_mocks(folder: Path) -> tuple[int, int]:
 @click.option("--host", help="Interface (default: $HOST or 127.0.0.1).")
 @click.option("--seed", type=int, help="Fake-data seed (default: $MOCKC_SEED or 0).")
 @click.argument("server_args", nargs=-1, type=click.UNPROCESSED)
-@_reporting_errors
+@reporting_errors
 def serve_command(
     source: Path,
     port: int | None,
@@ -534,8 +548,10 @@ def serve_command(
         return
     with tempfile.TemporaryDirectory(prefix="mockc-serve-") as temp:
         out = Path(temp) / "server"
-        compiled, _ = generate([source], out, GenerateOptions(link_runtime=True))
-        _print_diagnostics(compiled.diagnostics, quiet=False)
+        console = Console()
+        with console.progress(str(source)) as progress:
+            compiled, _ = generate([source], out, GenerateOptions(link_runtime=True), progress)
+        console.diagnostics(compiled.diagnostics)
         _run_server(out, env, server_args)
 
 
@@ -555,6 +571,7 @@ def _run_server(folder: Path, env: dict[str, str], server_args: tuple[str, ...] 
     sys.exit(code)
 
 
+main.add_command(merge_command)
 main.add_command(orchestrator_command)
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from .mockgen import generate_mocks
 from .naming import NameAllocator
 from .output import MergeOptions, WriteReport, check_writable, write_output
 from .passes import run_passes
+from .progress import NO_PROGRESS, Progress
 
 Target = Callable[[ir.Api, TargetOptions], list[GeneratedFile]]
 TARGETS: dict[str, Target] = {
@@ -91,7 +92,9 @@ def compile_specs(
     return Compiled(api=api, target=targets.pop(), diagnostics=tuple(diagnostics))
 
 
-def plan_files(compiled: Compiled, options: GenerateOptions) -> list[GeneratedFile]:
+def plan_files(
+    compiled: Compiled, options: GenerateOptions, progress: Progress = NO_PROGRESS
+) -> list[GeneratedFile]:
     target = options.target or compiled.target
     if target not in TARGETS:
         raise GenerationError(f"unknown target {target!r} (known: {', '.join(TARGETS)})")
@@ -99,17 +102,21 @@ def plan_files(compiled: Compiled, options: GenerateOptions) -> list[GeneratedFi
         compiled.api,
         TargetOptions(version=__version__, link_runtime=options.link_runtime, seed=options.seed),
     )
-    return files + generate_mocks(compiled.api, seed=options.seed)
+    progress.phase("generating mocks", total=len(compiled.api.operations))
+    return files + generate_mocks(compiled.api, seed=options.seed, on_mock=progress.advance)
 
 
 def generate(
-    specs: Sequence[Path], out: Path, options: GenerateOptions
+    specs: Sequence[Path], out: Path, options: GenerateOptions, progress: Progress = NO_PROGRESS
 ) -> tuple[Compiled, WriteReport]:
     check_writable(out, adopt=options.merge.adopt)
+    progress.phase("reading specs")
     compiled = compile_specs(
         specs, allow_remote_refs=options.allow_remote_refs, include_paths=options.include_paths
     )
-    files = plan_files(compiled, options)
+    progress.phase("generating the server")
+    files = plan_files(compiled, options, progress)
+    progress.phase("merging with your files" if not options.merge.dry_run else "comparing")
     report = write_output(
         out,
         files,

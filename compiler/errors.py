@@ -29,6 +29,9 @@ class Diagnostic:
     line: int | None = None
     column: int | None = None
     level: str = "error"
+    code: str | None = None
+    """The kind of problem, for grouping many of them (``example-mismatch``);
+    None: the message's shape is its kind."""
 
     def location(self) -> str:
         where = self.file or "<input>"

@@ -12,7 +12,7 @@ The files are user-owned: written once, then merged on regeneration.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import yaml
@@ -43,8 +43,11 @@ _FILE_HEADER = (
 )
 
 
-def generate_mocks(api: ir.Api, *, seed: int = 0) -> list[GeneratedFile]:
-    """One user-owned mock file per operation, in operation order."""
+def generate_mocks(
+    api: ir.Api, *, seed: int = 0, on_mock: Callable[[], object] | None = None
+) -> list[GeneratedFile]:
+    """One user-owned mock file per operation, in operation order (``on_mock``
+    is called after each: progress)."""
     fake = FakeData({named.name: ir.thaw(named.schema) for named in api.schemas}, seed=seed)
     graphql: GraphqlMocks | None = None
     files = []
@@ -64,6 +67,8 @@ def generate_mocks(api: ir.Api, *, seed: int = 0) -> list[GeneratedFile]:
                 owner=FileOwner.USER,
             )
         )
+        if on_mock is not None:
+            on_mock()
     return files
 
 

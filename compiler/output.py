@@ -34,13 +34,17 @@ from mockc.targets.common import FileOwner, GeneratedFile
 
 from .errors import Diagnostic, GenerationError
 from .merge import (
+    CONFLICTS_FILE,
     MOCK_SUFFIXES,
+    Conflict,
     Entry,
     Kind,
     MergeError,
     MergeReport,
     MockFile,
     MockMergeOptions,
+    dump_conflicts,
+    load_conflicts,
     load_mock,
     merge_mocks,
     merge_python,
@@ -50,6 +54,7 @@ from .mockgen import MOCKS_DIR
 __all__ = [
     "BACKUP_DIR",
     "BASE_DIR",
+    "CONFLICTS",
     "MANIFEST",
     "STATE_DIR",
     "MergeOptions",
@@ -64,6 +69,8 @@ BASE_DIR = f"{STATE_DIR}/base"
 """Copies of user-owned files as mockc generated them: the base of a future merge."""
 BACKUP_DIR = f"{STATE_DIR}/backup"
 """Hand edits of generated files, saved before mockc replaced them."""
+CONFLICTS = f"{STATE_DIR}/{CONFLICTS_FILE}"
+"""Conflicts left open, until resolved (:mod:`mockc.compiler.merge.conflicts`)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -238,6 +245,8 @@ class _Planner:
         self.report = WriteReport(merge=MergeReport(out=str(out)))
         self.orphaned: set[str] = set()
         self.retained: dict[str, bytes] = {}
+        self.recorded = load_conflicts(out / CONFLICTS) if state.has_base else []
+        self.conflicts: list[Conflict] = []
 
     @property
     def entries(self) -> list[Entry]:
@@ -291,7 +300,7 @@ class _Planner:
         path = generated.path
         theirs = generated.content
         current = _read(self.out / path)
-        base = self._base(path)
+        base = self._recorded_base(path)
         if current is None:
             self._missing_user_file(generated, base)
             return
@@ -326,6 +335,7 @@ class _Planner:
                 "you and the spec both changed it; yours kept (--theirs takes the spec's)",
                 changes=False,
             )
+            self._record_file_conflict(path, base)
         if merged != theirs:
             self.report.kept_user_files.append(path)
         if merged != current:
@@ -353,6 +363,7 @@ class _Planner:
                 "you deleted it and the spec changed it; it stays deleted (--theirs restores it)",
                 changes=False,
             )
+            self._record_file_conflict(path, base)
             return
         else:
             self._entry(path, Kind.CONFLICT, "you deleted it and the spec changed it; restored")
@@ -381,6 +392,7 @@ class _Planner:
             operations=self.operations,
             orphaned_before=self.state.orphaned,
             occupied=occupied,
+            recorded=self.recorded,
             options=MockMergeOptions(
                 prune=self.options.prune,
                 prefer_theirs=self.options.theirs,
@@ -404,6 +416,7 @@ class _Planner:
                 self.report.unchanged.append(kept.path)
         self.orphaned = merged.orphaned
         self.retained = merged.retained_base
+        self.conflicts.extend(merged.conflicts)
 
     # -- files no longer generated ------------------------------------------------
 
@@ -454,8 +467,29 @@ class _Planner:
         }
         text = json.dumps(manifest, indent=1, sort_keys=True) + "\n"
         self._put(MANIFEST, text.encode("utf-8"))
+        conflicts = dump_conflicts(self.conflicts)
+        if conflicts is not None:
+            self._put(CONFLICTS, conflicts)
+        else:
+            self.deletes.add(CONFLICTS)
 
     # -- helpers -----------------------------------------------------------------------
+
+    def _recorded_base(self, path: str) -> bytes | None:
+        """The base of a user file: what both sides started from when a
+        conflict about it is still open, else the last generation."""
+        for conflict in self.recorded:
+            if conflict.id is None and conflict.file == path and isinstance(conflict.base, str):
+                return conflict.base.encode("utf-8")
+        return self._base(path)
+
+    def _record_file_conflict(self, path: str, base: bytes | None) -> None:
+        try:
+            text = base.decode("utf-8") if base is not None else None
+        except UnicodeDecodeError:
+            return  # a binary file: reported each time, not recorded
+        if text is not None:
+            self.conflicts.append(Conflict(file=path, base=text))
 
     def _base(self, path: str) -> bytes | None:
         if not self.state.has_base:

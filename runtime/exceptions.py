@@ -14,6 +14,7 @@ __all__ = [
     "NotAcceptable",
     "PreferenceError",
     "RuntimeFailure",
+    "StartupError",
 ]
 
 
@@ -23,6 +24,10 @@ class RuntimeFailure(Exception):
 
 class HandlersError(RuntimeFailure):
     """The user hooks file (``handlers.py``) cannot be loaded."""
+
+
+class StartupError(RuntimeFailure):
+    """The server cannot start: something it must write or read at start-up failed."""
 
 
 class PreferenceError(RuntimeFailure):

@@ -9,7 +9,6 @@ closing the service (the journal is flushed) and leaving the process.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import errno
@@ -24,14 +23,12 @@ from pathlib import Path
 from typing import Any, NoReturn, Protocol, TypeVar
 
 from .contract import ContractError
-from .exceptions import HandlersError
+from .exceptions import HandlersError, StartupError
 from .mocks import MockProblem
 from .state import StateError
 
 __all__ = [
     "EXIT_STARTUP_FAILED",
-    "LOG_LEVELS",
-    "add_log_arguments",
     "check_port",
     "embedded_granian",
     "malformed_contract",
@@ -40,7 +37,6 @@ __all__ = [
 ]
 
 EXIT_STARTUP_FAILED = 2
-LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 _EXPERIMENTAL_NOTICE = "Embedded server is experimental"
 
 
@@ -64,15 +60,6 @@ class _HasLogLevel(Protocol):
 
 S = TypeVar("S", bound=_HasLogLevel)
 A = TypeVar("A", bound=ServedApp)
-
-
-def add_log_arguments(parser: argparse.ArgumentParser, env: Mapping[str, str]) -> None:
-    parser.add_argument(
-        "--log-level",
-        choices=LOG_LEVELS,
-        type=str.lower,
-        default=env.get("MOCKC_LOG_LEVEL", "warning"),
-    )
 
 
 def check_port(host: str, port: int, what: str = "") -> None:
@@ -161,7 +148,7 @@ def run(
     _configure_logging(settings.log_level)
     try:
         app = build(Path(directory), settings)
-    except (ContractError, HandlersError, StateError) as exc:
+    except (ContractError, HandlersError, StateError, StartupError) as exc:
         _fail(str(exc))
     for problem in app.service.load_problems:
         print(f"mockc: {problem.render()}", file=sys.stderr, flush=True)

@@ -22,6 +22,15 @@ from typing import Any, NamedTuple
 import yaml
 
 from ..errors import Diagnostic, RefError, SpecError
+from .document_limits import (
+    MAX_DOCUMENT_DEPTH,
+    DepthBoundLoader,
+    DocumentLimitError,
+    alias_problem,
+    has_anchors,
+    json_depth,
+    too_deep,
+)
 
 __all__ = [
     "REMOTE_REF_HINT",
@@ -40,9 +49,10 @@ MAX_REF_HOPS = 64
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _DocumentLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _DocumentLoader(DepthBoundLoader, _BaseLoader):  # type: ignore[misc, valid-type]
     """Safe YAML loading that yields JSON data only: mapping keys are kept as
-    written (``200:`` is the key ``"200"``), timestamps stay strings."""
+    written (``200:`` is the key ``"200"``), timestamps stay strings; nesting is
+    bounded (:mod:`.document_limits`)."""
 
     def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[str, Any]:
         if isinstance(node, yaml.MappingNode):
@@ -52,12 +62,24 @@ class _DocumentLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             if isinstance(key_node, yaml.ScalarNode):
                 key = str(key_node.value)
             else:
-                key = json.dumps(self.construct_object(key_node, deep=True), default=str)
+                key = _key_text(self.construct_object(key_node, deep=True))
             mapping[key] = self.construct_object(value_node, deep=deep)
         return mapping
 
     def construct_as_text(self, node: yaml.Node) -> str:
         return str(self.construct_scalar(node))  # type: ignore[arg-type]
+
+
+class _PositionLoader(DepthBoundLoader, _BaseLoader):  # type: ignore[misc, valid-type]
+    """Composes the node tree (for positions), nesting bounded."""
+
+
+def _key_text(key: Any) -> str:
+    """A mapping key that is not a scalar (``? [a, b]``), as text."""
+    try:
+        return json.dumps(key, default=str)
+    except (ValueError, RecursionError):
+        return f"<{type(key).__name__}>"
 
 
 _DocumentLoader.yaml_implicit_resolvers = {
@@ -154,8 +176,10 @@ class DocumentStore:
             except (OSError, ValueError) as error:
                 raise self._ref_error(referrer, f"cannot fetch {doc}: {error}") from None
         try:
+            if "\0" in doc:
+                raise ValueError("the path holds a NUL character")
             return Path(doc).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
+        except (OSError, ValueError) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else error
             if referrer is None:
                 raise SpecError(
@@ -165,6 +189,8 @@ class DocumentStore:
 
     def _parse(self, doc: str, text: str) -> Any:
         if doc.lower().endswith(".json"):
+            if json_depth(text) > MAX_DOCUMENT_DEPTH:
+                raise SpecError(Diagnostic(file=doc, message=f"invalid JSON: {too_deep()}"))
             try:
                 return json.loads(text)
             except json.JSONDecodeError as error:
@@ -176,8 +202,15 @@ class DocumentStore:
                         message=f"invalid JSON: {error.msg}",
                     )
                 ) from None
+            except (ValueError, RecursionError) as error:
+                raise SpecError(Diagnostic(file=doc, message=f"invalid JSON: {error}")) from None
         try:
-            return yaml.load(text, Loader=_DocumentLoader)  # noqa: S506 - a safe loader
+            data = yaml.load(text, Loader=_DocumentLoader)  # noqa: S506 - a safe loader
+        except DocumentLimitError as error:
+            line, column = error.position or (None, None)
+            raise SpecError(
+                Diagnostic(file=doc, line=line, column=column, message=f"invalid YAML: {error}")
+            ) from None
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             problem = " ".join(part for part in (error.context, error.problem) if part)
@@ -189,8 +222,15 @@ class DocumentStore:
                     message=f"invalid YAML: {problem or error}",
                 )
             ) from None
-        except (yaml.YAMLError, ValueError, TypeError) as error:
+        except (yaml.YAMLError, ValueError, TypeError, RecursionError) as error:
             raise SpecError(Diagnostic(file=doc, message=f"invalid YAML: {error}")) from None
+        if has_anchors(text):
+            found = alias_problem(data)
+            if found is not None:
+                path, message = found
+                pointer = "".join(f"/{escape_segment(str(part))}" for part in path)
+                raise SpecError(self.diagnostic(Location(doc, pointer), message))
+        return data
 
     # --- pointers and references --------------------------------------------------
 
@@ -298,7 +338,7 @@ class DocumentStore:
         if doc not in self._texts:
             try:
                 self._texts[doc] = Path(doc).read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError):
+            except (OSError, ValueError):
                 return None
         return self._texts[doc]
 
@@ -306,8 +346,10 @@ class DocumentStore:
         if doc not in self._nodes:
             text = self._text(doc)
             try:
-                self._nodes[doc] = None if text is None else yaml.compose(text, Loader=_BaseLoader)
-            except yaml.YAMLError:
+                self._nodes[doc] = (
+                    None if text is None else yaml.compose(text, Loader=_PositionLoader)
+                )
+            except (yaml.YAMLError, ValueError, RecursionError):
                 self._nodes[doc] = None
         return self._nodes[doc]
 

@@ -7,21 +7,27 @@ ours = the user's files now, theirs = this generation.
 - :mod:`.mocks` — the ``mocks/`` folder, mocks matched by id;
 - :mod:`.handlers` — user-editable Python (``handlers.py``) with libcst;
 - :mod:`.documents` — mock files read and written keeping the user's layout;
+- :mod:`.conflicts` — conflicts left open, recorded until resolved;
+- :mod:`.resolve` — resolving them later (``mockc merge --theirs/--ours``);
 - :mod:`.report` — the merge report.
 
 :mod:`mockc.compiler.output` drives them.
 """
 
+from .conflicts import CONFLICTS_FILE, Conflict, dump_conflicts, load_conflicts
 from .documents import MOCK_SUFFIXES, MergeError, MockFile, load_mock
 from .fields import MISSING, FieldEvent, merge_document, same
 from .handlers import ORPHAN_MARK, merge_python
 from .mocks import MockMerge, MockMergeOptions, merge_mocks
-from .report import Entry, Kind, MergeReport, field_path
+from .report import LISTED, Entry, Kind, MergeReport, field_path
 
 __all__ = [
+    "CONFLICTS_FILE",
+    "LISTED",
     "MISSING",
     "MOCK_SUFFIXES",
     "ORPHAN_MARK",
+    "Conflict",
     "Entry",
     "FieldEvent",
     "Kind",
@@ -30,7 +36,9 @@ __all__ = [
     "MockFile",
     "MockMerge",
     "MockMergeOptions",
+    "dump_conflicts",
     "field_path",
+    "load_conflicts",
     "load_mock",
     "merge_document",
     "merge_mocks",

@@ -47,6 +47,11 @@ class FieldEvent:
     detail: str
     changes: bool
     """True when ``ours`` was changed by this event."""
+    base: Any = MISSING
+    """For a conflict: the value before both sides changed it (recorded so that
+    the conflict stays open until resolved)."""
+    ours: Any = MISSING
+    theirs: Any = MISSING
 
 
 def merge_document(
@@ -195,6 +200,9 @@ def _merge_value(
             path=path,
             detail=f"{both}; yours kept (--theirs takes the spec's)",
             changes=False,
+            base=old,
+            ours=mine,
+            theirs=new,
         )
     )
     return mine

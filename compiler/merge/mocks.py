@@ -28,13 +28,15 @@ three ways again.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from .documents import MockFile
-from .fields import FieldEvent, merge_document, same
+from .conflicts import Conflict, with_recorded_base
+from .documents import MockFile, plain
+from .fields import MISSING, FieldEvent, merge_document, same
 from .report import Entry, Kind, field_path
 
 __all__ = ["MockMerge", "MockMergeOptions", "merge_mocks"]
@@ -61,6 +63,8 @@ class MockMerge:
     """Ids of the mocks mockc has flagged orphaned (recorded for un-flagging later)."""
     retained_base: dict[str, bytes] = field(default_factory=dict)
     """Base copies to keep although this generation has no such mock."""
+    conflicts: list[Conflict] = field(default_factory=list)
+    """The conflicts left open (the user's version kept), to record."""
 
 
 def merge_mocks(
@@ -71,15 +75,19 @@ def merge_mocks(
     operations: Collection[str] | None,
     orphaned_before: Collection[str] = (),
     occupied: Collection[str] = (),
+    recorded: Iterable[Conflict] = (),
     options: MockMergeOptions = MockMergeOptions(),
 ) -> MockMerge:
     """Plan the new state of the mocks folder (nothing is written here).
 
     ``operations`` are the operation ids of the new spec (None: unknown, no
-    mock is orphaned); ``occupied`` the paths in use in the output folder.
+    mock is orphaned); ``occupied`` the paths in use in the output folder;
+    ``recorded`` the conflicts still open from earlier generations (merged
+    against the values they started from, so they are found again).
     """
     merge = MockMerge()
     base_by_id = _by_id(base, merge, report=False)
+    _put_back_recorded(base_by_id, recorded)
     ours_by_id = _by_id(ours, merge, report=True)
     theirs_by_id: dict[str, tuple[MockFile, bytes]] = {}
     for mock, content in theirs:
@@ -168,6 +176,9 @@ def _missing(
                 "(--theirs restores it)",
                 changes_file=False,
             )
+        )
+        merge.conflicts.append(
+            Conflict(file=new.path, id=mock_id, base=plain(old.data), theirs=plain(new.data))
         )
 
 
@@ -300,8 +311,31 @@ def _by_id(mocks: Iterable[MockFile], merge: MockMerge, *, report: bool) -> dict
     return found
 
 
+def _put_back_recorded(base_by_id: dict[str, MockFile], recorded: Iterable[Conflict]) -> None:
+    by_id: dict[str, list[Conflict]] = {}
+    for conflict in recorded:
+        if conflict.id is not None:
+            by_id.setdefault(conflict.id, []).append(conflict)
+    for mock_id, conflicts in by_id.items():
+        old = base_by_id.get(mock_id)
+        if old is not None:
+            data = with_recorded_base(old.data, conflicts)
+            base_by_id[mock_id] = dataclasses.replace(old, data=data)
+
+
 def _report(merge: MockMerge, path: str, mock_id: str, events: list[FieldEvent]) -> None:
     for event in events:
+        if event.kind is Kind.CONFLICT and not event.changes:
+            merge.conflicts.append(
+                Conflict(
+                    file=path,
+                    id=mock_id,
+                    field=event.path,
+                    base=_plain(event.base),
+                    ours=_plain(event.ours),
+                    theirs=_plain(event.theirs),
+                )
+            )
         merge.entries.append(
             Entry(
                 file=path,
@@ -312,6 +346,10 @@ def _report(merge: MockMerge, path: str, mock_id: str, events: list[FieldEvent])
                 changes_file=event.changes,
             )
         )
+
+
+def _plain(value: Any) -> Any:
+    return value if value is MISSING else plain(value)
 
 
 def _copy(mock: MockFile) -> Any:

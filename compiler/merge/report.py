@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["Entry", "Kind", "MergeReport", "field_path"]
+__all__ = ["LISTED", "Entry", "Kind", "MergeReport", "field_path"]
 
 
 class Kind(StrEnum):
@@ -34,6 +34,20 @@ class Kind(StrEnum):
     """Removed by --prune because its operation left the spec."""
     REMOVED = "removed"
     """A generated file (or untouched generated mock) that is no longer generated."""
+
+
+LISTED = 8
+"""Entries of one kind listed before the rest are only counted (but conflicts: all)."""
+
+_ORDER = (
+    Kind.CONFLICT,
+    Kind.ORPHANED,
+    Kind.PRUNED,
+    Kind.REMOVED,
+    Kind.UPDATED,
+    Kind.KEPT_USER_EDIT,
+    Kind.ADDED,
+)
 
 
 CHANGES = frozenset({Kind.ADDED, Kind.UPDATED, Kind.PRUNED, Kind.REMOVED})
@@ -102,20 +116,39 @@ class MergeReport:
             "entries": [entry.to_json() for entry in self.entries],
         }
 
-    def render(self, *, verbose: bool = False) -> list[str]:
-        """Text lines: every entry about a user-owned file; generated files
-        summarised per kind (listed one by one when ``verbose``)."""
-        lines: list[str] = []
+    def summary(self) -> str:
+        """The counts per kind that are not zero: ``added 95, conflict 1``."""
+        counts = self.counts()
+        return ", ".join(f"{kind} {count}" for kind, count in counts.items() if count)
+
+    def render(self, *, verbose: bool = False, limit: int = LISTED) -> list[str]:
+        """Text lines of :meth:`lines`."""
+        return [text for _, text in self.lines(verbose=verbose, limit=limit)]
+
+    def lines(self, *, verbose: bool = False, limit: int = LISTED) -> list[tuple[Kind, str]]:
+        """The report as (kind, text) lines, most pressing kind first: entries
+        about the user's files (every conflict; of other kinds the first
+        ``limit`` and a count of the rest), then the generated files counted
+        per kind. ``verbose`` lists every entry."""
+        lines: list[tuple[Kind, str]] = []
         generated: dict[Kind, list[str]] = {}
+        yours: dict[Kind, list[Entry]] = {kind: [] for kind in _ORDER}
         for entry in self.entries:
             if entry.generated and not verbose:
                 generated.setdefault(entry.kind, []).append(entry.file)
             else:
-                lines.append(entry.render())
+                yours[entry.kind].append(entry)
+        for kind, entries in yours.items():
+            shown = entries if verbose or kind is Kind.CONFLICT else entries[:limit]
+            lines.extend((kind, entry.render()) for entry in shown)
+            if len(entries) > len(shown):
+                more = len(entries) - len(shown)
+                lines.append((kind, f"{kind.value:<15} … and {more} more (--verbose lists all)"))
         for kind, files in generated.items():
-            shown = ", ".join(files[:4]) + (f" and {len(files) - 4} more" if len(files) > 4 else "")
+            rest = f" and {len(files) - 4} more" if len(files) > 4 else ""
+            listed = ", ".join(files[:4]) + rest
             noun = "file" if len(files) == 1 else "files"
-            lines.append(f"{kind.value:<15} {len(files)} generated {noun}: {shown}")
+            lines.append((kind, f"{kind.value:<15} {len(files)} generated {noun}: {listed}"))
         return lines
 
 

@@ -15,7 +15,7 @@ __all__ = ["ServerOptions", "server_options"]
 
 _SETTING = re.compile(r"^MOCKC_[A-Z0-9_]{1,60}$")
 _RESERVED = frozenset(
-    {"MOCKC_ADMIN_TOKEN", "MOCKC_ADMIN_PORT", "MOCKC_JOURNAL", "MOCKC_SYNC_TOKEN"}
+    {"MOCKC_ADMIN_TOKEN", "MOCKC_ADMIN_PORT", "MOCKC_JOURNAL", "MOCKC_DATA_DIR", "MOCKC_SYNC_TOKEN"}
 )
 _FIELDS = {"name", "target", "seed", "entry", "settings", "start", "link_runtime"}
 _REGENERATE_FIELDS = {"entry", "target", "seed", "prune", "theirs"}

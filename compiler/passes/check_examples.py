@@ -68,6 +68,7 @@ def _check_message(
             diagnostics.append(
                 Diagnostic(
                     level="warning",
+                    code="example-mismatch",
                     message=(
                         f"{operation.id} {where} {content.media_type}: example "
                         f"{example.name!r} does not match its schema ({reason}); "

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import time
 from typing import Any
 from urllib.parse import parse_qsl
 
 from .. import __version__
 from ..asgi import Receive, Scope, Send, lifespan
+from ..http.framing import INCOMPLETE_BODY
 from ..http.problems import PROBLEM_MEDIA_TYPE, Problem
 from ..http.router import Match, MethodNotAllowed, Router
-from ..journal import Entry
-from ..json_codec import json_bytes
+from ..journal import EntryBuilder
+from ..json_codec import JsonLimitError, json_bytes, parse_json
 from ..service import MockService
 from ..ui import UI_HEADERS, ui_asset
 from .document import admin_document
@@ -55,6 +55,7 @@ class AdminApp:
             routes.append(("GET", "/health", "health"))
         self.router: Router[Handler | str] = Router(routes)
         self._token = service.settings.admin_token
+        self._journal = EntryBuilder("http", service.settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -78,10 +79,9 @@ class AdminApp:
         await _send(send, status, media_type, content, extra, head=method == "HEAD")
         query = scope.get("query_string", b"").decode("latin-1")
         self.service.record(
-            Entry(
+            self._journal.entry(
                 time=arrived,
                 duration_ms=(time.perf_counter() - started) * 1000.0,
-                protocol="http",
                 method=method,
                 target=path + (f"?{query}" if query else ""),
                 operation=None,
@@ -115,7 +115,8 @@ class AdminApp:
             return 200, media_type, content
         assert not isinstance(target, str)
         query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
-        body = await _read_json(receive) if method in ("POST", "PUT") else None
+        depth = self.service.settings.json_max_depth
+        body = await _read_json(receive, depth) if method in ("POST", "PUT") else None
         call = AdminCall(found.params, query, body)
         # off the event loop: journal queries and file writes must not stall serving
         status, document = await asyncio.to_thread(target, self.service, call)
@@ -156,13 +157,13 @@ def _ui_answer(
     return 200, asset.media_type, asset.content, headers
 
 
-async def _read_json(receive: Receive) -> Any:
+async def _read_json(receive: Receive, max_depth: int) -> Any:
     chunks: list[bytes] = []
     size = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            raise Problem(400, "the client went away")
+            raise Problem(400, INCOMPLETE_BODY)
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > MAX_ADMIN_BODY:
@@ -174,8 +175,10 @@ async def _read_json(receive: Receive) -> Any:
     if not raw.strip():
         return None
     try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
+        return parse_json(raw, max_depth=max_depth)
+    except JsonLimitError as error:
+        raise Problem(400, f"the request body is refused: {error}") from None
+    except ValueError as error:
         raise Problem(400, f"the request body is not JSON: {error}") from None
 
 

@@ -227,8 +227,21 @@ def _bool(name: str, text: str | None) -> bool | None:
 def _int(name: str, text: str | None, default: int, *, low: int, high: int) -> int:
     if text is None or text == "":
         return default
-    if not text.isdigit() or not low <= int(text) <= high:
+    value = _whole_number(text)
+    if value is None or not low <= value <= high:
         raise Problem(400, f"{name}={text!r} must be a whole number from {low} to {high}")
+    return value
+
+
+_MAX_ENTRY_ID = 2**63 - 1
+"""The largest id SQLite can store."""
+
+
+def _whole_number(text: str) -> int | None:
+    """``text`` as a whole number written in ASCII digits (``str.isdigit`` also takes
+    ``①`` and ``²``, which ``int`` refuses), or None."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 20:
+        return None
     return int(text)
 
 
@@ -256,7 +269,9 @@ def search_journal(service: MockService, call: AdminCall) -> Result:
 def get_entry(service: MockService, call: AdminCall) -> Result:
     text = call.params["entry"]
     service.journal.flush()
-    entry = service.journal.get(int(text)) if text.isdigit() else None
+    entry_id = _whole_number(text)
+    in_range = entry_id is not None and entry_id <= _MAX_ENTRY_ID
+    entry = service.journal.get(entry_id) if in_range and entry_id is not None else None
     if entry is None:
         raise Problem(404, f"no journal entry {text!r}")
     return 200, entry

@@ -23,7 +23,8 @@ from .. import __version__
 from ..admin import ADMIN_PREFIX, METRICS_PATH, AdminApp
 from ..asgi import Receive, Scope, Send, lifespan
 from ..engine import Hook, Reply
-from ..journal import Entry
+from ..http.framing import INCOMPLETE_BODY
+from ..journal import EntryBuilder
 from ..json_codec import json_bytes
 from ..service import MockService, matched_of
 from ..settings import CoreSettings
@@ -102,6 +103,7 @@ class GraphqlApp:
             name=api.get("name") or "api",
             hooks=hooks,
         )
+        self._journal = EntryBuilder("graphql", self.service.settings)
         self.schema = build_ast_schema(parse(sdl), assume_valid=True, assume_valid_sdl=True)
         roots = {
             (spec["root"], spec["field"]): RootField(spec["id"], spec["root"], spec["field"])
@@ -187,7 +189,11 @@ class GraphqlApp:
                 params = params_from_query(scope.get("query_string", b"").decode("latin-1"))
             elif method == "POST":
                 raw = await self._read_body(receive, headers)
-                params = params_from_body(headers.get("content-type"), raw)
+                params = params_from_body(
+                    headers.get("content-type"),
+                    raw,
+                    max_depth=self.service.settings.json_max_depth,
+                )
             else:
                 raise RequestError(
                     405, f"{method} is not allowed; use GET or POST", (("allow", "GET, POST"),)
@@ -249,7 +255,7 @@ class GraphqlApp:
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
-                raise RequestError(400, "the client went away")
+                raise RequestError(400, INCOMPLETE_BODY)
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
@@ -292,10 +298,9 @@ class GraphqlApp:
         request, reply = execution.request, execution.reply
         query: bytes = scope.get("query_string", b"")
         self.service.record(
-            Entry(
+            self._journal.entry(
                 time=arrived,
                 duration_ms=(time.perf_counter() - started) * 1000.0,
-                protocol="graphql",
                 method=scope["method"],
                 target=scope["path"] + ("?" + query.decode("latin-1") if query else ""),
                 operation=request.operation_id if request is not None else None,
@@ -321,7 +326,7 @@ class GraphqlApp:
         """Journal one operation run over WebSocket (when it ends)."""
         request, reply = execution.request, execution.reply
         self.service.record(
-            Entry(
+            self._journal.entry(
                 time=arrived,
                 duration_ms=(time.perf_counter() - started) * 1000.0,
                 protocol="graphql-ws",
@@ -333,7 +338,7 @@ class GraphqlApp:
                 matched=matched_of(reply, request),
                 near_miss=request.near_miss if request is not None else None,
                 request_headers=execution.headers,
-                request_body=json_bytes(payload),
+                request_body=json_bytes(payload) if self._journal.detailed else None,
             ),
         )
 

@@ -1,16 +1,10 @@
 """The entry point of a generated GraphQL server: settings, start-up checks, granian.
 
-Settings come from the environment and can be overridden by flags: ``PORT``,
-``HOST``, ``MOCKC_MAX_BODY_BYTES``, ``MOCKC_LOG_LEVEL``, the settings every
-protocol shares (``runtime/settings.py``) and GraphQL's own:
-
-- ``MOCKC_GRAPHQL_LIST_LENGTH`` / ``--list-length``: items in a faked list (2);
-- ``MOCKC_GRAPHQL_MAX_LIST`` / ``--max-list``: most items when ``first``,
-  ``last`` or ``limit`` ask for more (100);
-- ``MOCKC_GRAPHQL_EVENT_INTERVAL_MS`` / ``--event-interval-ms``: between two
-  subscription events a mock says nothing about (1000);
-- ``MOCKC_GRAPHIQL`` / ``--graphiql``: serve GraphiQL at ``/graphql`` (1);
-- ``MOCKC_GRAPHQL_INTROSPECTION`` / ``--introspection``: answer introspection (1).
+Settings come from the environment and can be overridden by flags; the
+table in ``runtime/settings.py`` says which apply to GraphQL (its own:
+``MOCKC_GRAPHQL_LIST_LENGTH``, ``MOCKC_GRAPHQL_MAX_LIST``,
+``MOCKC_GRAPHQL_EVENT_INTERVAL_MS``, ``MOCKC_GRAPHIQL``,
+``MOCKC_GRAPHQL_INTROSPECTION``).
 
 Start-up problems (a bad contract or schema, a broken ``handlers.py``, an
 unreachable state store, a busy port) print one line on stderr and exit
@@ -19,7 +13,6 @@ with code 2. Broken mock files are reported and skipped.
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,20 +20,17 @@ from typing import NoReturn
 
 from graphql import GraphQLError
 
+from ..admin.token import secure_admin
 from ..contract import ContractError
 from ..engine import load_hooks
-from ..settings import CoreSettings, add_core_arguments, core_settings, flag_value, non_negative
-from ..startup import (
-    add_log_arguments,
-    embedded_granian,
-    malformed_contract,
-    run,
-    serve_until_signalled,
-)
-from .app import DEFAULT_MAX_BODY_BYTES, GraphqlApp, GraphqlOptions
+from ..settings import CoreSettings, core_settings, read_settings
+from ..startup import embedded_granian, malformed_contract, run, serve_until_signalled
+from .app import GraphqlApp, GraphqlOptions
 from .contract import load_graphql_contract, read_sdl
 
 __all__ = ["Settings", "build_app", "main", "parse_settings"]
+
+PROTOCOL = "graphql"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,56 +43,23 @@ class Settings:
     access_log: bool = False
 
 
-def _milliseconds(text: str) -> float:
-    value = float(text)
-    if value < 0:
-        raise ValueError(text)
-    return value
-
-
 def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> Settings:
     """Settings from ``env``, overridden by the flags in ``argv``."""
-    parser = argparse.ArgumentParser(prog="server.py", description="Serve the mock GraphQL API.")
-    parser.add_argument("--host", default=env.get("HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=env.get("PORT", "8080"))
-    add_core_arguments(parser, env)
-    parser.add_argument(
-        "--list-length", type=non_negative, default=env.get("MOCKC_GRAPHQL_LIST_LENGTH", "2")
-    )
-    parser.add_argument(
-        "--max-list", type=non_negative, default=env.get("MOCKC_GRAPHQL_MAX_LIST", "100")
-    )
-    parser.add_argument(
-        "--event-interval-ms",
-        type=_milliseconds,
-        default=env.get("MOCKC_GRAPHQL_EVENT_INTERVAL_MS", "1000"),
-    )
-    parser.add_argument("--graphiql", type=flag_value, default=env.get("MOCKC_GRAPHIQL", "1"))
-    parser.add_argument(
-        "--introspection", type=flag_value, default=env.get("MOCKC_GRAPHQL_INTROSPECTION", "1")
-    )
-    parser.add_argument(
-        "--max-body-bytes",
-        type=non_negative,
-        default=env.get("MOCKC_MAX_BODY_BYTES", str(DEFAULT_MAX_BODY_BYTES)),
-    )
-    add_log_arguments(parser, env)
-    parser.add_argument("--access-log", action="store_true", help="log every request")
-    options = parser.parse_args(argv)
+    values = read_settings(PROTOCOL, argv, env, description="Serve the mock GraphQL API.")
     return Settings(
-        host=options.host,
-        port=options.port,
-        core=core_settings(options, env),
+        host=values["host"],
+        port=values["port"],
+        core=core_settings(values),
         graphql=GraphqlOptions(
-            list_length=options.list_length,
-            max_list=max(options.max_list, options.list_length),
-            event_interval_ms=options.event_interval_ms,
-            graphiql=options.graphiql,
-            introspection=options.introspection,
-            max_body_bytes=options.max_body_bytes,
+            list_length=values["list_length"],
+            max_list=max(values["max_list"], values["list_length"]),
+            event_interval_ms=values["event_interval_ms"],
+            graphiql=values["graphiql"],
+            introspection=values["introspection"],
+            max_body_bytes=values["max_body_bytes"],
         ),
-        log_level=options.log_level,
-        access_log=options.access_log,
+        log_level=values["log_level"],
+        access_log=values["access_log"],
     )
 
 
@@ -117,7 +74,7 @@ def build_app(directory: Path, settings: Settings) -> GraphqlApp:
             contract,
             sdl,
             directory,
-            settings=settings.core,
+            settings=secure_admin(settings.core, settings.host, directory),
             options=settings.graphql,
             hooks=hooks,
         )

@@ -10,12 +10,12 @@ too), ``GET`` with ``query``, ``variables``, ``operationName`` and
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
 from ..http.negotiation import choose_media_type, media_type_of
+from ..json_codec import DEFAULT_MAX_DEPTH, JsonLimitError, parse_json
 
 __all__ = [
     "GRAPHQL_RESPONSE",
@@ -74,7 +74,9 @@ def params_from_query(query_string: str) -> GraphqlParams:
     )
 
 
-def params_from_body(content_type: str | None, body: bytes) -> GraphqlParams:
+def params_from_body(
+    content_type: str | None, body: bytes, *, max_depth: int = DEFAULT_MAX_DEPTH
+) -> GraphqlParams:
     media = media_type_of(content_type or "")
     if media == "application/graphql":
         return _params({"query": body.decode("utf-8", "replace")})
@@ -87,8 +89,10 @@ def params_from_body(content_type: str | None, body: bytes) -> GraphqlParams:
             (("accept", JSON),),
         )
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as error:
+        data = parse_json(body, max_depth=max_depth)
+    except JsonLimitError as error:
+        raise RequestError(400, f"the body is refused: {error}") from None
+    except ValueError as error:
         raise RequestError(400, f"the body is not JSON: {error}") from None
     if not isinstance(data, dict):
         raise RequestError(400, "the body must be a JSON object with a 'query'")
@@ -99,7 +103,7 @@ def _json_text(name: str, text: str | None) -> Any:
     if text is None or text == "":
         return None
     try:
-        return json.loads(text)
+        return parse_json(text)
     except ValueError as error:
         raise RequestError(400, f"'{name}' is not JSON: {error}") from None
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from graphql import ExecutionResult, GraphQLError
 
 from ..asgi import Receive, Send
+from ..json_codec import parse_json
 from .execution import format_errors, operation_type, result_document
 from .values import Execution
 
@@ -77,7 +78,7 @@ class _Connection:
                 if text is None:
                     text = (message.get("bytes") or b"").decode("utf-8", "replace")
                 try:
-                    data = json.loads(text)
+                    data = parse_json(text)
                 except ValueError:
                     await self.close(4400, "Invalid message received")
                     break

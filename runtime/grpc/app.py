@@ -37,7 +37,7 @@ from ..contract import Contract, engine_operations
 from ..engine import Hook, Reply, Request
 from ..exceptions import HookError, NotAcceptable, PreferenceError
 from ..http.preferences import parse_prefer
-from ..journal import Entry
+from ..journal import EntryBuilder
 from ..service import MockService, matched_of
 from ..settings import CoreSettings
 from .codec import Codec, CodecError, json_bytes
@@ -122,6 +122,7 @@ class GrpcApp:
             name=contract["api"].get("name") or "api",
             hooks=hooks,
         )
+        self._journal = EntryBuilder("grpc", self.service.settings)
         self.admin = AdminApp(self.service, title=self.title, standalone=True)
         self.methods = [_Method(spec, self.codec) for spec in contract["operations"]]
 
@@ -398,10 +399,9 @@ class GrpcApp:
             call.status = f"fault:{reply.fault}"
         content = call.content
         self.service.record(
-            Entry(
+            self._journal.entry(
                 time=call.arrived,
                 duration_ms=(time.perf_counter() - call.started) * 1000.0,
-                protocol="grpc",
                 method="",
                 target=method.full_method,
                 operation=method.id,
@@ -412,7 +412,9 @@ class GrpcApp:
                 request_headers=request.headers if request is not None else None,
                 request_body=request.raw_body if request is not None else None,
                 response_headers=reply.headers or None if reply is not None else None,
-                response_body=self._journal_body(content) if call.status == "OK" else None,
+                response_body=self._journal_body(content)
+                if call.status == "OK" and self._journal.detailed
+                else None,
             ),
         )
 

@@ -5,7 +5,7 @@ gRPC is served on ``PORT`` (default 50051) with the standard health service
 scenarios, journal, ``/metrics``, ``/health``) on ``MOCKC_ADMIN_PORT``
 (default 8081, ``off`` for none), an HTTP side port served by granian in
 the same event loop. Settings come from the environment and the flags
-(``runtime/settings.py`` lists those every protocol shares). Start-up
+(the table in ``runtime/settings.py`` says which apply to gRPC). Start-up
 problems print one line on stderr and exit with code 2; broken mock files
 are reported and skipped. SIGTERM (or SIGINT) stops both ports, closes the
 service (the journal is flushed) and exits 0.
@@ -13,7 +13,6 @@ service (the journal is flushed) and exits 0.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import signal
@@ -25,27 +24,21 @@ from typing import Any, NoReturn
 
 import grpc
 
+from ..admin.token import secure_admin
 from ..contract import ContractError, load_contract
 from ..engine import load_hooks
-from ..settings import (
-    CoreSettings,
-    add_core_arguments,
-    core_settings,
-    flag_value,
-    non_negative,
-    parse_delay,
-)
-from ..startup import add_log_arguments, embedded_granian, malformed_contract, run
+from ..settings import CoreSettings, core_settings, read_settings
+from ..startup import embedded_granian, malformed_contract, run
 from .app import DEFAULT_STREAM_COUNT, GrpcApp
 from .descriptors import load_protos
 
 __all__ = ["GrpcSettings", "build_app", "main", "parse_settings"]
 
+PROTOCOL = "grpc"
 DEFAULT_PORT = 50051
 DEFAULT_ADMIN_PORT = 8081
 GRACE_SECONDS = 2.0
 """How long calls in progress may go on after SIGTERM."""
-_OFF = ("off", "0", "none", "no", "false", "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,66 +55,19 @@ class GrpcSettings:
     max_message_bytes: int = 4 * 1024 * 1024
 
 
-def _admin_port(text: str) -> int | None:
-    if text.strip().lower() in _OFF:
-        return None
-    port = int(text)
-    if not 0 < port < 65536:
-        raise ValueError(text)
-    return port
-
-
-def _interval(text: str) -> float:
-    low, high = parse_delay(text)
-    if low != high:
-        raise ValueError(text)
-    return low
-
-
 def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> GrpcSettings:
     """Settings from ``env``, overridden by the flags in ``argv``."""
-    parser = argparse.ArgumentParser(prog="server.py", description="Serve the gRPC mock.")
-    parser.add_argument("--host", default=env.get("HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=env.get("PORT", str(DEFAULT_PORT)))
-    parser.add_argument(
-        "--admin-port",
-        type=_admin_port,
-        default=env.get("MOCKC_ADMIN_PORT", str(DEFAULT_ADMIN_PORT)),
-        help="port of the admin API (HTTP), or off",
-    )
-    add_core_arguments(parser, env)
-    add_log_arguments(parser, env)
-    parser.add_argument(
-        "--stream-count",
-        type=non_negative,
-        default=env.get("MOCKC_STREAM_COUNT", str(DEFAULT_STREAM_COUNT)),
-        help="messages of a server stream whose answer does not say",
-    )
-    parser.add_argument(
-        "--stream-interval-ms",
-        type=_interval,
-        default=env.get("MOCKC_STREAM_INTERVAL_MS", "0"),
-        help="milliseconds between the messages of a stream, unless its answer says",
-    )
-    parser.add_argument(
-        "--reflection", type=flag_value, default=env.get("MOCKC_REFLECTION", "1"), help="1/0"
-    )
-    parser.add_argument(
-        "--max-message-bytes",
-        type=non_negative,
-        default=env.get("MOCKC_MAX_MESSAGE_BYTES", str(4 * 1024 * 1024)),
-    )
-    options = parser.parse_args(argv)
+    values = read_settings(PROTOCOL, argv, env, description="Serve the gRPC mock.")
     return GrpcSettings(
-        host=options.host,
-        port=options.port,
-        admin_port=options.admin_port,
-        core=core_settings(options, env),
-        log_level=options.log_level,
-        stream_count=options.stream_count,
-        stream_interval_ms=options.stream_interval_ms,
-        reflection=options.reflection,
-        max_message_bytes=options.max_message_bytes,
+        host=values["host"],
+        port=values["port"],
+        admin_port=values["admin_port"],
+        core=core_settings(values),
+        log_level=values["log_level"],
+        stream_count=values["stream_count"],
+        stream_interval_ms=values["stream_interval_ms"],
+        reflection=values["reflection"],
+        max_message_bytes=values["max_message_bytes"],
     )
 
 
@@ -139,7 +85,9 @@ def build_app(directory: Path, settings: GrpcSettings) -> GrpcApp:
             contract,
             directory,
             protos,
-            settings=settings.core,
+            settings=secure_admin(
+                settings.core, settings.host if settings.admin_port else None, directory
+            ),
             hooks=hooks,
             stream_count=settings.stream_count,
             stream_interval_ms=settings.stream_interval_ms,

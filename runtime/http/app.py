@@ -21,12 +21,13 @@ from ..asgi import Receive, Scope, Send, lifespan
 from ..contract import Contract, OperationSpec, engine_operations
 from ..engine import Hook, Reply, Request
 from ..exceptions import HookError, NotAcceptable, PreferenceError
-from ..journal import Entry
+from ..journal import EntryBuilder
 from ..json_codec import json_bytes
 from ..service import MockService, matched_of
 from ..settings import CoreSettings
 from .bodies import BodyDecoder
 from .encoding import content_type_header, encode_body, response_media_type
+from .framing import INCOMPLETE_BODY
 from .negotiation import choose_media_type
 from .params import MISSING, ParamDecoder, ParamError, parse_cookies, split_query
 from .preferences import parse_prefer
@@ -57,7 +58,7 @@ class _Route:
         "validator",
     )
 
-    def __init__(self, spec: OperationSpec, defs: Mapping[str, Any]) -> None:
+    def __init__(self, spec: OperationSpec, defs: Mapping[str, Any], json_max_depth: int) -> None:
         self.id = spec["id"]
         decoders = [ParamDecoder.compile(param, defs) for param in spec.get("parameters", [])]
         self.path = tuple(d for d in decoders if d.location == "path")
@@ -66,7 +67,7 @@ class _Route:
         self.cookie = tuple(d for d in decoders if d.location == "cookie")
         self.locations = tuple(sorted({d.location for d in decoders}))
         body = spec.get("body")
-        self.body = BodyDecoder(body, defs) if body else None
+        self.body = BodyDecoder(body, defs, json_max_depth=json_max_depth) if body else None
         self.validator = OperationValidator(spec, defs)
 
 
@@ -105,8 +106,10 @@ class MockApp:
         )
         self.engine = self.service.engine
         self.admin = AdminApp(self.service, title=self.title)
+        depth = self.service.settings.json_max_depth
         routes: list[tuple[str, str, _Route | _Health]] = [
-            (spec["method"], spec["path"], _Route(spec, defs)) for spec in contract["operations"]
+            (spec["method"], spec["path"], _Route(spec, defs, depth))
+            for spec in contract["operations"]
         ]
         declared = {(method, path) for method, path, _ in routes}
         health = _Health()
@@ -116,7 +119,7 @@ class MockApp:
         self.router: Router[_Route | _Health] = Router(routes)
         self._started = time.monotonic()
         self._content_types: dict[str | None, bytes] = {}
-        self._journal_detail = self.service.settings.journal_detail == "full"
+        self._journal = EntryBuilder("http", self.service.settings)
 
     def close(self) -> None:
         """Flush the journal and release the state store."""
@@ -138,8 +141,6 @@ class MockApp:
                 outcome.status = problem.status
                 outcome.content = problem.body()
                 await self._send_problem(send, problem)
-            except _Disconnected:
-                outcome.status = 499
             except _Reset:
                 outcome.status = 0
                 self._record(scope, outcome, started, arrived)
@@ -157,14 +158,12 @@ class MockApp:
         reply = outcome.reply
         if reply is _HEALTH_REPLY:
             return
-        detail = self._journal_detail
         query: bytes = scope.get("query_string", b"")
         target = scope["path"] + ("?" + query.decode("latin-1") if query else "")
         self.service.record(
-            Entry(
+            self._journal.entry(
                 time=arrived,
                 duration_ms=(time.perf_counter() - started) * 1000.0,
-                protocol="http",
                 method=scope["method"],
                 target=target,
                 operation=request.operation_id if request is not None else None,
@@ -172,10 +171,10 @@ class MockApp:
                 source=reply.source if reply is not None else "error",
                 matched=matched_of(reply, request),
                 near_miss=request.near_miss if request is not None else None,
-                request_headers=request.headers if request and detail else None,
-                request_body=request.raw_body if request and detail else None,
-                response_headers=reply.headers if reply and detail else None,
-                response_body=outcome.content if detail else None,
+                request_headers=request.headers if request is not None else None,
+                request_body=request.raw_body if request is not None else None,
+                response_headers=reply.headers if reply is not None else None,
+                response_body=outcome.content,
             ),
         )
 
@@ -331,7 +330,7 @@ class MockApp:
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
-                raise _Disconnected
+                raise Problem(400, INCOMPLETE_BODY, title="Malformed request")
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
@@ -464,10 +463,6 @@ def _merge_repeated(raw_headers: list[tuple[bytes, bytes]]) -> dict[str, Any]:
 
 def _too_large(limit: int) -> Problem:
     return Problem(413, f"the request body is larger than {limit} bytes", limit=limit)
-
-
-class _Disconnected(Exception):
-    """The client went away while its body was being read."""
 
 
 class _Reset(Exception):

@@ -15,6 +15,7 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from typing import Any
 
+from ..json_codec import DEFAULT_MAX_DEPTH, JsonLimitError, parse_json
 from .negotiation import match_declared, media_type_of
 from .params import coercer, object_properties, split_query
 from .problems import Problem
@@ -44,7 +45,13 @@ def _is_json(media_type: str) -> bool:
 class BodyDecoder:
     """Decodes the request bodies of one operation."""
 
-    def __init__(self, body: Mapping[str, Any], defs: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        body: Mapping[str, Any],
+        defs: Mapping[str, Any],
+        *,
+        json_max_depth: int = DEFAULT_MAX_DEPTH,
+    ) -> None:
         self.required = bool(body.get("required"))
         contents: Mapping[str, Any] = body.get("contents", {})
         self.declared = tuple(contents)
@@ -52,6 +59,7 @@ class BodyDecoder:
             media: (content.get("schema") or {}) for media, content in contents.items()
         }
         self._defs = defs
+        self._json_max_depth = json_max_depth
         self._form_fields: dict[str, tuple[Any, dict[str, bool]]] = {}
 
     def decode(self, content_type: str | None, raw: bytes) -> DecodedBody:
@@ -75,7 +83,7 @@ class BodyDecoder:
                 accepted=list(self.declared),
             )
         if _is_json(media_type):
-            return DecodedBody(declared, media_type, _json(raw), True)
+            return DecodedBody(declared, media_type, _json(raw, self._json_max_depth), True)
         if media_type == FORM:
             fields = _pairs(split_query(_utf8(raw, "form")), raw)
             return DecodedBody(declared, media_type, self._coerce_form(declared, fields), True)
@@ -109,10 +117,14 @@ def _utf8(raw: bytes, what: str) -> str:
         ) from None
 
 
-def _json(raw: bytes) -> Any:
-    text = _utf8(raw, "JSON")
+def _json(raw: bytes, max_depth: int) -> Any:
+    _utf8(raw, "JSON")
     try:
-        return json.loads(text)
+        return parse_json(raw, max_depth=max_depth)
+    except JsonLimitError as exc:
+        raise Problem(
+            400, f"the JSON body is refused: {exc}", title="Request body too complex"
+        ) from None
     except json.JSONDecodeError as exc:
         raise Problem(
             400,

@@ -9,12 +9,12 @@ original text.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..json_codec import parse_json
 from .schemas import kind_of, resolve
 
 __all__ = [
@@ -285,7 +285,7 @@ class ParamDecoder:
 
     def _json(self, text: str) -> Any:
         try:
-            return json.loads(text)
+            return parse_json(text)
         except ValueError as exc:
             raise ParamError(f"{self.media_type} value is not valid JSON: {exc}") from None
 

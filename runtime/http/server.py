@@ -1,8 +1,7 @@
 """The entry point of a generated HTTP server: settings, start-up checks, granian.
 
-Settings come from the environment (``PORT``, ``HOST``, ``MOCKC_VALIDATE``,
-``MOCKC_MAX_BODY_BYTES``, ``MOCKC_LOG_LEVEL`` and the settings every protocol
-shares, see ``runtime/settings.py``) and can be overridden by flags. Start-up
+Settings come from the environment and can be overridden by flags; the
+table in ``runtime/settings.py`` says which apply to HTTP. Start-up
 problems (a bad contract, a broken ``handlers.py``, an unreachable state
 store, a busy port) print one line on stderr and exit with code 2. Broken mock
 files are reported and skipped: the server serves its other mocks.
@@ -10,25 +9,21 @@ files are reported and skipped: the server serves its other mocks.
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
+from ..admin.token import secure_admin
 from ..contract import load_contract
 from ..engine import load_hooks
-from ..settings import CoreSettings, add_core_arguments, core_settings, flag_value, non_negative
-from ..startup import (
-    add_log_arguments,
-    embedded_granian,
-    malformed_contract,
-    run,
-    serve_until_signalled,
-)
+from ..settings import CoreSettings, core_settings, read_settings
+from ..startup import embedded_granian, malformed_contract, run, serve_until_signalled
 from .app import DEFAULT_MAX_BODY_BYTES, MockApp
 
 __all__ = ["Settings", "build_app", "main", "parse_settings"]
+
+PROTOCOL = "http"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,33 +38,16 @@ class Settings:
 
 
 def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> Settings:
-    """Settings from ``env``, overridden by the flags in ``argv``."""
-    parser = argparse.ArgumentParser(prog="server.py", description="Serve the mock API.")
-    parser.add_argument("--host", default=env.get("HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=env.get("PORT", "8080"))
-    add_core_arguments(parser, env)
-    parser.add_argument(
-        "--validate",
-        type=flag_value,
-        default=env.get("MOCKC_VALIDATE", "1"),
-        help="validate requests (1/0)",
-    )
-    parser.add_argument(
-        "--max-body-bytes",
-        type=non_negative,
-        default=env.get("MOCKC_MAX_BODY_BYTES", str(DEFAULT_MAX_BODY_BYTES)),
-    )
-    add_log_arguments(parser, env)
-    parser.add_argument("--access-log", action="store_true", help="log every request")
-    options = parser.parse_args(argv)
+    """Settings from ``env``, overridden by the flags in ``argv`` (``runtime/settings.py``)."""
+    values = read_settings(PROTOCOL, argv, env, description="Serve the mock API.")
     return Settings(
-        host=options.host,
-        port=options.port,
-        core=core_settings(options, env),
-        validate=options.validate,
-        max_body_bytes=options.max_body_bytes,
-        log_level=options.log_level,
-        access_log=options.access_log,
+        host=values["host"],
+        port=values["port"],
+        core=core_settings(values),
+        validate=values["validate"],
+        max_body_bytes=values["max_body_bytes"],
+        log_level=values["log_level"],
+        access_log=values["access_log"],
     )
 
 
@@ -82,7 +60,7 @@ def build_app(directory: Path, settings: Settings) -> MockApp:
         return MockApp(
             contract,
             directory,
-            settings=settings.core,
+            settings=secure_admin(settings.core, settings.host, directory),
             hooks=hooks,
             validate=settings.validate,
             max_body_bytes=settings.max_body_bytes,

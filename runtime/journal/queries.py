@@ -6,22 +6,36 @@ and ``until`` exclusive (epoch seconds); ``path_regex`` is searched
 (:func:`re.search`) in the target's path, the query string excluded, and in
 the whole target, so both ``^/pets/\\d+$`` and ``limit=5`` find
 ``/pets/7?limit=5``. Admin API calls are left out unless ``include_admin``.
+
+``path_regex`` runs on the bounded engine of mock expressions (the ``regex``
+module, patterns measured before compiling, the GIL released while matching):
+one entry may take :data:`REGEX_TIMEOUT` seconds and a whole search
+:data:`SEARCH_REGEX_BUDGET`; past either the search fails with JournalError, so
+a catastrophic pattern (``(a+)+b``) cannot stall the server.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import regex
+
+from ..expressions.regexes import REGEX_TIMEOUT, compile_pattern
 from .entry import to_json
 from .errors import JournalError
 from .schema import ENTRY_COLUMNS
 
-__all__ = ["Filters", "get", "install_functions", "search"]
+__all__ = ["SEARCH_REGEX_BUDGET", "Filters", "get", "install_functions", "search"]
+
+SEARCH_REGEX_BUDGET = 1.0
+"""Seconds one search may spend matching ``path_regex`` over all entries."""
 
 _SELECT = f"SELECT {', '.join(ENTRY_COLUMNS)} FROM entries"
 _STATUS_CLASS = re.compile(r"[1-5][xX][xX]")
@@ -88,19 +102,51 @@ def _number(name: str, value: float) -> float:
 
 
 @lru_cache(maxsize=64)
-def compiled(pattern: str) -> re.Pattern[str]:
-    """``pattern`` compiled; JournalError with the regex error when it is malformed."""
+def compiled(pattern: str) -> regex.Pattern[str]:
+    """``pattern`` compiled; JournalError with the regex error when it is malformed
+    or too large."""
     try:
-        return re.compile(pattern)
-    except re.error as exc:
+        return compile_pattern(pattern)
+    except regex.error as exc:
         where = f" at position {exc.pos}" if exc.pos is not None else ""
         raise JournalError(f"invalid path_regex {pattern!r}: {exc.msg}{where}") from None
+    except (ValueError, OverflowError, RecursionError) as exc:
+        raise JournalError(f"invalid path_regex {pattern!r}: {exc}") from None
+
+
+class _Deadline(threading.local):
+    """When the search running in this thread must stop matching (monotonic
+    seconds), and why it stopped."""
+
+    at: float | None = None
+    exceeded: str | None = None
+
+
+_deadline = _Deadline()
 
 
 def _path_matches(pattern: str, target: str) -> bool:
-    regex = compiled(pattern)
+    compiled_pattern = compiled(pattern)
     path = target.partition("?")[0]
-    return regex.search(path) is not None or regex.search(target) is not None
+    try:
+        return _search(compiled_pattern, path) or (
+            path != target and _search(compiled_pattern, target)
+        )
+    except TimeoutError:
+        _deadline.exceeded = (
+            f"path_regex {pattern!r} took too long (over {REGEX_TIMEOUT * 1000:.0f} ms on one "
+            f"entry or {SEARCH_REGEX_BUDGET:g} s in all); simplify it"
+        )
+        raise
+
+
+def _search(pattern: regex.Pattern[str], text: str) -> bool:
+    timeout = REGEX_TIMEOUT
+    if _deadline.at is not None:
+        timeout = min(timeout, _deadline.at - time.monotonic())
+        if timeout <= 0:
+            raise TimeoutError
+    return pattern.search(text, timeout=timeout, concurrent=True) is not None
 
 
 def install_functions(connection: sqlite3.Connection) -> None:
@@ -116,11 +162,20 @@ def search(
     if not isinstance(limit, int) or not isinstance(offset, int) or limit < 0 or offset < 0:
         raise JournalError(f"limit and offset must be integers >= 0 (got {limit!r}, {offset!r})")
     where, params = filters.where()
-    total = connection.execute(f"SELECT count(*) FROM entries{where}", params).fetchone()[0]
-    rows = connection.execute(
-        f"{_SELECT}{where} ORDER BY time DESC, id DESC LIMIT ? OFFSET ?",
-        [*params, limit, offset],
-    ).fetchall()
+    _deadline.at = time.monotonic() + SEARCH_REGEX_BUDGET if filters.path_regex else None
+    _deadline.exceeded = None
+    try:
+        total = connection.execute(f"SELECT count(*) FROM entries{where}", params).fetchone()[0]
+        rows = connection.execute(
+            f"{_SELECT}{where} ORDER BY time DESC, id DESC LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        ).fetchall()
+    except sqlite3.OperationalError:
+        if _deadline.exceeded is not None:
+            raise JournalError(_deadline.exceeded) from None
+        raise
+    finally:
+        _deadline.at = None
     return {
         "total": total,
         "limit": limit,

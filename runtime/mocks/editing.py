@@ -8,7 +8,7 @@ from typing import Any
 
 from ..engine import Operation
 from .definition import MockDocument, is_safe_name, load_mock_document
-from .files import display_path, dump_document
+from .files import UnwritableDocument, display_path, dump_document
 from .problems import ERROR, MockError, MockProblem
 
 __all__ = ["LISTING_KEYS", "check_document", "duplicate_problem", "file_name", "free_id"]
@@ -30,9 +30,13 @@ def check_document(
     listing keys dropped); MockError with every error when it is not valid."""
     ordered = {"id": document["id"]}
     ordered.update((key, value) for key, value in document.items() if key not in LISTING_KEYS)
+    try:
+        text = dump_document(ordered, format)
+    except UnwritableDocument as error:
+        raise MockError([MockProblem(display_path(path, directory), 0, 0, str(error))]) from None
     loaded = load_mock_document(
         path,
-        dump_document(ordered, format),
+        text,
         file=display_path(path, directory),
         operations=operations,
         scenario=scenario,

@@ -12,11 +12,14 @@ from typing import Any
 
 import yaml
 
+from .source import MAX_DEPTH
+
 __all__ = [
     "DATA_DIR",
     "MOCKS_DIR",
     "MOCK_SUFFIXES",
     "SCENARIOS_DIR",
+    "UnwritableDocument",
     "display_path",
     "dump_document",
     "mock_files",
@@ -57,12 +60,55 @@ def display_path(path: Path, base: Path) -> str:
         return path.as_posix()
 
 
+class UnwritableDocument(ValueError):
+    """A document that cannot be a mock file: nested too deeply, or holding text
+    that is not characters (a lone UTF-16 surrogate)."""
+
+
 def dump_document(document: Any, format: str) -> str:
-    """The text of a mock file: YAML (keys in their order) or indented JSON."""
-    if format == "json":
-        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    text: str = yaml.dump(document, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100)
+    """The text of a mock file: YAML (keys in their order) or indented JSON;
+    :class:`UnwritableDocument` when no file could hold ``document``."""
+    _check_writable(document)
+    try:
+        if format == "json":
+            return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        text: str = yaml.dump(
+            document, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100
+        )
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as error:
+        raise UnwritableDocument(f"the mock cannot be written as a file: {error}") from None
     return text
+
+
+def _check_writable(document: Any) -> None:
+    """Refuse what a mock file cannot hold, level by level (never recursing)."""
+    level = [document]
+    depth = 0
+    while level:
+        depth += 1
+        following: list[Any] = []
+        for value in level:
+            if isinstance(value, dict):
+                following.extend(value.keys())
+                following.extend(value.values())
+            elif isinstance(value, list):
+                following.extend(value)
+            elif isinstance(value, str) and not value.isascii():
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError as error:
+                    character = f"U+{ord(value[error.start]):04X}"
+                    raise UnwritableDocument(
+                        f"a string holds {character}, a lone UTF-16 surrogate, "
+                        "which is not a character and cannot be written as UTF-8"
+                    ) from None
+        if (
+            following
+            and depth >= MAX_DEPTH
+            and any(isinstance(value, dict | list) for value in following)
+        ):
+            raise UnwritableDocument(f"the mock is nested more than {MAX_DEPTH} levels deep")
+        level = following
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -25,6 +25,8 @@ import yaml
 import yaml.constructor
 import yaml.resolver
 
+from ..json_codec import JsonLimitError, parse_json
+
 __all__ = [
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
@@ -169,11 +171,14 @@ def parse_source(text: str, *, json_format: bool = False) -> SourceDocument:
     if not json_format:
         return _Builder(text).build()
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = parse_json(text, max_depth=MAX_DEPTH)
     except json.JSONDecodeError as error:
         raise SourceError(f"invalid JSON: {error.msg}", error.lineno, error.colno) from None
-    except RecursionError:
-        raise SourceError(f"the document is nested more than {MAX_DEPTH} levels deep") from None
+    except JsonLimitError as error:
+        message = str(error)
+        if error.limit == "depth":
+            message = f"the document is nested more than {MAX_DEPTH} levels deep"
+        raise SourceError(message) from None
     except ValueError as error:
         raise SourceError(f"invalid JSON: {error}") from None
     try:
@@ -187,10 +192,6 @@ def parse_source(text: str, *, json_format: bool = False) -> SourceDocument:
         raise
     located.data = data
     return located
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
 
 
 def _check_depth(data: Any) -> None:

@@ -57,8 +57,8 @@ def docstring_text(text: str) -> str:
 
 def python_docstring(text: str, *, indent: str = "    ") -> str:
     """A triple-quoted docstring holding any spec text safely."""
-    lines = docstring_text(text).splitlines() or [""]
-    body = ("\n" + indent).join(line.rstrip() for line in lines)
+    lines = [line.rstrip() for line in docstring_text(text).splitlines()] or [""]
+    body = "\n".join([lines[0], *(indent + line if line else "" for line in lines[1:])])
     return f'"""{body}"""'
 
 
@@ -90,9 +90,23 @@ SERVER_FILES: tuple[tuple[str, FileOwner, bool], ...] = (
 """The files every target renders from its own ``<name>.j2`` templates."""
 
 
+SHARED_FILES: tuple[tuple[str, str, FileOwner], ...] = (
+    (".gitignore", "gitignore.j2", FileOwner.USER),
+    (".dockerignore", "dockerignore.j2", FileOwner.USER),
+)
+"""Files every server gets alike (path, template in ``common/templates``,
+owner): ignore lists are the user's to extend, so they are merged, not
+rewritten."""
+SHARED_TEMPLATES = Path(__file__).parent / "templates"
+DATA_DIR = ".mockc-data"
+"""Where a running server writes its journal and active scenario (the
+runtime's ``DATA_DIR``): never committed, never copied into an image."""
+
+
 def server_files(templates: Path, context: dict[str, object]) -> list[GeneratedFile]:
-    """The :data:`SERVER_FILES` of a target, rendered from ``templates``."""
-    return [
+    """The :data:`SERVER_FILES` of a target, rendered from ``templates``, and
+    the :data:`SHARED_FILES`."""
+    files = [
         GeneratedFile(
             path=name,
             content=render_template(templates, f"{name}.j2", **context).encode("utf-8"),
@@ -101,6 +115,16 @@ def server_files(templates: Path, context: dict[str, object]) -> list[GeneratedF
         )
         for name, owner, executable in SERVER_FILES
     ]
+    shared = {"data_dir": DATA_DIR}
+    files += [
+        GeneratedFile(
+            path=name,
+            content=render_template(SHARED_TEMPLATES, template, **shared).encode("utf-8"),
+            owner=owner,
+        )
+        for name, template, owner in SHARED_FILES
+    ]
+    return files
 
 
 def json_bytes(data: object) -> bytes:

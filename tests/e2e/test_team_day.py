@@ -92,7 +92,7 @@ def day(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     # 4. a hook
     _replace(
         out / "handlers.py",
-        '    Create a pet"""\n    return None\n',
+        '    Create a pet"""\n    return\n',
         '    Create a pet"""\n'
         "    # Our QA trick: a pet called 'teapot' cannot be created.\n"
         '    if request.body.get("name") == "teapot":\n'

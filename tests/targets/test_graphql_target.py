@@ -58,6 +58,8 @@ def test_the_server_files() -> None:
     files = _files(SWAPI)
     generated = sorted(name for name in files if not name.startswith(("_vendor/", "mocks/")))
     assert generated == [
+        ".dockerignore",
+        ".gitignore",
         "Dockerfile",
         "README.md",
         "contract.json",

@@ -124,10 +124,11 @@ def test_hostile_spec_text_cannot_break_generated_python() -> None:
     assert "import os" in ast.get_docstring(hook)  # kept as text, not as code
 
 
-def test_handlers_is_user_owned_and_the_rest_generated() -> None:
+def test_handlers_and_ignore_lists_are_user_owned_and_the_rest_generated() -> None:
     plan = generate(_api(), HttpOptions(version="1"))
     owners = {f.path: f.owner for f in plan}
-    assert owners.pop("handlers.py") is FileOwner.USER
+    for yours in ("handlers.py", ".gitignore", ".dockerignore"):
+        assert owners.pop(yours) is FileOwner.USER
     assert set(owners.values()) == {FileOwner.GENERATED}
 
 

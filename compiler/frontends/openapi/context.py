@@ -116,6 +116,11 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+def kind_of_value(value: Any) -> str:
+    """What ``value`` is, for messages: ``a mapping``, ``a list``, ``a string``…"""
+    return "a mapping" if isinstance(value, Mapping) else _kind(value)
+
+
 def _kind(value: Any) -> str:
     names = {list: "a list", str: "a string", bool: "a boolean", int: "a number", float: "a number"}
     if value is None:

@@ -112,7 +112,9 @@ def _swagger2_servers(document: Mapping[str, Any]) -> tuple[ir.Server, ...]:
     base = base_path if isinstance(base_path, str) else ""
     if not isinstance(host, str) or not host:
         return (ir.Server(url=base or "/"),) if base else ()
-    schemes = [s for s in document.get("schemes") or () if isinstance(s, str)] or ["https"]
+    declared = document.get("schemes")
+    listed = declared if isinstance(declared, list) else []
+    schemes = [s for s in listed if isinstance(s, str)] or ["https"]
     return tuple(ir.Server(url=f"{scheme}://{host}{base}", protocol=scheme) for scheme in schemes)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from ... import ir
 from ...naming import NameAllocator, python_identifier
 from ..documents import Location
-from .context import Context, json_value, text
+from .context import Context, json_value, kind_of_value, text
 from .messages import outputs, request_body, swagger2_body
 from .parameters import (
     SWAGGER2_BODY_LOCATIONS,
@@ -106,11 +106,9 @@ def _operation(
         if (parameter := read_parameter(ctx, value, where)) is not None
     ]
     parameters += _undeclared_path_parameters(ctx, path, parameters, at)
-    declared = operation.get("operationId")
-    declared_id = declared is not None and str(declared).strip() != ""
-    wanted = (
-        python_identifier(str(declared)) if declared_id else python_identifier(f"{method} {path}")
-    )
+    declared = _operation_id(ctx, operation.get("operationId"), at.child("operationId"))
+    declared_id = declared is not None and declared.strip() != ""
+    wanted = python_identifier(declared if declared and declared_id else f"{method} {path}")
     built = ir.Operation(
         id=wanted,
         input=message,
@@ -123,11 +121,31 @@ def _operation(
         ),
         summary=text(operation.get("summary")),
         description=text(operation.get("description")),
-        tags=tuple(str(tag) for tag in operation.get("tags") or () if isinstance(tag, str | int)),
+        tags=_tags(operation.get("tags")),
         deprecated=operation.get("deprecated") is True,
         source=ctx.source(at),
     )
     return _Draft(wanted_id=wanted, declared_id=declared_id, operation=built)
+
+
+def _tags(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(
+        str(tag) for tag in value if isinstance(tag, str | int) and not isinstance(tag, bool)
+    )
+
+
+def _operation_id(ctx: Context, value: Any, at: Location) -> str | None:
+    """The declared ``operationId`` as text; a located error when it is not a string
+    (numbers are taken as their text, with a warning)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        ctx.warn(at, f"operationId should be a string, not the number {value!r}")
+        return str(value)
+    ctx.problems.error(at, f"operationId must be a string, not {kind_of_value(value)}")
+    return None
 
 
 def _media_types(ctx: Context, operation: Mapping[str, Any], key: str) -> list[str]:

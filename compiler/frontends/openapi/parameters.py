@@ -66,8 +66,14 @@ def merge_parameters(
     """Path-item parameters overridden by the operation's, by (name, in)."""
     merged: dict[tuple[Any, Any], ParameterObject] = {}
     for value, at in [*path_level, *operation_level]:
-        merged[(value.get("name"), value.get("in"))] = (value, at)
+        merged[(_identity(value.get("name"), at), _identity(value.get("in"), at))] = (value, at)
     return list(merged.values())
+
+
+def _identity(part: Any, at: Location) -> Any:
+    """A ``name`` or ``in`` as a key: itself when it is a string; otherwise (the
+    parameter is refused later) something only this parameter has."""
+    return part if isinstance(part, str) else at
 
 
 def read_parameter(ctx: Context, value: Mapping[str, Any], at: Location) -> ir.Parameter | None:
@@ -77,7 +83,7 @@ def read_parameter(ctx: Context, value: Mapping[str, Any], at: Location) -> ir.P
     if not isinstance(name, str) or not name:
         ctx.warn(at, "parameter without a name; skipped")
         return None
-    if location not in LOCATIONS:
+    if not isinstance(location, str) or location not in LOCATIONS:
         ctx.warn(at.child("in"), f"parameter {name!r} has an invalid 'in' {location!r}; skipped")
         return None
     if ctx.is_swagger2:
@@ -156,7 +162,7 @@ def _collection_style(
     if collection_format == "tsv":
         ctx.warn(at.child("collectionFormat"), "tsv has no OpenAPI 3 style; read as csv")
         return ("form" if location in ("query", "cookie") else "simple"), False
-    if collection_format in _COLLECTION_FORMATS:
+    if isinstance(collection_format, str) and collection_format in _COLLECTION_FORMATS:
         return _COLLECTION_FORMATS[collection_format]
     ctx.warn(
         at.child("collectionFormat"), f"unknown collectionFormat {collection_format!r}; ignored"

@@ -133,7 +133,7 @@ def _edit(out: Path, edits: list[tuple[str, str, str]]) -> _Expected:
                 handlers.write_text(text + "\n\n" + snippet)
             else:
                 start = text.index(f"def {op}(request):")
-                at = text.index("    return None\n", start)
+                at = text.index("    return\n", start)
                 snippet = f"    x = {marker!r}  # {marker}\n"
                 handlers.write_text(text[:at] + snippet + text[at:])
             expected.texts.setdefault("handlers.py", []).append(snippet)

@@ -143,7 +143,9 @@ def test_times_must_be_numbers(journal: Journal) -> None:
 
 
 def test_a_bad_regex_is_a_journal_error_with_the_reason(journal: Journal) -> None:
-    with pytest.raises(JournalError, match=r"invalid path_regex '\(unclosed'.*position 0"):
+    with pytest.raises(
+        JournalError, match=r"invalid path_regex '\(unclosed': missing \) at position"
+    ):
         journal.search(path_regex="(unclosed")
 
 
@@ -276,3 +278,19 @@ def test_reading_a_closed_journal_is_an_error(tmp_path: Path) -> None:
     journal.record(entry(1))
     with pytest.raises(JournalError, match="closed"):
         journal.search()
+
+
+def test_a_catastrophic_regex_is_stopped_with_a_journal_error(journal: Journal) -> None:
+    for n in range(3):
+        journal.record(entry(n, target="/" + "x" * 5000))
+    journal.flush()
+    with pytest.raises(JournalError, match=r"path_regex '\(x\+x\+\)\+y' took too long"):
+        journal.search(path_regex="(x+x+)+y")
+    # the journal still answers afterwards, with the same connection
+    assert journal.search(path_regex="^/x+$")["total"] == 3
+
+
+@pytest.mark.parametrize("pattern", ["(?:a{1000}){1000}", "[", "(?P<x"])
+def test_oversized_and_malformed_regexes_are_journal_errors(journal: Journal, pattern: str) -> None:
+    with pytest.raises(JournalError, match="invalid path_regex"):
+        journal.search(path_regex=pattern)

@@ -1,0 +1,133 @@
+"""Limits on what a spec document may be, checked while it is parsed.
+
+Hostile or broken documents must fail with a located error, never crash the
+parser or the passes after it: nesting is bounded before anything recurses
+(libyaml's composer recurses in C, and 25,000 levels overflow the C stack), and
+YAML aliases may neither refer to themselves nor expand to far more nodes than
+the document has ("billion laughs").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+__all__ = [
+    "MAX_DOCUMENT_DEPTH",
+    "DepthBoundLoader",
+    "DocumentLimitError",
+    "alias_problem",
+    "has_anchors",
+    "json_depth",
+    "too_deep",
+]
+
+MAX_DOCUMENT_DEPTH = 200
+"""The deepest nesting of mappings and lists in a spec document (real specs stay
+under 40)."""
+MIN_EXPANSION_BUDGET = 1_000_000
+"""Nodes every document may reach through aliases, whatever its size."""
+EXPANSION_FACTOR = 4
+"""How many times its own nodes a document may reach through aliases."""
+
+
+class DocumentLimitError(ValueError):
+    """The document exceeds a limit; the message says which, ``position`` (1-based
+    line and column) where, when known."""
+
+    def __init__(self, message: str, position: tuple[int, int] | None = None) -> None:
+        super().__init__(message)
+        self.position = position
+
+
+def too_deep(position: tuple[int, int] | None = None) -> DocumentLimitError:
+    return DocumentLimitError(
+        f"the document is nested more than {MAX_DOCUMENT_DEPTH} levels deep (the limit)",
+        position,
+    )
+
+
+class DepthBoundLoader:
+    """Mixed into a PyYAML loader: counts nesting as nodes are composed and stops
+    past :data:`MAX_DOCUMENT_DEPTH`, before libyaml's composer can recurse further.
+    (The composer tells the resolver each time it enters and leaves a collection.)"""
+
+    _depth = 0
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        self._depth += 1
+        if self._depth > MAX_DOCUMENT_DEPTH:
+            raise too_deep(self._position())
+
+    def ascend_resolver(self) -> None:
+        self._depth -= 1
+
+    def _position(self) -> tuple[int, int] | None:
+        """Where the parser is (the next event), 1-based."""
+        try:
+            mark = self.peek_event().start_mark  # type: ignore[attr-defined]
+        except Exception:  # the position is a courtesy; the limit holds without it
+            return None
+        return mark.line + 1, mark.column + 1
+
+
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def json_depth(text: str, bound: int = MAX_DOCUMENT_DEPTH) -> int:
+    """The nesting of arrays and objects in JSON ``text``, counted outside strings
+    without parsing; exact for JSON, an upper estimate for other text. Texts with
+    fewer brackets than ``bound`` are not scanned (their count is returned)."""
+    count = text.count("[") + text.count("{")
+    if count <= bound:
+        return count
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(_STRINGS.sub("", text)):
+        if bracket in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:?-])&[^\s\[\]{},]+", re.MULTILINE)
+
+
+def has_anchors(text: str) -> bool:
+    """Whether YAML ``text`` may define anchors (then its data may share or loop)."""
+    return _ANCHOR.search(text) is not None
+
+
+def alias_problem(data: Any) -> tuple[list[str | int], str] | None:
+    """Where and why the data of a YAML document with anchors cannot be used: a
+    collection that contains itself, or aliases expanding to many more nodes than
+    the document holds. None when it can."""
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[Any, list[str | int], bool]] = [(data, [], False)]
+    while stack:
+        value, path, done = stack.pop()
+        key = id(value)
+        if done:
+            on_path.discard(key)
+            members = value.values() if isinstance(value, dict) else value
+            sizes[key] = 1 + sum(sizes.get(id(member), 1) for member in members)
+            continue
+        if not isinstance(value, dict | list) or key in sizes:
+            continue
+        if key in on_path:
+            return path, "a YAML alias refers to a collection that contains it (a cycle)"
+        on_path.add(key)
+        stack.append((value, path, True))
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        stack.extend((member, [*path, name], False) for name, member in items)
+    unique = len(sizes)
+    budget = max(MIN_EXPANSION_BUDGET, EXPANSION_FACTOR * unique)
+    if sizes.get(id(data), 1) > budget:
+        return [], (
+            f"YAML aliases expand the document to more than {budget} nodes "
+            f"({EXPANSION_FACTOR} times its own, at least {MIN_EXPANSION_BUDGET})"
+        )
+    return None
