@@ -174,3 +174,38 @@ def test_a_missing_sdk_is_said_once_and_serving_goes_on() -> None:
     assert done.stdout.strip() == "None"
     assert "OpenTelemetry SDK is not installed" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_spans_still_pending_are_exported_when_the_server_stops(
+    receiver: OtlpReceiver, tmp_path: Path
+) -> None:
+    out = tmp_path / "server"
+    generate([PETSTORE], out, GenerateOptions())
+    env = otel_env(receiver, OTEL_BSP_SCHEDULE_DELAY="600000")  # no export until the stop
+    with ServerProcess([sys.executable, "server.py"], cwd=out, env=env) as server:
+        with httpx.Client(base_url=server.url) as client:
+            for _ in range(4):
+                assert client.get("/pets").status_code == 200
+        time.sleep(0.3)
+        assert receiver.spans == []
+        assert server.terminate() == 0
+    spans = receiver.wait_for(4, timeout=10)
+    assert [span["name"] for span in spans] == ["GET listPets"] * 4
+
+
+def test_the_orchestrator_exports_pending_spans_when_it_stops(
+    receiver: OtlpReceiver, tmp_path: Path
+) -> None:
+    orchestrator = Orchestrator(tmp_path / "data")
+    os.environ.update(otel_env(receiver, OTEL_BSP_SCHEDULE_DELAY="600000"))
+    try:
+        with orchestrator as orch, orch.client(orch.admin_token) as client:
+            assert client.get("/whoami").status_code == 200
+            time.sleep(0.3)
+            assert receiver.spans == []
+            assert orch.stop() == 0
+    finally:
+        for name in otel_env(receiver):
+            os.environ.pop(name)
+    spans = receiver.wait_until(lambda spans: ("GET /whoami", 200) in routes_of(spans))
+    assert all(span["service"] == "mockc-orchestrator" for span in spans)
