@@ -79,6 +79,10 @@ def test_create_edit_call_and_watch_a_server_through_the_ui(tmp_path: Path) -> N
         page.wait_for_selector(f"#chart:not([data-total='{before}'])")
         page.wait_for_selector("#chart[data-total='6']")
         session.shot("4-chart")
+        with orch.client(orch.admin_token) as api:
+            latency = api.get("/servers/pets/journal/analysis").json()["latency_ms"]
+        shown = " · ".join(f"{p} {latency[p]:.1f} ms" for p in ("p50", "p95", "p99"))
+        assert shown in page.inner_text("#chart-summary")  # the server's own percentiles
 
         page.click("nav a[data-tab=journal]")
         page.wait_for_selector("#journal-total:has-text('6 request(s)')")

@@ -99,4 +99,10 @@ export function draw(canvas, points) {
   const latency = ["p50", "p95", "p99"].map((name) => ({ values: points.map((point) => point[name]), colour: COLOURS[name] }));
   const latencyMax = axisMax(latency.flatMap((series) => series.values));
   panel(context, { x: left, y: half + 48, width: plotWidth, height: half }, latency, latencyMax, "latency ms  (p50 green, p95 orange, p99 red)", false);
+  const span = points.length && points.length > 1 ? points[points.length - 1].start - points[0].start + (points[1].start - points[0].start) : 0;
+  context.fillStyle = COLOURS.text;
+  context.fillText(`−${Math.round(span)} s`, left, height - 4);
+  context.textAlign = "right";
+  context.fillText("now", left + plotWidth, height - 4);
+  context.textAlign = "left";
 }
