@@ -107,9 +107,16 @@ async function saveMock(view, server, id, editor) {
       editor.show(problemsOf(error), "Not saved: the mock is not valid");
       return;
     }
-    throw view.fail(error);
+    view.fail(error);
+    return;
   }
-  const document = JSON.parse(editor.text);
+  let document;
+  try {
+    document = JSON.parse(editor.text);
+  } catch (error) {
+    editor.show([{ line: 0, column: 0, message: `not JSON: ${error.message}` }], "Not saved");
+    return;
+  }
   try {
     const saved = id === null
       ? await call("POST", admin(server, "mocks"), document)
