@@ -25,6 +25,7 @@ from .mocks import MockProblem, MockRegistry
 from .settings import CoreSettings
 from .state import StateStore, open_store
 from .sync import start_sync
+from .telemetry import tracer_from_environment
 
 __all__ = ["MockService", "ServiceProblem"]
 
@@ -95,6 +96,8 @@ class MockService:
         self._delay = (low, high) if high > 0 else None
         self.sync = start_sync(self, os.environ)
         """Pulls mocks from an orchestrator when MOCKC_SYNC_FROM is set (runtime/sync)."""
+        self.tracer = tracer_from_environment(name)
+        """A span per request when OTEL_EXPORTER_OTLP_ENDPOINT is set (runtime/telemetry)."""
 
     def _open_journal(self) -> Journal:
         path = self.settings.journal_path(self.directory)
@@ -133,6 +136,8 @@ class MockService:
             self.metrics.observe(
                 entry.operation, entry.status, entry.duration_ms / 1000.0, entry.matched
             )
+            if self.tracer is not None:
+                self.tracer.record(entry)
         self.journal.record(entry)
 
     def mocks_changed(self) -> None:
@@ -147,6 +152,8 @@ class MockService:
         """Flush the journal and release the state store; call before the process exits."""
         if self.sync is not None:
             self.sync.stop()
+        if self.tracer is not None:
+            self.tracer.close()
         self.journal.close()
         self.state.close()
 

@@ -10,6 +10,7 @@ import time
 from mockc.runtime.asgi import Receive, Scope, Send, lifespan
 from mockc.runtime.http.router import Match, MethodNotAllowed, Router
 from mockc.runtime.json_codec import json_bytes
+from mockc.runtime.telemetry import tracer_from_environment
 
 from .auth import Principal, authenticate
 from .context import Context
@@ -18,6 +19,7 @@ from .errors import Problem
 from .http import Reply, Request, Stream, send_reply, send_stream
 from .metrics import Metrics
 from .routes import ROUTES, Handler, admin_proxy, health
+from .ui import ui_reply
 
 __all__ = ["OrchestratorApp"]
 
@@ -30,6 +32,7 @@ class OrchestratorApp:
     def __init__(self, context: Context) -> None:
         self.context = context
         self.metrics = Metrics()
+        self.tracer = tracer_from_environment("mockc-orchestrator")
         self._document = json_bytes(orchestrator_document())
         self.router: Router[tuple[Handler, str]] = Router(
             [(method, path, (handler, scope)) for method, path, handler, scope in ROUTES]
@@ -42,6 +45,7 @@ class OrchestratorApp:
         if scope["type"] != "http":
             return
         started = time.perf_counter()
+        arrived = time.time()
         request = Request(scope, receive)
         method = request.method
         route = "unrouted"
@@ -63,10 +67,12 @@ class OrchestratorApp:
             )
         if isinstance(answer, Stream):
             self.metrics.observe(method, route, 200, time.perf_counter() - started)
+            self._trace(method, route, request, 200, arrived, started)
             await send_stream(send, receive, answer)
             return
         await send_reply(send, answer, head=method == "HEAD")
         self.metrics.observe(method, route, answer.status, time.perf_counter() - started)
+        self._trace(method, route, request, answer.status, arrived, started)
         log.info("%s %s %d", method, request.path, answer.status)
 
     async def _answer(self, request: Request) -> tuple[str, Reply | Stream]:
@@ -74,6 +80,8 @@ class OrchestratorApp:
         path = request.path
         if path == "/health" and method == "GET":
             return "/health", await health(self.context, request, None)
+        if path == "/ui" or path.startswith("/ui/"):
+            return "/ui", ui_reply(method, path)
         proxied = _ADMIN_PROXY.match(path)
         if proxied is not None:
             raw = bytes(request.scope.get("raw_path") or path.encode()).decode("latin-1")
@@ -107,6 +115,35 @@ class OrchestratorApp:
         who.require(scope)
         request.params = found.params
         return found.template, await handler(self.context, request, who)
+
+    def _trace(
+        self, method: str, route: str, request: Request, status: int, arrived: float, started: float
+    ) -> None:
+        """One span per request when OTEL_EXPORTER_OTLP_ENDPOINT is set: the route
+        template (never a token, never a query), the server it is about, the status."""
+        if self.tracer is None:
+            return
+        params = request.params
+        if route == "unrouted":  # a problem was raised before the route was named
+            found = self.router.match("GET" if method == "HEAD" else method, request.path)
+            if isinstance(found, Match):
+                route, params = found.template, found.params
+            elif _ADMIN_PROXY.match(request.path):
+                route = "/servers/{name}/admin/{path}"
+        attributes: dict[str, str | int | bool] = {
+            "http.request.method": method,
+            "http.route": route,
+            "http.response.status_code": status,
+        }
+        if "name" in params:
+            attributes["mockc.server"] = params["name"]
+        self.tracer.request(
+            name=f"{method} {route}",
+            start=arrived,
+            duration_ms=(time.perf_counter() - started) * 1000.0,
+            attributes=attributes,
+            failed=status >= 500,
+        )
 
     async def _authenticate(self, request: Request) -> Principal:
         return await asyncio.to_thread(

@@ -107,3 +107,5 @@ async def serve(config: Config) -> None:
         await shutdown(manager)
         await webhooks.close()
         store.close()
+        if app.tracer is not None:
+            app.tracer.close()

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from mockc.compiler.driver import GenerateOptions, generate
 from mockc.compiler.errors import MockcError
 from mockc.compiler.output import MergeOptions
+from mockc.runtime.telemetry import child_environment
 
 from .errors import Conflict, Invalid, NotFound, Problem
 from .names import check_name
@@ -193,6 +194,7 @@ class ServerManager:
     def launch_for(self, row: dict[str, Any]) -> Launch:
         options = row["options"]
         env = {name: os.environ[name] for name in _INHERITED if name in os.environ}
+        env.update(child_environment(os.environ, row["name"]))
         env.update(options.get("settings", {}))
         port = free_port(self.host, row.get("port"))
         admin_port = None

@@ -22,14 +22,16 @@ from ..http.router import Match, MethodNotAllowed, Router
 from ..journal import EntryBuilder
 from ..json_codec import JsonLimitError, json_bytes, parse_json
 from ..service import MockService
+from ..ui import UI_HEADERS, ui_asset
 from .document import admin_document
 from .routes import ROUTES, AdminCall, Handler
 
-__all__ = ["ADMIN_PREFIX", "AdminApp", "METRICS_PATH"]
+__all__ = ["ADMIN_PREFIX", "METRICS_PATH", "UI_PATH", "AdminApp"]
 
 
 ADMIN_PREFIX = "/__mockc/"
 METRICS_PATH = "/metrics"
+UI_PATH = "/__mockc/ui/"
 MAX_ADMIN_BODY = 5 * 1024 * 1024
 _OPEN_PATHS = frozenset({"/__mockc/health", "/health"})
 
@@ -65,13 +67,15 @@ class AdminApp:
         arrived = time.time()
         method: str = scope["method"]
         path: str = scope["path"]
+        extra: list[tuple[bytes, bytes]] = []
         try:
-            status, media_type, content = await self._answer(scope, receive, method, path)
+            if path == UI_PATH.rstrip("/") or path.startswith(UI_PATH):
+                status, media_type, content, extra = _ui_answer(method, path)
+            else:
+                status, media_type, content = await self._answer(scope, receive, method, path)
         except Problem as problem:
             status, media_type, content = problem.status, PROBLEM_MEDIA_TYPE, problem.body()
             extra = [(name.encode("latin-1"), value.encode()) for name, value in problem.headers]
-        else:
-            extra = []
         await _send(send, status, media_type, content, extra, head=method == "HEAD")
         query = scope.get("query_string", b"").decode("latin-1")
         self.service.record(
@@ -135,6 +139,22 @@ class AdminApp:
                 "the admin API needs 'Authorization: Bearer <MOCKC_ADMIN_TOKEN>'",
                 headers=[("www-authenticate", 'Bearer realm="mockc admin"')],
             )
+
+
+def _ui_answer(
+    method: str, path: str
+) -> tuple[int, str | None, bytes | None, list[tuple[bytes, bytes]]]:
+    """The web UI's files, open without the token: they hold no data; the page
+    asks for the token and sends it with every call to the admin API."""
+    if method not in ("GET", "HEAD"):
+        raise Problem(405, f"{method} is not allowed on {path}", headers=[("allow", "GET, HEAD")])
+    if path == UI_PATH.rstrip("/"):
+        return 308, None, None, [(b"location", UI_PATH.encode())]
+    asset = ui_asset(path[len(UI_PATH) :])
+    if asset is None:
+        raise Problem(404, f"the web UI has no file {path!r}")
+    headers = [(name.encode(), value.encode()) for name, value in UI_HEADERS]
+    return 200, asset.media_type, asset.content, headers
 
 
 async def _read_json(receive: Receive, max_depth: int) -> Any:

@@ -183,6 +183,28 @@ def _paths() -> dict[str, Any]:
                 {"200": _ok("Reloaded", {"type": "object"})},
             )
         },
+        "/__mockc/mocks/check": {
+            "post": _operation(
+                "mocks_check",
+                "Check the text of a mock file without writing it (problems at its lines)",
+                {
+                    "200": _ok("Valid; warnings listed", {"type": "object"}),
+                    "400": _problem("Not JSON, or no 'text'"),
+                    "422": mock_problem,
+                },
+                requestBody=_body(
+                    {
+                        "type": "object",
+                        "required": ["text"],
+                        "properties": {
+                            "text": {"type": "string"},
+                            "format": {"enum": ["json", "yaml"]},
+                            "scenario": {"type": ["string", "null"]},
+                        },
+                    }
+                ),
+            )
+        },
         "/__mockc/mocks/{id}": {
             "parameters": [_path("id")],
             "get": _operation(

@@ -11,11 +11,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from ..http.problems import Problem
 from ..journal import JournalError
 from ..mocks import MockError
+from ..mocks.definition import load_mock_document
 from ..service import MockService
 
 __all__ = ["ROUTES", "AdminCall", "Handler"]
@@ -34,7 +36,12 @@ Handler = Callable[[MockService, AdminCall], Result]
 
 def _problems(error: MockError) -> Problem:
     problems = [problem.render() for problem in error.problems]
-    return Problem(422, f"the mock is not valid: {len(problems)} problem(s)", problems=problems)
+    return Problem(
+        422,
+        f"the mock is not valid: {len(problems)} problem(s)",
+        problems=problems,
+        locations=[problem.as_dict() for problem in error.problems],
+    )
 
 
 def _object_body(call: AdminCall) -> dict[str, Any]:
@@ -59,6 +66,28 @@ def create_mock(service: MockService, call: AdminCall) -> Result:
         raise _problems(error) from None
     service.mocks_changed()
     return 201, created
+
+
+def check_mock(service: MockService, call: AdminCall) -> Result:
+    """The text of a mock file (``{"text", "format": "json"|"yaml"}``) checked as the
+    server would load it, without writing it: problems at lines of that text."""
+    body = _object_body(call)
+    text, format = body.get("text"), body.get("format", "json")
+    if not isinstance(text, str):
+        raise Problem(400, "'text' must be the mock file's text")
+    if format not in ("json", "yaml"):
+        raise Problem(400, "'format' must be 'json' or 'yaml'")
+    scenario = body.get("scenario")
+    if scenario is not None and not isinstance(scenario, str):
+        raise Problem(400, "'scenario' must be a scenario name or null")
+    name = f"mock.{format}"
+    loaded = load_mock_document(
+        Path(name), text, file=name, operations=service.mocks.operations, scenario=scenario
+    )
+    errors = [problem for problem in loaded.problems if problem.is_error]
+    if errors:
+        raise _problems(MockError(errors))
+    return 200, {"valid": True, "problems": [problem.as_dict() for problem in loaded.problems]}
 
 
 def get_mock(service: MockService, call: AdminCall) -> Result:
@@ -300,6 +329,7 @@ ROUTES: tuple[tuple[str, str, Handler], ...] = (
     ("GET", "/__mockc/mocks", list_mocks),
     ("POST", "/__mockc/mocks", create_mock),
     ("POST", "/__mockc/mocks/reload", reload_mocks),
+    ("POST", "/__mockc/mocks/check", check_mock),
     ("GET", "/__mockc/mocks/{id}", get_mock),
     ("PUT", "/__mockc/mocks/{id}", replace_mock),
     ("DELETE", "/__mockc/mocks/{id}", delete_mock),

@@ -78,6 +78,7 @@ RUNTIME_THIRD_PARTY = frozenset(
         "grpc_status",
         "jsonschema_rs",
         "lark",
+        "opentelemetry",  # optional: runtime/telemetry imports it when OTLP export is set
         "orjson",
         "prometheus_client",
         "redis",
