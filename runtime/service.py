@@ -9,7 +9,6 @@ in its wire format, then calls :meth:`MockService.record`. The admin API
 
 from __future__ import annotations
 
-import os
 import random
 import sys
 from collections.abc import Iterable, Mapping
@@ -92,7 +91,7 @@ class MockService:
         self._random = random.Random(settings.seed)
         low, high = settings.delay_ms
         self._delay = (low, high) if high > 0 else None
-        self.sync = start_sync(self, os.environ)
+        self.sync = start_sync(self)
         """Pulls mocks from an orchestrator when MOCKC_SYNC_FROM is set (runtime/sync)."""
 
     def _open_journal(self) -> Journal:
