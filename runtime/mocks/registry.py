@@ -16,6 +16,7 @@ import logging
 import threading
 from collections.abc import Mapping
 from pathlib import Path
+from time import monotonic
 from typing import Any
 
 from ..engine import Encoder, Operation, Reply, Request
@@ -92,7 +93,7 @@ class MockRegistry:
     def respond(self, operation: Operation, request: Request) -> Reply | None:
         """The reply of the first matching mock; None to let the spec answer."""
         shared = self._shared_scenario
-        if shared is not None and shared.due():
+        if shared is not None and monotonic() >= shared.next_check:
             self._follow_shared_scenario()
         entry = self._index.get(operation.id)
         if entry is None or request.prefer:
