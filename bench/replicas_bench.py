@@ -7,10 +7,10 @@ Run from the repository root, with Redis on 127.0.0.1:6379 (or ``--redis URL``):
 Measures ``MockRegistry.respond`` in-process (no HTTP), in nanoseconds per call:
 
 1. a static mock (the fastest path) with the memory store, and with the Redis
-   store (every call then reads the clock; one in ~0.2 s asks Redis whether the
-   scenario changed);
-2. the same with a Redis GET on every call, which a check without the cache
-   would cost, for comparison;
+   store (whose registry follows the shared scenario from a thread, every
+   0.2 s, so a call should cost the same);
+2. the same with a Redis read of the scenario on every call, which checking
+   on the request path would cost, for comparison;
 3. a three-response ``cycle`` with the memory store (a local counter) and with
    the Redis store (one INCR per call).
 
@@ -80,11 +80,13 @@ def main() -> None:
     namespace = f"bench-replicas-{time.time_ns()}"
     redis_store = RedisStore(options.redis, namespace)
     request = Request("getPet", headers={})
+    opened: list[MockRegistry] = []
     try:
         with tempfile.TemporaryDirectory() as folder:
             root = Path(folder)
             memory = _registry(root / "memory", STATIC, MemoryStore())
             shared = _registry(root / "redis", STATIC, redis_store)
+            opened.append(shared)
             client = redis_store.replicas()
 
             def uncached() -> object:
@@ -102,6 +104,7 @@ def main() -> None:
             )
             memory_cycle = _registry(root / "memory-cycle", CYCLE, MemoryStore())
             shared_cycle = _registry(root / "redis-cycle", CYCLE, redis_store)
+            opened.append(shared_cycle)
             cycle = _compare(
                 {
                     "cycle, memory store": lambda: memory_cycle.respond(OPERATION, request),
@@ -111,6 +114,8 @@ def main() -> None:
                 options.rounds,
             )
     finally:
+        for registry in opened:
+            registry.close()
         redis_store.close()
         client = redis.Redis.from_url(options.redis)
         keys = list(client.scan_iter(match=f"mockc:{namespace}:*"))

@@ -145,6 +145,7 @@ class MockService:
         """Flush the journal and release the state store; call before the process exits."""
         if self.sync is not None:
             self.sync.stop()
+        self.mocks.close()
         self.journal.close()
         self.state.close()
 

@@ -7,7 +7,7 @@ so a request sees the old set or the new one, never a mixture. Changes
 
 When the state store is shared (Redis), so are the active scenario and the
 positions of response sequences (``replicas.py``): a switch made through one
-replica is followed by the others, checked at most every 200 ms.
+replica is followed by the others (a thread checks every 200 ms).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import logging
 import threading
 from collections.abc import Mapping
 from pathlib import Path
-from time import monotonic
 from typing import Any
 
 from ..engine import Encoder, Operation, Reply, Request
@@ -92,9 +91,6 @@ class MockRegistry:
 
     def respond(self, operation: Operation, request: Request) -> Reply | None:
         """The reply of the first matching mock; None to let the spec answer."""
-        shared = self._shared_scenario
-        if shared is not None and monotonic() >= shared.next_check:
-            self._follow_shared_scenario()
         entry = self._index.get(operation.id)
         if entry is None or request.prefer:
             return None
@@ -140,6 +136,8 @@ class MockRegistry:
             if not self._loaded:
                 active = self._startup_scenario()
                 self._loaded = True
+                if self._shared_scenario is not None:
+                    self._shared_scenario.follow(self._follow_shared_scenario)
             else:
                 active = self._active
             if active is not None and not self.scenarios.exists(active):
@@ -160,26 +158,15 @@ class MockRegistry:
             return requested  # reported as missing; not shared with the other replicas
         return shared.startup(requested, remembered)
 
-    def _follow_shared_scenario(self) -> None:
-        """Serve the scenario another replica switched to, if it did (never waits
-        for a change in progress: the next request looks again)."""
-        shared = self._shared_scenario
-        if shared is None or not self._lock.acquire(blocking=False):
-            return
-        try:
-            if not shared.due():
-                return
-            changed, name = shared.changed()
-            if not changed:
-                return
+    def _follow_shared_scenario(self, name: str | None) -> None:
+        """Serve ``name``, the scenario another replica switched to."""
+        with self._lock:
             if name is not None and not self.scenarios.exists(name):
                 log.warning("the shared active scenario %r is not here; serving base mocks", name)
                 name = None
             if name != self._active:
                 self._active = name
                 self._rebuild()
-        finally:
-            self._lock.release()
 
     def problems(self) -> list[MockProblem]:
         """Every problem of the loaded files, sorted by file, then line."""
@@ -237,9 +224,6 @@ class MockRegistry:
 
     @property
     def active_scenario(self) -> str | None:
-        shared = self._shared_scenario
-        if shared is not None and shared.due():
-            self._follow_shared_scenario()
         return self._active
 
     @property
@@ -340,7 +324,6 @@ class MockRegistry:
 
     def list_scenarios(self) -> list[dict[str, Any]]:
         """Every scenario: name, whether it is active, its mocks."""
-        self._follow_shared_scenario()
         return [self._scenario(name) for name in self.scenarios.names()]
 
     def get_scenario(self, name: str) -> dict[str, Any] | None:
@@ -414,6 +397,11 @@ class MockRegistry:
         (StateError when it cannot be reached: then nothing changed)."""
         if self._shared_scenario is not None:
             self._shared_scenario.share(name)
+
+    def close(self) -> None:
+        """Stop following the shared active scenario (nothing to do otherwise)."""
+        if self._shared_scenario is not None:
+            self._shared_scenario.stop()
 
     def reset(self) -> None:
         """Every sequence back to its first response, every random draw replayed

@@ -1,18 +1,20 @@
 """Following what the replicas of one server share through their state store
 (Redis): the active scenario and the positions of response sequences.
 
-The active scenario is read at most every :data:`SCENARIO_CHECK_SECONDS`, by the
-first request (or admin call) after that time, so a request costs one clock
-reading, and a switch made through one replica is served by every other from
-their next request after at most that long. A store that cannot be reached
-while following leaves the replica serving what it served, with one warning
-per outage.
+A thread of each replica reads the scenario's version every
+:data:`SCENARIO_CHECK_SECONDS` and switches when another replica changed it, so
+requests pay nothing for it (and never wait on the store for it), and a switch
+made through one replica is served by every other within about that long. A
+store that cannot be reached leaves the replica serving what it served, with
+one warning per outage.
 """
 
 from __future__ import annotations
 
 import logging
-from time import monotonic
+import threading
+import weakref
+from collections.abc import Callable
 
 from ..state import ReplicaControl, StateError
 
@@ -69,12 +71,9 @@ class SharedScenario:
         self._control = control
         self.version = 0
         """The version of the scenario this replica serves."""
-        self.next_check = 0.0
-        """When (``time.monotonic``) to ask the store again."""
         self._outage = _Outage("following the shared active scenario")
-
-    def due(self) -> bool:
-        return monotonic() >= self.next_check
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
 
     def startup(self, requested: str | None, remembered: str | None) -> str | None:
         """The scenario to serve at start-up: ``requested`` (shared with every
@@ -85,18 +84,43 @@ class SharedScenario:
             return requested
         self._control.set_active_scenario(remembered, unless_set=True)
         self.version, name = self._control.active_scenario()
-        self.next_check = monotonic() + SCENARIO_CHECK_SECONDS
         return name
 
     def share(self, name: str | None) -> None:
         """Make ``name`` the active scenario of every replica."""
         self.version = self._control.set_active_scenario(name)
-        self.next_check = monotonic() + SCENARIO_CHECK_SECONDS
+
+    def follow(self, switch: Callable[[str | None], None]) -> None:
+        """Call ``switch(name)`` from a thread whenever another replica changes the
+        scenario, until :meth:`stop` (or until ``switch``'s object is gone: the
+        thread holds it weakly)."""
+        if self._thread is not None:
+            return
+        method = weakref.WeakMethod(switch)  # type: ignore[arg-type]
+        self._thread = threading.Thread(
+            target=self._run, args=(method,), name="mockc-scenario", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _run(self, method: weakref.WeakMethod[Callable[[str | None], None]]) -> None:
+        while not self._stop.wait(SCENARIO_CHECK_SECONDS):
+            changed, name = self.changed()
+            switch = method()
+            if switch is None:
+                return
+            if changed:
+                try:
+                    switch(name)
+                except Exception:  # noqa: BLE001 - the thread must outlive any one failure
+                    log.exception("switching to the shared active scenario %r failed", name)
+            del switch
 
     def changed(self) -> tuple[bool, str | None]:
         """(True, name) when another replica switched the scenario since this one
         last looked; (False, None) otherwise, or when the store failed."""
-        self.next_check = monotonic() + SCENARIO_CHECK_SECONDS
         try:
             version, name = self._control.active_scenario()
         except StateError as error:

@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from mock_kit import Server, ask, body_of
@@ -46,19 +47,34 @@ def _until(check: Callable[[], bool]) -> bool:
     return True
 
 
+class Replicas:
+    """Registries over stores of one namespace of the real Redis."""
+
+    def __init__(self, url: str, namespace: str) -> None:
+        self.url = url
+        self.namespace = namespace
+        self.registries: list[MockRegistry] = []
+        self.stores: list[RedisStore] = []
+
+    def registry(self, server: Server, **options: Any) -> MockRegistry:
+        self.stores.append(RedisStore(self.url, self.namespace))
+        self.registries.append(server.registry(state=self.stores[-1], **options))
+        return self.registries[-1]
+
+    def close(self) -> None:
+        for registry in self.registries:
+            registry.close()
+        for store in self.stores:
+            store.close()
+
+
 @pytest.fixture
-def stores() -> Iterator[Callable[[], RedisStore]]:
-    """Opens stores of one fresh namespace in the real Redis; deletes its keys after."""
+def replicas() -> Iterator[Replicas]:
+    """Registries sharing a fresh namespace; closed, and its keys deleted, after."""
     url, namespace = redis_url(), unique_namespace("replicas")
-    opened: list[RedisStore] = []
-
-    def open_one() -> RedisStore:
-        opened.append(RedisStore(url, namespace))
-        return opened[-1]
-
-    yield open_one
-    for store in opened:
-        store.close()
+    opened = Replicas(url, namespace)
+    yield opened
+    opened.close()
     client = raw_client(url)
     try:
         keys = list(client.scan_iter(match=f"mockc:{namespace}:*"))
@@ -68,13 +84,13 @@ def stores() -> Iterator[Callable[[], RedisStore]]:
         client.close()
 
 
-def _replicas(tmp_path: Path, store: Callable[[], RedisStore], count: int) -> list[MockRegistry]:
+def _servers(tmp_path: Path, replicas: Replicas, count: int) -> list[MockRegistry]:
     registries = []
     for number in range(count):
         server = Server(tmp_path / f"replica-{number}")
         server.write("scenarios/outage/pets-down.yaml", PETS_DOWN)
         server.mock("flaky.yaml", CYCLE)
-        registries.append(server.registry(state=store()))
+        registries.append(replicas.registry(server))
     return registries
 
 
@@ -84,9 +100,9 @@ def _status(registry: MockRegistry) -> str | None:
 
 
 def test_a_switch_through_one_registry_is_followed_by_the_others(
-    tmp_path: Path, stores: Callable[[], RedisStore]
+    tmp_path: Path, replicas: Replicas
 ) -> None:
-    first, second = _replicas(tmp_path, stores, 2)
+    first, second = _servers(tmp_path, replicas, 2)
     assert _status(second) is None
     first.activate_scenario("outage")
     assert _status(first) == "503"
@@ -99,31 +115,29 @@ def test_a_switch_through_one_registry_is_followed_by_the_others(
 
 
 def test_a_scenario_missing_here_leaves_the_base_mocks_served(
-    tmp_path: Path, stores: Callable[[], RedisStore]
+    tmp_path: Path, replicas: Replicas
 ) -> None:
-    (first,) = _replicas(tmp_path, stores, 1)
-    bare = Server(tmp_path / "bare").registry(state=stores())
+    (first,) = _servers(tmp_path, replicas, 1)
+    bare = replicas.registry(Server(tmp_path / "bare"))
     first.activate_scenario("outage")
     time.sleep(0.3)
     assert ask(bare, "listPets") is None
     assert bare.active_scenario is None
 
 
-def test_the_requested_scenario_is_shared_at_start_up(
-    tmp_path: Path, stores: Callable[[], RedisStore]
-) -> None:
-    (first,) = _replicas(tmp_path, stores, 1)
+def test_the_requested_scenario_is_shared_at_start_up(tmp_path: Path, replicas: Replicas) -> None:
+    (first,) = _servers(tmp_path, replicas, 1)
     server = Server(tmp_path / "late")
     server.write("scenarios/outage/pets-down.yaml", PETS_DOWN)
-    late = server.registry(state=stores(), scenario="outage")
+    late = replicas.registry(server, scenario="outage")
     assert late.active_scenario == "outage"
     assert _until(lambda: _status(first) == "503")
 
 
 def test_sequence_positions_are_shared_and_cleared_with_the_state(
-    tmp_path: Path, stores: Callable[[], RedisStore]
+    tmp_path: Path, replicas: Replicas
 ) -> None:
-    registries = _replicas(tmp_path, stores, 3)
+    registries = _servers(tmp_path, replicas, 3)
     answers = [body_of(ask(registries[n % 3], "showPetById"))["n"] for n in range(5)]
     assert answers == [1, 2, 3, 1, 2]
     registries[0].state.clear()
@@ -165,11 +179,16 @@ def test_with_redis_away_a_registry_goes_on_serving(
             time.sleep(0.3)
             assert _status(second) == "503"
             warnings = [r.getMessage() for r in caplog.records if r.name == "mockc.state"]
-            assert any("sharing response sequences" in w for w in warnings), warnings
-            assert any("following the shared active scenario" in w for w in warnings), warnings
-            assert len(warnings) == 2, warnings  # once per outage, not per request
+            # once per outage and registry, not per request or check
+            sequences = [w for w in warnings if w.startswith("sharing response sequences")]
+            following = [w for w in warnings if w.startswith("following the shared active")]
+            assert len(sequences) == 1, warnings
+            assert len(following) == 2, warnings
+            assert len(warnings) == 3, warnings
             redis_server.start()
             assert body_of(ask(second, "showPetById"))["n"] == 1  # shared again, Redis empty
         finally:
+            first.close()
+            second.close()
             first_store.close()
             second_store.close()
