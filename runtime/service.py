@@ -87,6 +87,7 @@ class MockService:
         """Open streams of streaming operations; the admin API pushes events to them."""
         self.metrics = Metrics(protocol)
         self.metrics.set_active_mocks(self.mocks.active_mock_count)
+        self.mocks.on_follow = self.mocks_changed
         self.journal: Journal = self._open_journal()
         self._random = random.Random(settings.seed)
         low, high = settings.delay_ms

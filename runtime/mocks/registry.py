@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +86,9 @@ class MockRegistry:
         replicas = state.replicas()
         self._shared_scenario = SharedScenario(replicas) if replicas is not None else None
         self._shared_positions = SharedPositions(replicas) if replicas is not None else None
+        self.on_follow: Callable[[], None] | None = None
+        """Called after following another replica's scenario switch (the metrics'
+        count of served mocks)."""
 
     # -- the hot path ------------------------------------------------------
 
@@ -167,6 +170,8 @@ class MockRegistry:
             if name != self._active:
                 self._active = name
                 self._rebuild()
+                if self.on_follow is not None:
+                    self.on_follow()
 
     def problems(self) -> list[MockProblem]:
         """Every problem of the loaded files, sorted by file, then line."""

@@ -11,6 +11,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 
 from mockc.compiler.driver import GenerateOptions, generate
 from tests.support.redis import raw_client, redis_url, unique_namespace
@@ -84,6 +85,15 @@ def _status_within(url: str, expected: int) -> int:
         time.sleep(0.05)
 
 
+def _active_mocks(replica: ServerProcess) -> float:
+    """The ``mockc_active_mocks`` gauge the replica's ``/metrics`` shows."""
+    text = httpx.get(f"{replica.url}/__mockc/metrics").text
+    for family in text_string_to_metric_families(text):
+        if family.name == "mockc_active_mocks":
+            return float(family.samples[0].value)
+    raise AssertionError("no mockc_active_mocks in /__mockc/metrics")
+
+
 def _forget(namespace: str) -> None:
     client = raw_client(redis_url())
     try:
@@ -101,6 +111,7 @@ def test_a_scenario_switched_on_one_replica_is_served_by_the_others(tmp_path: Pa
         with _replicas(tmp_path, server, namespace) as (first, second, third):
             for replica in (first, second, third):
                 assert httpx.get(f"{replica.url}/todos").status_code == 200
+            base_count = _active_mocks(third)
             switched = httpx.put(f"{first.url}/__mockc/scenarios/active", json={"name": "outage"})
             assert switched.json() == {"name": "outage"}
             assert httpx.get(f"{first.url}/todos").status_code == 503
@@ -110,6 +121,7 @@ def test_a_scenario_switched_on_one_replica_is_served_by_the_others(tmp_path: Pa
             assert active == {"name": "outage"}
             listed = httpx.get(f"{second.url}/__mockc/scenarios").json()
             assert listed["active"] == "outage"
+            assert _active_mocks(third) == base_count + 1  # the scenario's mock is served
 
             # resetting the state restarts sequences, not the scenario
             assert httpx.delete(f"{second.url}/__mockc/state").status_code == 204
