@@ -492,6 +492,7 @@ def _validate_mocks(folder: Path) -> tuple[int, int]:
             None,
         )
     operations = None
+    defs = None
     if server is not None:
         try:
             contract = load_contract(server)
@@ -501,12 +502,13 @@ def _validate_mocks(folder: Path) -> tuple[int, int]:
         from mockc.runtime.contract import engine_operations
 
         operations = {operation.id: operation for operation in engine_operations(contract)}
+        defs = contract.get("defs", {})
     if not mocks.is_dir():
         click.echo(f"mockc: {mocks}: no mocks folder; nothing to check", err=True)
         return 0, 0
     from mockc.runtime.mocks import validate_mock_folder
 
-    problems = validate_mock_folder(mocks, operations)
+    problems = validate_mock_folder(mocks, operations, defs)
     for problem in problems:
         click.echo(problem.render(), err=True)
     errors = sum(1 for problem in problems if problem.level == "error")

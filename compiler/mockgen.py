@@ -192,6 +192,8 @@ def _json_type(value: Any) -> str:
 # -- GraphQL root fields ---------------------------------------------------------
 
 _GRAPHQL_LIST = 2
+_GRAPHQL_FULL_LISTS = 2
+"""Nested list levels that get :data:`_GRAPHQL_LIST` items; deeper ones get one."""
 _LEAF_KINDS = ("ENUM", "SCALAR")
 
 
@@ -227,11 +229,13 @@ class GraphqlMocks:
         document["response"] = {"body": _graphql_echo(body, args)}
         return document
 
-    def _value(self, type_text: str, key: str, name: str) -> Any:
+    def _value(self, type_text: str, key: str, name: str, lists: int = 0) -> Any:
         type_text = type_text.removesuffix("!")
         if type_text.startswith("["):
             inner = type_text[1:-1]
-            return [self._value(inner, f"{key}[{n}]", name) for n in range(_GRAPHQL_LIST)]
+            # lists of lists: one item past the second level, so the size stays linear
+            count = _GRAPHQL_LIST if lists < _GRAPHQL_FULL_LISTS else 1
+            return [self._value(inner, f"{key}[{n}]", name, lists + 1) for n in range(count)]
         named = self.defs.get(type_text)
         kind = named["x-graphql"].get("kind") if named is not None else None
         if named is None or kind in _LEAF_KINDS:

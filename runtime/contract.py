@@ -157,6 +157,16 @@ def engine_operations(contract: Contract) -> list[Operation]:
                 )
                 for response in spec.get("responses", [])
             ),
+            query=tuple(
+                (parameter["name"], parameter.get("schema") or {})
+                for parameter in spec.get("parameters", [])
+                if parameter.get("location") == "query"
+            ),
+            path=tuple(
+                parameter["name"]
+                for parameter in spec.get("parameters", [])
+                if parameter.get("location") == "path"
+            ),
         )
         for spec in contract["operations"]
     ]

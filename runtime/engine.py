@@ -77,6 +77,12 @@ class Output:
 class Operation:
     id: str
     outputs: tuple[Output, ...]
+    query: tuple[tuple[str, Any], ...] = ()
+    """The declared query parameters as (name, schema) pairs (HTTP; the crud
+    preset pages and filters lists by them)."""
+    path: tuple[str, ...] | None = None
+    """The names of the declared path parameters (HTTP), in template order;
+    None when not known (then neither are the query parameters)."""
 
     def output_for(self, status: str) -> Output | None:
         """The output answering ``status``: exact key, then ``4XX`` range, then default."""

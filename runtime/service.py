@@ -69,6 +69,7 @@ class MockService:
             serve_orphaned=settings.serve_orphaned,
             fake=self.fake,
             scenario=settings.scenario,
+            defs=defs,
         )
         self.load_problems: list[MockProblem] = self.mocks.load()
         extra: dict[str, Any] = {}

@@ -25,14 +25,30 @@ for _binding in _BINDING_KINDS.values():
         raise TypeError(f"{_binding.__name__} has a field named like the binding tag {_TAG!r}")
 
 
+MAX_DEPTH = 300
+"""Deepest JSON value the IR holds. Front ends bound what they read well below
+this (and name the place); the guard keeps the recursion below Python's limit."""
+
+
+class NestingError(ValueError):
+    """A value nested deeper than :data:`MAX_DEPTH`."""
+
+
 def freeze(value: Any) -> model.JsonValue:
-    """Deep-freeze plain JSON data: dicts become read-only mappings, lists tuples."""
-    if isinstance(value, Mapping):
-        return types.MappingProxyType({str(k): freeze(v) for k, v in value.items()})
-    if isinstance(value, list | tuple):
-        return tuple(freeze(v) for v in value)
+    """Deep-freeze plain JSON data: dicts become read-only mappings, lists tuples.
+    Raises :class:`NestingError` for data nested deeper than :data:`MAX_DEPTH`."""
+    return _freeze(value, MAX_DEPTH)
+
+
+def _freeze(value: Any, room: int) -> model.JsonValue:
     if value is None or isinstance(value, bool | int | float | str):
         return value
+    if room <= 0:
+        raise NestingError(f"a value is nested deeper than {MAX_DEPTH} levels")
+    if isinstance(value, Mapping):
+        return types.MappingProxyType({str(k): _freeze(v, room - 1) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(v, room - 1) for v in value)
     raise TypeError(f"not a JSON value: {type(value).__name__}")
 
 

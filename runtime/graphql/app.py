@@ -12,12 +12,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graphql import GraphQLError, build_ast_schema, parse
+from graphql import (
+    ExperimentalIncrementalExecutionResults,
+    GraphQLError,
+    SubsequentIncrementalExecutionResult,
+    build_ast_schema,
+    parse,
+)
 
 from .. import __version__
 from ..admin import ADMIN_PREFIX, METRICS_PATH, AdminApp
@@ -32,6 +38,8 @@ from . import graphiql
 from .contract import GraphqlContract, engine_operations
 from .execution import Documents, encode_result, is_request_error, operation_type, result_document
 from .fakes import LeafFakes
+from .incremental import MULTIPART_MEDIA_TYPE, PayloadFormat, closing, incremental_format, part
+from .limits import Limits
 from .resolvers import Resolvers, RootField
 from .subscriptions import EventStreams
 from .transport import (
@@ -67,6 +75,18 @@ class GraphqlOptions:
     graphiql: bool = True
     introspection: bool = True
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    limits: Limits = Limits()
+    validate: bool = True
+    """Check input values (``MOCKC_VALIDATE``); see :data:`.execution.INPUT_VALUE_RULES`."""
+    """Depth, answer size and subscriptions per connection (:mod:`.limits`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Later:
+    """The results of a deferring query that follow its initial one."""
+
+    payloads: PayloadFormat
+    results: AsyncIterator[SubsequentIncrementalExecutionResult]
 
 
 def _encode(data: Any, media_type: str | None, schema: Any = None) -> bytes:
@@ -123,7 +143,14 @@ class GraphqlApp:
             streams=EventStreams(self.service, interval_ms=options.event_interval_ms),
         )
         self.resolvers.attach()
-        self.documents = Documents(self.schema, introspection=options.introspection)
+        self.documents = Documents(
+            self.schema,
+            introspection=options.introspection,
+            limits=options.limits,
+            list_length=options.list_length,
+            max_list=options.max_list,
+            validate=options.validate,
+        )
         self.admin = AdminApp(self.service, title=self.title)
         self._page = graphiql.page(self.title, GRAPHQL_PATH)
         self._started = time.monotonic()
@@ -175,12 +202,14 @@ class GraphqlApp:
         status = 200
         content = b""
         extra: list[tuple[bytes, bytes]] = []
+        later: _Later | None = None
         try:
             if method == "GET" and _wants_page(headers, scope) and self.options.graphiql:
                 await _send(send, 200, "text/html; charset=utf-8", self._page)
                 return
             chosen = response_media_type(headers.get("accept"))
-            if chosen is None:
+            deferring = incremental_format(headers.get("accept"))
+            if chosen is None and deferring is None:
                 raise RequestError(
                     406,
                     f"answers are {GRAPHQL_RESPONSE} or {JSON}; the Accept header allows neither",
@@ -198,7 +227,12 @@ class GraphqlApp:
                 raise RequestError(
                     405, f"{method} is not allowed; use GET or POST", (("allow", "GET, POST"),)
                 )
-            status, content = self._run(params, execution, media_type, get=method == "GET")
+            status, content, later = self._run(
+                params, execution, media_type, get=method == "GET", deferring=deferring
+            )
+            if chosen is None and later is None:  # the client reads multipart answers only
+                media_type = MULTIPART_MEDIA_TYPE
+                content = part(content) + closing()
         except RequestError as error:
             status = error.status
             content = encode_result({"errors": [{"message": error.message}]})
@@ -209,6 +243,12 @@ class GraphqlApp:
             content = encode_result(
                 {"errors": [{"message": "unexpected error; see the server log"}]}
             )
+        if later is not None:
+            try:
+                content = await self._send_incremental(send, execution, content, later)
+            finally:
+                self._record(scope, execution, status, started, arrived, raw, content, None)
+            return
         if execution.delay_ms > 0:
             await asyncio.sleep(execution.delay_ms / 1000.0)
         fault = execution.fault
@@ -221,13 +261,21 @@ class GraphqlApp:
             self._record(scope, execution, status, started, arrived, raw, content, fault)
 
     def _run(
-        self, params: GraphqlParams, execution: Execution, media_type: str, *, get: bool
-    ) -> tuple[int, bytes]:
-        """(status, body) of one GraphQL request."""
+        self,
+        params: GraphqlParams,
+        execution: Execution,
+        media_type: str,
+        *,
+        get: bool,
+        deferring: str | None = None,
+    ) -> tuple[int, bytes, _Later | None]:
+        """(status, body, None) of one GraphQL request; (200, the first part, what
+        follows) when it defers or streams and the client reads multipart answers."""
         request_error = 400 if media_type == GRAPHQL_RESPONSE else 200
         prepared = self.documents.prepare(params.query)
         if prepared.document is None:
-            return request_error, encode_result({"errors": [e.formatted for e in prepared.errors]})
+            errors = encode_result({"errors": [e.formatted for e in prepared.errors]})
+            return request_error, errors, None
         operation = prepared.operation(params.operation_name)
         kind = operation_type(operation)
         execution.method = kind
@@ -238,12 +286,56 @@ class GraphqlApp:
                 f"subscriptions are served over WebSocket (graphql-transport-ws) at {GRAPHQL_PATH}",
                 operation,
             )
-            return request_error, encode_result({"errors": [error.formatted]})
-        result = self.documents.execute(
-            prepared.document, execution, params.variables, params.operation_name
-        )
+            return request_error, encode_result({"errors": [error.formatted]}), None
+        refused = self.documents.too_costly(prepared.document, operation, params.variables)
+        if refused is not None:
+            return request_error, encode_result({"errors": [refused.formatted]}), None
+        if deferring is not None and prepared.plain is not None:
+            found = self.documents.execute_incrementally(
+                prepared.document, execution, params.variables, params.operation_name
+            )
+            if isinstance(found, ExperimentalIncrementalExecutionResults):
+                payloads = PayloadFormat(deferring)
+                first = encode_result(payloads.payload(found.initial_result.formatted))
+                return 200, first, _Later(payloads, found.subsequent_results)
+            result = found
+        else:
+            document = prepared.plain_document
+            assert document is not None
+            result = self.documents.execute(
+                document, execution, params.variables, params.operation_name
+            )
         status = request_error if is_request_error(result) else 200
-        return status, encode_result(result_document(result))
+        content = encode_result(result_document(result))
+        too_large = self.documents.too_large(content)
+        if too_large is not None:
+            return request_error, too_large, None
+        return status, content, None
+
+    async def _send_incremental(
+        self, send: Send, execution: Execution, first: bytes, later: _Later
+    ) -> bytes:
+        """Answer ``multipart/mixed``: the initial result, then each next one as it
+        completes. Returns the whole body (for the journal)."""
+        if execution.delay_ms > 0:
+            await asyncio.sleep(execution.delay_ms / 1000.0)
+        headers = [
+            (b"content-type", MULTIPART_MEDIA_TYPE.encode()),
+            (b"cache-control", b"no-cache"),
+        ]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        sent = [part(first)]
+        await send({"type": "http.response.body", "body": sent[0], "more_body": True})
+        try:
+            async for result in later.results:
+                chunk = part(encode_result(later.payloads.payload(result.formatted)))
+                sent.append(chunk)
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        except Exception:
+            logger.exception("unexpected error while delivering a deferred result")
+        sent.append(closing())
+        await send({"type": "http.response.body", "body": sent[-1]})
+        return b"".join(sent)
 
     async def _read_body(self, receive: Receive, headers: Mapping[str, str]) -> bytes:
         limit = self.options.max_body_bytes

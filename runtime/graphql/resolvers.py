@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    FragmentSpreadNode,
     GraphQLEnumType,
     GraphQLError,
     GraphQLField,
@@ -30,6 +31,7 @@ from graphql import (
     GraphQLObjectType,
     GraphQLSchema,
     GraphQLUnionType,
+    InlineFragmentNode,
     get_named_type,
     is_abstract_type,
     is_leaf_type,
@@ -41,6 +43,7 @@ from ..engine import Reply, Request
 from ..exceptions import HookError
 from ..service import MockService
 from .fakes import LeafFakes, Maker, stable_index
+from .limits import FULL_LIST_LEVELS
 from .subscriptions import EventStreams
 from .values import (
     ERROR_KEY,
@@ -111,6 +114,7 @@ class Resolvers:
         self.max_list = max_list
         self.roots = dict(roots)
         self._decoded: dict[int, tuple[bytes, Any]] = {}
+        self._selections: dict[tuple[int, str], tuple[Any, tuple[str, ...]]] = {}
         self._leaf_fields: dict[str, dict[str, str]] = {}
         self._id_shapes: dict[str, Shape] = {}
         self._fields: dict[str, frozenset[str]] = {}
@@ -214,7 +218,7 @@ class Resolvers:
             if data is not None:
                 value = data.get(name, MISSING)
                 if value is not MISSING:
-                    return self.convert(value, shape, shape.depth, key, args, info)
+                    return self.convert(value, shape, shape.depth, key, args, info, source.weak)
             return self.fake(shape, shape.depth, key, args, info, name, source.length)
 
         return resolve
@@ -223,6 +227,7 @@ class Resolvers:
         operation = spec.operation
         target = f"{spec.root}.{spec.field}"
         service = self.service
+        generated = f"mock:{operation}"
 
         def resolve(source: Any, info: Any, **args: Any) -> Any:
             execution: Execution = info.context
@@ -241,19 +246,24 @@ class Resolvers:
                 return GraphQLError(str(error), extensions={"code": "HOOK_FAILED"})
             execution.note(request, reply)
             key = operation + args_key(args)
-            return self.answer(reply, shape, key, args, info, spec.field)
+            # the generated mock's data is fake data written down: type mocks and
+            # the query's fragments win over it; any other mock or a hook wins over them
+            weak = reply.source == generated
+            return self.answer(reply, shape, key, args, info, spec.field, weak)
 
         return resolve
 
     def _event_resolver(self, spec: RootField, shape: Shape) -> Callable[..., Any]:
         operation = spec.operation
+        generated = f"mock:{operation}"
 
         def resolve(event: Any, info: Any, **args: Any) -> Any:
             if not isinstance(event, Event):
                 return GraphQLError("subscriptions are answered over WebSocket")
             key = f"{operation}{args_key(args)}#{event.number}"
             if event.reply is not None:
-                return self.answer(event.reply, shape, key, args, info, spec.field)
+                weak = event.reply.source == generated
+                return self.answer(event.reply, shape, key, args, info, spec.field, weak)
             if event.data is MISSING:
                 return self.fake(shape, shape.depth, key, args, info, spec.field)
             return self.convert(event.data, shape, shape.depth, key, args, info)
@@ -263,7 +273,14 @@ class Resolvers:
     # -- answers -------------------------------------------------------------
 
     def answer(
-        self, reply: Reply, shape: Shape, key: str, args: dict[str, Any], info: Any, name: str
+        self,
+        reply: Reply,
+        shape: Shape,
+        key: str,
+        args: dict[str, Any],
+        info: Any,
+        name: str,
+        weak: bool = False,
     ) -> Any:
         """The value of a field an engine reply answers."""
         data = self.decoded(reply)
@@ -272,7 +289,7 @@ class Resolvers:
             return error_from_reply(status, None if data is MISSING else data, name)
         if data is MISSING:
             return self.fake(shape, shape.depth, key, args, info, name)
-        return self.convert(data, shape, shape.depth, key, args, info)
+        return self.convert(data, shape, shape.depth, key, args, info, weak)
 
     def decoded(self, reply: Reply) -> Any:
         """The reply's body as data; MISSING when it has none."""
@@ -292,7 +309,14 @@ class Resolvers:
         return value
 
     def convert(
-        self, value: Any, shape: Shape, depth: int, key: str, args: dict[str, Any], info: Any
+        self,
+        value: Any,
+        shape: Shape,
+        depth: int,
+        key: str,
+        args: dict[str, Any],
+        info: Any,
+        weak: bool = False,
     ) -> Any:
         """Given data (a mock's, a hook's, pushed) as the value of a field of ``shape``."""
         if value is None:
@@ -306,7 +330,7 @@ class Resolvers:
                     f"got {_json_kind(value)}"
                 )
             return [
-                self.convert(item, shape, depth - 1, f"{key}[{index}]", args, info)
+                self.convert(item, shape, depth - 1, f"{key}[{index}]", args, info, weak)
                 for index, item in enumerate(value)
             ]
         if shape.is_leaf:
@@ -316,18 +340,21 @@ class Resolvers:
                 f"expected an object ({shape.type_name}) for "
                 f"{info.parent_type.name}.{info.field_name}, got {_json_kind(value)}"
             )
-        type_name = self._concrete(shape, value, key)
+        type_name = self._concrete(shape, value, key, info, weak)
         if type_name is None:
             return GraphQLError(
                 f"__typename {value.get('__typename')!r} is not a possible type of "
                 f"{shape.type_name} ({', '.join(shape.possible)})"
             )
+        if weak and value.get("__typename", type_name) != type_name:
+            fields = self._fields.get(type_name, frozenset())
+            value = {name: item for name, item in value.items() if name in fields}
         length = self._page(args) if shape.depth == 0 else None
         if args and shape.depth == 0:
             echoed = self._echo(type_name, args, info)
             if echoed:
                 value = {**echoed, **value}
-        return self.node(type_name, value, key, args, info, length)
+        return self.node(type_name, value, key, args, info, length, weak)
 
     def fake(
         self,
@@ -347,14 +374,15 @@ class Resolvers:
             if length is None:
                 length = inherited if inherited is not None and depth == shape.depth else None
             if length is None:
-                length = self.list_length
+                # lists of lists: one item past the second level (the size stays linear)
+                length = self.list_length if shape.depth - depth < FULL_LIST_LEVELS else 1
             return [
                 self.fake(shape, depth - 1, f"{key}[{index}]", args, info, name)
                 for index in range(length)
             ]
         if shape.maker is not None:
             return self.leaves.value(shape.maker, key, name)
-        possible = shape.possible
+        possible = self._selected(shape, info) if len(shape.possible) > 1 else shape.possible
         if not possible:
             return None
         type_name = (
@@ -371,12 +399,14 @@ class Resolvers:
         args: dict[str, Any],
         info: Any,
         length: int | None = None,
+        weak: bool = False,
     ) -> Any:
         """The object ``type_name`` at ``key``; a type mock, when there is one, adds
-        the fields it gives (the parent's data wins). ``length``: of its faked lists."""
+        the fields it gives (the parent's data wins, unless it is ``weak``: from a
+        generated mock). ``length``: of its faked lists."""
         if type_name in self.hooked_types or self.service.mocks.has_mocks(type_name):
-            return self._type_mock(type_name, data, key, args, info, length)
-        return Node(type_name, data, key, length)
+            return self._type_mock(type_name, data, key, args, info, length, weak)
+        return Node(type_name, data, key, length, weak)
 
     def _type_mock(
         self,
@@ -386,6 +416,7 @@ class Resolvers:
         args: dict[str, Any],
         info: Any,
         length: int | None,
+        weak: bool = False,
     ) -> Any:
         known = {
             name: value
@@ -421,26 +452,79 @@ class Resolvers:
         elif isinstance(given, dict):
             if ERROR_KEY in given:
                 return error_from_marker(given)
-            merged = {**known, **given, **(data or {})}
+            if weak:
+                merged = {**known, **(data or {}), **given}
+            else:
+                merged = {**known, **given, **(data or {})}
         else:
             return GraphQLError(
                 f"the mock of {type_name} answered {_json_kind(given)}, not an object"
             )
-        return Node(type_name, merged, key, length)
+        return Node(type_name, merged, key, length, weak)
 
-    def _concrete(self, shape: Shape, value: dict[str, Any], key: str) -> str | None:
-        """The concrete type of given object data: its ``__typename``, else the
-        possible types whose fields hold all of its keys, else any possible type."""
+    def _concrete(
+        self, shape: Shape, value: dict[str, Any], key: str, info: Any, weak: bool = False
+    ) -> str | None:
+        """The concrete type of given object data: its ``__typename`` (unless the
+        data is ``weak`` and the query's fragments name other types), else the
+        possible types whose fields hold all of its keys, else any possible type,
+        preferring those the query's fragments name."""
         possible = shape.possible
         named = value.get("__typename")
+        if len(possible) > 1:
+            selected = self._selected(shape, info)
+            if named is not None and weak and named not in selected:
+                named = None
+            possible = selected
         if named is not None:
-            return named if named in possible else None
+            return named if named in shape.possible else None
         if len(possible) == 1:
             return possible[0]
         given = {name for name in value if not name.startswith(("$", "__"))}
         fitting = [name for name in possible if given <= self._fields.get(name, frozenset())]
         pool = fitting if given and fitting else possible
         return pool[stable_index(key, len(pool))] if pool else None
+
+    def _selected(self, shape: Shape, info: Any) -> tuple[str, ...]:
+        """The possible types of an abstract field that the query's fragments on it
+        name (``... on Droid``, a spread of a fragment on ``Droid``, or an interface
+        they implement); all possible types when the fragments name none."""
+        nodes = info.field_nodes
+        cache_key = (id(nodes[0]), shape.type_name)
+        cached = self._selections.get(cache_key)
+        if cached is not None and cached[0] is nodes[0]:
+            return cached[1]
+        named: set[str] = set()
+        pending = [node.selection_set for node in nodes if node.selection_set is not None]
+        seen: set[str] = set()
+        while pending:
+            selection_set = pending.pop()
+            for selection in selection_set.selections:
+                condition = None
+                if isinstance(selection, InlineFragmentNode):
+                    condition = selection.type_condition
+                    pending.append(selection.selection_set)
+                elif isinstance(selection, FragmentSpreadNode):
+                    fragment = info.fragments.get(selection.name.value)
+                    if fragment is None or fragment.name.value in seen:
+                        continue
+                    seen.add(fragment.name.value)
+                    condition = fragment.type_condition
+                    pending.append(fragment.selection_set)
+                if condition is not None:
+                    named.update(self._members(condition.name.value))
+        chosen = tuple(name for name in shape.possible if name in named) or shape.possible
+        if len(self._selections) >= _DECODED_CACHE:
+            self._selections.clear()
+        self._selections[cache_key] = (nodes[0], chosen)
+        return chosen
+
+    def _members(self, type_name: str) -> tuple[str, ...]:
+        """The object types ``type_name`` stands for (itself, or its possible types)."""
+        type_ = self.schema.get_type(type_name)
+        if type_ is not None and is_abstract_type(type_):
+            return tuple(member.name for member in self.schema.get_possible_types(type_))
+        return (type_name,)
 
     def _echo(self, type_name: str, args: dict[str, Any], info: Any) -> dict[str, Any] | None:
         """Arguments named like a leaf field of the object, of the same type,

@@ -4,7 +4,9 @@ Settings come from the environment and can be overridden by flags; the
 table in ``runtime/settings.py`` says which apply to GraphQL (its own:
 ``MOCKC_GRAPHQL_LIST_LENGTH``, ``MOCKC_GRAPHQL_MAX_LIST``,
 ``MOCKC_GRAPHQL_EVENT_INTERVAL_MS``, ``MOCKC_GRAPHIQL``,
-``MOCKC_GRAPHQL_INTROSPECTION``).
+``MOCKC_GRAPHQL_INTROSPECTION`` and the limits ``MOCKC_GRAPHQL_MAX_DEPTH``,
+``MOCKC_GRAPHQL_MAX_NODES``, ``MOCKC_GRAPHQL_MAX_ANSWER_BYTES``,
+``MOCKC_GRAPHQL_MAX_SUBSCRIPTIONS``).
 
 Start-up problems (a bad contract or schema, a broken ``handlers.py``, an
 unreachable state store, a busy port) print one line on stderr and exit
@@ -27,6 +29,7 @@ from ..settings import CoreSettings, core_settings, read_settings
 from ..startup import embedded_granian, malformed_contract, run, serve_until_signalled
 from .app import GraphqlApp, GraphqlOptions
 from .contract import load_graphql_contract, read_sdl
+from .limits import Limits
 
 __all__ = ["Settings", "build_app", "main", "parse_settings"]
 
@@ -57,6 +60,13 @@ def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> Settings:
             graphiql=values["graphiql"],
             introspection=values["introspection"],
             max_body_bytes=values["max_body_bytes"],
+            validate=values["validate"],
+            limits=Limits(
+                max_depth=values["max_depth"],
+                max_nodes=values["max_nodes"],
+                max_answer_bytes=values["max_answer_bytes"],
+                max_subscriptions=values["max_subscriptions"],
+            ),
         ),
         log_level=values["log_level"],
         access_log=values["access_log"],

@@ -51,10 +51,15 @@ class Node:
     (from a mock, a hook, a pushed event or echoed arguments; None when all are
     fake) and its key, from which fake values of its fields are derived."""
 
-    __slots__ = ("data", "key", "length", "type")
+    __slots__ = ("data", "key", "length", "type", "weak")
 
     def __init__(
-        self, type_name: str, data: dict[str, Any] | None, key: str, length: int | None = None
+        self,
+        type_name: str,
+        data: dict[str, Any] | None,
+        key: str,
+        length: int | None = None,
+        weak: bool = False,
     ) -> None:
         self.type = type_name
         self.data = data
@@ -62,6 +67,9 @@ class Node:
         self.length = length
         """How long its faked lists are, when the field that returned it said
         (a Relay connection: ``allPeople(first: 5) { edges … }``)."""
+        self.weak = weak
+        """Its data came from a root field's generated mock: type mocks and the
+        query's fragments win over it."""
 
     def __repr__(self) -> str:
         return f"Node({self.type!r}, {self.key!r})"

@@ -20,7 +20,7 @@ from graphql import ExecutionResult, GraphQLError
 
 from ..asgi import Receive, Send
 from ..json_codec import parse_json
-from .execution import format_errors, operation_type, result_document
+from .execution import encode_result, format_errors, operation_type, result_document
 from .values import Execution
 
 if TYPE_CHECKING:
@@ -135,6 +135,15 @@ class _Connection:
         if operation_id in self.operations:
             await self.close(4409, f"Subscriber for {operation_id} already exists")
             return
+        limit = self.app.documents.limits.max_subscriptions
+        if limit > 0 and len(self.operations) >= limit:
+            error = GraphQLError(
+                f"{limit} operations are running on this connection already; "
+                "complete one before starting another",
+                extensions={"code": "TOO_MANY_OPERATIONS", "limit": limit},
+            )
+            await self.send({"id": operation_id, "type": "error", "payload": [error.formatted]})
+            return
         task = asyncio.get_running_loop().create_task(self.run_operation(operation_id, payload))
         self.operations[operation_id] = task
 
@@ -155,6 +164,16 @@ class _Connection:
             variables = payload.get("variables") or None
             operation = prepared.operation(name)
             execution.method = operation_type(operation)
+            refused = self.app.documents.too_costly(prepared.document, operation, variables)
+            if refused is not None:
+                status = "error"
+                error_message = {
+                    "id": operation_id,
+                    "type": "error",
+                    "payload": [refused.formatted],
+                }
+                await self.send(error_message)
+                return
             if execution.method == "subscription":
                 found = await self.app.documents.subscribe(
                     prepared.document, execution, variables, name
@@ -180,12 +199,19 @@ class _Connection:
                         with contextlib.suppress(Exception):
                             await closing()
             else:
-                result = self.app.documents.execute(prepared.document, execution, variables, name)
+                document = prepared.plain_document
+                assert document is not None
+                result = self.app.documents.execute(document, execution, variables, name)
                 if execution.delay_ms > 0:
                     await asyncio.sleep(execution.delay_ms / 1000.0)
-                await self.send(
-                    {"id": operation_id, "type": "next", "payload": result_document(result)}
-                )
+                answer = result_document(result)
+                too_large = self.app.documents.too_large(encode_result(answer))
+                if too_large is not None:
+                    status = "error"
+                    errors = json.loads(too_large)["errors"]
+                    await self.send({"id": operation_id, "type": "error", "payload": errors})
+                    return
+                await self.send({"id": operation_id, "type": "next", "payload": answer})
             await self.send({"id": operation_id, "type": "complete"})
         except asyncio.CancelledError:
             status = "cancelled"

@@ -37,13 +37,14 @@ from ..contract import Contract, engine_operations
 from ..engine import Hook, Reply, Request
 from ..exceptions import HookError, NotAcceptable, PreferenceError
 from ..http.preferences import parse_prefer
+from ..http.validation import OperationValidator
 from ..journal import EntryBuilder
 from ..service import MockService, matched_of
 from ..settings import CoreSettings
-from .codec import Codec, CodecError, json_bytes
+from .codec import MEDIA_TYPE, Codec, CodecError, json_bytes
 from .descriptors import Protos
 from .metadata import reply_metadata, request_headers
-from .status import GrpcError, error_of, status_code
+from .status import GrpcError, error_of, invalid_argument, status_code
 
 __all__ = ["DEFAULT_STREAM_COUNT", "GrpcApp"]
 
@@ -58,15 +59,17 @@ Handler = Callable[..., Any]
 class _Method:
     """One method of the contract, prepared at start-up."""
 
-    __slots__ = ("full_method", "id", "input", "output", "shape")
+    __slots__ = ("full_method", "id", "input", "output", "shape", "validator")
 
-    def __init__(self, spec: Mapping[str, Any], codec: Codec) -> None:
+    def __init__(self, spec: Mapping[str, Any], codec: Codec, defs: Mapping[str, Any]) -> None:
         grpc_spec = spec["grpc"]
         self.id: str = spec["id"]
         self.full_method: str = spec["path"]
         self.shape: str = grpc_spec["shape"]
         self.input = codec.protos.message_class(grpc_spec["input_type"])
         self.output = codec.protos.message_class(grpc_spec["output_type"])
+        self.validator = OperationValidator(spec, defs)
+        """Checks request messages against the contract's schema (compiled on first use)."""
 
 
 class _Call:
@@ -106,8 +109,11 @@ class GrpcApp:
         hooks: Mapping[str, Hook] | None = None,
         stream_count: int = DEFAULT_STREAM_COUNT,
         stream_interval_ms: float = 0.0,
+        validate: bool = True,
     ) -> None:
         self.codec = Codec(protos)
+        self.validate = validate
+        """Check each request message against its schema (``MOCKC_VALIDATE``)."""
         self.protos = protos
         self.title = contract["api"].get("title") or contract["api"].get("name", "API")
         self.stream_count = stream_count
@@ -124,7 +130,8 @@ class GrpcApp:
         )
         self._journal = EntryBuilder("grpc", self.service.settings)
         self.admin = AdminApp(self.service, title=self.title, standalone=True)
-        self.methods = [_Method(spec, self.codec) for spec in contract["operations"]]
+        defs = contract.get("defs", {})
+        self.methods = [_Method(spec, self.codec, defs) for spec in contract["operations"]]
 
     @property
     def operation_count(self) -> int:
@@ -258,9 +265,16 @@ class GrpcApp:
 
     def _decode(self, method: _Method, raw: bytes) -> Any:
         try:
-            return self.codec.to_data(raw, method.input)
+            data = self.codec.to_data(raw, method.input)
         except CodecError as error:
             raise _End(GrpcError(grpc.StatusCode.INVALID_ARGUMENT, str(error))) from None
+        if self.validate:
+            violations = method.validator.check_body(MEDIA_TYPE, data)
+            if violations:
+                raise _End(
+                    invalid_argument(method.input.DESCRIPTOR.full_name, violations, self.codec)
+                )
+        return data
 
     def _request(self, method: _Method, context: Any, call: _Call, body: Any) -> Request:
         headers = request_headers(context.invocation_metadata())

@@ -5,7 +5,8 @@ gRPC is served on ``PORT`` (default 50051) with the standard health service
 scenarios, journal, ``/metrics``, ``/health``) on ``MOCKC_ADMIN_PORT``
 (default 8081, ``off`` for none), an HTTP side port served by granian in
 the same event loop. Settings come from the environment and the flags
-(the table in ``runtime/settings.py`` says which apply to gRPC). Start-up
+(the table in ``runtime/settings.py`` says which apply to gRPC;
+``MOCKC_VALIDATE`` and ``MOCKC_MAX_BODY_BYTES`` apply to request messages). Start-up
 problems print one line on stderr and exit with code 2; broken mock files
 are reported and skipped. SIGTERM (or SIGINT) stops both ports, closes the
 service (the journal is flushed) and exits 0.
@@ -31,6 +32,7 @@ from ..settings import CoreSettings, core_settings, read_settings
 from ..startup import embedded_granian, malformed_contract, run
 from .app import DEFAULT_STREAM_COUNT, GrpcApp
 from .descriptors import load_protos
+from .reflection import V1_SERVICE, V1ALPHA_SERVICE, enable_reflection
 
 __all__ = ["GrpcSettings", "build_app", "main", "parse_settings"]
 
@@ -53,6 +55,12 @@ class GrpcSettings:
     stream_interval_ms: float = 0.0
     reflection: bool = True
     max_message_bytes: int = 4 * 1024 * 1024
+    """Largest message sent or received."""
+    max_body_bytes: int = 10 * 1024 * 1024
+    """Largest request message received (``MOCKC_MAX_BODY_BYTES``; the smaller of
+    the two limits applies); larger ones end with ``RESOURCE_EXHAUSTED``."""
+    validate: bool = True
+    """Check request messages against the contract (``MOCKC_VALIDATE``)."""
 
 
 def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> GrpcSettings:
@@ -68,6 +76,8 @@ def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> GrpcSettin
         stream_interval_ms=values["stream_interval_ms"],
         reflection=values["reflection"],
         max_message_bytes=values["max_message_bytes"],
+        max_body_bytes=values["max_body_bytes"],
+        validate=values["validate"],
     )
 
 
@@ -91,6 +101,7 @@ def build_app(directory: Path, settings: GrpcSettings) -> GrpcApp:
             hooks=hooks,
             stream_count=settings.stream_count,
             stream_interval_ms=settings.stream_interval_ms,
+            validate=settings.validate,
         )
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise malformed_contract(directory, exc) from exc
@@ -104,12 +115,12 @@ async def build_server(app: GrpcApp, settings: GrpcSettings) -> tuple[grpc.aio.S
     """A grpc.aio server with the app's services, health and reflection (not started)."""
     from grpc_health.v1 import health_pb2, health_pb2_grpc
     from grpc_health.v1._async import HealthServicer
-    from grpc_reflection.v1alpha import reflection, reflection_pb2
 
     limit = settings.max_message_bytes
+    received = min(settings.max_body_bytes, limit)
     server = grpc.aio.server(
         options=(
-            ("grpc.max_receive_message_length", limit),
+            ("grpc.max_receive_message_length", received),
             ("grpc.max_send_message_length", limit),
             ("grpc.so_reuseport", 0),
         )
@@ -123,11 +134,13 @@ async def build_server(app: GrpcApp, settings: GrpcSettings) -> tuple[grpc.aio.S
         health_pb2_grpc.add_HealthServicer_to_server(health, server)
         for name in services:
             await health.set(name, health_pb2.HealthCheckResponse.SERVING)
-    if settings.reflection and reflection.SERVICE_NAME not in services:
+    if settings.reflection and not {V1_SERVICE, V1ALPHA_SERVICE} & set(services):
+        # (when the protos declare reflection, it is mocked like any service)
+        from grpc_reflection.v1alpha import reflection_pb2
+
         app.protos.add_file(health_pb2.DESCRIPTOR)
         app.protos.add_file(reflection_pb2.DESCRIPTOR)
-        names = sorted({*services, health_name, reflection.SERVICE_NAME})
-        reflection.enable_server_reflection(names, server, pool=app.protos.pool)
+        enable_reflection(server, [*services, health_name], app.protos.pool)
     server.add_insecure_port(_address(settings.host, settings.port))
     return server, health
 

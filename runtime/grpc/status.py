@@ -31,6 +31,7 @@ DETAILS_KEY = rpc_status.GRPC_DETAILS_METADATA_KEY
 STATUS_TYPE = "google.rpc.Status"
 _BY_NAME: dict[str, grpc.StatusCode] = {code.name: code for code in grpc.StatusCode}
 _BY_NUMBER: dict[int, grpc.StatusCode] = {code.value[0]: code for code in grpc.StatusCode}
+_INVALID_ARGUMENT = grpc.StatusCode.INVALID_ARGUMENT
 _BY_HTTP = {
     400: grpc.StatusCode.INVALID_ARGUMENT,
     401: grpc.StatusCode.UNAUTHENTICATED,
@@ -122,6 +123,29 @@ def error_of(reply: Reply, code: grpc.StatusCode, codec: Codec) -> GrpcError:
     except CodecError as error:
         return GrpcError(grpc.StatusCode.INTERNAL, f"the mock's error details are invalid: {error}")
     return _from_status(status, code)
+
+
+def invalid_argument(
+    message_type: str, violations: list[dict[str, str]], codec: Codec
+) -> GrpcError:
+    """``INVALID_ARGUMENT`` for a request message that breaks its schema, each
+    violation a ``google.rpc.BadRequest`` field violation (grpcio-status reads them)."""
+    shown = "; ".join(
+        f"{violation['pointer'] or '/'}: {violation['message']}" for violation in violations[:5]
+    )
+    data = {
+        "message": f"the request is not a valid {message_type}: {shown}",
+        "details": [
+            {
+                "@type": "type.googleapis.com/google.rpc.BadRequest",
+                "fieldViolations": [
+                    {"field": violation["pointer"], "description": violation["message"]}
+                    for violation in violations
+                ],
+            }
+        ],
+    }
+    return error_of(Reply(status="INVALID_ARGUMENT", body=data), _INVALID_ARGUMENT, codec)
 
 
 def _from_status(status: Any, code: grpc.StatusCode) -> GrpcError:

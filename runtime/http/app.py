@@ -21,6 +21,7 @@ from ..asgi import Receive, Scope, Send, lifespan
 from ..contract import Contract, OperationSpec, engine_operations
 from ..engine import Hook, Reply, Request
 from ..exceptions import HookError, NotAcceptable, PreferenceError
+from ..header_fields import sendable_header
 from ..journal import EntryBuilder
 from ..json_codec import json_bytes
 from ..service import MockService, matched_of
@@ -28,7 +29,7 @@ from ..settings import CoreSettings
 from .bodies import BodyDecoder
 from .encoding import content_type_header, encode_body, response_media_type
 from .framing import INCOMPLETE_BODY
-from .negotiation import choose_media_type
+from .negotiation import choose_media_type, choose_media_type_leniently
 from .params import MISSING, ParamDecoder, ParamError, parse_cookies, split_query
 from .preferences import parse_prefer
 from .problems import PROBLEM_MEDIA_TYPE, Problem
@@ -102,7 +103,7 @@ class MockApp:
             protocol="http",
             name=contract["api"].get("name") or "api",
             hooks=hooks,
-            choose_media_type=choose_media_type,
+            choose_media_type=choose_media_type if validate else choose_media_type_leniently,
         )
         self.engine = self.service.engine
         self.admin = AdminApp(self.service, title=self.title)
@@ -231,6 +232,13 @@ class MockApp:
         prefer = headers.get("prefer")
         if prefer:
             request.prefer = parse_prefer(prefer)
+            code = request.prefer.get("code")
+            if code is not None and code.isdigit() and not _is_final_status(code):
+                raise Problem(
+                    400,
+                    f"Prefer: code={code} is not an HTTP status a response can have (200-599)",
+                    title="Cannot honour Prefer",
+                )
         try:
             reply = self.service.handle(request)
         except PreferenceError as exc:
@@ -344,15 +352,8 @@ class MockApp:
 
     async def _send_reply(self, send: Send, reply: Reply, head: bool, outcome: _Outcome) -> None:
         status = reply.status
-        if status.__class__ is not int:
-            try:
-                status = int(status)
-            except ValueError:
-                raise Problem(
-                    500,
-                    f"reply status {reply.status!r} is not an HTTP status code",
-                    title="Handler hook failed",
-                ) from None
+        if not (isinstance(status, int) and 200 <= status <= 599):
+            status = _http_status(reply)
         content = reply.content
         if content is None and reply.body is not None:
             content = encode_body(reply.body, reply.media_type)
@@ -361,15 +362,7 @@ class MockApp:
         if reply.fault is not None:
             await self._send_fault(send, reply, status, content)
             return
-        headers = (
-            [
-                (name.lower().encode("latin-1"), value.encode())
-                for name, value in reply.headers.items()
-                if name.lower() not in ("content-type", "content-length")
-            ]
-            if reply.headers
-            else []
-        )
+        headers = _encoded_headers(reply.headers) if reply.headers else []
         await self._send(send, status, headers, reply.media_type, content, head)
 
     async def _send_fault(
@@ -413,7 +406,9 @@ class MockApp:
         else:
             content_type = self._content_types.get(media_type)
             if content_type is None:
-                content_type = content_type_header(response_media_type(media_type)).encode()
+                text = content_type_header(response_media_type(media_type))
+                _, text = sendable_header("content-type", text) or ("", text)
+                content_type = text.encode("utf-8", "replace")
                 self._content_types[media_type] = content_type
             headers.append((b"content-type", content_type))
             headers.append((b"content-length", str(len(content)).encode()))
@@ -449,6 +444,39 @@ def _decode_into(
         return
     if value is not MISSING:
         target[decoder.name] = value
+
+
+def _is_final_status(text: str) -> bool:
+    """Whether ``text`` is a status a final response can have: 200-599."""
+    return len(text) == 3 and text.isascii() and text.isdigit() and 200 <= int(text) <= 599
+
+
+def _http_status(reply: Reply) -> int:
+    """The reply's status as an HTTP status number; a Problem (500) naming what
+    answered when it is not one (mock files are checked when they load: hooks)."""
+    text = str(reply.status)
+    if _is_final_status(text):
+        return int(text)
+    culprit = reply.source or "the handler hook"
+    raise Problem(
+        500,
+        f"{culprit} answered status {reply.status!r}, which is not a final HTTP status (200-599)",
+        title="Handler hook failed" if culprit == "hook" else "Invalid reply status",
+    )
+
+
+def _encoded_headers(headers: Mapping[str, Any]) -> list[tuple[bytes, bytes]]:
+    """A reply's headers as sent: framing headers are the app's, names that are
+    not field names are dropped, control characters in values become spaces."""
+    encoded = []
+    for name, value in headers.items():
+        lowered = str(name).lower()
+        if lowered in ("content-type", "content-length"):
+            continue
+        sendable = sendable_header(lowered, str(value))
+        if sendable is not None:
+            encoded.append((sendable[0].encode("latin-1"), sendable[1].encode("utf-8", "replace")))
+    return encoded
 
 
 def _merge_repeated(raw_headers: list[tuple[bytes, bytes]]) -> dict[str, Any]:

@@ -107,10 +107,14 @@ class OperationValidator:
             validator = self._body_validators[media_type] = _compile(
                 schema, self._defs, request_body=True
             )
-        if validator.is_valid(data):
-            return []
+        try:
+            if validator.is_valid(data):
+                return []
+            errors = list(validator.iter_errors(data))
+        except UnicodeEncodeError:
+            return [_surrogate_violation(data)]
         violations = []
-        for error in validator.iter_errors(data):
+        for error in errors:
             tokens = [_escape(token) for token in error.instance_path]
             missing = getattr(error.kind, "property", None)
             if missing is not None and error.kind.__class__.__name__ == "Required":
@@ -118,3 +122,39 @@ class OperationValidator:
             pointer = "/" + "/".join(tokens) if tokens else ""
             violations.append({"in": "body", "pointer": pointer, "message": error.message})
         return violations
+
+
+def _surrogate_violation(data: Any) -> Violation:
+    """The violation of a body holding a lone surrogate (``"\\ud800"`` escaped in
+    JSON), which is not Unicode text: it names the first such key or value."""
+    stack: list[tuple[Any, tuple[str, ...]]] = [(data, ())]
+    pointer = ""
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str) and _has_surrogate(value):
+            pointer = "/" + "/".join(path) if path else ""
+            break
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if _has_surrogate(key):
+                    pointer = "/" + "/".join((*path, _escape(_shown(key))))
+                    stack.clear()
+                    break
+                stack.append((item, (*path, _escape(key))))
+        elif isinstance(value, list):
+            stack.extend((item, (*path, str(index))) for index, item in enumerate(value))
+    message = "holds a lone surrogate (an escape like \\ud800 without its pair): not Unicode text"
+    return {"in": "body", "pointer": _shown(pointer), "message": message}
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _shown(text: str) -> str:
+    """``text`` with lone surrogates written as ``\\udXXX`` escapes, so it can be sent."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")

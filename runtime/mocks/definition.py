@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..engine import Operation, Stream
 from ..expressions import Expression, ExpressionError, Origin, compile_expression
+from .conformance import crud_problems, response_problems
 from .crud import CrudSpec, compile_crud
 from .matching import Condition, compile_conditions
 from .problems import ERROR, WARNING, MockProblem, expression_problem
@@ -97,10 +98,12 @@ def load_mock_document(
     file: str | None = None,
     operations: Mapping[str, Operation] | None = None,
     scenario: str | None = None,
+    defs: Mapping[str, Any] | None = None,
 ) -> MockDocument:
     """Read and compile the mock file at ``path`` (or ``text``, as if it were that
     file's content). ``file`` is the name problems show (default: ``path``);
-    unknown operations are reported only when ``operations`` is given."""
+    unknown operations are reported only when ``operations`` is given, bodies
+    checked against response schemas only when ``defs`` is given too."""
     shown = file if file is not None else str(path)
     json_format = path.suffix.lower() == ".json"
     document = MockDocument(
@@ -123,7 +126,7 @@ def load_mock_document(
         document.id = source.data["id"]
         document.id_at = source.text_at(("id",))
     definition, problems = compile_mock(
-        source, file=shown, default_id=path.stem, operations=operations
+        source, file=shown, default_id=path.stem, operations=operations, defs=defs
     )
     document.definition = definition
     document.problems.extend(problems)
@@ -143,6 +146,7 @@ def compile_mock(
     file: str,
     default_id: str,
     operations: Mapping[str, Operation] | None = None,
+    defs: Mapping[str, Any] | None = None,
 ) -> tuple[MockDefinition | None, list[MockProblem]]:
     """The definition in ``source`` and its problems; no definition when any is an error."""
     data = source.data
@@ -172,7 +176,7 @@ def compile_mock(
             if valid(path):
                 compile_response(source, path, file, problems)
         if operations is not None and isinstance(data.get("operation"), str):
-            problems.extend(_operation_problems(source, file, operations, checked=False))
+            problems.extend(_operation_problems(source, file, operations, defs, valid))
         return None, problems
     mock_id = data.get("id", default_id)
     if "id" not in data and not is_safe_name(default_id):
@@ -194,7 +198,7 @@ def compile_mock(
         line, column = source.value_at(("responses",))
         problems.append(MockProblem(file, line, column, "every weight is 0; none can be chosen"))
     if operations is not None:
-        problems.extend(_operation_problems(source, file, operations))
+        problems.extend(_operation_problems(source, file, operations, defs))
     if any(problem.level == ERROR for problem in problems):
         return None, problems
     definition = MockDefinition(
@@ -252,10 +256,15 @@ def _actions(
 
 
 def _operation_problems(
-    source: SourceDocument, file: str, operations: Mapping[str, Operation], *, checked: bool = True
+    source: SourceDocument,
+    file: str,
+    operations: Mapping[str, Operation],
+    defs: Mapping[str, Any] | None,
+    valid: Callable[[DocPath], bool] = lambda path: True,
 ) -> list[MockProblem]:
-    """Unknown operation; with ``checked`` (the document is valid) also orphaned
-    mocks whose operation exists and statuses the operation does not declare."""
+    """Unknown operation; orphaned mocks whose operation exists; and, for each
+    response that is valid against the schema (``valid``), statuses the
+    operation cannot answer or does not declare and bodies its schema refutes."""
     data = source.data
     name = data["operation"]
     orphaned = data.get("orphaned", False) is True
@@ -268,8 +277,6 @@ def _operation_problems(
         hint = f"; did you mean '{close[0]}'?" if close else " (mockc inspect SPEC lists them)"
         return [MockProblem(file, line, column, f"unknown operation '{name}'{hint}")]
     problems: list[MockProblem] = []
-    if not checked:
-        return problems
     if orphaned:
         problems.append(
             MockProblem(
@@ -279,22 +286,28 @@ def _operation_problems(
                 WARNING,
             )
         )
+    if isinstance(data.get("crud"), dict) and valid(("crud",)):
+        problems.extend(crud_problems(source, file, operation))
     if not operation.outputs:
         return problems
-    responses = data.get("responses") or ([data["response"]] if "response" in data else [])
-    base = ("responses",) if "responses" in data else ("response",)
-    for index, response in enumerate(responses):
-        if response.get("status") is None:
+    for path in _response_paths(data):
+        if not valid(path):
+            continue
+        found = response_problems(source, path, file, operation, defs)
+        problems.extend(found)
+        response = source.data
+        for part in path:
+            response = response[part]
+        if response.get("status") is None or any(p.level == ERROR for p in found):
             continue
         status = status_text(response["status"])
         if status.startswith("5") or operation.output_for(status) is not None:
             continue  # server errors are injected on purpose, declared or not
-        path = (*base, index, "status") if "responses" in data else (*base, "status")
         declared = ", ".join(output.status for output in operation.outputs)
         problems.append(
             MockProblem(
                 file,
-                *source.value_at(path),
+                *source.value_at((*path, "status")),
                 f"operation '{name}' declares no response {status} (declared: {declared})",
                 WARNING,
             )

@@ -25,6 +25,7 @@ def check_document(
     directory: Path,
     operations: Mapping[str, Operation],
     scenario: str | None,
+    defs: Mapping[str, Any] | None = None,
 ) -> MockDocument:
     """``document`` read as the file ``path`` would be once written (``id`` first,
     listing keys dropped); MockError with every error when it is not valid."""
@@ -40,6 +41,7 @@ def check_document(
         file=display_path(path, directory),
         operations=operations,
         scenario=scenario,
+        defs=defs,
     )
     if loaded.has_errors:
         raise MockError([problem for problem in loaded.problems if problem.level == ERROR])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from ..engine import Operation
 from .definition import MockDocument, load_mock_document
@@ -19,6 +20,7 @@ def load_folder(
     base: Path | None = None,
     operations: Mapping[str, Operation] | None = None,
     scenario: str | None = None,
+    defs: Mapping[str, Any] | None = None,
 ) -> list[MockDocument]:
     """Every mock file under ``folder``, read and compiled, in file order; problems
     name files relative to ``base`` (default: as found under ``folder``)."""
@@ -28,6 +30,7 @@ def load_folder(
             file=display_path(path, base) if base is not None else path.as_posix(),
             operations=operations,
             scenario=scenario,
+            defs=defs,
         )
         for path in mock_files(folder)
     ]
@@ -53,15 +56,18 @@ def duplicate_problems(documents: Iterable[MockDocument]) -> dict[str, MockProbl
 
 
 def validate_mock_folder(
-    folder: Path, operations: Mapping[str, Operation] | None = None
+    folder: Path,
+    operations: Mapping[str, Operation] | None = None,
+    defs: Mapping[str, Any] | None = None,
 ) -> list[MockProblem]:
     """Every problem of every mock file under ``folder``, sorted by file, then line.
 
-    Unknown operations are errors only when ``operations`` is given; an id used by
-    two files is an error on the later file, naming the earlier one."""
+    Unknown operations are errors only when ``operations`` is given, bodies that
+    contradict their response schema warnings only when ``defs`` is given too; an
+    id used by two files is an error on the later file, naming the earlier one."""
     if not folder.is_dir():
         return [MockProblem(folder.as_posix(), 0, 0, "no such folder")]
-    documents = load_folder(folder, operations=operations)
+    documents = load_folder(folder, operations=operations, defs=defs)
     problems = [problem for document in documents for problem in document.problems]
     problems.extend(duplicate_problems(documents).values())
     return sort_problems(problems)

@@ -1,7 +1,8 @@
 """The per-operation index: which mocks a request of an operation tries, in order.
 
 Order: the active scenario's mocks before the base mocks; within each, higher
-``priority`` first, then more conditions first, then by id. A request only
+``priority`` first, then more conditions first, then ``crud`` mocks (a crud
+preset beats the fixed answers generated for its operation), then by id. A request only
 ever meets the mocks of its own operation.
 """
 
@@ -61,11 +62,12 @@ class OperationMocks:
         return None
 
 
-def _order(mock: ServedMock) -> tuple[int, int, int, str]:
+def _order(mock: ServedMock) -> tuple[int, int, int, int, str]:
     return (
         0 if mock.scenario is not None else 1,
         -mock.definition.priority,
         -len(mock.conditions),
+        0 if mock.crud is not None else 1,
         mock.definition.id,
     )
 

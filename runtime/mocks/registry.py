@@ -63,11 +63,16 @@ class MockRegistry:
         serve_orphaned: bool = False,
         fake: FakeProvider | None = None,
         scenario: str | None = None,
+        defs: Mapping[str, Any] | None = None,
     ) -> None:
         if unmatched not in UNMATCHED_POLICIES:
             raise ValueError(f"unmatched must be one of {', '.join(UNMATCHED_POLICIES)}")
         self.directory = Path(directory)
         self.operations = dict(operations)
+        self.defs = defs
+        """The contract's named schemas: bodies of mocks sent through the admin API
+        are checked against their operation's response schemas when given (not
+        at start-up, which stays fast on large specs: ``mockc validate`` checks files)."""
         self.state = state
         self.encoder = encoder
         self.seed = seed
@@ -83,6 +88,7 @@ class MockRegistry:
         self._active: str | None = None
         self._count = 0
         self._loaded = False
+        self._fake_values: Any = None
         replicas = state.replicas()
         self._shared_scenario = SharedScenario(replicas) if replicas is not None else None
         self._shared_positions = SharedPositions(replicas) if replicas is not None else None
@@ -127,12 +133,17 @@ class MockRegistry:
         with self._lock:
             catalog = self._catalog
             documents = load_folder(
-                self.directory / MOCKS_DIR, base=self.directory, operations=self.operations
+                self.directory / MOCKS_DIR,
+                base=self.directory,
+                operations=self.operations,
             )
             catalog.own_problems = []
             for name, folder in self.scenarios.folders(catalog.own_problems, self.directory):
                 documents += load_folder(
-                    folder, base=self.directory, operations=self.operations, scenario=name
+                    folder,
+                    base=self.directory,
+                    operations=self.operations,
+                    scenario=name,
                 )
             catalog.replace(documents)
             self._served = {}
@@ -217,6 +228,8 @@ class MockRegistry:
                 state=self.state,
                 seed=self.seed,
                 scenario=document.scenario,
+                defs=self.defs,
+                fake=self._fake_data() if definition.crud is not None else None,
             )
         except BindError as error:
             problem = MockProblem(document.file, error.line, error.column, error.message)
@@ -224,6 +237,14 @@ class MockRegistry:
             return None
         bind_problems.pop(document.file, None)
         return mock
+
+    def _fake_data(self) -> Any:
+        """Fake data after the contract's schemas (crud records and errors), made once."""
+        if self._fake_values is None:
+            from ..fake import FakeData
+
+            self._fake_values = FakeData(self.defs or {}, seed=self.seed)
+        return self._fake_values
 
     # -- reading -----------------------------------------------------------
 
@@ -323,6 +344,7 @@ class MockRegistry:
             directory=self.directory,
             operations=self.operations,
             scenario=scenario,
+            defs=self.defs,
         )
 
     # -- admin: scenarios --------------------------------------------------

@@ -24,6 +24,7 @@ from ..expressions import (
     compile_template,
     compile_text_template,
 )
+from ..header_fields import header_name_problem, header_value_problem
 from .problems import MockProblem, expression_problem
 from .source import DocPath, SourceDocument
 
@@ -96,6 +97,15 @@ def compile_response(
     headers: list[tuple[str, TextTemplate]] = []
     for name, value in (data.get("headers") or {}).items():
         text = _header_text(value)
+        at = (*path, "headers", name)
+        unfit_name = header_name_problem(name)
+        if unfit_name is not None:
+            problems.append(MockProblem(file, *document.key_at(at), unfit_name))
+        unfit_value = header_value_problem(name, text)
+        if unfit_value is not None:
+            problems.append(MockProblem(file, *document.text_at(at), unfit_value))
+        if unfit_name or unfit_value:
+            continue
         try:
             headers.append((name, compile_text_template(text, origin(("headers", name)))))
         except ExpressionError as error:
@@ -108,6 +118,11 @@ def compile_response(
             text_template = compile_text_template(data["text"], origin(("text",)))
     except ExpressionError as error:
         problems.append(expression_problem(error, document))
+    if isinstance(data.get("media_type"), str):
+        unfit_media = header_value_problem("Content-Type", data["media_type"])
+        if unfit_media is not None:
+            at = document.text_at((*path, "media_type"))
+            problems.append(MockProblem(file, *at, unfit_media))
     delay = _delay(data.get("delay"), document, path, file, problems)
     fault = _fault(data.get("fault"), document, path, file, problems)
     if len(problems) > before:

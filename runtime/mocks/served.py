@@ -15,7 +15,9 @@ from __future__ import annotations
 import itertools
 import random
 from bisect import bisect_right
+from collections.abc import Mapping
 from itertools import accumulate
+from typing import Any
 
 from ..engine import Encoder, Operation, Reply, Request
 from ..expressions import RenderLimitError, Scope
@@ -72,8 +74,11 @@ class ServedMock:
         state: StateStore,
         seed: int = 0,
         scenario: str | None = None,
+        defs: Mapping[str, Any] | None = None,
+        fake: Any = None,
     ) -> None:
-        """Raises BindError when a static body cannot be encoded."""
+        """Raises BindError when a static body cannot be encoded. ``defs`` and
+        ``fake`` (a FakeData) shape crud records and errors after the contract."""
         self.definition = definition
         self.scenario = scenario
         self.key = definition.id if scenario is None else f"{scenario}/{definition.id}"
@@ -95,7 +100,9 @@ class ServedMock:
         """How a streaming answer goes on; every reply of this mock carries it."""
         self.cumulative = list(accumulate(spec.weight for spec in definition.responses))
         self.crud = (
-            CrudHandler(definition.crud, operation, encoder, state, self.source)
+            CrudHandler(
+                definition.crud, operation, encoder, state, self.source, defs=defs, fake=fake
+            )
             if definition.crud is not None
             else None
         )

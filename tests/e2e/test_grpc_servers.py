@@ -13,13 +13,13 @@ import sys
 import venv
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import grpc
 import httpx
 import pytest
-from google.protobuf import message_factory
+from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 from google.rpc import error_details_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha.proto_reflection_descriptor_database import (
@@ -197,6 +197,67 @@ def test_reflection_and_health_are_served(rg: GrpcServer) -> None:
         answer = health.Check(health_pb2.HealthCheckRequest(service="routeguide.RouteGuide"))
         assert answer.status == health_pb2.HealthCheckResponse.SERVING
     assert httpx.get(f"{rg.admin_url}/health").json()["status"] == "ok"
+
+
+def test_reflection_v1_is_served_beside_v1alpha(rg: GrpcServer, tmp_path: Path) -> None:
+    """grpcurl and Postman ask ``grpc.reflection.v1`` first: it answers, with the
+    v1 messages compiled from the real reflection.proto, and grpcio-reflection's
+    own client resolves the services over it."""
+    protos = tmp_path / "protos" / "reflection_v1"
+    protos.mkdir(parents=True)
+    shutil.copy(
+        PROTO / "grpc-reflection-v1" / "grpc" / "reflection" / "v1" / "reflection.proto", protos
+    )
+    pb, pb_grpc = compile_stubs(
+        tmp_path / "stubs", protos.parent, ["reflection_v1/reflection.proto"]
+    ).modules("reflection_v1.reflection")
+    with grpc.insecure_channel(rg.target) as channel:
+        v1 = pb_grpc.ServerReflectionStub(channel)
+        [listed] = v1.ServerReflectionInfo(iter([pb.ServerReflectionRequest(list_services="")]))
+        names = {service.name for service in listed.list_services_response.service}
+        assert names == {
+            "routeguide.RouteGuide",
+            "grpc.health.v1.Health",
+            "grpc.reflection.v1.ServerReflection",
+            "grpc.reflection.v1alpha.ServerReflection",
+        }
+        [found] = v1.ServerReflectionInfo(
+            iter(
+                [
+                    pb.ServerReflectionRequest(
+                        file_containing_symbol="grpc.reflection.v1.ServerReflection"
+                    )
+                ]
+            )
+        )
+        described = descriptor_pb2.FileDescriptorProto.FromString(
+            found.file_descriptor_response.file_descriptor_proto[0]
+        )
+        assert (described.package, described.service[0].name) == (
+            "grpc.reflection.v1",
+            "ServerReflection",
+        )
+
+        from grpc_reflection.v1alpha import reflection_pb2
+
+        database = ProtoReflectionDescriptorDatabase(channel)
+        database._stub = SimpleNamespace(  # the same client, over the v1 method
+            ServerReflectionInfo=channel.stream_stream(
+                "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
+                request_serializer=lambda request: request.SerializeToString(),
+                response_deserializer=reflection_pb2.ServerReflectionResponse.FromString,
+            )
+        )
+        assert "routeguide.RouteGuide" in database.get_services()
+        pool = descriptor_pool.DescriptorPool(database)
+        service = pool.FindServiceByName("routeguide.RouteGuide")
+        assert [method.name for method in service.methods] == [
+            "GetFeature",
+            "ListFeatures",
+            "RecordRoute",
+            "RouteChat",
+        ]
+        assert pool.FindMessageTypeByName("routeguide.Feature").fields_by_name["location"]
 
 
 def test_the_admin_api_sees_grpc_calls(rg: GrpcServer, stub: Any, rg_stubs: Any) -> None:

@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from unittest.mock import ANY
 
 import httpx
 import pytest
@@ -234,15 +235,21 @@ def test_the_crud_preset_behaves_like_a_rest_collection(tmp_path: Path) -> None:
         assert httpx.get(url).json() == []
         first = httpx.post(url, json={"title": "write tests"})
         assert first.status_code == 201
-        assert first.json() == {"title": "write tests", "id": 1}
+        created_at = first.json().pop("createdAt")  # readOnly: set by the server
+        assert first.json() == {
+            "title": "write tests",
+            "id": 1,
+            "done": False,
+            "createdAt": created_at,
+        }
         second = httpx.post(url, json={"title": "ship", "done": False}).json()
         assert second["id"] == 2
         assert httpx.get(f"{url}/1").json()["title"] == "write tests"
         assert [todo["id"] for todo in httpx.get(url).json()] == [1, 2]
-        replaced = httpx.put(f"{url}/2", json={"title": "ship it"})
-        assert replaced.json() == {"title": "ship it", "id": 2}
+        replaced = httpx.put(f"{url}/2", json={"title": "ship it"}).json()
+        assert replaced == {"title": "ship it", "id": 2, "done": False, "createdAt": ANY}
         patched = httpx.patch(f"{url}/2", json={"done": True})
-        assert patched.json() == {"title": "ship it", "id": 2, "done": True}
+        assert patched.json() == {**replaced, "done": True}
         assert httpx.delete(f"{url}/1").status_code == 204
         assert httpx.get(f"{url}/1").status_code == 404
         assert httpx.delete(f"{url}/1").status_code == 404

@@ -70,3 +70,23 @@ def test_startup_is_fast_for_a_large_contract(tmp_path: Path) -> None:
     app = MockApp(contract, tmp_path)
     assert time.perf_counter() - started < 2.0
     assert call(app, "GET", "/r1199/5")[0]["status"] == 200
+
+
+def test_hooks_answering_impossible_statuses_or_headers(tmp_path: Path) -> None:
+    answers: dict[str, Any] = {}
+
+    def getPet(request: Any) -> Any:  # noqa: N802: named like the operation
+        return request.reply(**answers)
+
+    app = MockApp(petstore_contract(), tmp_path, hooks={"getPet": getPet})
+    for status in (999, 101, "abc", "①②③"):
+        answers.update(status=status, body={})
+        start, body = call(app, "GET", "/pets/1")
+        assert start["status"] == 500
+        assert b"not a final HTTP status (200-599)" in body["body"]
+    answers.update(status=200, body={}, headers={"X-A": "a\r\nX-B: 1\x00", "Bad Name": "x"})
+    start, _ = call(app, "GET", "/pets/1")
+    assert start["status"] == 200
+    names = [name for name, _ in start["headers"]]
+    assert (b"x-a", b"a  X-B: 1 ") in start["headers"]
+    assert b"bad name" not in names and b"x-b" not in names

@@ -71,10 +71,8 @@ def test_table_defaults_are_the_adapters_defaults() -> None:
 @pytest.mark.parametrize(
     ("protocol", "env", "argv", "named"),
     [
-        ("grpc", {"MOCKC_VALIDATE": "0"}, [], "MOCKC_VALIDATE does not apply to gRPC servers"),
-        ("grpc", {}, ["--validate", "1"], "--validate does not apply to gRPC servers"),
-        ("grpc", {"MOCKC_MAX_BODY_BYTES": "10"}, [], "MOCKC_MAX_BODY_BYTES does not apply"),
-        ("graphql", {"MOCKC_VALIDATE": "1"}, [], "MOCKC_VALIDATE does not apply to GraphQL"),
+        ("grpc", {"MOCKC_GRAPHQL_MAX_DEPTH": "3"}, [], "MOCKC_GRAPHQL_MAX_DEPTH does not apply"),
+        ("http", {}, ["--max-nodes", "5"], "--max-nodes does not apply to HTTP servers"),
         ("http", {"MOCKC_GRAPHIQL": "0"}, [], "MOCKC_GRAPHIQL does not apply to HTTP servers"),
         ("http", {"MOCKC_ADMIN_PORT": "9000"}, [], "MOCKC_ADMIN_PORT does not apply"),
         ("http", {}, ["--stream-count", "2"], "--stream-count does not apply to HTTP"),
@@ -89,6 +87,18 @@ def test_a_setting_the_protocol_ignores_is_refused(
     named: str,
 ) -> None:
     assert named in _refused(capsys, protocol, argv, env)
+
+
+def test_validate_and_max_body_bytes_apply_to_every_protocol() -> None:
+    from mockc.runtime.graphql.server import parse_settings as graphql_settings
+    from mockc.runtime.grpc.server import parse_settings as grpc_settings
+
+    env = {"MOCKC_VALIDATE": "0", "MOCKC_MAX_BODY_BYTES": "1000"}
+    grpc = grpc_settings([], env)
+    assert (grpc.validate, grpc.max_body_bytes) == (False, 1000)
+    graphql = graphql_settings(["--max-depth", "9"], env)
+    assert (graphql.graphql.validate, graphql.graphql.max_body_bytes) == (False, 1000)
+    assert graphql.graphql.limits.max_depth == 9
 
 
 def test_an_empty_variable_counts_as_unset() -> None:

@@ -30,11 +30,21 @@ from graphql import (
 )
 from graphql.language import (
     DefinitionNode,
+    DirectiveNode,
     ExecutableDefinitionNode,
+    FieldDefinitionNode,
+    InputValueDefinitionNode,
+    ListTypeNode,
     Node,
+    NonNullTypeNode,
+    NullValueNode,
     Source,
+    StringValueNode,
     TypeSystemDefinitionNode,
     TypeSystemExtensionNode,
+    Visitor,
+    print_ast,
+    visit,
 )
 from graphql.validation.validate import validate_sdl
 
@@ -43,6 +53,8 @@ from ..documents import DocumentStore, Location
 
 __all__ = ["ReadSchema", "is_introspection_text", "read_schema"]
 
+_UNNAMED_SOURCE = "GraphQL request"
+"""graphql-core's name of text parsed without a file name."""
 _INTROSPECTION = re.compile(r'"__schema"\s*:')
 _COMMENTS = re.compile(r"#[^\n\r]*")
 _DUPLICATE_FIELD = re.compile(r"^Field '(\w+)\.(\w+)' can only be defined once\.$")
@@ -113,7 +125,14 @@ def read_schema(paths: Sequence[Path], warnings: list[Diagnostic]) -> ReadSchema
             Diagnostic(file=str(paths[0]), message="no type definitions: the schema is empty")
         )
     document = _checked_sdl(document, warnings)
-    schema = build_ast_schema(document, assume_valid_sdl=True)
+    _check_built_in_directive_values(document)
+    _check_sdl_wrapping(document)
+    try:
+        schema = build_ast_schema(document, assume_valid_sdl=True)
+    except GraphQLError as error:
+        # A value SDL validation lets through (``@deprecated(reason: 5)``) fails
+        # when the types are built; the error still points at the value.
+        raise SpecError(_error_diagnostic(error, str(paths[0]))) from None
     _check_schema(schema, warnings, fallback_file=str(paths[0]))
     return ReadSchema(schema=schema, sources=sources)
 
@@ -190,6 +209,40 @@ def _without(definition: DefinitionNode, dropped: set[int]) -> DefinitionNode:
     return type(definition)(**{**_node_kwargs(definition), "fields": kept})
 
 
+_STRING_ARGUMENTS = {"deprecated": ("reason", True), "specifiedBy": ("url", False)}
+"""Built-in directives whose argument the schema builder reads: (name, nullable)."""
+
+
+def _check_built_in_directive_values(document: DocumentNode) -> None:
+    """``@deprecated(reason:)`` and ``@specifiedBy(url:)`` take text: SDL validation
+    does not check applied values, and the schema builder fails on them without a
+    location, so they are checked here, where the node is known."""
+    errors: list[Diagnostic] = []
+
+    class Checker(Visitor):
+        def enter_directive(self, node: DirectiveNode, *_: Any) -> None:
+            expected = _STRING_ARGUMENTS.get(node.name.value)
+            if expected is None:
+                return
+            name, nullable = expected
+            for argument in node.arguments or ():
+                value = argument.value
+                if argument.name.value != name or isinstance(value, StringValueNode):
+                    continue
+                if nullable and isinstance(value, NullValueNode):
+                    continue
+                errors.append(
+                    _node_diagnostic(
+                        value,
+                        f"@{node.name.value}({name}:) takes a String, not {print_ast(value)}",
+                    )
+                )
+
+    visit(document, Checker())
+    if errors:
+        raise SpecError(errors)
+
+
 def _node_kwargs(node: Node) -> dict[str, Any]:
     return {key: getattr(node, key) for key in node.keys}
 
@@ -250,14 +303,18 @@ def _from_introspection(
                 message="an introspection result needs a '__schema' object (or data.__schema)",
             )
         )
+    _check_wrapping(result["__schema"], name, root.child("__schema"))
+    _check_nesting(result["__schema"], name, root.child("__schema"))
     try:
         schema = build_client_schema(result)  # type: ignore[arg-type]
-    except (GraphQLError, TypeError, KeyError, ValueError) as error:
+        for type_ in schema.type_map.values():  # fields are built lazily: build them now
+            _build_fields(type_)
+    except (GraphQLError, TypeError, KeyError, ValueError, AttributeError) as error:
         raise SpecError(
             Diagnostic(
                 file=name,
                 pointer=root.child("__schema").pointer,
-                message=f"not a valid introspection result: {error}",
+                message=f"not a valid introspection result: {_reason(error)}",
             )
         ) from None
     if extensions.definitions:
@@ -286,6 +343,120 @@ def _from_introspection(
         type_indexes=indexes,
         introspection_types=types,
     )
+
+
+MAX_TYPE_WRAPPERS = 64
+"""Most ``LIST``/``NON_NULL`` wrappers around one type reference in an
+introspection result (real schemas use three or four; SDL is bounded by its
+parser's nesting limit)."""
+
+
+MAX_JSON_DEPTH = 128
+"""Deepest nesting of an introspection result (real ones nest about 15 levels)."""
+
+
+def _check_nesting(value: Any, file: str, root: Location) -> None:
+    """Refuse JSON nested deeper than :data:`MAX_JSON_DEPTH` (walked without recursion)."""
+    pending: list[tuple[Any, Location, int]] = [(value, root, 0)]
+    while pending:
+        item, place, depth = pending.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise SpecError(
+                Diagnostic(
+                    file=file,
+                    pointer=place.pointer,
+                    message="the introspection result is nested deeper than "
+                    f"{MAX_JSON_DEPTH} levels",
+                )
+            )
+        if isinstance(item, dict):
+            pending.extend((member, place.child(key), depth + 1) for key, member in item.items())
+        elif isinstance(item, list):
+            pending.extend(
+                (member, place.child(index), depth + 1) for index, member in enumerate(item)
+            )
+
+
+def _check_wrapping(schema: Any, file: str, root: Location) -> None:
+    """Refuse type references wrapped deeper than :data:`MAX_TYPE_WRAPPERS`,
+    before anything recurses through them, naming the first one found."""
+    types = schema.get("types")
+    if not isinstance(types, list):
+        return
+    for type_index, item in enumerate(types):
+        if not isinstance(item, dict):
+            continue
+        for group in ("fields", "inputFields"):
+            members = item.get(group)
+            if not isinstance(members, list):
+                continue
+            for index, member in enumerate(members):
+                if not isinstance(member, dict):
+                    continue
+                place = root.child("types").child(type_index).child(group).child(index)
+                _check_reference(member.get("type"), file, place.child("type"))
+                arguments = member.get("args")
+                if isinstance(arguments, list):
+                    for arg_index, argument in enumerate(arguments):
+                        if isinstance(argument, dict):
+                            where = place.child("args").child(arg_index).child("type")
+                            _check_reference(argument.get("type"), file, where)
+
+
+def _check_sdl_wrapping(document: DocumentNode) -> None:
+    """The SDL form of :func:`_check_wrapping`: ``[[[…String…]]]`` on a field or argument."""
+    errors: list[Diagnostic] = []
+
+    class Checker(Visitor):
+        def enter(self, node: Node, *_: Any) -> Any:
+            if not isinstance(node, FieldDefinitionNode | InputValueDefinitionNode):
+                return None
+            depth, reference = 0, node.type
+            while isinstance(reference, ListTypeNode | NonNullTypeNode):
+                depth, reference = depth + 1, reference.type
+            if depth > MAX_TYPE_WRAPPERS:
+                errors.append(
+                    _node_diagnostic(
+                        node,
+                        f"the type is wrapped in more than {MAX_TYPE_WRAPPERS} "
+                        "list/non-null levels",
+                    )
+                )
+            return None
+
+    visit(document, Checker())
+    if errors:
+        raise SpecError(errors)
+
+
+def _check_reference(reference: Any, file: str, place: Location) -> None:
+    depth = 0
+    while isinstance(reference, dict) and reference.get("kind") in ("LIST", "NON_NULL"):
+        depth += 1
+        if depth > MAX_TYPE_WRAPPERS:
+            raise SpecError(
+                Diagnostic(
+                    file=file,
+                    pointer=place.pointer,
+                    message=f"the type is wrapped in more than {MAX_TYPE_WRAPPERS} "
+                    "LIST/NON_NULL levels",
+                )
+            )
+        reference = reference.get("ofType")
+
+
+def _build_fields(type_: Any) -> None:
+    for group in ("fields", "interfaces", "types"):
+        if hasattr(type_, group):
+            getattr(type_, group)
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, GraphQLError | KeyError | ValueError):
+        return str(error)
+    # graphql-core reads the introspection result as typed dicts; a value of the
+    # wrong JSON type surfaces as an AttributeError/TypeError about Python types.
+    return f"a value has the wrong JSON type ({error})"
 
 
 # -- locations -----------------------------------------------------------------
@@ -317,7 +488,12 @@ def _node_diagnostic(node: Node, message: str, *, level: str = "error") -> Diagn
 def _error_diagnostic(
     error: GraphQLError, fallback_file: str = "", fallback_pointer: str | None = None
 ) -> Diagnostic:
-    nodes = [node for node in error.nodes or () if node.loc is not None]
+    # nodes parsed from an introspection result's text (default values) are not in a file
+    nodes = [
+        node
+        for node in error.nodes or ()
+        if node.loc is not None and node.loc.source.name != _UNNAMED_SOURCE
+    ]
     if nodes:
         repeated = "only be defined once" in error.message or "only one" in error.message
         node = nodes[-1] if repeated else nodes[0]  # a repeat: point at the second one

@@ -70,8 +70,12 @@ class Comments:
         return place.comment if place is not None else ""
 
 
-def _clean(text: str) -> str:
-    """A comment as prose: common indentation removed, outer blank lines dropped."""
+def _clean(text: str | bytes) -> str:
+    """A comment as prose: common indentation removed, outer blank lines dropped.
+    protobuf hands over a comment that is not UTF-8 as bytes: it is decoded with
+    U+FFFD for the bytes that are not text."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
     return textwrap.dedent(text).strip("\n").rstrip()
 
 

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 from graphql import GraphQLSchema
 
 from mockc.runtime.graphql.app import GraphqlOptions
-from tests.support.graphql_kit import Shop, build_query, check_result, root_fields
+from tests.support.graphql_kit import (
+    InProcess,
+    Shop,
+    build_query,
+    check_result,
+    root_fields,
+    write_server,
+)
 
 
 def _fields(schema: GraphQLSchema) -> list[tuple[str, str]]:
@@ -103,3 +112,16 @@ def test_the_seed_changes_the_data(shop: Shop) -> None:
         '{ user(id: "1") { name email } }'
     )
     assert first == again != other
+
+
+def test_nested_lists_stay_small(tmp_path: Path) -> None:
+    """Lists of lists hold one item past the second level: 20 levels answer
+    four values, not a million (the same rule as the generated mocks)."""
+    sdl = "type Query { a: " + "[" * 20 + "Int" + "]" * 20 + " }"
+    server = InProcess(write_server(tmp_path / "nested", sdl))
+    try:
+        data = server.post("{ a }").json()["data"]["a"]
+    finally:
+        server.close()
+    assert len(json.dumps(data)) < 200
+    assert len(data) == 2 and len(data[0]) == 2 and len(data[0][0]) == 1

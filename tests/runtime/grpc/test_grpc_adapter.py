@@ -292,6 +292,7 @@ def test_reflection_lists_the_services(server: InProcessServer) -> None:
     assert set(services) == {
         "routeguide.RouteGuide",
         "grpc.health.v1.Health",
+        "grpc.reflection.v1.ServerReflection",
         "grpc.reflection.v1alpha.ServerReflection",
     }
 

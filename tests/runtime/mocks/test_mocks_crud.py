@@ -6,7 +6,7 @@ from typing import Any
 
 from mock_kit import OPERATIONS, Server, ask, body_of
 
-from mockc.runtime.engine import Operation, Reply
+from mockc.runtime.engine import Content, Operation, Output, Reply, Request
 from mockc.runtime.mocks import MockRegistry
 
 ACTIONS = {
@@ -150,3 +150,57 @@ def _request(**fields: Any) -> Any:
     from mockc.runtime.engine import Request
 
     return Request("createPets", **fields)
+
+
+def test_records_follow_the_declared_schema(server: Server) -> None:
+    """Defaults, server-set fields, typed ids, a declared wrapper and error shape."""
+    record = {
+        "type": "object",
+        "properties": {
+            "key": {"type": "string", "readOnly": True},
+            "name": {"type": "string"},
+            "size": {"type": "integer", "default": 3},
+            "secret": {"type": "string", "readOnly": True, "minLength": 5},
+        },
+    }
+    page = {"type": "object", "properties": {"data": {"type": "array", "items": record}}}
+    error = {
+        "type": "object",
+        "required": ["error"],
+        "properties": {"error": {"type": "string"}, "status": {"type": "integer"}},
+    }
+
+    def outputs(status: str, schema: object) -> tuple[Output, ...]:
+        return (
+            Output(status, (Content("application/json", schema),)),
+            Output("4XX", (Content("application/json", error),)),
+        )
+
+    operations = {
+        "list": Operation("list", outputs("200", page), path=()),
+        "create": Operation("create", outputs("201", record), path=()),
+        "get": Operation("get", outputs("200", record), path=("key",)),
+    }
+    for operation_id in operations:
+        server.mock(
+            f"{operation_id}.yaml",
+            f"operation: {operation_id}\n"
+            f"crud: {{collection: things, action: {operation_id}, id_field: key}}\n",
+        )
+    registry = server.registry(operations=operations)
+    assert registry.problems() == []
+
+    def call(operation_id: str, **fields: Any) -> Reply | None:
+        return registry.respond(operations[operation_id], Request(operation_id, **fields))
+
+    created = body_of(call("create", body={"name": "a", "key": "forged", "secret": "x"}))
+    assert created["key"] == "1"  # a string id: counted, as text; the body's is ignored
+    assert created["size"] == 3
+    assert isinstance(created["secret"], str) and len(created["secret"]) >= 5
+    assert body_of(call("list")) == {"data": [created]}
+    assert body_of(call("get", path={"key": "1"})) == created
+    missing = call("get", path={"key": "9"})
+    assert (_status(missing), body_of(missing)) == (
+        "404",
+        {"error": "things 9 does not exist", "status": 404},
+    )
