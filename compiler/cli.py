@@ -315,7 +315,7 @@ def _run_job(job: _Job, console: Console, *, check: bool) -> _Result:
         return _Result(job=job, error=error.render(excerpt=False))
     console.diagnostics(compiled.diagnostics)
     merge = report.merge
-    operations = len(compiled.api.operations)
+    operations = len(compiled.operation_ids)
     counted = f"{operations} operation{'s' if operations != 1 else ''}"
     if check:
         if not merge.changed:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from mockc import __version__
 from mockc.targets import graphql, grpc, http
-from mockc.targets.common import GeneratedFile, TargetOptions
+from mockc.targets.common import GeneratedFile, TargetOptions, shown_sources
 
-from . import ir
+from . import ir, reuse
 from .errors import Diagnostic, GenerationError, SpecError
 from .frontends.registry import FrontEnd, front_end_for
 from .mockgen import generate_mocks
@@ -35,6 +35,16 @@ class Compiled:
     target: str
     diagnostics: tuple[Diagnostic, ...]
     """Warnings about the specs (faults are raised as errors instead)."""
+    reused: tuple[str, ...] | None = None
+    """Set when :func:`generate` found the inputs unchanged since the last
+    generation and compiled nothing (:mod:`.reuse`): the ids of the operations.
+    ``api`` then holds only the Api's name and sources."""
+
+    @property
+    def operation_ids(self) -> tuple[str, ...]:
+        if self.reused is not None:
+            return self.reused
+        return tuple(operation.id for operation in self.api.operations)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -93,37 +103,85 @@ def compile_specs(
 
 
 def plan_files(
-    compiled: Compiled, options: GenerateOptions, progress: Progress = NO_PROGRESS
+    compiled: Compiled,
+    options: GenerateOptions,
+    out: Path | None = None,
+    warnings: list[Diagnostic] | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> list[GeneratedFile]:
+    """The files of the server; generated files name the specs relative to
+    ``out`` (by their names when None), whatever the checkout's path. Warnings
+    about generated mocks are added to ``warnings``."""
     target = options.target or compiled.target
     if target not in TARGETS:
         raise GenerationError(f"unknown target {target!r} (known: {', '.join(TARGETS)})")
     files = TARGETS[target](
         compiled.api,
-        TargetOptions(version=__version__, link_runtime=options.link_runtime, seed=options.seed),
+        TargetOptions(
+            version=__version__,
+            link_runtime=options.link_runtime,
+            seed=options.seed,
+            sources=shown_sources(compiled.api.sources, out),
+        ),
     )
     progress.phase("generating mocks", total=len(compiled.api.operations))
-    return files + generate_mocks(compiled.api, seed=options.seed, on_mock=progress.advance)
+    return files + generate_mocks(
+        compiled.api, seed=options.seed, warnings=warnings, on_mock=progress.advance
+    )
 
 
 def generate(
     specs: Sequence[Path], out: Path, options: GenerateOptions, progress: Progress = NO_PROGRESS
 ) -> tuple[Compiled, WriteReport]:
     check_writable(out, adopt=options.merge.adopt)
-    progress.phase("reading specs")
-    compiled = compile_specs(
-        specs, allow_remote_refs=options.allow_remote_refs, include_paths=options.include_paths
-    )
-    progress.phase("generating the server")
-    files = plan_files(compiled, options, progress)
-    progress.phase("merging with your files" if not options.merge.dry_run else "comparing")
+    settings = {
+        "target": options.target,
+        "link_runtime": options.link_runtime,
+        "seed": options.seed,
+        "allow_remote_refs": options.allow_remote_refs,
+        "include_paths": list(options.include_paths),
+    }
+    merge = options.merge
+    last = None
+    if not (merge.prune or merge.theirs or merge.adopt):
+        last = reuse.reusable(out, specs, settings)
+    if last is not None:
+        compiled = Compiled(
+            api=ir.Api(name=last.name, sources=last.sources),
+            target=last.target,
+            diagnostics=last.diagnostics,
+            reused=last.operations,
+        )
+        files = last.files
+    else:
+        progress.phase("reading specs")
+        compiled = compile_specs(
+            specs, allow_remote_refs=options.allow_remote_refs, include_paths=options.include_paths
+        )
+        progress.phase("generating the server")
+        warnings: list[Diagnostic] = []
+        files = plan_files(compiled, options, out, warnings, progress)
+        compiled = dataclasses.replace(compiled, diagnostics=compiled.diagnostics + tuple(warnings))
+    progress.phase("merging with your files" if not merge.dry_run else "comparing")
     report = write_output(
         out,
         files,
         manifest_extra={"mockc": __version__, "target": options.target or compiled.target},
-        operations=[operation.id for operation in compiled.api.operations],
-        options=options.merge,
+        operations=compiled.operation_ids,
+        options=merge,
     )
+    if last is None and not merge.dry_run:
+        reuse.record(
+            out,
+            specs,
+            settings,
+            name=compiled.api.name,
+            sources=compiled.api.sources,
+            target=compiled.target,
+            operations=compiled.operation_ids,
+            files=files,
+            diagnostics=compiled.diagnostics,
+        )
     return compiled, report
 
 

@@ -26,6 +26,7 @@ from mockc.runtime.graphql.fakes import LeafFakes
 from mockc.targets.common import FileOwner, GeneratedFile
 
 from . import ir
+from .errors import Diagnostic
 
 __all__ = ["MOCKS_DIR", "GraphqlMocks", "generate_mocks", "mock_document"]
 
@@ -44,11 +45,16 @@ _FILE_HEADER = (
 
 
 def generate_mocks(
-    api: ir.Api, *, seed: int = 0, on_mock: Callable[[], object] | None = None
+    api: ir.Api,
+    *,
+    seed: int = 0,
+    warnings: list[Diagnostic] | None = None,
+    on_mock: Callable[[], object] | None = None,
 ) -> list[GeneratedFile]:
-    """One user-owned mock file per operation, in operation order (``on_mock``
-    is called after each: progress)."""
-    fake = FakeData({named.name: ir.thaw(named.schema) for named in api.schemas}, seed=seed)
+    """One user-owned mock file per operation, in operation order; a made-up
+    body its own schema refuses is replaced, with a warning in ``warnings``
+    (``on_mock`` is called after each: progress)."""
+    fake = _CheckedFakes(api, seed, warnings if warnings is not None else [])
     graphql: GraphqlMocks | None = None
     files = []
     for operation in api.operations:
@@ -65,6 +71,7 @@ def generate_mocks(
                 path=f"{MOCKS_DIR}/{operation.id}.yaml",
                 content=text.encode("utf-8"),
                 owner=FileOwner.USER,
+                mock_id=operation.id,
             )
         )
         if on_mock is not None:
@@ -72,12 +79,80 @@ def generate_mocks(
     return files
 
 
-def mock_document(operation: ir.Operation, fake: FakeData) -> dict[str, Any]:
+class _CheckedFakes:
+    """Fake data for the bodies mockc serves by default, each validated against
+    its schema once: a value assembled from property-level examples can break
+    its schema (an object valid under several ``oneOf`` branches); then values
+    made up without examples are used, and a warning names the operation."""
+
+    def __init__(self, api: ir.Api, seed: int, warnings: list[Diagnostic]) -> None:
+        self.defs = {named.name: ir.thaw(named.schema) for named in api.schemas}
+        self.seed = seed
+        self.fake = FakeData(self.defs, seed=seed)
+        self.plain: FakeData | None = None
+        self.warnings = warnings
+        self.operation: ir.Operation | None = None
+
+    def generate(self, schema: Any, *, key: str = "") -> Any:
+        value = self.fake.generate(schema, key=key)
+        if self.fake.is_valid(schema, value):
+            return value
+        self.plain = self.plain or FakeData(self.defs, seed=self.seed, use_examples=False)
+        made_up = self.plain.generate(schema, key=key)
+        other = next(
+            (
+                candidate
+                for candidate in (made_up, *_fewer_fields(value), *_fewer_fields(made_up))
+                if self.fake.is_valid(schema, candidate)
+            ),
+            None,
+        )
+        valid = other is not None
+        source = self.operation.source if self.operation is not None else None
+        where = key.replace("/", " ", 2)
+        self.warnings.append(
+            Diagnostic(
+                level="warning",
+                message=f"{where}: the body assembled from the schema's examples does not "
+                "match the schema"
+                + (
+                    f"; the generated mock holds one that does: {_short(other)}"
+                    if valid
+                    else ", nor does made-up data; the mock holds it anyway"
+                ),
+                file=source.file if source else "",
+                pointer=source.pointer if source else None,
+                line=source.line if source else None,
+                column=source.column if source else None,
+            )
+        )
+        return other if other is not None else value
+
+
+def _fewer_fields(value: Any) -> list[Any]:
+    """An object with one field left out, then with one field only (optional
+    fields can make an object valid under several ``oneOf`` branches)."""
+    if not isinstance(value, dict) or len(value) < 2:
+        return []
+    keys = list(value)
+    return [{k: v for k, v in value.items() if k != key} for key in keys] + [
+        {key: value[key]} for key in keys
+    ]
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def mock_document(operation: ir.Operation, fake: FakeData | _CheckedFakes) -> dict[str, Any]:
     """The mock answering ``operation`` as the spec fallback would, without conditions."""
     document: dict[str, Any] = {"id": operation.id, "operation": operation.id}
     summary = _describe(operation)
     if summary:
         document["description"] = summary
+    if isinstance(fake, _CheckedFakes):
+        fake.operation = operation
     output = _engine_operation(operation).default_output
     if output is None:
         document["response"] = {}

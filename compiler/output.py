@@ -9,7 +9,9 @@ The folder keeps ``.mockc/``:
 - ``base/``: the user-owned files exactly as last generated — the base of the
   three-way merge (:mod:`mockc.compiler.merge`);
 - ``backup/``: hand edits of *generated* files, saved before mockc replaced
-  them (generated files are mockc's, but mockc still loses nothing).
+  them (generated files are mockc's, but mockc still loses nothing);
+- ``cache.json``: what the last generation was made from, so an unchanged one
+  compiles nothing (:mod:`.reuse`; local to a checkout, git-ignored).
 
 Generation is planned completely — every merge done in memory — before
 anything is written, so a user file mockc cannot read stops it with nothing
@@ -373,9 +375,20 @@ class _Planner:
     # -- mocks ---------------------------------------------------------------------
 
     def _mocks(self, generated: list[GeneratedFile]) -> None:
-        theirs = [(load_mock(f.path, f.content.decode("utf-8")), f.content) for f in generated]
+        # A file with the bytes of a generated mock is read without parsing: a
+        # merge parses only the files that differ from what is generated now.
+        known = {f.content: f.mock_id for f in generated if f.mock_id is not None}
+        theirs = [
+            (load_mock(f.path, f.content.decode("utf-8"), known_id=f.mock_id), f.content)
+            for f in generated
+        ]
         ours = [
-            load_mock(rel, _text(content, self.out / rel), shown_as=str(self.out / rel))
+            load_mock(
+                rel,
+                _text(content, self.out / rel),
+                shown_as=str(self.out / rel),
+                known_id=known.get(content),
+            )
             for rel, content in _mock_files(self.out, MOCKS_DIR)
         ]
         base: list[MockFile] = []
@@ -383,7 +396,14 @@ class _Planner:
             for rel, content in _mock_files(self.out / BASE_DIR, MOCKS_DIR):
                 if rel in self.state.files or rel in self.state.retained:
                     where = self.out / BASE_DIR / rel
-                    base.append(load_mock(rel, _text(content, where), shown_as=str(where)))
+                    base.append(
+                        load_mock(
+                            rel,
+                            _text(content, where),
+                            shown_as=str(where),
+                            known_id=known.get(content),
+                        )
+                    )
         occupied = {rel for rel, _ in _mock_files(self.out, MOCKS_DIR, every_file=True)}
         merged = merge_mocks(
             base=base,

@@ -71,9 +71,13 @@ class FakeData:
         seed: int = 0,
         max_depth: int = 5,
         list_length: int = 2,
+        use_examples: bool = True,
     ) -> None:
-        """defs: named schemas, referenced from schemas as {"$ref": "#/$defs/<Name>"}."""
+        """defs: named schemas, referenced from schemas as {"$ref": "#/$defs/<Name>"};
+        ``use_examples``: a schema's ``examples``/``default`` is its value (else
+        every value is made up)."""
         self._defs = dict(defs)
+        self._use_examples = use_examples
         self._seed = seed
         self._max_depth = max_depth
         self._list_length = list_length
@@ -188,7 +192,13 @@ class FakeData:
             return self._negated(schema, flat, rng, depth, name)
         return self._typed(flat, rng, depth, name)
 
+    def is_valid(self, schema: Any, value: Any) -> bool:
+        """True when ``value`` is valid against ``schema`` (or ``schema`` cannot be compiled)."""
+        return self._validators.is_valid(schema, value)
+
     def _example(self, schema: Mapping[str, Any], flat: Mapping[str, Any]) -> tuple[bool, Any]:
+        if not self._use_examples:
+            return False, None
         candidates: list[Any] = []
         examples = flat.get("examples")
         if isinstance(examples, list) and examples:

@@ -1,4 +1,8 @@
-"""Cached validators for the schemas fake data is generated from."""
+"""Cached validators for the schemas fake data is generated from.
+
+The named schemas are handed to jsonschema-rs once, as a registry every
+validator shares (:mod:`.schema_validators`); each schema is compiled once.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,12 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-import jsonschema_rs
+from .schema_validators import (
+    SchemaCompileError,
+    compile_validator,
+    defs_registry,
+    registry_refs,
+)
 
 __all__ = ["ValidatorCache"]
 
@@ -23,6 +32,7 @@ class ValidatorCache:
     def __init__(self, defs: Mapping[str, Any]) -> None:
         self._source_defs = dict(defs)
         self._defs = {name: _response_view(sub, defs) for name, sub in defs.items()}
+        self._registry: Any = None
         self._entries: dict[int, tuple[Any, Any]] = {}
         self._by_text: dict[str, Any] = {}
 
@@ -56,17 +66,21 @@ class ValidatorCache:
         return validator
 
     def _compile(self, schema: Any) -> Any:
-        if isinstance(schema, Mapping):
-            own_defs = schema.get("$defs")
-            defs = {**self._defs, **own_defs} if isinstance(own_defs, Mapping) else self._defs
-            document: Any = {**_response_view(schema, self._source_defs), "$defs": defs}
-            document.pop("$schema", None)
-            document.pop("$id", None)
-        else:
-            document = schema
+        document: Any = _response_view(schema, self._source_defs)
+        if isinstance(document, Mapping):
+            document = {k: v for k, v in document.items() if k not in ("$schema", "$id")}
+            if isinstance(document.get("$defs"), Mapping):  # its own defs: compiled alone
+                document["$defs"] = {**self._defs, **document["$defs"]}
+                return self._compiled(document, None)
+        if self._registry is None:
+            self._registry = defs_registry(self._defs)
+        return self._compiled(registry_refs(document), self._registry)
+
+    @staticmethod
+    def _compiled(document: Any, registry: Any) -> Any:
         try:
-            return jsonschema_rs.validator_for(document, validate_formats=True)
-        except Exception:  # unsupported or malformed schema: nothing to check against
+            return compile_validator(document, registry=registry)
+        except SchemaCompileError:  # malformed schema: nothing to check against
             return None
 
 

@@ -8,7 +8,7 @@ import datetime
 import io
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -31,21 +31,36 @@ class MockFile:
     path: str
     """Relative to the output folder, forward slashes."""
     text: str
-    data: Any
-    """The top-level mapping (a ruamel ``CommentedMap`` for YAML, a dict for JSON)."""
     is_json: bool
     yaml_indent: tuple[int, int] = (2, 0)
     """Mapping indent and sequence dash offset of a YAML file, as the user wrote them."""
     json_indent: int | None = 2
+    shown_as: str | None = None
+    """The path errors name (default ``path``)."""
+    known_id: str | None = None
+    """The ``id`` and ``operation`` of a mock mockc generated: read without parsing."""
+    parsed: Any = field(default=None, repr=False)
+
+    @property
+    def data(self) -> Any:
+        """The top-level mapping (a ruamel ``CommentedMap`` for YAML, a dict for
+        JSON), parsed on first use: a merge parses only the files it merges."""
+        if self.parsed is None:
+            self.parsed = _parse(self)
+        return self.parsed
 
     @property
     def id(self) -> str:
         """The mock's ``id``; the file name without suffix when it has none."""
+        if self.known_id is not None and self.parsed is None:
+            return self.known_id
         value = self.data.get("id")
         return value if isinstance(value, str) and value else PurePosixPath(self.path).stem
 
     @property
     def operation(self) -> str | None:
+        if self.known_id is not None and self.parsed is None:
+            return self.known_id
         value = self.data.get("operation")
         return value if isinstance(value, str) else None
 
@@ -57,24 +72,41 @@ class MockFile:
         return stream.getvalue()
 
 
-def load_mock(path: str, text: str, *, shown_as: str | None = None) -> MockFile:
-    """Parse a mock file; a file that is not one mapping is a :class:`MergeError`
-    located at ``shown_as`` (the path to print, default ``path``)."""
-    where = shown_as or path
-    if path.endswith(".json"):
+def load_mock(
+    path: str, text: str, *, shown_as: str | None = None, known_id: str | None = None
+) -> MockFile:
+    """A mock file, parsed now — a file that is not one mapping is a
+    :class:`MergeError` located at ``shown_as`` (the path to print, default
+    ``path``) — or, given the ``known_id`` of a mock mockc generated with exactly
+    this text, parsed only when a merge needs its fields."""
+    is_json = path.endswith(".json")
+    mock = MockFile(
+        path=path,
+        text=text,
+        is_json=is_json,
+        shown_as=shown_as,
+        known_id=known_id,
+    )
+    if known_id is None:
+        mock.parsed = _parse(mock)
+    return mock
+
+
+def _parse(mock: MockFile) -> Any:
+    where = mock.shown_as or mock.path
+    text = mock.text
+    if mock.is_json:
+        mock.json_indent = _json_indent(text)
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise MergeError(
                 Diagnostic(file=where, line=exc.lineno, column=exc.colno, message=exc.msg)
             ) from None
-        mock = MockFile(
-            path=path, text=text, data=data, is_json=True, json_indent=_json_indent(text)
-        )
     else:
-        indent = _guess_yaml_indent(text)
+        mock.yaml_indent = _guess_yaml_indent(text)
         try:
-            data = _yaml(*indent).load(text)
+            data = _yaml(*mock.yaml_indent).load(text)
         except MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             raise MergeError(
@@ -87,8 +119,7 @@ def load_mock(path: str, text: str, *, shown_as: str | None = None) -> MockFile:
             ) from None
         except YAMLError as exc:
             raise MergeError(Diagnostic(file=where, message=f"not valid YAML: {exc}")) from None
-        mock = MockFile(path=path, text=text, data=data, is_json=False, yaml_indent=indent)
-    if not isinstance(mock.data, dict):
+    if not isinstance(data, dict):
         raise MergeError(
             Diagnostic(
                 file=where,
@@ -97,7 +128,7 @@ def load_mock(path: str, text: str, *, shown_as: str | None = None) -> MockFile:
                 "mockc cannot merge into this one — fix it and generate again",
             )
         )
-    return mock
+    return data
 
 
 def plain(value: Any) -> Any:

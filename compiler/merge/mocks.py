@@ -107,6 +107,8 @@ def merge_mocks(
             _not_generated(mock_id, old, mine, operations, orphaned_before, merge, options)
             continue
         new, content = generated
+        if mine.text == new.text:  # as generated: nothing to merge, nothing to parse
+            continue
         if old is not None and mine.text == old.text:
             # Untouched since generated: take the new file as generated, byte for byte.
             events = merge_document(_copy(mine), old.data, new.data)

@@ -7,6 +7,10 @@ repair. ``PASSES`` is the order they run in, and that order is the documentation
 2. ``check_examples``: spec examples that contradict their own schema are
    dropped (with a warning naming where), so a server never serves them as
    valid answers.
+3. ``check_validators``: every schema's validator is compiled once; regular
+   expressions the validator's engine refuses are named (the server checks
+   them with a second engine, or not at all), and so are schemas that cannot
+   be compiled at all.
 """
 
 from __future__ import annotations
@@ -16,11 +20,11 @@ from collections.abc import Callable
 from mockc.compiler import ir
 from mockc.compiler.errors import Diagnostic
 
-from . import check_examples, check_refs
+from . import check_examples, check_refs, check_validators
 
 Pass = Callable[[ir.Api, list[Diagnostic]], ir.Api]
 
-PASSES: tuple[Pass, ...] = (check_refs.run, check_examples.run)
+PASSES: tuple[Pass, ...] = (check_refs.run, check_examples.run, check_validators.run)
 
 
 def run_passes(api: ir.Api, diagnostics: list[Diagnostic]) -> ir.Api:

@@ -11,23 +11,26 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-import jsonschema_rs
-
 from mockc.compiler import ir
 from mockc.compiler.errors import Diagnostic
-from mockc.runtime.http.schemas import with_defs
+from mockc.runtime.schema_validators import (
+    SchemaCompileError,
+    compile_validator,
+    defs_registry,
+    registry_refs,
+)
 
 _MAX_REASON = 160
 
 
 def run(api: ir.Api, diagnostics: list[Diagnostic]) -> ir.Api:
-    defs = {named.name: ir.thaw(named.schema) for named in api.schemas}
+    defs = _Defs({named.name: ir.thaw(named.schema) for named in api.schemas})
     operations = tuple(_check_operation(op, defs, diagnostics) for op in api.operations)
     return dataclasses.replace(api, operations=operations)
 
 
 def _check_operation(
-    operation: ir.Operation, defs: Mapping[str, ir.JsonValue], diagnostics: list[Diagnostic]
+    operation: ir.Operation, defs: _Defs, diagnostics: list[Diagnostic]
 ) -> ir.Operation:
     outputs = tuple(
         dataclasses.replace(
@@ -46,7 +49,7 @@ def _check_message(
     message: ir.Message,
     operation: ir.Operation,
     where: str,
-    defs: Mapping[str, ir.JsonValue],
+    defs: _Defs,
     diagnostics: list[Diagnostic],
 ) -> ir.Message:
     contents = []
@@ -54,7 +57,7 @@ def _check_message(
         if not content.examples or content.schema is None or not _is_json(content.media_type):
             contents.append(content)
             continue
-        validator = _validator(content.schema, defs)
+        validator = defs.validator(content.schema)
         if validator is None:
             contents.append(content)
             continue
@@ -87,14 +90,20 @@ def _is_json(media_type: str) -> bool:
     return essence == "application/json" or essence.endswith("+json") or essence == "*/*"
 
 
-def _validator(schema: ir.JsonValue, defs: Mapping[str, ir.JsonValue]) -> Any:
-    document = with_defs(ir.thaw(schema), defs)
-    try:
-        return jsonschema_rs.validator_for(
-            document, validate_formats=True, ignore_unknown_formats=True
-        )
-    except (ValueError, jsonschema_rs.ReferencingError):
-        return None  # a schema jsonschema-rs cannot compile: its examples stay
+class _Defs:
+    """The Api's named schemas, handed to jsonschema-rs once as a registry."""
+
+    def __init__(self, defs: Mapping[str, Any]) -> None:
+        self.defs = defs
+        self.registry: Any = None
+
+    def validator(self, schema: ir.JsonValue) -> Any:
+        if self.registry is None:
+            self.registry = defs_registry(self.defs)
+        try:
+            return compile_validator(registry_refs(ir.thaw(schema)), registry=self.registry)
+        except SchemaCompileError:
+            return None  # a schema jsonschema-rs cannot compile: its examples stay
 
 
 def _first_error(validator: Any, value: Any) -> str | None:

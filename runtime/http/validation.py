@@ -1,35 +1,88 @@
 """Request validation with jsonschema_rs, compiled lazily per operation.
 
-Start-up does no schema work: an operation's validators are built on its
-first request, over its schema with the ``$defs`` it needs attached. The
+Start-up compiles nothing: an operation's validators are built on its first
+request, over its schema with the ``$defs`` it needs attached. It only looks
+for regular expressions jsonschema-rs refuses and says how they are checked
+instead (:mod:`..schema_validators`), so no request fails over them. The
 parameters of all locations are checked in one call; the error list is only
 built (``iter_errors``) when ``is_valid`` says there is something to report.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-import jsonschema_rs
-
+from ..schema_validators import SchemaCompileError, compile_validator, portable
 from .schemas import referenced_defs, strip_read_only_required
 
 __all__ = ["OperationValidator", "Violation"]
+
+logger = logging.getLogger("mockc")
 
 Violation = dict[str, str]
 """``{"in": "query", "name": "limit", "pointer": "/limit", "message": "..."}``."""
 
 
-def _compile(schema: Any, defs: Mapping[str, Any], *, request_body: bool = False) -> Any:
+def _compile(
+    schema: Any, defs: Mapping[str, Any], where: str, *, request_body: bool = False
+) -> Any:
+    """A validator of ``schema``; patterns jsonschema-rs refuses fall back to a
+    second engine, and a schema that still cannot be compiled is not checked
+    (with a warning): a request never fails over the contract's own schema."""
     needed = referenced_defs(schema, defs)
     if request_body:
         schema, needed = strip_read_only_required(schema, needed)
     if needed and isinstance(schema, Mapping):
         schema = {**schema, "$defs": needed}
-    return jsonschema_rs.Draft202012Validator(
-        schema, validate_formats=True, ignore_unknown_formats=True
-    )
+    try:
+        return compile_validator(schema)
+    except SchemaCompileError as exc:
+        logger.warning("%s: the schema cannot be compiled (%s); it is not validated", where, exc)
+        return _UNCHECKED
+
+
+class _Unchecked:
+    """Stands for a validator of a schema that cannot be compiled: accepts everything."""
+
+    def is_valid(self, instance: Any) -> bool:
+        return True
+
+    def iter_errors(self, instance: Any) -> Iterator[Any]:
+        return iter(())
+
+
+_UNCHECKED = _Unchecked()
+
+
+def report_refused_patterns(operation: Mapping[str, Any], defs: Mapping[str, Any]) -> None:
+    """Log, at start-up, each pattern of the operation's request schemas (and,
+    once per contract, of its named schemas) that is checked by the fallback
+    engine or not at all."""
+    schemas: list[tuple[str, Any]] = [
+        (
+            f"{operation.get('id')} {spec.get('location')} parameter {spec.get('name')!r}",
+            spec.get("schema"),
+        )
+        for spec in operation.get("parameters", [])
+    ]
+    body = operation.get("body") or {}
+    schemas += [
+        (f"{operation.get('id')} request {media}", content.get("schema"))
+        for media, content in (body.get("contents") or {}).items()
+    ]
+    if _reported_defs.get(id(defs)) is not defs:
+        if len(_reported_defs) > 64:
+            _reported_defs.clear()
+        _reported_defs[id(defs)] = defs
+        schemas += [(f"schema {name}", schema) for name, schema in defs.items()]
+    for where, schema in schemas:
+        for problem in portable(schema)[1]:
+            logger.warning("%s, at %s: %s", where, problem.pointer or "/", problem.describe())
+
+
+_reported_defs: dict[int, Mapping[str, Any]] = {}
 
 
 def _escape(token: str | int) -> str:
@@ -48,6 +101,8 @@ class OperationValidator:
             else {}
         )
         self._defs = defs
+        self._id = str(operation.get("id"))
+        report_refused_patterns(operation, defs)
         self._params_validator: Any = None
         self._body_validators: dict[str, Any] = {}
         self._names: dict[str, dict[str, str]] = {}
@@ -93,7 +148,7 @@ class OperationValidator:
             if spec.get("required"):
                 entry["required"].append(spec["name"])
         schema = {"type": "object", "properties": locations}
-        return _compile(schema, self._defs)
+        return _compile(schema, self._defs, f"{self._id} parameters")
 
     # -- body --------------------------------------------------------------
 
@@ -105,7 +160,7 @@ class OperationValidator:
             if schema is None:
                 return []
             validator = self._body_validators[media_type] = _compile(
-                schema, self._defs, request_body=True
+                schema, self._defs, f"{self._id} request {media_type}", request_body=True
             )
         try:
             if validator.is_valid(data):

@@ -5,13 +5,17 @@ from .emit import (
     FileOwner,
     GeneratedFile,
     TargetOptions,
+    comment_text,
     docstring_text,
+    generated_header,
     json_bytes,
     pinned_requirements,
     python_docstring,
     python_string,
     render_template,
     server_files,
+    shown_sources,
+    source_names,
 )
 from .vendor import CORE_REQUIREMENTS, runtime_files
 
@@ -21,7 +25,9 @@ __all__ = [
     "FileOwner",
     "GeneratedFile",
     "TargetOptions",
+    "comment_text",
     "docstring_text",
+    "generated_header",
     "json_bytes",
     "pinned_requirements",
     "python_docstring",
@@ -29,4 +35,6 @@ __all__ = [
     "render_template",
     "runtime_files",
     "server_files",
+    "shown_sources",
+    "source_names",
 ]

@@ -4,6 +4,9 @@ text reaches generated source (spec text is untrusted input)."""
 from __future__ import annotations
 
 import json
+import os
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -31,6 +34,10 @@ class TargetOptions:
     link_runtime: bool = False
     """Import the installed ``mockc.runtime`` instead of vendoring a copy."""
     seed: int = 0
+    sources: tuple[str, ...] = ()
+    """The spec files as generated files name them: paths relative to the output
+    folder (see :func:`shown_sources`), so that the output does not depend on
+    where the project is checked out. Empty: the files' names."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,6 +47,69 @@ class GeneratedFile:
     content: bytes
     owner: FileOwner = FileOwner.GENERATED
     executable: bool = False
+    mock_id: str | None = None
+    """For a generated mock: its ``id``, which is also its operation's (a merge
+    then reads it without parsing the file)."""
+
+
+_PLAIN_PATH = re.compile(r"[\w.,/@+=~{}()\[\]!$%:;#'][\w.,/@+=~{}()\[\]!$%:;#' -]*")
+"""Path text shown as it is in comments and Markdown; anything else is quoted."""
+
+
+def shown_sources(sources: Sequence[str], out: Path | None) -> tuple[str, ...]:
+    """``sources`` as generated files name them: paths relative to ``out`` with
+    forward slashes (URLs as they are), or the file names when ``out`` is None
+    or a source has no path relative to it (another drive)."""
+    shown = []
+    for source in sources:
+        if "://" in source:
+            shown.append(source)
+        elif out is None:
+            shown.append(Path(source).name)
+        else:
+            try:
+                relative = os.path.relpath(Path(source).resolve(), out.resolve())
+            except ValueError:
+                relative = Path(source).name
+            shown.append(Path(relative).as_posix())
+    return tuple(shown)
+
+
+def comment_text(text: str) -> str:
+    """Spec-derived text (a file name) made safe on one line of a comment of any
+    generated file (``#``, ``<!-- -->``, Markdown code): shown as it is when it is
+    plain path text, else as a quoted string in which line breaks, control
+    characters, quotes, backslashes and the characters that end comments or code
+    spans are escaped."""
+    if _PLAIN_PATH.fullmatch(text) and "--" not in text:
+        return text
+    quoted = "".join(_escaped(ch) for ch in json.dumps(text, ensure_ascii=False))
+    return quoted.replace("--", "-\\u002d")
+
+
+def _escaped(ch: str) -> str:
+    if ch.isprintable() and ch not in "<>`&*":
+        return ch
+    return f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
+
+
+def generated_header(options: TargetOptions, sources: Sequence[str]) -> str:
+    """The ``@generated`` line every generated file opens with: ``sources`` are
+    the Api's (used by their names when ``options.sources`` is empty)."""
+    shown = options.sources or tuple(Path(source).name for source in sources)
+    return GENERATED_HEADER.format(
+        version=comment_text(options.version),
+        sources=", ".join(comment_text(source) for source in shown),
+    )
+
+
+def source_names(options: TargetOptions, sources: Sequence[str], limit: int | None = None) -> str:
+    """The spec files' names for a README sentence, each as Markdown code."""
+    shown = options.sources or tuple(sources)
+    names = [f"`{comment_text(Path(source).name)}`" for source in shown]
+    if limit is not None and len(names) > limit:
+        return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
+    return ", ".join(names)
 
 
 def python_string(text: str) -> str:

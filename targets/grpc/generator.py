@@ -10,15 +10,16 @@ from mockc.compiler import ir
 
 from ..common import (
     CORE_REQUIREMENTS,
-    GENERATED_HEADER,
     GeneratedFile,
     TargetOptions,
     docstring_text,
+    generated_header,
     json_bytes,
     pinned_requirements,
     python_docstring,
     runtime_files,
     server_files,
+    source_names,
 )
 from .contract import build_contract
 from .protos import DESCRIPTORS_FILE, PROTOS_DIR, descriptor_set, proto_modules
@@ -61,7 +62,7 @@ class _Hook:
 
 
 def generate(api: ir.Api, options: GrpcOptions) -> list[GeneratedFile]:
-    header = GENERATED_HEADER.format(version=options.version, sources=", ".join(api.sources))
+    header = generated_header(options, api.sources)
     operations = [op for op in api.operations if isinstance(op.binding, ir.GrpcBinding)]
     files = descriptor_set(api)
     title = api.title or api.name
@@ -69,8 +70,7 @@ def generate(api: ir.Api, options: GrpcOptions) -> list[GeneratedFile]:
         "header": header,
         "title": title,
         "title_text": docstring_text(title),
-        "sources": ", ".join(f"`{Path(source).name}`" for source in api.sources[:5])
-        + (f" and {len(api.sources) - 5} more" if len(api.sources) > 5 else ""),
+        "sources": source_names(options, api.sources, limit=5),
         "service": api.name.replace("_", "-"),
         "port": DEFAULT_PORT,
         "admin_port": DEFAULT_ADMIN_PORT,

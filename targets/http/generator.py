@@ -10,15 +10,16 @@ from mockc.compiler import ir
 
 from ..common import (
     CORE_REQUIREMENTS,
-    GENERATED_HEADER,
     GeneratedFile,
     TargetOptions,
     docstring_text,
+    generated_header,
     json_bytes,
     pinned_requirements,
     python_docstring,
     runtime_files,
     server_files,
+    source_names,
 )
 from .contract import build_contract
 
@@ -42,14 +43,14 @@ class _Hook:
 
 
 def generate(api: ir.Api, options: HttpOptions) -> list[GeneratedFile]:
-    header = GENERATED_HEADER.format(version=options.version, sources=", ".join(api.sources))
+    header = generated_header(options, api.sources)
     operations = [op for op in api.operations if isinstance(op.binding, ir.HttpBinding)]
     title = api.title or api.name
     context = {
         "header": header,
         "title": title,
         "title_text": docstring_text(title),
-        "sources": ", ".join(f"`{Path(source).name}`" for source in api.sources),
+        "sources": source_names(options, api.sources),
         "service": api.name.replace("_", "-"),
         "port": DEFAULT_PORT,
         "seed": options.seed,

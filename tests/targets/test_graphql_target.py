@@ -82,10 +82,6 @@ def test_the_server_files() -> None:
     assert b'\nCMD ["python", "server.py"]\n' in files["Dockerfile"]
 
 
-def test_generation_is_deterministic() -> None:
-    assert _files(SHOP) == _files(SHOP)
-
-
 def test_the_contract_lists_root_fields_then_object_types_and_scalar_schemas() -> None:
     contract = json.loads(_files(SHOP)["contract.json"])
     assert contract["protocol"] == "graphql"

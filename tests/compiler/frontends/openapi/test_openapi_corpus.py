@@ -13,9 +13,9 @@ from mockc.compiler import ir
 from mockc.compiler.errors import Diagnostic
 from mockc.compiler.frontends import openapi
 from tests.support.corpus import CORPUS as CORPUS_ROOT
+from tests.support.npm_specs import GITHUB_REST, Unavailable, fetch
 
 CORPUS = CORPUS_ROOT / "openapi"
-GITHUB_SPEC = Path("/tmp/package/generated/api.github.com.json")
 
 
 def _entry_documents() -> list[Path]:
@@ -229,10 +229,13 @@ def test_slack_loads_fast() -> None:
     assert time.perf_counter() - started < 2.0
 
 
-@pytest.mark.skipif(not GITHUB_SPEC.exists(), reason="GitHub REST spec not downloaded")
-def test_github_rest_spec_loads_fast() -> None:
-    started = time.perf_counter()
-    api = openapi.load(GITHUB_SPEC)
-    assert time.perf_counter() - started < 4.0
+def test_github_rest_spec_loads() -> None:
+    """GitHub's REST description, pinned on npm (its load time is measured by
+    bench/generate_bench.py, not asserted here)."""
+    try:
+        spec = fetch(GITHUB_REST)
+    except Unavailable as why:
+        pytest.skip(str(why))
+    api = openapi.load(spec)
     assert len(api.operations) == 1223
     assert_refs_resolve(api)

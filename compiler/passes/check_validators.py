@@ -1,0 +1,102 @@
+"""Compile every schema's validator once, at generation, and warn about what
+the server cannot check as written.
+
+jsonschema-rs refuses some patterns real specs use (``^.{0,262144}$`` is too
+large for it). The server checks those with a second engine, or not at all
+(:mod:`mockc.runtime.schema_validators`); no request fails over them, but the
+spec's author should know, so every one is named here with where it is. A
+schema no validator can be compiled for at all is named too (the server then
+does not validate against it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mockc.compiler import ir
+from mockc.compiler.errors import Diagnostic
+from mockc.runtime.schema_validators import (
+    SchemaCompileError,
+    compile_validator,
+    defs_registry,
+    portable,
+    registry_refs,
+)
+
+
+def run(api: ir.Api, diagnostics: list[Diagnostic]) -> ir.Api:
+    registry = defs_registry({named.name: ir.thaw(named.schema) for named in api.schemas})
+    for schema, what, source in _schemas(api):
+        plain = ir.thaw(schema)
+        if plain is None:  # no schema: nothing to validate
+            continue
+        try:
+            compile_validator(registry_refs(plain), registry=registry)
+        except SchemaCompileError as exc:
+            diagnostics.append(
+                Diagnostic(
+                    level="warning",
+                    message=f"{what or 'schema'}: no validator can be compiled for this schema "
+                    f"({exc}); the server does not validate against it",
+                    file=source.file if source else "",
+                    pointer=source.pointer if source else None,
+                    line=source.line if source else None,
+                    column=source.column if source else None,
+                )
+            )
+        _, problems = portable(plain)
+        for problem in problems:
+            if what is None:  # a named schema: the pointer leads to the pattern itself
+                diagnostics.append(
+                    Diagnostic(
+                        level="warning",
+                        message=problem.describe(),
+                        file=source.file if source else "",
+                        pointer=(source.pointer if source else "") + problem.pointer,
+                    )
+                )
+                continue
+            diagnostics.append(
+                Diagnostic(
+                    level="warning",
+                    message=f"{what}, schema at {problem.pointer or '/'}: {problem.describe()}",
+                    file=source.file if source else "",
+                    pointer=source.pointer if source else None,
+                    line=source.line if source else None,
+                    column=source.column if source else None,
+                )
+            )
+    return api
+
+
+def _schemas(api: ir.Api) -> Iterator[tuple[ir.JsonValue, str | None, ir.Source | None]]:
+    """Every schema of the Api, what it is (None: a named schema) and where."""
+    for named in api.schemas:
+        yield named.schema, None, named.source
+    for operation in api.operations:
+        for parameter in getattr(operation.binding, "parameters", ()):
+            yield (
+                parameter.schema,
+                f"{operation.id} {parameter.location.value} parameter {parameter.name!r}",
+                parameter.source or operation.source,
+            )
+        if operation.input is not None:
+            for content in operation.input.contents:
+                yield (
+                    content.schema,
+                    f"{operation.id} request {content.media_type}",
+                    operation.input.source or operation.source,
+                )
+        for output in operation.outputs:
+            for header in output.headers:
+                yield (
+                    header.schema,
+                    f"{operation.id} {output.key} header {header.name!r}",
+                    header.source or output.source or operation.source,
+                )
+            for content in output.message.contents:
+                yield (
+                    content.schema,
+                    f"{operation.id} {output.key} {content.media_type}",
+                    output.message.source or output.source or operation.source,
+                )

@@ -1,0 +1,232 @@
+"""JSON Schema validators that always compile: one registry of the named
+schemas shared by every validator, and a fallback for patterns jsonschema-rs
+refuses.
+
+jsonschema-rs refuses some regular expressions that real specs use (a
+``pattern: "^.{0,262144}$"`` exceeds its size limit; ``\\p{…}`` classes it does
+not know; Python-style groups). :func:`portable` moves each such ``pattern``
+to the :data:`FALLBACK_PATTERN` keyword, checked with the ``regex`` module
+(bounded in time); a pattern neither engine compiles is left out. Every change
+is reported as a :class:`PatternProblem` with its JSON pointer, so callers can
+warn once (at generation, at start-up) and never fail a request over it.
+
+Named schemas are compiled through a :func:`defs_registry`: the ``$defs`` are
+handed to jsonschema-rs once, and each validator compiles only its own schema
+with ``$ref``\\ s into the registry (:func:`registry_refs`) — instead of carrying
+every named schema again.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import jsonschema_rs
+import regex
+
+__all__ = [
+    "DEFS_URI",
+    "FALLBACK_PATTERN",
+    "PatternProblem",
+    "SchemaCompileError",
+    "compile_validator",
+    "defs_registry",
+    "portable",
+    "refused_pattern",
+    "registry_refs",
+]
+
+DEFS_URI = "urn:mockc:defs"
+"""Where the named schemas are in a registry: ``urn:mockc:defs#/$defs/<Name>``."""
+FALLBACK_PATTERN = "x-mockc-pattern"
+"""The keyword a ``pattern`` jsonschema-rs refuses is moved to."""
+FALLBACK_TIMEOUT = 0.05
+"""Seconds one fallback-pattern search may take; a slower one counts as a match."""
+_DEF_PREFIX = "#/$defs/"
+_DATA_KEYWORDS = frozenset({"examples", "example", "default", "const", "enum"})
+"""Keywords whose values are instance data, not schemas."""
+_NAMED_SUBSCHEMAS = frozenset({"properties", "patternProperties", "$defs", "definitions"})
+"""Keywords whose values map names (not keywords) to schemas."""
+
+
+class SchemaCompileError(Exception):
+    """A schema no validator can be compiled for, even with the fallbacks."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PatternProblem:
+    pointer: str
+    """JSON pointer of the ``pattern`` keyword (or ``patternProperties`` key) in the schema."""
+    pattern: str
+    checked: bool
+    """True: checked with the ``regex`` module instead; False: not checked at all."""
+
+    def describe(self) -> str:
+        how = (
+            "it is checked with the regex module instead"
+            if self.checked
+            else "neither regex engine compiles it, so it is not checked"
+        )
+        return f"pattern {_shown(self.pattern)} is refused by jsonschema-rs; {how}"
+
+
+@functools.lru_cache(maxsize=4096)
+def refused_pattern(pattern: str) -> bool:
+    """True when jsonschema-rs cannot compile ``pattern``."""
+    try:
+        jsonschema_rs.validator_for({"pattern": pattern})
+    except (ValueError, jsonschema_rs.ValidationError):
+        return True
+    return False
+
+
+@functools.lru_cache(maxsize=1024)
+def _fallback_regex(pattern: str) -> Any:
+    try:
+        return regex.compile(pattern)
+    except (regex.error, ValueError, OverflowError, RecursionError):
+        return None
+
+
+class _FallbackPattern:
+    """The :data:`FALLBACK_PATTERN` keyword: ``pattern`` with the ``regex`` module."""
+
+    def __init__(self, parent: Any, value: Any, path: Any) -> None:
+        self.pattern = value if isinstance(value, str) else ""
+        self.compiled = _fallback_regex(self.pattern)
+
+    def validate(self, instance: Any) -> None:
+        if not isinstance(instance, str) or self.compiled is None:
+            return
+        try:
+            found = self.compiled.search(instance, timeout=FALLBACK_TIMEOUT)
+        except TimeoutError:
+            return
+        if found is None:
+            raise ValueError(f"{_shown(instance)} does not match {_shown(self.pattern)}")
+
+
+KEYWORDS: dict[str, Any] = {FALLBACK_PATTERN: _FallbackPattern}
+
+
+def portable(schema: Any, pointer: str = "") -> tuple[Any, list[PatternProblem]]:
+    """``schema`` with every pattern jsonschema-rs refuses moved to the fallback
+    keyword (or left out), and the list of what was changed; ``schema`` itself
+    when nothing needed to change (it is never modified)."""
+    problems: list[PatternProblem] = []
+    return _portable(schema, pointer, problems), problems
+
+
+def _portable(node: Any, pointer: str, problems: list[PatternProblem]) -> Any:
+    if isinstance(node, list):
+        items = [_portable(item, f"{pointer}/{n}", problems) for n, item in enumerate(node)]
+        return node if all(a is b for a, b in zip(items, node, strict=True)) else items
+    if not isinstance(node, Mapping):
+        return node
+    changed: dict[str, Any] = {}
+    for key, value in node.items():
+        where = f"{pointer}/{_escape(key)}"
+        if key in _DATA_KEYWORDS:
+            continue
+        if key == "pattern" and isinstance(value, str):
+            if refused_pattern(value):
+                checked = _fallback_regex(value) is not None
+                problems.append(PatternProblem(pointer=where, pattern=value, checked=checked))
+                changed[key] = _DROPPED
+                if checked:
+                    changed[FALLBACK_PATTERN] = value
+            continue
+        if key in _NAMED_SUBSCHEMAS and isinstance(value, Mapping):
+            members = {}
+            for name, sub in value.items():
+                inner = f"{where}/{_escape(name)}"
+                if key == "patternProperties" and refused_pattern(name):
+                    problems.append(PatternProblem(pointer=inner, pattern=name, checked=False))
+                    members[name] = _DROPPED
+                    continue
+                new = _portable(sub, inner, problems)
+                if new is not sub:
+                    members[name] = new
+            if members:
+                changed[key] = {
+                    name: members.get(name, sub)
+                    for name, sub in value.items()
+                    if members.get(name) is not _DROPPED
+                }
+            continue
+        new = _portable(value, where, problems)
+        if new is not value:
+            changed[key] = new
+    if not changed:
+        return node
+    out = {key: changed.get(key, value) for key, value in node.items()}
+    out.update((key, value) for key, value in changed.items() if key not in out)
+    return {key: value for key, value in out.items() if value is not _DROPPED}
+
+
+_DROPPED = object()
+
+
+def registry_refs(schema: Any) -> Any:
+    """``schema`` with its ``#/$defs/…`` references pointing into the registry of
+    :func:`defs_registry` (a copy; data keywords are left alone)."""
+    if isinstance(schema, list):
+        return [registry_refs(item) for item in schema]
+    if not isinstance(schema, Mapping):
+        return schema
+    out = {}
+    for key, value in schema.items():
+        if key == "$ref" and isinstance(value, str) and value.startswith(_DEF_PREFIX):
+            out[key] = DEFS_URI + value
+        elif key in _DATA_KEYWORDS:
+            out[key] = value
+        else:
+            out[key] = registry_refs(value)
+    return out
+
+
+def defs_registry(
+    defs: Mapping[str, Any], on_problem: Callable[[PatternProblem], None] | None = None
+) -> Any:
+    """A jsonschema-rs registry holding ``defs`` (made :func:`portable`) at :data:`DEFS_URI`."""
+    document, problems = portable({"$defs": dict(defs)})
+    for problem in problems:
+        if on_problem is not None:
+            on_problem(problem)
+    return jsonschema_rs.Registry([(DEFS_URI, document)], draft=jsonschema_rs.Draft202012)
+
+
+def compile_validator(
+    schema: Any,
+    *,
+    registry: Any = None,
+    on_problem: Callable[[PatternProblem], None] | None = None,
+) -> Any:
+    """A Draft 2020-12 validator of ``schema`` (formats checked, unknown formats
+    ignored), with refused patterns falling back; ``registry`` resolves
+    ``urn:mockc:defs`` references. Raises :class:`SchemaCompileError` when
+    jsonschema-rs still refuses it."""
+    document, problems = portable(schema)
+    for problem in problems:
+        if on_problem is not None:
+            on_problem(problem)
+    try:
+        return jsonschema_rs.Draft202012Validator(
+            document,
+            validate_formats=True,
+            ignore_unknown_formats=True,
+            registry=registry,
+            keywords=KEYWORDS,
+        )
+    except (ValueError, jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError) as exc:
+        raise SchemaCompileError(str(exc).splitlines()[0] if str(exc) else repr(exc)) from None
+
+
+def _escape(token: str) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    return repr(text if len(text) <= limit else text[:limit] + "…")
