@@ -9,7 +9,6 @@ in its wire format, then calls :meth:`MockService.record`. The admin API
 
 from __future__ import annotations
 
-import os
 import random
 import sys
 from collections.abc import Iterable, Mapping
@@ -90,11 +89,12 @@ class MockService:
         """Open streams of streaming operations; the admin API pushes events to them."""
         self.metrics = Metrics(protocol)
         self.metrics.set_active_mocks(self.mocks.active_mock_count)
+        self.mocks.on_follow = self.mocks_changed
         self.journal: Journal = self._open_journal()
         self._random = random.Random(settings.seed)
         low, high = settings.delay_ms
         self._delay = (low, high) if high > 0 else None
-        self.sync = start_sync(self, os.environ)
+        self.sync = start_sync(self)
         """Pulls mocks from an orchestrator when MOCKC_SYNC_FROM is set (runtime/sync)."""
         self.tracer = tracer_from_environment(name)
         """A span per request when OTEL_EXPORTER_OTLP_ENDPOINT is set (runtime/telemetry)."""
@@ -154,6 +154,7 @@ class MockService:
             self.sync.stop()
         if self.tracer is not None:
             self.tracer.close()
+        self.mocks.close()
         self.journal.close()
         self.state.close()
 

@@ -141,6 +141,16 @@ def _optional_text(text: str) -> str | None:
     return text or None
 
 
+def _sync_origin(text: str) -> str | None:
+    """``MOCKC_SYNC_FROM``: empty → None (no sync); else an http(s) URL."""
+    text = text.strip()
+    if not text:
+        return None
+    if not text.lower().startswith(("http://", "https://")) or len(text) <= len("http://"):
+        raise ValueError(text)
+    return text
+
+
 def redacted_headers(text: str) -> frozenset[str]:
     """``MOCKC_JOURNAL_REDACT``: ``off`` → nothing redacted; else the headers of
     :data:`ALWAYS_REDACTED` and those of the comma list, lower-cased."""
@@ -376,6 +386,35 @@ SETTINGS: tuple[Setting, ...] = (
         "--data-dir",
         DATA_DIR,
         "journal, admin token and runtime state",
+    ),
+    Setting(
+        "sync_from",
+        "MOCKC_SYNC_FROM",
+        "--sync-from",
+        "",
+        "orchestrator to pull this server's mocks and scenarios from, "
+        "`http://orchestrator:8888` (see docs/orchestrator.md)",
+        parse=_sync_origin,
+        shown_default="none",
+        hint="an http:// or https:// URL",
+    ),
+    Setting(
+        "sync_token",
+        "MOCKC_SYNC_TOKEN",
+        None,
+        "",
+        "token the orchestrator gave for syncing, `mki_…` (no flag: flags show in `ps`)",
+        parse=_optional_text,
+        shown_default="none",
+    ),
+    Setting(
+        "sync_server",
+        "MOCKC_SYNC_SERVER",
+        "--sync-server",
+        "",
+        "name of the orchestrator's server (of the token's namespace) to sync from",
+        parse=_optional_text,
+        shown_default="none",
     ),
     Setting(
         "log_level",
@@ -648,6 +687,10 @@ class CoreSettings:
     """Prefix of this server's keys in a shared store; default: the API's name."""
     json_max_depth: int = DEFAULT_MAX_DEPTH
     """The deepest nesting of arrays and objects read from clients' JSON."""
+    sync_from: str | None = None
+    """The orchestrator to pull mocks from (``runtime/sync``); None: no sync."""
+    sync_token: str | None = None
+    sync_server: str | None = None
 
     def data_path(self, directory: Path) -> Path:
         return (directory / self.data_dir).resolve()
@@ -678,4 +721,7 @@ def core_settings(values: Mapping[str, Any]) -> CoreSettings:
         data_dir=values["data_dir"],
         state_namespace=values["state_namespace"],
         json_max_depth=values["json_max_depth"],
+        sync_from=values["sync_from"],
+        sync_token=values["sync_token"],
+        sync_server=values["sync_server"],
     )

@@ -4,12 +4,17 @@
 order) without a lock; every change builds a new dict and swaps the reference,
 so a request sees the old set or the new one, never a mixture. Changes
 (admin writes, reloads, scenario switches) take a lock among themselves.
+
+When the state store is shared (Redis), so are the active scenario and the
+positions of response sequences (``replicas.py``): a switch made through one
+replica is followed by the others (a thread checks every 200 ms).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +35,7 @@ from .files import (
 from .folder import load_folder
 from .index import OperationMocks, build_index
 from .problems import MockError, MockProblem
+from .replicas import SharedPositions, SharedScenario
 from .responses import copy_reply
 from .scenarios import ScenarioFolders
 from .served import BindError, ServedMock
@@ -37,6 +43,8 @@ from .served import BindError, ServedMock
 __all__ = ["LISTING_KEYS", "UNMATCHED_POLICIES", "MockRegistry"]
 
 UNMATCHED_POLICIES = ("fallback", "404")
+
+log = logging.getLogger("mockc.state")
 
 
 class MockRegistry:
@@ -81,6 +89,12 @@ class MockRegistry:
         self._count = 0
         self._loaded = False
         self._fake_values: Any = None
+        replicas = state.replicas()
+        self._shared_scenario = SharedScenario(replicas) if replicas is not None else None
+        self._shared_positions = SharedPositions(replicas) if replicas is not None else None
+        self.on_follow: Callable[[], None] | None = None
+        """Called after following another replica's scenario switch (the metrics'
+        count of served mocks)."""
 
     # -- the hot path ------------------------------------------------------
 
@@ -134,9 +148,10 @@ class MockRegistry:
             catalog.replace(documents)
             self._served = {}
             if not self._loaded:
-                requested = self._requested_scenario
-                active = requested if requested else read_active_scenario(self.directory)
+                active = self._startup_scenario()
                 self._loaded = True
+                if self._shared_scenario is not None:
+                    self._shared_scenario.follow(self._follow_shared_scenario)
             else:
                 active = self._active
             if active is not None and not self.scenarios.exists(active):
@@ -146,6 +161,28 @@ class MockRegistry:
             self._active = active
             self._rebuild()
             return catalog.problems()
+
+    def _startup_scenario(self) -> str | None:
+        requested = self._requested_scenario
+        remembered = read_active_scenario(self.directory)
+        shared = self._shared_scenario
+        if shared is None:
+            return requested if requested else remembered
+        if requested and not self.scenarios.exists(requested):
+            return requested  # reported as missing; not shared with the other replicas
+        return shared.startup(requested, remembered)
+
+    def _follow_shared_scenario(self, name: str | None) -> None:
+        """Serve ``name``, the scenario another replica switched to."""
+        with self._lock:
+            if name is not None and not self.scenarios.exists(name):
+                log.warning("the shared active scenario %r is not here; serving base mocks", name)
+                name = None
+            if name != self._active:
+                self._active = name
+                self._rebuild()
+                if self.on_follow is not None:
+                    self.on_follow()
 
     def problems(self) -> list[MockProblem]:
         """Every problem of the loaded files, sorted by file, then line."""
@@ -158,6 +195,10 @@ class MockRegistry:
             mock = self._bind(document)
             if mock is not None:
                 served[document.file] = mock
+        positions = self._shared_positions
+        if positions is not None:
+            for mock in served.values():
+                mock.shared_positions = positions
         self._served = served
         self._index = build_index(served.values())
         self._count = len(served)
@@ -361,6 +402,7 @@ class MockRegistry:
             self.scenarios.delete(name)
             self._catalog.drop_scenario(name)
             if self._active == name:
+                self._share_scenario(None)
                 self._active = None
                 write_active_scenario(self.directory, None)
             self._rebuild()
@@ -372,12 +414,25 @@ class MockRegistry:
         with self._lock:
             if name is not None and not self.scenarios.exists(name):
                 raise KeyError(name)
+            self._share_scenario(name)
             write_active_scenario(self.directory, name)
             self._active = name
             self._rebuild()
 
+    def _share_scenario(self, name: str | None) -> None:
+        """Make ``name`` every replica's active scenario, when the store is shared
+        (StateError when it cannot be reached: then nothing changed)."""
+        if self._shared_scenario is not None:
+            self._shared_scenario.share(name)
+
+    def close(self) -> None:
+        """Stop following the shared active scenario (nothing to do otherwise)."""
+        if self._shared_scenario is not None:
+            self._shared_scenario.stop()
+
     def reset(self) -> None:
-        """Every sequence back to its first response, every random draw replayed."""
+        """Every sequence back to its first response, every random draw replayed
+        (the positions in a shared store go with its :meth:`~..state.StateStore.clear`)."""
         for mock in list(self._served.values()):
             mock.reset()
 

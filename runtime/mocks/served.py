@@ -1,8 +1,10 @@
 """A mock bound to its operation: what the index holds and a request meets.
 
-Sequence positions are kept per mock, in memory, per process (replicas each
-keep their own): an ``itertools.count`` advanced atomically, so concurrent
-requests never share a position and no lock is taken. Random choices (the
+Sequence positions are kept per mock, in memory, per process: an
+``itertools.count`` advanced atomically, so concurrent requests never share a
+position and no lock is taken. When the state store is shared (Redis), they
+are a counter there instead (:attr:`ServedMock.shared_positions`), so replicas
+answering in turn go on with one sequence. Random choices (the
 ``random`` sequence, delay ranges, fault rates, crud uuids) draw from a
 ``random.Random`` seeded by the server seed and the mock's id, so one seed
 replays the same choices for the same order of requests.
@@ -23,6 +25,7 @@ from ..state import StateStore
 from .crud import CrudHandler
 from .definition import MockDefinition
 from .matching import Condition
+from .replicas import SharedPositions
 from .responses import BoundResponse, data_reply
 
 __all__ = ["BindError", "ServedMock"]
@@ -56,6 +59,7 @@ class ServedMock:
         "rng",
         "scenario",
         "sequence",
+        "shared_positions",
         "single",
         "source",
         "stream",
@@ -121,6 +125,8 @@ class ServedMock:
         self._seed = f"{seed}:{self.key}"
         self._counter = itertools.count()
         self.rng = random.Random(self._seed)
+        self.shared_positions: SharedPositions | None = None
+        """Where the position of the sequence comes from when replicas share it."""
 
     @property
     def id(self) -> str:
@@ -162,7 +168,15 @@ class ServedMock:
             point = self.rng.random() * self.cumulative[-1]
             index = bisect_right(self.cumulative, point)
             return responses[min(index, len(responses) - 1)]
-        position = next(self._counter) if stream_index is None else stream_index
+        position = self._position() if stream_index is None else stream_index
         if self.sequence == "once-each":
             return responses[min(position, len(responses) - 1)]
         return responses[position % len(responses)]
+
+    def _position(self) -> int:
+        shared = self.shared_positions
+        if shared is not None:
+            position = shared.next(self.key)
+            if position is not None:
+                return position
+        return next(self._counter)

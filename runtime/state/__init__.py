@@ -10,14 +10,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .base import Collection, StateError, StateStore
+from .base import Collection, ReplicaControl, StateError, StateStore
 from .factory import open_store
 from .memory import MemoryStore
 
 if TYPE_CHECKING:
     from .redis import RedisStore
 
-__all__ = ["Collection", "MemoryStore", "RedisStore", "StateError", "StateStore", "open_store"]
+__all__ = [
+    "Collection",
+    "MemoryStore",
+    "RedisStore",
+    "ReplicaControl",
+    "StateError",
+    "StateStore",
+    "open_store",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -6,7 +6,7 @@ from typing import Any, Protocol
 
 from ..exceptions import RuntimeFailure
 
-__all__ = ["Collection", "StateError", "StateStore"]
+__all__ = ["Collection", "ReplicaControl", "StateError", "StateStore"]
 
 
 class StateError(RuntimeFailure):
@@ -34,6 +34,25 @@ class Collection(Protocol):
     def clear(self) -> None: ...
 
 
+class ReplicaControl(Protocol):
+    """What the replicas of one server agree on through a shared store, besides
+    the mocks' own state: the active scenario and the positions of the mocks'
+    response sequences. Only a store several processes share has one."""
+
+    def next_position(self, sequence: str) -> int:
+        """The next position (0, 1, 2, …) of response sequence ``sequence``,
+        atomically across every replica."""
+
+    def active_scenario(self) -> tuple[int, str | None]:
+        """(version, name) of the shared active scenario; version 0 (and None) when
+        no replica has set one. The version grows with every change."""
+
+    def set_active_scenario(self, name: str | None, *, unless_set: bool = False) -> int:
+        """Share ``name`` (None: base mocks only) as the active scenario; the new
+        version. With ``unless_set``, only when none is shared yet (then the version
+        already shared, unchanged)."""
+
+
 class StateStore(Protocol):
     """Key/value state shared by the mocks of one server (and its replicas)."""
 
@@ -55,6 +74,10 @@ class StateStore(Protocol):
     def collection(self, name: str) -> Collection: ...
 
     def clear(self) -> None:
-        """Forget every key, counter and collection."""
+        """Forget every key, counter, collection and sequence position (the shared
+        active scenario stays)."""
+
+    def replicas(self) -> ReplicaControl | None:
+        """What replicas sharing this store agree on; None for a store of one process."""
 
     def close(self) -> None: ...

@@ -105,5 +105,9 @@ class MemoryStore:
         for collection in collections:
             collection.clear()
 
+    def replicas(self) -> None:
+        """None: an in-memory store is never shared with another process."""
+        return None
+
     def close(self) -> None:
         return None

@@ -9,7 +9,8 @@ one Redis:
 - ``col:{name}:order`` — a sorted set of record ids, scored by creation sequence;
 - ``col:{name}:seq`` — the counter that sequence comes from;
 - ``col:{name}:ids`` — the counter :meth:`next_id` hands out;
-- ``collections`` — the set of collection names, for :meth:`RedisStore.snapshot`.
+- ``collections`` — the set of collection names, for :meth:`RedisStore.snapshot`;
+- ``seq:…`` and ``scenario…`` — what replicas agree on besides (``redis_replicas.py``).
 
 The namespace is percent-encoded, so it never contains ``:`` or glob characters.
 """
@@ -31,6 +32,7 @@ from redis.retry import Retry
 
 from .base import StateError
 from .factory import redact_url
+from .redis_replicas import SCENARIO_KEYS, RedisReplicas
 
 __all__ = ["RedisStore"]
 
@@ -245,6 +247,8 @@ class RedisStore:
         self._kv = self._client.prefix + "kv:"
         self._registry = self._client.prefix + "collections"
         self._registered: set[str] = set()
+        self._kept = frozenset(self._client.prefix + key for key in SCENARIO_KEYS)
+        self._replicas: RedisReplicas | None = None
         try:
             with self._client.calls("connecting"):
                 self._client.redis.ping()
@@ -322,13 +326,21 @@ class RedisStore:
             self._registered.add(name)
         return _RedisCollection(self._client, name)
 
+    def replicas(self) -> RedisReplicas:
+        if self._replicas is None:
+            self._replicas = RedisReplicas(self._client)
+        return self._replicas
+
     def clear(self) -> None:
-        """Delete every key of this namespace (SCAN and DEL in batches)."""
+        """Delete every key of this namespace (SCAN and DEL in batches) but the
+        shared active scenario."""
         self._registered = set()
         pattern = _glob_escape(self._client.prefix) + "*"
         with self._client.calls("clearing the state"):
             batch: list[str] = []
             for key in self._client.scan(pattern):
+                if key in self._kept:
+                    continue
                 batch.append(key)
                 if len(batch) >= _SCAN_BATCH:
                     self._client.redis.delete(*batch)

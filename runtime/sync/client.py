@@ -9,7 +9,6 @@ import socket
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -97,13 +96,14 @@ class SyncClient:
             self._stop.wait(POLL_SECONDS)
 
 
-def start_sync(service: MockService, env: Mapping[str, str]) -> SyncClient | None:
-    """Start syncing when ``MOCKC_SYNC_FROM`` is set; None otherwise."""
-    origin = env.get("MOCKC_SYNC_FROM")
+def start_sync(service: MockService) -> SyncClient | None:
+    """Start syncing when ``MOCKC_SYNC_FROM`` (``--sync-from``) is set; None otherwise."""
+    settings = service.settings
+    origin = settings.sync_from
     if not origin:
         return None
-    token = env.get("MOCKC_SYNC_TOKEN", "")
-    server = env.get("MOCKC_SYNC_SERVER", "")
+    token = settings.sync_token
+    server = settings.sync_server
     if not token or not server:
         log.error("MOCKC_SYNC_FROM needs MOCKC_SYNC_TOKEN and MOCKC_SYNC_SERVER too: not syncing")
         return None

@@ -17,6 +17,7 @@ from mockc.runtime.settings import (
     ALWAYS_REDACTED,
     PROTOCOL_NAMES,
     SETTINGS,
+    core_settings,
     read_settings,
     redacted_headers,
     settings_of,
@@ -112,6 +113,12 @@ def test_an_empty_variable_counts_as_unset() -> None:
         ({}, ["--journal-detail", "all"], "--journal-detail='all' is not a valid value (one of"),
         ({"MOCKC_ERROR_RATE": "2"}, [], "MOCKC_ERROR_RATE='2'"),
         ({}, ["--no-such-flag"], "unrecognized arguments: --no-such-flag"),
+        (
+            {"MOCKC_SYNC_FROM": "orchestrator:8888"},
+            [],
+            "MOCKC_SYNC_FROM='orchestrator:8888' is not a valid value (an http:// or https:// URL)",
+        ),
+        ({}, ["--sync-from", "ftp://x"], "--sync-from='ftp://x' is not a valid value"),
     ],
 )
 def test_a_bad_value_names_where_it_came_from(
@@ -129,6 +136,23 @@ def test_flags_win_over_the_environment_which_wins_over_defaults() -> None:
     assert read_settings("grpc", [], reflection)["reflection"] is False
     assert read_settings("grpc", ["--reflection"], reflection)["reflection"] is True
     assert read_settings("http", ["--serve-orphaned"], {})["serve_orphaned"] is True
+
+
+@pytest.mark.parametrize("protocol", sorted(PROTOCOL_NAMES))
+def test_sync_settings_reach_the_core_settings(protocol: str) -> None:
+    env = {
+        "MOCKC_SYNC_FROM": "http://orchestrator:8888",
+        "MOCKC_SYNC_TOKEN": "mki_secret",
+        "MOCKC_SYNC_SERVER": "central",
+    }
+    core = core_settings(read_settings(protocol, ["--sync-server", "other"], env))
+    assert (core.sync_from, core.sync_token, core.sync_server) == (
+        "http://orchestrator:8888",
+        "mki_secret",
+        "other",
+    )
+    unset = core_settings(read_settings(protocol, [], {}))
+    assert (unset.sync_from, unset.sync_token, unset.sync_server) == (None, None, None)
 
 
 def test_journal_redaction_setting() -> None:
