@@ -22,6 +22,7 @@ from ..http.router import Match, MethodNotAllowed, Router
 from ..journal import EntryBuilder
 from ..json_codec import JsonLimitError, json_bytes, parse_json
 from ..service import MockService
+from ..state import StateError
 from ..ui import UI_HEADERS, ui_asset
 from .document import admin_document
 from .routes import ROUTES, AdminCall, Handler
@@ -73,6 +74,9 @@ class AdminApp:
                 status, media_type, content, extra = _ui_answer(method, path)
             else:
                 status, media_type, content = await self._answer(scope, receive, method, path)
+        except StateError as error:  # the shared store (Redis) is away: not the client's fault
+            problem = Problem(503, str(error), title="State store unavailable")
+            status, media_type, content = problem.status, PROBLEM_MEDIA_TYPE, problem.body()
         except Problem as problem:
             status, media_type, content = problem.status, PROBLEM_MEDIA_TYPE, problem.body()
             extra = [(name.encode("latin-1"), value.encode()) for name, value in problem.headers]

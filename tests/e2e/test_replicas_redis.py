@@ -14,8 +14,8 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from mockc.compiler.driver import GenerateOptions, generate
-from tests.support.redis import raw_client, redis_url, unique_namespace
-from tests.support.servers import ServerProcess
+from tests.support.redis import RedisServer, raw_client, redis_url, unique_namespace
+from tests.support.servers import ServerProcess, free_port
 
 TODOS = Path(__file__).parent / "fixtures" / "todos.yaml"
 SETTLE_SECONDS = 10.0
@@ -184,3 +184,21 @@ def test_once_each_is_shared_too(tmp_path: Path) -> None:
             assert httpx.get(f"{first.url}/todos/1").status_code == 200
     finally:
         _forget(namespace)
+
+
+def test_with_redis_away_the_admin_api_answers_503_and_the_server_keeps_serving(
+    tmp_path: Path,
+) -> None:
+    server = _generated(tmp_path, {"scenarios/outage/todos-down.yaml": OUTAGE})
+    with RedisServer(free_port()) as redis_server:
+        env = {"MOCKC_STATE": redis_server.url, "MOCKC_STATE_NAMESPACE": unique_namespace("away")}
+        with ServerProcess([sys.executable, "server.py"], cwd=server, env=env) as process:
+            redis_server.stop()
+            admin = f"{process.url}/__mockc"
+            switched = httpx.put(f"{admin}/scenarios/active", json={"name": "outage"}, timeout=30)
+            reset = httpx.delete(f"{admin}/state", timeout=30)
+            for answer in (switched, reset):
+                assert answer.status_code == 503, answer.text
+                assert answer.headers["content-type"] == "application/problem+json"
+                assert redis_server.url.split("//")[1].split("/")[0] in answer.json()["detail"]
+            assert httpx.get(f"{process.url}/health", timeout=30).status_code == 200

@@ -262,7 +262,8 @@ def test_hostile_files_give_one_clean_problem(tmp_path: Path, name: str) -> None
         path.write_text(content, encoding="utf-8")
     started = time.perf_counter()
     document = load_mock_document(path, file=name)
-    assert time.perf_counter() - started < 2
+    # A guard against hangs and blow-ups (seconds, not a speed target: that is bench/'s).
+    assert time.perf_counter() - started < 10
     assert document.definition is None
     assert document.problems
     rendered = [problem.render() for problem in document.problems]
