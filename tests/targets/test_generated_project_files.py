@@ -119,7 +119,7 @@ def test_the_ignore_lists_are_yours_and_kept_on_regeneration(tmp_path: Path) -> 
         f"{DATA_DIR}/\n# Python's caches.\n__pycache__/\n*.py[cod]\nsecrets.env\n"
     )
     assert ".gitignore" in report.kept_user_files
-    other = tmp_path / "elsewhere" / "out"
+    other = tmp_path / "elsewhere"  # as deep as ``out``: headers name the spec relative to it
     generate([spec], other, GenerateOptions(link_runtime=True))
     for name in (".dockerignore", "k8s.yaml"):
         assert (other / name).read_bytes() == (out / name).read_bytes()
