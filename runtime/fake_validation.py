@@ -8,6 +8,8 @@ from typing import Any
 
 import jsonschema_rs
 
+from .discriminator import discriminated
+
 __all__ = ["ValidatorCache"]
 
 _MAX_ENTRIES = 20_000
@@ -22,7 +24,7 @@ class ValidatorCache:
 
     def __init__(self, defs: Mapping[str, Any]) -> None:
         self._source_defs = dict(defs)
-        self._defs = {name: _response_view(sub, defs) for name, sub in defs.items()}
+        self._defs = {name: discriminated(_response_view(sub, defs)) for name, sub in defs.items()}
         self._entries: dict[int, tuple[Any, Any]] = {}
         self._by_text: dict[str, Any] = {}
 
@@ -59,7 +61,8 @@ class ValidatorCache:
         if isinstance(schema, Mapping):
             own_defs = schema.get("$defs")
             defs = {**self._defs, **own_defs} if isinstance(own_defs, Mapping) else self._defs
-            document: Any = {**_response_view(schema, self._source_defs), "$defs": defs}
+            view = discriminated(_response_view(schema, self._source_defs))
+            document: Any = {**view, "$defs": defs}
             document.pop("$schema", None)
             document.pop("$id", None)
         else:
