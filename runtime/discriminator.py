@@ -5,27 +5,28 @@ the value of that property: OpenAPI validates the instance against the schema
 the value names (through ``mapping``, or the name of a branch's component
 schema), not against every branch. Branches that overlap — they often differ
 only in that value — make plain ``oneOf`` refuse every instance ("valid under
-more than one"). :func:`with_discriminators` rewrites such a schema into
+more than one"). :func:`discriminated` rewrites such a schema into
 
     if the instance is an object:
-        it holds the property (OpenAPI requires it), whose value is one of
-        the known values, and
-        for each value: if the property equals it, the instance is valid
-        against the schema it names
+        it holds the property (OpenAPI requires it), and
+        when its value names a schema: the instance is valid against that one
+        when it names none: the original ``oneOf``/``anyOf`` applies
     else:
         the original ``oneOf``/``anyOf``
 
-Where a branch is written inline (it has no name a value could choose), the
-schema is left as it is. The rewrite shares every unchanged node with its
-input and never mutates it.
+A value that names no schema (real specs write mapping keys that differ from
+the property's enum) falls back to the original composition, so nothing plain
+JSON Schema accepts is refused. Where a branch is written inline (it has no
+name a value could choose), the schema is left as it is. The rewrite shares
+every unchanged node with its input and never mutates it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-__all__ = ["discriminated", "dispatch_table", "with_discriminators"]
+__all__ = ["RewrittenDefs", "discriminated", "dispatch_table"]
 
 _DEFS = "#/$defs/"
 _COMPOSITIONS = ("oneOf", "anyOf")
@@ -65,16 +66,17 @@ def _dispatch(schema: Mapping[str, Any], prop: str, table: Mapping[str, str]) ->
     by_target: dict[str, list[str]] = {}
     for value, target in table.items():
         by_target.setdefault(target, []).append(value)
-    choices: list[Any] = [{"properties": {prop: {"enum": list(table)}}}]
+    branches = list(schema[keyword])
+    unknown = {"required": [prop], "properties": {prop: {"not": {"enum": list(table)}}}}
+    choices: list[Any] = [{"if": unknown, "then": {keyword: branches}}]
     for target, values in by_target.items():
         choice = {"const": values[0]} if len(values) == 1 else {"enum": values}
-        choices.append(
-            {"if": {"required": [prop], "properties": {prop: choice}}, "then": {"$ref": target}}
-        )
+        chosen = {"required": [prop], "properties": {prop: choice}}
+        choices.append({"if": chosen, "then": {"$ref": target}})
     rule = {
         "if": {"type": "object"},
         "then": {"required": [prop], "allOf": choices},
-        "else": {keyword: list(schema[keyword])},
+        "else": {keyword: branches},
     }
     out = {k: v for k, v in schema.items() if k not in (keyword, "discriminator")}
     out["allOf"] = [*out.get("allOf", ()), rule]
@@ -118,17 +120,18 @@ _DATA_KEYWORDS = frozenset({"examples", "example", "default", "const", "enum", "
 _SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
 
 
-class _RewrittenDefs(Mapping[str, Any]):
-    """``defs`` with each entry rewritten on first access."""
+class RewrittenDefs(Mapping[str, Any]):
+    """``defs`` with each entry passed through ``rewrite`` on first access."""
 
-    def __init__(self, defs: Mapping[str, Any]) -> None:
+    def __init__(self, defs: Mapping[str, Any], rewrite: Callable[[Any], Any]) -> None:
         self._defs = defs
+        self._rewrite = rewrite
         self._done: dict[str, Any] = {}
 
     def __getitem__(self, name: str) -> Any:
         found = self._done.get(name)
         if found is None:
-            found = self._done[name] = discriminated(self._defs[name])
+            found = self._done[name] = self._rewrite(self._defs[name])
         return found
 
     def __iter__(self) -> Iterator[str]:
@@ -139,11 +142,3 @@ class _RewrittenDefs(Mapping[str, Any]):
 
     def __contains__(self, name: object) -> bool:
         return name in self._defs
-
-
-def with_discriminators(schema: Any, defs: Mapping[str, Any]) -> tuple[Any, Mapping[str, Any]]:
-    """``schema`` and ``defs`` with every discriminated ``oneOf``/``anyOf`` choosing its
-    branch by the discriminator value (defs are rewritten lazily, on first access)."""
-    if isinstance(defs, _RewrittenDefs):
-        return discriminated(schema), defs
-    return discriminated(schema), _RewrittenDefs(defs)

@@ -8,7 +8,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from .discriminator import discriminated
+from .openapi_view import openapi_view
 
 __all__ = ["ValidatorCache"]
 
@@ -24,7 +24,7 @@ class ValidatorCache:
 
     def __init__(self, defs: Mapping[str, Any]) -> None:
         self._source_defs = dict(defs)
-        self._defs = {name: discriminated(_response_view(sub, defs)) for name, sub in defs.items()}
+        self._defs = {name: openapi_view(_response_view(sub, defs)) for name, sub in defs.items()}
         self._entries: dict[int, tuple[Any, Any]] = {}
         self._by_text: dict[str, Any] = {}
 
@@ -61,7 +61,7 @@ class ValidatorCache:
         if isinstance(schema, Mapping):
             own_defs = schema.get("$defs")
             defs = {**self._defs, **own_defs} if isinstance(own_defs, Mapping) else self._defs
-            view = discriminated(_response_view(schema, self._source_defs))
+            view = openapi_view(_response_view(schema, self._source_defs))
             document: Any = {**view, "$defs": defs}
             document.pop("$schema", None)
             document.pop("$id", None)

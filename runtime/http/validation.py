@@ -13,7 +13,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from ..discriminator import with_discriminators
+from ..openapi_view import with_openapi_view
 from .schemas import referenced_defs, strip_read_only_required
 
 __all__ = ["OperationValidator", "Violation"]
@@ -23,7 +23,7 @@ Violation = dict[str, str]
 
 
 def _compile(schema: Any, defs: Mapping[str, Any], *, request_body: bool = False) -> Any:
-    schema, defs = with_discriminators(schema, defs)
+    schema, defs = with_openapi_view(schema, defs)
     needed = referenced_defs(schema, defs)
     if request_body:
         schema, needed = strip_read_only_required(schema, needed)
