@@ -7,10 +7,11 @@ style (with ``explode: true``) and large payment APIs write them:
 appends to ``{"expand": ["a"]}``. The schema decides what a level is: an
 ``array`` level takes its numeric keys in order, anything else stays an
 object; a leaf is every value sent when its schema is an array, else the
-first. Fields whose schema is an object or array may also arrive as one JSON
-document (multipart's default ``application/json`` part, or a client that
-sends JSON in a form field); such a value is parsed when it is JSON of the
-declared kind. Scalars are converted to the schema's types where their text
+first; a required object or array with no field is empty (brackets cannot
+write an empty one). Fields whose schema is an object or array may also
+arrive as one JSON document (multipart's default ``application/json`` part,
+or a client that sends JSON in a form field); such a value is parsed when it
+is JSON of the declared kind. Scalars are converted to the schema's types where their text
 allows it (else kept as text, for the validator to report).
 """
 
@@ -33,6 +34,9 @@ MAX_FORM_DEPTH = 32
 _KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])+)$")
 _SEGMENT = re.compile(r"\[([^\[\]]*)\]")
 _JSON_KINDS = {"object": dict, "array": list}
+_EMPTY: dict[str, type[dict[str, Any]] | type[list[Any]]] = {"object": dict, "array": list}
+"""A required object or array sent with no field at all is empty: bracket keys
+cannot write an empty one, so its absence is how a form says it."""
 
 
 class _Node:
@@ -132,6 +136,12 @@ class FormShaper:
             out[name] = self._value(child, properties.get(name, other), depth + 1)
         for index, child in enumerate(node.appended):
             out.setdefault(str(index), self._value(child, other, depth + 1))
+        required = resolved.get("required") if isinstance(resolved, Mapping) else None
+        for name in required if isinstance(required, list) else ():
+            if name not in out and name in properties:
+                empty = _EMPTY.get(kind_of(properties[name], self._defs) or "")
+                if empty is not None:
+                    out[name] = empty()
         return out
 
     def _array(self, node: _Node, schema: Any, depth: int) -> list[Any]:
