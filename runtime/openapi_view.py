@@ -42,7 +42,8 @@ def _bounded(node: Any) -> Any:
                 new = _bounded(value)
             changed = changed or new is not value
             out[key] = new
-        limits = INTEGER_FORMAT_RANGES.get(out.get("format")) if "format" in out else None
+        form = out.get("format")
+        limits = INTEGER_FORMAT_RANGES.get(form) if isinstance(form, str) else None
         if limits is not None:
             low, high = limits
             if not _number(out.get("minimum")) and not _number(out.get("exclusiveMinimum")):
