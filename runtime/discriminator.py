@@ -9,7 +9,9 @@ more than one"). :func:`discriminated` rewrites such a schema into
 
     if the instance is an object:
         it holds the property (OpenAPI requires it), and
-        when its value names a schema: the instance is valid against that one
+        when its value names a schema (exactly, else without regard to case:
+        real specs map ``Convert`` for the value ``convert``): the instance is
+        valid against that one
         when it names none: the original ``oneOf``/``anyOf`` applies
     else:
         the original ``oneOf``/``anyOf``
@@ -67,12 +69,17 @@ def _dispatch(schema: Mapping[str, Any], prop: str, table: Mapping[str, str]) ->
     for value, target in table.items():
         by_target.setdefault(target, []).append(value)
     branches = list(schema[keyword])
-    unknown = {"required": [prop], "properties": {prop: {"not": {"enum": list(table)}}}}
+    exact = {"enum": list(table)}
+    folded = {"type": "string", "pattern": _folded(list(table))}
+    unknown = {"required": [prop], "properties": {prop: {"not": {"anyOf": [exact, folded]}}}}
     choices: list[Any] = [{"if": unknown, "then": {keyword: branches}}]
     for target, values in by_target.items():
         choice = {"const": values[0]} if len(values) == 1 else {"enum": values}
         chosen = {"required": [prop], "properties": {prop: choice}}
         choices.append({"if": chosen, "then": {"$ref": target}})
+        loose = {"not": exact, "type": "string", "pattern": _folded(values)}
+        loosely = {"required": [prop], "properties": {prop: loose}}
+        choices.append({"if": loosely, "then": {"$ref": target}})
     rule = {
         "if": {"type": "object"},
         "then": {"required": [prop], "allOf": choices},
@@ -81,6 +88,19 @@ def _dispatch(schema: Mapping[str, Any], prop: str, table: Mapping[str, str]) ->
     out = {k: v for k, v in schema.items() if k not in (keyword, "discriminator")}
     out["allOf"] = [*out.get("allOf", ()), rule]
     return out
+
+
+def _folded(values: list[str]) -> str:
+    """A pattern matching any of ``values`` without regard to case."""
+    return "^(?i:" + "|".join(_escaped(value) for value in values) + ")$"
+
+
+def _escaped(value: str) -> str:
+    """``value`` as a regex literal that every regex engine reads alike."""
+    return "".join("\\" + char if char in _REGEX_META else char for char in value)
+
+
+_REGEX_META = frozenset("\\.+*?()|[]{}^$")
 
 
 def discriminated(node: Any) -> Any:

@@ -46,6 +46,8 @@ def test_plain_oneof_refuses_overlapping_branches() -> None:
     [
         ({"kind": "cat", "purrs": True}, True),
         ({"kind": "Dog", "barks": False}, True),  # implicit: the schema's name
+        ({"kind": "CAT", "purrs": True}, True),  # then without regard to case
+        ({"kind": "CAT", "purrs": "yes"}, False),
         ({"kind": "cat", "purrs": "yes"}, False),
         ({"purrs": True}, False),  # OpenAPI requires the property
         ({"kind": "horse"}, False),  # names nothing: plain oneOf, ambiguous here
