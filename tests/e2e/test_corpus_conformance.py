@@ -3,24 +3,31 @@ answers requests built from the spec the way the spec says it will.
 
 Per spec (one test id each, one module-scoped server each):
 
-* ``test_schemathesis_conformance``: schemathesis builds valid requests for
-  every operation (positive mode, a few examples each) and its checks verify
-  that the answer is never a 5xx, that the status and content type are
-  declared, that required declared headers are present and valid, and that the
-  body validates against the declared schema.
+* ``test_schemathesis_conformance``: schemathesis builds requests for every
+  operation, a few examples each (fewer for big specs, so a run stays bounded),
+  in two modes. Positive (valid requests): the answer is never a 5xx, the
+  request is accepted (``positive_data_acceptance``), the status and content
+  type are declared, required declared headers are present and valid, and the
+  body validates against the declared schema. Negative (invalid requests):
+  never a 5xx, and refused with a 4xx (``negative_data_rejection``). The
+  counts (operations, cases per mode, failures) are printed per spec.
 * ``test_prefer_requests``: one request per operation built here from the IR
   (path parameters from their schema's example/enum/a simple valid value), sent
   with ``Prefer: dynamic=true`` and with no ``Prefer``; the answer must be a
   declared 2xx (or ``default``) status whose JSON body validates, with the
-  ``jsonschema`` library, against the response schema the IR gives.
+  ``jsonschema`` library (plus OpenAPI's ``discriminator``, written here),
+  against the response schema the IR gives.
 
 Specs schemathesis cannot read (``SCHEMATHESIS_FALLBACK``, with the reason)
 take the request builder of this module and ``jsonschema`` instead, for every
-operation.  Where a spec contradicts itself or schemathesis mis-reads it, the
+operation. Where a spec contradicts itself or schemathesis mis-reads it, the
 one operation/check concerned is excluded with its reason (``EXCLUDED_CHECKS``,
-``UNSATISFIABLE``, ``UNCHECKED_BODIES``); ``test_exclusions_name_real_operations``
-keeps those tables honest.  Failures are collected for the whole spec and
-asserted on at once, so one run shows all of them.
+``NEGATIVE_MISREADS``, ``CREDENTIALS_NOT_CHECKED``). Every exclusion is
+strict, like ``xfail(strict=True)``: an excluded check that passes, a fallback
+spec schemathesis reads after all, a misread that no case shows, fail the test,
+so stale exclusions cannot hide regressions; ``test_exclusions_name_real_operations``
+keeps the tables naming real operations and checks. Failures are collected for
+the whole spec and asserted on at once, so one run shows all of them.
 """
 
 from __future__ import annotations
