@@ -114,7 +114,22 @@ class FormShaper:
         first = node.values[0] if node.values else ""
         if kind in _JSON_KINDS:
             return _json_or_text(first, kind)
-        return coercer(schema, self._defs)(first)
+        return self._scalar(first, schema)
+
+    def _scalar(self, text: str, schema: Any) -> Any:
+        """``text`` as the schema's scalar type; with ``anyOf``/``oneOf`` alternatives
+        (``"now"`` or a timestamp), the first alternative the text converts to."""
+        value = coercer(schema, self._defs)(text)
+        resolved = resolve(schema, self._defs)
+        if value is not text or not isinstance(resolved, Mapping):
+            return value
+        for keyword in ("anyOf", "oneOf"):
+            for branch in resolved.get(keyword) or ():
+                if kind_of(branch, self._defs) in ("integer", "number", "boolean"):
+                    converted = coercer(branch, self._defs)(text)
+                    if converted is not text:
+                        return converted
+        return text
 
     def _has_string_branch(self, schema: Any) -> bool:
         resolved = resolve(schema, self._defs)
