@@ -17,6 +17,8 @@ from .schema_validators import (
     registry_refs,
 )
 
+from .openapi_view import openapi_view
+
 __all__ = ["ValidatorCache"]
 
 _MAX_ENTRIES = 20_000
@@ -31,7 +33,7 @@ class ValidatorCache:
 
     def __init__(self, defs: Mapping[str, Any]) -> None:
         self._source_defs = dict(defs)
-        self._defs = {name: _response_view(sub, defs) for name, sub in defs.items()}
+        self._defs = {name: openapi_view(_response_view(sub, defs)) for name, sub in defs.items()}
         self._registry: Any = None
         self._entries: dict[int, tuple[Any, Any]] = {}
         self._by_text: dict[str, Any] = {}
@@ -66,7 +68,7 @@ class ValidatorCache:
         return validator
 
     def _compile(self, schema: Any) -> Any:
-        document: Any = _response_view(schema, self._source_defs)
+        document: Any = openapi_view(_response_view(schema, self._source_defs))
         if isinstance(document, Mapping):
             document = {k: v for k, v in document.items() if k not in ("$schema", "$id")}
             if isinstance(document.get("$defs"), Mapping):  # its own defs: compiled alone

@@ -1,8 +1,11 @@
 """Request body decoding by media type: JSON, forms, multipart, text, bytes.
 
 The result is plain data ready for validation: JSON as parsed; urlencoded and
-multipart forms as objects coerced by the schema like query parameters (file
-parts become strings); ``text/*`` as a string; anything else stays bytes.
+multipart forms as the object their schema declares, bracket keys nested
+(:mod:`.forms`; file parts become strings); XML read by the schema's ``xml``
+annotations (:mod:`.xml_bodies`); ``text/*`` as a string; anything else stays
+bytes, accepted as sent. An empty body is missing only where the media type
+cannot be empty (JSON, XML, multipart) or no Content-Type says what it is.
 """
 
 from __future__ import annotations
@@ -16,10 +19,12 @@ from email.policy import HTTP
 from typing import Any
 
 from ..json_codec import DEFAULT_MAX_DEPTH, JsonLimitError, parse_json
+from .forms import FormShaper
 from .negotiation import match_declared, media_type_of
-from .params import coercer, object_properties, split_query
+from .params import split_query
 from .problems import Problem
 from .schemas import kind_of
+from .xml_bodies import XmlReader, is_xml
 
 __all__ = ["BodyDecoder", "DecodedBody"]
 
@@ -60,10 +65,11 @@ class BodyDecoder:
         }
         self._defs = defs
         self._json_max_depth = json_max_depth
-        self._form_fields: dict[str, tuple[Any, dict[str, bool]]] = {}
+        self._form_shapers: dict[str, FormShaper] = {}
+        self._xml_readers: dict[str, XmlReader] = {}
 
     def decode(self, content_type: str | None, raw: bytes) -> DecodedBody:
-        if not raw:
+        if not raw and not self._empty_is_a_document(content_type):
             if self.required:
                 raise Problem(400, "the request body is required", title="Missing request body")
             return DecodedBody(None, None, None, False)
@@ -86,24 +92,46 @@ class BodyDecoder:
             return DecodedBody(declared, media_type, _json(raw, self._json_max_depth), True)
         if media_type == FORM:
             fields = _pairs(split_query(_utf8(raw, "form")), raw)
-            return DecodedBody(declared, media_type, self._coerce_form(declared, fields), True)
+            return DecodedBody(declared, media_type, self._shape_form(declared, fields), True)
         if media_type == MULTIPART:
             fields = _multipart(content_type, raw)
-            return DecodedBody(declared, media_type, self._coerce_form(declared, fields), True)
+            return DecodedBody(declared, media_type, self._shape_form(declared, fields), True)
+        if is_xml(media_type):
+            return DecodedBody(declared, media_type, self._read_xml(declared, raw), True)
         if media_type.startswith("text/"):
-            return DecodedBody(declared, media_type, raw.decode("utf-8", "replace"), True)
+            text = raw.decode("utf-8", "replace")
+            return DecodedBody(declared, media_type, text, self._text_schema(declared))
         return DecodedBody(declared, media_type, raw, False)
 
-    def _coerce_form(self, declared: str, fields: dict[str, list[str]]) -> dict[str, Any]:
-        compiled = self._form_fields.get(declared)
-        if compiled is None:
+    def _empty_is_a_document(self, content_type: str | None) -> bool:
+        """An empty body sent as a form (no fields), text (empty) or opaque media type
+        (empty file) is a document, not a missing body; JSON, XML and multipart
+        documents cannot be empty."""
+        if not content_type:
+            return False
+        media_type = media_type_of(content_type)
+        if match_declared(media_type, self.declared) is None:
+            return False
+        return not (_is_json(media_type) or is_xml(media_type) or media_type == MULTIPART)
+
+    def _read_xml(self, declared: str, raw: bytes) -> Any:
+        reader = self._xml_readers.get(declared)
+        if reader is None:
             schema = self._schemas.get(declared, {})
-            properties = object_properties(schema, self._defs)
-            arrays = {name: kind_of(sub, self._defs) == "array" for name, sub in properties.items()}
-            compiled = self._form_fields[declared] = (coercer(schema, self._defs), arrays)
-        coerce, arrays = compiled
-        flat = {name: values if arrays.get(name) else values[0] for name, values in fields.items()}
-        return dict(coerce(flat))
+            reader = self._xml_readers[declared] = XmlReader(schema, self._defs)
+        return reader.read(raw)
+
+    def _text_schema(self, declared: str) -> bool:
+        """Whether a text body is validated: when its schema describes a string (a
+        text body is never an object or a number on the wire)."""
+        return kind_of(self._schemas.get(declared, {}), self._defs) in (None, "string")
+
+    def _shape_form(self, declared: str, fields: dict[str, list[str]]) -> dict[str, Any]:
+        shaper = self._form_shapers.get(declared)
+        if shaper is None:
+            schema = self._schemas.get(declared, {})
+            shaper = self._form_shapers[declared] = FormShaper(schema, self._defs)
+        return shaper.shape(fields)
 
 
 def _utf8(raw: bytes, what: str) -> str:

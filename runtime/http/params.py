@@ -172,6 +172,9 @@ class ParamDecoder:
     properties: tuple[str, ...] = ()
     read_text: Callable[[str], Any] = _same
     """``from_text``, or the bare coercion when the style needs no splitting."""
+    coerce_scalar: Coerce = _same
+    """The coercion of a plain (unbracketed) value of a ``deepObject`` parameter: the
+    schema's first scalar alternative (``created=17`` for ``anyOf: [object, integer]``)."""
 
     def __post_init__(self) -> None:
         plain = self.media_type is None and self.kind not in ("array", "object")
@@ -191,6 +194,7 @@ class ParamDecoder:
             coerce=coercer(schema, defs),
             media_type=spec.get("media_type"),
             properties=tuple(properties),
+            coerce_scalar=_scalar_alternative(schema, defs),
         )
 
     # -- reading raw text --------------------------------------------------
@@ -210,7 +214,12 @@ class ParamDecoder:
         """Decode from the grouped query string; MISSING when absent."""
         style = self.style
         if style == "deepObject":
-            return self._deep_object(query)
+            if self.kind == "array":
+                return self._deep_array(query)
+            found = self._deep_object(query)
+            if found is MISSING and self.name in query:
+                return self.coerce_scalar(query[self.name][0])
+            return found
         values = query.get(self.name)
         if self.media_type is not None:
             return MISSING if values is None else self._json(values[0])
@@ -283,11 +292,41 @@ class ParamDecoder:
                 node[path[-1]] = values[0] if len(values) == 1 else values
         return self.coerce(result) if result else MISSING
 
+    def _deep_array(self, query: Mapping[str, list[str]]) -> Any:
+        """An array in deepObject style, as clients send it: ``name[]=a&name[]=b``,
+        ``name[0]=a&name[1]=b`` or plain ``name=a&name=b``."""
+        appended: list[str] = []
+        numbered: list[tuple[int, list[str]]] = []
+        for key, values in query.items():
+            if key == self.name or key == f"{self.name}[]":
+                appended.extend(values)
+            elif key.startswith(f"{self.name}[") and key.endswith("]"):
+                index = key[len(self.name) + 1 : -1]
+                if index.isdecimal():
+                    numbered.append((int(index), values))
+        if not appended and not numbered:
+            return MISSING
+        numbered.sort(key=lambda pair: pair[0])
+        return self.coerce([*(v for _, values in numbered for v in values), *appended])
+
     def _json(self, text: str) -> Any:
         try:
             return parse_json(text)
         except ValueError as exc:
             raise ParamError(f"{self.media_type} value is not valid JSON: {exc}") from None
+
+
+def _scalar_alternative(schema: Any, defs: Mapping[str, Any]) -> Coerce:
+    resolved = resolve(schema, defs)
+    if not isinstance(resolved, Mapping):
+        return _same
+    for keyword in ("anyOf", "oneOf"):
+        branches = resolved.get(keyword)
+        for branch in branches if isinstance(branches, list) else ():
+            kind = kind_of(branch, defs)
+            if kind not in (None, "object", "array"):
+                return _SCALAR_COERCERS.get(kind, _same)
+    return _same
 
 
 _DEFAULT_STYLES = {"path": "simple", "query": "form", "header": "simple", "cookie": "form"}

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ..openapi_view import with_openapi_view
 from ..schema_validators import SchemaCompileError, compile_validator, portable
 from .schemas import referenced_defs, strip_read_only_required
 
@@ -28,9 +29,11 @@ Violation = dict[str, str]
 def _compile(
     schema: Any, defs: Mapping[str, Any], where: str, *, request_body: bool = False
 ) -> Any:
-    """A validator of ``schema``; patterns jsonschema-rs refuses fall back to a
-    second engine, and a schema that still cannot be compiled is not checked
-    (with a warning): a request never fails over the contract's own schema."""
+    """A validator of ``schema`` (discriminators choose their branch); patterns
+    jsonschema-rs refuses fall back to a second engine, and a schema that still
+    cannot be compiled is not checked (with a warning): a request never fails
+    over the contract's own schema."""
+    schema, defs = with_openapi_view(schema, defs)
     needed = referenced_defs(schema, defs)
     if request_body:
         schema, needed = strip_read_only_required(schema, needed)

@@ -26,7 +26,7 @@ from .contract import build_contract
 TEMPLATES = Path(__file__).parent / "templates"
 
 # The runtime's own dependencies for this protocol, pinned as in pyproject.toml.
-RUNTIME_REQUIREMENTS = tuple(sorted(("granian==2.8.7", *CORE_REQUIREMENTS)))
+RUNTIME_REQUIREMENTS = tuple(sorted(("defusedxml==0.7.1", "granian==2.8.7", *CORE_REQUIREMENTS)))
 INSTALL_COMMAND = "pip install --no-cache-dir -r requirements.txt"
 START_COMMAND = ("python", "server.py")
 DEFAULT_PORT = 8080
