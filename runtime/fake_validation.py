@@ -10,14 +10,13 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from .openapi_view import openapi_view
 from .schema_validators import (
     SchemaCompileError,
     compile_validator,
     defs_registry,
     registry_refs,
 )
-
-from .openapi_view import openapi_view
 
 __all__ = ["ValidatorCache"]
 
