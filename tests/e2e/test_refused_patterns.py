@@ -131,3 +131,22 @@ def test_a_schema_no_validator_compiles_for_is_named_at_generation() -> None:
     (warning,) = diagnostics
     assert warning.level == "warning" and warning.pointer == "/components/schemas/A"
     assert "no validator can be compiled for this schema" in warning.message
+
+
+def test_among_many_schemas_only_the_one_that_cannot_compile_is_named() -> None:
+    good = [
+        ir.NamedSchema(
+            name=f"Good{number}",
+            schema=ir.freeze({"type": "object", "properties": {"next": {"$ref": "#/$defs/Good0"}}}),
+            source=ir.Source(file="spec.yaml", pointer=f"/components/schemas/Good{number}"),
+        )
+        for number in range(5)
+    ]
+    bad = ir.NamedSchema(
+        name="Bad",
+        schema=ir.freeze({"type": "strng"}),
+        source=ir.Source(file="spec.yaml", pointer="/components/schemas/Bad"),
+    )
+    diagnostics: list[Diagnostic] = []
+    check_validators.run(ir.Api(name="x", schemas=(*good[:2], bad, *good[2:])), diagnostics)
+    assert [d.pointer for d in diagnostics] == ["/components/schemas/Bad"]
