@@ -204,10 +204,13 @@ def defs_registry(
     defs: Mapping[str, Any], on_problem: Callable[[PatternProblem], None] | None = None
 ) -> Any:
     """A jsonschema-rs registry holding ``defs`` (made :func:`portable`) at :data:`DEFS_URI`."""
-    document, problems = portable({"$defs": dict(defs)})
-    for problem in problems:
-        if on_problem is not None:
-            on_problem(problem)
+    # Each named schema on its own: most hold no pattern and are not walked.
+    document: dict[str, Any] = {"$defs": {}}
+    for name, schema in defs.items():
+        document["$defs"][name], problems = portable(schema, f"/$defs/{_escape(name)}")
+        for problem in problems:
+            if on_problem is not None:
+                on_problem(problem)
     return jsonschema_rs.Registry([(DEFS_URI, document)], draft=jsonschema_rs.Draft202012)
 
 

@@ -10,7 +10,14 @@ import pytest
 
 from mockc.compiler import ir
 from mockc.compiler.driver import compile_specs
-from mockc.runtime.schema_validators import FALLBACK_PATTERN, _portable, portable
+from mockc.runtime.schema_validators import (
+    DEFS_URI,
+    FALLBACK_PATTERN,
+    _portable,
+    compile_validator,
+    defs_registry,
+    portable,
+)
 from tests.support.corpus import CORPUS
 
 SPECS = [
@@ -51,3 +58,16 @@ def test_a_schema_json_cannot_write_is_walked() -> None:
     moved, problems = portable(schema)
     assert len(problems) == 1
     assert moved["properties"][1] == {FALLBACK_PATTERN: "^.{0,262144}$"}
+
+
+def test_the_registry_names_refused_patterns_of_named_schemas() -> None:
+    seen: list[str] = []
+    defs = {
+        "a/b": {"type": "string", "pattern": "^.{0,262144}$"},
+        "Plain": {"type": "integer"},
+    }
+    registry = defs_registry(defs, on_problem=lambda problem: seen.append(problem.pointer))
+    assert seen == ["/$defs/a~1b/pattern"]
+    validator = compile_validator({"$ref": DEFS_URI + "#/$defs/Plain"}, registry=registry)
+    assert validator.is_valid(3)
+    assert not validator.is_valid("x")
