@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+import importlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from mockc import __version__
-from mockc.targets import graphql, grpc, http
 from mockc.targets.common import GeneratedFile, TargetOptions, shown_sources
 
 from . import ir, reuse
@@ -21,11 +21,34 @@ from .passes import run_passes
 from .progress import NO_PROGRESS, Progress
 
 Target = Callable[[ir.Api, TargetOptions], list[GeneratedFile]]
-TARGETS: dict[str, Target] = {
-    "http": http.generate,
-    "grpc": grpc.generate,
-    "graphql": graphql.generate,
-}
+
+
+class _Targets(Mapping[str, Target]):
+    """Back ends by name, each imported when first used: a back end pulls in
+    its protocol's libraries (graphql-core, protobuf), which serving another
+    protocol does not need."""
+
+    def __init__(self, modules: dict[str, str]) -> None:
+        self._modules = modules
+
+    def __getitem__(self, name: str) -> Target:
+        generate: Target = importlib.import_module(self._modules[name]).generate
+        return generate
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+
+TARGETS: Mapping[str, Target] = _Targets(
+    {
+        "http": "mockc.targets.http",
+        "grpc": "mockc.targets.grpc",
+        "graphql": "mockc.targets.graphql",
+    }
+)
 """Every back end, by the name ``--target`` takes."""
 
 
