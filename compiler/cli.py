@@ -552,7 +552,9 @@ def serve_command(
         out = Path(temp) / "server"
         console = Console()
         with console.progress(str(source)) as progress:
-            compiled, _ = generate([source], out, GenerateOptions(link_runtime=True), progress)
+            compiled, _ = generate(
+                [source], out, GenerateOptions(link_runtime=True, mock_format="json"), progress
+            )
         console.diagnostics(compiled.diagnostics)
         _run_server(out, env, server_args)
 

@@ -3,29 +3,52 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+import importlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from mockc import __version__
-from mockc.targets import graphql, grpc, http
 from mockc.targets.common import GeneratedFile, TargetOptions, shown_sources
 
 from . import ir, reuse
 from .errors import Diagnostic, GenerationError, SpecError
 from .frontends.registry import FrontEnd, front_end_for
-from .mockgen import generate_mocks
+from .mockgen import MockFormat, generate_mocks
 from .naming import NameAllocator
 from .output import MergeOptions, WriteReport, check_writable, write_output
 from .passes import run_passes
 from .progress import NO_PROGRESS, Progress
 
 Target = Callable[[ir.Api, TargetOptions], list[GeneratedFile]]
-TARGETS: dict[str, Target] = {
-    "http": http.generate,
-    "grpc": grpc.generate,
-    "graphql": graphql.generate,
-}
+
+
+class _Targets(Mapping[str, Target]):
+    """Back ends by name, each imported when first used: a back end pulls in
+    its protocol's libraries (graphql-core, protobuf), which serving another
+    protocol does not need."""
+
+    def __init__(self, modules: dict[str, str]) -> None:
+        self._modules = modules
+
+    def __getitem__(self, name: str) -> Target:
+        generate: Target = importlib.import_module(self._modules[name]).generate
+        return generate
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+
+TARGETS: Mapping[str, Target] = _Targets(
+    {
+        "http": "mockc.targets.http",
+        "grpc": "mockc.targets.grpc",
+        "graphql": "mockc.targets.graphql",
+    }
+)
 """Every back end, by the name ``--target`` takes."""
 
 
@@ -57,6 +80,9 @@ class GenerateOptions:
     """Folders searched for imported .proto files (``-I``)."""
     merge: MergeOptions = MergeOptions()
     """How user files are merged (--prune, --theirs, --adopt) and --check (dry run)."""
+    mock_format: MockFormat = "yaml"
+    """``json`` for a server generated to be served at once (``mockc serve SPEC``):
+    the same mocks, written much faster (:func:`.mockgen.generate_mocks`)."""
 
 
 def compile_specs(
@@ -126,7 +152,11 @@ def plan_files(
     )
     progress.phase("generating mocks", total=len(compiled.api.operations))
     return files + generate_mocks(
-        compiled.api, seed=options.seed, warnings=warnings, on_mock=progress.advance
+        compiled.api,
+        seed=options.seed,
+        warnings=warnings,
+        on_mock=progress.advance,
+        mock_format=options.mock_format,
     )
 
 
@@ -141,6 +171,8 @@ def generate(
         "allow_remote_refs": options.allow_remote_refs,
         "include_paths": list(options.include_paths),
     }
+    if options.mock_format != "yaml":
+        settings["mock_format"] = options.mock_format
     merge = options.merge
     last = None
     if not (merge.prune or merge.theirs or merge.adopt):

@@ -12,9 +12,11 @@ The files are user-owned: written once, then merged on regeneration.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Literal
 
+import orjson
 import yaml
 
 from mockc.runtime.engine import Content as EngineContent
@@ -28,7 +30,12 @@ from mockc.targets.common import FileOwner, GeneratedFile
 from . import ir
 from .errors import Diagnostic
 
-__all__ = ["MOCKS_DIR", "GraphqlMocks", "generate_mocks", "mock_document"]
+__all__ = ["MOCKS_DIR", "GraphqlMocks", "MockFormat", "generate_mocks", "mock_document"]
+
+MockFormat = Literal["yaml", "json"]
+"""How generated mock files are written: YAML, the editable default, or JSON
+(a server generated only to be served at once: much faster to write, the same
+data once loaded)."""
 
 MOCKS_DIR = "mocks"
 _SKIPPED_HEADERS = frozenset({"content-type", "content-length"})
@@ -50,10 +57,13 @@ def generate_mocks(
     seed: int = 0,
     warnings: list[Diagnostic] | None = None,
     on_mock: Callable[[], object] | None = None,
+    mock_format: MockFormat = "yaml",
 ) -> list[GeneratedFile]:
     """One user-owned mock file per operation, in operation order; a made-up
     body its own schema refuses is replaced, with a warning in ``warnings``
-    (``on_mock`` is called after each: progress)."""
+    (``on_mock`` is called after each: progress). With ``mock_format="json"``
+    a mock is written as ``<id>.json`` when JSON holds its data exactly (else as
+    YAML, as by default)."""
     fake = _CheckedFakes(api, seed, warnings if warnings is not None else [])
     graphql: GraphqlMocks | None = None
     files = []
@@ -63,13 +73,18 @@ def generate_mocks(
             document = graphql.document(operation)
         else:
             document = mock_document(operation, fake)
-        text = _FILE_HEADER.format(operation=operation.id) + yaml.safe_dump(
-            document, sort_keys=False, allow_unicode=True, width=100
-        )
+        content = _json_text(document) if mock_format == "json" else None
+        if content is None:
+            text = _FILE_HEADER.format(operation=operation.id) + yaml.safe_dump(
+                document, sort_keys=False, allow_unicode=True, width=100
+            )
+            name, content = f"{operation.id}.yaml", text.encode("utf-8")
+        else:
+            name = f"{operation.id}.json"
         files.append(
             GeneratedFile(
-                path=f"{MOCKS_DIR}/{operation.id}.yaml",
-                content=text.encode("utf-8"),
+                path=f"{MOCKS_DIR}/{name}",
+                content=content,
                 owner=FileOwner.USER,
                 mock_id=operation.id,
             )
@@ -77,6 +92,40 @@ def generate_mocks(
         if on_mock is not None:
             on_mock()
     return files
+
+
+_INT64 = (-(2**63), 2**64 - 1)
+
+
+def _json_text(document: dict[str, Any]) -> bytes | None:
+    """``document`` as indented JSON, or None when JSON cannot hold exactly
+    what YAML would (keys that are not strings, non-finite or huge numbers,
+    dates): those mocks stay YAML, so the server loads the same data."""
+    if not _json_exact(document):
+        return None
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"
+
+
+def _json_exact(value: Any) -> bool:
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        kind = type(item)
+        if kind is dict:
+            if not all(type(key) is str for key in item):
+                return False
+            pending.extend(item.values())
+        elif kind is list:
+            pending.extend(item)
+        elif kind is float:
+            if not math.isfinite(item):
+                return False
+        elif kind is int:
+            if not _INT64[0] <= item <= _INT64[1]:
+                return False
+        elif kind is not str and kind is not bool and item is not None:
+            return False
+    return True
 
 
 class _CheckedFakes:

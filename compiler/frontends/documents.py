@@ -29,6 +29,7 @@ from .document_limits import (
     alias_problem,
     has_anchors,
     json_depth,
+    quick_json,
     too_deep,
 )
 
@@ -189,6 +190,9 @@ class DocumentStore:
 
     def _parse(self, doc: str, text: str) -> Any:
         if doc.lower().endswith(".json"):
+            quick = quick_json(text, MAX_DOCUMENT_DEPTH)
+            if quick is not None:
+                return quick[0]
             if json_depth(text) > MAX_DOCUMENT_DEPTH:
                 raise SpecError(Diagnostic(file=doc, message=f"invalid JSON: {too_deep()}"))
             try:

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mockc.compiler import ir
 from mockc.compiler.errors import Diagnostic, SpecError, UnsupportedSpecError
 
-from . import graphql, openapi, proto
-
 Loader = Callable[..., ir.Api]
+
+
+def _imported_when_used(module: str, function: str) -> Loader:
+    """``module.function``, imported on the first call: a front end pulls in
+    its language's libraries (graphql-core, protobuf), which reading another
+    language does not need."""
+
+    def load(*args: Any, **kwargs: Any) -> ir.Api:
+        loaded: Loader = getattr(importlib.import_module(f"{__package__}.{module}"), function)
+        return loaded(*args, **kwargs)
+
+    return load
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -36,7 +48,7 @@ FRONT_ENDS: tuple[FrontEnd, ...] = (
         name="openapi",
         suffixes=(".yaml", ".yml", ".json"),
         sniff=re.compile(r"""^\s*["']?(openapi|swagger)["']?\s*:""", re.MULTILINE),
-        load=openapi.load,
+        load=_imported_when_used("openapi", "load"),
         target="http",
     ),
     FrontEnd(
@@ -46,7 +58,7 @@ FRONT_ENDS: tuple[FrontEnd, ...] = (
             r"^\s*(syntax\s*=|edition\s*=|package\s+[\w.]+\s*;|(message|service)\s+\w+\s*\{)",
             re.MULTILINE,
         ),
-        load=proto.load,
+        load=_imported_when_used("proto", "load"),
         target="grpc",
         options=frozenset({"include_paths", "warnings"}),
         together=True,
@@ -62,7 +74,7 @@ FRONT_ENDS: tuple[FrontEnd, ...] = (
             r"|directive\s+@)",
             re.MULTILINE,
         ),
-        load=graphql.load_all,
+        load=_imported_when_used("graphql", "load_all"),
         target="graphql",
         together=True,
     ),

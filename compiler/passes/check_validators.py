@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from mockc.compiler import ir
 from mockc.compiler.errors import Diagnostic
 from mockc.runtime.schema_validators import (
+    PatternProblem,
     SchemaCompileError,
     compile_validator,
     defs_registry,
@@ -25,31 +26,39 @@ from mockc.runtime.schema_validators import (
 
 
 def run(api: ir.Api, diagnostics: list[Diagnostic]) -> ir.Api:
-    registry = defs_registry({named.name: ir.thaw(named.schema) for named in api.schemas})
-    found = [(ir.thaw(schema), what, source) for schema, what, source in _schemas(api)]
-    found = [(plain, what, source) for plain, what, source in found if plain is not None]
-    # One validator of them all compiles each referenced schema once; only when
-    # it fails is each compiled alone, to name the ones at fault. (Compiled one
-    # by one, a spec like Stripe's, whose schemas reach most of its others,
-    # costs seconds per hundred.)
-    together = _compiles({"anyOf": [registry_refs(plain) for plain, _, _ in found]}, registry)
-    for plain, what, source in found:
-        try:
-            if not together:
-                compile_validator(registry_refs(plain), registry=registry)
-        except SchemaCompileError as exc:
+    named_plain = {id(named.schema): ir.thaw(named.schema) for named in api.schemas}
+    registry = defs_registry({named.name: named_plain[id(named.schema)] for named in api.schemas})
+    places = []
+    for schema, what, source in _schemas(api):
+        plain = named_plain[id(schema)] if what is None else ir.thaw(schema)
+        if plain is not None:  # no schema: nothing to validate
+            places.append((repr(plain), plain, what, source))
+    # Real specs repeat schemas (GitHub's 8,007 are 1,865 different ones): each
+    # different schema is walked once, and reported at every place. One
+    # validator of them all compiles each referenced schema once; only when it
+    # fails is each compiled alone, to name the ones at fault (compiled one by
+    # one, a spec like Stripe's, whose schemas reach most others, took 25 s).
+    distinct = {key: plain for key, plain, _, _ in places}
+    together = _compile_error({"anyOf": list(distinct.values())}, registry) is None
+    checked: dict[str, tuple[str | None, list[PatternProblem]]] = {}
+    for key, plain, what, source in places:
+        found = checked.get(key)
+        if found is None:
+            error = None if together else _compile_error(plain, registry)
+            found = checked[key] = (error, portable(plain)[1])
+        error, problems = found
+        if error is not None:
             diagnostics.append(
                 Diagnostic(
                     level="warning",
                     message=f"{what or 'schema'}: no validator can be compiled for this schema "
-                    f"({exc}); the server does not validate against it",
+                    f"({error}); the server does not validate against it",
                     file=source.file if source else "",
                     pointer=source.pointer if source else None,
                     line=source.line if source else None,
                     column=source.column if source else None,
                 )
             )
-        _, problems = portable(plain)
         for problem in problems:
             if what is None:  # a named schema: the pointer leads to the pattern itself
                 diagnostics.append(
@@ -74,12 +83,13 @@ def run(api: ir.Api, diagnostics: list[Diagnostic]) -> ir.Api:
     return api
 
 
-def _compiles(schema: object, registry: object) -> bool:
+def _compile_error(schema: object, registry: object) -> str | None:
+    """Why no validator can be compiled for ``schema``; None when one can."""
     try:
-        compile_validator(schema, registry=registry)
-    except SchemaCompileError:
-        return False
-    return True
+        compile_validator(registry_refs(schema), registry=registry)
+    except SchemaCompileError as exc:
+        return str(exc)
+    return None
 
 
 def _schemas(api: ir.Api) -> Iterator[tuple[ir.JsonValue, str | None, ir.Source | None]]:

@@ -234,6 +234,30 @@ def test_mockc_serve(source: str, petstore_dir: Path, tmp_path: Path) -> None:
         assert running.terminate() == 0
 
 
+def test_mockc_serve_spec_answers_as_the_generated_server(
+    server: ServerProcess, tmp_path: Path
+) -> None:
+    # `mockc serve SPEC` writes its mocks as JSON (faster); the answers are the same.
+    mockc = str(Path(sys.executable).with_name("mockc"))
+    with ServerProcess([mockc, "serve", str(PETSTORE)], cwd=tmp_path) as running:
+        for path in ("/pets/7", "/pets/1", "/pets?limit=10"):
+            ours, theirs = httpx.get(f"{running.url}{path}"), httpx.get(f"{server.url}{path}")
+            assert (ours.status_code, ours.headers["content-type"], ours.content) == (
+                theirs.status_code,
+                theirs.headers["content-type"],
+                theirs.content,
+            )
+        assert httpx.get(f"{running.url}/pets/7").json()["id"] == 7
+        ours_listed, theirs_listed = (
+            httpx.get(f"{url}/__mockc/mocks").json()["mocks"] for url in (running.url, server.url)
+        )
+        assert [mock.pop("file") for mock in ours_listed] == [
+            f"mocks/{mock.pop('file')[len('mocks/') : -len('.yaml')]}.json"
+            for mock in theirs_listed
+        ]
+        assert ours_listed == theirs_listed
+
+
 def test_mockc_serve_passes_server_options_through(petstore_dir: Path, tmp_path: Path) -> None:
     mockc = str(Path(sys.executable).with_name("mockc"))
     command = [mockc, "serve", str(petstore_dir), "--error-rate", "1", "--journal", "off"]
