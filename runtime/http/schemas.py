@@ -6,6 +6,8 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from ..schema_refs import DEF_PREFIX, def_name, resolve
+
 __all__ = [
     "DEF_PREFIX",
     "def_name",
@@ -16,28 +18,7 @@ __all__ = [
     "with_defs",
 ]
 
-DEF_PREFIX = "#/$defs/"
 _SCALARS = ("integer", "number", "boolean", "string", "array", "object")
-
-
-def def_name(schema: Any) -> str | None:
-    """The def a ``{"$ref": "#/$defs/Name"}`` schema points at, if it is one."""
-    if isinstance(schema, Mapping):
-        ref = schema.get("$ref")
-        if isinstance(ref, str) and ref.startswith(DEF_PREFIX):
-            return ref[len(DEF_PREFIX) :]
-    return None
-
-
-def resolve(schema: Any, defs: Mapping[str, Any]) -> Any:
-    """Follow ``$ref`` chains to a schema that is not a bare reference."""
-    seen: set[str] = set()
-    while True:
-        name = def_name(schema)
-        if name is None or name in seen or name not in defs:
-            return schema
-        seen.add(name)
-        schema = defs[name]
 
 
 def kind_of(schema: Any, defs: Mapping[str, Any]) -> str | None:

@@ -20,9 +20,9 @@ from typing import Any
 import jsonschema_rs
 
 from ..engine import Operation
+from ..schema_refs import with_defs
 from .problems import WARNING, MockProblem
 from .responses import default_status, media_for, status_text
-from .schema_refs import with_defs
 from .source import DocPath, SourceDocument, format_path
 
 __all__ = ["crud_problems", "is_http_operation", "response_problems"]

@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..engine import Operation
+from ..schema_refs import resolve
 from .crud_records import record_properties
-from .schema_refs import resolve
 
 __all__ = ["PROBLEM_MEDIA_TYPE", "ErrorShapes"]
 

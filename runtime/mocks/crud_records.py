@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..engine import Operation
-from .schema_refs import resolve
+from ..schema_refs import resolve
 
 __all__ = ["RecordShape", "list_wrapper", "record_properties", "record_shape"]
 

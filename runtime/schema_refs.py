@@ -1,23 +1,24 @@
-"""``$ref`` helpers over the contract's named schemas, for checking mocks and
-shaping crud records (the mocks are protocol-neutral: no adapter's helpers)."""
+"""``$ref`` helpers over the contract's named schemas (``#/$defs/Name``), for
+every part of the runtime: protocol-neutral, no adapter's helpers."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["resolve", "with_defs"]
+__all__ = ["DEF_PREFIX", "def_name", "resolve", "with_defs"]
 
-_PREFIX = "#/$defs/"
+DEF_PREFIX = "#/$defs/"
 _DATA_KEYWORDS = frozenset({"examples", "example", "default", "const", "enum"})
 """Keywords whose values are instance data, not schemas: a ``$ref`` in them is text."""
 
 
-def _def_name(schema: Any) -> str | None:
+def def_name(schema: Any) -> str | None:
+    """The def a ``{"$ref": "#/$defs/Name"}`` schema points at, if it is one."""
     if isinstance(schema, Mapping):
         ref = schema.get("$ref")
-        if isinstance(ref, str) and ref.startswith(_PREFIX):
-            return ref[len(_PREFIX) :]
+        if isinstance(ref, str) and ref.startswith(DEF_PREFIX):
+            return ref[len(DEF_PREFIX) :]
     return None
 
 
@@ -25,7 +26,7 @@ def resolve(schema: Any, defs: Mapping[str, Any]) -> Any:
     """Follow ``{"$ref": "#/$defs/Name"}`` chains to a schema that is not one."""
     seen: set[str] = set()
     while True:
-        name = _def_name(schema)
+        name = def_name(schema)
         if name is None or name in seen or name not in defs:
             return schema
         seen.add(name)
@@ -41,7 +42,7 @@ def with_defs(schema: Any, defs: Mapping[str, Any]) -> Any:
     while pending:
         node = pending.pop()
         if isinstance(node, Mapping):
-            name = _def_name(node)
+            name = def_name(node)
             if name is not None and name not in needed and name in defs:
                 needed[name] = defs[name]
                 pending.append(defs[name])
