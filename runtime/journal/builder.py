@@ -67,24 +67,14 @@ class EntryBuilder:
         redact = self._redact
         if near_miss is not None and redact:
             near_miss = _scrubbed_near_miss(near_miss, redact)
-        if not self.detailed:
-            return Entry(
-                time,
-                duration_ms,
-                protocol or self.protocol,
-                method,
-                target,
-                operation,
-                status,
-                source,
-                admin,
-                matched,
-                near_miss,
-            )
-        if request_headers is not None and not redact.isdisjoint(request_headers):
-            request_headers = _redacted(request_headers, redact)
-        if response_headers and not redact.isdisjoint(map(str.lower, response_headers)):
-            response_headers = _redacted(response_headers, redact)
+        if not self.detailed:  # summary: no headers, no bodies
+            request_headers = response_headers = None
+            request_body = response_body = None
+        else:
+            if request_headers is not None and not redact.isdisjoint(request_headers):
+                request_headers = _redacted(request_headers, redact)
+            if response_headers and not redact.isdisjoint(map(str.lower, response_headers)):
+                response_headers = _redacted(response_headers, redact)
         return Entry(
             time,
             duration_ms,

@@ -6,32 +6,21 @@ Chromium the test skips, saying why."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
 from mockc.compiler.driver import GenerateOptions, generate
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS, HAS_CHROMIUM
 from tests.support.corpus import CORPUS
 from tests.support.servers import ServerProcess
 
-CHROMIUM = os.environ.get("MOCKC_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 QUERY = '{ person(id: "1") { id name homeworld { name } } }'
 
 pytestmark = pytest.mark.skipif(
-    not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)),
+    not HAS_CHROMIUM,
     reason=f"no Chromium at {CHROMIUM} (install it: apt-get install -y chromium); "
     "the GraphiQL browser test is skipped",
 )

@@ -4,8 +4,6 @@ one), every request outside loopback refused, page errors and console errors
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,16 +12,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-CHROMIUM = os.environ.get("MOCKC_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-HAS_CHROMIUM = Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS, HAS_CHROMIUM
+
 needs_chromium = pytest.mark.skipif(
     not HAS_CHROMIUM,
     reason=f"no Chromium at {CHROMIUM} (install it: apt-get install -y chromium); "
