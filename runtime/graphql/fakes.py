@@ -17,8 +17,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ..fake import FakeData
-from ..fake_numbers import fake_integer, fake_number
-from ..fake_strings import fake_string
+from ..fake.numbers import fake_integer, fake_number
+from ..fake.strings import fake_string
 
 __all__ = ["LeafFakes", "rng_for", "stable_index"]
 

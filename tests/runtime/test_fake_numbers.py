@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from mockc.runtime.fake_numbers import fake_integer, fake_number, is_multiple
+from mockc.runtime.fake.numbers import fake_integer, fake_number, is_multiple
 
 
 @pytest.mark.parametrize(

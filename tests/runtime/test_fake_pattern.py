@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from mockc.runtime.fake_pattern import string_matching
+from mockc.runtime.fake.pattern import string_matching
 
 REALISTIC_PATTERNS = [
     r"^[A-Z]{3}$",

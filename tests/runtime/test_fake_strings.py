@@ -8,7 +8,7 @@ import re
 import pytest
 from jsonschema import Draft202012Validator
 
-from mockc.runtime.fake_strings import FORMATS, fake_string
+from mockc.runtime.fake.strings import FORMATS, fake_string
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))

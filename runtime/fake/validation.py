@@ -10,8 +10,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from .openapi_view import openapi_view
-from .schema_validators import (
+from ..openapi_view import openapi_view
+from ..schema_validators import (
     SchemaCompileError,
     compile_validator,
     defs_registry,

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from .fake_words import normalise_name
+from .words import normalise_name
 
 __all__ = ["fake_integer", "fake_number", "is_multiple"]
 

@@ -9,8 +9,8 @@ import string
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .fake_pattern import string_matching
-from .fake_words import NOUNS, email, string_for_name, words
+from .pattern import string_matching
+from .words import NOUNS, email, string_for_name, words
 
 __all__ = ["FORMATS", "fake_string"]
 

@@ -23,12 +23,12 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .fake_numbers import fake_integer, fake_number
-from .fake_pattern import string_matching
-from .fake_schema import merge, ref_name, schema_types
-from .fake_strings import fake_string
-from .fake_validation import ValidatorCache
-from .fake_words import NOUNS
+from .numbers import fake_integer, fake_number
+from .pattern import string_matching
+from .schema import merge, ref_name, schema_types
+from .strings import fake_string
+from .validation import ValidatorCache
+from .words import NOUNS
 
 __all__ = ["FakeData"]
 
