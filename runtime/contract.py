@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, NotRequired, TypedDict, cast
 
 from .engine import Content, Operation, Output
+from .exceptions import RuntimeFailure
 
 __all__ = [
     "CONTRACT_FILE",
@@ -117,7 +118,7 @@ class Contract(TypedDict):
     operations: list[OperationSpec]
 
 
-class ContractError(Exception):
+class ContractError(RuntimeFailure):
     """The contract file is missing, unreadable or of an unknown format."""
 
 

@@ -16,6 +16,8 @@ from typing import Any
 
 import orjson
 
+from .exceptions import RuntimeFailure
+
 __all__ = [
     "DEFAULT_MAX_DEPTH",
     "MAX_DEPTH_CEILING",
@@ -85,7 +87,7 @@ _ORJSON_MAX_DEPTH = 1024
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
-class JsonLimitError(ValueError):
+class JsonLimitError(RuntimeFailure, ValueError):
     """Client JSON exceeds one of the limits: ``limit`` names it, ``maximum`` is its value."""
 
     def __init__(self, limit: str, maximum: int, message: str) -> None:

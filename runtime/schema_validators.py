@@ -27,6 +27,8 @@ import jsonschema_rs
 import orjson
 import regex
 
+from .exceptions import RuntimeFailure
+
 __all__ = [
     "DEFS_URI",
     "FALLBACK_PATTERN",
@@ -52,7 +54,7 @@ _NAMED_SUBSCHEMAS = frozenset({"properties", "patternProperties", "$defs", "defi
 """Keywords whose values map names (not keywords) to schemas."""
 
 
-class SchemaCompileError(Exception):
+class SchemaCompileError(RuntimeFailure):
     """A schema no validator can be compiled for, even with the fallbacks."""
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import regex
 
+from ..exceptions import RuntimeFailure
 from .nodes import Node
 from .regexes import compile_pattern, dynamic_search, search
 from .scope import Scope
@@ -20,7 +21,7 @@ from .values import contains, equal, is_number, less, less_equal
 __all__ = ["PatternError", "comparison", "regex_match"]
 
 
-class PatternError(ValueError):
+class PatternError(RuntimeFailure, ValueError):
     """The literal pattern of ``=~`` is not a valid regular expression."""
 
 

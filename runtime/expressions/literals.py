@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 
+from ..exceptions import RuntimeFailure
 from .limits import MAX_INT_BITS
 
 __all__ = ["LiteralError", "decode_string", "read_float", "read_int"]
@@ -24,7 +25,7 @@ _SIMPLE = {
 _MAX_INT_DIGITS = 80
 
 
-class LiteralError(ValueError):
+class LiteralError(RuntimeFailure, ValueError):
     """A literal cannot be read; the message says why."""
 
 

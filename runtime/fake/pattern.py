@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from ..exceptions import RuntimeFailure
+
 try:  # Python 3.11+
     from re import _constants as sre_constants  # type: ignore[attr-defined]
     from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -47,7 +49,7 @@ class _Budget:
     """Always take the largest count allowed, instead of a random one."""
 
 
-class _Unsupported(Exception):
+class _Unsupported(RuntimeFailure):
     """The pattern uses a construct the walker cannot generate."""
 
 

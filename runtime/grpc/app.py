@@ -35,7 +35,7 @@ import grpc
 from ..admin import AdminApp
 from ..contract import Contract, engine_operations
 from ..engine import Hook, Reply, Request
-from ..exceptions import HookError, NotAcceptable, PreferenceError
+from ..exceptions import HookError, NotAcceptable, PreferenceError, RuntimeFailure
 from ..http.preferences import parse_prefer
 from ..http.validation import OperationValidator
 from ..journal import EntryBuilder
@@ -86,7 +86,7 @@ class _Call:
         self.content: bytes | None = None
 
 
-class _End(Exception):
+class _End(RuntimeFailure):
     """Ends a call with an error status (raised inside the adapter, turned into
     ``context.abort`` by the handler)."""
 

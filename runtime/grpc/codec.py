@@ -18,6 +18,7 @@ from typing import Any
 
 from google.protobuf import json_format
 
+from ..exceptions import RuntimeFailure
 from .descriptors import Protos
 
 __all__ = ["MEDIA_TYPE", "Codec", "CodecError"]
@@ -29,7 +30,7 @@ REMEMBERED = 4096
 _json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=str)
 
 
-class CodecError(ValueError):
+class CodecError(RuntimeFailure, ValueError):
     """Data that does not fit its message type, or bytes that are not a message."""
 
 

@@ -20,7 +20,7 @@ from ..admin import ADMIN_PREFIX, METRICS_PATH, AdminApp
 from ..asgi import Receive, Scope, Send, lifespan
 from ..contract import Contract, OperationSpec, engine_operations
 from ..engine import Hook, Reply, Request
-from ..exceptions import HookError, NotAcceptable, PreferenceError
+from ..exceptions import HookError, NotAcceptable, PreferenceError, RuntimeFailure
 from ..header_fields import sendable_header
 from ..journal import EntryBuilder
 from ..json_codec import json_bytes
@@ -493,7 +493,7 @@ def _too_large(limit: int) -> Problem:
     return Problem(413, f"the request body is larger than {limit} bytes", limit=limit)
 
 
-class _Reset(Exception):
+class _Reset(RuntimeFailure):
     """Raised out of the app so that the server drops the connection mid-answer."""
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..exceptions import RuntimeFailure
 from ..json_codec import parse_json
 from .schemas import kind_of, resolve
 
@@ -33,7 +34,7 @@ _INTEGER = re.compile(r"^[+-]?\d+$")
 _DEEP_KEY = re.compile(r"\[([^\[\]]*)\]")
 
 
-class ParamError(Exception):
+class ParamError(RuntimeFailure):
     """A parameter value that cannot be decoded at all (e.g. invalid JSON)."""
 
 

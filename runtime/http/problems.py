@@ -7,12 +7,14 @@ from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
 
+from ..exceptions import RuntimeFailure
+
 __all__ = ["PROBLEM_MEDIA_TYPE", "Problem"]
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 
-class Problem(Exception):
+class Problem(RuntimeFailure):
     """An HTTP error answer; raise it anywhere in the adapter to reply with it."""
 
     def __init__(

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from ..exceptions import RuntimeFailure
 from .source import MAX_DEPTH
 
 __all__ = [
@@ -60,7 +61,7 @@ def display_path(path: Path, base: Path) -> str:
         return path.as_posix()
 
 
-class UnwritableDocument(ValueError):
+class UnwritableDocument(RuntimeFailure, ValueError):
     """A document that cannot be a mock file: nested too deeply, or holding text
     that is not characters (a lone UTF-16 surrogate)."""
 

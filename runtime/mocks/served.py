@@ -20,6 +20,7 @@ from itertools import accumulate
 from typing import Any
 
 from ..engine import Encoder, Operation, Reply, Request
+from ..exceptions import RuntimeFailure
 from ..expressions import RenderLimitError, Scope
 from ..state import StateStore
 from .crud import CrudHandler
@@ -31,7 +32,7 @@ from .responses import BoundResponse, data_reply
 __all__ = ["BindError", "ServedMock"]
 
 
-class BindError(ValueError):
+class BindError(RuntimeFailure, ValueError):
     """A mock cannot be bound to its operation (its static body cannot be encoded)."""
 
     def __init__(self, message: str, position: tuple[int, int]) -> None:

@@ -25,6 +25,7 @@ import yaml
 import yaml.constructor
 import yaml.resolver
 
+from ..exceptions import RuntimeFailure
 from ..json_codec import JsonLimitError, parse_json
 
 __all__ = [
@@ -57,7 +58,7 @@ _PLAIN_TAGS = frozenset({None, "!", _TAG + "str", _TAG + "value", _TAG + "merge"
 _CONTAINER_TAGS = frozenset({None, "!", _TAG + "map", _TAG + "seq"})
 
 
-class SourceError(Exception):
+class SourceError(RuntimeFailure):
     """The file cannot be read as one YAML or JSON document; line 0 means the whole file."""
 
     def __init__(self, message: str, line: int = 0, column: int = 0) -> None:
