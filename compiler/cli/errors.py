@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
-from .errors import MockcError
+from ..errors import MockcError
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_USAGE", "reporting_errors"]
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from .cli_errors import reporting_errors
-from .errors import Diagnostic, MockcError
-from .merge.resolve import Side, find_output_folder, open_conflicts, resolve
+from ..errors import Diagnostic, MockcError
+from ..merge.resolve import Side, find_output_folder, open_conflicts, resolve
+from .errors import reporting_errors
 
 __all__ = ["list_conflicts", "merge_command"]
 

@@ -1,0 +1,5 @@
+"""``python -m mockc.compiler.cli``: the ``mockc`` command."""
+
+from . import main
+
+main()
