@@ -15,8 +15,8 @@ from ..console import Console
 from ..driver import TARGETS, generate
 from ..errors import MockcError
 from ..merge import LISTED, MergeReport
+from ..merge.output import MergeOptions
 from ..merge.resolve import open_conflicts
-from ..output import MergeOptions
 from .errors import EXIT_BAD_INPUT, reporting_errors
 from .jobs import Job, configured_jobs, options
 from .merge import list_conflicts

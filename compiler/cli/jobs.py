@@ -13,7 +13,7 @@ import click
 from ..config import Config, ServerConfig, find_config, load_config
 from ..driver import GenerateOptions, compile_specs
 from ..errors import MockcError
-from ..output import MergeOptions
+from ..merge.output import MergeOptions
 from .options import shown
 
 __all__ = ["Job", "configured_jobs", "options"]

@@ -9,9 +9,14 @@ ours = the user's files now, theirs = this generation.
 - :mod:`.documents` — mock files read and written keeping the user's layout;
 - :mod:`.conflicts` — conflicts left open, recorded until resolved;
 - :mod:`.resolve` — resolving them later (``mockc merge --theirs/--ours``);
-- :mod:`.report` — the merge report.
+- :mod:`.report` — the merge report;
+- :mod:`.state` — the merge state a folder keeps under ``.mockc/``;
+- :mod:`.plan` — one generation planned in memory, file by file;
+- :mod:`.files` — the folder's files read and written (atomically);
+- :mod:`.output` — ``write_output``: state read, plan made, files written.
 
-:mod:`mockc.compiler.output` drives them.
+:mod:`.output` drives the others; it is imported from there (not from this
+package), so that resolving conflicts loads no generator.
 """
 
 from .conflicts import CONFLICTS_FILE, Conflict, dump_conflicts, load_conflicts

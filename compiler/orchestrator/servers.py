@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from mockc.compiler.driver import GenerateOptions, generate
 from mockc.compiler.errors import MockcError
-from mockc.compiler.output import MergeOptions
+from mockc.compiler.merge.output import MergeOptions
 from mockc.runtime.telemetry import child_environment
 
 from .errors import Conflict, Invalid, NotFound, Problem

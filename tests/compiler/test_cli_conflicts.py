@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from mockc.compiler.cli import main
-from mockc.compiler.output import CONFLICTS
+from mockc.compiler.merge.state import CONFLICTS
 
 ROOT = Path(__file__).resolve().parents[2]
 PETSTORE = ROOT / "examples" / "petstore" / "openapi.yaml"

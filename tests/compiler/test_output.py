@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from mockc.compiler.errors import GenerationError
-from mockc.compiler.output import MANIFEST, check_writable, write_output
+from mockc.compiler.merge.output import write_output
+from mockc.compiler.merge.state import MANIFEST, check_writable
 from mockc.targets.common import FileOwner, GeneratedFile
 
 

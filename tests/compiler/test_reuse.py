@@ -11,7 +11,7 @@ import pytest
 from mockc.compiler import driver
 from mockc.compiler.driver import GenerateOptions, generate
 from mockc.compiler.merge import documents
-from mockc.compiler.output import MergeOptions
+from mockc.compiler.merge.output import MergeOptions
 
 ROOT = Path(__file__).resolve().parents[2]
 PETSTORE = ROOT / "examples" / "petstore" / "openapi.yaml"

@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from mockc.compiler.merge.output import MergeOptions, WriteReport, write_output
 from mockc.compiler.merge.resolve import Side, resolve
-from mockc.compiler.output import CONFLICTS, MergeOptions, WriteReport, write_output
+from mockc.compiler.merge.state import CONFLICTS
 from mockc.targets.common import FileOwner, GeneratedFile
 
 

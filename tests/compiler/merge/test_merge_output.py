@@ -8,15 +8,8 @@ from pathlib import Path
 import pytest
 
 from mockc.compiler.errors import GenerationError, MockcError
-from mockc.compiler.output import (
-    BACKUP_DIR,
-    BASE_DIR,
-    MANIFEST,
-    MergeOptions,
-    WriteReport,
-    check_writable,
-    write_output,
-)
+from mockc.compiler.merge.output import MergeOptions, WriteReport, write_output
+from mockc.compiler.merge.state import BACKUP_DIR, BASE_DIR, MANIFEST, check_writable
 from mockc.targets.common import FileOwner, GeneratedFile
 
 HOOKS = '"""Hooks."""\n'

@@ -1,78 +1,29 @@
-"""Writing a target's file plan into the output folder: generated files
-rewritten, the user's files merged, nothing of the user's ever lost.
-
-The folder keeps ``.mockc/``:
-
-- ``manifest.json``: every file of the last generation, its owner and a digest
-  of what was written, plus the merge state (mocks mockc flagged orphaned,
-  merge bases retained for mocks no longer generated);
-- ``base/``: the user-owned files exactly as last generated — the base of the
-  three-way merge (:mod:`mockc.compiler.merge`);
-- ``backup/``: hand edits of *generated* files, saved before mockc replaced
-  them (generated files are mockc's, but mockc still loses nothing);
-- ``cache.json``: what the last generation was made from, so an unchanged one
-  compiles nothing (:mod:`.reuse`; local to a checkout, git-ignored).
-
-Generation is planned completely — every merge done in memory — before
-anything is written, so a user file mockc cannot read stops it with nothing
-changed; ``dry_run`` (``mockc generate --check``) stops there. A folder whose
-``.mockc/`` is missing or damaged is refused with the ways forward: mockc
-never guesses destructively.
-"""
+"""The plan of one generation: every file of the output folder decided — a
+generated file rewritten (hand edits backed up), a user file merged three ways
+(:mod:`.mocks`, :mod:`.handlers`), files no longer generated removed or
+orphaned, the merge state renewed — all in memory, before anything is
+written, so a user file mockc cannot read stops it with nothing changed."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from mockc.targets.common import FileOwner, GeneratedFile
 
-from .errors import Diagnostic, GenerationError
-from .merge import (
-    CONFLICTS_FILE,
-    MOCK_SUFFIXES,
-    Conflict,
-    Entry,
-    Kind,
-    MergeError,
-    MergeReport,
-    MockFile,
-    MockMergeOptions,
-    dump_conflicts,
-    load_conflicts,
-    load_mock,
-    merge_mocks,
-    merge_python,
-)
-from .mockgen import MOCKS_DIR
+from ..mockgen import MOCKS_DIR
+from .conflicts import Conflict, dump_conflicts, load_conflicts
+from .documents import MockFile, load_mock
+from .files import decode_text, is_mock, mock_files, read_file, write_files
+from .handlers import merge_python
+from .mocks import MockMergeOptions, merge_mocks
+from .report import Entry, Kind, MergeReport
+from .state import BACKUP_DIR, BASE_DIR, CONFLICTS, MANIFEST, FolderState, digest
 
-__all__ = [
-    "BACKUP_DIR",
-    "BASE_DIR",
-    "CONFLICTS",
-    "MANIFEST",
-    "STATE_DIR",
-    "MergeOptions",
-    "WriteReport",
-    "check_writable",
-    "write_output",
-]
-
-STATE_DIR = ".mockc"
-MANIFEST = f"{STATE_DIR}/manifest.json"
-BASE_DIR = f"{STATE_DIR}/base"
-"""Copies of user-owned files as mockc generated them: the base of a future merge."""
-BACKUP_DIR = f"{STATE_DIR}/backup"
-"""Hand edits of generated files, saved before mockc replaced them."""
-CONFLICTS = f"{STATE_DIR}/{CONFLICTS_FILE}"
-"""Conflicts left open, until resolved (:mod:`mockc.compiler.merge.conflicts`)."""
+__all__ = ["MergeOptions", "Planner", "WriteReport"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -100,137 +51,12 @@ class WriteReport:
     """Everything that happened, file by file and field by field."""
 
 
-def write_output(
-    out: Path,
-    files: list[GeneratedFile],
-    *,
-    manifest_extra: dict[str, str],
-    operations: Collection[str] | None = None,
-    options: MergeOptions = MergeOptions(),
-) -> WriteReport:
-    """Write (or with ``dry_run`` only plan) ``files`` into ``out``, merging
-    user-owned files; ``operations`` are the ids of the spec's operations (for
-    orphaned mocks; None: unknown, none is orphaned)."""
-    state = _read_state(out, adopt=options.adopt)
-    planner = _Planner(out, files, state, operations, options, manifest_extra)
-    planner.plan()
-    if not options.dry_run:
-        planner.apply()
-    return planner.report
-
-
-def check_writable(out: Path, *, adopt: bool = False) -> None:
-    """Refuse an output folder whose files mockc cannot account for."""
-    _read_state(out, adopt=adopt)
-
-
-# -- the state of the folder ---------------------------------------------------
-
-
-@dataclass(kw_only=True)
-class _State:
-    files: dict[str, dict[str, str]] = field(default_factory=dict)
-    retained: dict[str, str] = field(default_factory=dict)
-    orphaned: set[str] = field(default_factory=set)
-    has_base: bool = False
-    """A previous generation is on record: ``base/`` can be trusted."""
-
-
-def _read_state(out: Path, *, adopt: bool) -> _State:
-    if out.exists() and not out.is_dir():
-        raise GenerationError(Diagnostic(file=str(out), message="output path is not a folder"))
-    if not out.is_dir() or not any(out.iterdir()):
-        return _State()
-    manifest = out / MANIFEST
-    if not manifest.is_file():
-        if adopt:
-            return _State()
-        raise GenerationError(
-            Diagnostic(
-                file=str(out),
-                message=(
-                    f"the folder is not empty and has no {MANIFEST}, so mockc cannot tell "
-                    "your files from its own, and overwrites nothing. Ways forward: restore "
-                    f"{STATE_DIR}/ from version control (git checkout -- {out / STATE_DIR}); or "
-                    "run again with --adopt to keep every file here as yours and merge this "
-                    "generation into them (a generated file it replaces is saved under "
-                    f"{out / BACKUP_DIR} first); or move the folder aside and generate into "
-                    "an empty one"
-                ),
-            )
-        )
-    try:
-        return _parse_state(out)
-    except _Damaged as damage:
-        if adopt:
-            return _State()
-        raise GenerationError(
-            Diagnostic(
-                file=str(damage.path),
-                message=(
-                    f"{damage.what}, so mockc cannot tell your edits from its own output and "
-                    f"overwrites nothing in {out}. Ways forward: restore {STATE_DIR}/ from "
-                    f"version control (git checkout -- {out / STATE_DIR}); or run again with "
-                    "--adopt to keep every file here as yours and rebuild the merge state from "
-                    f"this generation (a generated file it replaces is saved under "
-                    f"{out / BACKUP_DIR} first); or generate into a new folder"
-                ),
-            )
-        ) from None
-
-
-class _Damaged(Exception):
-    def __init__(self, path: Path, what: str) -> None:
-        super().__init__(what)
-        self.path = path
-        self.what = what
-
-
-def _parse_state(out: Path) -> _State:
-    path = out / MANIFEST
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        files = data["files"]
-        merge = data.get("merge", {})
-        if not isinstance(files, dict) or not isinstance(merge, dict):
-            raise TypeError("files is not a mapping")
-        for name, entry in files.items():
-            if not isinstance(entry, dict) or entry.get("owner") not in set(FileOwner):
-                raise TypeError(f"entry {name!r} has no valid owner")
-            if not isinstance(entry.get("sha256"), str):
-                raise TypeError(f"entry {name!r} has no digest")
-        retained = merge.get("retained_base", {})
-        orphaned = merge.get("orphaned", [])
-        if not isinstance(retained, dict) or not isinstance(orphaned, list):
-            raise TypeError("merge state is malformed")
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise _Damaged(path, f"the manifest is damaged ({exc})") from None
-    state = _State(
-        files=files,
-        retained={str(k): str(v) for k, v in retained.items()},
-        orphaned={str(i) for i in orphaned},
-        has_base=True,
-    )
-    expected = {p: e["sha256"] for p, e in files.items() if e["owner"] == FileOwner.USER}
-    expected.update(state.retained)
-    for relative, digest in sorted(expected.items()):
-        copy = out / BASE_DIR / relative
-        if not copy.is_file():
-            raise _Damaged(copy, f"the merge base is damaged: {BASE_DIR}/{relative} is missing")
-        if _sha(copy.read_bytes()) != digest:
-            raise _Damaged(copy, f"the merge base is damaged: {BASE_DIR}/{relative} was changed")
-    return state
-
-
-# -- planning ------------------------------------------------------------------
-
-
-class _Planner:
+class Planner:
     def __init__(
         self,
         out: Path,
         files: list[GeneratedFile],
-        state: _State,
+        state: FolderState,
         operations: Collection[str] | None,
         options: MergeOptions,
         manifest_extra: dict[str, str],
@@ -255,11 +81,11 @@ class _Planner:
         return self.report.merge.entries
 
     def plan(self) -> None:
-        mocks = [f for f in self.files if f.owner is FileOwner.USER and _is_mock(f.path)]
+        mocks = [f for f in self.files if f.owner is FileOwner.USER and is_mock(f.path)]
         for generated in self.files:
             if generated.owner is FileOwner.GENERATED:
                 self._generated(generated)
-            elif not _is_mock(generated.path):
+            elif not is_mock(generated.path):
                 self._user_file(generated)
         self._mocks(mocks)
         self._stale()
@@ -270,7 +96,7 @@ class _Planner:
     # -- generated files: mockc's own ------------------------------------------
 
     def _generated(self, generated: GeneratedFile) -> None:
-        current = _read(self.out / generated.path)
+        current = read_file(self.out / generated.path)
         if current == generated.content:
             self.report.unchanged.append(generated.path)
             return
@@ -286,11 +112,11 @@ class _Planner:
     def _save_hand_edits(self, path: str, current: bytes) -> str | None:
         """Back up a generated file someone edited (or a file mockc never wrote)."""
         previous = self.state.files.get(path)
-        if previous is not None and previous.get("sha256") == _sha(current):
+        if previous is not None and previous.get("sha256") == digest(current):
             return None
         backup = f"{BACKUP_DIR}/{path}"
         number = 1
-        while (existing := _read(self.out / backup)) is not None and existing != current:
+        while (existing := read_file(self.out / backup)) is not None and existing != current:
             number += 1
             backup = f"{BACKUP_DIR}/{path}.{number}"
         self.writes[backup] = current
@@ -301,7 +127,7 @@ class _Planner:
     def _user_file(self, generated: GeneratedFile) -> None:
         path = generated.path
         theirs = generated.content
-        current = _read(self.out / path)
+        current = read_file(self.out / path)
         base = self._recorded_base(path)
         if current is None:
             self._missing_user_file(generated, base)
@@ -312,8 +138,8 @@ class _Planner:
         if path.endswith(".py"):
             text, entries = merge_python(
                 path=path,
-                base=_text(base, self.out / BASE_DIR / path) if base is not None else None,
-                ours=_text(current, self.out / path),
+                base=decode_text(base, self.out / BASE_DIR / path) if base is not None else None,
+                ours=decode_text(current, self.out / path),
                 theirs=theirs.decode("utf-8"),
                 prune=self.options.prune,
                 shown_as=str(self.out / path),
@@ -385,26 +211,26 @@ class _Planner:
         ours = [
             load_mock(
                 rel,
-                _text(content, self.out / rel),
+                decode_text(content, self.out / rel),
                 shown_as=str(self.out / rel),
                 known_id=known.get(content),
             )
-            for rel, content in _mock_files(self.out, MOCKS_DIR)
+            for rel, content in mock_files(self.out, MOCKS_DIR)
         ]
         base: list[MockFile] = []
         if self.state.has_base:
-            for rel, content in _mock_files(self.out / BASE_DIR, MOCKS_DIR):
+            for rel, content in mock_files(self.out / BASE_DIR, MOCKS_DIR):
                 if rel in self.state.files or rel in self.state.retained:
                     where = self.out / BASE_DIR / rel
                     base.append(
                         load_mock(
                             rel,
-                            _text(content, where),
+                            decode_text(content, where),
                             shown_as=str(where),
                             known_id=known.get(content),
                         )
                     )
-        occupied = {rel for rel, _ in _mock_files(self.out, MOCKS_DIR, every_file=True)}
+        occupied = {rel for rel, _ in mock_files(self.out, MOCKS_DIR, every_file=True)}
         merged = merge_mocks(
             base=base,
             ours=ours,
@@ -447,7 +273,7 @@ class _Planner:
                 continue
             target = self.out / path
             if entry.get("owner") == FileOwner.GENERATED:
-                content = _read(target)
+                content = read_file(target)
                 if content is None:
                     continue
                 saved = self._save_hand_edits(path, content)
@@ -457,7 +283,7 @@ class _Planner:
                 self.deletes.add(path)
                 self.report.removed.append(path)
                 self._entry(path, Kind.REMOVED, detail, generated=not saved)
-            elif not _is_mock(path) and target.exists():
+            elif not is_mock(path) and target.exists():
                 self._entry(
                     path,
                     Kind.ORPHANED,
@@ -478,11 +304,11 @@ class _Planner:
         manifest: dict[str, Any] = {
             **self.manifest_extra,
             "files": {
-                f.path: {"owner": f.owner.value, "sha256": _sha(f.content)} for f in self.files
+                f.path: {"owner": f.owner.value, "sha256": digest(f.content)} for f in self.files
             },
             "merge": {
                 "orphaned": sorted(self.orphaned),
-                "retained_base": {p: _sha(c) for p, c in sorted(retained.items())},
+                "retained_base": {p: digest(c) for p, c in sorted(retained.items())},
             },
         }
         text = json.dumps(manifest, indent=1, sort_keys=True) + "\n"
@@ -514,11 +340,11 @@ class _Planner:
     def _base(self, path: str) -> bytes | None:
         if not self.state.has_base:
             return None
-        return _read(self.out / BASE_DIR / path)
+        return read_file(self.out / BASE_DIR / path)
 
     def _put(self, path: str, content: bytes, *, executable: bool = False) -> None:
         """Plan writing ``content`` at ``path`` unless it is there already."""
-        if _read(self.out / path) == content:
+        if read_file(self.out / path) == content:
             return
         self.writes[path] = content
         if executable:
@@ -540,83 +366,4 @@ class _Planner:
     # -- writing ---------------------------------------------------------------------------
 
     def apply(self) -> None:
-        manifest = self.writes.pop(MANIFEST, None)
-        backups = sorted(p for p in self.writes if p.startswith(f"{BACKUP_DIR}/"))
-        for path in backups + sorted(p for p in self.writes if p not in backups):
-            _atomic_write(self.out / path, self.writes[path], path in self.executable)
-        for path in sorted(self.deletes):
-            target = self.out / path
-            if target.is_file():
-                target.unlink()
-                _remove_empty_parents(target.parent, self.out)
-        if manifest is not None:
-            _atomic_write(self.out / MANIFEST, manifest, False)
-            self.writes[MANIFEST] = manifest
-
-
-def _is_mock(path: str) -> bool:
-    return path.startswith(f"{MOCKS_DIR}/") and PurePosixPath(path).suffix in MOCK_SUFFIXES
-
-
-def _mock_files(root: Path, folder: str, *, every_file: bool = False) -> list[tuple[str, bytes]]:
-    """Mock files (every file) under ``root/folder`` as (path relative to ``root``, content)."""
-    directory = root / folder
-    if not directory.is_dir():
-        return []
-    found = []
-    for path in sorted(directory.rglob("*")):
-        relative = path.relative_to(root)
-        if (
-            path.is_file()
-            and (every_file or path.suffix in MOCK_SUFFIXES)
-            and not any(part.startswith(".") for part in relative.parts)
-        ):
-            found.append((relative.as_posix(), b"" if every_file else path.read_bytes()))
-    return found
-
-
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    except IsADirectoryError:
-        raise GenerationError(
-            Diagnostic(file=str(path), message="is a folder where mockc writes a file")
-        ) from None
-
-
-def _text(content: bytes, where: Path) -> str:
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise MergeError(
-            Diagnostic(file=str(where), message=f"is not UTF-8 text ({exc.reason}); cannot merge")
-        ) from None
-
-
-def _sha(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
-
-
-def _atomic_write(path: Path, content: bytes, executable: bool) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.chmod(temp, 0o755 if executable else 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def _remove_empty_parents(directory: Path, out: Path) -> None:
-    """Remove folders that only held a removed file (and its bytecode)."""
-    while directory != out and directory.is_dir():
-        leftovers = [p for p in directory.iterdir() if p.name != "__pycache__"]
-        if leftovers:
-            return
-        shutil.rmtree(directory)
-        directory = directory.parent
+        write_files(self.out, self.writes, self.executable, self.deletes)
