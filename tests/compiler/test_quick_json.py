@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mockc.compiler.frontends.document_limits import MAX_DOCUMENT_DEPTH, quick_json
+from mockc.compiler.frontends.documents.limits import MAX_DOCUMENT_DEPTH, quick_json
 from tests.support.corpus import CORPUS
 
 JSON_SPECS = sorted(CORPUS.rglob("*.json"))

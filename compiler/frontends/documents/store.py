@@ -1,6 +1,6 @@
-"""Loading YAML/JSON documents and resolving ``$ref`` across files.
+"""``DocumentStore``: every document of one spec, parsed once and on first use,
+and ``$ref`` followed across them.
 
-Shared by the front ends whose formats are JSON-shaped (OpenAPI, AsyncAPI).
 Data is parsed with the fast path (``json.loads`` for ``.json``, libyaml for
 YAML); line and column are computed only when a diagnostic must be reported,
 by composing the YAML node tree of the file once and walking it by JSON
@@ -11,20 +11,18 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator, Mapping
-from json.decoder import scanstring  # type: ignore[attr-defined]
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import yaml
 
-from ..errors import Diagnostic, RefError, SpecError
-from .document_limits import (
+from ...errors import Diagnostic, RefError, SpecError
+from .json_positions import json_offset
+from .limits import (
     MAX_DOCUMENT_DEPTH,
-    DepthBoundLoader,
     DocumentLimitError,
     alias_problem,
     has_anchors,
@@ -32,97 +30,14 @@ from .document_limits import (
     quick_json,
     too_deep,
 )
+from .pointers import Location, escape_segment, split_pointer
+from .yaml_loading import DocumentLoader, PositionLoader, child_node
 
-__all__ = [
-    "REMOTE_REF_HINT",
-    "DocumentStore",
-    "Location",
-    "Problems",
-    "escape_segment",
-    "json_offset",
-    "split_pointer",
-]
+__all__ = ["REMOTE_REF_HINT", "DocumentStore"]
 
 REMOTE_REF_HINT = "remote reference not fetched; pass --allow-remote-refs"
 FETCH_TIMEOUT_SECONDS = 10.0
 MAX_REF_HOPS = 64
-
-_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _DocumentLoader(DepthBoundLoader, _BaseLoader):  # type: ignore[misc, valid-type]
-    """Safe YAML loading that yields JSON data only: mapping keys are kept as
-    written (``200:`` is the key ``"200"``), timestamps stay strings; nesting is
-    bounded (:mod:`.document_limits`)."""
-
-    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[str, Any]:
-        if isinstance(node, yaml.MappingNode):
-            self.flatten_mapping(node)
-        mapping: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
-                key = str(key_node.value)
-            else:
-                key = _key_text(self.construct_object(key_node, deep=True))
-            mapping[key] = self.construct_object(value_node, deep=deep)
-        return mapping
-
-    def construct_as_text(self, node: yaml.Node) -> str:
-        return str(self.construct_scalar(node))  # type: ignore[arg-type]
-
-
-class _PositionLoader(DepthBoundLoader, _BaseLoader):  # type: ignore[misc, valid-type]
-    """Composes the node tree (for positions), nesting bounded."""
-
-
-def _key_text(key: Any) -> str:
-    """A mapping key that is not a scalar (``? [a, b]``), as text."""
-    try:
-        return json.dumps(key, default=str)
-    except (ValueError, RecursionError):
-        return f"<{type(key).__name__}>"
-
-
-_DocumentLoader.yaml_implicit_resolvers = {
-    first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_DocumentLoader.add_constructor("tag:yaml.org,2002:timestamp", _DocumentLoader.construct_as_text)
-_DocumentLoader.add_constructor("tag:yaml.org,2002:binary", _DocumentLoader.construct_as_text)
-
-
-def escape_segment(segment: str) -> str:
-    """One JSON pointer segment, escaped (``~`` -> ``~0``, ``/`` -> ``~1``)."""
-    return segment.replace("~", "~0").replace("/", "~1")
-
-
-def split_pointer(pointer: str) -> list[str]:
-    """The unescaped segments of a JSON pointer (``""`` is the whole document)."""
-    if not pointer:
-        return []
-    return [part.replace("~1", "/").replace("~0", "~") for part in pointer[1:].split("/")]
-
-
-class Location(NamedTuple):
-    """A place in a document: the document's id (its path as given, normalised,
-    or its URL) and a JSON pointer inside it."""
-
-    doc: str
-    pointer: str = ""
-
-    def child(self, *segments: str | int) -> Location:
-        pointer = self.pointer
-        for segment in segments:
-            text = segment if isinstance(segment, str) else str(segment)
-            if "~" in text or "/" in text:
-                text = escape_segment(text)
-            pointer = f"{pointer}/{text}"
-        return Location(self.doc, pointer)
-
-    @property
-    def last_segment(self) -> str:
-        parts = split_pointer(self.pointer)
-        return parts[-1] if parts else ""
 
 
 def _is_remote(ref: str) -> bool:
@@ -209,7 +124,7 @@ class DocumentStore:
             except (ValueError, RecursionError) as error:
                 raise SpecError(Diagnostic(file=doc, message=f"invalid JSON: {error}")) from None
         try:
-            data = yaml.load(text, Loader=_DocumentLoader)  # noqa: S506 - a safe loader
+            data = yaml.load(text, Loader=DocumentLoader)  # noqa: S506 - a safe loader
         except DocumentLimitError as error:
             line, column = error.position or (None, None)
             raise SpecError(
@@ -320,7 +235,7 @@ class DocumentStore:
             return None, None
         mark = node.start_mark
         for segment in split_pointer(location.pointer):
-            found = _child_node(node, segment)
+            found = child_node(node, segment)
             if found is None:
                 break
             key_node, node = found
@@ -351,7 +266,7 @@ class DocumentStore:
             text = self._text(doc)
             try:
                 self._nodes[doc] = (
-                    None if text is None else yaml.compose(text, Loader=_PositionLoader)
+                    None if text is None else yaml.compose(text, Loader=PositionLoader)
                 )
             except (yaml.YAMLError, ValueError, RecursionError):
                 self._nodes[doc] = None
@@ -365,158 +280,3 @@ def _step(value: Any, segment: str) -> Any:
     elif isinstance(value, list) and segment.isdigit() and int(segment) < len(value):
         return value[int(segment)]
     raise KeyError(segment)
-
-
-def _child_node(node: yaml.Node, segment: str) -> tuple[yaml.Node | None, yaml.Node] | None:
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.value == segment:
-                return key_node, value_node
-    elif isinstance(node, yaml.SequenceNode) and segment.isdigit():
-        index = int(segment)
-        if index < len(node.value):
-            return None, node.value[index]
-    return None
-
-
-class Problems:
-    """Errors and warnings found while reading a spec.
-
-    Positions are computed once, when the problems are reported: errors by
-    :meth:`raise_errors`, warnings by :meth:`flush_warnings`.
-    """
-
-    def __init__(self, store: DocumentStore) -> None:
-        self._store = store
-        self._errors: list[tuple[Location | Diagnostic, str, bool]] = []
-        self._warnings: list[tuple[Location, str]] = []
-
-    def error(self, at: Location, message: str, *, is_ref: bool = False) -> None:
-        self._errors.append((at, message, is_ref))
-
-    def add(self, error: SpecError) -> None:
-        """Keep the diagnostics of an error raised while reading (to report later)."""
-        is_ref = isinstance(error, RefError)
-        for diagnostic in error.diagnostics:
-            self._errors.append((diagnostic, diagnostic.message, is_ref))
-
-    def warn(self, at: Location, message: str) -> None:
-        self._warnings.append((at, message))
-
-    @property
-    def has_errors(self) -> bool:
-        return bool(self._errors)
-
-    def raise_errors(self) -> None:
-        if not self._errors:
-            return
-        diagnostics = list(
-            _unique(self._diagnostic(where, text) for where, text, _ in self._errors)
-        )
-        if all(is_ref for _, _, is_ref in self._errors):
-            raise RefError(diagnostics)
-        raise SpecError(diagnostics)
-
-    def flush_warnings(self, sink: list[Diagnostic] | None) -> None:
-        if sink is not None:
-            found = (
-                self._store.diagnostic(at, text, level="warning") for at, text in self._warnings
-            )
-            sink.extend(_unique(found))
-        self._warnings.clear()
-
-    def _diagnostic(self, where: Location | Diagnostic, message: str) -> Diagnostic:
-        if isinstance(where, Diagnostic):
-            return where
-        return self._store.diagnostic(where, message)
-
-    def guard(self, action: Callable[[], Any]) -> Any:
-        """Run ``action``; a :class:`SpecError` it raises is kept, and None returned."""
-        try:
-            return action()
-        except SpecError as error:
-            self.add(error)
-            return None
-
-
-def _unique(diagnostics: Iterator[Diagnostic]) -> Iterator[Diagnostic]:
-    seen: set[Diagnostic] = set()
-    for diagnostic in diagnostics:
-        if diagnostic not in seen:
-            seen.add(diagnostic)
-            yield diagnostic
-
-
-# --- positions in JSON text -------------------------------------------------------
-# Members passed on the way are skipped with the C JSON decoder, so finding one
-# place in a 10 MB document costs at most one parse of it.
-
-
-def json_offset(text: str, segments: list[str]) -> int | None:
-    """Offset in ``text`` of the place the pointer ``segments`` names (of the
-    member's key for an object member); the deepest place found when the
-    pointer goes further than the text; None when the text is not JSON."""
-    try:
-        position = _skip_space(text, 0)
-        found = position
-        for segment in segments:
-            step = _member(text, position, segment)
-            if step is None:
-                break
-            found, position = step
-        return found
-    except (ValueError, IndexError):
-        return None
-
-
-_WHITESPACE = re.compile(r"[ \t\n\r]*")
-_DECODER = json.JSONDecoder()
-
-
-def _skip_space(text: str, position: int) -> int:
-    match = _WHITESPACE.match(text, position)
-    return match.end() if match else position
-
-
-def _member(text: str, position: int, segment: str) -> tuple[int, int] | None:
-    """(offset to report, offset of the value) of ``segment`` in the container
-    starting at ``position``, or None."""
-    opening = text[position]
-    if opening == "{":
-        return _object_member(text, position + 1, segment)
-    if opening == "[" and segment.isdigit():
-        return _array_item(text, position + 1, int(segment))
-    return None
-
-
-def _object_member(text: str, position: int, segment: str) -> tuple[int, int] | None:
-    position = _skip_space(text, position)
-    while text[position] != "}":
-        key_at = position
-        key, position = scanstring(text, position + 1)
-        position = _skip_space(text, position)
-        position = _skip_space(text, position + 1)  # the colon
-        if key == segment:
-            return key_at, position
-        position = _after_value(text, position)
-        if text[position] == ",":
-            position = _skip_space(text, position + 1)
-    return None
-
-
-def _array_item(text: str, position: int, index: int) -> tuple[int, int] | None:
-    position = _skip_space(text, position)
-    current = 0
-    while text[position] != "]":
-        if current == index:
-            return position, position
-        position = _after_value(text, position)
-        if text[position] == ",":
-            position = _skip_space(text, position + 1)
-        current += 1
-    return None
-
-
-def _after_value(text: str, position: int) -> int:
-    _, end = _DECODER.raw_decode(text, position)
-    return _skip_space(text, end)
