@@ -10,8 +10,6 @@ read: the next ``mockc generate`` merges from there as usual.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Collection, MutableMapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -19,15 +17,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import Diagnostic
-from .conflicts import CONFLICTS_FILE, Conflict, dump_conflicts, load_conflicts
+from .conflicts import Conflict, dump_conflicts, load_conflicts
 from .documents import MergeError, load_mock
 from .fields import MISSING
+from .files import atomic_write
+from .state import BASE_DIR, CONFLICTS, MANIFEST
 
 __all__ = ["Side", "Resolution", "find_output_folder", "open_conflicts", "resolve"]
-
-STATE_DIR = ".mockc"
-_MANIFEST = "manifest.json"
-_BASE = "base"
 
 
 class Side(StrEnum):
@@ -49,13 +45,13 @@ def find_output_folder(path: Path) -> Path | None:
     """The generated server folder ``path`` is (or is inside), if any."""
     start = path.resolve()
     for folder in (start, *start.parents):
-        if (folder / STATE_DIR / _MANIFEST).is_file():
+        if (folder / MANIFEST).is_file():
             return folder
     return None
 
 
 def open_conflicts(out: Path) -> list[Conflict]:
-    return load_conflicts(out / STATE_DIR / CONFLICTS_FILE)
+    return load_conflicts(out / CONFLICTS)
 
 
 def resolve(out: Path, side: Side, files: Collection[str] | None = None) -> Resolution:
@@ -72,12 +68,12 @@ def resolve(out: Path, side: Side, files: Collection[str] | None = None) -> Reso
                 result.written.append(written)
         result.resolved.append(conflict)
     if result.resolved:
-        record = out / STATE_DIR / CONFLICTS_FILE
+        record = out / CONFLICTS
         content = dump_conflicts(result.remaining)
         if content is None:
             record.unlink(missing_ok=True)
         else:
-            _write(record, content)
+            atomic_write(record, content, False)
     return result
 
 
@@ -93,14 +89,14 @@ def _take_theirs(out: Path, conflict: Conflict) -> str | None:
         raise MergeError(Diagnostic(file=str(target), message=f"cannot read it ({exc})")) from None
     mock = load_mock(conflict.file, text, shown_as=str(target))
     _set(mock.data, conflict.field, conflict.theirs)
-    _write(target, mock.dump().encode("utf-8"))
+    atomic_write(target, mock.dump().encode("utf-8"), False)
     return conflict.file
 
 
 def _restore(out: Path, conflict: Conflict) -> str:
     """Put the last generated copy of a file back, or of a deleted mock (beside
     any other file that took its place)."""
-    copy = out / STATE_DIR / _BASE / conflict.file
+    copy = out / BASE_DIR / conflict.file
     try:
         content = copy.read_bytes()
     except OSError:
@@ -119,7 +115,7 @@ def _restore(out: Path, conflict: Conflict) -> str:
         pure = PurePosixPath(conflict.file)
         path = str(pure.with_name(f"{pure.stem}-{number}{pure.suffix}"))
         number += 1
-    _write(out / path, content)
+    atomic_write(out / path, content, False)
     return path
 
 
@@ -136,16 +132,3 @@ def _set(data: MutableMapping[Any, Any], where: tuple[Any, ...], value: Any) -> 
         node.pop(last, None)
     else:
         node[last] = value
-
-
-def _write(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
