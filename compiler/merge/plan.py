@@ -6,11 +6,9 @@ written, so a user file mockc cannot read stops it with nothing changed."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from mockc.targets.common import FileOwner, GeneratedFile
 
@@ -21,7 +19,15 @@ from .files import decode_text, is_mock, mock_files, read_file, write_files
 from .handlers import merge_python
 from .mocks import MockMergeOptions, merge_mocks
 from .report import Entry, Kind, MergeReport
-from .state import BACKUP_DIR, BASE_DIR, CONFLICTS, MANIFEST, FolderState, digest
+from .state import (
+    BACKUP_DIR,
+    BASE_DIR,
+    CONFLICTS,
+    MANIFEST,
+    FolderState,
+    digest,
+    manifest_bytes,
+)
 
 __all__ = ["MergeOptions", "Planner", "WriteReport"]
 
@@ -301,18 +307,8 @@ class Planner:
         recorded = {p for p, e in self.state.files.items() if e.get("owner") == FileOwner.USER}
         for path in sorted((recorded | set(self.state.retained)) - set(bases) - set(retained)):
             self.deletes.add(f"{BASE_DIR}/{path}")
-        manifest: dict[str, Any] = {
-            **self.manifest_extra,
-            "files": {
-                f.path: {"owner": f.owner.value, "sha256": digest(f.content)} for f in self.files
-            },
-            "merge": {
-                "orphaned": sorted(self.orphaned),
-                "retained_base": {p: digest(c) for p, c in sorted(retained.items())},
-            },
-        }
-        text = json.dumps(manifest, indent=1, sort_keys=True) + "\n"
-        self._put(MANIFEST, text.encode("utf-8"))
+        manifest = manifest_bytes(self.manifest_extra, self.files, self.orphaned, retained)
+        self._put(MANIFEST, manifest)
         conflicts = dump_conflicts(self.conflicts)
         if conflicts is not None:
             self._put(CONFLICTS, conflicts)

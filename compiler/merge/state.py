@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from mockc.targets.common import FileOwner
+from mockc.targets.common import FileOwner, GeneratedFile
 
 from ..errors import Diagnostic, GenerationError
 from .conflicts import CONFLICTS_FILE
@@ -35,6 +37,7 @@ __all__ = [
     "FolderState",
     "check_writable",
     "digest",
+    "manifest_bytes",
     "read_state",
 ]
 
@@ -149,6 +152,25 @@ def _parse_state(out: Path) -> FolderState:
         if digest(copy.read_bytes()) != recorded:
             raise _Damaged(copy, f"the merge base is damaged: {BASE_DIR}/{relative} was changed")
     return state
+
+
+def manifest_bytes(
+    extra: Mapping[str, str],
+    files: Collection[GeneratedFile],
+    orphaned: Collection[str],
+    retained: Mapping[str, bytes],
+) -> bytes:
+    """The manifest of a generation (as :func:`read_state` reads it back):
+    ``extra`` fields, every file's owner and digest, the merge state."""
+    manifest: dict[str, Any] = {
+        **extra,
+        "files": {f.path: {"owner": f.owner.value, "sha256": digest(f.content)} for f in files},
+        "merge": {
+            "orphaned": sorted(orphaned),
+            "retained_base": {p: digest(c) for p, c in sorted(retained.items())},
+        },
+    }
+    return (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
 def digest(content: bytes) -> str:
