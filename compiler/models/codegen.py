@@ -7,8 +7,9 @@ cannot change models.py unnoticed: TypedDicts, Python 3.11 syntax, its own
 formatter (no black or isort run), no timestamp, our header, and an
 ``untrusted_input`` parse that reads no file and no URL.
 
-A schema the generator refuses is replaced by ``{}`` (any value) and reported
-as a warning located where the schema comes from; the rest is generated again.
+A schema the generator refuses (named by its error, or else found by halving
+the schemas) is replaced by ``{}`` (any value) and reported as a warning
+located where the schema comes from; the rest is generated again.
 """
 
 from __future__ import annotations
@@ -54,19 +55,28 @@ def generate_schema_types(document: ModelsDocument, *, header: str, spec_file: s
         try:
             code = _run(defs, header)
         except Exception as exc:  # the generator's errors have no common base
-            culprit = _culprit(exc, defs)
+            culprit = _culprit(exc, defs) or _bisect(defs, header)
             if culprit is None:
-                diagnostics.append(_warning(_message(exc), spec_file, None))
+                diagnostics.append(
+                    _warning(f"models.py: every schema typed Any: {_reason(exc)}", spec_file, None)
+                )
                 break
             diagnostics.append(
-                _located(f"{culprit}: {_message(exc)}; typed Any", document.sources.get(culprit))
+                _located(
+                    f"models.py: {culprit} typed Any: {_reason(exc)}", document.sources.get(culprit)
+                )
             )
             defs[culprit] = {}
             continue
         return SchemaTypes(code=code, defined=_defined(code), diagnostics=tuple(diagnostics))
     else:
         diagnostics.append(
-            _warning(f"more than {MAX_ATTEMPTS} schemas were refused", spec_file, None)
+            _warning(
+                f"models.py: every schema typed Any: the type generator refused more than "
+                f"{MAX_ATTEMPTS} of them",
+                spec_file,
+                None,
+            )
         )
     code = _any_module(header, tuple(defs))
     return SchemaTypes(code=code, defined=_defined(code), diagnostics=tuple(diagnostics))
@@ -108,6 +118,30 @@ def _run(defs: dict[str, Any], header: str) -> str:
     return result if result.endswith("\n") else result + "\n"
 
 
+def _bisect(defs: dict[str, Any], header: str) -> str | None:
+    """The one schema the generator refuses even alone, found by halving the
+    schemas (a reference to a schema left out is typed Any by the generator,
+    so halves generate on their own); None when no half fails alone."""
+    suspects = [name for name, schema in defs.items() if schema != {}]
+    while len(suspects) > 1:
+        half = len(suspects) // 2
+        for part in (suspects[:half], suspects[half:]):
+            if _fails({name: defs[name] for name in part}, header):
+                suspects = part
+                break
+        else:
+            return None
+    return suspects[0] if suspects and _fails({suspects[0]: defs[suspects[0]]}, header) else None
+
+
+def _fails(defs: dict[str, Any], header: str) -> bool:
+    try:
+        _run(defs, header)
+    except Exception:
+        return True
+    return False
+
+
 def _any_module(header: str, names: Sequence[str]) -> str:
     """models.py without the generator: every schema is any value."""
     lines = [header, "", "from __future__ import annotations", ""]
@@ -129,9 +163,10 @@ def _culprit(exc: Exception, defs: dict[str, Any]) -> str | None:
     return None
 
 
-def _message(exc: Exception) -> str:
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return f"models.py: the schema types could not be generated ({first})"
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip()
+    first = text.splitlines()[0] if text else type(exc).__name__
+    return f"the type generator refused it ({first})"
 
 
 def _located(message: str, source: ir.Source | None) -> Diagnostic:
