@@ -15,7 +15,7 @@ import builtins
 import keyword
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .. import ir
@@ -59,7 +59,6 @@ class HookTypes:
     output: str
     reply_body: str
     """The annotation of ``request.reply(body=...)``."""
-    summary: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -69,8 +68,6 @@ class ModelsDocument:
     sources: Mapping[str, ir.Source | None]
     """Where each ``$defs`` entry comes from in the specs (for warnings)."""
     hooks: tuple[HookTypes, ...]
-    names: tuple[str, ...] = field(default=())
-    """Every ``$defs`` key, in order."""
 
 
 def class_name(text: str) -> str:
@@ -124,12 +121,9 @@ def build_document(api: ir.Api) -> ModelsDocument:
                 body=keys["Body"],
                 output=keys["Output"],
                 reply_body=_reply_body(operation, keys["Output"]),
-                summary=operation.summary,
             )
         )
-    return ModelsDocument(
-        schema={"$defs": defs}, sources=sources, hooks=tuple(hooks), names=tuple(defs)
-    )
+    return ModelsDocument(schema={"$defs": defs}, sources=sources, hooks=tuple(hooks))
 
 
 def _operation_pieces(operation: ir.Operation) -> dict[str, Any]:
