@@ -9,8 +9,9 @@
     out = "mock-servers/petstore"          # the output folder
     target = "http"                        # optional: inferred from the specs
     seed = 0                               # optional options: seed, link_runtime,
-    link_runtime = false                   #   allow_remote_refs
+    link_runtime = false                   #   allow_remote_refs, models
     allow_remote_refs = false
+    models = false                         # true: also models.py, typed hooks
 
 In ``pyproject.toml`` the tables are ``[[tool.mockc.servers]]``. Every error
 names the file and, where it can, the line.
@@ -54,6 +55,7 @@ _KEYS = {
     "seed": int,
     "link_runtime": bool,
     "allow_remote_refs": bool,
+    "models": bool,
 }
 _SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__", "site-packages", "venv"})
 _HEAD_BYTES = 64 * 1024
@@ -75,6 +77,8 @@ class ServerConfig:
     seed: int = 0
     link_runtime: bool = False
     allow_remote_refs: bool = False
+    models: bool = False
+    """Also write models.py and type the hook stubs (``mockc generate --models``)."""
     line: int | None = None
     """Where the server is declared in the config file."""
 
@@ -208,6 +212,7 @@ def _server(path: Path, table: Any, index: int, locator: _Locator) -> ServerConf
         seed=table.get("seed", 0),
         link_runtime=table.get("link_runtime", False),
         allow_remote_refs=table.get("allow_remote_refs", False),
+        models=table.get("models", False),
         line=line,
     )
 
@@ -237,7 +242,7 @@ def starter_config(specs: Sequence[Path], root: Path) -> str:
         "# mockc project config: the mock servers of this repository.",
         "# `mockc generate` regenerates them all; `mockc generate SPEC…` only those using SPEC.",
         "# Keys per server: name, specs (or spec), out, and optionally target, seed,",
-        "# link_runtime, allow_remote_refs. Paths are relative to this file.",
+        "# link_runtime, allow_remote_refs, models. Paths are relative to this file.",
     ]
     taken: set[str] = set()
     for spec in specs:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mockc import __version__
-from mockc.targets.common import GeneratedFile, TargetOptions, shown_sources
+from mockc.targets.common import GeneratedFile, TargetOptions, generated_header, shown_sources
 
 from . import ir, reuse
 from .errors import Diagnostic, GenerationError, SpecError
@@ -17,6 +17,7 @@ from .frontends.registry import FrontEnd, front_end_for
 from .merge.output import MergeOptions, WriteReport, write_output
 from .merge.state import check_writable
 from .mockgen import MockFormat, generate_mocks
+from .models import MODELS_FILE, plan_models
 from .naming import NameAllocator
 from .passes import run_passes
 from .progress import NO_PROGRESS, Progress
@@ -84,6 +85,8 @@ class GenerateOptions:
     mock_format: MockFormat = "yaml"
     """``json`` for a server generated to be served at once (``mockc serve SPEC``):
     the same mocks, written much faster (:func:`.mockgen.generate_mocks`)."""
+    models: bool = False
+    """Write models.py and type the hook stubs with it (:mod:`.models`)."""
 
 
 def compile_specs(
@@ -142,15 +145,16 @@ def plan_files(
     target = options.target or compiled.target
     if target not in TARGETS:
         raise GenerationError(f"unknown target {target!r} (known: {', '.join(TARGETS)})")
-    files = TARGETS[target](
-        compiled.api,
-        TargetOptions(
-            version=__version__,
-            link_runtime=options.link_runtime,
-            seed=options.seed,
-            sources=shown_sources(compiled.api.sources, out),
-        ),
+    target_options = TargetOptions(
+        version=__version__,
+        link_runtime=options.link_runtime,
+        seed=options.seed,
+        sources=shown_sources(compiled.api.sources, out),
     )
+    typed: list[GeneratedFile] = []
+    if options.models:
+        target_options, typed = _plan_models(compiled.api, target_options, warnings, progress)
+    files = TARGETS[target](compiled.api, target_options) + typed
     progress.phase("generating mocks", total=len(compiled.api.operations))
     return files + generate_mocks(
         compiled.api,
@@ -174,6 +178,8 @@ def generate(
     }
     if options.mock_format != "yaml":
         settings["mock_format"] = options.mock_format
+    if options.models:
+        settings["models"] = True
     merge = options.merge
     last = None
     if not (merge.prune or merge.theirs or merge.adopt):
@@ -216,6 +222,21 @@ def generate(
             diagnostics=compiled.diagnostics,
         )
     return compiled, report
+
+
+def _plan_models(
+    api: ir.Api,
+    options: TargetOptions,
+    warnings: list[Diagnostic] | None,
+    progress: Progress,
+) -> tuple[TargetOptions, list[GeneratedFile]]:
+    """``--models``: models.py, and the target told to type the hook stubs."""
+    progress.phase("generating models.py")
+    planned = plan_models(api, header=generated_header(options, api.sources))
+    if warnings is not None:
+        warnings.extend(planned.diagnostics)
+    options = dataclasses.replace(options, hook_signatures=planned.signatures)
+    return options, [GeneratedFile(path=MODELS_FILE, content=planned.content)]
 
 
 def _merge(apis: list[ir.Api]) -> ir.Api:

@@ -51,6 +51,13 @@ __all__ = ["generate_command"]
 )
 @click.option("--seed", type=int, help="Default fake-data seed (default: 0).")
 @click.option(
+    "--models",
+    is_flag=True,
+    default=None,
+    help="Also write models.py, a type per schema and per operation, and type the "
+    "handlers.py hooks with it (for editors and mypy; slow on huge specs).",
+)
+@click.option(
     "--check",
     is_flag=True,
     help="Write nothing; exit 1 if any output would change, saying which files and why.",
@@ -104,6 +111,7 @@ def generate_command(
     target: str | None,
     link_runtime: bool | None,
     seed: int | None,
+    models: bool | None,
     check: bool,
     prune: bool,
     theirs: bool,
@@ -129,6 +137,7 @@ def generate_command(
         "target": target,
         "link_runtime": link_runtime,
         "seed": seed,
+        "models": models,
         "allow_remote_refs": allow_remote_refs,
         "include_paths": include_paths or None,
     }

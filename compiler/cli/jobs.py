@@ -67,6 +67,7 @@ def configured_jobs(
                 target=server.target,
                 link_runtime=server.link_runtime,
                 seed=server.seed,
+                models=server.models,
                 allow_remote_refs=server.allow_remote_refs,
             ),
         )

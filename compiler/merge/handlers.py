@@ -407,13 +407,23 @@ def _is_docstring_statement(statement: cst.CSTNode) -> bool:
 
 
 def _is_import(statement: cst.CSTNode) -> bool:
+    """An import statement, or an ``if TYPE_CHECKING:`` block of imports only
+    (how typed hook stubs import models.py)."""
+    if isinstance(statement, cst.If):
+        return (
+            statement.orelse is None
+            and isinstance(statement.test, cst.Name)
+            and statement.test.value == "TYPE_CHECKING"
+            and isinstance(statement.body, cst.IndentedBlock)
+            and all(_is_import(line) for line in statement.body.body)
+        )
     return isinstance(statement, cst.SimpleStatementLine) and all(
         isinstance(item, cst.Import | cst.ImportFrom) for item in statement.body
     )
 
 
 def _statement_code(parsed: _Parsed, statement: cst.CSTNode) -> str:
-    if isinstance(statement, cst.SimpleStatementLine | cst.FunctionDef):
+    if isinstance(statement, cst.SimpleStatementLine | cst.FunctionDef | cst.If):
         statement = statement.with_changes(leading_lines=())
     return parsed.code(statement).strip()
 

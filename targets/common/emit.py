@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -38,6 +38,34 @@ class TargetOptions:
     """The spec files as generated files name them: paths relative to the output
     folder (see :func:`shown_sources`), so that the output does not depend on
     where the project is checked out. Empty: the files' names."""
+    hook_signatures: Mapping[str, str] | None = None
+    """``--models``: per operation id, its hook stub's typed parameters and
+    return type (``(request: "models.XRequest") -> "models.Reply | None"``);
+    None: untyped stubs, ``(request)``."""
+
+
+def hook_context(options: TargetOptions, operation_ids: Iterable[str]) -> dict[str, Any]:
+    """What a handlers.py template reads beside its hooks: ``hook_imports``
+    (what typed stubs import, after the docstring), ``signatures`` (each
+    stub's parameters and return type, by operation id) and ``stub_return``
+    (a stub's body: a typed one says ``return None``, as type checkers ask)."""
+    typed = options.hook_signatures
+    if typed is None:
+        return {
+            "hook_imports": "",
+            "signatures": {op: "(request)" for op in operation_ids},
+            "stub_return": "return",
+        }
+    return {
+        "hook_imports": HOOK_IMPORTS,
+        "signatures": {op: typed.get(op, "(request)") for op in operation_ids},
+        "stub_return": "return None",
+    }
+
+
+HOOK_IMPORTS = "\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import models\n"
+"""What handlers.py imports, after its docstring, when its stubs are typed
+(``models.py`` beside it is imported by type checkers only)."""
 
 
 @dataclass(frozen=True, kw_only=True)

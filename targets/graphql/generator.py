@@ -15,6 +15,7 @@ from ..common import (
     TargetOptions,
     docstring_text,
     generated_header,
+    hook_context,
     json_bytes,
     pinned_requirements,
     python_docstring,
@@ -72,6 +73,7 @@ def generate(api: ir.Api, options: GraphqlOptions) -> list[GeneratedFile]:
         "hooks": [
             _Hook(name=op.id, docstring=python_docstring(_hook_doc(op))) for op in operations
         ],
+        **hook_context(options, (op.id for op in operations)),
     }
     files = [
         GeneratedFile(path="contract.json", content=json_bytes(contract)),

@@ -14,6 +14,7 @@ from ..common import (
     TargetOptions,
     docstring_text,
     generated_header,
+    hook_context,
     json_bytes,
     pinned_requirements,
     python_docstring,
@@ -84,6 +85,7 @@ def generate(api: ir.Api, options: GrpcOptions) -> list[GeneratedFile]:
         "hooks": [
             _Hook(name=op.id, docstring=python_docstring(_hook_doc(op))) for op in operations
         ],
+        **hook_context(options, (op.id for op in operations)),
         "protos_dir": PROTOS_DIR,
     }
     contract = build_contract(api, generated_by=f"mockc {options.version}")

@@ -14,6 +14,7 @@ from ..common import (
     TargetOptions,
     docstring_text,
     generated_header,
+    hook_context,
     json_bytes,
     pinned_requirements,
     python_docstring,
@@ -62,6 +63,7 @@ def generate(api: ir.Api, options: HttpOptions) -> list[GeneratedFile]:
         "hooks": [
             _Hook(name=op.id, docstring=python_docstring(_hook_doc(op))) for op in operations
         ],
+        **hook_context(options, (op.id for op in operations)),
     }
     contract = build_contract(api, generated_by=f"mockc {options.version}")
     files = [
