@@ -46,6 +46,9 @@ _OBJECT_KEYWORDS = (
     "propertyNames",
 )
 _NOT_CANDIDATES: tuple[Any, ...] = ("text", 0, 1.5, True, None, {}, [])
+_MAX_CACHED_SHAPES = 20_000
+"""Flattened schemas and branches kept per cache: schemas built per value
+(``if``/``then`` options, extra properties) would otherwise accumulate."""
 
 
 def _rng_for(seed: int, key: str) -> random.Random:
@@ -110,7 +113,7 @@ class FakeData:
             return entry[1]
         name = self._def_names.get(id(schema))
         flat = self._flatten_within(schema, (name,) if name is not None else ())
-        self._flat[id(schema)] = (schema, flat)
+        _bounded_put(self._flat, id(schema), (schema, flat))
         return flat
 
     def _flatten_within(self, schema: Mapping[str, Any], within: tuple[str, ...]) -> dict[str, Any]:
@@ -294,8 +297,8 @@ class FakeData:
                 merged = _pin_discriminator(merged, tag) or merged
         else:
             merged = base
-        self._branches[cache_key] = (flat, merged)
-        self._flat[id(merged)] = (merged, merged)
+        _bounded_put(self._branches, cache_key, (flat, merged))
+        _bounded_put(self._flat, id(merged), (merged, merged))
         return merged
 
     def _conditional(
@@ -493,6 +496,14 @@ class FakeData:
             else:
                 return
             have += 1
+
+
+def _bounded_put(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    """``cache[key] = value``, emptying ``cache`` first when it is full (its
+    entries are pure functions of their keys: recomputed, they are equal)."""
+    if len(cache) >= _MAX_CACHED_SHAPES and key not in cache:
+        cache.clear()
+    cache[key] = value
 
 
 def _pin_discriminator(flat: dict[str, Any], tag: tuple[str, str] | None) -> dict[str, Any] | None:
