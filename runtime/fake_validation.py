@@ -38,7 +38,8 @@ _BYTES_PER_SCHEMA_BYTE = 16
 _ENTRY_OVERHEAD = 4096
 """Estimated bytes of one cached validator beyond its schema's share."""
 _MAX_SCHEMA_IDS = 4096
-"""Schema objects remembered by identity (each kept alive while remembered)."""
+"""Schema objects remembered by identity (each kept alive while remembered):
+past this many, the memory of them starts again."""
 
 
 class ValidatorCache:
@@ -56,7 +57,7 @@ class ValidatorCache:
         self._budget = budget
         self._registry: Any = None
         self._defs_bytes: int | None = None
-        self._texts: OrderedDict[int, tuple[Any, str | None]] = OrderedDict()
+        self._routes: dict[int, tuple[Any, str | None, str | None]] = {}
         self._validators: OrderedDict[str, tuple[Any, int]] = OrderedDict()
         self._bytes = 0
 
@@ -67,10 +68,13 @@ class ValidatorCache:
 
     def is_valid(self, schema: Any, value: Any) -> bool:
         """True when ``value`` validates, or when ``schema`` cannot be compiled at all."""
-        name = _bare_ref(schema)
-        if name is not None and name in self._named:
+        route = self._routes.get(id(schema))
+        if route is None or route[0] is not schema:
+            route = self._route(schema)
+        name, text = route[1], route[2]
+        if name is not None:
             return self._named.is_valid(name, value)
-        validator = self._validator(schema)
+        validator = self._validator(schema, text)
         if validator is None:
             return True
         try:
@@ -78,8 +82,23 @@ class ValidatorCache:
         except Exception:  # a validator error is no reason to fail generation
             return True
 
-    def _validator(self, schema: Any) -> Any:
-        text = self._text(schema)
+    def _route(self, schema: Any) -> tuple[Any, str | None, str | None]:
+        """``(schema, name, text)``: the named schema a bare ``$ref`` names, else
+        the sorted JSON text validators are shared by (None: not JSON)."""
+        name = _bare_ref(schema)
+        text: str | None = None
+        if name is None or name not in self._named:
+            name = None
+            try:
+                text = json.dumps(schema, sort_keys=True)
+            except (TypeError, ValueError):
+                text = None
+        if len(self._routes) >= _MAX_SCHEMA_IDS:
+            self._routes.clear()
+        route = self._routes[id(schema)] = (schema, name, text)
+        return route
+
+    def _validator(self, schema: Any, text: str | None) -> Any:
         if text is None:  # not JSON: compiled for this check alone
             return self._compile(schema)[0]
         entry = self._validators.get(text)
@@ -93,21 +112,6 @@ class ValidatorCache:
             _, (_, evicted) = self._validators.popitem(last=False)
             self._bytes -= evicted
         return validator
-
-    def _text(self, schema: Any) -> str | None:
-        """The sorted JSON text of ``schema``, remembered per object."""
-        entry = self._texts.get(id(schema))
-        if entry is not None and entry[0] is schema:
-            self._texts.move_to_end(id(schema))
-            return entry[1]
-        try:
-            text: str | None = json.dumps(schema, sort_keys=True)
-        except (TypeError, ValueError):
-            text = None
-        self._texts[id(schema)] = (schema, text)
-        if len(self._texts) > _MAX_SCHEMA_IDS:
-            self._texts.popitem(last=False)
-        return text
 
     def _compile(self, schema: Any) -> tuple[Any, int]:
         """A validator of ``schema`` (None when it cannot be compiled) and its estimated bytes."""

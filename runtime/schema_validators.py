@@ -311,7 +311,7 @@ class NamedSchemas:
 
     def is_valid(self, name: str, value: Any) -> bool:
         """True when ``value`` validates against the named schema ``name``."""
-        shared = self._validator()
+        shared = self._shared if self._compiled else self._validator()
         if shared is None:
             return True
         try:
