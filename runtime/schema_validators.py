@@ -60,6 +60,8 @@ NAMED_REF = "x-mockc-named"
 FALLBACK_TIMEOUT = 0.05
 """Seconds one fallback-pattern search may take; a slower one counts as a match."""
 _DEF_PREFIX = "#/$defs/"
+_MAX_REFUSED_DEFS = 16
+"""Named schemas left out of a :class:`NamedSchemas` before it gives up checking."""
 _DATA_KEYWORDS = frozenset({"examples", "example", "default", "const", "enum"})
 """Keywords whose values are instance data, not schemas."""
 _NAMED_SUBSCHEMAS = frozenset({"properties", "patternProperties", "$defs", "definitions"})
@@ -68,6 +70,11 @@ _NAMED_SUBSCHEMAS = frozenset({"properties", "patternProperties", "$defs", "defi
 
 class SchemaCompileError(Exception):
     """A schema no validator can be compiled for, even with the fallbacks."""
+
+    def __init__(self, message: str, *, location: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.location = location
+        """Path of the refused keyword inside the schema, when jsonschema-rs names it."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -252,7 +259,11 @@ def compile_validator(
             keywords={**KEYWORDS, **keywords} if keywords else KEYWORDS,
         )
     except (ValueError, jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError) as exc:
-        raise SchemaCompileError(str(exc).splitlines()[0] if str(exc) else repr(exc)) from None
+        where = getattr(exc, "instance_path", None) or ()
+        raise SchemaCompileError(
+            str(exc).splitlines()[0] if str(exc) else repr(exc),
+            location=tuple(str(step) for step in where),
+        ) from None
 
 
 def named_refs(schema: Any, names: Mapping[str, Any]) -> tuple[Any, bool]:
@@ -290,9 +301,9 @@ class NamedSchemas:
 
     The shared validator is a schema whose ``properties`` map each name to its
     ``$ref``, so ``{"<Name>": value}`` checks ``value`` against that named
-    schema alone; it is compiled on first use. When it cannot be compiled (a
-    named schema jsonschema-rs refuses even with the fallbacks), a value is
-    taken as valid against every named schema.
+    schema alone; it is compiled on first use. A named schema jsonschema-rs
+    refuses even with the fallbacks is left out (any value is valid against
+    it); when the refusal names no named schema, every value is taken as valid.
     """
 
     def __init__(
@@ -329,15 +340,23 @@ class NamedSchemas:
     def _validator(self) -> Any:
         if not self._compiled:
             self._compiled = True
-            document = {
-                "$defs": dict(self._defs),
-                "properties": {name: {"$ref": _DEF_PREFIX + _escape(name)} for name in self._defs},
-            }
-            try:
-                self._shared = compile_validator(document, on_problem=self._on_problem)
-            except SchemaCompileError:
-                self._shared = None
+            self._shared = self._compile_shared()
         return self._shared
+
+    def _compile_shared(self) -> Any:
+        defs: dict[str, Any] = dict(self._defs)
+        refs = {name: {"$ref": _DEF_PREFIX + _escape(name)} for name in defs}
+        for _ in range(_MAX_REFUSED_DEFS + 1):
+            try:
+                return compile_validator(
+                    {"$defs": defs, "properties": refs}, on_problem=self._on_problem
+                )
+            except SchemaCompileError as exc:
+                where = exc.location
+                if len(where) < 2 or where[0] != "$defs" or defs.get(where[1], True) is True:
+                    return None
+                defs[where[1]] = True
+        return None
 
     def _keyword(self) -> type:
         named = self
