@@ -63,7 +63,8 @@ class ValidatorCache:
 
     @property
     def cached_bytes(self) -> int:
-        """The estimated bytes of the cached per-schema validators (at most the budget)."""
+        """The estimated bytes of the cached per-schema validators: within the
+        budget, unless the one validator kept is larger on its own."""
         return self._bytes
 
     def is_valid(self, schema: Any, value: Any) -> bool:
@@ -89,9 +90,9 @@ class ValidatorCache:
         text: str | None = None
         if name is None or name not in self._named:
             name = None
-            try:
-                text = json.dumps(schema, sort_keys=True)
-            except (TypeError, ValueError):
+            try:  # values JSON lacks (a YAML date) are told apart by their repr
+                text = json.dumps(schema, sort_keys=True, default=repr)
+            except (TypeError, ValueError):  # keys that do not sort
                 text = None
         if len(self._routes) >= _MAX_SCHEMA_IDS:
             self._routes.clear()
