@@ -216,6 +216,8 @@ def registry_refs(schema: Any) -> Any:
             out[key] = DEFS_URI + value
         elif key in _DATA_KEYWORDS:
             out[key] = value
+        elif key in _NAMED_SUBSCHEMAS and isinstance(value, Mapping):  # names, not keywords
+            out[key] = {name: registry_refs(sub) for name, sub in value.items()}
         else:
             out[key] = registry_refs(value)
     return out
@@ -288,6 +290,8 @@ def named_refs(schema: Any, names: Mapping[str, Any]) -> tuple[Any, bool]:
                     out[key], left = value, True
             elif key in _DATA_KEYWORDS:
                 out[key] = value
+            elif key in _NAMED_SUBSCHEMAS and isinstance(value, Mapping):  # names, not keywords
+                out[key] = {name: rewrite(sub) for name, sub in value.items()}
             else:
                 out[key] = rewrite(value)
         return out

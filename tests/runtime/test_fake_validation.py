@@ -129,3 +129,17 @@ def test_a_refused_named_schema_is_left_out_and_the_others_still_checked() -> No
     assert not cache.is_valid(_ref("Fine"), "three")
     assert not cache.is_valid({"type": "array", "items": _ref("Fine")}, ["three"])
     assert not cache.is_valid({"type": "string"}, 3)
+
+
+def test_properties_named_like_keywords_are_checked_too() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "default": _ref("CatCollar"),
+            "enum": {"$ref": "#/$defs/Cat/properties/collar"},
+        },
+    }
+    cache = ValidatorCache(ANIMALS)
+    assert cache.is_valid(schema, {"default": {"bell": True}})
+    assert not cache.is_valid(schema, {"default": {"bell": False}})
+    assert not cache.is_valid(schema, {"enum": {"bell": False}})
