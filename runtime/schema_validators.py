@@ -14,6 +14,15 @@ Named schemas are compiled through a :func:`defs_registry`: the ``$defs`` are
 handed to jsonschema-rs once, and each validator compiles only its own schema
 with ``$ref``\\ s into the registry (:func:`registry_refs`) — instead of carrying
 every named schema again.
+
+:class:`NamedSchemas` goes further for callers that check many schemas against
+the same named schemas (fake data): every named schema is compiled once, into
+one validator, and a schema is compiled with each ``$ref`` to a named schema
+turned into the :data:`NAMED_REF` keyword, which asks that shared validator
+(:func:`named_refs`). A validator compiled through a registry holds its own
+compiled copy of every schema its references reach — megabytes each on a
+large, tightly linked spec — where one compiled through :class:`NamedSchemas`
+holds only its own schema.
 """
 
 from __future__ import annotations
@@ -32,10 +41,13 @@ from .exceptions import RuntimeFailure
 __all__ = [
     "DEFS_URI",
     "FALLBACK_PATTERN",
+    "NAMED_REF",
+    "NamedSchemas",
     "PatternProblem",
     "SchemaCompileError",
     "compile_validator",
     "defs_registry",
+    "named_refs",
     "portable",
     "refused_pattern",
     "registry_refs",
@@ -45,9 +57,13 @@ DEFS_URI = "urn:mockc:defs"
 """Where the named schemas are in a registry: ``urn:mockc:defs#/$defs/<Name>``."""
 FALLBACK_PATTERN = "x-mockc-pattern"
 """The keyword a ``pattern`` jsonschema-rs refuses is moved to."""
+NAMED_REF = "x-mockc-named"
+"""The keyword a ``$ref`` to a named schema becomes under :func:`named_refs`."""
 FALLBACK_TIMEOUT = 0.05
 """Seconds one fallback-pattern search may take; a slower one counts as a match."""
 _DEF_PREFIX = "#/$defs/"
+_MAX_REFUSED_DEFS = 16
+"""Named schemas left out of a :class:`NamedSchemas` before it gives up checking."""
 _DATA_KEYWORDS = frozenset({"examples", "example", "default", "const", "enum"})
 """Keywords whose values are instance data, not schemas."""
 _NAMED_SUBSCHEMAS = frozenset({"properties", "patternProperties", "$defs", "definitions"})
@@ -56,6 +72,11 @@ _NAMED_SUBSCHEMAS = frozenset({"properties", "patternProperties", "$defs", "defi
 
 class SchemaCompileError(RuntimeFailure):
     """A schema no validator can be compiled for, even with the fallbacks."""
+
+    def __init__(self, message: str, *, location: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.location = location
+        """Path of the refused keyword inside the schema, when jsonschema-rs names it."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -197,6 +218,8 @@ def registry_refs(schema: Any) -> Any:
             out[key] = DEFS_URI + value
         elif key in _DATA_KEYWORDS:
             out[key] = value
+        elif key in _NAMED_SUBSCHEMAS and isinstance(value, Mapping):  # names, not keywords
+            out[key] = {name: registry_refs(sub) for name, sub in value.items()}
         else:
             out[key] = registry_refs(value)
     return out
@@ -221,11 +244,12 @@ def compile_validator(
     *,
     registry: Any = None,
     on_problem: Callable[[PatternProblem], None] | None = None,
+    keywords: Mapping[str, Any] | None = None,
 ) -> Any:
     """A Draft 2020-12 validator of ``schema`` (formats checked, unknown formats
     ignored), with refused patterns falling back; ``registry`` resolves
-    ``urn:mockc:defs`` references. Raises :class:`SchemaCompileError` when
-    jsonschema-rs still refuses it."""
+    ``urn:mockc:defs`` references; ``keywords`` adds custom keywords. Raises
+    :class:`SchemaCompileError` when jsonschema-rs still refuses it."""
     document, problems = portable(schema)
     for problem in problems:
         if on_problem is not None:
@@ -236,10 +260,128 @@ def compile_validator(
             validate_formats=True,
             ignore_unknown_formats=True,
             registry=registry,
-            keywords=KEYWORDS,
+            keywords={**KEYWORDS, **keywords} if keywords else KEYWORDS,
         )
     except (ValueError, jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError) as exc:
-        raise SchemaCompileError(str(exc).splitlines()[0] if str(exc) else repr(exc)) from None
+        where = getattr(exc, "instance_path", None) or ()
+        raise SchemaCompileError(
+            str(exc).splitlines()[0] if str(exc) else repr(exc),
+            location=tuple(str(step) for step in where),
+        ) from None
+
+
+def named_refs(schema: Any, names: Mapping[str, Any]) -> tuple[Any, bool]:
+    """``schema`` with every ``{"$ref": "#/$defs/<Name>"}`` whose name is in
+    ``names`` turned into ``{NAMED_REF: "<Name>"}`` (a copy; data keywords are
+    left alone), and whether any other ``#/$defs/…`` reference is left."""
+    left = False
+
+    def rewrite(node: Any) -> Any:
+        nonlocal left
+        if isinstance(node, list):
+            return [rewrite(item) for item in node]
+        if not isinstance(node, Mapping):
+            return node
+        out = {}
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str) and value.startswith(_DEF_PREFIX):
+                name = _unescape(value[len(_DEF_PREFIX) :])
+                if name in names:
+                    out[NAMED_REF] = name
+                else:
+                    out[key], left = value, True
+            elif key in _DATA_KEYWORDS:
+                out[key] = value
+            elif key in _NAMED_SUBSCHEMAS and isinstance(value, Mapping):  # names, not keywords
+                out[key] = {name: rewrite(sub) for name, sub in value.items()}
+            else:
+                out[key] = rewrite(value)
+        return out
+
+    return rewrite(schema), left
+
+
+class NamedSchemas:
+    """Every named schema compiled once, into one validator, and validators of
+    other schemas that refer to them through it.
+
+    The shared validator is a schema whose ``properties`` map each name to its
+    ``$ref``, so ``{"<Name>": value}`` checks ``value`` against that named
+    schema alone; it is compiled on first use. A named schema jsonschema-rs
+    refuses even with the fallbacks is left out (any value is valid against
+    it); when the refusal names no named schema, every value is taken as valid.
+    """
+
+    def __init__(
+        self,
+        defs: Mapping[str, Any],
+        on_problem: Callable[[PatternProblem], None] | None = None,
+    ) -> None:
+        self._defs = defs
+        self._on_problem = on_problem
+        self._shared: Any = None
+        self._compiled = False
+        self._keywords = {NAMED_REF: self._keyword()}
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._defs
+
+    def is_valid(self, name: str, value: Any) -> bool:
+        """True when ``value`` validates against the named schema ``name``."""
+        shared = self._shared if self._compiled else self._validator()
+        if shared is None:
+            return True
+        try:
+            return bool(shared.is_valid({name: value}))
+        except Exception:  # a validator error is no reason to fail generation
+            return True
+
+    def compile(self, schema: Any, *, registry: Any = None) -> Any:
+        """A validator of ``schema`` (whose named references are already
+        :func:`named_refs`), like :func:`compile_validator`."""
+        return compile_validator(
+            schema, registry=registry, on_problem=self._on_problem, keywords=self._keywords
+        )
+
+    def _validator(self) -> Any:
+        if not self._compiled:
+            self._compiled = True
+            self._shared = self._compile_shared()
+        return self._shared
+
+    def _compile_shared(self) -> Any:
+        defs: dict[str, Any] = dict(self._defs)
+        refs = {name: {"$ref": _DEF_PREFIX + _escape(name)} for name in defs}
+        for _ in range(_MAX_REFUSED_DEFS + 1):
+            try:
+                return compile_validator(
+                    {"$defs": defs, "properties": refs}, on_problem=self._on_problem
+                )
+            except SchemaCompileError as exc:
+                where = exc.location
+                if len(where) < 2 or where[0] != "$defs" or defs.get(where[1], True) is True:
+                    return None
+                defs[where[1]] = True
+        return None
+
+    def _keyword(self) -> type:
+        named = self
+
+        class NamedRef:
+            """The :data:`NAMED_REF` keyword: valid against the named schema."""
+
+            def __init__(self, parent: Any, value: Any, path: Any) -> None:
+                self.name = value if isinstance(value, str) else ""
+
+            def validate(self, instance: Any) -> None:
+                if self.name in named and not named.is_valid(self.name, instance):
+                    raise ValueError(f"not valid against {self.name}")
+
+        return NamedRef
+
+
+def _unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
 
 
 def _escape(token: str) -> str:

@@ -9,7 +9,19 @@ from typing import Any
 
 from .schema import merge, ref_name
 
-__all__ = ["SchemaFlattener", "pin_discriminator"]
+__all__ = ["SchemaFlattener", "bounded_put", "pin_discriminator"]
+
+MAX_CACHED_SHAPES = 20_000
+"""Flattened schemas and branches kept per cache: schemas built per value
+(``if``/``then`` options, extra properties) would otherwise accumulate."""
+
+
+def bounded_put(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    """``cache[key] = value``, emptying ``cache`` first when it is full (its
+    entries are pure functions of their keys: recomputed, they are equal)."""
+    if len(cache) >= MAX_CACHED_SHAPES and key not in cache:
+        cache.clear()
+    cache[key] = value
 
 
 class SchemaFlattener:
@@ -23,7 +35,7 @@ class SchemaFlattener:
 
     def remember(self, flat: dict[str, Any]) -> None:
         """Record ``flat`` (already flat) as its own flattening."""
-        self._flat[id(flat)] = (flat, flat)
+        bounded_put(self._flat, id(flat), (flat, flat))
 
     def flatten(self, schema: Mapping[str, Any]) -> dict[str, Any]:
         """``schema`` with ``$ref`` resolved and ``allOf`` merged in, cached per object."""
@@ -32,7 +44,7 @@ class SchemaFlattener:
             return entry[1]
         name = self._def_names.get(id(schema))
         flat = self._within(schema, (name,) if name is not None else ())
-        self._flat[id(schema)] = (schema, flat)
+        bounded_put(self._flat, id(schema), (schema, flat))
         return flat
 
     def _within(self, schema: Mapping[str, Any], within: tuple[str, ...]) -> dict[str, Any]:

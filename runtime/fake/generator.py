@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .containers import ContainerValues
-from .flattening import SchemaFlattener, pin_discriminator
+from .flattening import SchemaFlattener, bounded_put, pin_discriminator
 from .numbers import fake_integer, fake_number
 from .schema import merge, ref_name, schema_types
 from .strings import fake_string
@@ -216,7 +216,7 @@ class FakeData(ContainerValues):
                 merged = pin_discriminator(merged, tag) or merged
         else:
             merged = base
-        self._branches[cache_key] = (flat, merged)
+        bounded_put(self._branches, cache_key, (flat, merged))
         self._flattener.remember(merged)
         return merged
 
