@@ -17,6 +17,7 @@ from .emit import (
     shown_sources,
     source_names,
 )
+from .generator import Hook, ServerGenerator
 from .vendor import CORE_REQUIREMENTS, runtime_files
 
 __all__ = [
@@ -24,6 +25,8 @@ __all__ = [
     "GENERATED_HEADER",
     "FileOwner",
     "GeneratedFile",
+    "Hook",
+    "ServerGenerator",
     "TargetOptions",
     "comment_text",
     "docstring_text",

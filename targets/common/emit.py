@@ -133,9 +133,9 @@ def python_docstring(text: str, *, indent: str = "    ") -> str:
 
 
 @cache
-def _environment(template_dir: str) -> jinja2.Environment:
+def _environment(template_dirs: tuple[str, ...]) -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(template_dir),
+        loader=jinja2.FileSystemLoader(template_dirs),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -145,7 +145,18 @@ def _environment(template_dir: str) -> jinja2.Environment:
 
 
 def render_template(template_dir: Path, name: str, **context: Any) -> str:
-    return _environment(str(template_dir)).get_template(name).render(**context)
+    """``name`` from ``template_dir``, which may extend the base templates
+    (``{% extends "base/NAME" %}``)."""
+    environment = _environment((str(template_dir), str(SHARED_TEMPLATES)))
+    return environment.get_template(name).render(**context)
+
+
+def _render_server_file(templates: Path | None, name: str, context: dict[str, object]) -> str:
+    """A target's own ``NAME.j2`` (which extends ``base/NAME.j2`` to fill in its
+    blocks), else the base template as it is."""
+    dirs = (str(templates), str(SHARED_TEMPLATES)) if templates else (str(SHARED_TEMPLATES),)
+    template = _environment(dirs).select_template([f"{name}.j2", f"base/{name}.j2"])
+    return template.render(**context)
 
 
 SERVER_FILES: tuple[tuple[str, FileOwner, bool], ...] = (
@@ -157,7 +168,8 @@ SERVER_FILES: tuple[tuple[str, FileOwner, bool], ...] = (
     ("README.md", FileOwner.GENERATED, False),
     ("handlers.py", FileOwner.USER, False),
 )
-"""The files every target renders from its own ``<name>.j2`` templates."""
+"""The files every server has: rendered from ``common/templates/base/<name>.j2``,
+or from the target's own ``<name>.j2`` that extends it and fills in its blocks."""
 
 
 SHARED_FILES: tuple[tuple[str, str, FileOwner], ...] = (
@@ -173,13 +185,14 @@ DATA_DIR = ".mockc-data"
 runtime's ``DATA_DIR``): never committed, never copied into an image."""
 
 
-def server_files(templates: Path, context: dict[str, object]) -> list[GeneratedFile]:
-    """The :data:`SERVER_FILES` of a target, rendered from ``templates``, and
+def server_files(templates: Path | None, context: dict[str, object]) -> list[GeneratedFile]:
+    """The :data:`SERVER_FILES` of a target, rendered from its ``templates``
+    folder (None: it has no template of its own) and the base templates, and
     the :data:`SHARED_FILES`."""
     files = [
         GeneratedFile(
             path=name,
-            content=render_template(templates, f"{name}.j2", **context).encode("utf-8"),
+            content=_render_server_file(templates, name, context).encode("utf-8"),
             owner=owner,
             executable=executable,
         )
