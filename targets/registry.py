@@ -15,12 +15,14 @@ import importlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
 from mockc.compiler import ir
 
-from .common.emit import GeneratedFile, TargetOptions
+if TYPE_CHECKING:  # the registry is read before any target (or jinja2) is imported
+    from .common.emit import GeneratedFile, TargetOptions
 
-Generate = Callable[[ir.Api, TargetOptions], list[GeneratedFile]]
+Generate: TypeAlias = "Callable[[ir.Api, TargetOptions], list[GeneratedFile]]"
 
 __all__ = [
     "BUILT_IN",
@@ -32,6 +34,7 @@ __all__ = [
     "adapter_packages",
     "binding_kind",
     "register_target",
+    "unregister_target",
     "registered_targets",
     "target_named",
 ]
@@ -107,6 +110,11 @@ def register_target(target: Target) -> Target:
     """Make ``target`` known (replacing an entry of the same name); returns it."""
     _REGISTERED[target.name] = target
     return target
+
+
+def unregister_target(name: str) -> None:
+    """Forget the target ``name`` (a plug-in unloading); unknown names are ignored."""
+    _REGISTERED.pop(name, None)
 
 
 def registered_targets() -> tuple[Target, ...]:

@@ -220,3 +220,20 @@ def pinned_requirements(options: TargetOptions, runtime: tuple[str, ...]) -> lis
     if options.link_runtime:
         return [f"mockc=={options.version}", *runtime]
     return list(runtime)
+
+
+INDEX_FILE = "README.md"
+
+
+def index_files(
+    version: str, sources: Sequence[str], servers: Sequence[tuple[str, str, int]]
+) -> list[GeneratedFile]:
+    """The README of an output folder that holds one server per target:
+    ``servers`` are (target, subfolder, operation count)."""
+    header = GENERATED_HEADER.format(
+        version=comment_text(version),
+        sources=", ".join(comment_text(source) for source in sources),
+    )
+    rows = [{"target": t, "folder": comment_text(f), "operations": n} for t, f, n in servers]
+    text = render_template(SHARED_TEMPLATES, "index.md.j2", header=header, servers=rows)
+    return [GeneratedFile(path=INDEX_FILE, content=text.encode("utf-8"))]
