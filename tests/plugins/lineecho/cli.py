@@ -1,4 +1,5 @@
-"""``mockc`` with the line-echo plug-in registered: ``python -m tests.plugins.lineecho.cli generate …``."""
+"""``mockc`` with the line-echo plug-in registered:
+``python -m tests.plugins.lineecho.cli generate …``."""
 
 from __future__ import annotations
 
