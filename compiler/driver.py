@@ -138,10 +138,13 @@ def servers_of(compiled: Compiled, target: str | None = None) -> tuple[RoutedSer
         kind = registry.binding_kind(operation.binding)
         served_by = next((c.name for c in candidates if kind in c.bindings), None)
         if served_by is None:
+            source = operation.source
             raise GenerationError(
                 Diagnostic(
-                    file=operation.source.file if operation.source else "",
-                    pointer=operation.source.pointer if operation.source else None,
+                    file=source.file if source else "",
+                    pointer=source.pointer if source else None,
+                    line=source.line if source else None,
+                    column=source.column if source else None,
                     message=f"operation {operation.id!r} is a {kind} operation, which none of "
                     f"this format's targets serves ({', '.join(c.name for c in candidates)})",
                 )
@@ -290,8 +293,8 @@ def _generate_servers(
     for server, folder in zip(servers, folders, strict=True):
         progress.phase(f"generating the {server.target} server")
         files = plan_files(compiled, options, folder, warnings, progress, server=server)
-        operations = tuple(op.id for op in server.api.operations)
-        parts.append((folder, server.folder, files, operations))
+        ids = tuple(op.id for op in server.api.operations)
+        parts.append((folder, server.folder, files, ids))
     progress.phase("merging with your files" if not merge.dry_run else "comparing")
     targets = [server.target for server in servers]
     for folder, prefix, files, operations in parts:
