@@ -14,13 +14,12 @@ from mockc.targets.common import CORE_REQUIREMENTS, GeneratedFile, ServerGenerat
 
 from .frontend import PROTOCOL
 
-CONTRACT_FORMAT = "lineecho-1"
-"""The format of this target's ``contract.json`` (read by its runtime adapter)."""
 DEFAULT_ADMIN_PORT = 8082
 
 
 def build_contract(api: ir.Api, *, generated_by: str) -> dict[str, Any]:
-    """What the adapter needs: each command's operation id and declared answer."""
+    """What the adapter needs: each command's operation id and declared answer
+    (the plug-in's own document, read by its adapter alone)."""
     commands = []
     for operation in api.operations:
         binding = operation.binding
@@ -36,7 +35,6 @@ def build_contract(api: ir.Api, *, generated_by: str) -> dict[str, Any]:
             }
         )
     return {
-        "format": CONTRACT_FORMAT,
         "generated_by": generated_by,
         "api": {"name": api.name, "title": api.title or api.name},
         "operations": commands,

@@ -24,14 +24,12 @@ from typing import Any, NoReturn
 
 from ..admin import AdminApp
 from ..engine import Content, Operation, Output, Request, load_hooks
-from ..exceptions import StartupError
 from ..journal.builder import EntryBuilder
 from ..service import MockService, matched_of
 from ..settings import CoreSettings
 from ..startup import embedded_granian, run
 
 PROTOCOL = "lineecho"
-CONTRACT_FORMAT = "lineecho-1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +58,6 @@ def _encode(body: Any, media_type: str | None, schema: Any) -> bytes:
 class LineEchoApp:
     def __init__(self, directory: Path, settings: Settings) -> None:
         contract = json.loads((directory / "contract.json").read_bytes())
-        if contract.get("format") != CONTRACT_FORMAT:
-            raise StartupError(
-                f"contract format {contract.get('format')!r} is not {CONTRACT_FORMAT}"
-            )
         specs = contract["operations"]
         self.commands = {spec["command"]: spec["id"] for spec in specs}
         # the engine's protocol-neutral operation: one output, "ok", plain text
