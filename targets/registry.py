@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from mockc.compiler import ir
 
-if TYPE_CHECKING:  # the registry is read before any target (or jinja2) is imported
+if TYPE_CHECKING:  # annotations only: targets.common imports this module
     from .common.emit import GeneratedFile, TargetOptions
 
 Generate: TypeAlias = "Callable[[ir.Api, TargetOptions], list[GeneratedFile]]"
