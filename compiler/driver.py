@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from mockc import __version__
-from mockc.targets.common import GeneratedFile, TargetOptions, generated_header, shown_sources
+from mockc.targets import registry
+from mockc.targets.common import (
+    GeneratedFile,
+    TargetOptions,
+    generated_header,
+    index_files,
+    shown_sources,
+)
 
 from . import ir, reuse
 from .errors import Diagnostic, GenerationError, SpecError
@@ -22,42 +28,18 @@ from .naming import NameAllocator
 from .passes import run_passes
 from .progress import NO_PROGRESS, Progress
 
-Target = Callable[[ir.Api, TargetOptions], list[GeneratedFile]]
-
-
-class _Targets(Mapping[str, Target]):
-    """Back ends by name, each imported when first used: a back end pulls in
-    its protocol's libraries (graphql-core, protobuf), which serving another
-    protocol does not need."""
-
-    def __init__(self, modules: dict[str, str]) -> None:
-        self._modules = modules
-
-    def __getitem__(self, name: str) -> Target:
-        generate: Target = importlib.import_module(self._modules[name]).generate
-        return generate
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._modules)
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-
-TARGETS: Mapping[str, Target] = _Targets(
-    {
-        "http": "mockc.targets.http",
-        "grpc": "mockc.targets.grpc",
-        "graphql": "mockc.targets.graphql",
-    }
-)
-"""Every back end, by the name ``--target`` takes."""
+TARGETS = registry.TARGETS
+"""Every back end's ``generate``, by the name ``--target`` takes (the target
+registry's live view: plug-ins registered before the driver runs are in it)."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class Compiled:
     api: ir.Api
     target: str
+    """The default target of the specs' format."""
+    targets: tuple[str, ...] = ()
+    """Every target the specs' format feeds (empty: ``target`` alone); see :func:`servers_of`."""
     diagnostics: tuple[Diagnostic, ...]
     """Warnings about the specs (faults are raised as errors instead)."""
     reused: tuple[str, ...] | None = None
@@ -99,6 +81,7 @@ def compile_specs(
         raise SpecError("no spec file given")
     diagnostics: list[Diagnostic] = []
     targets: set[str] = set()
+    fed: dict[str, tuple[str, ...]] = {}
     given = {
         "allow_remote_refs": allow_remote_refs,
         "include_paths": tuple(include_paths),
@@ -113,6 +96,7 @@ def compile_specs(
     for spec in specs:
         front_end = front_end_for(spec)
         targets.add(front_end.target)
+        fed[front_end.target] = front_end.targets
         if not front_end.together:
             slots.append(front_end.load(spec, **options(front_end)))
         elif front_end.name in batches:
@@ -129,7 +113,64 @@ def compile_specs(
     if len(targets) > 1:
         raise SpecError(f"these specs belong to different targets ({', '.join(sorted(targets))})")
     api = run_passes(_merge(apis), diagnostics)
-    return Compiled(api=api, target=targets.pop(), diagnostics=tuple(diagnostics))
+    target = targets.pop()
+    return Compiled(api=api, target=target, targets=fed[target], diagnostics=tuple(diagnostics))
+
+
+@dataclass(frozen=True, kw_only=True)
+class RoutedServer:
+    """One server of a generation: a target and the operations it serves."""
+
+    target: str
+    api: ir.Api
+    """The compiled Api with only this target's operations (all when it is the only one)."""
+    folder: str = ""
+    """Where the server goes in the output folder: "" for the folder itself,
+    else a subfolder named after the target."""
+
+
+def servers_of(compiled: Compiled, target: str | None = None) -> tuple[RoutedServer, ...]:
+    """The servers to generate: one per target that serves an operation.
+
+    Each operation goes to the first of the format's targets whose registry
+    entry serves its binding kind. When one target serves them all (every
+    format with one protocol), that one server fills the output folder; when
+    several do (AsyncAPI: SSE, WebSocket, Kafka…), each gets a subfolder named
+    after it. ``target`` (``--target``) forces one server with every operation.
+    """
+    if target is not None:
+        return (RoutedServer(target=registry.target_named(target).name, api=compiled.api),)
+    candidates = [registry.target_named(name) for name in compiled.targets or (compiled.target,)]
+    if len(candidates) == 1:
+        return (RoutedServer(target=candidates[0].name, api=compiled.api),)
+    routed: dict[str, list[ir.Operation]] = {}
+    for operation in compiled.api.operations:
+        kind = registry.binding_kind(operation.binding)
+        served_by = next((c.name for c in candidates if kind in c.bindings), None)
+        if served_by is None:
+            source = operation.source
+            raise GenerationError(
+                Diagnostic(
+                    file=source.file if source else "",
+                    pointer=source.pointer if source else None,
+                    line=source.line if source else None,
+                    column=source.column if source else None,
+                    message=f"operation {operation.id!r} is a {kind} operation, which none of "
+                    f"this format's targets serves ({', '.join(c.name for c in candidates)})",
+                )
+            )
+        routed.setdefault(served_by, []).append(operation)
+    if len(routed) <= 1:
+        return (RoutedServer(target=next(iter(routed), compiled.target), api=compiled.api),)
+    return tuple(
+        RoutedServer(
+            target=c.name,
+            api=dataclasses.replace(compiled.api, operations=tuple(routed[c.name])),
+            folder=c.name,
+        )
+        for c in candidates
+        if c.name in routed
+    )
 
 
 def plan_files(
@@ -138,26 +179,34 @@ def plan_files(
     out: Path | None = None,
     warnings: list[Diagnostic] | None = None,
     progress: Progress = NO_PROGRESS,
+    server: RoutedServer | None = None,
 ) -> list[GeneratedFile]:
-    """The files of the server; generated files name the specs relative to
-    ``out`` (by their names when None), whatever the checkout's path. Warnings
-    about generated mocks are added to ``warnings``."""
-    target = options.target or compiled.target
-    if target not in TARGETS:
-        raise GenerationError(f"unknown target {target!r} (known: {', '.join(TARGETS)})")
+    """The files of ``server`` (None: the only server of ``compiled``);
+    generated files name the specs relative to ``out`` (by their names when
+    None), whatever the checkout's path. Warnings about generated mocks are
+    added to ``warnings``."""
+    if server is None:
+        servers = _servers(compiled, options)
+        if len(servers) > 1:
+            raise GenerationError(
+                f"these specs make {len(servers)} servers "
+                f"({', '.join(s.target for s in servers)}): plan each of servers_of()"
+            )
+        server = servers[0]
+    api = server.api
     target_options = TargetOptions(
         version=__version__,
         link_runtime=options.link_runtime,
         seed=options.seed,
-        sources=shown_sources(compiled.api.sources, out),
+        sources=shown_sources(api.sources, out),
     )
     typed: list[GeneratedFile] = []
     if options.models:
-        target_options, typed = _plan_models(compiled.api, target_options, warnings, progress)
-    files = TARGETS[target](compiled.api, target_options) + typed
-    progress.phase("generating mocks", total=len(compiled.api.operations))
+        target_options, typed = _plan_models(api, target_options, warnings, progress)
+    files = registry.target_named(server.target).load()(api, target_options) + typed
+    progress.phase("generating mocks", total=len(api.operations))
     return files + generate_mocks(
-        compiled.api,
+        api,
         seed=options.seed,
         warnings=warnings,
         on_mock=progress.advance,
@@ -197,6 +246,9 @@ def generate(
         compiled = compile_specs(
             specs, allow_remote_refs=options.allow_remote_refs, include_paths=options.include_paths
         )
+        servers = _servers(compiled, options)
+        if len(servers) > 1:
+            return _generate_servers(compiled, servers, out, options, progress)
         progress.phase("generating the server")
         warnings: list[Diagnostic] = []
         files = plan_files(compiled, options, out, warnings, progress)
@@ -237,6 +289,69 @@ def _plan_models(
         warnings.extend(planned.diagnostics)
     options = dataclasses.replace(options, hook_signatures=planned.signatures)
     return options, [GeneratedFile(path=MODELS_FILE, content=planned.content)]
+
+
+def _servers(compiled: Compiled, options: GenerateOptions) -> tuple[RoutedServer, ...]:
+    try:
+        return servers_of(compiled, options.target)
+    except registry.UnknownTargetError as unknown:
+        raise GenerationError(str(unknown)) from None
+
+
+def _generate_servers(
+    compiled: Compiled,
+    servers: Sequence[RoutedServer],
+    out: Path,
+    options: GenerateOptions,
+    progress: Progress,
+) -> tuple[Compiled, WriteReport]:
+    """One server per target, each in its own subfolder of ``out`` with its own
+    merge state, and an index of them in ``out``; one report for all."""
+    merge = options.merge
+    folders = [out / server.folder for server in servers]
+    for folder in folders:
+        check_writable(folder, adopt=merge.adopt)
+    report = WriteReport()
+    warnings: list[Diagnostic] = []
+    shown = shown_sources(compiled.api.sources, out)
+    listed = [(s.target, s.folder, len(s.api.operations)) for s in servers]
+    parts: list[tuple[Path, str, list[GeneratedFile], tuple[str, ...] | None]] = [
+        (out, "", index_files(__version__, shown, listed), None)
+    ]
+    for server, folder in zip(servers, folders, strict=True):
+        progress.phase(f"generating the {server.target} server")
+        files = plan_files(compiled, options, folder, warnings, progress, server=server)
+        ids = tuple(op.id for op in server.api.operations)
+        parts.append((folder, server.folder, files, ids))
+    progress.phase("merging with your files" if not merge.dry_run else "comparing")
+    targets = [server.target for server in servers]
+    for folder, prefix, files, operations in parts:
+        written = write_output(
+            folder,
+            files,
+            manifest_extra={"mockc": __version__, "target": prefix or "+".join(targets)},
+            operations=operations,
+            options=merge,
+        )
+        _add_report(report, written, prefix)
+    report.merge.out = str(out)
+    return dataclasses.replace(compiled, diagnostics=compiled.diagnostics + tuple(warnings)), report
+
+
+def _add_report(into: WriteReport, part: WriteReport, prefix: str) -> None:
+    def under(path: str) -> str:
+        return f"{prefix}/{path}" if prefix else path
+
+    into.written += map(under, part.written)
+    into.unchanged += map(under, part.unchanged)
+    into.kept_user_files += map(under, part.kept_user_files)
+    into.removed += map(under, part.removed)
+    into.merge.extend(
+        dataclasses.replace(entry, file=under(entry.file)) for entry in part.merge.entries
+    )
+    into.merge.changed_files = sorted(
+        [*into.merge.changed_files, *map(under, part.merge.changed_files)]
+    )
 
 
 def _merge(apis: list[ir.Api]) -> ir.Api:

@@ -1,4 +1,11 @@
-"""Which front end reads a spec file: by suffix, then by content."""
+"""Which front end reads a spec file: by suffix, then by content.
+
+A front end registers itself with one :class:`FrontEnd` entry: its name, the
+file suffixes it claims, a pattern that recognises its files, its loader
+(imported when first used) and the targets it feeds. The built-in entries are
+the first rows of :data:`FRONT_ENDS`; a plug-in adds its own with
+:func:`register_front_end` before the driver runs.
+"""
 
 from __future__ import annotations
 
@@ -15,13 +22,13 @@ from mockc.compiler.errors import Diagnostic, SpecError, UnsupportedSpecError
 Loader = Callable[..., ir.Api]
 
 
-def _imported_when_used(module: str, function: str) -> Loader:
-    """``module.function``, imported on the first call: a front end pulls in
-    its language's libraries (graphql-core, protobuf), which reading another
-    language does not need."""
+def imported_when_used(module: str, function: str) -> Loader:
+    """``module.function`` (an absolute module name), imported on the first
+    call: a front end pulls in its language's libraries (graphql-core,
+    protobuf), which reading another language does not need."""
 
     def load(*args: Any, **kwargs: Any) -> ir.Api:
-        loaded: Loader = getattr(importlib.import_module(f"{__package__}.{module}"), function)
+        loaded: Loader = getattr(importlib.import_module(module), function)
         return loaded(*args, **kwargs)
 
     return load
@@ -34,22 +41,29 @@ class FrontEnd:
     sniff: re.Pattern[str]
     """Matches the head of a file in this format."""
     load: Loader
-    target: str
-    """The target a spec of this format is served by, unless the user says otherwise."""
+    targets: tuple[str, ...]
+    """The targets this format's operations are served by (registry names), the
+    default first: each operation goes to the first of them that serves its
+    binding kind (``mockc.targets.registry.binding_kind``)."""
     options: frozenset[str] = frozenset({"allow_remote_refs", "warnings"})
     """The keyword options ``load`` takes (the driver passes only these)."""
     together: bool = False
     """``load`` takes every spec of this format at once (a sequence of paths),
     because they are compiled together (proto files import each other)."""
 
+    @property
+    def target(self) -> str:
+        """The target a spec of this format is served by, unless the user says otherwise."""
+        return self.targets[0]
 
-FRONT_ENDS: tuple[FrontEnd, ...] = (
+
+FRONT_ENDS: list[FrontEnd] = [
     FrontEnd(
         name="openapi",
         suffixes=(".yaml", ".yml", ".json"),
         sniff=re.compile(r"""^\s*["']?(openapi|swagger)["']?\s*:""", re.MULTILINE),
-        load=_imported_when_used("openapi", "load"),
-        target="http",
+        load=imported_when_used(f"{__package__}.openapi", "load"),
+        targets=("http",),
     ),
     FrontEnd(
         name="proto",
@@ -58,8 +72,8 @@ FRONT_ENDS: tuple[FrontEnd, ...] = (
             r"^\s*(syntax\s*=|edition\s*=|package\s+[\w.]+\s*;|(message|service)\s+\w+\s*\{)",
             re.MULTILINE,
         ),
-        load=_imported_when_used("proto", "load"),
-        target="grpc",
+        load=imported_when_used(f"{__package__}.proto", "load"),
+        targets=("grpc",),
         options=frozenset({"include_paths", "warnings"}),
         together=True,
     ),
@@ -74,11 +88,29 @@ FRONT_ENDS: tuple[FrontEnd, ...] = (
             r"|directive\s+@)",
             re.MULTILINE,
         ),
-        load=_imported_when_used("graphql", "load_all"),
-        target="graphql",
+        load=imported_when_used(f"{__package__}.graphql", "load_all"),
+        targets=("graphql",),
         together=True,
     ),
-)
+]
+"""Every front end, in the order their patterns are tried: the built-in ones,
+then plug-ins in registration order."""
+
+
+def register_front_end(front_end: FrontEnd) -> FrontEnd:
+    """Make ``front_end`` known (replacing an entry of the same name); returns it."""
+    for index, known in enumerate(FRONT_ENDS):
+        if known.name == front_end.name:
+            FRONT_ENDS[index] = front_end
+            return front_end
+    FRONT_ENDS.append(front_end)
+    return front_end
+
+
+def unregister_front_end(name: str) -> None:
+    """Forget the front end ``name`` (a plug-in unloading); unknown names are ignored."""
+    FRONT_ENDS[:] = [front_end for front_end in FRONT_ENDS if front_end.name != name]
+
 
 _HEAD_BYTES = 64 * 1024
 

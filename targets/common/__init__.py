@@ -9,6 +9,7 @@ from .emit import (
     docstring_text,
     generated_header,
     hook_context,
+    index_files,
     json_bytes,
     pinned_requirements,
     python_docstring,
@@ -18,6 +19,7 @@ from .emit import (
     shown_sources,
     source_names,
 )
+from .generator import Hook, ServerGenerator
 from .vendor import CORE_REQUIREMENTS, runtime_files
 
 __all__ = [
@@ -25,11 +27,14 @@ __all__ = [
     "GENERATED_HEADER",
     "FileOwner",
     "GeneratedFile",
+    "Hook",
+    "ServerGenerator",
     "TargetOptions",
     "comment_text",
     "docstring_text",
     "generated_header",
     "hook_context",
+    "index_files",
     "json_bytes",
     "pinned_requirements",
     "python_docstring",

@@ -161,9 +161,9 @@ def python_docstring(text: str, *, indent: str = "    ") -> str:
 
 
 @cache
-def _environment(template_dir: str) -> jinja2.Environment:
+def _environment(template_dirs: tuple[str, ...]) -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(template_dir),
+        loader=jinja2.FileSystemLoader(template_dirs),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -173,7 +173,18 @@ def _environment(template_dir: str) -> jinja2.Environment:
 
 
 def render_template(template_dir: Path, name: str, **context: Any) -> str:
-    return _environment(str(template_dir)).get_template(name).render(**context)
+    """``name`` from ``template_dir``, which may extend the base templates
+    (``{% extends "base/NAME" %}``)."""
+    environment = _environment((str(template_dir), str(SHARED_TEMPLATES)))
+    return environment.get_template(name).render(**context)
+
+
+def _render_server_file(templates: Path | None, name: str, context: dict[str, object]) -> str:
+    """A target's own ``NAME.j2`` (which extends ``base/NAME.j2`` to fill in its
+    blocks), else the base template as it is."""
+    dirs = (str(templates), str(SHARED_TEMPLATES)) if templates else (str(SHARED_TEMPLATES),)
+    template = _environment(dirs).select_template([f"{name}.j2", f"base/{name}.j2"])
+    return template.render(**context)
 
 
 SERVER_FILES: tuple[tuple[str, FileOwner, bool], ...] = (
@@ -185,7 +196,8 @@ SERVER_FILES: tuple[tuple[str, FileOwner, bool], ...] = (
     ("README.md", FileOwner.GENERATED, False),
     ("handlers.py", FileOwner.USER, False),
 )
-"""The files every target renders from its own ``<name>.j2`` templates."""
+"""The files every server has: rendered from ``common/templates/base/<name>.j2``,
+or from the target's own ``<name>.j2`` that extends it and fills in its blocks."""
 
 
 SHARED_FILES: tuple[tuple[str, str, FileOwner], ...] = (
@@ -201,13 +213,14 @@ DATA_DIR = ".mockc-data"
 runtime's ``DATA_DIR``): never committed, never copied into an image."""
 
 
-def server_files(templates: Path, context: dict[str, object]) -> list[GeneratedFile]:
-    """The :data:`SERVER_FILES` of a target, rendered from ``templates``, and
+def server_files(templates: Path | None, context: dict[str, object]) -> list[GeneratedFile]:
+    """The :data:`SERVER_FILES` of a target, rendered from its ``templates``
+    folder (None: it has no template of its own) and the base templates, and
     the :data:`SHARED_FILES`."""
     files = [
         GeneratedFile(
             path=name,
-            content=render_template(templates, f"{name}.j2", **context).encode("utf-8"),
+            content=_render_server_file(templates, name, context).encode("utf-8"),
             owner=owner,
             executable=executable,
         )
@@ -235,3 +248,20 @@ def pinned_requirements(options: TargetOptions, runtime: tuple[str, ...]) -> lis
     if options.link_runtime:
         return [f"mockc=={options.version}", *runtime]
     return list(runtime)
+
+
+INDEX_FILE = "README.md"
+
+
+def index_files(
+    version: str, sources: Sequence[str], servers: Sequence[tuple[str, str, int]]
+) -> list[GeneratedFile]:
+    """The README of an output folder that holds one server per target:
+    ``servers`` are (target, subfolder, operation count)."""
+    header = GENERATED_HEADER.format(
+        version=comment_text(version),
+        sources=", ".join(comment_text(source) for source in sources),
+    )
+    rows = [{"target": t, "folder": comment_text(f), "operations": n} for t, f, n in servers]
+    text = render_template(SHARED_TEMPLATES, "index.md.j2", header=header, servers=rows)
+    return [GeneratedFile(path=INDEX_FILE, content=text.encode("utf-8"))]

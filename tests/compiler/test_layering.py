@@ -180,3 +180,24 @@ def test_the_layering_check_can_fail(tmp_path: Path) -> None:
     """The checker itself sees a forbidden import."""
     assert _imports(ROOT / "compiler" / "driver.py")
     assert any(m.startswith("mockc.targets") for _, m in _imports(ROOT / "compiler" / "driver.py"))
+
+
+def test_the_driver_and_the_registries_name_no_protocol_package() -> None:
+    """Protocols come in through the registries' entries (module names, imported
+    when used), so adding one edits no import of the pipeline."""
+    protocols = tuple(
+        f"mockc.targets.{p.name}"
+        for p in (ROOT / "targets").iterdir()
+        if p.is_dir() and p.name not in ("common", "__pycache__")
+    ) + tuple(
+        f"mockc.compiler.frontends.{p.stem if p.is_file() else p.name}"
+        for p in (ROOT / "compiler" / "frontends").iterdir()
+        if p.name not in ("__init__.py", "__pycache__", "registry.py")
+    )
+    problems = [
+        f"{path}:{lineno}: imports {module}"
+        for path in ("compiler/driver.py", "compiler/frontends/registry.py", "targets/registry.py")
+        for lineno, module in _imports(ROOT / path)
+        if module.startswith(protocols)
+    ]
+    assert problems == []

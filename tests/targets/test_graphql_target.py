@@ -19,8 +19,9 @@ from mockc.runtime.graphql.contract import engine_operations
 from mockc.runtime.mocks import load_mock_document
 from mockc.targets.common import FileOwner, TargetOptions, runtime_files
 from mockc.targets.graphql import generate
-from mockc.targets.graphql.generator import RUNTIME_REQUIREMENTS
+from mockc.targets.graphql.generator import GraphqlServer
 from mockc.targets.graphql.sdl import print_sdl
+from mockc.targets.registry import RuntimeAdapter
 from tests.support.corpus import CORPUS
 
 GRAPHQL = CORPUS / "graphql"
@@ -77,7 +78,7 @@ def test_the_server_files() -> None:
     for name in ("server.py", "handlers.py"):
         ast.parse(files[name])
     requirements = files["requirements.txt"].decode().splitlines()[1:]
-    assert requirements == list(RUNTIME_REQUIREMENTS)
+    assert requirements == list(GraphqlServer.requirements)
     assert "graphql-core==3.3.2" in requirements and "granian==2.8.7" in requirements
     assert b'\nCMD ["python", "server.py"]\n' in files["Dockerfile"]
 
@@ -160,11 +161,11 @@ def test_the_graphiql_files_are_vendored_with_the_graphql_runtime() -> None:
 
 
 def test_runtime_files_copy_assets_of_the_named_protocol_subpackages_only() -> None:
-    http_only = [file.path for file in runtime_files(subpackages=("http",))]
+    http_only = [file.path for file in runtime_files((RuntimeAdapter(package="http"),))]
     assert not any("/graphql/" in path for path in http_only)
     # the web UI's files ship with every server; other assets only with their protocol
     assert all(path.endswith(".py") for path in http_only if "/ui/assets/" not in path)
-    with_graphql = {file.path: file for file in runtime_files(subpackages=("graphql", "http"))}
+    with_graphql = {file.path: file for file in runtime_files((RuntimeAdapter(package="graphql"),))}
     script = with_graphql["_vendor/mockc_runtime/graphql/assets/graphiql.min.js"]
     assert script.owner is FileOwner.GENERATED
     assert len(script.content) > 500_000

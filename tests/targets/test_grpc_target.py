@@ -17,7 +17,7 @@ from mockc.compiler.errors import GenerationError
 from mockc.targets.common import CORE_REQUIREMENTS, FileOwner, GeneratedFile, TargetOptions
 from mockc.targets.grpc import generate
 from mockc.targets.grpc.contract import ERROR_STATUSES
-from mockc.targets.grpc.generator import GRPC_REQUIREMENTS, RUNTIME_REQUIREMENTS
+from mockc.targets.grpc.generator import GRPC_REQUIREMENTS, GrpcServer
 from tests.support.corpus import CORPUS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,7 +69,7 @@ def test_the_file_plan(route_guide: Compiled) -> None:
 def test_requirements_are_the_runtime_ones_without_grpcio_tools(route_guide: Compiled) -> None:
     text = by_path(generate(route_guide.api, options()))["requirements.txt"].content.decode()
     listed = [line for line in text.splitlines() if line and not line.startswith("#")]
-    assert listed == list(RUNTIME_REQUIREMENTS)
+    assert listed == list(GrpcServer.requirements)
     assert set(CORE_REQUIREMENTS) <= set(listed)
     assert not any(line.startswith("grpcio-tools") for line in listed)
     pinned = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from mockc.compiler import ir
 from mockc.targets.common import FileOwner
+from mockc.targets.common.generator import INSTALL_COMMAND, START_COMMAND
 from mockc.targets.http import HttpOptions, generate
-from mockc.targets.http.generator import INSTALL_COMMAND, RUNTIME_REQUIREMENTS, START_COMMAND
+from mockc.targets.http.generator import HttpServer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -142,11 +143,11 @@ def test_runtime_is_vendored_unless_linked() -> None:
 def test_runtime_requirements_are_pinned_as_in_pyproject() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     declared = set(project["dependencies"])
-    for requirement in RUNTIME_REQUIREMENTS:
+    for requirement in HttpServer.requirements:
         assert requirement in declared
     text = _files()["requirements.txt"].decode()
     assert [line for line in text.splitlines() if not line.startswith("#")] == list(
-        RUNTIME_REQUIREMENTS
+        HttpServer.requirements
     )
 
 

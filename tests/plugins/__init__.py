@@ -1,0 +1,1 @@
+"""Protocol plug-ins that live in the test folder alone."""

@@ -1,0 +1,1 @@
+"""The line-echo protocol's runtime adapter (vendored as ``mockc_runtime/lineecho``)."""
