@@ -14,7 +14,7 @@ from mockc.targets.common import GeneratedFile, TargetOptions, shown_sources
 from . import ir, reuse
 from .errors import Diagnostic, GenerationError, SpecError
 from .frontends.registry import FrontEnd, front_end_for
-from .mockgen import MockFormat, generate_mocks
+from .passes.mockgen import MockFormat, generate_mocks
 from .naming import NameAllocator
 from .output import MergeOptions, WriteReport, check_writable, write_output
 from .passes import run_passes
@@ -82,7 +82,7 @@ class GenerateOptions:
     """How user files are merged (--prune, --theirs, --adopt) and --check (dry run)."""
     mock_format: MockFormat = "yaml"
     """``json`` for a server generated to be served at once (``mockc serve SPEC``):
-    the same mocks, written much faster (:func:`.mockgen.generate_mocks`)."""
+    the same mocks, written much faster (:func:`.passes.mockgen.generate_mocks`)."""
 
 
 def compile_specs(

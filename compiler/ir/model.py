@@ -25,6 +25,26 @@ JsonValue: TypeAlias = (
 
 SCHEMA_REF_PREFIX = "#/$defs/"
 
+XML_KEYWORD = "xml"
+"""Schema annotation for the XML form of a value, OpenAPI's ``xml`` object:
+``{"name": "Add", "namespace": "http://tempuri.org/", "prefix": "tns",
+"attribute": false, "wrapped": false}`` (every member optional)."""
+XML_MEMBERS: Mapping[str, type] = {
+    "name": str,
+    "namespace": str,
+    "prefix": str,
+    "attribute": bool,
+    "wrapped": bool,
+}
+"""The members an ``xml`` annotation may have, with their JSON types."""
+ORDER_KEYWORD = "x-order"
+"""Schema annotation of an object schema: its property names in wire order
+(an XSD sequence, proto field order), where the order means something."""
+
+SecurityRequirement: TypeAlias = Mapping[str, "JsonValue"]
+"""One alternative of a security requirement, as in OpenAPI: scheme name →
+scopes (``{"bearer": []}``). A binding lists the alternatives; () = none declared."""
+
 
 @dataclass(frozen=True, kw_only=True)
 class Source:
@@ -120,6 +140,9 @@ class Parameter:
     media_type: str = ""
     """Set when the value is itself an encoded document (OpenAPI ``content``)."""
     examples: tuple[Example, ...] = ()
+    element: str = ""
+    """Qualified name ``{ns}local`` of the XML element that carries the value
+    (a SOAP header part); "" elsewhere."""
     source: Source | None = None
 
 
@@ -130,7 +153,24 @@ class Message:
     contents: tuple[Content, ...] = ()
     required: bool = False
     description: str = ""
+    headers: tuple[Parameter, ...] = ()
+    """Headers the message itself carries (location ``metadata``): SOAP header
+    parts, the headers of a consumed Kafka/AMQP message, gRPC request
+    metadata. An :class:`Output` keeps its reply headers in ``Output.headers``."""
+    correlation_id: str = ""
+    """Where the message carries its correlation id, as an AsyncAPI runtime
+    expression (``$message.header#/correlation_id``); "" when it has none."""
     source: Source | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Fault:
+    """What makes an output a SOAP fault (its detail's schema is the output's message)."""
+
+    code: str = ""
+    """Fault code: ``soap:Client``/``soap:Server`` (1.1), ``env:Sender``/``env:Receiver`` (1.2)."""
+    detail_element: str = ""
+    """Qualified name ``{ns}local`` of the element inside ``<detail>``."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -138,11 +178,19 @@ class Output:
     """One possible answer of an operation."""
 
     key: str
-    """Protocol-specific selector: HTTP status (``"200"``, ``"4XX"``, ``"default"``),
-    gRPC status name (``"OK"``, ``"NOT_FOUND"``), SOAP fault name, event type."""
+    """What selects this answer on the wire, read by the rules of the operation's
+    binding kind (:func:`mockc.compiler.ir.selectors.output_selector` gives it
+    typed): HTTP status (``"200"``, ``"4XX"``, ``"default"``), gRPC status name
+    (``"OK"``, ``"NOT_FOUND"``), ``"data"`` (GraphQL), the WSDL output or fault
+    name (SOAP), the message name (channels), ``"result"``/``"isError"`` (MCP)."""
     message: Message = field(default_factory=Message)
     headers: tuple[Parameter, ...] = ()
     """Response headers / trailing metadata the output declares."""
+    event: str = ""
+    """Channels: the event type that labels the message on the wire (SSE
+    ``event:``, a WebSocket ``type`` field) when it differs from ``key``."""
+    fault: Fault | None = None
+    """SOAP: set when this output is a fault (then ``is_error`` too)."""
     is_error: bool = False
     description: str = ""
     source: Source | None = None
@@ -160,7 +208,7 @@ class HttpBinding:
     path: str
     """Path template with ``{name}`` placeholders, as in OpenAPI."""
     parameters: tuple[Parameter, ...] = ()
-    security: tuple[Mapping[str, JsonValue], ...] = ()
+    security: tuple[SecurityRequirement, ...] = ()
     """Alternative security requirements, as in OpenAPI (informational)."""
 
 
@@ -172,6 +220,7 @@ class GrpcBinding:
     input_type: str
     """Fully qualified proto message name of the request (``helloworld.HelloRequest``)."""
     output_type: str
+    security: tuple[SecurityRequirement, ...] = ()
 
     @property
     def full_method(self) -> str:
@@ -187,6 +236,7 @@ class GraphqlBinding:
     """Name of the root field."""
     return_type: str
     """The field's GraphQL type as written in SDL (``[User!]!``)."""
+    security: tuple[SecurityRequirement, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -206,6 +256,82 @@ class SoapBinding:
     output_element: str = ""
     address: str = ""
     """The endpoint path the port is served on."""
+    security: tuple[SecurityRequirement, ...] = ()
+    """WS-Security or HTTP security of the port, in the OpenAPI form."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class KafkaOptions:
+    """Kafka facts of a channel and its operation (AsyncAPI ``kafka`` bindings)."""
+
+    key: JsonValue = None
+    """Schema of the message key; None when messages have no key."""
+    partitions: int | None = None
+    replicas: int | None = None
+    group_id: str = ""
+    """Consumer group of a ``receive`` operation."""
+    client_id: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AmqpOptions:
+    """RabbitMQ (AMQP 0-9-1) facts of a channel (AsyncAPI ``amqp`` bindings)."""
+
+    exchange: str = ""
+    """Exchange name; "" is the default exchange."""
+    exchange_type: str = ""
+    """``direct``, ``topic``, ``fanout``, ``headers``; "" for the default exchange."""
+    routing_key: str = ""
+    queue: str = ""
+    durable: bool | None = None
+    auto_delete: bool | None = None
+    exclusive: bool | None = None
+    ack: bool | None = None
+    """Whether a consumer acknowledges messages (None: the broker's default)."""
+    vhost: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class MqttOptions:
+    qos: int | None = None
+    """Quality of service, 0, 1 or 2."""
+    retain: bool | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class WebSocketOptions:
+    subprotocol: str = ""
+    """Value of ``Sec-WebSocket-Protocol`` the server agrees to; "" for none."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SseOptions:
+    """An HTTP event stream."""
+
+    method: str = "GET"
+    """HTTP method that opens the stream."""
+    framing: str = "sse"
+    """``sse`` (``text/event-stream``), ``ndjson`` or ``chunked``."""
+    event: str = ""
+    """Event name when every message of the stream has the same one."""
+    retry_ms: int | None = None
+    """``retry:`` field the server sends, in milliseconds."""
+
+
+ChannelOptions: TypeAlias = KafkaOptions | AmqpOptions | MqttOptions | WebSocketOptions | SseOptions
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChannelReply:
+    """Request/reply: where the reply to a received message goes."""
+
+    channel: str = ""
+    """Fixed reply address; "" when ``address_location`` names it."""
+    address_location: str = ""
+    """Where the request carries the reply address, as an AsyncAPI runtime
+    expression (``$message.header#/reply_to``)."""
+    operation: str = ""
+    """Id of the operation that describes the reply, when the spec has one."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -219,12 +345,38 @@ class ChannelBinding:
     action: str
     """``send`` (the mock emits) or ``receive`` (the mock consumes), AsyncAPI 3 terms."""
     parameters: tuple[Parameter, ...] = ()
-    exchange: str = ""
-    routing_key: str = ""
-    event: str = ""
-    """Event name/type that labels the message on the wire (SSE ``event:``)."""
-    reply_channel: str = ""
-    """Where replies go for request/reply operations."""
+    path: str = ""
+    """The HTTP path the server serves the channel on, when it differs from
+    ``channel`` (Mercure: the hub path, with the channel as its ``topic``
+    query parameter); "" when ``channel`` is the path (or not HTTP)."""
+    options: ChannelOptions | None = None
+    """The protocol's own facts; its class matches ``protocol``."""
+    reply: ChannelReply | None = None
+    """Set for request/reply: the mock answers each received message."""
+    security: tuple[SecurityRequirement, ...] = ()
+
+    @property
+    def served_path(self) -> str:
+        return self.path or self.channel
+
+
+@dataclass(frozen=True, kw_only=True)
+class McpToolAnnotations:
+    """MCP tool hints (informational for clients)."""
+
+    title: str = ""
+    read_only: bool | None = None
+    destructive: bool | None = None
+    idempotent: bool | None = None
+    open_world: bool | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class McpPromptArgument:
+    name: str
+    description: str = ""
+    required: bool = False
+    title: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -232,7 +384,18 @@ class McpBinding:
     primitive: str
     """``tool``, ``resource`` or ``prompt`` (MCP's word for the three)."""
     name: str
+    title: str = ""
     uri_template: str = ""
+    """Resources: the URI, or an RFC 6570 template of it."""
+    parameters: tuple[Parameter, ...] = ()
+    """Resources: the variables of ``uri_template`` (location ``path``)."""
+    mime_type: str = ""
+    """Resources: the MIME type of the contents."""
+    annotations: McpToolAnnotations | None = None
+    """Tools: the hints."""
+    arguments: tuple[McpPromptArgument, ...] = ()
+    """Prompts: the arguments (always strings)."""
+    security: tuple[SecurityRequirement, ...] = ()
 
 
 Binding: TypeAlias = (
@@ -250,11 +413,21 @@ class Operation:
     input: Message | None = None
     outputs: tuple[Output, ...] = ()
     binding: Binding
+    """The primary binding: what a target serves the operation as."""
+    alternate_bindings: tuple[Binding, ...] = ()
+    """More ways the same operation is served: the SOAP 1.2 port beside the
+    1.1 one, the ``google.api.http`` face of a gRPC method. One operation,
+    one mock, whichever binding a request comes through."""
     summary: str = ""
     description: str = ""
     tags: tuple[str, ...] = ()
     deprecated: bool = False
     source: Source | None = None
+
+    @property
+    def bindings(self) -> tuple[Binding, ...]:
+        """Every binding, the primary one first."""
+        return (self.binding, *self.alternate_bindings)
 
 
 @dataclass(frozen=True, kw_only=True)
