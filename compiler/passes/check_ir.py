@@ -113,13 +113,13 @@ class IrChecker:
             raise RefError(unresolved) if unresolved else IrError(faults.found)
 
     def _check_ids(self, api: ir.Api, faults: _Faults) -> None:
-        seen: dict[str, ir.Operation] = {}
+        seen: set[str] = set()
         for operation in api.operations:
             if not operation.id.isidentifier() or keyword.iskeyword(operation.id):
                 faults.add(operation.source, f"operation id {operation.id!r} is not an identifier")
-            other = seen.setdefault(operation.id.lower(), operation)
-            if other is not operation:
+            if operation.id.lower() in seen:
                 faults.add(operation.source, f"operation id {operation.id!r} is not unique")
+            seen.add(operation.id.lower())
         ids = tuple(operation.id for operation in api.operations)
         if self._ids is None:
             self._ids = ids
