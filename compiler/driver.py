@@ -14,10 +14,10 @@ from mockc.targets.common import GeneratedFile, TargetOptions, shown_sources
 from . import ir, reuse
 from .errors import Diagnostic, GenerationError, SpecError
 from .frontends.registry import FrontEnd, front_end_for
-from .passes.mockgen import MockFormat, generate_mocks
 from .naming import NameAllocator
 from .output import MergeOptions, WriteReport, check_writable, write_output
 from .passes import run_passes
+from .passes.mockgen import MockFormat, generate_mocks
 from .progress import NO_PROGRESS, Progress
 
 Target = Callable[[ir.Api, TargetOptions], list[GeneratedFile]]

@@ -9,7 +9,6 @@ invalid are dropped or repaired with a warning; the structure of the schema
 (``allOf`` and friends) is kept as written.
 """
 
-
 from .dialect import SchemaDialect
 from .normaliser import SchemaNormaliser
 from .registry import SchemaRegistry

@@ -75,5 +75,3 @@ PASS_THROUGH = frozenset(
 )
 MISSING = object()
 ECMA_ONLY = re.compile(r"\\[pP]\{[^}]*\}|\(\?<(?=[A-Za-z])")
-
-

@@ -226,9 +226,7 @@ class SchemaNormaliser:
             self._warn(at, "pattern must be a string; ignored")
             return
         try:
-            re.compile(
-                ECMA_ONLY.sub(lambda m: "(?P<" if m.group().startswith("(") else ".", value)
-            )
+            re.compile(ECMA_ONLY.sub(lambda m: "(?P<" if m.group().startswith("(") else ".", value))
         except (re.error, RecursionError) as error:
             self._warn(at, f"pattern is not a valid regular expression ({error}); ignored")
             return
