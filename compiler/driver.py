@@ -22,10 +22,10 @@ from .errors import Diagnostic, GenerationError, SpecError
 from .frontends.registry import FrontEnd, front_end_for
 from .merge.output import MergeOptions, WriteReport, write_output
 from .merge.state import check_writable
-from .mockgen import MockFormat, generate_mocks
 from .models import MODELS_FILE, plan_models
 from .naming import NameAllocator
 from .passes import run_passes
+from .passes.mockgen import MockFormat, generate_mocks
 from .progress import NO_PROGRESS, Progress
 
 TARGETS = registry.TARGETS
@@ -66,7 +66,7 @@ class GenerateOptions:
     """How user files are merged (--prune, --theirs, --adopt) and --check (dry run)."""
     mock_format: MockFormat = "yaml"
     """``json`` for a server generated to be served at once (``mockc serve SPEC``):
-    the same mocks, written much faster (:func:`.mockgen.generate_mocks`)."""
+    the same mocks, written much faster (:func:`.passes.mockgen.generate_mocks`)."""
     models: bool = False
     """Write models.py and type the hook stubs with it (:mod:`.models`)."""
 

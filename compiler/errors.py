@@ -17,6 +17,7 @@ __all__ = [
     "RefError",
     "UnsupportedSpecError",
     "GenerationError",
+    "IrError",
 ]
 
 
@@ -94,3 +95,8 @@ class UnsupportedSpecError(SpecError):
 
 class GenerationError(MockcError):
     """The output cannot be written as asked (bad output folder, bad option)."""
+
+
+class IrError(MockcError):
+    """The IR breaks an invariant of docs/ir.md (a fault of the front end or
+    pass that built it, named at the place in the spec it came from)."""

@@ -11,7 +11,7 @@ from mockc.runtime.contract import CONTRACT_FILE, ContractError, load_contract
 
 from ..driver import Compiled, compile_specs
 from ..errors import MockcError
-from ..mockgen import MOCKS_DIR
+from ..passes.mockgen import MOCKS_DIR
 from .errors import EXIT_BAD_INPUT, reporting_errors
 from .options import include_option, print_diagnostics, remote_refs_option
 

@@ -18,11 +18,21 @@ _BINDING_KINDS: dict[str, type] = {
     "channel": model.ChannelBinding,
     "mcp": model.McpBinding,
 }
-_KIND_OF_BINDING = {cls: kind for kind, cls in _BINDING_KINDS.items()}
+_OPTION_KINDS: dict[str, type] = {
+    "kafka": model.KafkaOptions,
+    "amqp": model.AmqpOptions,
+    "mqtt": model.MqttOptions,
+    "websocket": model.WebSocketOptions,
+    "sse": model.SseOptions,
+}
+_KIND_OF: dict[type, str] = {
+    cls: kind for kinds in (_BINDING_KINDS, _OPTION_KINDS) for kind, cls in kinds.items()
+}
+"""Classes that stand for one member of a union: their JSON carries a tag."""
 _TAG = "kind"
-for _binding in _BINDING_KINDS.values():
-    if _TAG in {f.name for f in dataclasses.fields(_binding)}:
-        raise TypeError(f"{_binding.__name__} has a field named like the binding tag {_TAG!r}")
+for _tagged in _KIND_OF:
+    if _TAG in {f.name for f in dataclasses.fields(_tagged)}:
+        raise TypeError(f"{_tagged.__name__} has a field named like the tag {_TAG!r}")
 
 
 MAX_DEPTH = 300
@@ -66,7 +76,7 @@ def to_json(node: Any) -> Any:
     ``"kind"`` tag so that :func:`from_json` can rebuild them."""
     if dataclasses.is_dataclass(node) and not isinstance(node, type):
         out: dict[str, Any] = {}
-        kind = _KIND_OF_BINDING.get(type(node))
+        kind = _KIND_OF.get(type(node))
         if kind is not None:
             out[_TAG] = kind
         for f in dataclasses.fields(node):
@@ -86,7 +96,9 @@ def api_from_json(data: Mapping[str, Any]) -> model.Api:
     return _build(model.Api, data)
 
 
-_JSON_FIELDS = {"schema", "value", "encoding", "security", "extensions"}
+_JSON_FIELDS = {"schema", "value", "encoding", "security", "extensions", "key"}
+"""Fields holding JSON values (``key``: a Kafka key's schema, or an output's
+key, a string, which freezing keeps as it is)."""
 
 
 def _build(cls: type, data: Mapping[str, Any]) -> Any:
@@ -104,13 +116,15 @@ def _value(name: str, hint: Any, raw: Any) -> Any:
         return None
     if name in _JSON_FIELDS:
         return freeze(raw)
-    if name == "binding":
-        return _build(_BINDING_KINDS[raw[_TAG]], raw)
     origin = getattr(hint, "__origin__", None)
     args: tuple[Any, ...] = getattr(hint, "__args__", ())
     if origin is tuple:
         item_hint = args[0]
         return tuple(_value(name, item_hint, item) for item in raw)
+    if name in ("binding", "alternate_bindings"):
+        return _build(_BINDING_KINDS[raw[_TAG]], raw)
+    if name == "options":
+        return _build(_OPTION_KINDS[raw[_TAG]], raw)
     candidates = [a for a in args if a is not type(None)] if args else [hint]
     for candidate in candidates:
         if isinstance(candidate, type) and dataclasses.is_dataclass(candidate):

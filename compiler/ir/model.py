@@ -8,236 +8,90 @@ IR value cannot be changed after it is built. ``ir.json.to_json`` and
 
 Schemas are JSON Schema (2020-12 subset) whatever the source format. A schema
 refers to a named schema of the Api with ``{"$ref": "#/$defs/<Name>"}``.
+
+This module holds the operation and the Api, and names every node: the
+protocol-neutral ones are defined in :mod:`.nodes`, the bindings in
+:mod:`.bindings`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import TypeAlias
+from dataclasses import dataclass
 
-# A deep-frozen JSON value: None, bool, int, float, str, tuple of JsonValue, or a
-# read-only mapping of str to JsonValue.
-JsonValue: TypeAlias = (
-    None | bool | int | float | str | tuple["JsonValue", ...] | Mapping[str, "JsonValue"]
+from .bindings import (
+    AmqpOptions,
+    Binding,
+    ChannelBinding,
+    ChannelOptions,
+    ChannelReply,
+    GraphqlBinding,
+    GrpcBinding,
+    HttpBinding,
+    KafkaOptions,
+    McpBinding,
+    McpPromptArgument,
+    McpToolAnnotations,
+    MqttOptions,
+    SoapBinding,
+    SseOptions,
+    WebSocketOptions,
+)
+from .nodes import (
+    ORDER_KEYWORD,
+    SCHEMA_REF_PREFIX,
+    XML_KEYWORD,
+    XML_MEMBERS,
+    Content,
+    Example,
+    Fault,
+    JsonValue,
+    Message,
+    Output,
+    Parameter,
+    ParameterLocation,
+    SecurityRequirement,
+    Shape,
+    Source,
 )
 
-SCHEMA_REF_PREFIX = "#/$defs/"
-
-
-@dataclass(frozen=True, kw_only=True)
-class Source:
-    """Where an IR node came from, so errors and output trace back to the spec."""
-
-    file: str
-    """Path of the spec file, as given by the user (relative paths kept relative)."""
-    pointer: str = ""
-    """JSON pointer inside the file (``/paths/~1pets/get``), or "" for the whole file."""
-    line: int | None = None
-    """1-based line, where the front end knows it."""
-    column: int | None = None
-    """1-based column, where the front end knows it."""
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.line is not None:
-            where += f":{self.line}"
-            if self.column is not None:
-                where += f":{self.column}"
-        if self.pointer:
-            where += f": #{self.pointer}"
-        return where
-
-
-class Shape(StrEnum):
-    """How messages flow in an operation."""
-
-    UNARY = "unary"
-    """One request, one reply (HTTP, unary gRPC, GraphQL query/mutation, SOAP, MCP)."""
-    SERVER_STREAM = "server_stream"
-    """One request, many replies (gRPC server streaming, SSE, GraphQL subscription)."""
-    CLIENT_STREAM = "client_stream"
-    """Many requests, one reply (gRPC client streaming)."""
-    BIDI = "bidi"
-    """Many requests, many replies (gRPC bidi, WebSocket)."""
-    PUBLISH = "publish"
-    """The mock sends messages to a channel on its own (Kafka/RabbitMQ producer)."""
-    SUBSCRIBE = "subscribe"
-    """The mock receives messages from a channel (and may reply)."""
-
-
-class ParameterLocation(StrEnum):
-    PATH = "path"
-    QUERY = "query"
-    HEADER = "header"
-    COOKIE = "cookie"
-    METADATA = "metadata"
-    """gRPC metadata, message headers of a broker, SOAP headers."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class Example:
-    """A sample value found in the spec."""
-
-    name: str
-    """Name of the example (the key under ``examples``), or "default" for a lone one."""
-    value: JsonValue
-    summary: str = ""
-    source: Source | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Content:
-    """One representation of a message: a media type, its schema and examples."""
-
-    media_type: str
-    """``application/json``, ``application/x-www-form-urlencoded``, ``text/plain``,
-    ``application/grpc+proto``, ``text/xml``… ``*/*`` when the spec leaves it open."""
-    schema: JsonValue = None
-    """JSON Schema of the payload, or None when the payload is unconstrained."""
-    examples: tuple[Example, ...] = ()
-    encoding: Mapping[str, JsonValue] | None = None
-    """Per-property encoding of form and multipart bodies, as in OpenAPI."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class Parameter:
-    """A named input outside the body: path/query/header/cookie, gRPC metadata…"""
-
-    name: str
-    location: ParameterLocation
-    schema: JsonValue = None
-    required: bool = False
-    description: str = ""
-    deprecated: bool = False
-    style: str = ""
-    """Serialisation style (OpenAPI ``form``, ``simple``, ``label``, ``matrix``,
-    ``spaceDelimited``, ``pipeDelimited``, ``deepObject``); "" for the default."""
-    explode: bool | None = None
-    """Whether arrays/objects explode; None means the style's default."""
-    allow_reserved: bool = False
-    media_type: str = ""
-    """Set when the value is itself an encoded document (OpenAPI ``content``)."""
-    examples: tuple[Example, ...] = ()
-    source: Source | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Message:
-    """The payload of a request (or of one output), in one or more representations."""
-
-    contents: tuple[Content, ...] = ()
-    required: bool = False
-    description: str = ""
-    source: Source | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Output:
-    """One possible answer of an operation."""
-
-    key: str
-    """Protocol-specific selector: HTTP status (``"200"``, ``"4XX"``, ``"default"``),
-    gRPC status name (``"OK"``, ``"NOT_FOUND"``), SOAP fault name, event type."""
-    message: Message = field(default_factory=Message)
-    headers: tuple[Parameter, ...] = ()
-    """Response headers / trailing metadata the output declares."""
-    is_error: bool = False
-    description: str = ""
-    source: Source | None = None
-
-
-# --- bindings: what only one protocol has -----------------------------------
-
-
-@dataclass(frozen=True, kw_only=True)
-class HttpBinding:
-    """An HTTP operation (OpenAPI, also the HTTP face of GraphQL/SOAP/SSE)."""
-
-    method: str
-    """Upper-case HTTP method."""
-    path: str
-    """Path template with ``{name}`` placeholders, as in OpenAPI."""
-    parameters: tuple[Parameter, ...] = ()
-    security: tuple[Mapping[str, JsonValue], ...] = ()
-    """Alternative security requirements, as in OpenAPI (informational)."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class GrpcBinding:
-    package: str
-    service: str
-    method: str
-    input_type: str
-    """Fully qualified proto message name of the request (``helloworld.HelloRequest``)."""
-    output_type: str
-
-    @property
-    def full_method(self) -> str:
-        prefix = f"{self.package}." if self.package else ""
-        return f"/{prefix}{self.service}/{self.method}"
-
-
-@dataclass(frozen=True, kw_only=True)
-class GraphqlBinding:
-    root: str
-    """``query``, ``mutation`` or ``subscription``."""
-    field: str
-    """Name of the root field."""
-    return_type: str
-    """The field's GraphQL type as written in SDL (``[User!]!``)."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class SoapBinding:
-    service: str
-    port: str
-    operation: str
-    soap_action: str = ""
-    style: str = "document"
-    """``document`` or ``rpc``."""
-    use: str = "literal"
-    """``literal`` or ``encoded``."""
-    soap_version: str = "1.1"
-    namespace: str = ""
-    input_element: str = ""
-    """Qualified name ``{ns}local`` of the input body element (or RPC wrapper)."""
-    output_element: str = ""
-    address: str = ""
-    """The endpoint path the port is served on."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class ChannelBinding:
-    """A message channel: SSE, WebSocket, Kafka, RabbitMQ, MQTT…"""
-
-    protocol: str
-    """``sse``, ``websocket``, ``kafka``, ``rabbitmq``, ``mqtt``…"""
-    channel: str
-    """Channel address: topic, queue, WebSocket/SSE path (may hold ``{params}``)."""
-    action: str
-    """``send`` (the mock emits) or ``receive`` (the mock consumes), AsyncAPI 3 terms."""
-    parameters: tuple[Parameter, ...] = ()
-    exchange: str = ""
-    routing_key: str = ""
-    event: str = ""
-    """Event name/type that labels the message on the wire (SSE ``event:``)."""
-    reply_channel: str = ""
-    """Where replies go for request/reply operations."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class McpBinding:
-    primitive: str
-    """``tool``, ``resource`` or ``prompt`` (MCP's word for the three)."""
-    name: str
-    uri_template: str = ""
-
-
-Binding: TypeAlias = (
-    HttpBinding | GrpcBinding | GraphqlBinding | SoapBinding | ChannelBinding | McpBinding
-)
+__all__ = [
+    "AmqpOptions",
+    "Api",
+    "Binding",
+    "ChannelBinding",
+    "ChannelOptions",
+    "ChannelReply",
+    "Content",
+    "Example",
+    "Fault",
+    "GraphqlBinding",
+    "GrpcBinding",
+    "HttpBinding",
+    "JsonValue",
+    "KafkaOptions",
+    "McpBinding",
+    "McpPromptArgument",
+    "McpToolAnnotations",
+    "Message",
+    "MqttOptions",
+    "NamedSchema",
+    "ORDER_KEYWORD",
+    "Operation",
+    "Output",
+    "Parameter",
+    "ParameterLocation",
+    "SCHEMA_REF_PREFIX",
+    "SecurityRequirement",
+    "Server",
+    "Shape",
+    "SoapBinding",
+    "Source",
+    "SseOptions",
+    "WebSocketOptions",
+    "XML_KEYWORD",
+    "XML_MEMBERS",
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -250,11 +104,21 @@ class Operation:
     input: Message | None = None
     outputs: tuple[Output, ...] = ()
     binding: Binding
+    """The primary binding: what a target serves the operation as."""
+    alternate_bindings: tuple[Binding, ...] = ()
+    """More ways the same operation is served: the SOAP 1.2 port beside the
+    1.1 one, the ``google.api.http`` face of a gRPC method. One operation,
+    one mock, whichever binding a request comes through."""
     summary: str = ""
     description: str = ""
     tags: tuple[str, ...] = ()
     deprecated: bool = False
     source: Source | None = None
+
+    @property
+    def bindings(self) -> tuple[Binding, ...]:
+        """Every binding, the primary one first."""
+        return (self.binding, *self.alternate_bindings)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from ..errors import Diagnostic, GenerationError
-from ..mockgen import MOCKS_DIR
+from ..passes.mockgen import MOCKS_DIR
 from .documents import MOCK_SUFFIXES, MergeError
 from .state import BACKUP_DIR, MANIFEST
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from mockc.targets.common import FileOwner, GeneratedFile
 
-from ..mockgen import MOCKS_DIR
+from ..passes.mockgen import MOCKS_DIR
 from .conflicts import Conflict, dump_conflicts, load_conflicts
 from .documents import MockFile, load_mock
 from .files import decode_text, is_mock, mock_files, read_file, write_files

@@ -3,7 +3,7 @@ new Api (IR values are immutable) and appends warnings to ``diagnostics``;
 it raises a :class:`~mockc.compiler.errors.SpecError` for faults it cannot
 repair. ``PASSES`` is the order they run in, and that order is the documentation:
 
-1. ``check_refs``: every ``$ref`` points at a named schema of the Api.
+1. ``name``: operation ids become valid identifiers, unique within the Api.
 2. ``check_examples``: spec examples that contradict their own schema are
    dropped (with a warning naming where), so a server never serves them as
    valid answers.
@@ -11,6 +11,12 @@ repair. ``PASSES`` is the order they run in, and that order is the documentation
    expressions the validator's engine refuses are named (the server checks
    them with a second engine, or not at all), and so are schemas that cannot
    be compiled at all.
+
+The IR checker (:mod:`.check_ir`) runs after each pass that changed the Api,
+so a pass that breaks an invariant is named. Mock generation
+(:mod:`.mockgen`) is the last pass: it turns the checked Api into one mock
+per operation, validating every body it writes. The passes share one set of
+thawed named schemas and one validator registry (:mod:`.schemas`).
 """
 
 from __future__ import annotations
@@ -20,16 +26,26 @@ from collections.abc import Callable
 from mockc.compiler import ir
 from mockc.compiler.errors import Diagnostic
 
-from . import check_examples, check_refs, check_validators
+from . import check_examples, check_validators, name
+from .check_ir import IrChecker
 
 Pass = Callable[[ir.Api, list[Diagnostic]], ir.Api]
 
-PASSES: tuple[Pass, ...] = (check_refs.run, check_examples.run, check_validators.run)
+PASSES: tuple[tuple[str, Pass], ...] = (
+    ("name", name.run),
+    ("check_examples", check_examples.run),
+    ("check_validators", check_validators.run),
+)
 
 
 def run_passes(api: ir.Api, diagnostics: list[Diagnostic]) -> ir.Api:
-    for run in PASSES:
+    checker = IrChecker()
+    checked: ir.Api | None = None
+    for pass_name, run in PASSES:
         api = run(api, diagnostics)
+        if api is not checked:
+            checker.check(api, after=pass_name)
+            checked = api
     return api
 
 

@@ -8,29 +8,24 @@ example, so the author can fix the spec.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
 from typing import Any
 
 from mockc.compiler import ir
 from mockc.compiler.errors import Diagnostic
-from mockc.runtime.schema_validators import (
-    SchemaCompileError,
-    compile_validator,
-    defs_registry,
-    registry_refs,
-)
+
+from .schemas import ApiSchemas, api_schemas
 
 _MAX_REASON = 160
 
 
 def run(api: ir.Api, diagnostics: list[Diagnostic]) -> ir.Api:
-    defs = _Defs({named.name: ir.thaw(named.schema) for named in api.schemas})
+    defs = api_schemas(api)
     operations = tuple(_check_operation(op, defs, diagnostics) for op in api.operations)
     return dataclasses.replace(api, operations=operations)
 
 
 def _check_operation(
-    operation: ir.Operation, defs: _Defs, diagnostics: list[Diagnostic]
+    operation: ir.Operation, defs: ApiSchemas, diagnostics: list[Diagnostic]
 ) -> ir.Operation:
     outputs = tuple(
         dataclasses.replace(
@@ -49,12 +44,12 @@ def _check_message(
     message: ir.Message,
     operation: ir.Operation,
     where: str,
-    defs: _Defs,
+    defs: ApiSchemas,
     diagnostics: list[Diagnostic],
 ) -> ir.Message:
     contents = []
     for content in message.contents:
-        if not content.examples or content.schema is None or not _is_json(content.media_type):
+        if not content.examples or content.schema is None or not is_json(content.media_type):
             contents.append(content)
             continue
         validator = defs.validator(content.schema)
@@ -63,7 +58,7 @@ def _check_message(
             continue
         kept = []
         for example in content.examples:
-            reason = _first_error(validator, ir.thaw(example.value))
+            reason = first_error(validator, ir.thaw(example.value))
             if reason is None:
                 kept.append(example)
                 continue
@@ -85,28 +80,13 @@ def _check_message(
     return dataclasses.replace(message, contents=tuple(contents))
 
 
-def _is_json(media_type: str) -> bool:
+def is_json(media_type: str) -> bool:
     essence = media_type.split(";", 1)[0].strip().lower()
     return essence == "application/json" or essence.endswith("+json") or essence == "*/*"
 
 
-class _Defs:
-    """The Api's named schemas, handed to jsonschema-rs once as a registry."""
-
-    def __init__(self, defs: Mapping[str, Any]) -> None:
-        self.defs = defs
-        self.registry: Any = None
-
-    def validator(self, schema: ir.JsonValue) -> Any:
-        if self.registry is None:
-            self.registry = defs_registry(self.defs)
-        try:
-            return compile_validator(registry_refs(ir.thaw(schema)), registry=self.registry)
-        except SchemaCompileError:
-            return None  # a schema jsonschema-rs cannot compile: its examples stay
-
-
-def _first_error(validator: Any, value: Any) -> str | None:
+def first_error(validator: Any, value: Any) -> str | None:
+    """Why ``value`` is not valid (the first error, with where), or None."""
     if validator.is_valid(value):
         return None
     for error in validator.iter_errors(value):

@@ -15,19 +15,14 @@ from collections.abc import Iterator
 
 from mockc.compiler import ir
 from mockc.compiler.errors import Diagnostic
-from mockc.runtime.schema_validators import (
-    PatternProblem,
-    SchemaCompileError,
-    compile_validator,
-    defs_registry,
-    portable,
-    registry_refs,
-)
+from mockc.runtime.schema_validators import PatternProblem, SchemaCompileError, portable
+
+from .schemas import ApiSchemas, api_schemas
 
 
 def run(api: ir.Api, diagnostics: list[Diagnostic]) -> ir.Api:
-    named_plain = {id(named.schema): ir.thaw(named.schema) for named in api.schemas}
-    registry = defs_registry({named.name: named_plain[id(named.schema)] for named in api.schemas})
+    schemas = api_schemas(api)
+    named_plain = {id(named.schema): schemas.plain_of(named) for named in api.schemas}
     places = []
     for schema, what, source in _schemas(api):
         plain = named_plain[id(schema)] if what is None else ir.thaw(schema)
@@ -39,12 +34,12 @@ def run(api: ir.Api, diagnostics: list[Diagnostic]) -> ir.Api:
     # fails is each compiled alone, to name the ones at fault (compiled one by
     # one, a spec like Stripe's, whose schemas reach most others, took 25 s).
     distinct = {key: plain for key, plain, _, _ in places}
-    together = _compile_error({"anyOf": list(distinct.values())}, registry) is None
+    together = _compile_error({"anyOf": list(distinct.values())}, schemas) is None
     checked: dict[str, tuple[str | None, list[PatternProblem]]] = {}
     for key, plain, what, source in places:
         found = checked.get(key)
         if found is None:
-            error = None if together else _compile_error(plain, registry)
+            error = None if together else _compile_error(plain, schemas)
             found = checked[key] = (error, portable(plain)[1])
         error, problems = found
         if error is not None:
@@ -83,10 +78,10 @@ def run(api: ir.Api, diagnostics: list[Diagnostic]) -> ir.Api:
     return api
 
 
-def _compile_error(schema: object, registry: object) -> str | None:
+def _compile_error(schema: object, schemas: ApiSchemas) -> str | None:
     """Why no validator can be compiled for ``schema``; None when one can."""
     try:
-        compile_validator(registry_refs(schema), registry=registry)
+        schemas.compile(schema)
     except SchemaCompileError as exc:
         return str(exc)
     return None
@@ -97,19 +92,15 @@ def _schemas(api: ir.Api) -> Iterator[tuple[ir.JsonValue, str | None, ir.Source 
     for named in api.schemas:
         yield named.schema, None, named.source
     for operation in api.operations:
-        for parameter in getattr(operation.binding, "parameters", ()):
-            yield (
-                parameter.schema,
-                f"{operation.id} {parameter.location.value} parameter {parameter.name!r}",
-                parameter.source or operation.source,
-            )
-        if operation.input is not None:
-            for content in operation.input.contents:
+        for binding in operation.bindings:
+            for parameter in getattr(binding, "parameters", ()):
                 yield (
-                    content.schema,
-                    f"{operation.id} request {content.media_type}",
-                    operation.input.source or operation.source,
+                    parameter.schema,
+                    f"{operation.id} {parameter.location.value} parameter {parameter.name!r}",
+                    parameter.source or operation.source,
                 )
+        if operation.input is not None:
+            yield from _message_schemas(operation.input, f"{operation.id} request", operation)
         for output in operation.outputs:
             for header in output.headers:
                 yield (
@@ -117,9 +108,26 @@ def _schemas(api: ir.Api) -> Iterator[tuple[ir.JsonValue, str | None, ir.Source 
                     f"{operation.id} {output.key} header {header.name!r}",
                     header.source or output.source or operation.source,
                 )
-            for content in output.message.contents:
-                yield (
-                    content.schema,
-                    f"{operation.id} {output.key} {content.media_type}",
-                    output.message.source or output.source or operation.source,
-                )
+            yield from _message_schemas(
+                output.message, f"{operation.id} {output.key}", operation, output.source
+            )
+
+
+def _message_schemas(
+    message: ir.Message,
+    what: str,
+    operation: ir.Operation,
+    source: ir.Source | None = None,
+) -> Iterator[tuple[ir.JsonValue, str | None, ir.Source | None]]:
+    for header in message.headers:
+        yield (
+            header.schema,
+            f"{what} header {header.name!r}",
+            header.source or message.source or source or operation.source,
+        )
+    for content in message.contents:
+        yield (
+            content.schema,
+            f"{what} {content.media_type}",
+            message.source or source or operation.source,
+        )

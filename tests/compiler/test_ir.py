@@ -16,8 +16,10 @@ import pytest
 
 from mockc.compiler.ir import (
     SCHEMA_REF_PREFIX,
+    AmqpOptions,
     Api,
     ChannelBinding,
+    ChannelReply,
     Content,
     Example,
     GraphqlBinding,
@@ -40,6 +42,7 @@ from mockc.compiler.ir import (
     thaw,
     to_json,
 )
+from mockc.compiler.passes.check_ir import IrChecker
 
 PATH = ParameterLocation.PATH
 QUERY = ParameterLocation.QUERY
@@ -697,30 +700,34 @@ def rabbitmq_api() -> Api:
             Operation(
                 id="sum",
                 shape=Shape.SUBSCRIBE,
-                input=_message(
-                    "application/json",
-                    _schema(
-                        {
-                            "type": "object",
-                            "properties": {
-                                "numbers": {
-                                    "type": "array",
-                                    "items": {"type": "number"},
-                                    "examples": [[4, 3]],
-                                }
-                            },
-                        }
+                input=dataclasses.replace(
+                    _message(
+                        "application/json",
+                        _schema(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "numbers": {
+                                        "type": "array",
+                                        "items": {"type": "number"},
+                                        "examples": [[4, 3]],
+                                    }
+                                },
+                            }
+                        ),
                     ),
+                    headers=(correlation_id,),
+                    correlation_id="$message.header#/correlation_id",
                 ),
                 outputs=(reply,),
                 binding=ChannelBinding(
                     protocol="rabbitmq",
                     channel="rpc_queue",
                     action="receive",
-                    parameters=(correlation_id,),
-                    exchange="",
-                    routing_key="rpc_queue",
-                    reply_channel="{queue}",
+                    options=AmqpOptions(routing_key="rpc_queue", queue="rpc_queue"),
+                    reply=ChannelReply(
+                        address_location="$message.header#/reply_to", operation="sendSumResult"
+                    ),
                 ),
                 source=Source(file=file, pointer="/operations/sum", line=64, column=3),
             ),
@@ -1104,3 +1111,8 @@ def test_operation_raises_key_error_for_an_unknown_id() -> None:
         grpc_api().operation("RouteGuide_GetFeature")
     with pytest.raises(KeyError):
         Api(name="empty").operation("anything")
+
+
+@pytest.mark.parametrize("build", ALL)
+def test_every_example_passes_the_ir_checker(build: Callable[[], Api]) -> None:
+    IrChecker().check(build())

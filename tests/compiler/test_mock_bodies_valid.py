@@ -4,13 +4,17 @@ generation: a body assembled from property-level examples that breaks its
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import jsonschema_rs
 import yaml
 from click.testing import CliRunner
 
+from mockc.compiler import ir
 from mockc.compiler.cli import main
+from mockc.compiler.errors import Diagnostic
+from mockc.compiler.passes.mockgen import generate_mocks
 from tests.support.corpus import CORPUS
 
 SPEC = """\
@@ -72,3 +76,34 @@ def test_digitalocean_create_droplet_is_named(tmp_path: Path) -> None:
         "does not match the schema, nor does made-up data" in err
     )
     assert err.count("warning: create_droplet 202") == 1  # once (besides its kind's heading)
+
+
+def test_an_example_body_its_schema_refuses_is_replaced_with_a_located_warning() -> None:
+    """Examples reach mock generation checked, but the pass checks the body it
+    writes whatever came before it (here the example check did not run)."""
+    source = ir.Source(file="pets.yaml", pointer="/paths/~1pet/get", line=4, column=5)
+    schema = {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}}
+    content = ir.Content(
+        media_type="application/json",
+        schema=ir.freeze(schema),
+        examples=(ir.Example(name="wrong", value=ir.freeze({"id": "seven"})),),
+    )
+    api = ir.Api(
+        name="pets",
+        operations=(
+            ir.Operation(
+                id="getPet",
+                outputs=(ir.Output(key="200", message=ir.Message(contents=(content,))),),
+                binding=ir.HttpBinding(method="GET", path="/pet"),
+                source=source,
+            ),
+        ),
+    )
+    warnings: list[Diagnostic] = []
+    (mock,) = generate_mocks(api, warnings=warnings, mock_format="json")
+    body = json.loads(mock.content)["response"]["body"]
+    assert jsonschema_rs.validator_for(schema).is_valid(body)
+    (warning,) = warnings
+    assert (warning.file, warning.line, warning.level) == ("pets.yaml", 4, "warning")
+    assert warning.message.startswith("getPet 200 application/json: the example chosen")
+    assert "at /id" in warning.message

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from mockc.compiler.driver import compile_specs
-from mockc.compiler.mockgen import _json_text, generate_mocks
+from mockc.compiler.passes.mockgen import _json_text, generate_mocks
 from tests.support.corpus import CORPUS
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,7 +6,7 @@ import pytest
 
 from mockc.compiler import ir
 from mockc.compiler.errors import Diagnostic, RefError
-from mockc.compiler.passes import check_examples, check_refs
+from mockc.compiler.passes import check_examples, check_ir
 from mockc.compiler.passes.schema_refs import refs_in
 from mockc.runtime.http.schemas import referenced_defs
 
@@ -64,12 +64,12 @@ def test_refs_in_example_data_are_not_references() -> None:
         }
     )
     assert list(refs_in(schema)) == ["#/$defs/Pet"]
-    check_refs.run(_api(schema), [])
+    check_ir.run(_api(schema), [])
 
 
 def test_a_dangling_ref_is_an_error_naming_the_place() -> None:
     with pytest.raises(RefError) as raised:
-        check_refs.run(_api({"$ref": "#/$defs/Nope"}), [])
+        check_ir.run(_api({"$ref": "#/$defs/Nope"}), [])
     assert "spec.yaml" in str(raised.value)
     assert "'#/$defs/Nope'" in str(raised.value)
 

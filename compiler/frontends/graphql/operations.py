@@ -7,7 +7,7 @@ from __future__ import annotations
 from graphql import GraphQLObjectType
 
 from ... import ir
-from ...naming import NameAllocator, python_identifier
+from ...naming import python_identifier
 from .types import TypeMapper
 
 __all__ = ["ROOTS", "MEDIA_TYPE", "read_operations"]
@@ -18,7 +18,6 @@ ROOTS = ("query", "mutation", "subscription")
 
 def read_operations(mapper: TypeMapper) -> tuple[ir.Operation, ...]:
     schema = mapper.schema
-    ids = NameAllocator()
     operations: list[ir.Operation] = []
     for root in ROOTS:
         root_type: GraphQLObjectType | None = getattr(schema, f"{root}_type")
@@ -44,7 +43,7 @@ def read_operations(mapper: TypeMapper) -> tuple[ir.Operation, ...]:
             )
             operations.append(
                 ir.Operation(
-                    id=ids.allocate(python_identifier(f"{root}_{name}")),
+                    id=python_identifier(f"{root}_{name}"),  # unique: the name pass
                     shape=ir.Shape.SERVER_STREAM if root == "subscription" else ir.Shape.UNARY,
                     input=input_message,
                     outputs=(output,),

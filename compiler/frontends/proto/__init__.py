@@ -19,7 +19,7 @@ from google.protobuf import descriptor_pb2
 
 from ... import ir
 from ...errors import Diagnostic, SpecError
-from ...naming import NameAllocator, python_identifier, schema_name, snake_case
+from ...naming import python_identifier, schema_name, snake_case
 from .comments import METHOD, SERVICE, Comments, summary_of
 from .protoc import Compiled, compile_protos
 from .schemas import SymbolTable, schema_ref
@@ -57,7 +57,6 @@ def _api(compiled: Compiled, warnings: list[Diagnostic]) -> ir.Api:
     files = {file.name: file for file in compiled.files.file}
     comments = {name: Comments(file) for name, file in files.items()}
     table = SymbolTable(compiled.files, comments)
-    ids = NameAllocator()
     operations: list[ir.Operation] = []
     services: list[str] = []
     for name in compiled.entries:
@@ -75,7 +74,7 @@ def _api(compiled: Compiled, warnings: list[Diagnostic]) -> ir.Api:
             services.append(service.name)
             for m_index, method in enumerate(service.method):
                 operations.append(
-                    _operation(file, shown, comments[name], service, s_index, method, m_index, ids)
+                    _operation(file, shown, comments[name], service, s_index, method, m_index)
                 )
     roots = [name for op in operations for name in _types_of(op)]
     for name in compiled.entries:
@@ -123,7 +122,6 @@ def _operation(
     s_index: int,
     method: descriptor_pb2.MethodDescriptorProto,
     m_index: int,
-    ids: NameAllocator,
 ) -> ir.Operation:
     path = (SERVICE, s_index, METHOD, m_index)
     place = comments.at(path)
@@ -137,7 +135,7 @@ def _operation(
         column=place.column if place else None,
     )
     return ir.Operation(
-        id=ids.allocate(python_identifier(f"{service.name}_{method.name}")),
+        id=python_identifier(f"{service.name}_{method.name}"),  # unique: the name pass
         shape=_shape(method),
         input=ir.Message(
             contents=(ir.Content(media_type=MEDIA_TYPE, schema=ir.freeze(schema_ref(input_type))),),

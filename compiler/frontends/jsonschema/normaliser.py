@@ -1,169 +1,34 @@
-"""Normalising a spec's schema dialect to JSON Schema 2020-12.
-
-The source dialects are Swagger 2.0 schema objects, OpenAPI 3.0 schema
-objects, OpenAPI 3.1 schemas (already 2020-12) and Draft 7 (AsyncAPI 2).
-Every ``$ref`` is rewritten to ``#/$defs/<Name>``: the :class:`SchemaRegistry`
-gives one name to each distinct target and normalises the target once, so
-cyclic schemas simply refer to themselves by name. Keyword values that are
-invalid are dropped or repaired with a warning; the structure of the schema
-(``allOf`` and friends) is kept as written.
-"""
+"""Rewriting one schema of a dialect into JSON Schema 2020-12."""
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Callable, Mapping
-from enum import StrEnum
-from pathlib import PurePosixPath
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
-from ..errors import SpecError
-from ..ir import SCHEMA_REF_PREFIX, JsonValue, NamedSchema, Source, freeze
-from ..naming import NameAllocator, schema_name
-from .documents import DocumentStore, Location, Problems
-
-__all__ = ["SchemaDialect", "SchemaNormaliser", "SchemaRegistry"]
-
-
-class SchemaDialect(StrEnum):
-    SWAGGER_2 = "swagger-2.0"
-    OPENAPI_3_0 = "openapi-3.0"
-    OPENAPI_3_1 = "openapi-3.1"
-    """JSON Schema 2020-12 with the OpenAPI vocabulary."""
-    DRAFT_7 = "draft-07"
-
-
-TYPE_NAMES = frozenset({"null", "boolean", "object", "array", "number", "string", "integer"})
-BINARY_STRING: dict[str, Any] = {"type": "string", "contentMediaType": "application/octet-stream"}
-
-_ONE_SCHEMA = frozenset(
-    {
-        "additionalProperties",
-        "not",
-        "contains",
-        "propertyNames",
-        "if",
-        "then",
-        "else",
-        "unevaluatedItems",
-        "unevaluatedProperties",
-        "contentSchema",
-    }
+from ...errors import SpecError
+from ..documents import Location
+from .dialect import (
+    ANNOTATIONS,
+    BINARY_STRING,
+    COUNTS,
+    DROPPED,
+    ECMA_ONLY,
+    MISSING,
+    NUMBERS,
+    ONE_SCHEMA,
+    PASS_THROUGH,
+    SCHEMA_LISTS,
+    SCHEMA_MAPS,
+    TYPE_NAMES,
+    SchemaDialect,
 )
-_SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
-_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "dependentSchemas"})
-_NUMBERS = frozenset({"minimum", "maximum", "multipleOf"})
-_COUNTS = frozenset(
-    {"minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"}
-)
-_DROPPED = frozenset({"$id", "$schema", "$anchor", "$dynamicAnchor", "$vocabulary"})
-_ANNOTATIONS = frozenset(
-    {
-        "title",
-        "description",
-        "default",
-        "examples",
-        "deprecated",
-        "readOnly",
-        "writeOnly",
-        "externalDocs",
-        "xml",
-        "$comment",
-    }
-)
-# Keywords whose value is kept as written, whatever it is.
-_PASS_THROUGH = frozenset(
-    {
-        "title",
-        "description",
-        "format",
-        "default",
-        "const",
-        "readOnly",
-        "writeOnly",
-        "deprecated",
-        "xml",
-        "externalDocs",
-        "$comment",
-        "contentMediaType",
-        "contentEncoding",
-    }
-)
-_MISSING = object()
-_ECMA_ONLY = re.compile(r"\\[pP]\{[^}]*\}|\(\?<(?=[A-Za-z])")
+from .values import contains_ref, is_number, with_null
 
+if TYPE_CHECKING:
+    from .registry import SchemaRegistry
 
-class SchemaRegistry:
-    """Names for schemas reached by ``$ref``, and their normalised bodies."""
-
-    def __init__(
-        self,
-        store: DocumentStore,
-        problems: Problems,
-        dialect: SchemaDialect,
-        freeze: Callable[[Any], JsonValue] = freeze,
-    ) -> None:
-        self.freeze = freeze
-        """How normalised schemas are frozen (:func:`ir.freeze` or an equivalent)."""
-        self.store = store
-        self.problems = problems
-        self.normaliser = SchemaNormaliser(dialect, self)
-        self._allocator = NameAllocator()
-        self._names: dict[Location, str] = {}
-        self._pending: list[Location] = []
-        self._done: dict[str, NamedSchema] = {}
-
-    def declare(self, location: Location, wanted: str) -> str:
-        """Name the schema at ``location`` (a declared schema such as
-        ``components/schemas/Pet``) before any reference reaches it."""
-        if location not in self._names:
-            self._names[location] = self._allocator.allocate(schema_name(wanted))
-            self._pending.append(location)
-        return self._names[location]
-
-    def inline(self, schema: Any, at: Location) -> Any:
-        """A schema written in place, normalised (a frozen JSON value)."""
-        return self.freeze(self.normaliser.normalise(schema, at))
-
-    def reference(self, ref: Any, at: Location, schema_root: Location) -> str:
-        """``#/$defs/<Name>`` for the ``$ref`` value found at ``at``."""
-        target = self._local_defs_target(ref, at, schema_root) or self.store.target(ref, at)
-        if target not in self._names:
-            self.declare(target, self._wanted_name(target))
-        return SCHEMA_REF_PREFIX + self._names[target]
-
-    def _local_defs_target(self, ref: Any, at: Location, root: Location) -> Location | None:
-        """``#/$defs/X`` written inside a schema that carries its own ``$defs``:
-        resolved against that schema when the document root has no such place."""
-        if not isinstance(ref, str) or not ref.startswith(("#/$defs/", "#/definitions/")):
-            return None
-        if not root.pointer or self.store.exists(Location(at.doc, ref[1:])):
-            return None
-        candidate = Location(root.doc, root.pointer + ref[1:])
-        return candidate if self.store.exists(candidate) else None
-
-    def _wanted_name(self, target: Location) -> str:
-        if target.pointer:
-            return target.last_segment
-        path = PurePosixPath(target.doc.split("?")[0].replace("\\", "/"))
-        return path.stem or "Schema"
-
-    def named_schemas(self) -> tuple[NamedSchema, ...]:
-        """Every named schema, normalised (following references as they appear),
-        sorted by name."""
-        while self._pending:
-            location = self._pending.pop(0)
-            name = self._names[location]
-            try:
-                raw = self.store.value(location)
-            except KeyError:
-                self.problems.error(location, "schema not found", is_ref=True)
-                continue
-            body = self.normaliser.normalise(raw, location)
-            source = Source(file=location.doc, pointer=location.pointer)
-            self._done[name] = NamedSchema(name=name, schema=self.freeze(body), source=source)
-        return tuple(self._done[name] for name in sorted(self._done))
+__all__ = ["SchemaNormaliser"]
 
 
 class SchemaNormaliser:
@@ -199,7 +64,7 @@ class SchemaNormaliser:
         self._finish(out, at)
         nullable = node.get("nullable", node.get("x-nullable"))
         if nullable is True:
-            return _with_null(out)
+            return with_null(out)
         return out
 
     def _reference(self, node: Mapping[str, Any], at: Location, root: Location) -> Any:
@@ -214,16 +79,16 @@ class SchemaNormaliser:
         nullable = siblings.pop("nullable", siblings.pop("x-nullable", None)) is True
         if siblings and not self._oas_legacy:
             rest = self._schema(siblings, at, root)
-            if isinstance(rest, dict) and set(rest) - _ANNOTATIONS:
+            if isinstance(rest, dict) and set(rest) - ANNOTATIONS:
                 ref = {"allOf": [ref], **rest}
             elif isinstance(rest, dict):
                 ref.update(rest)
-        return _with_null(ref) if nullable else ref
+        return with_null(ref) if nullable else ref
 
     def _keyword(
         self, out: dict[str, Any], key: str, value: Any, at: Location, root: Location
     ) -> None:
-        if key in _PASS_THROUGH:
+        if key in PASS_THROUGH:
             out[key] = value
             return
         if key == "type" and value.__class__ is str and value in TYPE_NAMES:
@@ -234,19 +99,19 @@ class SchemaNormaliser:
             if self.dialect is SchemaDialect.OPENAPI_3_1 and key == "nullable":
                 self._warn(here, "'nullable' is not part of OpenAPI 3.1; read as type 'null'")
             return
-        if key in _DROPPED or key in ("$defs", "definitions"):
+        if key in DROPPED or key in ("$defs", "definitions"):
             return
         if key in ("$dynamicRef", "$recursiveRef"):
             self._warn(here, f"{key} is not supported; ignored")
             return
-        if key in _ONE_SCHEMA:
+        if key in ONE_SCHEMA:
             out[key] = self._schema(value, here, root)
-        elif key in _SCHEMA_LISTS:
+        elif key in SCHEMA_LISTS:
             if isinstance(value, list) and value:
                 out[key] = [self._schema(item, here.child(i), root) for i, item in enumerate(value)]
             else:
                 self._warn(here, f"{key} must be a non-empty list of schemas; ignored")
-        elif key in _SCHEMA_MAPS:
+        elif key in SCHEMA_MAPS:
             if isinstance(value, Mapping) and isinstance(value.get("$ref"), str):
                 value, here = self._referenced_map(value, here)
             if isinstance(value, Mapping):
@@ -269,19 +134,19 @@ class SchemaNormaliser:
             else:
                 self._warn(here, "required must be a list of property names; ignored")
         elif key in ("exclusiveMinimum", "exclusiveMaximum"):
-            if isinstance(value, bool) or _is_number(value):
+            if isinstance(value, bool) or is_number(value):
                 out[key] = value
             else:
                 self._warn(here, f"{key} must be a number; ignored")
-        elif key in _NUMBERS:
-            if _is_number(value) and not (key == "multipleOf" and value <= 0):
+        elif key in NUMBERS:
+            if is_number(value) and not (key == "multipleOf" and value <= 0):
                 out[key] = value
             else:
                 self._warn(here, f"invalid {key} {value!r}; ignored")
-        elif key in _COUNTS:
+        elif key in COUNTS:
             if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
                 out[key] = value
-            elif _is_number(value) and float(value).is_integer() and value >= 0:
+            elif is_number(value) and float(value).is_integer() and value >= 0:
                 out[key] = int(value)
             else:
                 self._warn(here, f"invalid {key} {value!r}; ignored")
@@ -299,13 +164,13 @@ class SchemaNormaliser:
                 self._warn(here, "enum must be a list; ignored")
         elif key == "example":
             value = self._example_value(value, here)
-            if value is not _MISSING:
+            if value is not MISSING:
                 out["examples"] = [value, *out.get("examples", [])]
         elif key == "examples":
             self._examples(out, value, here)
         elif key == "discriminator":
             out[key] = self._discriminator(value, here, root)
-        elif key.startswith("x-") and _contains_ref(value):
+        elif key.startswith("x-") and contains_ref(value):
             self._warn(here, f"{key} holds a $ref that is not followed; extension dropped")
         else:
             out[key] = value
@@ -361,9 +226,7 @@ class SchemaNormaliser:
             self._warn(at, "pattern must be a string; ignored")
             return
         try:
-            re.compile(
-                _ECMA_ONLY.sub(lambda m: "(?P<" if m.group().startswith("(") else ".", value)
-            )
+            re.compile(ECMA_ONLY.sub(lambda m: "(?P<" if m.group().startswith("(") else ".", value))
         except (re.error, RecursionError) as error:
             self._warn(at, f"pattern is not a valid regular expression ({error}); ignored")
             return
@@ -382,12 +245,12 @@ class SchemaNormaliser:
             self._warn(at, "example given as a $ref; its value is used")
             return target["value"]
         self._warn(at, "example given as a $ref that holds no value; ignored")
-        return _MISSING
+        return MISSING
 
     def _examples(self, out: dict[str, Any], value: Any, at: Location) -> None:
         if isinstance(value, list):
             found = [self._example_value(item, at.child(i)) for i, item in enumerate(value)]
-            value = [item for item in found if item is not _MISSING]
+            value = [item for item in found if item is not MISSING]
             out["examples"] = [*value, *out.get("examples", [])]
         elif isinstance(value, Mapping):
             self._warn(at, "examples in a schema must be a list; the mapping's values are used")
@@ -446,33 +309,3 @@ class SchemaNormaliser:
             out["anyOf"] = choice["anyOf"]
         else:
             out["allOf"] = [*out.get("allOf", []), choice]
-
-
-def _with_null(schema: dict[str, Any]) -> dict[str, Any]:
-    """``schema`` that also accepts null (OpenAPI 3.0 ``nullable``)."""
-    composed = any(key in schema for key in ("$ref", "allOf", "anyOf", "oneOf", "not"))
-    kind = schema.get("type")
-    if composed or kind is None:
-        if "enum" in schema and not composed:
-            if None not in schema["enum"]:
-                schema["enum"] = [*schema["enum"], None]
-            return schema
-        return {"anyOf": [schema, {"type": "null"}]}
-    names = kind if isinstance(kind, list) else [kind]
-    if "null" not in names:
-        schema["type"] = [*names, "null"]
-    if "enum" in schema and None not in schema["enum"]:
-        schema["enum"] = [*schema["enum"], None]
-    return schema
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _contains_ref(value: Any) -> bool:
-    if isinstance(value, Mapping):
-        return "$ref" in value or any(_contains_ref(item) for item in value.values())
-    if isinstance(value, list):
-        return any(_contains_ref(item) for item in value)
-    return False
