@@ -68,7 +68,11 @@ _SHAPES: dict[type, frozenset[ir.Shape]] = {
 }
 _CHANNEL_SHAPES = {
     "send": frozenset({ir.Shape.PUBLISH, ir.Shape.SERVER_STREAM, ir.Shape.BIDI}),
-    "receive": frozenset({ir.Shape.SUBSCRIBE, ir.Shape.CLIENT_STREAM, ir.Shape.BIDI}),
+    # unary: a request answered on the connection it came in on (a line or a
+    # WebSocket message and its reply), as well as consumed with a reply channel
+    "receive": frozenset(
+        {ir.Shape.UNARY, ir.Shape.SUBSCRIBE, ir.Shape.CLIENT_STREAM, ir.Shape.BIDI}
+    ),
 }
 _CHANNEL_OPTIONS: dict[str, type] = {
     "kafka": ir.KafkaOptions,
