@@ -2,7 +2,7 @@
 
 Each takes the service and an :class:`AdminCall` (path parameters, query,
 decoded JSON body) and returns ``(status, document)``; failures raise
-:class:`~..http.problems.Problem`. Nothing here knows about ASGI.
+:class:`~..web.problems.Problem`. Nothing here knows about ASGI.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..http.problems import Problem
 from ..journal import JournalError
 from ..mocks import MockError
 from ..mocks.definition import load_mock_document
 from ..service import MockService
+from ..web.problems import Problem
 
 __all__ = ["ROUTES", "AdminCall", "Handler"]
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
-from ..http.negotiation import choose_media_type, media_type_of
 from ..json_codec import DEFAULT_MAX_DEPTH, JsonLimitError, parse_json
+from ..web.negotiation import choose_media_type, media_type_of
 
 __all__ = [
     "GRAPHQL_RESPONSE",

@@ -9,7 +9,7 @@ import jsonschema_rs
 import pytest
 
 from mockc.runtime.discriminator import dispatch_table
-from mockc.runtime.http.schemas import referenced_defs
+from mockc.runtime.schema_refs import referenced_defs
 from mockc.runtime.openapi_view import openapi_view, with_openapi_view
 
 DEFS: dict[str, Any] = {
