@@ -25,8 +25,9 @@ from ..web.health import Health
 from ..web.problems import PROBLEM_MEDIA_TYPE, Problem
 from ..web.responses import send_response
 from ..web.router import Match, MethodNotAllowed, Router
+from .call import AdminCall, Handler
 from .document import admin_document
-from .routes import ROUTES, AdminCall, Handler
+from .routes import ROUTES
 
 __all__ = ["ADMIN_PREFIX", "METRICS_PATH", "UI_PATH", "AdminApp"]
 

@@ -34,7 +34,7 @@ class Settings(ServerSettings):
 
 
 def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> Settings:
-    """Settings from ``env``, overridden by the flags in ``argv`` (``runtime/settings/table.py``)."""
+    """Settings from ``env``, overridden by the flags in ``argv`` (``runtime/settings``)."""
     values = read_settings(PROTOCOL, argv, env, description="Serve the mock API.")
     return Settings(
         **server_fields(values),
