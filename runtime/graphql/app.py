@@ -24,6 +24,7 @@ from ..json_codec import json_bytes
 from ..service import MockService, matched_of
 from ..settings import CoreSettings
 from ..web.asgi import Receive, Scope, Send, lifespan
+from ..web.bodies import DEFAULT_MAX_BODY_BYTES
 from ..web.health import Health
 from ..web.responses import send_response
 from . import graphiql
@@ -40,7 +41,6 @@ from .websocket import serve_websocket
 
 __all__ = ["DEFAULT_MAX_BODY_BYTES", "GraphqlApp", "GraphqlOptions"]
 
-DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 HEALTH_PATH = "/health"
 
 
@@ -166,7 +166,7 @@ class GraphqlApp:
         elif kind == "lifespan":
             await lifespan(receive, send)
 
-    # -- the rest ----------------------------------------------------------
+    # -- GraphiQL's files, the journal --------------------------------------
 
     async def _asset(self, scope: Scope, send: Send, name: str) -> None:
         found = graphiql.asset(name) if scope["method"] in ("GET", "HEAD") else None

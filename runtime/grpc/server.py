@@ -30,6 +30,7 @@ from ..contract import ContractError, load_contract
 from ..engine import load_hooks
 from ..settings import ServerSettings, read_settings, server_fields
 from ..startup import embedded_granian, malformed_contract, run
+from ..web.bodies import DEFAULT_MAX_BODY_BYTES
 from .app import DEFAULT_STREAM_COUNT, GrpcApp
 from .descriptors import load_protos
 from .reflection import V1_SERVICE, V1ALPHA_SERVICE, enable_reflection
@@ -53,7 +54,7 @@ class GrpcSettings(ServerSettings):
     reflection: bool = True
     max_message_bytes: int = 4 * 1024 * 1024
     """Largest message sent or received."""
-    max_body_bytes: int = 10 * 1024 * 1024
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     """Largest request message received (``MOCKC_MAX_BODY_BYTES``; the smaller of
     the two limits applies); larger ones end with ``RESOURCE_EXHAUSTED``."""
     validate: bool = True

@@ -22,7 +22,7 @@ from ..journal import EntryBuilder
 from ..service import MockService, matched_of
 from ..settings import CoreSettings
 from ..web.asgi import Receive, Scope, Send, lifespan
-from ..web.bodies import read_body
+from ..web.bodies import DEFAULT_MAX_BODY_BYTES, read_body
 from ..web.faults import ResetConnection, delay
 from ..web.headers import request_headers
 from ..web.health import Health
@@ -39,7 +39,6 @@ from .routes import Route
 __all__ = ["DEFAULT_MAX_BODY_BYTES", "MockApp"]
 
 
-DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 HEALTH_PATHS = ("/health",)
 logger = logging.getLogger("mockc")
 

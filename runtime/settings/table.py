@@ -4,6 +4,7 @@ are rendered from it by ``scripts/settings_tables.py``)."""
 from __future__ import annotations
 
 from ..json_codec import DEFAULT_MAX_DEPTH, MAX_DEPTH_CEILING
+from ..web.bodies import DEFAULT_MAX_BODY_BYTES
 from .setting import Setting
 from .values import (
     flag_value,
@@ -76,7 +77,7 @@ SETTINGS: tuple[Setting, ...] = (
         "max_body_bytes",
         "MOCKC_MAX_BODY_BYTES",
         "--max-body-bytes",
-        str(10 * 1024 * 1024),
+        str(DEFAULT_MAX_BODY_BYTES),
         "larger request bodies get `413` (gRPC: request messages, `RESOURCE_EXHAUSTED`)",
         parse=non_negative,
         shown_default="10 MiB",

@@ -15,8 +15,10 @@ from __future__ import annotations
 from .asgi import Receive
 from .problems import Problem
 
-__all__ = ["INCOMPLETE_BODY", "body_too_large", "read_body"]
+__all__ = ["DEFAULT_MAX_BODY_BYTES", "INCOMPLETE_BODY", "body_too_large", "read_body"]
 
+DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+"""The largest request body an app reads unless told (``MOCKC_MAX_BODY_BYTES``)."""
 INCOMPLETE_BODY = (
     "the request body ended before it was complete: its framing (Content-Length, "
     "chunked encoding) is malformed, or the client stopped sending"
