@@ -18,7 +18,7 @@ _OK = grpc.StatusCode.OK
 
 
 def message_of(method: Method, reply: Reply, codec: Codec) -> bytes | None:
-    """The message bytes of an OK reply; raises _End for an error status or fault."""
+    """The message bytes of an OK reply; raises End for an error status or fault."""
     status = reply.status
     code = _OK if status == "OK" else status_code(status)
     if code is None:
