@@ -32,7 +32,9 @@ __all__ = [
     "check_port",
     "embedded_granian",
     "malformed_contract",
+    "one_port",
     "run",
+    "serve_asgi",
     "serve_until_signalled",
 ]
 
@@ -54,6 +56,17 @@ class ServedApp(Protocol):
 
 
 class _HasLogLevel(Protocol):
+    @property
+    def log_level(self) -> str: ...
+
+
+class _Listening(Protocol):
+    @property
+    def host(self) -> str: ...
+
+    @property
+    def port(self) -> int: ...
+
     @property
     def log_level(self) -> str: ...
 
@@ -114,6 +127,18 @@ async def serve_until_signalled(server: Any, banner: str) -> None:
         loop.add_signal_handler(signum, server.stop)
     print(banner, file=sys.stderr, flush=True)
     await server.serve()
+
+
+async def serve_asgi(app: Any, settings: _Listening, banner: str, **options: Any) -> None:
+    """Serve the ASGI ``app`` on the settings' host and port until SIGTERM or
+    SIGINT; ``options`` go to granian (``websockets``, ``log_access``)."""
+    server = embedded_granian(app, settings.host, settings.port, settings.log_level, **options)
+    await serve_until_signalled(server, banner)
+
+
+def one_port(settings: _Listening) -> list[tuple[str, int, str]]:
+    """The one (host, port, what) a server serving everything on ``PORT`` listens on."""
+    return [(settings.host, settings.port, "")]
 
 
 def _configure_logging(level: str) -> None:

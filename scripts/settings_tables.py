@@ -1,4 +1,4 @@
-"""The README's settings tables, rendered from the table in runtime/settings.py.
+"""The README's settings tables, rendered from the table in runtime/settings/table.py.
 
     python scripts/settings_tables.py           # exit 1 if README.md differs
     python scripts/settings_tables.py --write   # rewrite the tables in README.md
@@ -64,7 +64,7 @@ def main(argv: list[str]) -> int:
         return 0
     if wanted != text:
         print(
-            "README.md: settings tables differ from runtime/settings.py; run "
+            "README.md: settings tables differ from runtime/settings/table.py; run "
             "python scripts/settings_tables.py --write",
             file=sys.stderr,
         )

@@ -1,4 +1,4 @@
-"""The settings tables of the READMEs say what the servers do (runtime/settings.py)."""
+"""The settings tables of the READMEs say what the servers do (runtime/settings/table.py)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def _tables() -> ModuleType:
 def test_readme_settings_tables_are_rendered_from_the_code() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert _tables().rendered_readme(text) == text, (
-        "README.md's settings tables differ from runtime/settings.py: "
+        "README.md's settings tables differ from runtime/settings/table.py: "
         "run python scripts/settings_tables.py --write"
     )
 

@@ -7,10 +7,10 @@ import logging
 import re
 import time
 
-from mockc.runtime.asgi import Receive, Scope, Send, lifespan
-from mockc.runtime.http.router import Match, MethodNotAllowed, Router
 from mockc.runtime.json_codec import json_bytes
 from mockc.runtime.telemetry import tracer_from_environment
+from mockc.runtime.web.asgi import Receive, Scope, Send, lifespan
+from mockc.runtime.web.router import Match, MethodNotAllowed, Router
 
 from .auth import Principal, authenticate
 from .context import Context

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockc.runtime.http.problems import Problem
+from mockc.runtime.web.problems import Problem
 
 __all__ = ["Conflict", "Forbidden", "Invalid", "NotFound", "Problem", "Unauthorized"]
 

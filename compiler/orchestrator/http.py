@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from mockc.runtime.asgi import Receive, Scope, Send
 from mockc.runtime.json_codec import json_bytes
+from mockc.runtime.web.asgi import Receive, Scope, Send
 
 from .errors import Problem
 

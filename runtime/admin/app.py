@@ -14,18 +14,20 @@ import time
 from typing import Any
 from urllib.parse import parse_qsl
 
-from .. import __version__
-from ..asgi import Receive, Scope, Send, lifespan
-from ..http.framing import INCOMPLETE_BODY
-from ..http.problems import PROBLEM_MEDIA_TYPE, Problem
-from ..http.router import Match, MethodNotAllowed, Router
 from ..journal import EntryBuilder
 from ..json_codec import JsonLimitError, json_bytes, parse_json
 from ..service import MockService
 from ..state import StateError
 from ..ui import UI_HEADERS, ui_asset
+from ..web.asgi import Receive, Scope, Send, lifespan
+from ..web.bodies import read_body
+from ..web.health import Health
+from ..web.problems import PROBLEM_MEDIA_TYPE, Problem
+from ..web.responses import send_response
+from ..web.router import Match, MethodNotAllowed, Router
+from .call import AdminCall, Handler
 from .document import admin_document
-from .routes import ROUTES, AdminCall, Handler
+from .routes import ROUTES
 
 __all__ = ["ADMIN_PREFIX", "METRICS_PATH", "UI_PATH", "AdminApp"]
 
@@ -43,7 +45,7 @@ class AdminApp:
     def __init__(self, service: MockService, *, title: str, standalone: bool = False) -> None:
         self.service = service
         self.title = title
-        self._started = time.monotonic()
+        self._health = Health()
         self._document = json_bytes(admin_document(title))
         routes: list[tuple[str, str, Handler | str]] = list(ROUTES)
         routes += [
@@ -79,8 +81,9 @@ class AdminApp:
             status, media_type, content = problem.status, PROBLEM_MEDIA_TYPE, problem.body()
         except Problem as problem:
             status, media_type, content = problem.status, PROBLEM_MEDIA_TYPE, problem.body()
-            extra = [(name.encode("latin-1"), value.encode()) for name, value in problem.headers]
-        await _send(send, status, media_type, content, extra, head=method == "HEAD")
+            extra = problem.raw_headers()
+        content_type = media_type.encode() if media_type is not None else None
+        await send_response(send, status, content_type, content, extra, head=method == "HEAD")
         query = scope.get("query_string", b"").decode("latin-1")
         self.service.record(
             self._journal.entry(
@@ -109,9 +112,7 @@ class AdminApp:
             self._authorise(scope)
         target = found.target
         if target == "health":
-            uptime = round(time.monotonic() - self._started, 3)
-            document = {"status": "ok", "version": __version__, "uptime": uptime}
-            return 200, "application/json", json_bytes(document)
+            return 200, "application/json", self._health.body()
         if target == "openapi":
             return 200, "application/json", self._document
         if target == "metrics":
@@ -162,20 +163,7 @@ def _ui_answer(
 
 
 async def _read_json(receive: Receive, max_depth: int) -> Any:
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            raise Problem(400, INCOMPLETE_BODY)
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > MAX_ADMIN_BODY:
-            raise Problem(413, f"admin request bodies are limited to {MAX_ADMIN_BODY} bytes")
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    raw = b"".join(chunks)
+    raw = await read_body(receive, MAX_ADMIN_BODY)
     if not raw.strip():
         return None
     try:
@@ -184,22 +172,3 @@ async def _read_json(receive: Receive, max_depth: int) -> Any:
         raise Problem(400, f"the request body is refused: {error}") from None
     except ValueError as error:
         raise Problem(400, f"the request body is not JSON: {error}") from None
-
-
-async def _send(
-    send: Send,
-    status: int,
-    media_type: str | None,
-    content: bytes | None,
-    extra: list[tuple[bytes, bytes]],
-    *,
-    head: bool,
-) -> None:
-    headers = list(extra)
-    if content is not None and media_type is not None:
-        headers.append((b"content-type", media_type.encode()))
-    if status != 204:
-        headers.append((b"content-length", str(len(content or b"")).encode()))
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    body = b"" if head or content is None else content
-    await send({"type": "http.response.body", "body": body})

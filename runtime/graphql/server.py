@@ -1,7 +1,7 @@
 """The entry point of a generated GraphQL server: settings, start-up checks, granian.
 
 Settings come from the environment and can be overridden by flags; the
-table in ``runtime/settings.py`` says which apply to GraphQL (its own:
+table in ``runtime/settings/table.py`` says which apply to GraphQL (its own:
 ``MOCKC_GRAPHQL_LIST_LENGTH``, ``MOCKC_GRAPHQL_MAX_LIST``,
 ``MOCKC_GRAPHQL_EVENT_INTERVAL_MS``, ``MOCKC_GRAPHIQL``,
 ``MOCKC_GRAPHQL_INTROSPECTION`` and the limits ``MOCKC_GRAPHQL_MAX_DEPTH``,
@@ -25,8 +25,8 @@ from graphql import GraphQLError
 from ..admin.token import secure_admin
 from ..contract import ContractError
 from ..engine import load_hooks
-from ..settings import CoreSettings, core_settings, read_settings
-from ..startup import embedded_granian, malformed_contract, run, serve_until_signalled
+from ..settings import ServerSettings, read_settings, server_fields
+from ..startup import malformed_contract, one_port, run, serve_asgi
 from .app import GraphqlApp, GraphqlOptions
 from .contract import load_graphql_contract, read_sdl
 from .limits import Limits
@@ -37,12 +37,8 @@ PROTOCOL = "graphql"
 
 
 @dataclass(frozen=True, slots=True)
-class Settings:
-    host: str = "127.0.0.1"
-    port: int = 8080
-    core: CoreSettings = CoreSettings()
+class Settings(ServerSettings):
     graphql: GraphqlOptions = field(default_factory=GraphqlOptions)
-    log_level: str = "warning"
     access_log: bool = False
 
 
@@ -50,9 +46,7 @@ def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> Settings:
     """Settings from ``env``, overridden by the flags in ``argv``."""
     values = read_settings(PROTOCOL, argv, env, description="Serve the mock GraphQL API.")
     return Settings(
-        host=values["host"],
-        port=values["port"],
-        core=core_settings(values),
+        **server_fields(values),
         graphql=GraphqlOptions(
             list_length=values["list_length"],
             max_list=max(values["max_list"], values["list_length"]),
@@ -68,7 +62,6 @@ def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> Settings:
                 max_subscriptions=values["max_subscriptions"],
             ),
         ),
-        log_level=values["log_level"],
         access_log=values["access_log"],
     )
 
@@ -95,29 +88,17 @@ def build_app(directory: Path, settings: Settings) -> GraphqlApp:
 
 
 async def _serve(app: GraphqlApp, settings: Settings) -> None:
-    server = embedded_granian(
+    await serve_asgi(
         app,
-        settings.host,
-        settings.port,
-        settings.log_level,
-        websockets=True,
-        log_access=settings.access_log,
-    )
-    await serve_until_signalled(
-        server,
+        settings,
         f"mockc: serving {app.title} on http://{settings.host}:{settings.port}/graphql "
         f"({app.operation_count} root fields, {app.service.mocks.active_mock_count} mocks; "
         "GraphiQL at /graphql, admin API under /__mockc/)",
+        websockets=True,
+        log_access=settings.access_log,
     )
 
 
 def main(directory: Path, argv: list[str] | None = None) -> NoReturn:
     """Serve the mock in ``directory`` until SIGTERM or SIGINT, then exit the process."""
-    run(
-        directory,
-        argv,
-        parse=parse_settings,
-        build=build_app,
-        ports=lambda settings: [(settings.host, settings.port, "")],
-        serve=_serve,
-    )
+    run(directory, argv, parse=parse_settings, build=build_app, ports=one_port, serve=_serve)

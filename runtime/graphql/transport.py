@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
-from ..exceptions import RuntimeFailure
-from ..http.negotiation import choose_media_type, media_type_of
 from ..json_codec import DEFAULT_MAX_DEPTH, JsonLimitError, parse_json
+from ..web.negotiation import choose_media_type, media_type_of
 
 __all__ = [
     "GRAPHQL_RESPONSE",
@@ -32,7 +31,7 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 
 
-class RequestError(RuntimeFailure):
+class RequestError(Exception):
     """A request that is not a well-formed GraphQL request: answered with ``status``
     and a GraphQL error naming the problem."""
 

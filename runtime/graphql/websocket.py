@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 from graphql import ExecutionResult, GraphQLError
 
-from ..asgi import Receive, Send
 from ..json_codec import parse_json
+from ..web.asgi import Receive, Send
+from ..web.headers import request_headers
 from .execution import encode_result, format_errors, operation_type, result_document
 from .values import Execution
 
@@ -51,9 +52,7 @@ class _Connection:
     def __init__(self, app: GraphqlApp, scope: dict[str, Any], send: Send) -> None:
         self.app = app
         self.path = scope.get("path", "")
-        self.headers = {
-            name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]
-        }
+        self.headers = request_headers(scope)
         self._send = send
         self._lock = asyncio.Lock()
         self.initialised = False

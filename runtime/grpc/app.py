@@ -35,65 +35,25 @@ import grpc
 from ..admin import AdminApp
 from ..contract import Contract, engine_operations
 from ..engine import Hook, Reply, Request
-from ..exceptions import HookError, NotAcceptable, PreferenceError, RuntimeFailure
-from ..http.preferences import parse_prefer
-from ..http.validation import OperationValidator
+from ..exceptions import HookError, NotAcceptable, PreferenceError
 from ..journal import EntryBuilder
 from ..service import MockService, matched_of
 from ..settings import CoreSettings
+from ..web.preferences import parse_prefer
+from .calls import Call, End, Method, abort, wait
 from .codec import MEDIA_TYPE, Codec, CodecError, json_bytes
 from .descriptors import Protos
 from .metadata import reply_metadata, request_headers
-from .status import GrpcError, error_of, invalid_argument, status_code
+from .replies import message_of
+from .status import GrpcError, invalid_argument
 
 __all__ = ["DEFAULT_STREAM_COUNT", "GrpcApp"]
 
 DEFAULT_STREAM_COUNT = 3
 """Messages of a server stream whose answer does not say how many."""
-_OK = grpc.StatusCode.OK
 logger = logging.getLogger("mockc")
 
 Handler = Callable[..., Any]
-
-
-class _Method:
-    """One method of the contract, prepared at start-up."""
-
-    __slots__ = ("full_method", "id", "input", "output", "shape", "validator")
-
-    def __init__(self, spec: Mapping[str, Any], codec: Codec, defs: Mapping[str, Any]) -> None:
-        grpc_spec = spec["grpc"]
-        self.id: str = spec["id"]
-        self.full_method: str = spec["path"]
-        self.shape: str = grpc_spec["shape"]
-        self.input = codec.protos.message_class(grpc_spec["input_type"])
-        self.output = codec.protos.message_class(grpc_spec["output_type"])
-        self.validator = OperationValidator(spec, defs)
-        """Checks request messages against the contract's schema (compiled on first use)."""
-
-
-class _Call:
-    """What became of one call, for the journal and the metrics."""
-
-    __slots__ = ("arrived", "content", "request", "reply", "started", "status")
-
-    def __init__(self) -> None:
-        self.started = time.perf_counter()
-        self.arrived = time.time()
-        self.request: Request | None = None
-        self.reply: Reply | None = None
-        self.status = "OK"
-        self.content: bytes | None = None
-
-
-class _End(RuntimeFailure):
-    """Ends a call with an error status (raised inside the adapter, turned into
-    ``context.abort`` by the handler)."""
-
-    def __init__(self, error: GrpcError, metadata: tuple[tuple[str, Any], ...] = ()) -> None:
-        super().__init__(error.message)
-        self.error = error
-        self.metadata = metadata
 
 
 class GrpcApp:
@@ -131,7 +91,7 @@ class GrpcApp:
         self._journal = EntryBuilder("grpc", self.service.settings)
         self.admin = AdminApp(self.service, title=self.title, standalone=True)
         defs = contract.get("defs", {})
-        self.methods = [_Method(spec, self.codec, defs) for spec in contract["operations"]]
+        self.methods = [Method(spec, self.codec, defs) for spec in contract["operations"]]
 
     @property
     def operation_count(self) -> int:
@@ -151,7 +111,7 @@ class GrpcApp:
             services.setdefault(service, {})[name] = self._handler(method)
         return services
 
-    def _handler(self, method: _Method) -> grpc.RpcMethodHandler:
+    def _handler(self, method: Method) -> grpc.RpcMethodHandler:
         if method.shape == "server_stream":
             return grpc.unary_stream_rpc_method_handler(self._server_stream(method))
         if method.shape == "client_stream":
@@ -160,18 +120,18 @@ class GrpcApp:
             return grpc.stream_stream_rpc_method_handler(self._bidi(method))
         return grpc.unary_unary_rpc_method_handler(self._unary(method))
 
-    def _unary(self, method: _Method) -> Callable[[bytes, Any], Awaitable[bytes | None]]:
+    def _unary(self, method: Method) -> Callable[[bytes, Any], Awaitable[bytes | None]]:
         async def unary(raw: bytes, context: Any) -> bytes | None:
-            call = _Call()
+            call = Call()
             try:
                 body = self._decode(method, raw)
                 request = self._request(method, context, call, body)
                 request.raw_body = json_bytes(body)
                 reply = self._handle(request, call)
-                await self._wait(reply.delay_ms, context)
+                await wait(reply.delay_ms, context)
                 return await self._single(method, reply, context, call)
-            except _End as end:
-                await self._abort(context, call, end)
+            except End as end:
+                await abort(context, call, end)
                 return None
             except asyncio.CancelledError:
                 call.status = "CANCELLED"
@@ -181,9 +141,9 @@ class GrpcApp:
 
         return unary
 
-    def _server_stream(self, method: _Method) -> Callable[[bytes, Any], AsyncIterator[bytes]]:
+    def _server_stream(self, method: Method) -> Callable[[bytes, Any], AsyncIterator[bytes]]:
         async def server_stream(raw: bytes, context: Any) -> AsyncIterator[bytes]:
-            call = _Call()
+            call = Call()
             try:
                 body = self._decode(method, raw)
                 request = self._request(method, context, call, body)
@@ -192,8 +152,8 @@ class GrpcApp:
                     method, request, context, call, self.stream_count
                 ):
                     yield message
-            except _End as end:
-                await self._abort(context, call, end)
+            except End as end:
+                await abort(context, call, end)
             except asyncio.CancelledError:
                 call.status = "CANCELLED"
                 raise
@@ -203,19 +163,19 @@ class GrpcApp:
         return server_stream
 
     def _client_stream(
-        self, method: _Method
+        self, method: Method
     ) -> Callable[[AsyncIterator[bytes], Any], Awaitable[bytes | None]]:
         async def client_stream(requests: AsyncIterator[bytes], context: Any) -> bytes | None:
-            call = _Call()
+            call = Call()
             try:
                 messages = [self._decode(method, raw) async for raw in requests]
                 request = self._request(method, context, call, messages)
                 request.raw_body = json_bytes(messages)
                 reply = self._handle(request, call)
-                await self._wait(reply.delay_ms, context)
+                await wait(reply.delay_ms, context)
                 return await self._single(method, reply, context, call)
-            except _End as end:
-                await self._abort(context, call, end)
+            except End as end:
+                await abort(context, call, end)
                 return None
             except asyncio.CancelledError:
                 call.status = "CANCELLED"
@@ -225,9 +185,9 @@ class GrpcApp:
 
         return client_stream
 
-    def _bidi(self, method: _Method) -> Callable[[AsyncIterator[bytes], Any], AsyncIterator[bytes]]:
+    def _bidi(self, method: Method) -> Callable[[AsyncIterator[bytes], Any], AsyncIterator[bytes]]:
         async def bidi(requests: AsyncIterator[bytes], context: Any) -> AsyncIterator[bytes]:
-            call = _Call()
+            call = Call()
             received: list[Any] = []
             at_end = False
             try:
@@ -249,8 +209,8 @@ class GrpcApp:
                     request.stream_index = 0
                     async for out in self._stream(method, request, context, call, 1):
                         yield out
-            except _End as end:
-                await self._abort(context, call, end)
+            except End as end:
+                await abort(context, call, end)
             except asyncio.CancelledError:
                 call.status = "CANCELLED"
                 raise
@@ -263,20 +223,20 @@ class GrpcApp:
 
     # -- one call ----------------------------------------------------------
 
-    def _decode(self, method: _Method, raw: bytes) -> Any:
+    def _decode(self, method: Method, raw: bytes) -> Any:
         try:
             data = self.codec.to_data(raw, method.input)
         except CodecError as error:
-            raise _End(GrpcError(grpc.StatusCode.INVALID_ARGUMENT, str(error))) from None
+            raise End(GrpcError(grpc.StatusCode.INVALID_ARGUMENT, str(error))) from None
         if self.validate:
             violations = method.validator.check_body(MEDIA_TYPE, data)
             if violations:
-                raise _End(
+                raise End(
                     invalid_argument(method.input.DESCRIPTOR.full_name, violations, self.codec)
                 )
         return data
 
-    def _request(self, method: _Method, context: Any, call: _Call, body: Any) -> Request:
+    def _request(self, method: Method, context: Any, call: Call, body: Any) -> Request:
         headers = request_headers(context.invocation_metadata())
         request = Request(method.id, headers=headers, body=body, target=method.full_method)
         prefer = headers.get("prefer")
@@ -285,26 +245,24 @@ class GrpcApp:
         call.request = request
         return request
 
-    def _handle(self, request: Request, call: _Call) -> Reply:
+    def _handle(self, request: Request, call: Call) -> Reply:
         try:
             reply = self.service.handle(request)
         except PreferenceError as error:
-            raise _End(GrpcError(grpc.StatusCode.INVALID_ARGUMENT, str(error))) from None
+            raise End(GrpcError(grpc.StatusCode.INVALID_ARGUMENT, str(error))) from None
         except NotAcceptable as error:
-            raise _End(GrpcError(grpc.StatusCode.INVALID_ARGUMENT, str(error))) from None
+            raise End(GrpcError(grpc.StatusCode.INVALID_ARGUMENT, str(error))) from None
         except HookError as error:
             message = f"handler hook failed: {error}"
-            raise _End(GrpcError(grpc.StatusCode.INTERNAL, message)) from None
+            raise End(GrpcError(grpc.StatusCode.INTERNAL, message)) from None
         except CodecError as error:  # an answer rendered into no message of its type
-            raise _End(GrpcError(grpc.StatusCode.INTERNAL, str(error))) from None
+            raise End(GrpcError(grpc.StatusCode.INTERNAL, str(error))) from None
         call.reply = reply
         return reply
 
-    async def _single(
-        self, method: _Method, reply: Reply, context: Any, call: _Call
-    ) -> bytes | None:
+    async def _single(self, method: Method, reply: Reply, context: Any, call: Call) -> bytes | None:
         """The one message of a unary or client-streaming answer."""
-        content = self._content(method, reply)
+        content = message_of(method, reply, self.codec)
         if reply.headers:
             await context.send_initial_metadata(reply_metadata(reply.headers))
         call.content = content
@@ -312,10 +270,10 @@ class GrpcApp:
 
     async def _stream(
         self,
-        method: _Method,
+        method: Method,
         request: Request,
         context: Any,
-        call: _Call,
+        call: Call,
         default_count: int,
         first: Reply | None = None,
     ) -> AsyncIterator[bytes]:
@@ -331,8 +289,8 @@ class GrpcApp:
             if index:
                 request.stream_index = index
                 reply = self._handle(request, call)
-            await self._wait(reply.delay_ms + (interval if index else 0.0), context)
-            content = self._content(method, reply)
+            await wait(reply.delay_ms + (interval if index else 0.0), context)
+            content = message_of(method, reply, self.codec)
             if reply.fault == "empty":
                 return
             if reply.headers and index == 0:
@@ -340,73 +298,7 @@ class GrpcApp:
             call.content = content
             yield content if content is not None else b""
 
-    def _content(self, method: _Method, reply: Reply) -> bytes | None:
-        """The message bytes of an OK reply; raises _End for an error status or fault."""
-        status = reply.status
-        code = _OK if status == "OK" else status_code(status)
-        if code is None:
-            message = f"the answer's status {reply.status!r} is not a gRPC status"
-            raise _End(GrpcError(grpc.StatusCode.INTERNAL, message))
-        if code is not _OK:
-            error = error_of(reply, code, self.codec)
-            raise _End(error, reply_metadata(reply.headers) if reply.headers else ())
-        fault = reply.fault
-        if fault is not None:
-            return self._fault(method, reply, fault)
-        content = reply.content
-        if content is None:
-            if reply.body is None:
-                return b""
-            try:
-                return self.codec.to_bytes(reply.body, method.output)
-            except CodecError as error:
-                raise _End(GrpcError(grpc.StatusCode.INTERNAL, str(error))) from None
-        if reply.media_type is not None and reply.media_type != "application/grpc+proto":
-            content = self._from_other_media(method, content)
-        return content
-
-    def _from_other_media(self, method: _Method, content: bytes) -> bytes:
-        import json
-
-        try:
-            return self.codec.to_bytes(json.loads(content), method.output)
-        except (ValueError, CodecError) as error:
-            name = method.output.DESCRIPTOR.full_name
-            message = f"the answer is not a {name} message: {error}"
-            raise _End(GrpcError(grpc.StatusCode.INTERNAL, message)) from None
-
-    def _fault(self, method: _Method, reply: Reply, fault: str) -> bytes:
-        """``empty``: a message with no fields; ``malformed``: bytes no client can
-        parse; ``reset``: the call fails as a dropped connection does."""
-        if fault == "reset":
-            message = "the mock dropped the call (fault: reset)"
-            raise _End(GrpcError(grpc.StatusCode.UNAVAILABLE, message))
-        if fault == "malformed":
-            content = reply.content or b""
-            return content[: len(content) // 2] + b"\x0f\xff"
-        return b""
-
-    async def _wait(self, delay_ms: float, context: Any) -> None:
-        """Sleep for a delay, within the caller's deadline: a delay longer than the
-        time left ends the call with DEADLINE_EXCEEDED when the deadline passes."""
-        if delay_ms <= 0:
-            return
-        seconds = delay_ms / 1000.0
-        remaining = context.time_remaining()
-        if remaining is not None and remaining < seconds:
-            await asyncio.sleep(max(remaining, 0.0))
-            raise _End(GrpcError(grpc.StatusCode.DEADLINE_EXCEEDED, "deadline exceeded"))
-        await asyncio.sleep(seconds)
-
-    async def _abort(self, context: Any, call: _Call, end: _End) -> None:
-        error = end.error
-        call.status = error.code.name
-        metadata = [*end.metadata, *error.trailers]
-        if call.reply is not None and call.reply.fault is not None:
-            call.status = f"fault:{call.reply.fault}"
-        await context.abort(error.code, error.message, tuple(metadata))
-
-    def _record(self, method: _Method, call: _Call) -> None:
+    def _record(self, method: Method, call: Call) -> None:
         request = call.request
         reply = call.reply
         if reply is not None and reply.fault is not None and call.status == "OK":

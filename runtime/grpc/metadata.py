@@ -6,6 +6,8 @@ import base64
 from collections.abc import Mapping
 from typing import Any
 
+from ..web.headers import join_repeated
+
 __all__ = ["reply_metadata", "request_headers"]
 
 _RESERVED_METADATA = frozenset({"content-type", "te", "user-agent", "content-length"})
@@ -14,15 +16,12 @@ _RESERVED_METADATA = frozenset({"content-type", "te", "user-agent", "content-len
 def request_headers(metadata: Any) -> dict[str, Any]:
     """Call metadata as request headers: lower-case names, repeated keys joined
     with ", ", binary (``-bin``) values as base64 text."""
-    headers: dict[str, Any] = {}
     if not metadata:
-        return headers
-    for key, value in metadata:
-        if isinstance(value, bytes):
-            value = base64.b64encode(value).decode("ascii")
-        previous = headers.get(key)
-        headers[key] = value if previous is None else f"{previous}, {value}"
-    return headers
+        return {}
+    return join_repeated(
+        (key, base64.b64encode(value).decode("ascii") if isinstance(value, bytes) else value)
+        for key, value in metadata
+    )
 
 
 def reply_metadata(headers: Mapping[str, str]) -> tuple[tuple[str, Any], ...]:

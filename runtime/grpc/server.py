@@ -5,7 +5,7 @@ gRPC is served on ``PORT`` (default 50051) with the standard health service
 scenarios, journal, ``/metrics``, ``/health``) on ``MOCKC_ADMIN_PORT``
 (default 8081, ``off`` for none), an HTTP side port served by granian in
 the same event loop. Settings come from the environment and the flags
-(the table in ``runtime/settings.py`` says which apply to gRPC;
+(the table in ``runtime/settings/table.py`` says which apply to gRPC;
 ``MOCKC_VALIDATE`` and ``MOCKC_MAX_BODY_BYTES`` apply to request messages). Start-up
 problems print one line on stderr and exit with code 2; broken mock files
 are reported and skipped. SIGTERM (or SIGINT) stops both ports, closes the
@@ -28,8 +28,9 @@ import grpc
 from ..admin.token import secure_admin
 from ..contract import ContractError, load_contract
 from ..engine import load_hooks
-from ..settings import CoreSettings, core_settings, read_settings
+from ..settings import ServerSettings, read_settings, server_fields
 from ..startup import embedded_granian, malformed_contract, run
+from ..web.bodies import DEFAULT_MAX_BODY_BYTES
 from .app import DEFAULT_STREAM_COUNT, GrpcApp
 from .descriptors import load_protos
 from .reflection import V1_SERVICE, V1ALPHA_SERVICE, enable_reflection
@@ -44,19 +45,16 @@ GRACE_SECONDS = 2.0
 
 
 @dataclass(frozen=True, slots=True)
-class GrpcSettings:
-    host: str = "127.0.0.1"
+class GrpcSettings(ServerSettings):
     port: int = DEFAULT_PORT
     admin_port: int | None = DEFAULT_ADMIN_PORT
     """None: no admin API."""
-    core: CoreSettings = CoreSettings()
-    log_level: str = "warning"
     stream_count: int = DEFAULT_STREAM_COUNT
     stream_interval_ms: float = 0.0
     reflection: bool = True
     max_message_bytes: int = 4 * 1024 * 1024
     """Largest message sent or received."""
-    max_body_bytes: int = 10 * 1024 * 1024
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     """Largest request message received (``MOCKC_MAX_BODY_BYTES``; the smaller of
     the two limits applies); larger ones end with ``RESOURCE_EXHAUSTED``."""
     validate: bool = True
@@ -67,11 +65,8 @@ def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> GrpcSettin
     """Settings from ``env``, overridden by the flags in ``argv``."""
     values = read_settings(PROTOCOL, argv, env, description="Serve the gRPC mock.")
     return GrpcSettings(
-        host=values["host"],
-        port=values["port"],
+        **server_fields(values),
         admin_port=values["admin_port"],
-        core=core_settings(values),
-        log_level=values["log_level"],
         stream_count=values["stream_count"],
         stream_interval_ms=values["stream_interval_ms"],
         reflection=values["reflection"],

@@ -1,1 +1,2 @@
-"""HTTP adapter of the runtime: ASGI app, routing, parameters, validation."""
+"""The HTTP adapter: OpenAPI operations served over ASGI (parameters, bodies,
+content negotiation, validation); the web toolkit it shares lives in ``runtime/web``."""

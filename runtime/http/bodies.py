@@ -19,10 +19,10 @@ from email.policy import HTTP
 from typing import Any
 
 from ..json_codec import DEFAULT_MAX_DEPTH, JsonLimitError, parse_json
+from ..web.negotiation import match_declared, media_type_of
+from ..web.problems import Problem
 from .forms import FormShaper
-from .negotiation import match_declared, media_type_of
 from .params import split_query
-from .problems import Problem
 from .schemas import kind_of
 from .xml_bodies import XmlReader, is_xml
 

@@ -22,8 +22,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..json_codec import JsonLimitError, parse_json
+from ..web.problems import Problem
 from .params import coercer, object_properties
-from .problems import Problem
 from .schemas import kind_of, resolve
 
 __all__ = ["MAX_FORM_DEPTH", "FormShaper"]

@@ -1,7 +1,7 @@
 """The entry point of a generated HTTP server: settings, start-up checks, granian.
 
 Settings come from the environment and can be overridden by flags; the
-table in ``runtime/settings.py`` says which apply to HTTP. Start-up
+table in ``runtime/settings/table.py`` says which apply to HTTP. Start-up
 problems (a bad contract, a broken ``handlers.py``, an unreachable state
 store, a busy port) print one line on stderr and exit with code 2. Broken mock
 files are reported and skipped: the server serves its other mocks.
@@ -17,8 +17,8 @@ from typing import NoReturn
 from ..admin.token import secure_admin
 from ..contract import load_contract
 from ..engine import load_hooks
-from ..settings import CoreSettings, core_settings, read_settings
-from ..startup import embedded_granian, malformed_contract, run, serve_until_signalled
+from ..settings import ServerSettings, read_settings, server_fields
+from ..startup import malformed_contract, one_port, run, serve_asgi
 from .app import DEFAULT_MAX_BODY_BYTES, MockApp
 
 __all__ = ["Settings", "build_app", "main", "parse_settings"]
@@ -27,26 +27,19 @@ PROTOCOL = "http"
 
 
 @dataclass(frozen=True, slots=True)
-class Settings:
-    host: str = "127.0.0.1"
-    port: int = 8080
-    core: CoreSettings = CoreSettings()
+class Settings(ServerSettings):
     validate: bool = True
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
-    log_level: str = "warning"
     access_log: bool = False
 
 
 def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> Settings:
-    """Settings from ``env``, overridden by the flags in ``argv`` (``runtime/settings.py``)."""
+    """Settings from ``env``, overridden by the flags in ``argv`` (``runtime/settings``)."""
     values = read_settings(PROTOCOL, argv, env, description="Serve the mock API.")
     return Settings(
-        host=values["host"],
-        port=values["port"],
-        core=core_settings(values),
+        **server_fields(values),
         validate=values["validate"],
         max_body_bytes=values["max_body_bytes"],
-        log_level=values["log_level"],
         access_log=values["access_log"],
     )
 
@@ -70,24 +63,16 @@ def build_app(directory: Path, settings: Settings) -> MockApp:
 
 
 async def _serve(app: MockApp, settings: Settings) -> None:
-    server = embedded_granian(
-        app, settings.host, settings.port, settings.log_level, log_access=settings.access_log
-    )
-    await serve_until_signalled(
-        server,
+    await serve_asgi(
+        app,
+        settings,
         f"mockc: serving {app.title} on http://{settings.host}:{settings.port} "
         f"({app.operation_count} operations, {app.service.mocks.active_mock_count} mocks; "
         f"admin API under /__mockc/)",
+        log_access=settings.access_log,
     )
 
 
 def main(directory: Path, argv: list[str] | None = None) -> NoReturn:
     """Serve the mock in ``directory`` until SIGTERM or SIGINT, then exit the process."""
-    run(
-        directory,
-        argv,
-        parse=parse_settings,
-        build=build_app,
-        ports=lambda settings: [(settings.host, settings.port, "")],
-        serve=_serve,
-    )
+    run(directory, argv, parse=parse_settings, build=build_app, ports=one_port, serve=_serve)

@@ -20,8 +20,8 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from ..web.problems import Problem
 from .params import coercer, object_properties
-from .problems import Problem
 from .schemas import kind_of, resolve
 
 __all__ = ["MAX_XML_DEPTH", "XmlReader", "is_xml"]

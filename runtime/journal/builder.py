@@ -7,7 +7,8 @@ builder applies the journal settings the same way for all of them:
 - ``MOCKC_JOURNAL_DETAIL=summary`` keeps neither headers nor bodies;
 - the values of ``authorization``, ``cookie``, ``proxy-authorization`` and
   ``set-cookie`` (and of the headers named in ``MOCKC_JOURNAL_REDACT``;
-  for gRPC, metadata keys) are replaced by :data:`REDACTED`, in requests and
+  for gRPC, metadata keys, binary ones too: ``authorization-bin``) are
+  replaced by :data:`REDACTED`, in requests and
   responses, and so is what a near-miss report says the request held for
   them (``headers.authorization == … — got [redacted]``; cookies too when
   ``cookie`` is redacted), unless ``MOCKC_JOURNAL_REDACT=off``.
@@ -39,7 +40,7 @@ class EntryBuilder:
         self.protocol = protocol
         self.detailed = settings.journal_detail != "summary"
         """False in summary mode: callers may skip preparing bodies nobody keeps."""
-        self._redact = settings.journal_redact
+        self._redact = _with_binary_keys(settings.journal_redact)
 
     def entry(
         self,
@@ -96,6 +97,11 @@ class EntryBuilder:
     def redacted(self, headers: Mapping[str, Any]) -> dict[str, Any]:
         """``headers`` (names of any case) as the journal keeps them."""
         return _redacted(headers, self._redact)
+
+
+def _with_binary_keys(names: frozenset[str]) -> frozenset[str]:
+    """``names`` and their binary gRPC metadata keys (``authorization-bin``)."""
+    return names.union(f"{name}-bin" for name in names if not name.endswith("-bin"))
 
 
 def _redacted(headers: Mapping[str, Any], redact: frozenset[str]) -> dict[str, Any]:

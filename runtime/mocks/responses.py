@@ -24,7 +24,7 @@ from ..expressions import (
     compile_template,
     compile_text_template,
 )
-from ..header_fields import header_name_problem, header_value_problem
+from ..web.headers import header_name_problem, header_value_problem
 from .problems import MockProblem, expression_problem
 from .source import DocPath, SourceDocument
 

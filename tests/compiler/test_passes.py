@@ -8,7 +8,7 @@ from mockc.compiler import ir
 from mockc.compiler.errors import Diagnostic, RefError
 from mockc.compiler.passes import check_examples, check_ir
 from mockc.compiler.passes.schema_refs import refs_in
-from mockc.runtime.http.schemas import referenced_defs
+from mockc.runtime.schema_refs import referenced_defs
 
 
 def _api(schema: object, examples: tuple[ir.Example, ...] = ()) -> ir.Api:

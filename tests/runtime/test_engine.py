@@ -15,7 +15,7 @@ from mockc.runtime.engine import (
 )
 from mockc.runtime.exceptions import HandlersError, HookError, NotAcceptable, PreferenceError
 from mockc.runtime.http.encoding import encode_body
-from mockc.runtime.http.negotiation import choose_media_type
+from mockc.runtime.web.negotiation import choose_media_type
 
 PET = {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}}
 

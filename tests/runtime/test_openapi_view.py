@@ -9,8 +9,8 @@ import jsonschema_rs
 import pytest
 
 from mockc.runtime.discriminator import dispatch_table
-from mockc.runtime.http.schemas import referenced_defs
 from mockc.runtime.openapi_view import openapi_view, with_openapi_view
+from mockc.runtime.schema_refs import referenced_defs
 
 DEFS: dict[str, Any] = {
     "Cat": {

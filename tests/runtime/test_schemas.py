@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import types
 
-from mockc.runtime.http.schemas import referenced_defs
+from mockc.runtime.schema_refs import referenced_defs
 
 DEFS = {"Pet": {"properties": {"owner": {"$ref": "#/$defs/Owner"}}}, "Owner": {}, "Other": {}}
 

@@ -1,6 +1,6 @@
 """Request validation of bodies that are not Unicode text."""
 
-from mockc.runtime.http.validation import OperationValidator
+from mockc.runtime.validation import OperationValidator
 
 OPERATION = {
     "id": "create",

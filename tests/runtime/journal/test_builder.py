@@ -96,3 +96,16 @@ def test_near_miss_reports_do_not_keep_redacted_values() -> None:
     assert "leak" in near_miss[0]["failed"]  # the request's own report is left alone
     off = EntryBuilder("http", CoreSettings(journal_redact=redacted_headers("off")))
     assert _entry(off, near_miss=near_miss).near_miss is near_miss
+
+
+def test_binary_metadata_of_a_redacted_name_is_redacted_too() -> None:
+    builder = EntryBuilder("grpc", CoreSettings(journal_redact=redacted_headers("x-token")))
+    metadata = {"authorization-bin": "AAEC", "x-token-bin": "AQ==", "trace-bin": "Ag=="}
+    entry = _entry(builder, request_headers=metadata)
+    assert entry.request_headers == {
+        "authorization-bin": REDACTED,
+        "x-token-bin": REDACTED,
+        "trace-bin": "Ag==",
+    }
+    kept = EntryBuilder("grpc", CoreSettings(journal_redact=redacted_headers("off")))
+    assert _entry(kept, request_headers=metadata).request_headers == metadata

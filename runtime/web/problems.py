@@ -1,4 +1,8 @@
-"""Error responses as RFC 7807 ``application/problem+json`` documents."""
+"""Error answers as RFC 9457 problem documents (``application/problem+json``).
+
+Raise :class:`Problem` anywhere in an HTTP-family app; the app catches it and
+answers it with :func:`send_problem`.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,17 @@ from http import HTTPStatus
 from typing import Any
 
 from ..exceptions import RuntimeFailure
+from .asgi import Send
+from .responses import send_response
 
-__all__ = ["PROBLEM_MEDIA_TYPE", "Problem"]
+__all__ = ["PROBLEM_CONTENT_TYPE", "PROBLEM_MEDIA_TYPE", "Problem", "send_problem"]
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_CONTENT_TYPE = PROBLEM_MEDIA_TYPE.encode()
 
 
 class Problem(RuntimeFailure):
-    """An HTTP error answer; raise it anywhere in the adapter to reply with it."""
+    """An HTTP error answer; raise it anywhere in an app to reply with it."""
 
     def __init__(
         self,
@@ -52,3 +59,14 @@ class Problem(RuntimeFailure):
         count = len(errors)
         detail = f"{count} violation{'s' if count != 1 else ''} in the request {where}"
         return cls(status, detail, title="Request validation failed", errors=errors)
+
+    def raw_headers(self) -> list[tuple[bytes, bytes]]:
+        """The problem's own headers (``allow``, ``www-authenticate``…) as ASGI sends them."""
+        return [(name.encode("latin-1"), value.encode()) for name, value in self.headers]
+
+
+async def send_problem(send: Send, problem: Problem, *, head: bool = False) -> None:
+    """Answer ``problem``: its status, its headers and its document."""
+    await send_response(
+        send, problem.status, PROBLEM_CONTENT_TYPE, problem.body(), problem.raw_headers(), head=head
+    )

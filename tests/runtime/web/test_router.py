@@ -1,4 +1,4 @@
-from mockc.runtime.http.router import Match, MethodNotAllowed, NoRoute, Router
+from mockc.runtime.web.router import Match, MethodNotAllowed, NoRoute, Router
 
 ROUTES = [
     ("GET", "/pets", "list"),

@@ -1,6 +1,6 @@
 import pytest
 
-from mockc.runtime.http.negotiation import (
+from mockc.runtime.web.negotiation import (
     choose_media_type,
     choose_media_type_leniently,
     match_declared,

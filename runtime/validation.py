@@ -3,7 +3,7 @@
 Start-up compiles nothing: an operation's validators are built on its first
 request, over its schema with the ``$defs`` it needs attached. It only looks
 for regular expressions jsonschema-rs refuses and says how they are checked
-instead (:mod:`..schema_validators`), so no request fails over them. The
+instead (:mod:`.schema_validators`), so no request fails over them. The
 parameters of all locations are checked in one call; the error list is only
 built (``iter_errors``) when ``is_valid`` says there is something to report.
 """
@@ -14,9 +14,9 @@ import logging
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..openapi_view import with_openapi_view
-from ..schema_validators import SchemaCompileError, compile_validator, portable
-from .schemas import referenced_defs, strip_read_only_required
+from .openapi_view import with_openapi_view
+from .schema_refs import referenced_defs, strip_read_only_required
+from .schema_validators import SchemaCompileError, compile_validator, portable
 
 __all__ = ["OperationValidator", "Violation"]
 
