@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
+from ..exceptions import RuntimeFailure
 from ..json_codec import DEFAULT_MAX_DEPTH, JsonLimitError, parse_json
 from ..web.negotiation import choose_media_type, media_type_of
 
@@ -31,7 +32,7 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 
 
-class RequestError(Exception):
+class RequestError(RuntimeFailure):
     """A request that is not a well-formed GraphQL request: answered with ``status``
     and a GraphQL error naming the problem."""
 

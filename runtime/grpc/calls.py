@@ -12,6 +12,7 @@ from typing import Any
 import grpc
 
 from ..engine import Reply, Request
+from ..exceptions import RuntimeFailure
 from ..validation import OperationValidator
 from .codec import Codec
 from .status import GrpcError
@@ -49,7 +50,7 @@ class Call:
         self.content: bytes | None = None
 
 
-class End(Exception):
+class End(RuntimeFailure):
     """Ends a call with an error status (raised inside the adapter, turned into
     ``context.abort`` by the handler)."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from ..exceptions import RuntimeFailure
 from .asgi import Send
 from .responses import send_response
 
@@ -14,7 +15,7 @@ MALFORMED_PLACEHOLDER = b'{"mockc": "malformed body"}'
 """What a ``malformed`` or ``reset`` fault cuts when the answer has no body."""
 
 
-class ResetConnection(ConnectionResetError):
+class ResetConnection(RuntimeFailure, ConnectionResetError):
     """Raised out of an app after a ``reset`` fault so that the server drops
     the connection mid-answer."""
 

@@ -154,7 +154,8 @@ def test_the_graphiql_files_are_vendored_with_the_graphql_runtime() -> None:
             "react.production.min.js",
         )
     ]
-    assert "_vendor/mockc_runtime/http/app.py" in files  # the admin API needs it
+    assert "_vendor/mockc_runtime/web/bodies.py" in files  # the shared web toolkit
+    assert not any(name.startswith("_vendor/mockc_runtime/http/") for name in files)
     linked = _files(SWAPI, link_runtime=True)
     assert not any(name.startswith("_vendor/") for name in linked)
     assert linked["requirements.txt"].decode().splitlines()[1] == "mockc==0.1.0"

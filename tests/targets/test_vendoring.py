@@ -40,7 +40,10 @@ def test_a_plugin_adapter_is_vendored_under_the_runtime_package(tmp_path: Path) 
     assert not any(path.startswith("_vendor/mockc_runtime/grpc/") for path in paths)
 
 
-def test_a_grpc_server_carries_the_http_adapter_because_the_runtime_imports_it() -> None:
-    grpc = target_named("grpc").adapters
-    assert [adapter.package for adapter in grpc] == ["grpc"]
-    assert "http" in vendored_packages(grpc)  # today: runtime/admin and runtime/grpc import it
+def test_grpc_and_graphql_servers_carry_their_own_adapter_and_no_http() -> None:
+    for name in ("grpc", "graphql"):
+        adapters = target_named(name).adapters
+        assert [adapter.package for adapter in adapters] == [name]
+        assert name in vendored_packages(adapters)
+        assert "web" in vendored_packages(adapters)  # the shared toolkit is core
+        assert "http" not in vendored_packages(adapters)
