@@ -22,9 +22,10 @@ import yaml
 from mockc.runtime.engine import Content as EngineContent
 from mockc.runtime.engine import Operation as EngineOperation
 from mockc.runtime.engine import Output as EngineOutput
-from mockc.runtime.engine import answered_status, header_text
+from mockc.runtime.engine import header_text
 from mockc.runtime.fake import FakeData
 from mockc.runtime.graphql.fakes import LeafFakes
+from mockc.runtime.http.outputs import answered_status
 from mockc.targets.common import FileOwner, GeneratedFile
 
 from . import ir

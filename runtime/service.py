@@ -16,7 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .engine import Encoder, Engine, Hook, MediaChooser, Operation, Reply, Request
+from .engine import (
+    KEYED_OUTPUTS,
+    Encoder,
+    Engine,
+    Hook,
+    MediaChooser,
+    Operation,
+    OutputPolicy,
+    Reply,
+    Request,
+)
 from .events import EventHub
 from .expressions import FakeProvider
 from .journal import Entry, Journal, JournalError, Metrics, open_journal
@@ -51,8 +61,12 @@ class MockService:
         name: str,
         hooks: Mapping[str, Hook] | None = None,
         choose_media_type: MediaChooser | None = None,
+        outputs: OutputPolicy = KEYED_OUTPUTS,
     ) -> None:
+        """``outputs`` is the adapter's reading of output keys (its
+        ``runtime/<protocol>/outputs.py``): here, how an injected error looks."""
         self.directory = directory
+        self.outputs = outputs
         self.settings = settings
         self.protocol = protocol
         operations = tuple(operations)
@@ -121,13 +135,7 @@ class MockService:
             reply.delay_ms += low if low == high else self._random.uniform(low, high)
         rate = self.settings.error_rate
         if rate and self._random.random() < rate:
-            return Reply(
-                status="500",
-                body={"title": "Injected error", "detail": "server-wide error rate"},
-                media_type="application/json",
-                delay_ms=reply.delay_ms,
-                source="fault",
-            )
+            return self.outputs.injected_fault(reply.delay_ms)
         return reply
 
     def record(self, entry: Entry) -> None:

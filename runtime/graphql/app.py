@@ -28,6 +28,7 @@ from graphql import (
 from .. import __version__
 from ..admin import ADMIN_PREFIX, METRICS_PATH, AdminApp
 from ..asgi import Receive, Scope, Send, lifespan
+from ..contract import engine_operations
 from ..engine import Hook, Reply
 from ..http.framing import INCOMPLETE_BODY
 from ..journal import EntryBuilder
@@ -35,12 +36,13 @@ from ..json_codec import json_bytes
 from ..service import MockService, matched_of
 from ..settings import CoreSettings
 from . import graphiql
-from .contract import GraphqlContract, engine_operations
+from .contract import GraphqlContract, root_fields, type_targets
 from .execution import Documents, encode_result, is_request_error, operation_type, result_document
 from .fakes import LeafFakes
 from .incremental import MULTIPART_MEDIA_TYPE, PayloadFormat, closing, incremental_format, part
 from .limits import Limits
-from .resolvers import Resolvers, RootField
+from .outputs import OUTPUTS
+from .resolvers import Resolvers
 from .subscriptions import EventStreams
 from .transport import (
     GRAPHQL_RESPONSE,
@@ -110,36 +112,30 @@ class GraphqlApp:
         self.options = options = options or GraphqlOptions()
         api = contract["api"]
         self.title = api.get("title") or api.get("name") or "GraphQL API"
-        specs = contract["operations"]
-        self.operation_count = sum(1 for spec in specs if "root" in spec)
+        roots = root_fields(contract)
+        self.operation_count = len(roots)
         hooks = dict(hooks or {})
         self.service = MockService(
             directory,
-            engine_operations(contract),
+            engine_operations(contract, OUTPUTS),
             {},
             encoder=_encode,
             settings=settings,
             protocol="graphql",
             name=api.get("name") or "api",
             hooks=hooks,
+            outputs=OUTPUTS,
         )
         self._journal = EntryBuilder("graphql", self.service.settings)
         self.schema = build_ast_schema(parse(sdl), assume_valid=True, assume_valid_sdl=True)
-        roots = {
-            (spec["root"], spec["field"]): RootField(spec["id"], spec["root"], spec["field"])
-            for spec in specs
-            if "root" in spec and "field" in spec
-        }
         self.resolvers = Resolvers(
             self.schema,
             self.service,
-            roots,
-            LeafFakes(settings.seed, contract.get("scalars") or {}),
+            {(root.root, root.field): root for root in roots},
+            LeafFakes(settings.seed, contract["graphql"]["scalars"]),
             list_length=options.list_length,
             max_list=options.max_list,
-            hooked_types=frozenset(
-                spec["id"] for spec in specs if "type" in spec and spec["id"] in hooks
-            ),
+            hooked_types=frozenset(name for name in type_targets(contract) if name in hooks),
             streams=EventStreams(self.service, interval_ms=options.event_interval_ms),
         )
         self.resolvers.attach()

@@ -42,6 +42,7 @@ from graphql import (
 from ..engine import Reply, Request
 from ..exceptions import HookError
 from ..service import MockService
+from .contract import RootField
 from .fakes import LeafFakes, Maker, stable_index
 from .limits import FULL_LIST_LEVELS
 from .subscriptions import EventStreams
@@ -78,15 +79,6 @@ class Shape:
     @property
     def is_leaf(self) -> bool:
         return self.maker is not None
-
-
-@dataclass(frozen=True, slots=True)
-class RootField:
-    operation: str
-    """The operation id (``query_person``)."""
-    root: str
-    """``query``, ``mutation`` or ``subscription``."""
-    field: str
 
 
 class Resolvers:

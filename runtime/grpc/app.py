@@ -33,7 +33,7 @@ from typing import Any
 import grpc
 
 from ..admin import AdminApp
-from ..contract import Contract, engine_operations
+from ..contract import Contract, OperationSpec, engine_operations, grpc_binding
 from ..engine import Hook, Reply, Request
 from ..exceptions import HookError, NotAcceptable, PreferenceError
 from ..http.preferences import parse_prefer
@@ -44,6 +44,7 @@ from ..settings import CoreSettings
 from .codec import MEDIA_TYPE, Codec, CodecError, json_bytes
 from .descriptors import Protos
 from .metadata import reply_metadata, request_headers
+from .outputs import OUTPUTS
 from .status import GrpcError, error_of, invalid_argument, status_code
 
 __all__ = ["DEFAULT_STREAM_COUNT", "GrpcApp"]
@@ -61,13 +62,13 @@ class _Method:
 
     __slots__ = ("full_method", "id", "input", "output", "shape", "validator")
 
-    def __init__(self, spec: Mapping[str, Any], codec: Codec, defs: Mapping[str, Any]) -> None:
-        grpc_spec = spec["grpc"]
+    def __init__(self, spec: OperationSpec, codec: Codec, defs: Mapping[str, Any]) -> None:
+        binding = grpc_binding(spec)
         self.id: str = spec["id"]
-        self.full_method: str = spec["path"]
-        self.shape: str = grpc_spec["shape"]
-        self.input = codec.protos.message_class(grpc_spec["input_type"])
-        self.output = codec.protos.message_class(grpc_spec["output_type"])
+        self.full_method: str = binding["full_method"]
+        self.shape: str = spec["shape"]
+        self.input = codec.protos.message_class(binding["input_type"])
+        self.output = codec.protos.message_class(binding["output_type"])
         self.validator = OperationValidator(spec, defs)
         """Checks request messages against the contract's schema (compiled on first use)."""
 
@@ -120,13 +121,14 @@ class GrpcApp:
         self.stream_interval_ms = stream_interval_ms
         self.service = MockService(
             directory,
-            engine_operations(contract),
+            engine_operations(contract, OUTPUTS),
             contract.get("defs", {}),
             encoder=self.codec.encode,
             settings=settings or CoreSettings(),
             protocol="grpc",
             name=contract["api"].get("name") or "api",
             hooks=hooks,
+            outputs=OUTPUTS,
         )
         self._journal = EntryBuilder("grpc", self.service.settings)
         self.admin = AdminApp(self.service, title=self.title, standalone=True)

@@ -18,7 +18,7 @@ from typing import Any
 from .. import __version__
 from ..admin import ADMIN_PREFIX, METRICS_PATH, AdminApp
 from ..asgi import Receive, Scope, Send, lifespan
-from ..contract import Contract, OperationSpec, engine_operations
+from ..contract import Contract, OperationSpec, engine_operations, http_binding
 from ..engine import Hook, Reply, Request
 from ..exceptions import HookError, NotAcceptable, PreferenceError
 from ..header_fields import sendable_header
@@ -30,6 +30,7 @@ from .bodies import BodyDecoder
 from .encoding import content_type_header, encode_body, response_media_type
 from .framing import INCOMPLETE_BODY
 from .negotiation import choose_media_type, choose_media_type_leniently
+from .outputs import OUTPUTS
 from .params import MISSING, ParamDecoder, ParamError, parse_cookies, split_query
 from .preferences import parse_prefer
 from .problems import PROBLEM_MEDIA_TYPE, Problem
@@ -61,13 +62,14 @@ class _Route:
 
     def __init__(self, spec: OperationSpec, defs: Mapping[str, Any], json_max_depth: int) -> None:
         self.id = spec["id"]
-        decoders = [ParamDecoder.compile(param, defs) for param in spec.get("parameters", [])]
+        binding = http_binding(spec)
+        decoders = [ParamDecoder.compile(param, defs) for param in binding["parameters"]]
         self.path = tuple(d for d in decoders if d.location == "path")
         self.query = tuple(d for d in decoders if d.location == "query")
         self.header = tuple(d for d in decoders if d.location == "header")
         self.cookie = tuple(d for d in decoders if d.location == "cookie")
         self.locations = tuple(sorted({d.location for d in decoders}))
-        body = spec.get("body")
+        body = spec["input"]
         self.body = BodyDecoder(body, defs, json_max_depth=json_max_depth) if body else None
         self.validator = OperationValidator(spec, defs)
 
@@ -96,7 +98,7 @@ class MockApp:
         self.operation_count = len(contract["operations"])
         self.service = MockService(
             directory,
-            engine_operations(contract),
+            engine_operations(contract, OUTPUTS),
             defs,
             encoder=encode_body,
             settings=settings or CoreSettings(),
@@ -104,13 +106,15 @@ class MockApp:
             name=contract["api"].get("name") or "api",
             hooks=hooks,
             choose_media_type=choose_media_type if validate else choose_media_type_leniently,
+            outputs=OUTPUTS,
         )
         self.engine = self.service.engine
         self.admin = AdminApp(self.service, title=self.title)
         depth = self.service.settings.json_max_depth
         routes: list[tuple[str, str, _Route | _Health]] = [
-            (spec["method"], spec["path"], _Route(spec, defs, depth))
+            (binding["method"], binding["path"], _Route(spec, defs, depth))
             for spec in contract["operations"]
+            for binding in (http_binding(spec),)
         ]
         declared = {(method, path) for method, path, _ in routes}
         health = _Health()

@@ -15,13 +15,13 @@ from ..common import (
     TargetOptions,
     docstring_text,
     generated_header,
-    json_bytes,
     pinned_requirements,
     python_docstring,
     runtime_files,
     server_files,
     source_names,
 )
+from ..common.contract import contract_file
 from .contract import SCHEMA_FILE, build_contract
 from .sdl import print_sdl
 
@@ -50,7 +50,7 @@ def generate(api: ir.Api, options: GraphqlOptions) -> list[GeneratedFile]:
     operations = [op for op in api.operations if isinstance(op.binding, ir.GraphqlBinding)]
     title = api.title or api.name
     contract = build_contract(api, generated_by=f"mockc {options.version}")
-    types = [spec["id"] for spec in contract["operations"] if "type" in spec]
+    types = [spec["id"] for spec in contract["operations"] if "object_type" in spec["binding"]]
     context = {
         "header": header,
         "title": title,
@@ -74,7 +74,7 @@ def generate(api: ir.Api, options: GraphqlOptions) -> list[GeneratedFile]:
         ],
     }
     files = [
-        GeneratedFile(path="contract.json", content=json_bytes(contract)),
+        contract_file(contract),
         GeneratedFile(
             path=SCHEMA_FILE, content=(f"# {header}\n\n" + print_sdl(api)).encode("utf-8")
         ),

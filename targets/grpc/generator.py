@@ -14,13 +14,13 @@ from ..common import (
     TargetOptions,
     docstring_text,
     generated_header,
-    json_bytes,
     pinned_requirements,
     python_docstring,
     runtime_files,
     server_files,
     source_names,
 )
+from ..common.contract import contract_file
 from .contract import build_contract
 from .protos import DESCRIPTORS_FILE, PROTOS_DIR, descriptor_set, proto_modules
 
@@ -88,7 +88,7 @@ def generate(api: ir.Api, options: GrpcOptions) -> list[GeneratedFile]:
     }
     contract = build_contract(api, generated_by=f"mockc {options.version}")
     out = [
-        GeneratedFile(path="contract.json", content=json_bytes(contract)),
+        contract_file(contract),
         GeneratedFile(path=DESCRIPTORS_FILE, content=files.SerializeToString()),
         *proto_modules(files),
         *server_files(TEMPLATES, context),

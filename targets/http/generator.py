@@ -14,13 +14,13 @@ from ..common import (
     TargetOptions,
     docstring_text,
     generated_header,
-    json_bytes,
     pinned_requirements,
     python_docstring,
     runtime_files,
     server_files,
     source_names,
 )
+from ..common.contract import contract_file
 from .contract import build_contract
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -65,7 +65,7 @@ def generate(api: ir.Api, options: HttpOptions) -> list[GeneratedFile]:
     }
     contract = build_contract(api, generated_by=f"mockc {options.version}")
     files = [
-        GeneratedFile(path="contract.json", content=json_bytes(contract)),
+        contract_file(contract),
         *server_files(TEMPLATES, context),
     ]
     if not options.link_runtime:
