@@ -21,7 +21,9 @@ from .model import (
     Reply,
     Request,
     Responder,
+    Schedule,
     Stream,
+    Trigger,
 )
 from .outputs import KEYED_OUTPUTS, KeyedOutputs, OutputPolicy
 from .rendering import echo_path_params, header_text
@@ -40,7 +42,9 @@ __all__ = [
     "Reply",
     "Request",
     "Responder",
+    "Schedule",
     "Stream",
+    "Trigger",
     "echo_path_params",
     "header_text",
     "load_hooks",

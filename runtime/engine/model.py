@@ -26,7 +26,9 @@ __all__ = [
     "Reply",
     "Request",
     "Responder",
+    "Schedule",
     "Stream",
+    "Trigger",
 ]
 
 Hook = Callable[["Request"], "Reply | None"]
@@ -109,6 +111,55 @@ class Stream:
     client has sent them all (``call``)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """When a mock's operation sends messages on its own (the emit path).
+
+    The first message goes ``after_ms`` after the server starts; the next ones
+    after each of ``delays_ms`` in turn, else every ``every_ms``; ``burst``
+    messages at a time. ``count`` caps the sends; by default a schedule sends
+    once, once per delay listed (plus the first), or without end at an interval."""
+
+    after_ms: float = 0.0
+    every_ms: float | None = None
+    delays_ms: tuple[float, ...] = ()
+    count: int | None = None
+    burst: int = 1
+
+    @property
+    def sends(self) -> int | None:
+        """How many times it sends (each a burst); None: until the server stops."""
+        if self.count is not None:
+            return self.count
+        if self.delays_ms:
+            return len(self.delays_ms) + 1
+        return None if self.every_ms is not None else 1
+
+    def wait_before(self, send: int) -> float | None:
+        """Milliseconds to wait before send number ``send`` (0 is the first);
+        None when the schedule has ended."""
+        sends = self.sends
+        if sends is not None and send >= sends:
+            return None
+        if send == 0:
+            return self.after_ms
+        if self.delays_ms:
+            return self.delays_ms[min(send - 1, len(self.delays_ms) - 1)]
+        return self.every_ms if self.every_ms is not None else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """A message another operation sends when a mock answers (a reaction)."""
+
+    operation: str
+    after_ms: float = 0.0
+    body: Any = None
+    """The message's payload as given; None: the engine answers the operation
+    (its mocks see the triggering request's path, query, headers and body)."""
+    has_body: bool = False
+
+
 @dataclass(slots=True)
 class Reply:
     """What the engine answers. ``content``, when set, is the body already encoded."""
@@ -127,6 +178,8 @@ class Reply:
     (journal, metrics)."""
     stream: Stream | None = None
     """How a streaming answer goes on (count, interval), when the answer says."""
+    triggers: tuple[Trigger, ...] = ()
+    """Messages to emit on other operations once this reply is sent (``then``)."""
 
 
 @dataclass(slots=True)

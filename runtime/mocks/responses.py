@@ -211,6 +211,7 @@ def copy_reply(reply: Reply) -> Reply:
         None,
         reply.source,
         reply.stream,
+        reply.triggers,
     )
 
 
