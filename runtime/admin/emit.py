@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..exceptions import RuntimeFailure
 from ..http.problems import Problem
 from ..service import MockService
 
@@ -39,7 +40,10 @@ def emit_message(service: MockService, call: AdminCall) -> Result:
     if "data" in body:
         delivered = [emitter.send(operation, body["data"]) for _ in range(count)]
     else:
-        delivered = [emitter.emit(operation) for _ in range(count)]
+        try:
+            delivered = [emitter.emit(operation) for _ in range(count)]
+        except RuntimeFailure as error:  # a failing hook: said, not a crash
+            raise Problem(500, f"{operation} could not answer: {error}") from None
     return 202, {"operation": operation, "messages": count, "delivered": sum(delivered)}
 
 

@@ -127,6 +127,8 @@ def test_the_admin_api_emits_the_operations_mock_answer(shop: ServerProcess) -> 
         {"orderUpdated": {"id": "5", "status": "PLACED"}},
         {"orderUpdated": {"id": "5", "status": "SHIPPED"}},
     ]
+    alone = httpx.post(f"{shop.url}/__mockc/emit/subscription_orderUpdated")  # no body
+    assert (alone.status_code, alone.json()["messages"], alone.json()["delivered"]) == (202, 1, 0)
     missing = httpx.post(f"{shop.url}/__mockc/emit/nope")
     assert missing.status_code == 404
     given = httpx.post(f"{shop.url}/__mockc/emit/subscription_ticks", json={"data": 1})
