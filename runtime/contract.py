@@ -1,11 +1,18 @@
-"""The contract file (``contract.json``) a generated HTTP server is built from.
+"""The contract file (``contract.json``) every generated server is built from.
 
-A target writes it at generation time from the IR; the runtime reads it at
-start-up. It is plain JSON written in a fixed order (spec order where order
-means something: examples, media types, responses), so regeneration is
-byte-stable.
-The shapes below are the whole format; ``format`` is bumped on any change
-that an older runtime could not read.
+One format for every protocol. A target writes it at generation time from the
+IR; the runtime reads it at start-up. It is plain JSON written in a fixed
+order (spec order where order means something: examples, media types,
+outputs), so regeneration is byte-stable. The shapes below are the whole
+format; ``format`` is bumped on any change that an older runtime could not
+read (format 1 had HTTP-shaped operations: ``method``, ``path``,
+``parameters``, ``body``, ``responses``).
+
+An operation is protocol-neutral — an ``id``, a ``shape``, an ``input``
+message and its ``outputs`` keyed as its protocol keys outcomes — plus one
+typed ``binding`` saying what only its protocol has (``kind`` names which):
+HTTP method, path and parameters; gRPC full method and message types;
+GraphQL root, field and return type (or the object type a type mock answers).
 
 Schemas are JSON Schema 2020-12. Named schemas live in ``defs`` and are
 referenced as ``{"$ref": "#/$defs/<Name>"}`` from any schema in the file.
@@ -13,32 +20,42 @@ referenced as ``{"$ref": "#/$defs/<Name>"}`` from any schema in the file.
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
-from typing import Any, NotRequired, TypedDict, cast
+from typing import Any, Literal, NotRequired, TypedDict, cast
 
-from .engine import Content, Operation, Output
+from .engine import KEYED_OUTPUTS, Content, Operation, Output, OutputPolicy
 from .exceptions import RuntimeFailure
 
 __all__ = [
     "CONTRACT_FILE",
     "CONTRACT_FORMAT",
     "ApiInfo",
+    "Binding",
     "BodyContent",
     "Contract",
     "ContractError",
+    "GraphqlBinding",
+    "GraphqlServer",
+    "GrpcBinding",
     "HeaderSpec",
+    "HttpBinding",
+    "MessageSpec",
     "OperationSpec",
+    "OutputSpec",
     "ParameterSpec",
-    "RequestBodySpec",
     "ResponseContent",
-    "ResponseSpec",
     "engine_operations",
+    "graphql_binding",
+    "grpc_binding",
+    "http_binding",
     "load_contract",
+    "output_policy",
 ]
 
 CONTRACT_FILE = "contract.json"
-CONTRACT_FORMAT = 1
+CONTRACT_FORMAT = 2
 
 
 class ApiInfo(TypedDict):
@@ -69,7 +86,9 @@ class BodyContent(TypedDict):
     encoding: NotRequired[dict[str, Any]]
 
 
-class RequestBodySpec(TypedDict):
+class MessageSpec(TypedDict):
+    """What the caller sends (an HTTP body, a gRPC request message)."""
+
     required: bool
     contents: dict[str, BodyContent]
     """Media type (may hold wildcards like ``*/*`` or ``image/*``) to its schema."""
@@ -88,34 +107,81 @@ class ResponseContent(TypedDict):
     """Example name to value, in spec order; ``{}`` when there are none."""
 
 
-class ResponseSpec(TypedDict):
-    status: str
-    """``"200"``, ``"2XX"`` or ``"default"`` as written in the spec."""
+class OutputSpec(TypedDict):
+    key: str
+    """What selects it, as the protocol keys outcomes: ``"200"``, ``"2XX"``,
+    ``"default"`` (HTTP); ``"OK"``, ``"NOT_FOUND"`` (gRPC)."""
     description: str
     headers: list[HeaderSpec]
+    """Declared metadata (HTTP headers, gRPC trailing metadata)."""
     contents: dict[str, ResponseContent]
-    """Media type to content, in spec order; ``{}`` for a response with no body."""
+    """Media type to content, in spec order; ``{}`` for an output with no body."""
 
 
-class OperationSpec(TypedDict):
-    id: str
-    """Stable operation id, a valid Python identifier (names the handler hook)."""
+class HttpBinding(TypedDict):
+    kind: Literal["http"]
     method: str
     """Upper-case HTTP method."""
     path: str
     """Path template with ``{name}`` placeholders."""
     parameters: list[ParameterSpec]
-    body: RequestBodySpec | None
-    responses: list[ResponseSpec]
+
+
+class GrpcBinding(TypedDict):
+    kind: Literal["grpc"]
+    full_method: str
+    """``/package.Service/Method``: gRPC's HTTP/2 path."""
+    service: str
+    """Fully qualified service name."""
+    method: str
+    input_type: str
+    """Fully qualified proto message names (``protos/descriptors.binpb`` has them)."""
+    output_type: str
+
+
+class GraphqlBinding(TypedDict):
+    kind: Literal["graphql"]
+    root: NotRequired[str]
+    """``query``, ``mutation`` or ``subscription`` (a root field)."""
+    field: NotRequired[str]
+    return_type: NotRequired[str]
+    """The root field's type as written in SDL (``[User!]!``)."""
+    object_type: NotRequired[str]
+    """The object type a type mock answers (instead of root and field)."""
+
+
+Binding = HttpBinding | GrpcBinding | GraphqlBinding
+
+
+class OperationSpec(TypedDict):
+    id: str
+    """Stable operation id, a valid Python identifier (names the handler hook)."""
+    shape: str
+    """``unary``, ``server_stream``, ``client_stream``, ``bidi``, ``publish``, ``subscribe``."""
+    input: MessageSpec | None
+    outputs: list[OutputSpec]
     """In spec order."""
+    binding: Binding
+
+
+class GraphqlServer(TypedDict):
+    """What a GraphQL server reads besides its operations."""
+
+    schema: str
+    """The SDL file beside the contract (``schema.graphql``)."""
+    scalars: dict[str, Any]
+    """The JSON Schema each custom scalar's fake values follow."""
 
 
 class Contract(TypedDict):
     format: int
     generated_by: str
+    protocol: str
+    """The adapter serving it: ``http``, ``grpc``, ``graphql``."""
     api: ApiInfo
     defs: dict[str, Any]
     operations: list[OperationSpec]
+    graphql: NotRequired[GraphqlServer]
 
 
 class ContractError(RuntimeFailure):
@@ -139,35 +205,91 @@ def load_contract(directory: Path) -> Contract:
     return cast(Contract, data)
 
 
-def engine_operations(contract: Contract) -> list[Operation]:
-    """The contract's operations in the engine's protocol-neutral shape."""
-    return [
-        Operation(
-            id=spec["id"],
-            outputs=tuple(
-                Output(
-                    status=response["status"],
-                    contents=tuple(
-                        Content(media, content.get("schema"), content.get("examples") or {})
-                        for media, content in response.get("contents", {}).items()
-                    ),
-                    headers=tuple(
-                        (header["name"], header.get("schema"))
-                        for header in response.get("headers", [])
-                    ),
-                )
-                for response in spec.get("responses", [])
-            ),
-            query=tuple(
-                (parameter["name"], parameter.get("schema") or {})
-                for parameter in spec.get("parameters", [])
-                if parameter.get("location") == "query"
-            ),
-            path=tuple(
-                parameter["name"]
-                for parameter in spec.get("parameters", [])
-                if parameter.get("location") == "path"
-            ),
-        )
-        for spec in contract["operations"]
-    ]
+def http_binding(spec: OperationSpec) -> HttpBinding:
+    """The operation's HTTP binding; ContractError when it has another."""
+    binding = spec["binding"]
+    if binding["kind"] != "http":
+        raise _wrong_binding(spec, "http")
+    return binding
+
+
+def grpc_binding(spec: OperationSpec) -> GrpcBinding:
+    """The operation's gRPC binding; ContractError when it has another."""
+    binding = spec["binding"]
+    if binding["kind"] != "grpc":
+        raise _wrong_binding(spec, "grpc")
+    return binding
+
+
+def graphql_binding(spec: OperationSpec) -> GraphqlBinding:
+    """The operation's GraphQL binding; ContractError when it has another."""
+    binding = spec["binding"]
+    if binding["kind"] != "graphql":
+        raise _wrong_binding(spec, "graphql")
+    return binding
+
+
+def _wrong_binding(spec: OperationSpec, expected: str) -> ContractError:
+    return ContractError(
+        f"operation {spec['id']!r} has a {spec['binding']['kind']!r} binding, not "
+        f"{expected!r}; this server serves {expected} operations only"
+    )
+
+
+def output_policy(contract: Contract) -> OutputPolicy:
+    """The output policy of the adapter serving the contract's protocol (its
+    ``runtime/<protocol>/outputs.py`` declares ``OUTPUTS``); the neutral one when
+    this runtime has no such adapter. Adapters pass theirs directly; this is for
+    tools that read a contract without serving it (``mockc validate``)."""
+    protocol = contract.get("protocol", "")
+    if not protocol.isidentifier():
+        return KEYED_OUTPUTS
+    package = __package__ or "mockc.runtime"
+    try:
+        module = importlib.import_module(f"{package}.{protocol}.outputs")
+    except ImportError:
+        return KEYED_OUTPUTS
+    policy: OutputPolicy = getattr(module, "OUTPUTS", KEYED_OUTPUTS)
+    return policy
+
+
+def engine_operations(contract: Contract, outputs: OutputPolicy = KEYED_OUTPUTS) -> list[Operation]:
+    """The contract's operations in the engine's protocol-neutral shape, their
+    output keys read by ``outputs`` (the serving adapter's policy)."""
+    return [_operation(spec, outputs) for spec in contract["operations"]]
+
+
+def _operation(spec: OperationSpec, policy: OutputPolicy) -> Operation:
+    binding = spec["binding"]
+    parameters = binding["parameters"] if binding["kind"] == "http" else None
+    return Operation(
+        id=spec["id"],
+        outputs=tuple(
+            Output(
+                status=output["key"],
+                contents=tuple(
+                    Content(media, content.get("schema"), content.get("examples") or {})
+                    for media, content in output.get("contents", {}).items()
+                ),
+                headers=tuple(
+                    (header["name"], header.get("schema")) for header in output.get("headers", [])
+                ),
+            )
+            for output in spec.get("outputs", [])
+        ),
+        query=tuple(
+            (parameter["name"], parameter.get("schema") or {})
+            for parameter in parameters or ()
+            if parameter.get("location") == "query"
+        ),
+        path=_path_names(binding, parameters),
+        policy=policy,
+    )
+
+
+def _path_names(binding: Binding, parameters: list[ParameterSpec] | None) -> tuple[str, ...] | None:
+    """The path parameters' names; ``()`` where the protocol has none; None when a
+    mock's request may carry path data of another kind (GraphQL type mocks)."""
+    if parameters is not None:
+        return tuple(p["name"] for p in parameters if p.get("location") == "path")
+    return None if binding["kind"] == "graphql" else ()

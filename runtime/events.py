@@ -1,11 +1,13 @@
-"""Events pushed to live streams, whatever the protocol streams them.
+"""The one event hub: messages of operations, delivered to live streams.
 
-A streaming adapter (GraphQL subscriptions today; SSE and WebSocket channels
-later) subscribes each open stream to its operation id; the admin API
-publishes an event to every stream of an operation
-(``POST /__mockc/events/{operation}``). Publishing is thread-safe: the admin
-API runs its handlers off the event loop, and each stream is woken on its
-own loop.
+A streaming adapter (GraphQL subscriptions today; SSE, WebSocket and broker
+channels later) subscribes each open stream to its operation id; the emit
+path (``runtime/engine/emit.py``: schedules, the admin API's
+``POST /__mockc/emit/{operation}`` and ``/__mockc/events/{operation}``,
+reactions to other operations) publishes a :class:`Message` to every stream
+of an operation. Publishing is thread-safe: the admin API runs its handlers
+off the event loop, schedules run on their own thread, and each stream is
+woken on its own loop.
 """
 
 from __future__ import annotations
@@ -13,9 +15,25 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["EventHub", "Subscription"]
+if TYPE_CHECKING:
+    from .engine import Reply
+
+__all__ = ["EventHub", "Message", "Subscription"]
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One message an operation emits: the engine's answer, or data given as it is."""
+
+    operation: str
+    number: int
+    """Counts the operation's messages from 0 (stable per server run)."""
+    reply: Reply | None = None
+    """The engine's answer (status, encoded content…); None when ``data`` was given."""
+    data: Any = None
 
 
 class Subscription:

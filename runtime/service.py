@@ -16,7 +16,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .engine import Encoder, Engine, Hook, MediaChooser, Operation, Reply, Request
+from .engine import (
+    KEYED_OUTPUTS,
+    Encoder,
+    Engine,
+    Hook,
+    MediaChooser,
+    Operation,
+    OutputPolicy,
+    Reply,
+    Request,
+)
+from .engine.emit import Emitter, ScheduledEmit
 from .events import EventHub
 from .expressions import FakeProvider
 from .journal import Entry, Journal, JournalError, Metrics, open_journal
@@ -51,8 +62,12 @@ class MockService:
         name: str,
         hooks: Mapping[str, Hook] | None = None,
         choose_media_type: MediaChooser | None = None,
+        outputs: OutputPolicy = KEYED_OUTPUTS,
     ) -> None:
+        """``outputs`` is the adapter's reading of output keys (its
+        ``runtime/<protocol>/outputs.py``): here, how an injected error looks."""
         self.directory = directory
+        self.outputs = outputs
         self.settings = settings
         self.protocol = protocol
         operations = tuple(operations)
@@ -86,7 +101,10 @@ class MockService:
             **extra,
         )
         self.events = EventHub()
-        """Open streams of streaming operations; the admin API pushes events to them."""
+        """Open streams of streaming operations; the emit path publishes to them."""
+        self.emitter = Emitter(self.engine.handle, self.events)
+        """Messages operations send on their own: schedules, on demand, reactions."""
+        self.emitter.schedule(self._schedules())
         self.metrics = Metrics(protocol)
         self.metrics.set_active_mocks(self.mocks.active_mock_count)
         self.mocks.on_follow = self.mocks_changed
@@ -121,13 +139,9 @@ class MockService:
             reply.delay_ms += low if low == high else self._random.uniform(low, high)
         rate = self.settings.error_rate
         if rate and self._random.random() < rate:
-            return Reply(
-                status="500",
-                body={"title": "Injected error", "detail": "server-wide error rate"},
-                media_type="application/json",
-                delay_ms=reply.delay_ms,
-                source="fault",
-            )
+            return self.outputs.injected_fault(reply.delay_ms)
+        if reply.triggers:
+            self.emitter.react(reply.triggers, request)
         return reply
 
     def record(self, entry: Entry) -> None:
@@ -142,6 +156,15 @@ class MockService:
 
     def mocks_changed(self) -> None:
         self.metrics.set_active_mocks(self.mocks.active_mock_count)
+        self.emitter.schedule(self._schedules())
+
+    def _schedules(self) -> list[ScheduledEmit]:
+        """The ``emit`` schedules of the mocks being served."""
+        return [
+            ScheduledEmit(definition.operation, f"mock:{definition.id}", definition.emit)
+            for definition in self.mocks.served_definitions()
+            if definition.emit is not None
+        ]
 
     def reset(self) -> None:
         """Forget state and restart every response sequence."""
@@ -150,6 +173,7 @@ class MockService:
 
     def close(self) -> None:
         """Flush the journal and release the state store; call before the process exits."""
+        self.emitter.close()
         if self.sync is not None:
             self.sync.stop()
         if self.tracer is not None:

@@ -68,9 +68,9 @@ def report_refused_patterns(operation: Mapping[str, Any], defs: Mapping[str, Any
             f"{operation.get('id')} {spec.get('location')} parameter {spec.get('name')!r}",
             spec.get("schema"),
         )
-        for spec in operation.get("parameters", [])
+        for spec in _parameters(operation)
     ]
-    body = operation.get("body") or {}
+    body = operation.get("input") or {}
     schemas += [
         (f"{operation.get('id')} request {media}", content.get("schema"))
         for media, content in (body.get("contents") or {}).items()
@@ -88,6 +88,12 @@ def report_refused_patterns(operation: Mapping[str, Any], defs: Mapping[str, Any
 _reported_defs: dict[int, Mapping[str, Any]] = {}
 
 
+def _parameters(operation: Mapping[str, Any]) -> list[Any]:
+    """The operation's parameters: its binding's, when its protocol has them."""
+    parameters: list[Any] = operation.get("binding", {}).get("parameters", [])
+    return parameters
+
+
 def _escape(token: str | int) -> str:
     return str(token).replace("~", "~0").replace("/", "~1")
 
@@ -96,8 +102,8 @@ class OperationValidator:
     """Validates the parameters and body of one operation."""
 
     def __init__(self, operation: Mapping[str, Any], defs: Mapping[str, Any]) -> None:
-        self._parameters = operation.get("parameters", [])
-        body = operation.get("body")
+        self._parameters = _parameters(operation)
+        body = operation.get("input")
         self._body_schemas: dict[str, Any] = (
             {media: content.get("schema") for media, content in body["contents"].items()}
             if body

@@ -74,9 +74,10 @@ def _validate_mocks(folder: Path) -> tuple[int, int]:
         except ContractError as error:
             raise MockcError(str(error)) from None
         # Imported when needed: generating never loads the HTTP runtime.
-        from mockc.runtime.contract import engine_operations
+        from mockc.runtime.contract import engine_operations, output_policy
 
-        operations = {operation.id: operation for operation in engine_operations(contract)}
+        policy = output_policy(contract)
+        operations = {op.id: op for op in engine_operations(contract, policy)}
         defs = contract.get("defs", {})
     if not mocks.is_dir():
         click.echo(f"mockc: {mocks}: no mocks folder; nothing to check", err=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import __version__
+from .emit import EMIT_PATHS
 
 __all__ = ["admin_document"]
 
@@ -390,5 +391,5 @@ def admin_document(title: str) -> dict[str, Any]:
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
         "security": [{"bearer": []}, {}],
-        "paths": _paths(),
+        "paths": {**_paths(), **EMIT_PATHS},
     }

@@ -16,6 +16,7 @@ from ..mocks.definition import load_mock_document
 from ..service import MockService
 from ..web.problems import Problem
 from .call import AdminCall, Handler, Result
+from .emit import emit_message, list_schedules
 from .journal_routes import analyse_journal, clear_journal, get_entry, search_journal
 
 __all__ = ["ROUTES"]
@@ -195,7 +196,7 @@ def push_event(service: MockService, call: AdminCall) -> Result:
     body = _object_body(call)
     if "data" not in body:
         raise Problem(400, "an event is an object with its payload under 'data'")
-    delivered = service.events.publish(operation, body)
+    delivered = service.emitter.send(operation, body["data"])
     return 202, {"operation": operation, "delivered": delivered}
 
 
@@ -236,4 +237,6 @@ ROUTES: tuple[tuple[str, str, Handler], ...] = (
     ("GET", "/__mockc/journal/{entry}", get_entry),
     ("GET", "/__mockc/events", list_streams),
     ("POST", "/__mockc/events/{operation}", push_event),
+    ("GET", "/__mockc/emit", list_schedules),
+    ("POST", "/__mockc/emit/{operation}", emit_message),
 )

@@ -18,6 +18,7 @@ from typing import Any
 from graphql import build_ast_schema, parse
 
 from ..admin import ADMIN_PREFIX, METRICS_PATH, AdminApp
+from ..contract import engine_operations
 from ..engine import Hook, Reply
 from ..journal import EntryBuilder
 from ..json_codec import json_bytes
@@ -28,12 +29,13 @@ from ..web.bodies import DEFAULT_MAX_BODY_BYTES
 from ..web.health import Health
 from ..web.responses import send_response
 from . import graphiql
-from .contract import GraphqlContract, engine_operations
+from .contract import GraphqlContract, root_fields, type_targets
 from .execution import Documents, encode_result
 from .fakes import LeafFakes
 from .limits import Limits
+from .outputs import OUTPUTS
 from .over_http import GRAPHQL_PATH, serve_http
-from .resolvers import Resolvers, RootField
+from .resolvers import Resolvers
 from .subscriptions import EventStreams
 from .transport import JSON
 from .values import Execution
@@ -84,36 +86,30 @@ class GraphqlApp:
         self.options = options = options or GraphqlOptions()
         api = contract["api"]
         self.title = api.get("title") or api.get("name") or "GraphQL API"
-        specs = contract["operations"]
-        self.operation_count = sum(1 for spec in specs if "root" in spec)
+        roots = root_fields(contract)
+        self.operation_count = len(roots)
         hooks = dict(hooks or {})
         self.service = MockService(
             directory,
-            engine_operations(contract),
+            engine_operations(contract, OUTPUTS),
             {},
             encoder=_encode,
             settings=settings,
             protocol="graphql",
             name=api.get("name") or "api",
             hooks=hooks,
+            outputs=OUTPUTS,
         )
         self._journal = EntryBuilder("graphql", self.service.settings)
         self.schema = build_ast_schema(parse(sdl), assume_valid=True, assume_valid_sdl=True)
-        roots = {
-            (spec["root"], spec["field"]): RootField(spec["id"], spec["root"], spec["field"])
-            for spec in specs
-            if "root" in spec and "field" in spec
-        }
         self.resolvers = Resolvers(
             self.schema,
             self.service,
-            roots,
-            LeafFakes(settings.seed, contract.get("scalars") or {}),
+            {(root.root, root.field): root for root in roots},
+            LeafFakes(settings.seed, contract["graphql"]["scalars"]),
             list_length=options.list_length,
             max_list=options.max_list,
-            hooked_types=frozenset(
-                spec["id"] for spec in specs if "type" in spec and spec["id"] in hooks
-            ),
+            hooked_types=frozenset(name for name in type_targets(contract) if name in hooks),
             streams=EventStreams(self.service, interval_ms=options.event_interval_ms),
         )
         self.resolvers.attach()

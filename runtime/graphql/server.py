@@ -28,7 +28,7 @@ from ..engine import load_hooks
 from ..settings import ServerSettings, read_settings, server_fields
 from ..startup import malformed_contract, one_port, run, serve_asgi
 from .app import GraphqlApp, GraphqlOptions
-from .contract import load_graphql_contract, read_sdl
+from .contract import load_graphql_contract, read_sdl, schema_file
 from .limits import Limits
 
 __all__ = ["Settings", "build_app", "main", "parse_settings"]
@@ -82,7 +82,7 @@ def build_app(directory: Path, settings: Settings) -> GraphqlApp:
             hooks=hooks,
         )
     except GraphQLError as exc:
-        raise ContractError(f"{directory / contract['schema']}: {exc}") from exc
+        raise ContractError(f"{directory / schema_file(contract)}: {exc}") from exc
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise malformed_contract(directory, exc) from exc
 

@@ -9,8 +9,11 @@ stream of :class:`~.values.Event`, fed two ways:
   (``MOCKC_GRAPHQL_EVENT_INTERVAL_MS``, 1000). A mock's ``stream.count`` (by
   default, the number of its ``responses``) ends the stream after that many
   events; ``count: 0`` sends none, so only pushed events arrive;
-- by the admin API: ``POST /__mockc/events/{operation}`` with ``{"data": …}``
-  reaches every open subscription of the operation at once.
+- by the emit path (``runtime/engine/emit.py``), through the server's one
+  event hub: a mock's ``emit`` schedule, a reaction (``then``) of another
+  operation's mock, or the admin API (``POST /__mockc/emit/{operation}``, or
+  ``POST /__mockc/events/{operation}`` with ``{"data": …}``) reach every open
+  subscription of the operation at once.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from ..engine import Request
+from ..events import Message
 from ..exceptions import HookError
 from ..service import MockService
 from .values import ERROR_KEY, Event, Execution
@@ -50,9 +54,11 @@ class EventStreams:
         queue: asyncio.Queue[Event | None] = asyncio.Queue()
         numbers = itertools.count()
 
-        def pushed(payload: Any) -> None:
-            data = payload.get("data") if isinstance(payload, dict) else None
-            queue.put_nowait(Event(next(numbers), data=data))
+        def pushed(message: Message) -> None:
+            if message.reply is not None:
+                queue.put_nowait(Event(next(numbers), reply=message.reply))
+            else:
+                queue.put_nowait(Event(next(numbers), data=message.data))
 
         subscription = self.service.events.subscribe(operation, pushed)
         producer = asyncio.create_task(

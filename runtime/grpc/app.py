@@ -44,6 +44,7 @@ from .calls import Call, End, Method, abort, wait
 from .codec import MEDIA_TYPE, Codec, CodecError, json_bytes
 from .descriptors import Protos
 from .metadata import reply_metadata, request_headers
+from .outputs import OUTPUTS
 from .replies import message_of
 from .status import GrpcError, invalid_argument
 
@@ -80,13 +81,14 @@ class GrpcApp:
         self.stream_interval_ms = stream_interval_ms
         self.service = MockService(
             directory,
-            engine_operations(contract),
+            engine_operations(contract, OUTPUTS),
             contract.get("defs", {}),
             encoder=self.codec.encode,
             settings=settings or CoreSettings(),
             protocol="grpc",
             name=contract["api"].get("name") or "api",
             hooks=hooks,
+            outputs=OUTPUTS,
         )
         self._journal = EntryBuilder("grpc", self.service.settings)
         self.admin = AdminApp(self.service, title=self.title, standalone=True)

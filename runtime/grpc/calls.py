@@ -11,6 +11,7 @@ from typing import Any
 
 import grpc
 
+from ..contract import OperationSpec, grpc_binding
 from ..engine import Reply, Request
 from ..exceptions import RuntimeFailure
 from ..validation import OperationValidator
@@ -25,13 +26,13 @@ class Method:
 
     __slots__ = ("full_method", "id", "input", "output", "shape", "validator")
 
-    def __init__(self, spec: Mapping[str, Any], codec: Codec, defs: Mapping[str, Any]) -> None:
-        grpc_spec = spec["grpc"]
+    def __init__(self, spec: OperationSpec, codec: Codec, defs: Mapping[str, Any]) -> None:
+        binding = grpc_binding(spec)
         self.id: str = spec["id"]
-        self.full_method: str = spec["path"]
-        self.shape: str = grpc_spec["shape"]
-        self.input = codec.protos.message_class(grpc_spec["input_type"])
-        self.output = codec.protos.message_class(grpc_spec["output_type"])
+        self.full_method: str = binding["full_method"]
+        self.shape: str = spec["shape"]
+        self.input = codec.protos.message_class(binding["input_type"])
+        self.output = codec.protos.message_class(binding["output_type"])
         self.validator = OperationValidator(spec, defs)
         """Checks request messages against the contract's schema (compiled on first use)."""
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..admin import ADMIN_PREFIX, METRICS_PATH, AdminApp
-from ..contract import Contract, engine_operations
+from ..contract import Contract, engine_operations, http_binding
 from ..engine import Hook, Reply, Request
 from ..exceptions import HookError, NotAcceptable, PreferenceError
 from ..journal import EntryBuilder
@@ -32,6 +32,7 @@ from ..web.problems import Problem, send_problem
 from ..web.responses import send_response
 from ..web.router import Match, MethodNotAllowed, Router
 from .encoding import encode_body
+from .outputs import OUTPUTS
 from .params import split_query
 from .replies import ReplyWriter, is_final_status
 from .routes import Route
@@ -67,7 +68,7 @@ class MockApp:
         self.operation_count = len(contract["operations"])
         self.service = MockService(
             directory,
-            engine_operations(contract),
+            engine_operations(contract, OUTPUTS),
             defs,
             encoder=encode_body,
             settings=settings or CoreSettings(),
@@ -75,13 +76,15 @@ class MockApp:
             name=contract["api"].get("name") or "api",
             hooks=hooks,
             choose_media_type=choose_media_type if validate else choose_media_type_leniently,
+            outputs=OUTPUTS,
         )
         self.engine = self.service.engine
         self.admin = AdminApp(self.service, title=self.title)
         depth = self.service.settings.json_max_depth
         routes: list[tuple[str, str, Route | _Health]] = [
-            (spec["method"], spec["path"], Route(spec, defs, depth))
+            (binding["method"], binding["path"], Route(spec, defs, depth))
             for spec in contract["operations"]
+            for binding in (http_binding(spec),)
         ]
         declared = {(method, path) for method, path, _ in routes}
         health = _Health()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..contract import OperationSpec
+from ..contract import OperationSpec, http_binding
 from ..engine import Request
 from ..validation import OperationValidator
 from ..web.problems import Problem
@@ -32,13 +32,14 @@ class Route:
 
     def __init__(self, spec: OperationSpec, defs: Mapping[str, Any], json_max_depth: int) -> None:
         self.id = spec["id"]
-        decoders = [ParamDecoder.compile(param, defs) for param in spec.get("parameters", [])]
+        binding = http_binding(spec)
+        decoders = [ParamDecoder.compile(param, defs) for param in binding["parameters"]]
         self.path = tuple(d for d in decoders if d.location == "path")
         self.query = tuple(d for d in decoders if d.location == "query")
         self.header = tuple(d for d in decoders if d.location == "header")
         self.cookie = tuple(d for d in decoders if d.location == "cookie")
         self.locations = tuple(sorted({d.location for d in decoders}))
-        body = spec.get("body")
+        body = spec["input"]
         self.body = BodyDecoder(body, defs, json_max_depth=json_max_depth) if body else None
         self.validator = OperationValidator(spec, defs)
 

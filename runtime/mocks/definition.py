@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..engine import Operation, Stream
+from ..engine import Operation, Schedule, Stream, Trigger
 from ..expressions import Expression, ExpressionError, Origin, compile_expression
 from .conformance import crud_problems, response_problems
 from .crud import CrudSpec, compile_crud
@@ -68,6 +68,10 @@ class MockDefinition:
     stream: Stream | None = None
     """How a streaming answer goes on: ``stream``, with the count of ``responses``
     as its default count."""
+    emit: Schedule | None = None
+    """When the mock's operation sends on its own (``emit``)."""
+    then: tuple[Trigger, ...] = ()
+    """What other operations emit when the mock answers (``then``)."""
 
 
 @dataclass(slots=True)
@@ -215,8 +219,39 @@ def compile_mock(
         crud=compile_crud(data["crud"]) if "crud" in data else None,
         document=data,
         stream=_stream(data),
+        emit=_schedule(data.get("emit")),
+        then=_triggers(data.get("then")),
     )
     return definition, problems
+
+
+def _schedule(given: Any) -> Schedule | None:
+    """The mock's ``emit`` schedule (already checked against the mock schema)."""
+    if not isinstance(given, dict):
+        return None
+    every = given.get("every_ms")
+    count = given.get("count")
+    return Schedule(
+        after_ms=float(given.get("after_ms", 0)),
+        every_ms=None if every is None else float(every),
+        delays_ms=tuple(float(delay) for delay in given.get("delays_ms", ())),
+        count=None if count is None else int(count),
+        burst=int(given.get("burst", 1)),
+    )
+
+
+def _triggers(given: Any) -> tuple[Trigger, ...]:
+    """The mock's ``then`` reactions."""
+    return tuple(
+        Trigger(
+            operation=item["emit"],
+            after_ms=float(item.get("after_ms", 0)),
+            body=item.get("body"),
+            has_body="body" in item,
+        )
+        for item in given or ()
+        if isinstance(item, dict)
+    )
 
 
 def _stream(data: dict[str, Any]) -> Stream | None:
@@ -255,6 +290,25 @@ def _actions(
     return tuple(compiled)
 
 
+def _trigger_problems(
+    source: SourceDocument, file: str, operations: Mapping[str, Operation]
+) -> list[MockProblem]:
+    """Reactions (``then``) that name an operation the server does not have."""
+    problems: list[MockProblem] = []
+    then = source.data.get("then")
+    for index, item in enumerate(then if isinstance(then, list) else ()):
+        target = item.get("emit") if isinstance(item, dict) else None
+        if isinstance(target, str) and target not in operations:
+            problems.append(
+                MockProblem(
+                    file,
+                    *source.text_at(("then", index, "emit")),
+                    f"then[{index}].emit: unknown operation '{target}'",
+                )
+            )
+    return problems
+
+
 def _operation_problems(
     source: SourceDocument,
     file: str,
@@ -286,6 +340,7 @@ def _operation_problems(
                 WARNING,
             )
         )
+    problems.extend(_trigger_problems(source, file, operations))
     if isinstance(data.get("crud"), dict) and valid(("crud",)):
         problems.extend(crud_problems(source, file, operation))
     if not operation.outputs:

@@ -22,7 +22,7 @@ from ..engine import Encoder, Operation, Reply, Request
 from ..expressions import FakeProvider, Scope
 from ..state import StateStore
 from .catalog import Catalog
-from .definition import MockDocument
+from .definition import MockDefinition, MockDocument
 from .editing import LISTING_KEYS, check_document, duplicate_problem, file_name, free_id
 from .files import (
     MOCKS_DIR,
@@ -256,6 +256,10 @@ class MockRegistry:
     def active_mock_count(self) -> int:
         """How many mocks are being served (enabled, valid, base or active scenario)."""
         return self._count
+
+    def served_definitions(self) -> list[MockDefinition]:
+        """The definitions of the mocks being served (the emit path reads their schedules)."""
+        return [mock.definition for mock in self._served.values()]
 
     def has_mocks(self, operation_id: str) -> bool:
         """Whether mocks are served for ``operation_id`` (cheap: one dict lookup), so

@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine import Encoder, Operation, Reply, answered_status
+from ..engine import Encoder, Operation, Reply
 from ..expressions import (
     ExpressionError,
     Origin,
@@ -183,7 +183,9 @@ def _fault(
 def default_status(operation: Operation) -> str:
     """The status a response without one answers: the operation's default output's."""
     output = operation.default_output
-    return answered_status(output.status) if output is not None else "200"
+    if output is None:
+        return operation.policy.empty_status
+    return operation.answered_status(output.status)
 
 
 def media_for(operation: Operation, status: str, *, text: bool = False) -> tuple[str, Any]:
@@ -209,6 +211,7 @@ def copy_reply(reply: Reply) -> Reply:
         None,
         reply.source,
         reply.stream,
+        reply.triggers,
     )
 
 

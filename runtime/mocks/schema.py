@@ -43,6 +43,10 @@ CRUD_ACTIONS = ("create", "get", "list", "replace", "patch", "delete")
 STREAM_PER = ("message", "call")
 MAX_STREAM_COUNT = 100_000
 """The most messages one streaming answer may send."""
+MAX_TRIGGERS = 32
+"""The most reactions one mock may list."""
+MAX_EMIT_DELAYS = 1000
+MAX_EMIT_BURST = 1000
 ID_TYPES = ("int", "uuid", "given")
 
 _STATUS: dict[str, Any] = {
@@ -277,6 +281,14 @@ MOCK_SCHEMA: dict[str, Any] = {
         },
         "crud": {"$ref": "#/$defs/crud"},
         "stream": {"$ref": "#/$defs/stream"},
+        "emit": {"$ref": "#/$defs/emit"},
+        "then": {
+            "description": "Reactions: when this mock answers, each listed operation "
+            "emits a message (to its subscribers: GraphQL subscriptions, streams).",
+            "type": "array",
+            "maxItems": MAX_TRIGGERS,
+            "items": {"$ref": "#/$defs/trigger"},
+        },
     },
     "oneOf": [
         {"required": ["response"]},
@@ -288,6 +300,66 @@ MOCK_SCHEMA: dict[str, Any] = {
         "response": _RESPONSE,
         "sequenced": _SEQUENCED,
         "operators": _OPERATORS,
+        "emit": {
+            "description": "The operation sends messages on its own, from the server's "
+            "start: once (the default), after a delay, at an interval, after a sequence "
+            "of delays, each time a burst of messages. Each message is the server's answer "
+            "for the operation (this mock, or a better match), sent to its subscribers.",
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "after_ms": {
+                    "description": "Wait before the first send; default 0.",
+                    **_MILLISECONDS,
+                },
+                "every_ms": {
+                    "description": "Then send every this many milliseconds (until count).",
+                    "type": "number",
+                    "minimum": 1,
+                    "maximum": MAX_DELAY_MS,
+                },
+                "delays_ms": {
+                    "description": "Then send after each of these waits in turn.",
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": MAX_EMIT_DELAYS,
+                    "items": _MILLISECONDS,
+                },
+                "count": {
+                    "description": "How many sends; default 1, or one more than the delays "
+                    "listed, or without end at an interval.",
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": MAX_STREAM_COUNT,
+                },
+                "burst": {
+                    "description": "Messages per send; default 1.",
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": MAX_EMIT_BURST,
+                },
+            },
+            "not": {"required": ["every_ms", "delays_ms"]},
+            "examples": [
+                {"after_ms": 500, "every_ms": 1000, "count": 5},
+                {"delays_ms": [100, 900]},
+            ],
+        },
+        "trigger": {
+            "description": "One reaction: the operation that emits, when, and what.",
+            "type": "object",
+            "required": ["emit"],
+            "additionalProperties": False,
+            "properties": {
+                "emit": {"description": "The operation that emits.", "type": "string"},
+                "after_ms": {"description": "Wait this long first; default 0.", **_MILLISECONDS},
+                "body": {
+                    "description": "The message as given; without it, the server answers "
+                    "the operation, its mocks seeing this request's parameters and body."
+                },
+            },
+            "examples": [{"emit": "subscription_orderUpdated", "after_ms": 100}],
+        },
         "stream": {
             "description": "Streaming operations (gRPC server streams and bidi, GraphQL "
             "subscriptions): how many messages an answer sends, how far apart, and, for "

@@ -118,10 +118,11 @@ class ServedMock:
             if single is not None and not self.actions and self.crud is None
             else None
         )
-        if self.stream is not None:
+        if self.stream is not None or definition.then:
             for response in self.responses:
                 if response.prebuilt is not None:
                     response.prebuilt.stream = self.stream
+                    response.prebuilt.triggers = definition.then
         """The reply of every request, when nothing about it varies."""
         self._seed = f"{seed}:{self.key}"
         self._counter = itertools.count()
@@ -146,13 +147,18 @@ class ServedMock:
                 for action in self.actions:
                     action.evaluate(scope)
             if self.crud is not None:
-                return self.crud.handle(request, self.rng)
+                reply = self.crud.handle(request, self.rng)
+                if self.definition.then:
+                    reply.triggers = self.definition.then
+                return reply
             response = self.single
             if response is None:
                 response = self._next(request.stream_index)
             reply = response.render(scope, self.rng)
             if self.stream is not None:
                 reply.stream = self.stream
+            if self.definition.then:
+                reply.triggers = self.definition.then
             return reply
         except RenderLimitError as error:
             body = {

@@ -19,13 +19,13 @@ from typing import Any, ClassVar
 from mockc.compiler import ir
 
 from ..registry import target_named
+from .contract import contract_file
 from .emit import (
     GeneratedFile,
     TargetOptions,
     docstring_text,
     generated_header,
     hook_context,
-    json_bytes,
     pinned_requirements,
     python_docstring,
     server_files,
@@ -92,7 +92,7 @@ class ServerGenerator:
             **self.context(api, operations, contract),
         }
         files = [
-            GeneratedFile(path="contract.json", content=json_bytes(contract)),
+            contract_file(contract),
             *self.extra_files(api, header),
             *server_files(self.templates, context),
         ]

@@ -1,8 +1,10 @@
 """The contract of a generated GraphQL server (``contract.json``), from the IR.
 
-Its format is ``mockc.runtime.graphql.contract`` (documented there): root
-fields and the object types that mocks may target, as operations, and the
-JSON Schema of each custom scalar for fake data.
+The format is ``mockc.runtime.contract`` (documented there): root fields as
+operations with a ``graphql`` binding (root, field, return type), then the
+object types that mocks may target (binding ``object_type``), and a
+``graphql`` block: the SDL file beside it and the JSON Schema each custom
+scalar's fake values follow.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from typing import Any
 
 from mockc.compiler import ir
 
+from ..common.contract import contract_document, operation_spec
 from .sdl import graphql_annotation
 
-CONTRACT_FORMAT = 1
 SCHEMA_FILE = "schema.graphql"
 _ANNOTATIONS = ("x-graphql", "description")
 
@@ -26,7 +28,16 @@ def build_contract(api: ir.Api, *, generated_by: str) -> dict[str, Any]:
         binding = operation.binding
         if isinstance(binding, ir.GraphqlBinding):
             operations.append(
-                {"id": operation.id, "root": binding.root, "field": binding.field, "responses": []}
+                operation_spec(
+                    operation.id,
+                    shape=operation.shape,
+                    binding={
+                        "kind": "graphql",
+                        "root": binding.root,
+                        "field": binding.field,
+                        "return_type": binding.return_type,
+                    },
+                )
             )
             taken.add(operation.id.lower())
     scalars: dict[str, Any] = {}
@@ -34,16 +45,20 @@ def build_contract(api: ir.Api, *, generated_by: str) -> dict[str, Any]:
         schema = ir.thaw(named.schema)
         kind = (schema.get("x-graphql") or {}).get("kind") if isinstance(schema, dict) else None
         if kind == "OBJECT" and named.name not in roots and named.name.lower() not in taken:
-            operations.append({"id": named.name, "type": named.name, "responses": []})
+            operations.append(
+                operation_spec(
+                    named.name,
+                    shape=ir.Shape.UNARY,
+                    binding={"kind": "graphql", "object_type": named.name},
+                )
+            )
         elif kind == "SCALAR":
             scalars[named.name] = {k: v for k, v in schema.items() if k not in _ANNOTATIONS}
-    return {
-        "format": CONTRACT_FORMAT,
-        "generated_by": generated_by,
-        "protocol": "graphql",
-        "api": {"name": api.name, "title": api.title or api.name, "version": api.version},
-        "defs": {},
-        "schema": SCHEMA_FILE,
-        "operations": operations,
-        "scalars": scalars,
-    }
+    return contract_document(
+        api,
+        protocol="graphql",
+        generated_by=generated_by,
+        defs={},
+        operations=operations,
+        graphql={"schema": SCHEMA_FILE, "scalars": scalars},
+    )

@@ -45,7 +45,7 @@ class GraphqlServer(ServerGenerator):
     def context(
         self, api: ir.Api, operations: list[ir.Operation], contract: Contract
     ) -> Mapping[str, object]:
-        types = [spec["id"] for spec in contract["operations"] if "type" in spec]
+        types = [spec["id"] for spec in contract["operations"] if "object_type" in spec["binding"]]
         rows = [self.row(op) for op in operations]
         return {
             "type_count": len(types),

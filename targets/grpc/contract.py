@@ -4,13 +4,11 @@ The format is the runtime's ``contract.json`` (``mockc.runtime.contract``),
 the one every target writes, so that the engine, ``mockc validate OUT`` and
 the admin API read operations the same way whatever the protocol:
 
-- ``method`` and ``path`` are gRPC's own HTTP/2 request line
-  (``POST /routeguide.RouteGuide/GetFeature``); there are no parameters;
-- ``body`` is the request message, ``responses`` the ``OK`` message and one
-  response per gRPC error status, whose body is a ``google.rpc.Status``
+- ``input`` is the request message, ``outputs`` the ``OK`` message and one
+  output per gRPC error status, whose body is a ``google.rpc.Status``
   (message and rich error details);
-- ``protocol`` is ``"grpc"`` and each operation has a ``grpc`` object: the
-  service, the method, the message types and the streaming shape.
+- the ``grpc`` binding has the full method (``/routeguide.RouteGuide/GetFeature``),
+  the service, the method and the message types; ``shape`` is the streaming shape.
 
 The messages' wire details are in ``protos/descriptors.binpb`` beside it.
 """
@@ -22,7 +20,8 @@ from typing import Any
 from mockc.compiler import ir
 from mockc.compiler.naming import schema_name
 
-CONTRACT_FORMAT = 1
+from ..common.contract import contract_document, operation_spec
+
 MEDIA_TYPE = "application/grpc+proto"
 STATUS_TYPE = "google.rpc.Status"
 ANY_TYPE = "google.protobuf.Any"
@@ -70,42 +69,35 @@ def build_contract(api: ir.Api, *, generated_by: str) -> dict[str, Any]:
     defs = {named.name: ir.thaw(named.schema) for named in api.schemas}
     defs.setdefault(STATUS_TYPE, _STATUS_SCHEMA)
     defs.setdefault(ANY_TYPE, _ANY_SCHEMA)
-    return {
-        "format": CONTRACT_FORMAT,
-        "protocol": "grpc",
-        "generated_by": generated_by,
-        "api": {"name": api.name, "title": api.title or api.name, "version": api.version},
-        "defs": defs,
-        "operations": [
-            _operation(operation)
+    return contract_document(
+        api,
+        protocol="grpc",
+        generated_by=generated_by,
+        defs=defs,
+        operations=(
+            _operation(operation, operation.binding)
             for operation in api.operations
             if isinstance(operation.binding, ir.GrpcBinding)
-        ],
-    }
+        ),
+    )
 
 
-def _operation(operation: ir.Operation) -> dict[str, Any]:
-    binding = operation.binding
-    assert isinstance(binding, ir.GrpcBinding)
+def _operation(operation: ir.Operation, binding: ir.GrpcBinding) -> dict[str, Any]:
     service = f"{binding.package}.{binding.service}" if binding.package else binding.service
-    return {
-        "id": operation.id,
-        "method": "POST",
-        "path": binding.full_method,
-        "parameters": [],
-        "body": {
-            "required": True,
-            "contents": {MEDIA_TYPE: {"schema": _ref(binding.input_type)}},
-        },
-        "responses": [_ok(operation, binding), *(_error(status) for status in ERROR_STATUSES)],
-        "grpc": {
+    return operation_spec(
+        operation.id,
+        shape=operation.shape,
+        input={"required": True, "contents": {MEDIA_TYPE: {"schema": _ref(binding.input_type)}}},
+        outputs=(_ok(operation, binding), *(_error(status) for status in ERROR_STATUSES)),
+        binding={
+            "kind": "grpc",
+            "full_method": binding.full_method,
             "service": service,
             "method": binding.method,
             "input_type": binding.input_type,
             "output_type": binding.output_type,
-            "shape": operation.shape.value,
         },
-    }
+    )
 
 
 def _ok(operation: ir.Operation, binding: ir.GrpcBinding) -> dict[str, Any]:
@@ -115,7 +107,7 @@ def _ok(operation: ir.Operation, binding: ir.GrpcBinding) -> dict[str, Any]:
             for example in content.examples:
                 examples.setdefault(example.name, ir.thaw(example.value))
     return {
-        "status": "OK",
+        "key": "OK",
         "description": "",
         "headers": [],
         "contents": {MEDIA_TYPE: {"schema": _ref(binding.output_type), "examples": examples}},
@@ -124,7 +116,7 @@ def _ok(operation: ir.Operation, binding: ir.GrpcBinding) -> dict[str, Any]:
 
 def _error(status: str) -> dict[str, Any]:
     return {
-        "status": status,
+        "key": status,
         "description": "",
         "headers": [],
         "contents": {

@@ -119,13 +119,21 @@ def test_ir_imports_only_the_standard_library() -> None:
     assert _violations("compiler/ir", forbidden) == []
 
 
+CONTRACT_FORMAT_IMPORT = ("mockc.runtime.contract", "mockc.runtime.contract.CONTRACT_FORMAT")
+"""The one exception, in targets/common/contract.py: the contract format number is
+declared once, by the runtime that reads contract.json; the targets writing it import it."""
+
+
+def _is_contract_format_import(problem: str) -> bool:
+    where, _, module = problem.partition(": imports ")
+    return where.startswith("targets/common/contract.py:") and module in CONTRACT_FORMAT_IMPORT
+
+
 def test_targets_import_no_front_end_and_no_runtime() -> None:
-    assert (
-        _violations(
-            "targets", ("mockc.compiler.frontends", "mockc.runtime", "mockc.compiler.driver")
-        )
-        == []
+    found = _violations(
+        "targets", ("mockc.compiler.frontends", "mockc.runtime", "mockc.compiler.driver")
     )
+    assert [problem for problem in found if not _is_contract_format_import(problem)] == []
 
 
 @pytest.mark.parametrize(

@@ -82,7 +82,7 @@ class Target:
         self.operations: list[dict[str, Any]] = contract["operations"]
         self.bodies: list[Any] = [{}]
         for operation in self.operations:
-            for response in operation.get("responses", []):
+            for response in operation["outputs"]:
                 for content in response.get("contents", {}).values():
                     self.bodies.extend((content.get("examples") or {}).values())
         for mock in sorted((out / "mocks").glob("*.yaml")):
@@ -263,15 +263,19 @@ def requests(draw: st.DrawFn, target: Target) -> tuple[bytes, bool]:
     """One raw HTTP/1.1 request; True when it asks for an injected 5xx."""
     operation = draw(st.sampled_from(target.operations))
     sites = set(draw(st.lists(st.sampled_from(SITES), min_size=0, max_size=2)))
-    method = operation["method"]
+    method = operation["binding"]["method"]
     if "method" in sites:
         method = draw(st.sampled_from(["GET", "PATCH", "OPTIONS", "HEAD", "FOO", "DELETE"]))
-    path = _fill(operation["path"], draw) if "path" in sites else _fill_valid(operation["path"])
+    path = (
+        _fill(operation["binding"]["path"], draw)
+        if "path" in sites
+        else _fill_valid(operation["binding"]["path"])
+    )
     if "path" in sites and draw(st.integers(0, 4)) == 0:
         path = draw(_NASTY_TEXT).join("//")
     if not path.startswith("/"):
         path = "/" + path
-    parameters = operation.get("parameters", [])
+    parameters = operation["binding"]["parameters"]
     if "query" in sites:
         names = [p["name"] for p in parameters if p["location"] == "query"] or ["q"]
         pairs = []
@@ -285,10 +289,10 @@ def requests(draw: st.DrawFn, target: Target) -> tuple[bytes, bool]:
         headers["accept"] = draw(_ACCEPTS)
     injected = False
     if "prefer" in sites:
-        declared = [r["status"] for r in operation.get("responses", [])]
+        declared = [r["key"] for r in operation["outputs"]]
         names = [
             name
-            for r in operation.get("responses", [])
+            for r in operation["outputs"]
             for content in r.get("contents", {}).values()
             for name in content.get("examples") or {}
         ]
@@ -308,7 +312,7 @@ def requests(draw: st.DrawFn, target: Target) -> tuple[bytes, bool]:
             headers[name.lower()] = draw(_HEADER_VALUES)
         headers["cookie"] = draw(_HEADER_VALUES)
     body = b""
-    if operation.get("body") or "body" in sites:
+    if operation["input"] or "body" in sites:
         seed = draw(st.sampled_from(target.bodies))
         body = json.dumps(seed).encode()
         headers["content-type"] = "application/json"

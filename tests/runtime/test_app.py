@@ -64,7 +64,12 @@ def test_startup_is_fast_for_a_large_contract(tmp_path: Path) -> None:
     contract = petstore_contract()
     template = contract["operations"][2]
     contract["operations"] = [
-        {**template, "id": f"op{number}", "path": f"/r{number}/{{petId}}"} for number in range(1200)
+        {
+            **template,
+            "id": f"op{number}",
+            "binding": {**template["binding"], "path": f"/r{number}/{{petId}}"},
+        }
+        for number in range(1200)
     ]
     started = time.perf_counter()
     app = MockApp(contract, tmp_path)

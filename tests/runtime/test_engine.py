@@ -10,11 +10,12 @@ from mockc.runtime.engine import (
     Output,
     Reply,
     Request,
-    answered_status,
     load_hooks,
 )
 from mockc.runtime.exceptions import HandlersError, HookError, NotAcceptable, PreferenceError
 from mockc.runtime.http.encoding import encode_body
+from mockc.runtime.http.outputs import OUTPUTS as HTTP_OUTPUTS
+from mockc.runtime.http.outputs import answered_status
 from mockc.runtime.web.negotiation import choose_media_type
 
 PET = {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}}
@@ -25,7 +26,7 @@ def output(status: str, schema: Any = PET, examples: dict[str, Any] | None = Non
 
 
 def engine(*outputs: Output, **options: Any) -> Engine:
-    operation = Operation("op", outputs)
+    operation = Operation("op", outputs, policy=HTTP_OUTPUTS)
     return Engine(
         [operation], {}, encoder=encode_body, choose_media_type=choose_media_type, **options
     )
@@ -170,3 +171,58 @@ def test_generated_objects_echo_the_requested_id() -> None:
     assert echo_path_params({"id": 5}, {"petId": 7, "photo": 2}) == {"id": 5}
     assert echo_path_params({"code": "x"}, {"code": "y"}) == {"code": "y"}
     assert echo_path_params([1, 2], {"petId": 7}) == [1, 2]
+
+
+# -- output policies: what output keys mean is the adapter's ------------------------
+
+
+def keyed_engine(*outputs: Output, policy: Any = None) -> Engine:
+    operation = (
+        Operation("op", outputs) if policy is None else Operation("op", outputs, policy=policy)
+    )
+    return Engine([operation], {}, encoder=encode_body)
+
+
+def test_the_neutral_policy_answers_the_first_output_and_matches_keys_exactly() -> None:
+    eng = keyed_engine(output("404"), output("200"), output("default"))
+    assert handle(eng).status == "404"
+    assert handle(eng, prefer={"code": "default"}).status == "default"
+    with pytest.raises(PreferenceError):
+        handle(eng, prefer={"code": "4XX"})
+    assert handle(keyed_engine()).status == "ok"
+
+
+def test_path_echo_follows_the_policy() -> None:
+    pet = output("200", {"type": "object", "required": ["id"], "properties": {"id": PET_ID}})
+    echoed = handle(engine(pet), path={"petId": 123456}).content
+    assert echoed == b'{"id":123456}'
+    neutral = handle(keyed_engine(pet), path={"petId": 123456}).content
+    assert neutral != b'{"id":123456}' and neutral is not None
+    missing = output("404", {"type": "object", "required": ["id"], "properties": {"id": PET_ID}})
+    assert handle(engine(pet, missing), path={"petId": 123456}, prefer={"code": "404"}).content != (
+        b'{"id":123456}'
+    )
+
+
+PET_ID = {"type": "integer", "minimum": 1, "maximum": 99}
+
+
+def test_grpc_answers_ok_and_matches_status_names() -> None:
+    from mockc.runtime.grpc.outputs import OUTPUTS as GRPC_OUTPUTS
+
+    eng = keyed_engine(output("NOT_FOUND"), output("OK"), policy=GRPC_OUTPUTS)
+    assert handle(eng).status == "OK"
+    assert handle(eng, prefer={"code": "NOT_FOUND"}).status == "NOT_FOUND"
+
+
+@pytest.mark.parametrize(
+    ("protocol", "status"),
+    [("http", "500"), ("grpc", "INTERNAL"), ("graphql", "500")],
+)
+def test_each_protocol_injects_faults_its_own_way(protocol: str, status: str) -> None:
+    import importlib
+
+    policy = importlib.import_module(f"mockc.runtime.{protocol}.outputs").OUTPUTS
+    fault = policy.injected_fault(12.0)
+    assert (fault.status, fault.delay_ms, fault.source) == (status, 12.0, "fault")
+    assert "server-wide error rate" in str(fault.body)

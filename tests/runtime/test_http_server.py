@@ -10,7 +10,12 @@ import httpx
 import pytest
 
 from mockc.runtime import __version__
-from tests.support.petstore import petstore_contract, server_command, write_server
+from tests.support.petstore import (
+    http_operation,
+    petstore_contract,
+    server_command,
+    write_server,
+)
 from tests.support.servers import ServerProcess
 
 HANDLERS = """
@@ -327,15 +332,13 @@ def test_health_and_builtin_health(client: httpx.Client) -> None:
 def test_contract_health_operation_wins(tmp_path: Path) -> None:
     contract = petstore_contract()
     contract["operations"].append(
-        {
-            "id": "health",
-            "method": "GET",
-            "path": "/health",
-            "parameters": [],
-            "body": None,
-            "responses": [
+        http_operation(
+            "health",
+            "GET",
+            "/health",
+            responses=[
                 {
-                    "status": "200",
+                    "key": "200",
                     "description": "",
                     "headers": [],
                     "contents": {
@@ -343,7 +346,7 @@ def test_contract_health_operation_wins(tmp_path: Path) -> None:
                     },
                 }
             ],
-        }
+        )
     )
     directory = write_server(tmp_path, contract)
     with ServerProcess(
@@ -354,4 +357,4 @@ def test_contract_health_operation_wins(tmp_path: Path) -> None:
 
 
 def test_contract_file_round_trips() -> None:
-    assert json.loads(json.dumps(petstore_contract()))["format"] == 1
+    assert json.loads(json.dumps(petstore_contract()))["format"] == 2

@@ -94,8 +94,9 @@ def test_bad_core_settings_are_usage_errors(flags: list[str]) -> None:
     [
         (None, "no contract file"),
         ("{not json", "cannot read the contract"),
-        ('{"format": 99}', "contract format 99 is not 1"),
-        ('{"format": 1, "api": {"title": "x"}}', "malformed contract"),
+        ('{"format": 99}', "contract format 99 is not 2"),
+        ('{"format": 1, "operations": []}', "contract format 1 is not 2; regenerate"),
+        ('{"format": 2, "api": {"title": "x"}}', "malformed contract"),
     ],
 )
 def test_bad_contract_exits_2_with_one_line(

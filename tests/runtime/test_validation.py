@@ -4,8 +4,8 @@ from mockc.runtime.validation import OperationValidator
 
 OPERATION = {
     "id": "create",
-    "parameters": [],
-    "body": {
+    "binding": {"kind": "http", "method": "POST", "path": "/", "parameters": []},
+    "input": {
         "required": True,
         "contents": {
             "application/json": {

@@ -7,7 +7,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["SERVER_MAIN", "petstore_contract", "server_command", "write_server"]
+__all__ = [
+    "SERVER_MAIN",
+    "http_operation",
+    "petstore_contract",
+    "server_command",
+    "write_server",
+]
 
 SERVER_MAIN = "import sys; from pathlib import Path; from mockc.runtime.http.server import main; "
 
@@ -41,7 +47,25 @@ def _json(schema: Any, examples: dict[str, Any] | None = None) -> dict[str, Any]
 
 
 def _response(status: str, contents: dict[str, Any], headers: list[Any] | None = None) -> Any:
-    return {"status": status, "description": "", "headers": headers or [], "contents": contents}
+    return {"key": status, "description": "", "headers": headers or [], "contents": contents}
+
+
+def http_operation(
+    id: str,
+    method: str,
+    path: str,
+    parameters: list[Any] | None = None,
+    body: Any = None,
+    responses: list[Any] | None = None,
+) -> dict[str, Any]:
+    """A contract operation with an HTTP binding (``body`` is its input message)."""
+    return {
+        "id": id,
+        "shape": "unary",
+        "input": body,
+        "outputs": list(responses or []),
+        "binding": {"kind": "http", "method": method, "path": path, "parameters": parameters or []},
+    }
 
 
 PET = {"$ref": "#/$defs/Pet"}
@@ -68,7 +92,7 @@ def petstore_contract() -> dict[str, Any]:
             "properties": {"code": {"type": "integer"}, "message": {"type": "string"}},
         },
     }
-    operations = [
+    specs: list[dict[str, Any]] = [
         {
             "id": "listPets",
             "method": "GET",
@@ -262,11 +286,12 @@ def petstore_contract() -> dict[str, Any]:
         },
     ]
     return {
-        "format": 1,
+        "format": 2,
         "generated_by": "tests",
+        "protocol": "http",
         "api": {"name": "petstore", "title": "Petstore", "version": "1.0.0"},
         "defs": defs,
-        "operations": operations,
+        "operations": [http_operation(**spec) for spec in specs],
     }
 
 

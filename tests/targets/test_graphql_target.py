@@ -15,7 +15,7 @@ from mockc.compiler import ir
 from mockc.compiler.driver import GenerateOptions, compile_specs, plan_files
 from mockc.compiler.frontends.graphql import load_all
 from mockc.compiler.frontends.graphql.reading import read_schema
-from mockc.runtime.graphql.contract import engine_operations
+from mockc.runtime.contract import CONTRACT_FORMAT, engine_operations
 from mockc.runtime.mocks import load_mock_document
 from mockc.targets.common import FileOwner, TargetOptions, runtime_files
 from mockc.targets.graphql import generate
@@ -85,20 +85,27 @@ def test_the_server_files() -> None:
 
 def test_the_contract_lists_root_fields_then_object_types_and_scalar_schemas() -> None:
     contract = json.loads(_files(SHOP)["contract.json"])
-    assert contract["protocol"] == "graphql"
-    assert contract["schema"] == "schema.graphql"
+    assert (contract["format"], contract["protocol"]) == (CONTRACT_FORMAT, "graphql")
+    assert contract["graphql"]["schema"] == "schema.graphql"
     operations = contract["operations"]
-    assert operations[0] == {"id": "query_user", "root": "query", "field": "user", "responses": []}
-    assert {
-        "id": "subscription_ticks",
-        "root": "subscription",
-        "field": "ticks",
-        "responses": [],
-    } in operations
-    types = [spec["id"] for spec in operations if "type" in spec]
+    assert operations[0] == {
+        "id": "query_user",
+        "shape": "unary",
+        "input": None,
+        "outputs": [],
+        "binding": {"kind": "graphql", "root": "query", "field": "user", "return_type": "User"},
+    }
+    ticks = next(spec for spec in operations if spec["id"] == "subscription_ticks")
+    assert (ticks["shape"], ticks["binding"]["root"], ticks["binding"]["field"]) == (
+        "server_stream",
+        "subscription",
+        "ticks",
+    )
+    types = [spec["id"] for spec in operations if "object_type" in spec["binding"]]
     assert types == ["User", "Product", "Order", "OrderLine", "ProductConnection", "ProductEdge"]
-    assert contract["scalars"]["DateTime"] == {"type": "string", "format": "date-time"}
-    assert contract["scalars"]["JSON"]["type"] == "object"
+    scalars = contract["graphql"]["scalars"]
+    assert scalars["DateTime"] == {"type": "string", "format": "date-time"}
+    assert scalars["JSON"]["type"] == "object"
     assert [op.id for op in engine_operations(contract)] == [spec["id"] for spec in operations]
 
 

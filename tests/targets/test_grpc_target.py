@@ -14,6 +14,7 @@ import pytest
 from mockc.compiler import ir
 from mockc.compiler.driver import Compiled, GenerateOptions, compile_specs, plan_files
 from mockc.compiler.errors import GenerationError
+from mockc.runtime.contract import CONTRACT_FORMAT
 from mockc.targets.common import CORE_REQUIREMENTS, FileOwner, GeneratedFile, TargetOptions
 from mockc.targets.grpc import generate
 from mockc.targets.grpc.contract import ERROR_STATUSES
@@ -81,19 +82,23 @@ def test_requirements_are_the_runtime_ones_without_grpcio_tools(route_guide: Com
 
 def test_the_contract_is_the_runtime_format_with_grpc_bindings(route_guide: Compiled) -> None:
     contract = json.loads(by_path(generate(route_guide.api, options()))["contract.json"].content)
-    assert (contract["format"], contract["protocol"]) == (1, "grpc")
+    assert (contract["format"], contract["protocol"]) == (CONTRACT_FORMAT, "grpc")
     chat = next(op for op in contract["operations"] if op["id"] == "RouteGuide_RouteChat")
-    assert (chat["method"], chat["path"]) == ("POST", "/routeguide.RouteGuide/RouteChat")
-    assert chat["grpc"] == {
+    assert chat["shape"] == "bidi"
+    assert chat["binding"] == {
+        "kind": "grpc",
+        "full_method": "/routeguide.RouteGuide/RouteChat",
         "service": "routeguide.RouteGuide",
         "method": "RouteChat",
         "input_type": "routeguide.RouteNote",
         "output_type": "routeguide.RouteNote",
-        "shape": "bidi",
     }
-    assert [r["status"] for r in chat["responses"]] == ["OK", *ERROR_STATUSES]
+    assert chat["input"]["contents"]["application/grpc+proto"]["schema"] == {
+        "$ref": "#/$defs/routeguide.RouteNote"
+    }
+    assert [r["key"] for r in chat["outputs"]] == ["OK", *ERROR_STATUSES]
     assert len(ERROR_STATUSES) == 16
-    error = chat["responses"][5]["contents"]["application/grpc+proto"]
+    error = chat["outputs"][5]["contents"]["application/grpc+proto"]
     assert error["schema"] == {"$ref": "#/$defs/google.rpc.Status"}
     assert {"google.rpc.Status", "google.protobuf.Any", "routeguide.RouteNote"} <= set(
         contract["defs"]

@@ -79,7 +79,7 @@ def _files(**options: object) -> dict[str, bytes]:
 def test_contract_fills_in_parameter_defaults_and_keeps_example_order() -> None:
     contract = json.loads(_files()["contract.json"])
     (operation,) = contract["operations"]
-    by_name = {p["name"]: p for p in operation["parameters"]}
+    by_name = {p["name"]: p for p in operation["binding"]["parameters"]}
     assert by_name["id"] == {
         "name": "id",
         "location": "path",
@@ -94,9 +94,9 @@ def test_contract_fills_in_parameter_defaults_and_keeps_example_order() -> None:
         {},
     )
     assert (by_name["x-t"]["style"], by_name["x-t"]["explode"]) == ("simple", True)
-    assert list(operation["responses"][0]["contents"]["application/json"]["examples"]) == ["b", "a"]
-    assert operation["responses"][1] == {
-        "status": "204",
+    assert list(operation["outputs"][0]["contents"]["application/json"]["examples"]) == ["b", "a"]
+    assert operation["outputs"][1] == {
+        "key": "204",
         "description": "",
         "headers": [],
         "contents": {},
@@ -132,7 +132,7 @@ def test_handlers_and_ignore_lists_are_user_owned_and_the_rest_generated() -> No
 def test_runtime_is_vendored_unless_linked() -> None:
     vendored = _files()
     assert "_vendor/mockc_runtime/http/server.py" in vendored
-    assert "_vendor/mockc_runtime/engine.py" in vendored
+    assert "_vendor/mockc_runtime/engine/engine.py" in vendored
     assert b"_vendor" in vendored["server.py"]
     linked = _files(link_runtime=True)
     assert not any(path.startswith("_vendor/") for path in linked)
@@ -161,6 +161,6 @@ def test_dockerfile_installs_and_starts_exactly_as_documented() -> None:
 
 def test_contract_format_agrees_with_the_runtime_that_reads_it() -> None:
     from mockc.runtime.contract import CONTRACT_FORMAT as READ
-    from mockc.targets.http.contract import CONTRACT_FORMAT as WRITTEN
+    from mockc.targets.common.contract import CONTRACT_FORMAT as WRITTEN
 
     assert json.loads(_files()["contract.json"])["format"] == WRITTEN == READ

@@ -11,8 +11,10 @@ from mockc.compiler import ir
 from mockc.runtime.engine import Content as EngineContent
 from mockc.runtime.engine import Operation as EngineOperation
 from mockc.runtime.engine import Output as EngineOutput
-from mockc.runtime.engine import answered_status, header_text
+from mockc.runtime.engine import header_text
 from mockc.runtime.fake import FakeData
+from mockc.runtime.http.outputs import OUTPUTS as HTTP_OUTPUTS
+from mockc.runtime.http.outputs import answered_status
 
 from .checked import CheckedFakes
 from .describe import describe, json_type
@@ -92,6 +94,9 @@ def _engine_operation(operation: ir.Operation) -> EngineOperation:
             )
             for output in operation.outputs
         ),
+        # the HTTP reading of output keys, which generated mocks of every
+        # protocol were written with (their bytes stay as they were)
+        policy=HTTP_OUTPUTS,
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from mockc.runtime.engine import Content, Operation, Output, Reply, Request
 from mockc.runtime.http.encoding import encode_body
+from mockc.runtime.http.outputs import OUTPUTS as HTTP_OUTPUTS
 from mockc.runtime.mocks import MockRegistry
 from mockc.runtime.state import MemoryStore
 
@@ -20,19 +21,24 @@ def _json_output(status: str, schema: Any = PET) -> Output:
     return Output(status, (Content("application/json", schema),))
 
 
+def http_operation(operation_id: str, outputs: tuple[Output, ...], **fields: Any) -> Operation:
+    """An operation whose outputs are keyed by HTTP status (the HTTP adapter's policy)."""
+    return Operation(operation_id, outputs, policy=HTTP_OUTPUTS, **fields)
+
+
 OPERATIONS: dict[str, Operation] = {
     operation.id: operation
     for operation in (
-        Operation("showPetById", (_json_output("200"), _json_output("404"))),
-        Operation("listPets", (_json_output("200", {"type": "array"}),)),
-        Operation("createPets", (_json_output("201"),)),
-        Operation("replacePet", (_json_output("200"), _json_output("404"))),
-        Operation("patchPet", (_json_output("200"),)),
-        Operation("deletePet", (Output("204"),)),
-        Operation("deleteOld", (_json_output("200"),)),
-        Operation("getReadme", (Output("200", (Content("text/plain"),)),)),
-        Operation("ping", ()),
-        Operation("other", (_json_output("200"),)),
+        http_operation("showPetById", (_json_output("200"), _json_output("404"))),
+        http_operation("listPets", (_json_output("200", {"type": "array"}),)),
+        http_operation("createPets", (_json_output("201"),)),
+        http_operation("replacePet", (_json_output("200"), _json_output("404"))),
+        http_operation("patchPet", (_json_output("200"),)),
+        http_operation("deletePet", (Output("204"),)),
+        http_operation("deleteOld", (_json_output("200"),)),
+        http_operation("getReadme", (Output("200", (Content("text/plain"),)),)),
+        http_operation("ping", ()),
+        http_operation("other", (_json_output("200"),)),
     )
 }
 

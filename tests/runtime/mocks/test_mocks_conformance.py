@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from mock_kit import Server
+from mock_kit import Server, http_operation
 
-from mockc.runtime.engine import Content, Operation, Output
+from mockc.runtime.engine import Content, Output
 from mockc.runtime.mocks import MockError, validate_mock_folder
 
 DEFS = {
@@ -29,15 +29,15 @@ DEFS = {
 PET = {"$ref": "#/$defs/Pet"}
 ERROR = {"$ref": "#/$defs/Error"}
 OPERATIONS = {
-    "getPet": Operation(
+    "getPet": http_operation(
         "getPet",
         (
             Output("200", (Content("application/json", PET),)),
             Output("default", (Content("application/json", ERROR),)),
         ),
     ),
-    "deletePet": Operation("deletePet", (Output("204"),)),
-    "SayHello": Operation("SayHello", (Output("OK", (Content("application/grpc", PET),)),)),
+    "deletePet": http_operation("deletePet", (Output("204"),)),
+    "SayHello": http_operation("SayHello", (Output("OK", (Content("application/grpc", PET),)),)),
 }
 
 
@@ -173,10 +173,10 @@ def test_a_file_with_an_invalid_status_is_not_served(server: Server, tmp_path: P
 
 def test_a_crud_preset_that_cannot_find_ids_is_an_error(server: Server) -> None:
     operations = {
-        "getThing": Operation(
+        "getThing": http_operation(
             "getThing", (Output("200", (Content("application/json", PET),)),), path=("thingId",)
         ),
-        "search": Operation(
+        "search": http_operation(
             "search",
             (Output("200", (Content("application/json", PET),)),),
             query=(("q", {}),),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import timeit
 from pathlib import Path
 
+from mock_kit import http_operation
+
 from mockc.runtime.engine import Content, Operation, Output, Request
 from mockc.runtime.http.encoding import encode_body
 from mockc.runtime.mocks import MockRegistry
@@ -16,7 +18,7 @@ def _server(root: Path, operations: int, per_operation: int) -> tuple[MockRegist
     table = {}
     for number in range(operations):
         name = f"op{number}"
-        table[name] = Operation(name, (Output("200", (Content("application/json"),)),))
+        table[name] = http_operation(name, (Output("200", (Content("application/json"),)),))
         for mock in range(per_operation):
             (root / "mocks" / f"{name}-{mock}.yaml").write_text(
                 f"operation: {name}\nmatch: {{query: {{k: '{mock}'}}}}\n"

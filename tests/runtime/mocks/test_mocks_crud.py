@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_kit import OPERATIONS, Server, ask, body_of
+from mock_kit import OPERATIONS, Server, ask, body_of, http_operation
 
 from mockc.runtime.engine import Content, Operation, Output, Reply, Request
 from mockc.runtime.mocks import MockRegistry
@@ -177,9 +177,9 @@ def test_records_follow_the_declared_schema(server: Server) -> None:
         )
 
     operations = {
-        "list": Operation("list", outputs("200", page), path=()),
-        "create": Operation("create", outputs("201", record), path=()),
-        "get": Operation("get", outputs("200", record), path=("key",)),
+        "list": http_operation("list", outputs("200", page), path=()),
+        "create": http_operation("create", outputs("201", record), path=()),
+        "get": http_operation("get", outputs("200", record), path=("key",)),
     }
     for operation_id in operations:
         server.mock(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from mock_kit import OPERATIONS
+from mock_kit import OPERATIONS, http_operation
 
 from mockc.runtime.engine import Operation, Output
 from mockc.runtime.mocks import MOCK_SCHEMA, load_mock_document
@@ -64,7 +64,7 @@ def test_the_mocks_in_the_guide_load_without_problems(tmp_path: Path, text: str)
     # what createPets declares, and the gRPC status names
     create = OPERATIONS["createPets"]
     grpc_statuses = tuple(Output(status) for status in GRPC_STATUS_NAMES)
-    fallback = Operation(create.id, (*create.outputs, *grpc_statuses))
+    fallback = http_operation(create.id, (*create.outputs, *grpc_statuses))
     operations.setdefault(operation.group(1), fallback)
     path = tmp_path / "mock.yaml"
     path.write_text(text, encoding="utf-8")

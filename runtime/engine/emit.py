@@ -1,0 +1,210 @@
+"""The emit path: messages a mock sends on its own, whatever the protocol.
+
+An operation emits a :class:`Message` three ways:
+
+- on a schedule: a mock with an ``emit`` schedule (:class:`~.model.Schedule`)
+  sends on its operation after a delay, at an interval, in bursts, or after a
+  sequence of delays, from the server's start (and again from each change of
+  the mocks);
+- on demand: ``POST /__mockc/emit/{operation}`` (``runtime/admin/emit.py``);
+- as a reaction: a mock whose ``then`` lists triggers (:class:`~.model.Trigger`)
+  makes each named operation emit once it has answered.
+
+A message is either data given as it is, or the engine's answer to the
+operation (hooks, mocks, examples, fake data) for a request of method
+``emit``. Messages go to the server's event hub; the adapters that stream
+(GraphQL subscriptions today; SSE, WebSocket and broker channels later)
+deliver them to their subscribers. Schedules run on one daemon thread: the
+hub is thread-safe and wakes each subscriber on its own loop.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..events import EventHub, Message
+from .model import Reply, Request, Schedule, Trigger
+
+__all__ = ["EMIT_METHOD", "Emitter", "ScheduledEmit"]
+
+EMIT_METHOD = "emit"
+"""The method of the requests the engine answers for emitted messages."""
+
+Answer = Callable[[Request], Reply]
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduledEmit:
+    """One running schedule: the operation, what set it up, and its timing."""
+
+    operation: str
+    origin: str
+    """What declared it: ``mock:<id>``."""
+    schedule: Schedule
+
+
+@dataclass(order=True, slots=True)
+class _Due:
+    at: float
+    order: int
+    job: Callable[[], float | None] = field(compare=False)
+    """Runs the job; returns the delay (seconds) to its next run, or None."""
+    token: int = field(compare=False, default=0)
+    """The schedule it belongs to (0: a reaction)."""
+
+
+class Emitter:
+    """Sends messages of operations to the event hub: now, later, or on a schedule."""
+
+    def __init__(self, answer: Answer, hub: EventHub) -> None:
+        """``answer`` is the engine's (the service's) request handler."""
+        self._answer = answer
+        self.hub = hub
+        self._numbers: dict[str, itertools.count[int]] = {}
+        self._lock = threading.Condition()
+        self._due: list[_Due] = []
+        self._order = itertools.count()
+        self._tokens = itertools.count(1)
+        self._running: dict[ScheduledEmit, int] = {}
+        self._live: set[int] = set()
+        """Tokens of the running schedules; 0 marks reactions, always live."""
+        self._thread: threading.Thread | None = None
+        self._closed = False
+        self.schedules: tuple[ScheduledEmit, ...] = ()
+
+    # -- sending -----------------------------------------------------------
+
+    def emit(self, operation: str, request: Request | None = None) -> int:
+        """The engine's answer for ``operation`` as a message; how many streams got it.
+        ``request`` (a reaction's) lends its parameters and body to the answer."""
+        number = self._next_number(operation)
+        asked = Request(
+            operation,
+            path=dict(request.path) if request is not None else {},
+            query=dict(request.query) if request is not None else {},
+            headers=dict(request.headers) if request is not None else {},
+            body=request.body if request is not None else None,
+            method=EMIT_METHOD,
+            target=request.target if request is not None else "",
+            stream_index=number,
+        )
+        reply = self._answer(asked)
+        return self.hub.publish(operation, Message(operation, number, reply=reply))
+
+    def send(self, operation: str, data: Any) -> int:
+        """``data`` as a message of ``operation``, as it is; how many streams got it."""
+        number = self._next_number(operation)
+        return self.hub.publish(operation, Message(operation, number, data=data))
+
+    def react(self, triggers: Iterable[Trigger], request: Request) -> None:
+        """Emit what a reply's triggers name: now, or after their delay."""
+        for trigger in triggers:
+            if trigger.after_ms > 0:
+                self._later(trigger.after_ms / 1000.0, self._once(trigger, request))
+            else:
+                self._fire(trigger, request)
+
+    def _fire(self, trigger: Trigger, request: Request) -> None:
+        if trigger.has_body:
+            self.send(trigger.operation, trigger.body)
+        else:
+            self.emit(trigger.operation, request)
+
+    def _once(self, trigger: Trigger, request: Request) -> Callable[[], float | None]:
+        def run() -> None:
+            self._fire(trigger, request)
+
+        return run
+
+    def _next_number(self, operation: str) -> int:
+        numbers = self._numbers.get(operation)
+        if numbers is None:
+            numbers = self._numbers.setdefault(operation, itertools.count())
+        return next(numbers)
+
+    # -- schedules -----------------------------------------------------------
+
+    def schedule(self, schedules: Iterable[ScheduledEmit]) -> None:
+        """Run ``schedules``: those already running go on undisturbed, new ones
+        start from their beginning, the others stop."""
+        wanted = dict.fromkeys(schedules)
+        with self._lock:
+            running = {scheduled: token for scheduled, token in self._running.items()}
+            self._running = {}
+            for scheduled in wanted:
+                token = running.get(scheduled)
+                if token is None:
+                    token = next(self._tokens)
+                    wait = scheduled.schedule.wait_before(0)
+                    if wait is not None:
+                        self._push(wait / 1000.0, self._scheduled_job(scheduled), token)
+                self._running[scheduled] = token
+            self._live = set(self._running.values())
+            self.schedules = tuple(wanted)
+            self._lock.notify()
+
+    def _scheduled_job(self, scheduled: ScheduledEmit) -> Callable[[], float | None]:
+        sends = itertools.count()
+        schedule = scheduled.schedule
+
+        def run() -> float | None:
+            send = next(sends)
+            for _ in range(max(schedule.burst, 1)):
+                self.emit(scheduled.operation)
+            wait = schedule.wait_before(send + 1)
+            return None if wait is None else wait / 1000.0
+
+        return run
+
+    def _later(self, delay_s: float, job: Callable[[], float | None]) -> None:
+        with self._lock:
+            self._push(delay_s, job, 0)
+            self._lock.notify()
+
+    def _push(self, delay_s: float, job: Callable[[], float | None], token: int) -> None:
+        """Queue ``job`` (the lock held); starts the thread on first use."""
+        if self._closed:
+            return
+        due = _Due(time.monotonic() + delay_s, next(self._order), job, token)
+        heapq.heappush(self._due, due)
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="mockc-emit", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                while not self._closed and (not self._due or self._due[0].at > time.monotonic()):
+                    timeout = self._due[0].at - time.monotonic() if self._due else None
+                    self._lock.wait(timeout)
+                if self._closed:
+                    return
+                due = heapq.heappop(self._due)
+                if due.token and due.token not in self._live:
+                    continue
+            try:
+                again = due.job()
+            except Exception as error:  # a broken hook or mock must not stop the others
+                print(f"mockc: emit failed: {error}", file=sys.stderr, flush=True)
+                again = None
+            if again is not None:
+                with self._lock:
+                    if not due.token or due.token in self._live:
+                        self._push(again, due.job, due.token)
+
+    def close(self) -> None:
+        """Stop every schedule and pending reaction."""
+        with self._lock:
+            self._closed = True
+            self._due.clear()
+            self._lock.notify()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=2.0)
