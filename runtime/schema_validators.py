@@ -212,7 +212,7 @@ def registry_refs(schema: Any) -> Any:
         return [registry_refs(item) for item in schema]
     if not isinstance(schema, Mapping):
         return schema
-    out = {}
+    out: dict[str, Any] = {}
     for key, value in schema.items():
         if key == "$ref" and isinstance(value, str) and value.startswith(_DEF_PREFIX):
             out[key] = DEFS_URI + value
@@ -282,7 +282,7 @@ def named_refs(schema: Any, names: Mapping[str, Any]) -> tuple[Any, bool]:
             return [rewrite(item) for item in node]
         if not isinstance(node, Mapping):
             return node
-        out = {}
+        out: dict[str, Any] = {}
         for key, value in node.items():
             if key == "$ref" and isinstance(value, str) and value.startswith(_DEF_PREFIX):
                 name = _unescape(value[len(_DEF_PREFIX) :])
