@@ -40,9 +40,18 @@ class NoRoute:
 @dataclass(slots=True)
 class _Template(Generic[T]):
     template: str
-    regex: re.Pattern[str]
+    pattern: str
     names: tuple[str, ...]
     methods: dict[str, T]
+    compiled: re.Pattern[str] | None = None
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        """This template alone, compiled when first needed (a method missing on
+        a more specific template): most never are, and compiling costs."""
+        if self.compiled is None:
+            self.compiled = re.compile(f"^{self.pattern}$")
+        return self.compiled
 
 
 def _specificity(template: str) -> tuple[tuple[int, str], ...]:
@@ -79,9 +88,7 @@ class Router(Generic[T]):
         alternatives: list[str] = []
         for template in ordered:
             pattern, names = _segment_pattern(template)
-            self._templates.append(
-                _Template(template, re.compile(f"^{pattern}$"), names, templated[template])
-            )
+            self._templates.append(_Template(template, pattern, names, templated[template]))
             alternatives.append(f"({pattern})")
         self._first_group: list[int] = []
         group = 1

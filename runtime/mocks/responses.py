@@ -11,7 +11,7 @@ then copies.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine import Encoder, Operation, Reply, answered_status
@@ -62,8 +62,14 @@ class ResponseSpec:
     delay: tuple[float, float] | None
     fault: FaultSpec | None
     weight: float
-    body_at: tuple[int, int]
-    """Where the body (or text) is written, else the response."""
+    source: SourceDocument = field(repr=False, compare=False)
+    body_path: DocPath
+    """Where in ``source`` the body (or text) is written."""
+
+    @property
+    def body_at(self) -> tuple[int, int]:
+        """Where the body (or text) is written, else the response."""
+        return self.source.value_at(self.body_path)
 
     @property
     def is_static(self) -> bool:
@@ -94,6 +100,11 @@ def compile_response(
     def origin(sub: DocPath) -> Origin:
         return Origin(file, *document.text_at((*path, *sub)))
 
+    def text_origin(sub: DocPath, text: str) -> Origin:
+        # Text without an expression never reports an error, so its position
+        # is not looked up (that reads the positions of the whole file).
+        return origin(sub) if _may_hold_expressions(text) else Origin(file, 1, 1)
+
     headers: list[tuple[str, TextTemplate]] = []
     for name, value in (data.get("headers") or {}).items():
         text = _header_text(value)
@@ -107,7 +118,8 @@ def compile_response(
         if unfit_name or unfit_value:
             continue
         try:
-            headers.append((name, compile_text_template(text, origin(("headers", name)))))
+            template = compile_text_template(text, text_origin(("headers", name), text))
+            headers.append((name, template))
         except ExpressionError as error:
             problems.append(expression_problem(error, document))
     body = text_template = None
@@ -115,7 +127,8 @@ def compile_response(
         if data.get("body") is not None:
             body = compile_template(data["body"], lambda sub: origin(("body", *sub)))
         if "text" in data:
-            text_template = compile_text_template(data["text"], origin(("text",)))
+            text = data["text"]
+            text_template = compile_text_template(text, text_origin(("text",), text))
     except ExpressionError as error:
         problems.append(expression_problem(error, document))
     if isinstance(data.get("media_type"), str):
@@ -137,8 +150,14 @@ def compile_response(
         delay=delay,
         fault=fault,
         weight=float(data.get("weight", 1)),
-        body_at=document.value_at((*path, "text" if "text" in data else "body")),
+        source=document,
+        body_path=(*path, "text" if "text" in data else "body"),
     )
+
+
+def _may_hold_expressions(text: str) -> bool:
+    """Whether ``text`` may hold an expression: ``{{ … }}`` or a whole ``$.`` alias."""
+    return not isinstance(text, str) or "{{" in text or "$." in text
 
 
 def _header_text(value: Any) -> str:
