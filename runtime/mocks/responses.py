@@ -10,9 +10,12 @@ then copies.
 
 from __future__ import annotations
 
+import copy
 import random
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 from ..engine import Encoder, Operation, Reply, answered_status
 from ..expressions import (
@@ -124,7 +127,9 @@ def compile_response(
             problems.append(expression_problem(error, document))
     body = text_template = None
     try:
-        if data.get("body") is not None:
+        if data.get("body") is not None and _written_without_templates(document):
+            body = Template(True, _copied(data["body"]))
+        elif data.get("body") is not None:
             body = compile_template(data["body"], lambda sub: origin(("body", *sub)))
         if "text" in data:
             text = data["text"]
@@ -153,6 +158,22 @@ def compile_response(
         source=document,
         body_path=(*path, "text" if "text" in data else "body"),
     )
+
+
+def _written_without_templates(document: SourceDocument) -> bool:
+    """Whether no string of ``document`` can hold a template, so that a body is
+    static without compiling it string by string: a JSON file with no ``{{``,
+    no ``$.`` and no ``\\u`` escape (which could spell either) in its text."""
+    text = document.json_text
+    return text is not None and "{{" not in text and "$." not in text and "\\u" not in text
+
+
+def _copied(value: Any) -> Any:
+    """A deep copy of the JSON ``value`` (as compiling a static template makes one)."""
+    try:
+        return orjson.loads(orjson.dumps(value))
+    except (TypeError, orjson.JSONEncodeError):  # integers past 64 bits
+        return copy.deepcopy(value)
 
 
 def _may_hold_expressions(text: str) -> bool:

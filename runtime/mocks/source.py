@@ -75,10 +75,12 @@ class SourceDocument:
     expressions and errors ask, so a folder of sound JSON mocks loads without
     them (the YAML reader that finds them costs most of the load)."""
 
-    __slots__ = ("_blocks", "_keys", "_pending", "_texts", "_values", "data")
+    __slots__ = ("_blocks", "_keys", "_pending", "_texts", "_values", "data", "json_text")
 
     def __init__(self, data: Any, *, pending: str | None = None) -> None:
         self.data = data
+        self.json_text: str | None = None
+        """The text of a JSON file."""
         self._values: dict[DocPath, Position] = {}
         self._keys: dict[DocPath, Position] = {}
         self._texts: dict[DocPath, Position] = {}
@@ -226,7 +228,9 @@ def parse_source(text: str, *, json_format: bool = False) -> SourceDocument:
     except ValueError as error:
         raise SourceError(f"invalid JSON: {error}") from None
     if _member_count(data) == _written_members(text):
-        return SourceDocument(data, pending=text)
+        document = SourceDocument(data, pending=text)
+        document.json_text = text
+        return document
     # A key written twice (JSON keeps the last): the YAML reader says where.
     try:
         located = _Builder(text).build()
@@ -235,9 +239,11 @@ def parse_source(text: str, *, json_format: bool = False) -> SourceDocument:
             # Valid JSON the YAML reader cannot follow (very long keys, escaped
             # surrogates): the data stands, positions fall back to the start.
             _check_depth(data)
-            return SourceDocument(data)
-        raise
+            located = SourceDocument(data)
+        else:
+            raise
     located.data = data
+    located.json_text = text
     return located
 
 
