@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import click
 
-from ..console import Console
-from ..driver import GenerateOptions, generate
-from ..errors import Diagnostic, MockcError
+from ..serving import run_server, serve_spec
 from .errors import reporting_errors
 
 __all__ = ["serve_command"]
@@ -43,30 +38,5 @@ def serve_command(
         if value is not None:
             env[name] = str(value)
     if source.is_dir():
-        _run_server(source, env, server_args)
-        return
-    with tempfile.TemporaryDirectory(prefix="mockc-serve-") as temp:
-        out = Path(temp) / "server"
-        console = Console()
-        with console.progress(str(source)) as progress:
-            compiled, _ = generate(
-                [source], out, GenerateOptions(link_runtime=True, mock_format="json"), progress
-            )
-        console.diagnostics(compiled.diagnostics)
-        _run_server(out, env, server_args)
-
-
-def _run_server(folder: Path, env: dict[str, str], server_args: tuple[str, ...] = ()) -> None:
-    server = folder / "server.py"
-    if not server.is_file():
-        raise MockcError(
-            Diagnostic(file=str(folder), message="no server.py here; is this a generated server?")
-        )
-    process = subprocess.Popen([sys.executable, str(server), *server_args], env=env)
-    signal.signal(signal.SIGTERM, lambda _signum, _frame: process.terminate())
-    try:
-        code = process.wait()
-    except KeyboardInterrupt:
-        process.terminate()
-        code = process.wait()
-    sys.exit(code)
+        sys.exit(run_server(source, env, server_args))
+    serve_spec(source, env, server_args)

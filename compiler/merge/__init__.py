@@ -5,7 +5,8 @@ ours = the user's files now, theirs = this generation.
 
 - :mod:`.fields` — one mock document, field by field;
 - :mod:`.mocks` — the ``mocks/`` folder, mocks matched by id;
-- :mod:`.handlers` — user-editable Python (``handlers.py``) with libcst;
+- :mod:`.python_files` — user-editable Python (``handlers.py``): :mod:`.handlers`
+  merges it with libcst, imported only when a merge of Python happens;
 - :mod:`.documents` — mock files read and written keeping the user's layout;
 - :mod:`.conflicts` — conflicts left open, recorded until resolved;
 - :mod:`.resolve` — resolving them later (``mockc merge --theirs/--ours``);
@@ -22,8 +23,8 @@ package), so that resolving conflicts loads no generator.
 from .conflicts import CONFLICTS_FILE, Conflict, dump_conflicts, load_conflicts
 from .documents import MOCK_SUFFIXES, MergeError, MockFile, load_mock
 from .fields import MISSING, FieldEvent, merge_document, same
-from .handlers import ORPHAN_MARK, merge_python
 from .mocks import MockMerge, MockMergeOptions, merge_mocks
+from .python_files import ORPHAN_MARK, merge_python
 from .report import LISTED, Entry, Kind, MergeReport, field_path
 
 __all__ = [

@@ -10,12 +10,12 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any
-
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Diagnostic, MockcError
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
 
 __all__ = ["MOCK_SUFFIXES", "MergeError", "MockFile", "load_mock", "plain"]
 
@@ -104,6 +104,8 @@ def _parse(mock: MockFile) -> Any:
                 Diagnostic(file=where, line=exc.lineno, column=exc.colno, message=exc.msg)
             ) from None
     else:
+        from ruamel.yaml.error import MarkedYAMLError, YAMLError  # a large import: YAML only
+
         mock.yaml_indent = _guess_yaml_indent(text)
         try:
             data = _yaml(*mock.yaml_indent).load(text)
@@ -151,6 +153,8 @@ def plain(value: Any) -> Any:
 
 
 def _yaml(mapping_indent: int, dash_offset: int) -> YAML:
+    from ruamel.yaml import YAML  # a large import: only when YAML is read or written
+
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap the user's long lines

@@ -22,9 +22,6 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from ruamel.yaml.error import CommentMark
-from ruamel.yaml.tokens import CommentToken
-
 from .documents import plain
 from .report import Kind
 
@@ -219,6 +216,10 @@ def _delete(mapping: MutableMapping[Any, Any], key: Any) -> None:
     items.pop(key, None)
     if not lines:
         return
+    # Comments exist only in YAML read by ruamel (a large import: not for JSON).
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
     index = keys.index(key)
     indent = _column(mapping, keys, index)
     if index + 1 < len(keys):

@@ -29,11 +29,10 @@ import libcst as cst
 
 from ..errors import Diagnostic
 from .documents import MergeError
+from .python_files import ORPHAN_MARK
 from .report import Entry, Kind
 
-__all__ = ["ORPHAN_MARK", "merge_python"]
-
-ORPHAN_MARK = "# mockc: orphaned:"
+__all__ = ["merge_trees"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,12 +44,10 @@ class _Parsed:
         return self.module.code_for_node(node)
 
 
-def merge_python(
-    *, path: str, base: str | None, ours: str, theirs: str, prune: bool = False, shown_as: str = ""
+def merge_trees(
+    *, path: str, base: str | None, ours: str, theirs: str, prune: bool, shown_as: str
 ) -> tuple[str, list[Entry]]:
     """The merged text of ``path`` and what happened to each hook."""
-    if ours == theirs and not (prune and ORPHAN_MARK in ours):
-        return ours, []
     mine = _parse(ours, shown_as or path, what="your file")
     new = _parse(theirs, path, what="the generated file")
     old = _parse(base, path, what="the merge base") if base is not None else None

@@ -87,8 +87,13 @@ class MockDocument:
     format: str = "yaml"
     path: Path | None = None
     scenario: str | None = None
-    id_at: tuple[int, int] = (1, 1)
-    """Where the id is written (the start of the file when it comes from the name)."""
+    id_source: SourceDocument | None = field(default=None, repr=False, compare=False)
+    """The file's source when it writes the id."""
+
+    @property
+    def id_at(self) -> tuple[int, int]:
+        """Where the id is written (the start of the file when it comes from the name)."""
+        return (1, 1) if self.id_source is None else self.id_source.text_at(("id",))
 
     @property
     def has_errors(self) -> bool:
@@ -128,7 +133,7 @@ def load_mock_document(
     document.data = source.data
     if isinstance(source.data, dict) and isinstance(source.data.get("id"), str):
         document.id = source.data["id"]
-        document.id_at = source.text_at(("id",))
+        document.id_source = source
     definition, problems = compile_mock(
         source, file=shown, default_id=path.stem, operations=operations, defs=defs
     )
@@ -322,11 +327,11 @@ def _operation_problems(
     data = source.data
     name = data["operation"]
     orphaned = data.get("orphaned", False) is True
-    line, column = source.text_at(("operation",))
     operation = operations.get(name)
     if operation is None:
         if orphaned:
             return []
+        line, column = source.text_at(("operation",))
         close = difflib.get_close_matches(name, list(operations), n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else " (mockc inspect SPEC lists them)"
         return [MockProblem(file, line, column, f"unknown operation '{name}'{hint}")]

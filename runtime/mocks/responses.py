@@ -10,9 +10,12 @@ then copies.
 
 from __future__ import annotations
 
+import copy
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 from ..engine import Encoder, Operation, Reply
 from ..expressions import (
@@ -62,8 +65,14 @@ class ResponseSpec:
     delay: tuple[float, float] | None
     fault: FaultSpec | None
     weight: float
-    body_at: tuple[int, int]
-    """Where the body (or text) is written, else the response."""
+    source: SourceDocument = field(repr=False, compare=False)
+    body_path: DocPath
+    """Where in ``source`` the body (or text) is written."""
+
+    @property
+    def body_at(self) -> tuple[int, int]:
+        """Where the body (or text) is written, else the response."""
+        return self.source.value_at(self.body_path)
 
     @property
     def is_static(self) -> bool:
@@ -94,6 +103,11 @@ def compile_response(
     def origin(sub: DocPath) -> Origin:
         return Origin(file, *document.text_at((*path, *sub)))
 
+    def text_origin(sub: DocPath, text: str) -> Origin:
+        # Text without an expression never reports an error, so its position
+        # is not looked up (that reads the positions of the whole file).
+        return origin(sub) if _may_hold_expressions(text) else Origin(file, 1, 1)
+
     headers: list[tuple[str, TextTemplate]] = []
     for name, value in (data.get("headers") or {}).items():
         text = _header_text(value)
@@ -107,15 +121,19 @@ def compile_response(
         if unfit_name or unfit_value:
             continue
         try:
-            headers.append((name, compile_text_template(text, origin(("headers", name)))))
+            template = compile_text_template(text, text_origin(("headers", name), text))
+            headers.append((name, template))
         except ExpressionError as error:
             problems.append(expression_problem(error, document))
     body = text_template = None
     try:
-        if data.get("body") is not None:
+        if data.get("body") is not None and _written_without_templates(document):
+            body = Template(True, _copied(data["body"]))
+        elif data.get("body") is not None:
             body = compile_template(data["body"], lambda sub: origin(("body", *sub)))
         if "text" in data:
-            text_template = compile_text_template(data["text"], origin(("text",)))
+            text = data["text"]
+            text_template = compile_text_template(text, text_origin(("text",), text))
     except ExpressionError as error:
         problems.append(expression_problem(error, document))
     if isinstance(data.get("media_type"), str):
@@ -137,8 +155,30 @@ def compile_response(
         delay=delay,
         fault=fault,
         weight=float(data.get("weight", 1)),
-        body_at=document.value_at((*path, "text" if "text" in data else "body")),
+        source=document,
+        body_path=(*path, "text" if "text" in data else "body"),
     )
+
+
+def _written_without_templates(document: SourceDocument) -> bool:
+    """Whether no string of ``document`` can hold a template, so that a body is
+    static without compiling it string by string: a JSON file with no ``{{``,
+    no ``$.`` and no ``\\u`` escape (which could spell either) in its text."""
+    text = document.json_text
+    return text is not None and "{{" not in text and "$." not in text and "\\u" not in text
+
+
+def _copied(value: Any) -> Any:
+    """A deep copy of the JSON ``value`` (as compiling a static template makes one)."""
+    try:
+        return orjson.loads(orjson.dumps(value))
+    except (TypeError, orjson.JSONEncodeError):  # integers past 64 bits
+        return copy.deepcopy(value)
+
+
+def _may_hold_expressions(text: str) -> bool:
+    """Whether ``text`` may hold an expression: ``{{ … }}`` or a whole ``$.`` alias."""
+    return not isinstance(text, str) or "{{" in text or "$." in text
 
 
 def _header_text(value: Any) -> str:

@@ -9,15 +9,16 @@ expression errors point into the file.
 Hostile input stays cheap: files are capped in size, aliases are refused (no
 "billion laughs"), nesting is capped while parsing, and only JSON-compatible
 scalars are accepted. JSON files are parsed by :mod:`json` for their data, so a
-JSON file means exactly what JSON says; the event pass only adds positions.
+JSON file means exactly what JSON says; the event pass only adds positions, and
+only when they are first needed.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -68,17 +69,62 @@ class SourceError(RuntimeFailure):
         self.column = column
 
 
-@dataclass(slots=True)
 class SourceDocument:
-    """The data of one file and where each part of it was written."""
+    """The data of one file and where each part of it was written.
 
-    data: Any
-    values: dict[DocPath, Position] = field(default_factory=dict)
-    keys: dict[DocPath, Position] = field(default_factory=dict)
-    """Where the key naming each mapping value starts (inside quotes)."""
-    texts: dict[DocPath, Position] = field(default_factory=dict)
-    blocks: list[tuple[int, int, int]] = field(default_factory=list)
-    """Literal block scalars (``|``): first content line, last line, indentation."""
+    The positions of a JSON file are found when first asked for: only problems,
+    expressions and errors ask, so a folder of sound JSON mocks loads without
+    them (the YAML reader that finds them costs most of the load)."""
+
+    __slots__ = ("_blocks", "_keys", "_pending", "_texts", "_values", "data", "json_text")
+
+    def __init__(self, data: Any, *, pending: str | None = None) -> None:
+        self.data = data
+        self.json_text: str | None = None
+        """The text of a JSON file."""
+        self._values: dict[DocPath, Position] = {}
+        self._keys: dict[DocPath, Position] = {}
+        self._texts: dict[DocPath, Position] = {}
+        self._blocks: list[tuple[int, int, int]] = []
+        self._pending = pending
+        """The JSON text whose positions are not read yet."""
+
+    @property
+    def values(self) -> dict[DocPath, Position]:
+        """Where each value starts."""
+        self._locate()
+        return self._values
+
+    @property
+    def keys(self) -> dict[DocPath, Position]:
+        """Where the key naming each mapping value starts (inside quotes)."""
+        self._locate()
+        return self._keys
+
+    @property
+    def texts(self) -> dict[DocPath, Position]:
+        """Where the text of each scalar starts (inside quotes)."""
+        self._locate()
+        return self._texts
+
+    @property
+    def blocks(self) -> list[tuple[int, int, int]]:
+        """Literal block scalars (``|``): first content line, last line, indentation."""
+        self._locate()
+        return self._blocks
+
+    def _locate(self) -> None:
+        if self._pending is None:
+            return
+        text, self._pending = self._pending, None
+        try:
+            located = _Builder(text).build()
+        except SourceError:
+            # Checked when parsed: only the YAML reader's limits can fail here
+            # (very long keys, escaped surrogates); positions fall back to the start.
+            return
+        self._values, self._keys = located._values, located._keys
+        self._texts, self._blocks = located._texts, located._blocks
 
     def value_at(self, path: Sequence[str | int]) -> Position:
         """Where the value at ``path`` starts (its nearest known ancestor's start)."""
@@ -182,6 +228,11 @@ def parse_source(text: str, *, json_format: bool = False) -> SourceDocument:
         raise SourceError(message) from None
     except ValueError as error:
         raise SourceError(f"invalid JSON: {error}") from None
+    if _member_count(data) == _written_members(text):
+        document = SourceDocument(data, pending=text)
+        document.json_text = text
+        return document
+    # A key written twice (JSON keeps the last): the YAML reader says where.
     try:
         located = _Builder(text).build()
     except SourceError as error:
@@ -189,10 +240,34 @@ def parse_source(text: str, *, json_format: bool = False) -> SourceDocument:
             # Valid JSON the YAML reader cannot follow (very long keys, escaped
             # surrogates): the data stands, positions fall back to the start.
             _check_depth(data)
-            return SourceDocument(data)
-        raise
+            located = SourceDocument(data)
+        else:
+            raise
     located.data = data
+    located.json_text = text
     return located
+
+
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+
+
+def _written_members(text: str) -> int:
+    """How many ``key: value`` members the JSON ``text`` writes (a colon outside strings)."""
+    return _JSON_STRING.sub("", text).count(":")
+
+
+def _member_count(data: Any) -> int:
+    """How many members the objects in ``data`` hold."""
+    count = 0
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if type(value) is dict:
+            count += len(value)
+            stack.extend(value.values())
+        elif type(value) is list:
+            stack.extend(value)
+    return count
 
 
 def _check_depth(data: Any) -> None:
@@ -283,7 +358,7 @@ class _Builder:
         if frame.key is None:
             return None
         path = (*frame.path, frame.key)
-        self.document.keys[path] = frame.key_position
+        self.document._keys[path] = frame.key_position
         return path
 
     def _attach(self, path: DocPath, value: Any) -> None:
@@ -316,7 +391,7 @@ class _Builder:
         container: dict[str, Any] | list[Any] = (
             {} if isinstance(event, yaml.MappingStartEvent) else []
         )
-        self.document.values[path] = _mark(event.start_mark)
+        self.document._values[path] = _mark(event.start_mark)
         self._attach(path, container)
         self.stack.append(_Frame(container, path))
 
@@ -332,8 +407,8 @@ class _Builder:
             return
         path = self._place(event)
         assert path is not None
-        self.document.values[path] = position
-        self.document.texts[path] = self._text_position(event, position)
+        self.document._values[path] = position
+        self.document._texts[path] = self._text_position(event, position)
         self._attach(path, _construct(event, position))
 
     def _text_position(self, event: yaml.ScalarEvent, position: Position) -> Position:
@@ -349,7 +424,7 @@ class _Builder:
                     indent = len(content) - len(content.lstrip(" "))
                     if style == "|" and event.end_mark is not None:
                         last = event.end_mark.line + 1
-                        self.document.blocks.append((index + 1, last, indent))
+                        self.document._blocks.append((index + 1, last, indent))
                     return index + 1, indent + 1
             return position[0] + 1, 1
         return position

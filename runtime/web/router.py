@@ -1,4 +1,10 @@
-"""Path routing: static paths in a dict, templated paths in one compiled regex.
+"""Path routing: static paths in a dict, templated paths in compiled regexes.
+
+Templated paths are grouped by their number of slashes (a placeholder never
+matches one, so only templates with as many slashes as a path can match it);
+each group is one regex, compiled when a path of its kind is first routed:
+compiling one regex of a large API's every template costs a noticeable part
+of a server's start-up.
 
 Static segments win over templated ones (``/pets/mine`` before ``/pets/{id}``):
 templates are tried most-specific first. A trailing slash is forgiven when
@@ -40,9 +46,49 @@ class NoRoute:
 @dataclass(slots=True)
 class _Template(Generic[T]):
     template: str
-    regex: re.Pattern[str]
+    pattern: str
     names: tuple[str, ...]
     methods: dict[str, T]
+    compiled: re.Pattern[str] | None = None
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        """This template alone, compiled when first needed (a method missing on
+        a more specific template): most never are, and compiling costs."""
+        if self.compiled is None:
+            self.compiled = re.compile(f"^{self.pattern}$")
+        return self.compiled
+
+
+@dataclass(slots=True)
+class _Group:
+    """Templates with one number of slashes, most specific first, as one regex."""
+
+    indices: list[int]
+    """Their indices in the router's templates."""
+    alternatives: list[str]
+    widths: list[int]
+    """How many groups each alternative captures."""
+    compiled: re.Pattern[str] | None = None
+    owners: dict[int, tuple[int, int]] | None = None
+    """The regex group of each alternative → the template's index and width."""
+
+    def match(self, path: str) -> tuple[int, tuple[str, ...]] | None:
+        """(template index, its placeholder values) of the first template matching ``path``."""
+        if self.compiled is None or self.owners is None:
+            self.owners = {}
+            group = 1
+            for index, width in zip(self.indices, self.widths, strict=True):
+                self.owners[group] = (index, width)
+                group += 1 + width
+            self.compiled = re.compile("^(?:" + "|".join(self.alternatives) + ")$")
+        found = self.compiled.match(path)
+        if found is None:
+            return None
+        first = found.lastindex or 1
+        index, width = self.owners[first]
+        values: tuple[str, ...] = found.groups()[first : first + width]
+        return index, values
 
 
 def _specificity(template: str) -> tuple[tuple[int, str], ...]:
@@ -76,22 +122,14 @@ class Router(Generic[T]):
             table.setdefault(template, {})[method.upper()] = target
         ordered = sorted(templated, key=_specificity)
         self._templates: list[_Template[T]] = []
-        alternatives: list[str] = []
-        for template in ordered:
+        self._groups: dict[int, _Group] = {}
+        for index, template in enumerate(ordered):
             pattern, names = _segment_pattern(template)
-            self._templates.append(
-                _Template(template, re.compile(f"^{pattern}$"), names, templated[template])
-            )
-            alternatives.append(f"({pattern})")
-        self._first_group: list[int] = []
-        group = 1
-        for entry in self._templates:
-            self._first_group.append(group)
-            group += 1 + len(entry.names)
-        self._group_owner = {first: index for index, first in enumerate(self._first_group)}
-        self._combined = (
-            re.compile("^(?:" + "|".join(alternatives) + ")$") if alternatives else None
-        )
+            self._templates.append(_Template(template, pattern, names, templated[template]))
+            group = self._groups.setdefault(template.count("/"), _Group([], [], []))
+            group.indices.append(index)
+            group.alternatives.append(f"({pattern})")
+            group.widths.append(len(names))
         self._all_templates = sorted({*self._static, *templated})
 
     @property
@@ -118,26 +156,23 @@ class Router(Generic[T]):
             if target is not None:
                 return Match(target, unquote(path), {})
             allowed.update(static)
-        if self._combined is None:
+        group = self._groups.get(path.count("/"))
+        found = group.match(path) if group is not None else None
+        if found is None:
             return MethodNotAllowed(_allow(allowed)) if allowed else None
-        combined = self._combined.match(path)
-        if combined is None:
-            return MethodNotAllowed(_allow(allowed)) if allowed else None
-        index = self._group_owner[combined.lastindex or 1]
+        index, values = found
         entry = self._templates[index]
         target = entry.methods.get(method)
         if target is not None and not allowed:
-            first = self._first_group[index] + 1
-            values = combined.groups()[first - 1 : first - 1 + len(entry.names)]
             return Match(target, entry.template, _params(entry.names, values))
         # The most specific template lacks the method: look for another that has it.
         for entry in self._templates[index:]:
-            found = entry.regex.match(path)
-            if found is None:
+            alone = entry.regex.match(path)
+            if alone is None:
                 continue
             target = entry.methods.get(method)
             if target is not None:
-                return Match(target, entry.template, _params(entry.names, found.groups()))
+                return Match(target, entry.template, _params(entry.names, alone.groups()))
             allowed.update(entry.methods)
         return MethodNotAllowed(_allow(allowed))
 

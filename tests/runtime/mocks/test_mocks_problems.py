@@ -175,6 +175,62 @@ PROBLEMS = [
         "operation: showPetById\nresponse: {body: .inf}\n",
         ["2:18: .inf is not a JSON number"],
     ),
+    # JSON files find their positions only when a problem asks: each still at its place.
+    (
+        "duplicate-key.json",
+        '{\n  "operation": "showPetById",\n  "response": {},\n  "operation": "listPets"\n}\n',
+        ["4:3: the key 'operation' appears twice in this mapping"],
+    ),
+    (
+        "nested-duplicate.json",
+        '{"operation": "showPetById",\n "response": {"body": {"a": 1, "b": {"c": 2, "c": 3}}}}',
+        ["2:46: the key 'c' appears twice in this mapping"],
+    ),
+    (
+        "schema.json",
+        '{\n  "operation": "showPetById",\n  "priority": "high",\n'
+        '  "response": {"status": 700, "delay": {"min": 5}}\n}\n',
+        [
+            "3:15: priority must be an integer, found text 'high'",
+            "4:26: response.status must be at most 599, found 700",
+            "4:40: response.delay: 'max' is missing",
+        ],
+    ),
+    (
+        "colon-in-strings.json",
+        '{"operation": "showPetById", "description": "a: b \\" c: d",\n'
+        ' "response": {"status": 700}}\n',
+        ["2:25: response.status must be at most 599, found 700"],
+    ),
+    (
+        "unknown-operation.json",
+        '{\n  "id": "x",\n  "operation": "showPetByld",\n  "response": {}\n}\n',
+        ["3:17: unknown operation 'showPetByld'; did you mean 'showPetById'?"],
+    ),
+    (
+        "undeclared-status.json",
+        '{\n  "operation": "showPetById",\n  "response": {"status": 201}\n}\n',
+        ["3:26: warning: operation 'showPetById' declares no response 201 (declared: 200, 404)"],
+    ),
+    (
+        "header-expression.json",
+        '{"operation": "showPetById",\n'
+        ' "response": {"headers": {"X-A": "fine", "X-B": "{{ ( }}"}}}\n',
+        ["2:55: unexpected end of the expression; expected a value"],
+    ),
+    (
+        "header-value.json",
+        '{"operation": "showPetById",\n "response": {"headers": {"X-A": "a\\u0001b"}}}\n',
+        [
+            "2:35: the value of header 'X-A' holds the control character U+0001; header "
+            "values cannot hold NUL, CR, LF or other controls"
+        ],
+    ),
+    (
+        "text-expression.json",
+        '{"operation": "showPetById",\n "response": {"text": "plain: {{ request.( }}"}}\n',
+        ["2:42: unexpected '('; expected a name"],
+    ),
 ]
 
 
@@ -209,6 +265,19 @@ def test_validate_a_folder_reports_every_problem_sorted(tmp_path: Path) -> None:
     missing = validate_mock_folder(tmp_path / "nope")
     assert [problem.render() for problem in missing] == [
         f"{(tmp_path / 'nope').as_posix()}: no such folder"
+    ]
+
+
+def test_duplicate_ids_of_json_mocks_point_at_the_id(tmp_path: Path) -> None:
+    folder = tmp_path / "mocks"
+    (folder / "nested").mkdir(parents=True)
+    (folder / "b.json").write_text('{"id": "same", "operation": "x", "response": {}}')
+    (folder / "nested" / "a.json").write_text(
+        '{\n  "operation": "y",\n    "id": "same",\n  "response": {}\n}'
+    )
+    assert [problem.render() for problem in validate_mock_folder(folder)] == [
+        f"{folder.as_posix()}/nested/a.json:3:12: duplicate id 'same': "
+        f"{folder.as_posix()}/b.json has it too"
     ]
 
 

@@ -103,6 +103,26 @@ def test_templates_render_per_request_keeping_whole_value_types(server: Server) 
     assert body_of(ask(registry, "showPetById", path={"petId": 8}))["id"] == 8
 
 
+def test_json_mocks_render_templates_however_they_are_spelled(server: Server) -> None:
+    # A JSON file without "{{", "$." or an escape is static as a whole; one that
+    # spells a template with \\u escapes is still a template.
+    server.mock("static.json", '{"operation": "listPets", "response": {"body": [{"id": 1}]}}')
+    server.mock(
+        "escaped.json",
+        '{"operation": "showPetById", "response": {"body": '
+        '{"id": "\\u007b{ request.path.petId }}", "name": "\\u0024.queryParam.name"}}}',
+    )
+    server.mock(
+        "plain.json",
+        '{"operation": "createPets", "response": {"status": 201, "body": {"name": "$.x"}}}',
+    )
+    registry = server.registry()
+    assert body_of(ask(registry, "listPets")) == [{"id": 1}]
+    reply = ask(registry, "showPetById", path={"petId": 7}, query={"name": "Tom"})
+    assert body_of(reply) == {"id": 7, "name": "Tom"}
+    assert body_of(ask(registry, "createPets")) == {"name": "$.x"}
+
+
 def test_a_template_that_grows_too_large_answers_500(server: Server) -> None:
     server.mock(
         "big.yaml",

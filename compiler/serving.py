@@ -1,0 +1,154 @@
+"""``mockc serve SPEC``: from a spec to a running server in one command.
+
+The server is generated into a temporary folder (mocks as JSON) and served
+from it exactly as ``python OUT/server.py`` serves a generated folder: same
+settings, answers, errors and journal. Two things make it quick:
+
+- the files are written as they are: a new temporary folder holds nothing of
+  the user's to merge with, so the merge machinery, its state under
+  ``.mockc/`` and the unchanged-input record are left out;
+- the server (linked to the installed runtime) runs in a forked child of this
+  process, which has already imported most of the runtime while generating;
+  no new interpreter starts and imports it again. Where ``fork`` is missing,
+  or another thread runs (forking would copy it half-way), a new interpreter
+  runs ``server.py``.
+
+This process waits for the server, forwards SIGTERM (and Ctrl-C) to it,
+removes the folder, and exits with the server's exit code.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import runpy
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import traceback
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from .console import Console
+from .driver import GenerateOptions, compile_specs, plan_files
+from .errors import Diagnostic, MockcError
+from .progress import NO_PROGRESS, Progress
+
+__all__ = ["run_server", "serve_spec", "write_server"]
+
+SERVE_OPTIONS = GenerateOptions(link_runtime=True, mock_format="json")
+"""How ``mockc serve SPEC`` generates: the installed runtime, mocks as JSON."""
+
+
+def serve_spec(spec: Path, env: Mapping[str, str], server_args: Sequence[str]) -> NoReturn:
+    """Generate the server of ``spec`` into a temporary folder and serve it
+    (``env``: the server's environment) until it stops; exit with its code."""
+    with tempfile.TemporaryDirectory(prefix="mockc-serve-") as temp:
+        out = Path(temp) / "server"
+        console = Console()
+        with console.progress(str(spec)) as progress:
+            diagnostics = write_server(spec, out, progress)
+        console.diagnostics(diagnostics)
+        if hasattr(os, "fork") and threading.active_count() == 1:
+            code = _served_by_fork(out / "server.py", env, server_args)
+        else:
+            code = run_server(out, env, server_args)
+    sys.exit(code)
+
+
+def write_server(spec: Path, out: Path, progress: Progress = NO_PROGRESS) -> tuple[Diagnostic, ...]:
+    """Write the server of ``spec`` into the new folder ``out``; the warnings
+    about the spec and the generated mocks."""
+    progress.phase("reading specs")
+    compiled = compile_specs([spec])
+    progress.phase("generating the server")
+    warnings: list[Diagnostic] = []
+    files = plan_files(compiled, SERVE_OPTIONS, out, warnings, progress)
+    progress.phase("writing the server")
+    folders: set[Path] = set()
+    for file in files:
+        path = out / file.path
+        if path.parent not in folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(path.parent)
+        path.write_bytes(file.content)
+        path.chmod(0o755 if file.executable else 0o644)
+    return compiled.diagnostics + tuple(warnings)
+
+
+def run_server(folder: Path, env: Mapping[str, str], server_args: Sequence[str] = ()) -> int:
+    """Serve the generated server in ``folder`` with a new interpreter, as
+    ``python folder/server.py`` (which imports the runtime it vendors, if it
+    does), until it stops; its exit code."""
+    server = folder / "server.py"
+    if not server.is_file():
+        raise MockcError(
+            Diagnostic(file=str(folder), message="no server.py here; is this a generated server?")
+        )
+    process = subprocess.Popen([sys.executable, str(server), *server_args], env=dict(env))
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: process.terminate())
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        process.terminate()
+        return process.wait()
+
+
+def _served_by_fork(server: Path, env: Mapping[str, str], server_args: Sequence[str]) -> int:
+    """Serve ``server`` (linked to the installed runtime) in a forked child."""
+    gc.collect()  # what generating left behind, before the child copies it
+    sys.stdout.flush()
+    sys.stderr.flush()
+    child = os.fork()
+    if child == 0:
+        _serve_in_child(server, env, server_args)
+    return _waited(child)
+
+
+def _waited(child: int) -> int:
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: os.kill(child, signal.SIGTERM))
+    while True:
+        try:
+            _, status = os.waitpid(child, 0)
+            return os.waitstatus_to_exitcode(status)
+        except KeyboardInterrupt:
+            os.kill(child, signal.SIGTERM)
+
+
+def _serve_in_child(server: Path, env: Mapping[str, str], server_args: Sequence[str]) -> NoReturn:
+    """Run ``server.py`` as ``python server.py ARGS`` would, then leave the
+    process without returning into the parent's code (nor its clean-ups)."""
+    code: int = 1
+    try:
+        os.environ.clear()
+        os.environ.update(env)
+        sys.argv = [str(server), *server_args]
+        sys.path.insert(0, str(server.parent))
+        runpy.run_path(str(server), run_name="__main__")
+        code = 0
+    except SystemExit as stop:
+        code = _exit_code(stop.code)
+    except KeyboardInterrupt:
+        # As Python itself leaves on an unhandled Ctrl-C: killed by SIGINT.
+        sys.stderr.flush()
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGINT)
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def _exit_code(code: object) -> int:
+    """The process exit code of ``SystemExit(code)``, as Python computes it."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
