@@ -16,8 +16,8 @@ from ..passes.mockgen import MOCKS_DIR
 from .conflicts import Conflict, dump_conflicts, load_conflicts
 from .documents import MockFile, load_mock
 from .files import decode_text, is_mock, mock_files, read_file, write_files
-from .handlers import merge_python
 from .mocks import MockMergeOptions, merge_mocks
+from .python_files import merge_python
 from .report import Entry, Kind, MergeReport
 from .state import (
     BACKUP_DIR,
