@@ -42,7 +42,21 @@ _HOMES = {
     "start_server": "server",
 }
 
-__all__ = sorted(_HOMES)
+__all__ = [
+    "AdminClient",
+    "AdminError",
+    "Call",
+    "GenerationFailed",
+    "MockServer",
+    "MockcTestingError",
+    "ServerDidNotStart",
+    "ServerForTest",
+    "ServerOptions",
+    "ServerPool",
+    "SpecNotFound",
+    "running_server",
+    "start_server",
+]
 
 
 def __getattr__(name: str) -> Any:
