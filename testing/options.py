@@ -3,7 +3,7 @@ options share one running server."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -35,7 +35,7 @@ class ServerOptions:
     def make(
         cls,
         *,
-        spec: str | Path | tuple[str | Path, ...] | list[str | Path] | None = None,
+        spec: str | Path | Sequence[str | Path] | None = None,
         config: str | Path | None = None,
         server: str | None = None,
         seed: int = 0,
