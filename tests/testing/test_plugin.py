@@ -211,6 +211,23 @@ def test_graphql_suite_with_markers_and_module_scope(tmp_path: Path) -> None:
                     assert answer.json()["data"]["user"]["name"] != "Ada"
                     mock_server.assert_called("mutation_rename")
             """,
+            "mockc.toml": """\
+                [[servers]]
+                name = "users"
+                spec = "users.graphql"
+                out = "mock-servers/users"
+            """,
+            "test_config.py": """\
+                import httpx
+                import pytest
+
+
+                @pytest.mark.mockc(config="mockc.toml", server="users")
+                def test_a_server_of_the_config_file(mock_server):
+                    query = "{ user(id: 1) { id } }"
+                    answer = httpx.post(mock_server.graphql_url, json={"query": query})
+                    assert answer.json()["data"]["user"]["id"] == "1"
+            """,
             "test_parametrized.py": """\
                 import httpx
                 import pytest
@@ -225,11 +242,12 @@ def test_graphql_suite_with_markers_and_module_scope(tmp_path: Path) -> None:
             """,
         },
     )
-    assert "4 passed, 1 failed" in output or "1 failed, 4 passed" in output, output
+    assert "5 passed, 1 failed" in output or "1 failed, 5 passed" in output, output
     assert "expected a call of mutation_rename, got 0" in output
     assert "mutation_rename was not called" in output
     assert "other calls: query_user ×1" in output
-    assert len(pids) == 3, "one module server, then the two parametrized servers"
+    assert len(pids) == 4, "the config's server, a module's, then two parametrized servers"
+    assert not (tmp_path / "mock-servers").exists(), "the config's output folder is left alone"
     assert_stopped(pids)
 
 
@@ -270,3 +288,56 @@ def test_errors_say_where(tmp_path: Path) -> None:
     assert "  | " in output and "MOCKC_SEED" in output
     assert "mock_server needs a server: mark the test @pytest.mark.mockc(spec=…)" in output
     assert pids == []
+
+
+USERS_PROTO = """\
+syntax = "proto3";
+package demo;
+message GetUserRequest { string id = 1; }
+message User { string id = 1; string name = 2; }
+service Users { rpc GetUser(GetUserRequest) returns (User); }
+"""
+
+
+def test_grpc_suite(tmp_path: Path) -> None:
+    output, pids = run_suite(
+        tmp_path,
+        {
+            "users.proto": USERS_PROTO,
+            "pytest.ini": "[pytest]\nmockc_spec = users.proto\n",
+            "test_users.py": """\
+                import grpc
+                import httpx
+                import pytest
+
+                GET_USER_7 = b"\\x0a\\x017"  # GetUserRequest{id: "7"}, encoded
+
+
+                @pytest.fixture
+                def get_user(mock_server):
+                    with grpc.insecure_channel(mock_server.target) as channel:
+                        yield channel.unary_unary("/demo.Users/GetUser")
+
+
+                def test_a_mock_on_the_admin_port(mock_server, get_user):
+                    assert mock_server.admin_url != mock_server.url
+                    mock_server.add_mock(
+                        operation="Users_GetUser",
+                        match={"body": {"id": "7"}},
+                        response={"body": {"name": "Seven"}},
+                    )
+                    assert get_user(GET_USER_7) == b"\\x12\\x05Seven"
+                    mock_server.assert_called("Users_GetUser", body={"id": "7"}, status="OK")
+                    assert mock_server.emit("Users_GetUser")["messages"] == 1
+
+
+                def test_the_mock_is_gone(mock_server, get_user):
+                    assert get_user(GET_USER_7) != b"\\x12\\x05Seven"
+                    mock_server.assert_called("Users_GetUser", body={"id": "8"})
+            """,
+        },
+    )
+    assert "1 passed, 1 failed" in output or "1 failed, 1 passed" in output, output
+    assert "expected a call of Users_GetUser with body={'id': '8'}, got 0" in output
+    assert '/demo.Users/GetUser → OK (Users_GetUser): body.id is "7", not "8"' in output
+    assert_stopped(pids)
