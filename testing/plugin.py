@@ -8,13 +8,15 @@ generated from specs as fixtures.
 - ``mockc_options``: the options that server is started from; parametrize it
   (``@pytest.mark.parametrize("mockc_options", [{"spec": "a.yaml"}, …])``) or
   override it;
-- ``mockc_servers``: the session's :class:`~.pool.ServerPool`, to start more
-  servers (``mockc_servers.get(ServerOptions.make(spec=…))``).
+- ``start_mock_server``: a factory for more servers in one test:
+  ``start_mock_server(spec="users.graphql")`` takes the marker's keywords and
+  returns a :class:`~.scoped.ServerForTest` like ``mock_server``'s;
+- ``mockc_servers``: the session's :class:`~.pool.ServerPool`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +29,7 @@ if TYPE_CHECKING:  # imported by the fixtures: loading the plug-in stays cheap
     from .pool import ServerPool
     from .scoped import ServerForTest
 
-__all__ = ["mock_server", "mockc_options", "mockc_servers"]
+__all__ = ["mock_server", "mockc_options", "mockc_servers", "start_mock_server"]
 
 MARKER = "mockc"
 _MARKER_HELP = (
@@ -78,23 +80,50 @@ def mock_server(
     request: pytest.FixtureRequest, mockc_servers: ServerPool, mockc_options: Any
 ) -> Iterator[ServerForTest]:
     """The test's mock server; what the test adds to it is taken back after."""
-    from .scoped import ServerForTest
-
-    options = _as_options(mockc_options, request)
-    module = request.node.getparent(pytest.Module)
-    try:
-        server = mockc_servers.get(
-            options,
-            module=module.nodeid if module is not None else "",
-            on_module_end=module.addfinalizer if module is not None else None,
-        )
-        scoped = ServerForTest(server)
-    except MockcTestingError as error:
-        pytest.fail(f"{type(error).__name__}: {error}", pytrace=False)
+    scoped = _server_for(request, mockc_servers, _as_options(mockc_options, request))
     try:
         yield scoped
     finally:
         scoped.finish()
+
+
+@pytest.fixture
+def start_mock_server(
+    request: pytest.FixtureRequest, mockc_servers: ServerPool
+) -> Iterator[Callable[..., ServerForTest]]:
+    """A factory: ``start_mock_server(spec=…, seed=…)`` (the marker's keywords)
+    starts (or reuses) a server for this test; what the test adds to each is
+    taken back after it."""
+    started: list[ServerForTest] = []
+
+    def start(**fields: Any) -> ServerForTest:
+        scoped = _server_for(request, mockc_servers, _as_options(fields, request))
+        started.append(scoped)
+        return scoped
+
+    try:
+        yield start
+    finally:
+        for scoped in reversed(started):
+            scoped.finish()
+
+
+def _server_for(
+    request: pytest.FixtureRequest, pool: ServerPool, options: ServerOptions
+) -> ServerForTest:
+    """The server of ``options`` from ``pool``, seen from the requesting test."""
+    from .scoped import ServerForTest
+
+    module = request.node.getparent(pytest.Module)
+    try:
+        server = pool.get(
+            options,
+            module=module.nodeid if module is not None else "",
+            on_module_end=module.addfinalizer if module is not None else None,
+        )
+        return ServerForTest(server)
+    except MockcTestingError as error:
+        pytest.fail(f"{type(error).__name__}: {error}", pytrace=False)
 
 
 def _as_options(value: Any, request: pytest.FixtureRequest) -> ServerOptions:

@@ -4,7 +4,6 @@ scope (the session, or the module)."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -51,10 +50,11 @@ class ServerPool:
         return server
 
     def stop(self, key: tuple[ServerOptions, str]) -> None:
+        """Stop a server; its folder (and ``server.log``) stays for pytest's
+        temporary-folder clean-up."""
         server = self._servers.pop(key, None)
         if server is not None:
             server.stop()
-            shutil.rmtree(server.folder, ignore_errors=True)
 
     def close(self) -> None:
         """Stop every server."""

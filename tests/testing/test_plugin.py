@@ -112,8 +112,11 @@ def test_http_suite(tmp_path: Path) -> None:
         tmp_path,
         {
             "pets.yaml": PETS,
+            "users.graphql": USERS,
             "pytest.ini": "[pytest]\nmockc_spec = pets.yaml\n",
             "test_pets.py": """\
+                import os
+
                 import httpx
 
 
@@ -160,6 +163,17 @@ def test_http_suite(tmp_path: Path) -> None:
                     assert httpx.get(mock_server.url + "/pets/1").status_code == 503
 
 
+                def test_a_second_server(mock_server, start_mock_server):
+                    users = start_mock_server(spec="users.graphql")
+                    assert users.url != mock_server.url
+                    with open(os.environ["PIDS_FILE"], "a") as pids:
+                        pids.write(f"{users.server.process.process.pid}\\n")
+                    query = {"query": '{ user(id: "2") { id } }'}
+                    assert httpx.post(users.graphql_url, json=query).status_code == 200
+                    users.assert_called("query_user", method="POST")
+                    mock_server.assert_not_called("getPet")
+
+
                 def test_the_scenario_is_switched_back(mock_server):
                     assert mock_server.admin.info()["active_scenario"] is None
                     assert httpx.get(mock_server.url + "/pets/1").status_code == 200
@@ -167,13 +181,13 @@ def test_http_suite(tmp_path: Path) -> None:
             """,
         },
     )
-    assert "5 passed, 2 failed" in output or "2 failed, 5 passed" in output, output
+    assert "6 passed, 2 failed" in output or "2 failed, 6 passed" in output, output
     assert "expected a call of createPet with body={'name': 'Rexy'}, got 0\n" in output, output
     assert "calls of createPet (1):\n" in output
     assert 'POST /pets → 201 (createPet): body.name is "Rex", not "Rexy"' in output
     assert "other calls: getPet ×1" in output
     assert "expected no call of createPet with body={'name': 'Rex'}, got 1" in output
-    assert len(pids) == 1, "the tests share one session server"
+    assert len(pids) == 2, "the tests share one session server; one test starts another"
     assert_stopped(pids)
 
 
