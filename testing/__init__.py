@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         AdminError,
         GenerationFailed,
         MockcTestingError,
+        NotSupportedYet,
         ServerDidNotStart,
         SpecNotFound,
     )
@@ -33,6 +34,7 @@ _HOMES = {
     "GenerationFailed": "errors",
     "MockServer": "server",
     "MockcTestingError": "errors",
+    "NotSupportedYet": "errors",
     "ServerDidNotStart": "errors",
     "ServerForTest": "scoped",
     "ServerOptions": "options",
@@ -49,6 +51,7 @@ __all__ = [
     "GenerationFailed",
     "MockServer",
     "MockcTestingError",
+    "NotSupportedYet",
     "ServerDidNotStart",
     "ServerForTest",
     "ServerOptions",

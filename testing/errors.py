@@ -6,6 +6,7 @@ __all__ = [
     "AdminError",
     "GenerationFailed",
     "MockcTestingError",
+    "NotSupportedYet",
     "ServerDidNotStart",
     "SpecNotFound",
 ]
@@ -35,3 +36,7 @@ class AdminError(MockcTestingError):
         super().__init__(f"{method} {path} answered {status}: {document}")
         self.status = status
         self.document = document
+
+
+class NotSupportedYet(MockcTestingError):
+    """A part of the test client that waits on a runtime feature not built yet."""

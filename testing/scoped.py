@@ -11,7 +11,7 @@ from typing import Any
 
 from .admin import AdminClient
 from .calls import Call
-from .errors import AdminError
+from .errors import AdminError, NotSupportedYet
 from .server import MockServer
 
 __all__ = ["ServerForTest"]
@@ -106,6 +106,23 @@ class ServerForTest:
         """Assert this test made no call of ``operation`` meeting ``conditions``."""
         __tracebackhide__ = True
         self.admin.assert_not_called(operation, after=self.started_after, **conditions)
+
+    # -- agent-provided mock data --------------------------------------------------
+
+    def request_mock(self, *args: Any, **kwargs: Any) -> None:
+        """Not supported yet: the servers have no agent workflow (claimed
+        batches of pending requests) to route requests to."""
+        raise NotSupportedYet(
+            "mockc.testing.scoped.ServerForTest.request_mock: agent-provided mock data "
+            "needs the agent workflow in the runtime, which is not built yet"
+        )
+
+    def wait_for_pending(self, *args: Any, **kwargs: Any) -> None:
+        """Not supported yet: see :meth:`request_mock`."""
+        raise NotSupportedYet(
+            "mockc.testing.scoped.ServerForTest.wait_for_pending: agent-provided mock data "
+            "needs the agent workflow in the runtime, which is not built yet"
+        )
 
     def finish(self) -> None:
         """Take back what the test added (called by the fixture after the test)."""
