@@ -272,6 +272,7 @@ def test_errors_say_where(tmp_path: Path) -> None:
             "pets.yaml": PETS,
             "broken.yaml": BROKEN,
             "test_errors.py": """\
+                import httpx
                 import pytest
 
 
@@ -292,6 +293,12 @@ def test_errors_say_where(tmp_path: Path) -> None:
 
                 def test_no_server_named(mock_server):
                     pass
+
+
+                @pytest.mark.mockc(spec="pets.yaml", admin_token="s3cret")
+                def test_an_admin_token(mock_server):
+                    assert httpx.get(mock_server.admin_url + "/__mockc/info").status_code == 401
+                    assert mock_server.admin.info()["protocol"] == "http"
             """,
         },
     )
@@ -301,7 +308,9 @@ def test_errors_say_where(tmp_path: Path) -> None:
     assert "ServerDidNotStart:" in output and "exited with code" in output
     assert "  | " in output and "MOCKC_SEED" in output
     assert "mock_server needs a server: mark the test @pytest.mark.mockc(spec=…)" in output
-    assert pids == []
+    assert "1 passed, 4 errors" in output, output
+    assert len(pids) == 1
+    assert_stopped(pids)
 
 
 USERS_PROTO = """\
