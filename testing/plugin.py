@@ -112,6 +112,8 @@ def _server_for(
     request: pytest.FixtureRequest, pool: ServerPool, options: ServerOptions
 ) -> ServerForTest:
     """The server of ``options`` from ``pool``, seen from the requesting test."""
+    import httpx
+
     from .scoped import ServerForTest
 
     module = request.node.getparent(pytest.Module)
@@ -121,9 +123,16 @@ def _server_for(
             module=module.nodeid if module is not None else "",
             on_module_end=module.addfinalizer if module is not None else None,
         )
-        return ServerForTest(server)
     except MockcTestingError as error:
         pytest.fail(f"{type(error).__name__}: {error}", pytrace=False)
+    try:
+        return ServerForTest(server)
+    except httpx.TransportError as error:
+        pytest.fail(
+            f"the mock server of {options.label} no longer answers ({error}):\n"
+            + server.process.log_tail(),
+            pytrace=False,
+        )
 
 
 def _as_options(value: Any, request: pytest.FixtureRequest) -> ServerOptions:

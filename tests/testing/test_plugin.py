@@ -295,6 +295,17 @@ def test_errors_say_where(tmp_path: Path) -> None:
                     pass
 
 
+                @pytest.mark.mockc(spec="pets.yaml", seed=5)
+                def test_the_server_dies(mock_server):
+                    mock_server.server.process.process.kill()
+                    mock_server.server.process.process.wait()
+
+
+                @pytest.mark.mockc(spec="pets.yaml", seed=5)
+                def test_after_the_server_died(mock_server):
+                    pass
+
+
                 @pytest.mark.mockc(spec="pets.yaml", admin_token="s3cret")
                 def test_an_admin_token(mock_server):
                     assert httpx.get(mock_server.admin_url + "/__mockc/info").status_code == 401
@@ -308,8 +319,9 @@ def test_errors_say_where(tmp_path: Path) -> None:
     assert "ServerDidNotStart:" in output and "exited with code" in output
     assert "  | " in output and "MOCKC_SEED" in output
     assert "mock_server needs a server: mark the test @pytest.mark.mockc(spec=…)" in output
-    assert "1 passed, 4 errors" in output, output
-    assert len(pids) == 1
+    assert "the mock server of" in output and "no longer answers" in output
+    assert "2 passed, 5 errors" in output, output
+    assert len(pids) == 2
     assert_stopped(pids)
 
 
