@@ -16,7 +16,7 @@ def test_every_source_package_is_listed_in_pyproject() -> None:
         tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
     )
     found = {"mockc"}
-    for top in ("compiler", "targets", "runtime"):
+    for top in ("compiler", "targets", "runtime", "testing"):
         for init in (ROOT / top).rglob("__init__.py"):
             found.add(".".join(["mockc", *init.parent.relative_to(ROOT).parts]))
     assert found == listed
