@@ -388,7 +388,6 @@ SETTINGS: tuple[Setting, ...] = (
         protocols=frozenset({"grpc", "websocket"}),
         parse=non_negative,
         shown_default="4 MiB",
-        protocol_defaults={"websocket": str(1024 * 1024)},
         hint="a number of bytes",
     ),
     Setting(

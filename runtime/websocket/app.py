@@ -32,7 +32,7 @@ CLOSE_TRY_AGAIN_LATER = 1013
 class WebSocketOptions:
     max_connections: int = 1000
     """Open sockets at most (0: no limit)."""
-    max_message_bytes: int = 1024 * 1024
+    max_message_bytes: int = 4 * 1024 * 1024
     """Largest frame a client may send."""
 
 
