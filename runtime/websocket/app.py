@@ -50,7 +50,8 @@ class WebSocketApp:
         self.options = options or WebSocketOptions()
         api = contract["api"]
         self.title = api.get("title") or api.get("name") or "WebSocket API"
-        declared = (contract.get("websocket") or {}).get("schedules") or {}  # type: ignore[union-attr]
+        block: Mapping[str, Any] = contract.get("websocket") or {}  # type: ignore[assignment]
+        declared: Mapping[str, Any] = block.get("schedules") or {}
         self.service = MockService(
             directory,
             engine_operations(contract, OUTPUTS),
@@ -94,7 +95,9 @@ class WebSocketApp:
         message = await receive()
         if message["type"] != "websocket.connect":
             return
-        found = self.router.match("GET", scope.get("raw_path", b"").decode("latin-1") or scope["path"])
+        found = self.router.match(
+            "GET", scope.get("raw_path", b"").decode("latin-1") or scope["path"]
+        )
         if not isinstance(found, Match):
             await send({"type": "websocket.close", "code": 4404, "reason": "no channel here"})
             return

@@ -16,6 +16,14 @@ def is_json(media_type: str) -> bool:
     return media_type == "application/json" or media_type.endswith("+json")
 
 
+MAX_PROBLEMS = 10
+"""Problems an error frame lists at most."""
+
+
+def _pointer(path: Any) -> str:
+    return "/" + "/".join(map(str, path)) if path else "(root)"
+
+
 @dataclass(slots=True)
 class Inbound:
     """A message clients send: its operation, media type and payload validator."""
@@ -30,10 +38,9 @@ class Inbound:
         if self.validator is None:
             return []
         return [
-            f"{'/' + '/'.join(map(str, error.instance_path)) if error.instance_path else '(root)'}: "
-            f"{error.message}"
+            f"{_pointer(error.instance_path)}: {error.message}"
             for error in self.validator.iter_errors(payload)
-        ][:10]
+        ][:MAX_PROBLEMS]
 
 
 @dataclass(slots=True)
@@ -69,5 +76,7 @@ def channels_of(operations: list[Mapping[str, Any]], defs: Mapping[str, Any]) ->
             if schema not in (None, {}, True)
             else None
         )
-        channel.inbound.append(Inbound(spec["id"], media_type, validator, binding.get("reply", False)))
+        channel.inbound.append(
+            Inbound(spec["id"], media_type, validator, binding.get("reply", False))
+        )
     return list(channels.values())

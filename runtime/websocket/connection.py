@@ -17,12 +17,12 @@ import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
+from ..engine import Reply, Request
 from ..events import Message
 from ..json_codec import json_bytes, parse_json
 from ..service import matched_of
 from ..web.asgi import Receive, Scope, Send
 from ..web.headers import request_headers
-from ..engine import Reply, Request
 from .channels import Channel, Inbound
 from .outputs import ERROR_STATUS
 
@@ -91,14 +91,17 @@ class Connection:
         subscriptions = [
             service.events.subscribe(operation, self._pushed) for operation in self.channel.outbound
         ]
-        writer = asyncio.create_task(self._write())
+        writer: asyncio.Task[None] | None = asyncio.create_task(self._write())
         try:
             await self._read(receive)
         except _Close as close:
-            await self._outbox.put(None)
-            await writer
+            await self._outbox.put(None)  # what is queued goes out before the close
+            if writer is not None:
+                await writer
             writer = None
-            await self._send({"type": "websocket.close", "code": close.code, "reason": close.reason})
+            await self._send(
+                {"type": "websocket.close", "code": close.code, "reason": close.reason}
+            )
         finally:
             for subscription in subscriptions:
                 subscription.close()
@@ -284,5 +287,3 @@ def _frame_of(reply: Reply) -> bytes:
 def _short(error: BaseException) -> str:
     text = str(error).splitlines()[0] if str(error) else type(error).__name__
     return text[:100]
-
-

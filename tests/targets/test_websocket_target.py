@@ -67,16 +67,16 @@ def test_the_contract_has_channel_bindings_and_the_config_schedules() -> None:
     assert say["input"]["contents"]["application/json"]["schema"] == {"$ref": "#/$defs/Say"}
     assert say["outputs"][0]["key"] == "said"
     assert "Say" in contract["defs"]
-    assert contract["websocket"] == {
-        "schedules": {"room_tick": {"after_ms": 100, "every_ms": 100}}
-    }
+    assert contract["websocket"] == {"schedules": {"room_tick": {"after_ms": 100, "every_ms": 100}}}
 
 
 def test_the_readme_names_the_channels_and_the_emit_path() -> None:
     readme = _files(CHAT)["README.md"].decode()
     assert "`/rooms/{roomId}`" in readme and "`/feed`" in readme
     assert "/__mockc/emit/room_notice" in readme
-    assert re.search(r"\| `room_say` \| `/rooms/\{roomId\}` \| client sends, server replies \|", readme)
+    assert re.search(
+        r"\| `room_say` \| `/rooms/\{roomId\}` \| client sends, server replies \|", readme
+    )
     assert "MOCKC_WS_MAX_CONNECTIONS" in readme
 
 
@@ -96,7 +96,9 @@ def _api(protocol: str) -> ir.Api:
 
 
 def test_the_target_needs_only_the_ir_and_serves_asyncapi_ws_channels() -> None:
-    files = {file.path: file.content for file in generate(_api("ws"), TargetOptions(version="0.1.0"))}
+    files = {
+        file.path: file.content for file in generate(_api("ws"), TargetOptions(version="0.1.0"))
+    }
     contract = json.loads(files["contract.json"])
     assert contract["operations"][0]["binding"]["path"] == "/ticks"
 

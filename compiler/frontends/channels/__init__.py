@@ -28,5 +28,3 @@ def load(path: Path, *, warnings: list[Diagnostic] | None = None) -> ir.Api:
     when it breaks the format."""
     config = read_config(Path(path))
     return read_api(config, spec_format=SPEC_FORMAT)
-
-

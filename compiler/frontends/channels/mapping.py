@@ -61,10 +61,16 @@ def read_api(config: Config, *, spec_format: str) -> ir.Api:
         sources=(config.file,),
         operations=tuple(operations),
         schemas=schemas,
-        extensions=ir.freeze({SCHEDULES_EXTENSION: {"schedules": schedules}})
-        if schedules
-        else None,
+        extensions=_extensions(schedules),
     )
+
+
+def _extensions(schedules: dict[str, Any]) -> Mapping[str, ir.JsonValue] | None:
+    if not schedules:
+        return None
+    frozen = ir.freeze({SCHEDULES_EXTENSION: {"schedules": schedules}})
+    assert isinstance(frozen, Mapping)
+    return frozen
 
 
 def _channel_operations(
@@ -87,7 +93,9 @@ def _channel_operations(
             name=placeholder,
             location=ir.ParameterLocation.PATH,
             required=True,
-            schema=ir.freeze(_refs((declared.get(placeholder) or {}).get("schema", {"type": "string"}))),
+            schema=ir.freeze(
+                _refs((declared.get(placeholder) or {}).get("schema", {"type": "string"}))
+            ),
             description=(declared.get(placeholder) or {}).get("description", ""),
         )
         for placeholder in placeholders
@@ -231,7 +239,9 @@ def _refs(schema: Any) -> Any:
     return schema
 
 
-def _check_refs(config: Config, node: Any, names: set[str], where: list[str | int] | None = None) -> None:
+def _check_refs(
+    config: Config, node: Any, names: set[str], where: list[str | int] | None = None
+) -> None:
     """Every ``#/schemas/<Name>`` names a schema of the config."""
     where = where or []
     if isinstance(node, dict):
@@ -239,11 +249,15 @@ def _check_refs(config: Config, node: Any, names: set[str], where: list[str | in
             if key == "examples":
                 continue
             if key == "$ref" and isinstance(value, str):
-                if not value.startswith(_SCHEMAS_PREFIX) or value[len(_SCHEMAS_PREFIX) :] not in names:
+                if (
+                    not value.startswith(_SCHEMAS_PREFIX)
+                    or value[len(_SCHEMAS_PREFIX) :] not in names
+                ):
                     raise SpecError(
                         config.locate(
-                            [*where, key], f"$ref {value!r} names no schema of this config "
-                            "(write #/schemas/<Name>)"
+                            [*where, key],
+                            f"$ref {value!r} names no schema of this config "
+                            "(write #/schemas/<Name>)",
                         )
                     )
             else:

@@ -64,10 +64,5 @@ def read_config(path: Path) -> Config:
     if errors:
         # the deepest problem names the place best (a oneOf's branches are shallower)
         error = max(errors, key=lambda error: len(error.instance_path))
-        raise SpecError(located(file, text, list(error.instance_path), _message(error)))
+        raise SpecError(located(file, text, list(error.instance_path), error.message))
     return Config(file=file, text=text, data=data)
-
-
-def _message(error: Any) -> str:
-    where = "/".join(str(step) for step in error.instance_path) or "(top level)"
-    return f"{where}: {error.message}"

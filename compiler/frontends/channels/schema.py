@@ -19,7 +19,7 @@ _SCHEMA_OBJECT: dict[str, Any] = {
 }
 
 _EXAMPLE: dict[str, Any] = {
-    "description": "An example message: `{\"name\": …, \"value\": …}`.",
+    "description": 'An example message: `{"name": …, "value": …}`.',
     "type": "object",
     "required": ["value"],
     "additionalProperties": False,

@@ -117,7 +117,9 @@ def test_other_protocols_map_to_their_options(tmp_path: Path) -> None:
         },
     }
     api = load(_write(tmp_path, config))
-    options = [op.binding.options for op in api.operations if isinstance(op.binding, ir.ChannelBinding)]
+    options = [
+        op.binding.options for op in api.operations if isinstance(op.binding, ir.ChannelBinding)
+    ]
     assert options == [
         ir.KafkaOptions(partitions=3, group_id="billing"),
         ir.SseOptions(retry_ms=500),
