@@ -49,8 +49,10 @@ class WebSocketServer(ServerGenerator):
         rows = [self.row(op) for op in operations]
         sends = [row for row in rows if row["direction"] == "server sends"]
         replies = [row for row in rows if row["direction"].endswith("replies")]
+        paths = sorted({row["path"] for row in rows})
         return {
-            "paths": sorted({row["path"] for row in rows}),
+            "paths": paths,
+            "first_path": paths[0] if paths else "/",
             "emit_example": sends[0]["id"] if sends else "",
             "reply_example": replies[0]["id"] if replies else "",
         }

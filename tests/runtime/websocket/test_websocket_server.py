@@ -11,6 +11,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -250,3 +251,34 @@ def test_pings_are_answered_and_health_and_metrics_served(server: ServerProcess)
     assert asyncio.run(ping()) >= 0
     assert httpx.get(f"{server.url}/health").json()["status"] == "ok"
     assert "mockc" in httpx.get(f"{server.url}/metrics").text
+
+
+def test_connections_over_the_limit_are_closed_with_1013(tmp_path: Path) -> None:
+    config = tmp_path / "feed.json"
+    config.write_text(
+        json.dumps({"mockc": "channels/1", "channels": {"feed": CONFIG["channels"]["feed"]}}),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "mockc.compiler.cli", "generate", str(config), "-o", str(out), "-q"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+
+    async def over_the_limit(port: int) -> tuple[int | None, str]:
+        async with connect(f"ws://127.0.0.1:{port}/feed") as first:
+            async with connect(f"ws://127.0.0.1:{port}/feed") as second:
+                with pytest.raises(websockets.ConnectionClosed) as closed:
+                    await asyncio.wait_for(second.recv(), timeout=5)
+            await first.ping()  # the first one still works
+        rcvd = closed.value.rcvd
+        return (rcvd.code, rcvd.reason) if rcvd is not None else (None, "")
+
+    with ServerProcess(
+        [sys.executable, "server.py"], out, {"MOCKC_WS_MAX_CONNECTIONS": "1"}
+    ) as process:
+        code, reason = asyncio.run(over_the_limit(process.port))
+    assert code == 1013 and "limit" in reason
