@@ -13,13 +13,14 @@ from ..admin import AdminApp
 from ..contract import Contract, engine_operations
 from ..engine import Hook, Schedule
 from ..engine.emit import ScheduledEmit
+from ..events import Message
 from ..journal.builder import EntryBuilder
 from ..service import MockService
 from ..settings import CoreSettings
 from ..web.asgi import Receive, Scope, Send, lifespan
 from ..web.router import Match, Router
 from .channels import Channel, channels_of
-from .connection import Connection, encode_message
+from .connection import Connection, encode_message, frame_of
 from .outputs import OUTPUTS
 
 __all__ = ["PROTOCOL", "WebSocketApp", "WebSocketOptions"]
@@ -74,6 +75,16 @@ class WebSocketApp:
         )
         self.admin = AdminApp(self.service, title=self.title, standalone=True)
         self.open_connections = 0
+        self._last_frame: tuple[Message | None, bytes] = (None, b"")
+
+    def frame_of(self, message: Message) -> bytes:
+        """The frame of an emitted message, encoded once for every socket it goes to
+        (they are handed it one after the other, on this loop)."""
+        last, frame = self._last_frame
+        if last is not message:
+            frame = frame_of(message)
+            self._last_frame = (message, frame)
+        return frame
 
     @property
     def operation_count(self) -> int:

@@ -36,6 +36,7 @@ __all__ = [
     "SENT",
     "Connection",
     "encode_message",
+    "frame_of",
 ]
 
 CLOSE_INVALID_PAYLOAD = 1007
@@ -212,11 +213,10 @@ class Connection:
         """A message of the emit path (on this loop): queued for the writer."""
         if not isinstance(message, Message):
             return
+        frame = self.app.frame_of(message)
         if message.reply is not None:
-            frame = _frame_of(message.reply)
             status, source = str(message.reply.status), message.reply.source or "emit"
         else:
-            frame = encode_message(message.data)
             status, source = "data", "emit"
         self._outbox.put_nowait((frame, status))
         self._journal_sent(message.operation, frame, status, source)
@@ -276,6 +276,13 @@ class Connection:
                 response_body=frame,
             )
         )
+
+
+def frame_of(message: Message) -> bytes:
+    """The frame of an emitted message."""
+    if message.reply is not None:
+        return _frame_of(message.reply)
+    return encode_message(message.data)
 
 
 def _frame_of(reply: Reply) -> bytes:

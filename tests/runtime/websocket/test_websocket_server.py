@@ -201,6 +201,8 @@ def test_an_invalid_message_gets_an_error_frame_and_is_journaled_invalid(
         for e in entries
     )
     assert any(e["method"] == "sent" and e["status"] == "error" for e in entries)
+    analysis = httpx.get(f"{server.url}/__mockc/journal/analysis").json()
+    assert analysis["by_status"]["invalid"] >= 1
 
 
 def test_bad_frames_close_their_socket_only(server: ServerProcess) -> None:
