@@ -83,6 +83,23 @@ CONFIG: dict[str, Any] = {
     },
 }
 
+# frames are text, not JSON: a text message and its text reply
+TEXT_CHANNEL = {
+    "protocol": "websocket",
+    "address": "/echo",
+    "client_sends": {
+        "line": {
+            "content_type": "text/plain",
+            "payload": {"type": "string", "maxLength": 20},
+            "reply": {
+                "content_type": "text/plain",
+                "payload": {"type": "string"},
+                "examples": [{"value": "pong"}],
+            },
+        }
+    },
+}
+
 # a mock matched on a field of the message: its reply echoes the room and text
 SAY_MOCK = {
     "id": "say_ping",
@@ -100,7 +117,8 @@ SAY_MOCK = {
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     folder = tmp_path_factory.mktemp("ws")
     config = folder / "chat.json"
-    config.write_text(json.dumps(CONFIG, indent=2), encoding="utf-8")
+    channels = {**CONFIG["channels"], "echo": TEXT_CHANNEL}
+    config.write_text(json.dumps({**CONFIG, "channels": channels}, indent=2), encoding="utf-8")
     out = folder / "out"
     done = subprocess.run(
         [sys.executable, "-m", "mockc.compiler.cli", "generate", str(config), "-o", str(out), "-q"],
@@ -284,3 +302,17 @@ def test_connections_over_the_limit_are_closed_with_1013(tmp_path: Path) -> None
     ) as process:
         code, reason = asyncio.run(over_the_limit(process.port))
     assert code == 1013 and "limit" in reason
+
+
+def test_a_text_channel_answers_text_and_takes_any_frame(server: ServerProcess) -> None:
+    async def lines() -> list[str | bytes]:
+        async with connect(f"ws://127.0.0.1:{server.port}/echo") as ws:
+            await ws.send("{not json, and fine")
+            first = await asyncio.wait_for(ws.recv(), timeout=5)
+            await ws.send("x" * 30)  # breaks maxLength: an error frame
+            second = await asyncio.wait_for(ws.recv(), timeout=5)
+            return [first, second]
+
+    first, second = asyncio.run(lines())
+    assert first == "pong"
+    assert json.loads(second)["operation"] == "echo_line"
