@@ -7,7 +7,7 @@ that is not JSON where JSON is declared (1007), a frame over the size limit
 (1009). A message that is JSON but breaks its payload schema is answered with
 an error frame and journaled as ``invalid``; a valid one is answered by the
 engine (hooks, mocks matched on ``request.body``, examples, fake data) when its
-channel replies or a hook or mock answers it.
+message declares a reply (or a hook answers it).
 """
 
 from __future__ import annotations
@@ -163,7 +163,7 @@ class Connection:
             return
         reply = self.app.service.handle(request)
         self._journal_received(inbound.operation, raw, verdict, reply.source, request, reply)
-        if inbound.replies or reply.source in ("hook",) or reply.source.startswith("mock:"):
+        if inbound.replies or reply.source == "hook":  # a hook may answer any message
             await self._reply(inbound, reply)
 
     def _match(self, payload: Any) -> tuple[Inbound | None, list[str]]:

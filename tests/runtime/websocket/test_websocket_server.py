@@ -100,6 +100,13 @@ TEXT_CHANNEL = {
     },
 }
 
+# clients send notes the server takes without a reply
+INBOX_CHANNEL = {
+    "protocol": "websocket",
+    "address": "/inbox",
+    "client_sends": {"note": {"payload": {"type": "object", "required": ["note"]}}},
+}
+
 # a mock matched on a field of the message: its reply echoes the room and text
 SAY_MOCK = {
     "id": "say_ping",
@@ -117,7 +124,7 @@ SAY_MOCK = {
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     folder = tmp_path_factory.mktemp("ws")
     config = folder / "chat.json"
-    channels = {**CONFIG["channels"], "echo": TEXT_CHANNEL}
+    channels = {**CONFIG["channels"], "echo": TEXT_CHANNEL, "inbox": INBOX_CHANNEL}
     config.write_text(json.dumps({**CONFIG, "channels": channels}, indent=2), encoding="utf-8")
     out = folder / "out"
     done = subprocess.run(
@@ -316,3 +323,20 @@ def test_a_text_channel_answers_text_and_takes_any_frame(server: ServerProcess) 
     first, second = asyncio.run(lines())
     assert first == "pong"
     assert json.loads(second)["operation"] == "echo_line"
+
+
+def test_a_message_without_a_reply_is_taken_and_journaled_only(server: ServerProcess) -> None:
+    async def note() -> list[str | bytes]:
+        async with connect(f"ws://127.0.0.1:{server.port}/inbox") as ws:
+            await ws.send(json.dumps({"note": "remember"}))
+            await ws.send(json.dumps({"other": 1}))  # invalid: an error frame
+            return [await asyncio.wait_for(ws.recv(), timeout=5)]
+
+    (frame,) = asyncio.run(note())
+    assert json.loads(frame)["operation"] == "inbox_note"  # the first frame is the error
+    statuses = [
+        e["status"]
+        for e in _journal(server)
+        if e["operation"] == "inbox_note" and e["method"] == "received"
+    ]
+    assert sorted(statuses) == ["invalid", "valid"]
