@@ -107,6 +107,14 @@ INBOX_CHANNEL = {
     "client_sends": {"note": {"payload": {"type": "object", "required": ["note"]}}},
 }
 
+# a hook answers a message whose channel declares no reply
+HOOKS = """
+def inbox_note(request):
+    if request.body.get("note") == "ack me":
+        return request.reply(body={"acked": request.body["note"]})
+    return None
+"""
+
 # a mock matched on a field of the message: its reply echoes the room and text
 SAY_MOCK = {
     "id": "say_ping",
@@ -135,6 +143,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     )
     assert done.returncode == 0, done.stderr
     (out / "mocks" / "say_ping.json").write_text(json.dumps(SAY_MOCK), encoding="utf-8")
+    (out / "handlers.py").write_text(HOOKS, encoding="utf-8")
     env = {"MOCKC_MAX_MESSAGE_BYTES": "4096", "MOCKC_WS_MAX_CONNECTIONS": "50"}
     with ServerProcess([sys.executable, "server.py"], out, env) as process:
         yield process
@@ -325,18 +334,23 @@ def test_a_text_channel_answers_text_and_takes_any_frame(server: ServerProcess) 
     assert json.loads(second)["operation"] == "echo_line"
 
 
-def test_a_message_without_a_reply_is_taken_and_journaled_only(server: ServerProcess) -> None:
+def test_a_message_without_a_reply_is_journaled_and_answered_by_a_hook_only(
+    server: ServerProcess,
+) -> None:
     async def note() -> list[str | bytes]:
         async with connect(f"ws://127.0.0.1:{server.port}/inbox") as ws:
             await ws.send(json.dumps({"note": "remember"}))
             await ws.send(json.dumps({"other": 1}))  # invalid: an error frame
-            return [await asyncio.wait_for(ws.recv(), timeout=5)]
+            error = await asyncio.wait_for(ws.recv(), timeout=5)
+            await ws.send(json.dumps({"note": "ack me"}))  # the hook answers
+            return [error, await asyncio.wait_for(ws.recv(), timeout=5)]
 
-    (frame,) = asyncio.run(note())
-    assert json.loads(frame)["operation"] == "inbox_note"  # the first frame is the error
+    error, acked = asyncio.run(note())
+    assert json.loads(error)["operation"] == "inbox_note"  # "remember" got no frame
+    assert json.loads(acked) == {"acked": "ack me"}
     statuses = [
         e["status"]
         for e in _journal(server)
         if e["operation"] == "inbox_note" and e["method"] == "received"
     ]
-    assert sorted(statuses) == ["invalid", "valid"]
+    assert sorted(statuses) == ["invalid", "valid", "valid"]
