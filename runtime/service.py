@@ -63,9 +63,12 @@ class MockService:
         hooks: Mapping[str, Hook] | None = None,
         choose_media_type: MediaChooser | None = None,
         outputs: OutputPolicy = KEYED_OUTPUTS,
+        schedules: Iterable[ScheduledEmit] = (),
     ) -> None:
         """``outputs`` is the adapter's reading of output keys (its
-        ``runtime/<protocol>/outputs.py``): here, how an injected error looks."""
+        ``runtime/<protocol>/outputs.py``): here, how an injected error looks.
+        ``schedules`` are emit schedules the contract declares (they run beside
+        the mocks' ``emit`` schedules)."""
         self.directory = directory
         self.outputs = outputs
         self.settings = settings
@@ -104,6 +107,7 @@ class MockService:
         """Open streams of streaming operations; the emit path publishes to them."""
         self.emitter = Emitter(self.engine.handle, self.events)
         """Messages operations send on their own: schedules, on demand, reactions."""
+        self.declared_schedules = tuple(schedules)
         self.emitter.schedule(self._schedules())
         self.metrics = Metrics(protocol)
         self.metrics.set_active_mocks(self.mocks.active_mock_count)
@@ -159,11 +163,14 @@ class MockService:
         self.emitter.schedule(self._schedules())
 
     def _schedules(self) -> list[ScheduledEmit]:
-        """The ``emit`` schedules of the mocks being served."""
+        """The contract's schedules, then the ``emit`` schedules of the mocks being served."""
         return [
-            ScheduledEmit(definition.operation, f"mock:{definition.id}", definition.emit)
-            for definition in self.mocks.served_definitions()
-            if definition.emit is not None
+            *self.declared_schedules,
+            *(
+                ScheduledEmit(definition.operation, f"mock:{definition.id}", definition.emit)
+                for definition in self.mocks.served_definitions()
+                if definition.emit is not None
+            ),
         ]
 
     def reset(self) -> None:

@@ -100,6 +100,12 @@ BUILT_IN: tuple[Target, ...] = (
         bindings=("graphql",),
         adapters=(RuntimeAdapter(package="graphql"),),
     ),
+    Target(
+        name="websocket",
+        module="mockc.targets.websocket",
+        bindings=("websocket", "ws"),
+        adapters=(RuntimeAdapter(package="websocket"),),
+    ),
 )
 """The targets of this package, registered when this module is imported."""
 

@@ -92,6 +92,15 @@ FRONT_ENDS: list[FrontEnd] = [
         targets=("graphql",),
         together=True,
     ),
+    FrontEnd(
+        name="channels",
+        suffixes=(".json",),
+        # the format marker: a top-level "mockc": "channels/<version>" member
+        sniff=re.compile(r'"mockc"\s*:\s*"channels/'),
+        load=imported_when_used(f"{__package__}.channels", "load"),
+        targets=("websocket",),
+        options=frozenset({"warnings"}),
+    ),
 ]
 """Every front end, in the order their patterns are tried: the built-in ones,
 then plug-ins in registration order."""

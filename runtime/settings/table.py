@@ -385,10 +385,19 @@ SETTINGS: tuple[Setting, ...] = (
         "--max-message-bytes",
         str(4 * 1024 * 1024),
         "largest message received or sent",
-        protocols=frozenset({"grpc"}),
+        protocols=frozenset({"grpc", "websocket"}),
         parse=non_negative,
         shown_default="4 MiB",
         hint="a number of bytes",
+    ),
+    Setting(
+        "max_connections",
+        "MOCKC_WS_MAX_CONNECTIONS",
+        "--max-connections",
+        "1000",
+        "open WebSockets at most; one more is refused with close code 1013 (`0`: no limit)",
+        protocols=frozenset({"websocket"}),
+        parse=non_negative,
     ),
 )
 """Every setting of every protocol's server, in the order the README lists them."""

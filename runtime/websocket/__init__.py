@@ -1,0 +1,1 @@
+"""The WebSocket protocol's runtime adapter: one endpoint per channel path."""
