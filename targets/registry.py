@@ -100,6 +100,12 @@ BUILT_IN: tuple[Target, ...] = (
         bindings=("graphql",),
         adapters=(RuntimeAdapter(package="graphql"),),
     ),
+    Target(
+        name="soap",
+        module="mockc.targets.soap",
+        bindings=("soap",),
+        adapters=(RuntimeAdapter(package="soap"),),
+    ),
 )
 """The targets of this package, registered when this module is imported."""
 
