@@ -8,6 +8,7 @@ journaled.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Mapping
@@ -269,12 +270,22 @@ class SoapApp:
         if self.outputs.is_fault(entry.operation_id, key):
             kind = CLIENT if key == CLIENT else SERVER
             detail = _schema(output["contents"]) if output is not None else None
-            return _fault(version, kind, reason_of(reply.body, key), detail, reply)
+            return _fault(version, kind, reason_of(_data(reply), key), detail, reply)
         if output is None:
             return 202, b""
         envelope, body = success_envelope(version)
         _append_answer(body, _schema(output["contents"]), reply)
         return 200, serialise(envelope)
+
+
+def _data(reply: Reply) -> Any:
+    """The reply's data: its body, or its content when that is JSON."""
+    if reply.body is not None or reply.content is None:
+        return reply.body
+    try:
+        return json.loads(reply.content)
+    except ValueError:
+        return None
 
 
 def _schema(contents: Mapping[str, Any] | None) -> dict[str, Any] | None:
