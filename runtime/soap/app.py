@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 from lxml import etree
 
@@ -48,7 +49,7 @@ from .envelopes import (
 )
 from .outputs import CLIENT, SERVER, SoapOutputs
 from .safety import UnsafeXml, parse_xml
-from .wsdl import served_wsdl
+from .wsdl import WsdlFiles
 from .xml_values import read_element, write_element
 
 __all__ = ["SoapApp", "SoapOptions"]
@@ -128,7 +129,8 @@ class SoapApp:
             outputs=self.outputs,
         )
         self.dispatcher = Dispatcher(contract["operations"])
-        self.wsdl_path = directory / contract["soap"]["wsdl"] if contract["soap"]["wsdl"] else None
+        soap = contract["soap"]
+        self.wsdl = WsdlFiles(directory, soap["wsdl"], soap["files"])
         self.admin = AdminApp(self.service, title=self.title)
         self._journal = EntryBuilder(PROTOCOL, self.service.settings)
         self._health = Health()
@@ -165,10 +167,14 @@ class SoapApp:
         headers = request_headers(scope)
         if method in ("GET", "HEAD"):
             wsdl = None
-            if query.lower() in ("wsdl", "singlewsdl") and self.wsdl_path is not None:
-                wsdl = served_wsdl(self.wsdl_path, _base_url(scope, headers))
+            endpoint = _base_url(scope, headers) + path
+            parameters = parse_qs(query, keep_blank_values=True)
+            if query.lower() in ("wsdl", "singlewsdl"):
+                wsdl = self.wsdl.served(None, endpoint)
+            elif "xsd" in parameters:
+                wsdl = self.wsdl.served(parameters["xsd"][0], endpoint)
             if wsdl is None:
-                await send_response(send, 404, b"text/plain", b"GET serves ?wsdl only\n")
+                await send_response(send, 404, b"text/plain", b"GET serves ?wsdl and ?xsd=\n")
             else:
                 await send_response(
                     send, 200, b"text/xml; charset=utf-8", wsdl, head=method == "HEAD"

@@ -40,7 +40,11 @@ def _fill(element: etree._Element, schema: dict[str, Any], value: Any) -> None:
         if value is not None and not isinstance(value, dict | list):
             element.text = _text(value)
         return
-    order = schema.get("x-order") or list(properties)
+    order = schema.get("x-order") or [
+        name
+        for name, member in properties.items()
+        if not (member.get("xml") or {}).get("attribute")
+    ]
     for name, member in properties.items():
         if (member.get("xml") or {}).get("attribute") and name in value:
             element.set(name, _text(value[name]))

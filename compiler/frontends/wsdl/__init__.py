@@ -13,7 +13,7 @@ from mockc.compiler import ir
 from mockc.compiler.errors import Diagnostic, SpecError
 
 from .operations import build_operations, source_files
-from .reading import operation_lines, read_document
+from .reading import operation_places, read_document
 
 __all__ = ["load"]
 
@@ -25,7 +25,7 @@ def load(
     warnings = warnings if warnings is not None else []
     file = str(path)
     document, loaded = read_document(path, allow_remote_refs=allow_remote_refs)
-    operations = build_operations(document, file, operation_lines(path), warnings)
+    operations = build_operations(document, file, operation_places(path), warnings)
     if not operations:
         raise SpecError(Diagnostic(file=file, message="the WSDL declares no SOAP operation"))
     services = list(document.services)

@@ -15,8 +15,9 @@ from urllib.parse import urlparse
 from zeep.wsdl.bindings.soap import Soap12Binding, SoapBinding
 
 from mockc.compiler import ir
-from mockc.compiler.errors import Diagnostic
+from mockc.compiler.errors import Diagnostic, SpecError
 
+from .reading import OperationPlace
 from .schemas import element_schema
 
 __all__ = ["MEDIA_TYPES", "build_operations"]
@@ -26,7 +27,10 @@ _FAULT_CODES = {"1.1": "soap:Server", "1.2": "env:Receiver"}
 
 
 def build_operations(
-    document: Any, file: str, lines: dict[tuple[str, str], int], warnings: list[Diagnostic]
+    document: Any,
+    file: str,
+    places: dict[tuple[str, str], OperationPlace],
+    warnings: list[Diagnostic],
 ) -> list[ir.Operation]:
     found: dict[tuple[str, str], ir.Operation] = {}
     for service in document.services.values():
@@ -45,6 +49,18 @@ def build_operations(
             address = urlparse(port.binding_options.get("address") or "").path or "/"
             port_type = binding.port_type.name.localname
             for name, operation in binding._operations.items():
+                place = places.get((binding.name.localname, name))
+                line = place.line if place is not None else None
+                if place is not None and place.encoded:
+                    raise SpecError(
+                        Diagnostic(
+                            file=file,
+                            line=line,
+                            pointer=f"/binding/{binding.name.localname}/operation/{name}",
+                            message=f'operation {name}: use="encoded" (SOAP encoding) '
+                            "is not supported yet; document/literal and rpc/literal are",
+                        )
+                    )
                 soap = _binding(service.name, port.name, operation, version, address)
                 key = (port_type, name)
                 if key in found:
@@ -56,7 +72,6 @@ def build_operations(
                         }
                     )
                     continue
-                line = lines.get((binding.name.localname, name))
                 found[key] = _operation(
                     f"{port_type}_{name}", operation, soap, version, file, binding, line
                 )

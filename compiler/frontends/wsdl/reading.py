@@ -10,10 +10,12 @@ of local files are followed; a remote location is refused unless
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from defusedxml import ExternalReferenceForbidden
 from lxml import etree
 from zeep.exceptions import DTDForbidden, EntitiesForbidden, XMLSyntaxError
 from zeep.exceptions import Error as ZeepError
@@ -23,7 +25,7 @@ from zeep.wsdl import Document
 
 from mockc.compiler.errors import Diagnostic, SpecError
 
-__all__ = ["MAX_WSDL_BYTES", "WSDL_NS", "operation_lines", "read_document"]
+__all__ = ["MAX_WSDL_BYTES", "WSDL_NS", "OperationPlace", "operation_places", "read_document"]
 
 WSDL_NS = "http://schemas.xmlsoap.org/wsdl/"
 WSDL2_NS = "http://www.w3.org/ns/wsdl"
@@ -61,12 +63,12 @@ class _LocalTransport(Transport):  # type: ignore[misc]
         return content
 
 
-def _settings() -> Settings:
+def _settings(*, allow_remote: bool) -> Settings:
     return Settings(
         strict=False,
         forbid_dtd=True,
         forbid_entities=True,
-        forbid_external=True,
+        forbid_external=not allow_remote,
         xml_huge_tree=False,
     )
 
@@ -77,7 +79,9 @@ def read_document(path: Path, *, allow_remote_refs: bool) -> tuple[Any, list[str
     _refuse_wsdl2(path)
     transport = _LocalTransport(file, allow_remote=allow_remote_refs)
     try:
-        document = Document(str(path.resolve()), transport, settings=_settings())
+        document = Document(
+            str(path.resolve()), transport, settings=_settings(allow_remote=allow_remote_refs)
+        )
     except SpecError:
         raise
     except (DTDForbidden, EntitiesForbidden) as exc:
@@ -89,6 +93,14 @@ def read_document(path: Path, *, allow_remote_refs: bool) -> tuple[Any, list[str
     except etree.XMLSyntaxError as exc:
         raise SpecError(
             Diagnostic(file=exc.filename or file, line=exc.lineno, message=f"malformed XML: {exc}")
+        ) from None
+    except ExternalReferenceForbidden as exc:
+        raise SpecError(
+            Diagnostic(
+                file=file,
+                message=f"remote reference {exc.url} refused "
+                "(pass --allow-remote-refs to follow it)",
+            )
         ) from None
     except (ZeepError, KeyError, ValueError, AttributeError, OSError) as exc:
         raise SpecError(Diagnostic(file=file, message=f"cannot read the WSDL: {exc}")) from None
@@ -105,8 +117,17 @@ def _refuse_wsdl2(path: Path) -> None:
         )
 
 
-def operation_lines(path: Path) -> dict[tuple[str, str], int]:
-    """Line of each ``wsdl:binding/wsdl:operation`` of the main file, by (binding, operation)."""
+@dataclass(frozen=True, slots=True)
+class OperationPlace:
+    """Where a ``wsdl:binding/wsdl:operation`` of the main file is, and how it is encoded."""
+
+    line: int
+    encoded: bool
+    """A ``soap:body`` of it says ``use="encoded"``."""
+
+
+def operation_places(path: Path) -> dict[tuple[str, str], OperationPlace]:
+    """Each ``wsdl:binding/wsdl:operation`` of the main file, by (binding, operation)."""
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
     )
@@ -114,9 +135,15 @@ def operation_lines(path: Path) -> dict[tuple[str, str], int]:
         root = etree.parse(str(path), parser).getroot()
     except etree.XMLSyntaxError:
         return {}
-    lines: dict[tuple[str, str], int] = {}
+    places: dict[tuple[str, str], OperationPlace] = {}
     for binding in root.iterfind(f"{{{WSDL_NS}}}binding"):
         for operation in binding.iterfind(f"{{{WSDL_NS}}}operation"):
-            line = operation.sourceline or 0
-            lines[(binding.get("name", ""), operation.get("name", ""))] = line
-    return lines
+            encoded = any(
+                body.get("use") == "encoded"
+                for body in operation.iter()
+                if isinstance(body.tag, str) and etree.QName(body).localname == "body"
+            )
+            places[(binding.get("name", ""), operation.get("name", ""))] = OperationPlace(
+                line=operation.sourceline or 0, encoded=encoded
+            )
+    return places

@@ -105,13 +105,33 @@ def _members(
     *,
     optional: bool,
 ) -> None:
-    """Add the elements of a sequence, all, choice or group (in order)."""
-    choice = isinstance(indicator, indicators.Choice)
-    optional = optional or choice or _min(indicator) == 0
+    """Add the elements of a sequence, all, choice or group (in order). A
+    choice contributes its first branch only, so answers stay valid (one
+    branch); its other branches are not described yet."""
+    optional = optional or _min(indicator) == 0
     if isinstance(indicator, indicators.Group):
         _members(indicator.child, stack, properties, required, order, optional=optional)
         return
-    for child in indicator:
+    if isinstance(indicator, indicators.Choice):
+        if len(indicator):
+            first = indicator[0]
+            branch = first if isinstance(first, indicators.Indicator) else [first]
+            _members_of(branch, stack, properties, required, order, optional=optional)
+        return
+    children = indicator if isinstance(indicator, indicators.Indicator) else [indicator]
+    _members_of(children, stack, properties, required, order, optional=optional)
+
+
+def _members_of(
+    children: Any,
+    stack: tuple[str, ...],
+    properties: dict[str, Any],
+    required: list[str],
+    order: list[str],
+    *,
+    optional: bool,
+) -> None:
+    for child in children:
         if isinstance(child, xsd_elements.Any):
             continue
         if isinstance(child, indicators.Indicator):

@@ -11,6 +11,7 @@ from typing import Any
 
 import zeep
 from zeep.xsd import elements as xsd_elements
+from zeep.xsd import indicators
 
 ROOT = Path(__file__).resolve().parents[3]
 CORPUS = ROOT / "tests" / "corpus" / "wsdl"
@@ -55,11 +56,28 @@ def minimal_arguments(operation: Any) -> dict[str, Any]:
 
 def _members(xsd_type: Any, depth: int = 0) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    for name, element in getattr(xsd_type, "elements", []) or []:
-        if not isinstance(element, xsd_elements.Element) or (element.min_occurs or 0) == 0:
-            continue
-        values[name] = _value(element.type, depth + 1)
+    for name, attribute in getattr(xsd_type, "attributes", []) or []:
+        if getattr(attribute, "required", False):
+            values[name] = _value(attribute.type, depth + 1)
+    indicator = getattr(xsd_type, "_element", None)
+    if indicator is not None:
+        _fill(indicator, values, depth)
     return values
+
+
+def _fill(node: Any, values: dict[str, Any], depth: int) -> None:
+    """Required elements of ``node``; a choice takes its first branch."""
+    if isinstance(node, xsd_elements.Element):
+        if (node.min_occurs or 0) > 0:
+            values[node.attr_name] = _value(node.type, depth + 1)
+    elif isinstance(node, indicators.Group):
+        _fill(node.child, values, depth)
+    elif isinstance(node, indicators.Choice):
+        if (node.min_occurs or 0) > 0 and len(node):
+            _fill(node[0], values, depth)
+    elif isinstance(node, indicators.Indicator) and (node.min_occurs or 0) > 0:
+        for child in node:
+            _fill(child, values, depth)
 
 
 _BUILTINS: dict[str, Any] = {
