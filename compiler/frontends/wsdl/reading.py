@@ -15,9 +15,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from defusedxml import ExternalReferenceForbidden
 from lxml import etree
-from zeep.exceptions import DTDForbidden, EntitiesForbidden, XMLSyntaxError
+from zeep.exceptions import (
+    DTDForbidden,
+    EntitiesForbidden,
+    ExternalReferenceForbidden,
+    XMLSyntaxError,
+)
 from zeep.exceptions import Error as ZeepError
 from zeep.settings import Settings
 from zeep.transports import Transport
@@ -31,6 +35,10 @@ WSDL_NS = "http://schemas.xmlsoap.org/wsdl/"
 WSDL2_NS = "http://www.w3.org/ns/wsdl"
 MAX_WSDL_BYTES = 16 * 1024 * 1024
 """The largest WSDL or XSD file read (each file of an import tree)."""
+
+_SAFE_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+)
 
 
 class _LocalTransport(Transport):  # type: ignore[misc]
@@ -77,6 +85,7 @@ def read_document(path: Path, *, allow_remote_refs: bool) -> tuple[Any, list[str
     """zeep's Document of the WSDL at ``path`` and the local files it read."""
     file = str(path)
     _refuse_wsdl2(path)
+    _check_main_file(path)
     transport = _LocalTransport(file, allow_remote=allow_remote_refs)
     try:
         document = Document(
@@ -107,6 +116,28 @@ def read_document(path: Path, *, allow_remote_refs: bool) -> tuple[Any, list[str
     return document, transport.loaded
 
 
+def _check_main_file(path: Path) -> None:
+    """Refuse a DTD and report malformed XML with its line (zeep reads leniently)."""
+    content = path.read_bytes()
+    if len(content) > MAX_WSDL_BYTES:
+        raise SpecError(Diagnostic(file=str(path), message=f"larger than {MAX_WSDL_BYTES} bytes"))
+    doctype = content.find(b"<!DOCTYPE")
+    if doctype >= 0:
+        raise SpecError(
+            Diagnostic(
+                file=str(path),
+                line=content.count(b"\n", 0, doctype) + 1,
+                message="refused: a document type declaration (DTDs and entities are not read)",
+            )
+        )
+    try:
+        etree.fromstring(content, _SAFE_PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise SpecError(
+            Diagnostic(file=str(path), line=exc.lineno, message=f"malformed XML: {exc.msg}")
+        ) from None
+
+
 def _refuse_wsdl2(path: Path) -> None:
     head = path.read_bytes()[:65536]
     if WSDL2_NS.encode() in head and WSDL_NS.encode() not in head:
@@ -128,11 +159,8 @@ class OperationPlace:
 
 def operation_places(path: Path) -> dict[tuple[str, str], OperationPlace]:
     """Each ``wsdl:binding/wsdl:operation`` of the main file, by (binding, operation)."""
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-    )
     try:
-        root = etree.parse(str(path), parser).getroot()
+        root = etree.parse(str(path), _SAFE_PARSER).getroot()
     except etree.XMLSyntaxError:
         return {}
     places: dict[tuple[str, str], OperationPlace] = {}
