@@ -49,6 +49,7 @@ CASES = {
         CORPUS / "proto" / "googleapis-pubsub-v1", ("google/pubsub/v1/pubsub.proto",), ("grpc",)
     ),
     "graphql": Case(CORPUS / "graphql" / "swapi", ("schema.graphql",), ("graphql",)),
+    "soap": Case(CORPUS / "wsdl" / "onvif", ("ptz.wsdl",), ("soap",)),
     "lineecho-and-http": Case(
         None, ("duo.lineecho",), ("lineecho", "http"), text=LINEECHO, plugin=True
     ),
