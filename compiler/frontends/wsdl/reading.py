@@ -89,7 +89,9 @@ def read_document(path: Path, *, allow_remote_refs: bool) -> tuple[Any, list[str
     transport = _LocalTransport(file, allow_remote=allow_remote_refs)
     try:
         document = Document(
-            str(path.resolve()), transport, settings=_settings(allow_remote=allow_remote_refs)
+            str(path.resolve()),
+            transport,  # type: ignore[arg-type]
+            settings=_settings(allow_remote=allow_remote_refs),
         )
     except SpecError:
         raise

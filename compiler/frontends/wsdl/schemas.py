@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from zeep.xsd import elements as xsd_elements
-from zeep.xsd import indicators
+from zeep.xsd import indicators  # type: ignore[attr-defined]
 
 __all__ = ["element_schema", "type_schema"]
 
@@ -145,7 +145,8 @@ def _members_of(
         if local in properties:
             continue
         item = element_schema(child, stack)
-        if child.max_occurs == "unbounded" or (child.max_occurs or 1) > 1:
+        most = child.max_occurs
+        if most == "unbounded" or (isinstance(most, int) and most > 1):
             item = {"type": "array", "items": item, "maxItems": 3, "xml": dict(item["xml"])}
         properties[local] = item
         order.append(local)
