@@ -273,12 +273,12 @@ class SoapApp:
         spec = self.specs[entry.operation_id]
         key = str(reply.status)
         output = next((o for o in spec["outputs"] if o["key"] == key), None)
-        if self.outputs.is_fault(entry.operation_id, key):
-            kind = CLIENT if key == CLIENT else SERVER
+        if output is None and not spec["outputs"] and key == self.outputs.empty_status:
+            return 202, b""  # a one-way operation
+        if output is None or self.outputs.is_fault(entry.operation_id, key):
+            kind = self.outputs.fault_kind(key)
             detail = _schema(output["contents"]) if output is not None else None
             return _fault(version, kind, reason_of(_data(reply), key), detail, reply)
-        if output is None:
-            return 202, b""
         envelope, body = success_envelope(version)
         _append_answer(body, _schema(output["contents"]), reply)
         return 200, serialise(envelope)

@@ -134,7 +134,7 @@ def fault_status(version: str, kind: str) -> int:
 
 def reason_of(body: Any, default: str) -> str:
     if isinstance(body, dict):
-        for key in ("faultstring", "reason", "message"):
+        for key in ("faultstring", "reason", "message", "detail"):
             if isinstance(body.get(key), str):
                 return str(body[key])
     return default

@@ -27,6 +27,11 @@ class SoapOutputs(KeyedOutputs):
     def is_fault(self, operation_id: str, key: str) -> bool:
         return key in (CLIENT, SERVER) or (operation_id, key) in self.faults
 
+    def fault_kind(self, key: str) -> str:
+        """Client or Server: an HTTP-style status a hook or the unmatched policy
+        answers (``404``) is a Client fault when 4xx, else a Server fault."""
+        return CLIENT if key == CLIENT or (key.isdigit() and key.startswith("4")) else SERVER
+
     def default_output(self, operation: Operation) -> Output | None:
         for output in operation.outputs:
             if (operation.id, output.status) not in self.faults:

@@ -46,6 +46,11 @@ def operations(wsdl_client: zeep.Client) -> list[tuple[str, str, str]]:
     return found
 
 
+def binding_operations(wsdl_client: zeep.Client, service: str, port: str) -> dict[str, Any]:
+    operations: dict[str, Any] = wsdl_client.wsdl.services[service].ports[port].binding._operations
+    return operations
+
+
 def minimal_arguments(operation: Any) -> dict[str, Any]:
     """The smallest valid keyword arguments of a zeep binding operation."""
     body = operation.input.body
