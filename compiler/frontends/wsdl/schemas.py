@@ -159,7 +159,19 @@ def _min(indicator: Any) -> int:
     return value if isinstance(value, int) else 1
 
 
+_LIST_PATTERNS = {
+    "integer": "^[1-9][0-9]{0,2}( [1-9][0-9]{0,2}){0,2}$",
+    "number": "^[1-9][0-9]{0,2}( [1-9][0-9]{0,2}){0,2}$",
+    "boolean": "^(true|false)( (true|false)){0,2}$",
+}
+
+
 def _simple(xsd_type: Any) -> dict[str, Any]:
+    item_type = getattr(xsd_type, "item_type", None)
+    if item_type is not None:  # xsd:list: space-separated values in one text
+        item = _simple(item_type)
+        pattern = _LIST_PATTERNS.get(item.get("type", ""), "^[a-z]{1,8}( [a-z]{1,8}){0,2}$")
+        return {"type": "string", "pattern": pattern}
     for cls in type(xsd_type).__mro__:
         found = _SIMPLE.get(cls.__name__)
         if found is not None:

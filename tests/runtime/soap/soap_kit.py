@@ -99,6 +99,7 @@ _BUILTINS: dict[str, Any] = {
     "Float": 1.5,
     "DateTime": datetime.datetime(2026, 1, 2, 3, 4, 5),
     "Date": datetime.date(2026, 1, 2),
+    "Duration": "PT1S",
 }
 
 

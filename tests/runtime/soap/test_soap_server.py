@@ -26,6 +26,7 @@ WORKING = {
     "dataaccess-numberconversion": "NumberConversion.wsdl",
     "cxf-soap-header": "soap_header.wsdl",
     "onvif": "ptz.wsdl",
+    "onvif/devicemgmt.wsdl": "devicemgmt.wsdl",
     "zeep-tests": "soap.wsdl",
 }
 """Corpus WSDLs whose every operation zeep calls (by folder); the others are
@@ -54,15 +55,19 @@ response:
 }
 
 
+def _folder(key: str) -> str:
+    return key.split("/")[0]
+
+
 def _serve(folder: str, tmp_path: Path) -> ServerProcess:
-    out = generate(CORPUS / folder / WORKING[folder], tmp_path / folder)
+    out = generate(CORPUS / _folder(folder) / WORKING[folder], tmp_path / folder)
     return ServerProcess([sys.executable, "server.py"], out).start()
 
 
 def _address(server: ServerProcess, folder: str) -> str:
     client = httpx.get(server.url + "/__mockc/journal")  # warm: the server answers
     assert client.status_code == 200
-    wsdl = CORPUS / folder / WORKING[folder]
+    wsdl = CORPUS / _folder(folder) / WORKING[folder]
     from mockc.compiler.frontends.wsdl import load
 
     api = load(wsdl)
