@@ -120,6 +120,7 @@ def calculator(tmp_path: Path) -> Iterator[tuple[ServerProcess, zeep.Client, zee
         soap11 = zeep.Client(wsdl, service_name="Calculator", port_name="CalculatorSoap")
         soap12 = zeep.Client(wsdl, service_name="Calculator", port_name="CalculatorSoap12")
         yield server, soap11, soap12
+        assert server.terminate() == 0  # SIGTERM: a clean exit
 
 
 def test_a_mock_matching_on_an_element_value_picks_the_answer(
@@ -132,6 +133,11 @@ def test_a_mock_matching_on_an_element_value_picks_the_answer(
     journal = httpx.get(server.url + "/__mockc/journal").json()["entries"]
     sources = [entry["source"] for entry in reversed(journal)]
     assert sources == ["mock:add-two-and-two", "mock:add-two-and-two", "mock:CalculatorSoap_Add"]
+    metrics = httpx.get(server.url + "/metrics").text
+    assert (
+        'mockc_requests_total{operation="CalculatorSoap_Add",protocol="soap",status="AddResponse"}'
+        " 3.0" in metrics
+    )
 
 
 def test_faults_of_both_versions_parse_as_zeep_faults(
