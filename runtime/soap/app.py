@@ -66,9 +66,14 @@ class SoapOptions:
 
 
 def _encode(data: Any, media_type: str | None, schema: Any = None) -> bytes:
-    """An answer's body: the element its schema describes, as XML (JSON without one)."""
+    """An answer's body: literal XML as given, else the element its schema
+    describes, as XML (JSON without a schema)."""
     if isinstance(data, bytes):
         return data
+    if isinstance(data, str) and data.lstrip().startswith("<"):
+        # literal XML (a captured body element), checked like a request
+        literal: bytes = etree.tostring(parse_xml(data.strip().encode("utf-8")), encoding="utf-8")
+        return literal
     if isinstance(schema, dict) and schema.get("xml"):
         element: bytes = etree.tostring(write_element(None, schema, data), encoding="utf-8")
         return element

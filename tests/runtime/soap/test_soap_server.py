@@ -32,6 +32,14 @@ WORKING = {
 """Corpus WSDLs whose every operation zeep calls (by folder); the others are
 listed in test_soap_corpus.py with the reason they do not work yet."""
 ADD_MOCKS = {
+    "subtract-literal-xml": """\
+id: subtract-literal-xml
+operation: CalculatorSoap_Subtract
+priority: 10
+response:
+  status: SubtractResponse
+  body: '<SubtractResponse xmlns="http://tempuri.org/"><SubtractResult>-7</SubtractResult></SubtractResponse>'
+""",
     "add-two-and-two": """\
 id: add-two-and-two
 operation: CalculatorSoap_Add
@@ -133,6 +141,7 @@ def test_a_mock_matching_on_an_element_value_picks_the_answer(
     journal = httpx.get(server.url + "/__mockc/journal").json()["entries"]
     sources = [entry["source"] for entry in reversed(journal)]
     assert sources == ["mock:add-two-and-two", "mock:add-two-and-two", "mock:CalculatorSoap_Add"]
+    assert soap12.service.Subtract(1, 8) == -7  # a literal XML body, as written
     metrics = httpx.get(server.url + "/metrics").text
     assert (
         'mockc_requests_total{operation="CalculatorSoap_Add",protocol="soap",status="AddResponse"}'
