@@ -106,6 +106,12 @@ BUILT_IN: tuple[Target, ...] = (
         bindings=("websocket", "ws"),
         adapters=(RuntimeAdapter(package="websocket"),),
     ),
+    Target(
+        name="soap",
+        module="mockc.targets.soap",
+        bindings=("soap",),
+        adapters=(RuntimeAdapter(package="soap"),),
+    ),
 )
 """The targets of this package, registered when this module is imported."""
 

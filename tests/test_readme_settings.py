@@ -44,6 +44,7 @@ EXAMPLE_SPECS = {
     "grpc": "examples/route_guide/route_guide.proto",
     "graphql": "examples/swapi/schema.graphql",
     "websocket": "examples/websocket-chat/chat.json",
+    "soap": "tests/corpus/wsdl/dneonline-calculator/calculator.wsdl",
 }
 
 

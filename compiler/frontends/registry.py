@@ -101,6 +101,13 @@ FRONT_ENDS: list[FrontEnd] = [
         targets=("websocket",),
         options=frozenset({"warnings"}),
     ),
+    FrontEnd(
+        name="wsdl",
+        suffixes=(".wsdl",),
+        sniff=re.compile(r"<(\w+:)?definitions\b[^>]*schemas\.xmlsoap\.org/wsdl/"),
+        load=imported_when_used(f"{__package__}.wsdl", "load"),
+        targets=("soap",),
+    ),
 ]
 """Every front end, in the order their patterns are tried: the built-in ones,
 then plug-ins in registration order."""

@@ -10,7 +10,13 @@ from .values import text_value
 
 __all__ = ["EVERY_PROTOCOL", "PROTOCOL_NAMES", "Setting"]
 
-PROTOCOL_NAMES = {"http": "HTTP", "graphql": "GraphQL", "grpc": "gRPC", "websocket": "WebSocket"}
+PROTOCOL_NAMES = {
+    "http": "HTTP",
+    "graphql": "GraphQL",
+    "grpc": "gRPC",
+    "websocket": "WebSocket",
+    "soap": "SOAP",
+}
 """The protocols with a server, and how the documentation names them."""
 EVERY_PROTOCOL: frozenset[str] = frozenset(PROTOCOL_NAMES)
 

@@ -79,6 +79,7 @@ RUNTIME_THIRD_PARTY = frozenset(
         "grpc_status",
         "jsonschema_rs",
         "lark",
+        "lxml",  # SOAP envelopes (the SOAP adapter)
         "opentelemetry",  # optional: runtime/telemetry imports it when OTLP export is set
         "orjson",
         "prometheus_client",

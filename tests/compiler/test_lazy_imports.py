@@ -14,7 +14,7 @@ from mockc.compiler.driver import TARGETS
 def test_the_cli_starts_without_other_protocols_libraries() -> None:
     code = (
         "import sys, mockc.compiler.cli; "
-        "print(sorted(m for m in ('graphql', 'google.protobuf') if m in sys.modules))"
+        "print(sorted(m for m in ('graphql', 'google.protobuf', 'zeep') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
@@ -60,8 +60,8 @@ def test_a_yaml_mock_merge_loads_ruamel() -> None:
 
 
 def test_every_target_is_listed_and_loads() -> None:
-    assert sorted(TARGETS) == ["graphql", "grpc", "http", "websocket"]
-    assert "http" in TARGETS and "soap" not in TARGETS
+    assert sorted(TARGETS) == ["graphql", "grpc", "http", "soap", "websocket"]
+    assert "http" in TARGETS and "mqtt" not in TARGETS
     assert all(callable(TARGETS[name]) for name in TARGETS)
 
 

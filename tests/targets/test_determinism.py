@@ -50,6 +50,7 @@ CASES = {
     ),
     "graphql": Case(CORPUS / "graphql" / "swapi", ("schema.graphql",), ("graphql",)),
     "websocket": Case(ROOT / "examples" / "websocket-chat", ("chat.json",), ("websocket",)),
+    "soap": Case(CORPUS / "wsdl" / "onvif", ("ptz.wsdl",), ("soap",)),
     "lineecho-and-http": Case(
         None, ("duo.lineecho",), ("lineecho", "http"), text=LINEECHO, plugin=True
     ),

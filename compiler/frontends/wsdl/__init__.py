@@ -1,0 +1,39 @@
+"""WSDL 1.1 front end: a WSDL (and the local files it imports) → an IR Api.
+
+zeep reads the WSDL and its schemas (:mod:`.reading`, with XML safety);
+:mod:`.operations` turns SOAP ports into operations with a ``SoapBinding``;
+:mod:`.schemas` turns XSD into JSON Schema with the IR's XML vocabulary.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mockc.compiler import ir
+from mockc.compiler.errors import Diagnostic, SpecError
+
+from .operations import build_operations, source_files
+from .reading import operation_places, read_document
+
+__all__ = ["load"]
+
+
+def load(
+    path: Path, *, allow_remote_refs: bool = False, warnings: list[Diagnostic] | None = None
+) -> ir.Api:
+    """The Api of the WSDL at ``path``."""
+    warnings = warnings if warnings is not None else []
+    file = str(path)
+    document, loaded = read_document(path, allow_remote_refs=allow_remote_refs)
+    operations = build_operations(document, file, operation_places(path), warnings)
+    if not operations:
+        raise SpecError(Diagnostic(file=file, message="the WSDL declares no SOAP operation"))
+    services = list(document.services)
+    name = services[0] if services else path.stem
+    return ir.Api(
+        name=name,
+        title=name,
+        spec_format="wsdl-1.1",
+        sources=source_files(path, loaded),
+        operations=tuple(operations),
+    )

@@ -1,0 +1,324 @@
+"""The ASGI application of a generated SOAP server.
+
+Every port's address path answers ``POST`` (SOAP 1.1 or 1.2) and
+``GET ?wsdl``; ``/health``, ``/metrics`` and the admin API under
+``/__mockc/`` are the same as on every mockc server. Every request is
+journaled.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+from lxml import etree
+
+from ..admin import ADMIN_PREFIX, METRICS_PATH, AdminApp
+from ..contract import engine_operations
+from ..engine import Hook, Reply, Request
+from ..journal import EntryBuilder
+from ..json_codec import json_bytes
+from ..service import MockService, matched_of
+from ..settings import CoreSettings
+from ..web.asgi import Receive, Scope, Send, lifespan
+from ..web.bodies import DEFAULT_MAX_BODY_BYTES, read_body
+from ..web.faults import delay, send_fault
+from ..web.headers import request_headers
+from ..web.health import Health
+from ..web.problems import Problem
+from ..web.responses import send_response
+from .dispatch import Dispatcher, PortEntry
+from .envelopes import (
+    MEDIA_TYPES,
+    EnvelopeError,
+    add_detail,
+    content_type_action,
+    fault_envelope,
+    fault_status,
+    read_envelope,
+    reason_of,
+    serialise,
+    success_envelope,
+    version_of,
+)
+from .outputs import CLIENT, SERVER, SoapOutputs
+from .safety import UnsafeXml, parse_xml
+from .wsdl import WsdlFiles
+from .xml_values import read_element, write_element
+
+__all__ = ["SoapApp", "SoapOptions"]
+
+HEALTH_PATH = "/health"
+PROTOCOL = "soap"
+logger = logging.getLogger("mockc")
+_JSON = b"application/json"
+
+
+@dataclass(frozen=True, slots=True)
+class SoapOptions:
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+
+
+def _encode(data: Any, media_type: str | None, schema: Any = None) -> bytes:
+    """An answer's body: literal XML as given, else the element its schema
+    describes, as XML (JSON without a schema)."""
+    if isinstance(data, bytes):
+        return data
+    if isinstance(data, str) and data.lstrip().startswith("<"):
+        # literal XML (a captured body element), checked like a request
+        literal: bytes = etree.tostring(parse_xml(data.strip().encode("utf-8")), encoding="utf-8")
+        return literal
+    if isinstance(schema, dict) and schema.get("xml"):
+        element: bytes = etree.tostring(write_element(None, schema, data), encoding="utf-8")
+        return element
+    return json_bytes(data)
+
+
+_FRAGMENT_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+def _append_answer(parent: etree._Element, schema: dict[str, Any] | None, reply: Reply) -> None:
+    """Put the reply's element (already encoded, or its data) in ``parent``."""
+    content = reply.content
+    if content is not None and content.lstrip().startswith(b"<"):
+        parent.append(etree.fromstring(content, _FRAGMENT_PARSER))
+    elif schema:
+        write_element(parent, schema, reply.body)
+
+
+class _ClientFault(Exception):
+    def __init__(self, version: str, reason: str) -> None:
+        super().__init__(reason)
+        self.version = version
+        self.reason = reason
+
+
+class SoapApp:
+    def __init__(
+        self,
+        contract: Mapping[str, Any],
+        directory: Path,
+        *,
+        settings: CoreSettings | None = None,
+        options: SoapOptions | None = None,
+        hooks: Mapping[str, Hook] | None = None,
+    ) -> None:
+        settings = settings or CoreSettings()
+        self.options = options or SoapOptions()
+        api = contract["api"]
+        self.title = api.get("title") or api.get("name") or "SOAP service"
+        self.specs = {spec["id"]: spec for spec in contract["operations"]}
+        self.outputs = SoapOutputs(
+            frozenset(
+                (spec["id"], output["key"])
+                for spec in contract["operations"]
+                for output in spec["outputs"]
+                if output.get("is_error")
+            )
+        )
+        self.service = MockService(
+            directory,
+            engine_operations(contract, self.outputs),  # type: ignore[arg-type]
+            {},
+            encoder=_encode,
+            settings=settings,
+            protocol=PROTOCOL,
+            name=api.get("name") or "api",
+            hooks=dict(hooks or {}),
+            outputs=self.outputs,
+        )
+        self.dispatcher = Dispatcher(contract["operations"])
+        soap = contract["soap"]
+        self.wsdl = WsdlFiles(directory, soap["wsdl"], soap["files"])
+        self.admin = AdminApp(self.service, title=self.title)
+        self._journal = EntryBuilder(PROTOCOL, self.service.settings)
+        self._health = Health()
+
+    @property
+    def operation_count(self) -> int:
+        return len(self.specs)
+
+    def close(self) -> None:
+        self.service.close()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind == "lifespan":
+            await lifespan(receive, send)
+            return
+        if kind != "http":
+            return
+        path: str = scope["path"]
+        if path.startswith(ADMIN_PREFIX) or path == METRICS_PATH:
+            await self.admin(scope, receive, send)
+        elif path == HEALTH_PATH:
+            await send_response(
+                send, 200, _JSON, self._health.body(), head=scope["method"] == "HEAD"
+            )
+        elif self.dispatcher.serves(path):
+            await self._soap(scope, receive, send, path)
+        else:
+            await send_response(send, 404, b"text/plain", f"no SOAP port at {path}\n".encode())
+
+    async def _soap(self, scope: Scope, receive: Receive, send: Send, path: str) -> None:
+        method: str = scope["method"]
+        query = scope.get("query_string", b"").decode("latin-1")
+        headers = request_headers(scope)
+        if method in ("GET", "HEAD"):
+            wsdl = None
+            endpoint = _base_url(scope, headers) + path
+            parameters = parse_qs(query, keep_blank_values=True)
+            if query.lower() in ("wsdl", "singlewsdl"):
+                wsdl = self.wsdl.served(None, endpoint)
+            elif "xsd" in parameters:
+                wsdl = self.wsdl.served(parameters["xsd"][0], endpoint)
+            if wsdl is None:
+                await send_response(send, 404, b"text/plain", b"GET serves ?wsdl and ?xsd=\n")
+            else:
+                await send_response(
+                    send, 200, b"text/xml; charset=utf-8", wsdl, head=method == "HEAD"
+                )
+            return
+        if method != "POST":
+            await send_response(send, 405, b"text/plain", b"use POST\n", [(b"allow", b"GET, POST")])
+            return
+        started, arrived = time.perf_counter(), time.time()
+        content_type = headers.get("content-type", "")
+        version = version_of(content_type)
+        raw = b""
+        request: Request | None = None
+        reply: Reply | None = None
+        try:
+            try:
+                raw = await read_body(
+                    receive, self.options.max_body_bytes, headers.get("content-length")
+                )
+            except Problem as problem:
+                raise _ClientFault(version, problem.detail or "request body too large") from None
+            request, entry = self._request(raw, content_type, headers, path, version)
+            reply = self.service.handle(request)
+            status, content = self._answer(entry, request, reply, version)
+        except _ClientFault as fault:
+            version = fault.version
+            status, content = _fault(version, CLIENT, fault.reason, None, None)
+        except Exception:
+            logger.exception("unexpected error on POST %s", path)
+            status, content = _fault(
+                version, SERVER, "unexpected error; see the server log", None, None
+            )
+        media_type = MEDIA_TYPES[version].encode()
+        try:
+            if reply is not None:
+                await delay(reply.delay_ms)
+            if reply is not None and reply.fault is not None:
+                await send_fault(send, reply.fault, status, media_type, content)
+            elif status == 202:
+                await send_response(send, 202, None, None)
+            else:
+                await send_response(send, status, media_type, content)
+        finally:
+            self.service.record(
+                self._journal.entry(
+                    time=arrived,
+                    duration_ms=(time.perf_counter() - started) * 1000.0,
+                    method="POST",
+                    target=path,
+                    operation=request.operation_id if request is not None else None,
+                    status=str(reply.status) if reply is not None else f"fault:{CLIENT}",
+                    source=reply.source if reply is not None else "adapter",
+                    matched=matched_of(reply, request),
+                    request_headers=dict(headers),
+                    request_body=raw,
+                    response_body=content,
+                )
+            )
+
+    def _request(
+        self, raw: bytes, content_type: str, headers: Mapping[str, str], path: str, version: str
+    ) -> tuple[Request, PortEntry]:
+        try:
+            envelope = read_envelope(parse_xml(raw))
+        except (UnsafeXml, EnvelopeError) as exc:
+            raise _ClientFault(version, str(exc)) from None
+        version = envelope.version
+        actions = (
+            content_type_action(content_type),
+            headers.get("soapaction", "").strip().strip('"'),
+            envelope.addressing_action,
+        )
+        body_name = envelope.body.tag if envelope.body is not None else ""
+        entry = self.dispatcher.find(path, version, actions, str(body_name))
+        if entry is None:
+            raise _ClientFault(
+                version, f"no operation at {path} for action {actions} and body element {body_name}"
+            )
+        spec = self.specs[entry.operation_id]
+        schema = _schema(spec.get("input") and spec["input"]["contents"])
+        body: dict[str, Any] = {}
+        if envelope.body is not None:
+            body[etree.QName(envelope.body).localname] = read_element(envelope.body, schema)
+        request = Request(
+            operation_id=entry.operation_id,
+            headers=dict(headers),
+            body=body,
+            raw_body=raw,
+            media_type=content_type.split(";")[0].strip() or None,
+        )
+        return request, entry
+
+    def _answer(
+        self, entry: PortEntry, request: Request, reply: Reply, version: str
+    ) -> tuple[int, bytes]:
+        spec = self.specs[entry.operation_id]
+        key = str(reply.status)
+        output = next((o for o in spec["outputs"] if o["key"] == key), None)
+        if output is None and not spec["outputs"] and key == self.outputs.empty_status:
+            return 202, b""  # a one-way operation
+        if output is None or self.outputs.is_fault(entry.operation_id, key):
+            kind = self.outputs.fault_kind(key)
+            detail = _schema(output["contents"]) if output is not None else None
+            return _fault(version, kind, reason_of(_data(reply), key), detail, reply)
+        envelope, body = success_envelope(version)
+        _append_answer(body, _schema(output["contents"]), reply)
+        return 200, serialise(envelope)
+
+
+def _data(reply: Reply) -> Any:
+    """The reply's data: its body, or its content when that is JSON."""
+    if reply.body is not None or reply.content is None:
+        return reply.body
+    try:
+        return json.loads(reply.content)
+    except ValueError:
+        return None
+
+
+def _schema(contents: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if not contents:
+        return None
+    first = next(iter(contents.values()))
+    schema = first.get("schema")
+    return schema if isinstance(schema, dict) and schema else None
+
+
+def _fault(
+    version: str, kind: str, reason: str, detail: dict[str, Any] | None, reply: Reply | None
+) -> tuple[int, bytes]:
+    envelope, fault = fault_envelope(version, kind, reason)
+    if detail is not None and fault is not None and reply is not None:
+        _append_answer(add_detail(version, fault), detail, reply)
+    return fault_status(version, kind), serialise(envelope)
+
+
+def _base_url(scope: Scope, headers: Mapping[str, str]) -> str:
+    host = headers.get("host")
+    if not host:
+        server = scope.get("server") or ("127.0.0.1", 80)
+        host = f"{server[0]}:{server[1]}"
+    return f"{scope.get('scheme', 'http')}://{host}"

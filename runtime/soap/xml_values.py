@@ -1,0 +1,113 @@
+"""XML ↔ JSON-shaped data, both ways guided by the IR's XML vocabulary.
+
+:func:`write_element` writes data as the element a schema describes: its
+name and namespace (``xml``), members in ``x-order``, attributes where
+``xml.attribute`` says, arrays as repeated elements, booleans as
+``true``/``false``. :func:`read_element` reads a request element into data
+for mocks and hooks: children by local name, repeated children as a list,
+attributes beside them, leaf text typed by the schema when it has one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree
+
+__all__ = ["read_element", "write_element"]
+
+
+def write_element(
+    parent: etree._Element | None, schema: dict[str, Any], value: Any
+) -> etree._Element:
+    """The element ``schema`` describes holding ``value`` (appended to ``parent``)."""
+    xml = schema.get("xml") or {}
+    tag = _tag(xml)
+    element = etree.Element(tag) if parent is None else etree.SubElement(parent, tag)
+    _fill(element, schema, value)
+    return element
+
+
+def _tag(xml: dict[str, Any]) -> str:
+    name = xml.get("name") or "value"
+    namespace = xml.get("namespace")
+    return f"{{{namespace}}}{name}" if namespace else name
+
+
+def _fill(element: etree._Element, schema: dict[str, Any], value: Any) -> None:
+    properties = schema.get("properties")
+    if properties is None or not isinstance(value, dict):
+        if value is not None and not isinstance(value, dict | list):
+            element.text = _text(value)
+        return
+    order = schema.get("x-order") or [
+        name
+        for name, member in properties.items()
+        if not (member.get("xml") or {}).get("attribute")
+    ]
+    for name, member in properties.items():
+        if (member.get("xml") or {}).get("attribute") and name in value:
+            element.set(name, _text(value[name]))
+    for name in order:
+        if name not in value or value[name] is None:
+            continue
+        member = properties[name]
+        if member.get("type") == "array":
+            items = member.get("items") or {}
+            for item in value[name] if isinstance(value[name], list) else [value[name]]:
+                write_element(element, items, item)
+        else:
+            write_element(element, member, value[name])
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def read_element(element: etree._Element, schema: dict[str, Any] | None = None) -> Any:
+    """JSON-shaped data of ``element``."""
+    schema = schema or {}
+    properties = schema.get("properties") or {}
+    children = [child for child in element if isinstance(child.tag, str)]
+    if not children and not element.attrib:
+        return _typed(element.text or "", schema)
+    data: dict[str, Any] = {}
+    for name, value in element.attrib.items():
+        local = etree.QName(name).localname
+        data[local] = _typed(value, properties.get(local) or {})
+    for child in children:
+        local = etree.QName(child).localname
+        member = properties.get(local) or {}
+        if member.get("type") == "array":
+            data.setdefault(local, []).append(read_element(child, member.get("items") or {}))
+        elif local in data:
+            known = data[local]
+            data[local] = (
+                [*known, read_element(child, member)]
+                if isinstance(known, list)
+                else [
+                    known,
+                    read_element(child, member),
+                ]
+            )
+        else:
+            data[local] = read_element(child, member)
+    if not children and element.text and element.text.strip():
+        data["_value"] = element.text
+    return data
+
+
+def _typed(text: str, schema: dict[str, Any]) -> Any:
+    kind = schema.get("type")
+    try:
+        if kind == "integer":
+            return int(text.strip())
+        if kind == "number":
+            return float(text.strip())
+    except ValueError:
+        return text
+    if kind == "boolean":
+        return text.strip() in ("true", "1")
+    return text

@@ -1,0 +1,91 @@
+"""The contract of a generated SOAP server (``contract.json``), from the IR.
+
+Each operation's ``binding`` lists every port that reaches it (``ports``:
+address path, SOAP version, soapAction, input element, style), its outputs
+the answer and the faults (``fault``: code and detail element). The ``soap``
+block names the WSDL copied beside the contract (served at ``?wsdl``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mockc.compiler import ir
+
+from ..common.contract import contract_document, message_spec, operation_spec, output_spec
+
+__all__ = ["WSDL_FOLDER", "build_contract", "wsdl_files"]
+
+WSDL_FOLDER = "wsdl"
+
+
+def build_contract(api: ir.Api, *, generated_by: str) -> dict[str, Any]:
+    files = wsdl_files(api)
+    return contract_document(
+        api,
+        protocol="soap",
+        generated_by=generated_by,
+        defs={},
+        operations=(
+            _operation(operation)
+            for operation in api.operations
+            if isinstance(operation.binding, ir.SoapBinding)
+        ),
+        soap={"wsdl": next(iter(files), ""), "files": list(files)},
+    )
+
+
+def _operation(operation: ir.Operation) -> dict[str, Any]:
+    primary = operation.binding
+    assert isinstance(primary, ir.SoapBinding)
+    outputs = []
+    for output in operation.outputs:
+        spec = output_spec(output)
+        spec["is_error"] = output.is_error
+        if output.fault is not None:
+            spec["fault"] = {
+                "code": output.fault.code,
+                "detail_element": output.fault.detail_element,
+            }
+        outputs.append(spec)
+    return operation_spec(
+        operation.id,
+        shape=operation.shape,
+        input=message_spec(operation.input),
+        outputs=outputs,
+        binding={
+            "kind": "soap",
+            "operation": primary.operation,
+            "output_element": primary.output_element,
+            "ports": [
+                {
+                    "service": binding.service,
+                    "port": binding.port,
+                    "address": binding.address or "/",
+                    "soap_version": binding.soap_version,
+                    "soap_action": binding.soap_action,
+                    "style": binding.style,
+                    "input_element": binding.input_element,
+                }
+                for binding in operation.bindings
+                if isinstance(binding, ir.SoapBinding)
+            ],
+        },
+    )
+
+
+def wsdl_files(api: ir.Api) -> dict[str, Path]:
+    """Where each source file is copied (``wsdl/<path relative to the main file>``)."""
+    if not api.sources:
+        return {}
+    main = Path(api.sources[0]).resolve()
+    files: dict[str, Path] = {}
+    for source in api.sources:
+        path = Path(source).resolve()
+        try:
+            relative = path.relative_to(main.parent)
+        except ValueError:
+            continue
+        files[f"{WSDL_FOLDER}/{relative.as_posix()}"] = path
+    return files

@@ -1,0 +1,63 @@
+"""The SOAP target: an IR Api (from a WSDL) in, the files of a standalone SOAP
+mock server out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from mockc.compiler import ir
+
+from ..common import CORE_REQUIREMENTS, GeneratedFile, ServerGenerator, TargetOptions
+from ..common.generator import Contract
+from .contract import build_contract, wsdl_files
+
+SoapOptions = TargetOptions
+
+
+class SoapServer(ServerGenerator):
+    name = "soap"
+    binding = ir.SoapBinding
+    templates = Path(__file__).parent / "templates"
+    requirements = tuple(sorted(("granian==2.8.7", "lxml==6.2.0", *CORE_REQUIREMENTS)))
+    build_contract = build_contract
+
+    def row(self, operation: ir.Operation) -> dict[str, str]:
+        bindings = [b for b in operation.bindings if isinstance(b, ir.SoapBinding)]
+        return {
+            "id": operation.id,
+            "operation": bindings[0].operation,
+            "ports": ", ".join(f"`{b.address or '/'}` (SOAP {b.soap_version})" for b in bindings),
+            "action": bindings[0].soap_action or "—",
+        }
+
+    def hook_doc(self, operation: ir.Operation) -> str:
+        binding = operation.binding
+        assert isinstance(binding, ir.SoapBinding)
+        lines = [f"{binding.operation} ({binding.input_element or 'no body'})"]
+        if operation.description:
+            lines += ["", operation.description]
+        return "\n".join(lines)
+
+    def context(
+        self, api: ir.Api, operations: list[ir.Operation], contract: Contract
+    ) -> Mapping[str, object]:
+        addresses = sorted(
+            {
+                b.address or "/"
+                for op in operations
+                for b in op.bindings
+                if isinstance(b, ir.SoapBinding)
+            }
+        )
+        return {"addresses": addresses, "first_address": addresses[0] if addresses else "/"}
+
+    def extra_files(self, api: ir.Api, header: str) -> list[GeneratedFile]:
+        return [
+            GeneratedFile(path=name, content=path.read_bytes())
+            for name, path in wsdl_files(api).items()
+        ]
+
+
+def generate(api: ir.Api, options: SoapOptions) -> list[GeneratedFile]:
+    return SoapServer().generate(api, options)

@@ -1,0 +1,168 @@
+"""The WSDL front end: SOAP ports into IR operations, XSD into JSON Schema with
+the XML vocabulary, located errors for what it refuses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mockc.compiler import ir
+from mockc.compiler.errors import SpecError
+from mockc.compiler.frontends.wsdl import load
+from mockc.compiler.passes.check_ir import IrChecker
+
+ROOT = Path(__file__).resolve().parents[4]
+CORPUS = ROOT / "tests" / "corpus" / "wsdl"
+
+
+def test_document_literal_operations_with_soap12_as_alternate_binding() -> None:
+    api = load(CORPUS / "dneonline-calculator" / "calculator.wsdl")
+    IrChecker().check(api, after="wsdl")
+    add = api.operation("CalculatorSoap_Add")
+    binding = add.binding
+    assert isinstance(binding, ir.SoapBinding)
+    assert (binding.service, binding.port, binding.operation) == (
+        "Calculator",
+        "CalculatorSoap",
+        "Add",
+    )
+    assert binding.soap_action == "http://tempuri.org/Add"
+    assert binding.soap_version == "1.1"
+    assert binding.input_element == "{http://tempuri.org/}Add"
+    assert binding.output_element == "{http://tempuri.org/}AddResponse"
+    assert binding.address == "/calculator.asmx"
+    [soap12] = add.alternate_bindings
+    assert isinstance(soap12, ir.SoapBinding)
+    assert (soap12.port, soap12.soap_version) == ("CalculatorSoap12", "1.2")
+    schema = ir.thaw(add.input.contents[0].schema) if add.input else None
+    assert schema == {
+        "type": "object",
+        "properties": {
+            "intA": {
+                "type": "integer",
+                "format": "int32",
+                "xml": {"name": "intA", "namespace": "http://tempuri.org/"},
+            },
+            "intB": {
+                "type": "integer",
+                "format": "int32",
+                "xml": {"name": "intB", "namespace": "http://tempuri.org/"},
+            },
+        },
+        "required": ["intA", "intB"],
+        "x-order": ["intA", "intB"],
+        "xml": {"name": "Add", "namespace": "http://tempuri.org/"},
+    }
+    assert [output.key for output in add.outputs] == ["AddResponse"]
+    assert add.source is not None and add.source.line == 139
+    assert add.source.pointer == "/binding/CalculatorSoap/operation/Add"
+
+
+def test_rpc_literal_parts_become_the_wrapper_s_unqualified_children() -> None:
+    api = load(CORPUS / "cxf-rpclit" / "hello_world_RPCLit.wsdl")
+    greet = api.operation("GreeterRPCLit_greetMe")
+    assert isinstance(greet.binding, ir.SoapBinding)
+    assert greet.binding.style == "rpc"
+    assert greet.binding.input_element == "{http://apache.org/hello_world_rpclit}greetMe"
+    schema = ir.thaw(greet.input.contents[0].schema) if greet.input else None
+    assert schema["properties"] == {"in": {"type": "string", "xml": {"name": "in"}}}
+    assert schema["xml"] == {"name": "greetMe", "namespace": "http://apache.org/hello_world_rpclit"}
+
+
+def test_faults_are_error_outputs_with_their_detail_element() -> None:
+    api = load(CORPUS / "cxf-wsdl-first" / "CustomerService.wsdl")
+    operation = next(op for op in api.operations if op.id.endswith("getCustomersByName"))
+    [fault] = [output for output in operation.outputs if output.is_error]
+    assert fault.key == "NoSuchCustomerException"
+    assert fault.fault == ir.Fault(
+        code="soap:Server", detail_element="{http://customerservice.example.com/}NoSuchCustomer"
+    )
+    detail = ir.thaw(fault.message.contents[0].schema)
+    assert detail["xml"]["name"] == "NoSuchCustomer"
+
+
+def test_local_imports_are_followed_and_listed_as_sources() -> None:
+    api = load(CORPUS / "onvif" / "ptz.wsdl")
+    assert len(api.operations) == 27
+    assert api.sources[0].endswith("ptz.wsdl")
+    assert any(source.endswith("onvif.xsd") for source in api.sources)
+
+
+def test_rpc_encoded_is_refused_with_file_line_and_operation() -> None:
+    with pytest.raises(SpecError) as raised:
+        load(CORPUS / "nws-ndfd-rpc-encoded" / "ndfdXML.wsdl")
+    [diagnostic] = raised.value.diagnostics
+    assert diagnostic.file.endswith("ndfdXML.wsdl")
+    assert diagnostic.line == 420
+    assert "NDFDgen" in diagnostic.message and "not supported yet" in diagnostic.message
+
+
+def test_remote_references_are_refused_unless_allowed(tmp_path: Path) -> None:
+    wsdl = tmp_path / "remote.wsdl"
+    wsdl.write_text(
+        '<definitions xmlns="http://schemas.xmlsoap.org/wsdl/" targetNamespace="urn:t">'
+        '<import namespace="urn:x" location="http://example.invalid/other.wsdl"/></definitions>',
+        encoding="utf-8",
+    )
+    with pytest.raises(SpecError, match="remote reference .*allow-remote-refs"):
+        load(wsdl)
+
+
+def test_a_dtd_in_a_wsdl_is_refused(tmp_path: Path) -> None:
+    wsdl = tmp_path / "xxe.wsdl"
+    wsdl.write_text(
+        '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        '<definitions xmlns="http://schemas.xmlsoap.org/wsdl/" targetNamespace="urn:t">'
+        "<documentation>&x;</documentation></definitions>",
+        encoding="utf-8",
+    )
+    with pytest.raises(SpecError) as raised:
+        load(wsdl)
+    assert raised.value.diagnostics[0].file == str(wsdl)
+    assert "refused" in raised.value.diagnostics[0].message
+
+
+def test_malformed_xml_names_file_and_line(tmp_path: Path) -> None:
+    wsdl = tmp_path / "broken.wsdl"
+    wsdl.write_text(
+        '<definitions xmlns="http://schemas.xmlsoap.org/wsdl/">\n<types>\n</definitions>\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(SpecError) as raised:
+        load(wsdl)
+    assert raised.value.diagnostics[0].file.endswith("broken.wsdl")
+    assert "malformed XML" in raised.value.diagnostics[0].message
+
+
+def test_wsdl_2_is_refused_as_not_supported(tmp_path: Path) -> None:
+    wsdl = tmp_path / "two.wsdl"
+    wsdl.write_text('<description xmlns="http://www.w3.org/ns/wsdl"/>', encoding="utf-8")
+    with pytest.raises(SpecError, match="WSDL 2.0 is not supported yet"):
+        load(wsdl)
+
+
+EXPECTED_FAILURES = {
+    "nws-ndfd-rpc-encoded/ndfdXML.wsdl": 'use="encoded" (SOAP encoding) is not supported yet',
+    "zeep-tests/claim.wsdl": 'use="encoded" (SOAP encoding) is not supported yet',
+    "zeep-tests/soap_import_2.wsdl": "remote reference http://schemas.xmlsoap.org/soap/encoding/",
+    "zeep-tests/soap_import_main.wsdl": "remote reference http://schemas.xmlsoap.org/soap/encoding/",
+    "zeep-tests/http.wsdl": "declares no SOAP operation",  # HTTP GET/POST bindings only
+    "onvif/bw-2.wsdl": "declares no SOAP operation",  # abstract: port types, no binding
+    "onvif/rw-2.wsdl": "declares no SOAP operation",  # abstract: port types, no binding
+}
+"""Corpus WSDLs that do not load yet, with the reason."""
+
+
+@pytest.mark.parametrize(
+    "name", sorted(path.relative_to(CORPUS).as_posix() for path in CORPUS.rglob("*.wsdl"))
+)
+def test_every_corpus_wsdl_loads_or_fails_for_its_listed_reason(name: str) -> None:
+    if name not in EXPECTED_FAILURES:
+        api = load(CORPUS / name)
+        IrChecker().check(api, after="wsdl")
+        assert api.operations
+        return
+    with pytest.raises(SpecError) as raised:
+        load(CORPUS / name)
+    assert EXPECTED_FAILURES[name] in str(raised.value), "it fails for another reason now"

@@ -1,0 +1,112 @@
+"""Generating SOAP servers from corpus WSDLs and calling them with zeep."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import zeep
+from zeep.xsd import elements as xsd_elements
+from zeep.xsd import indicators
+
+ROOT = Path(__file__).resolve().parents[3]
+CORPUS = ROOT / "tests" / "corpus" / "wsdl"
+MOCKC = Path(sys.executable).parent / "mockc"
+
+
+def generate(wsdl: Path, out: Path) -> Path:
+    done = subprocess.run(
+        [str(MOCKC), "generate", str(wsdl), "-o", str(out), "-q"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def client(url: str, **names: str) -> zeep.Client:
+    return zeep.Client(url, **names)
+
+
+def operations(wsdl_client: zeep.Client) -> list[tuple[str, str, str]]:
+    """(service, port, operation) of every SOAP operation the client sees."""
+    found = []
+    for service in wsdl_client.wsdl.services.values():
+        for port in service.ports.values():
+            binding = port.binding
+            if not hasattr(binding, "_operations") or not type(binding).__name__.startswith("Soap"):
+                continue
+            for name in binding._operations:
+                found.append((service.name, port.name, name))
+    return found
+
+
+def binding_operations(wsdl_client: zeep.Client, service: str, port: str) -> dict[str, Any]:
+    operations: dict[str, Any] = wsdl_client.wsdl.services[service].ports[port].binding._operations
+    return operations
+
+
+def minimal_arguments(operation: Any) -> dict[str, Any]:
+    """The smallest valid keyword arguments of a zeep binding operation."""
+    body = operation.input.body
+    if body is None:
+        return {}
+    return _members(body.type)
+
+
+def _members(xsd_type: Any, depth: int = 0) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, attribute in getattr(xsd_type, "attributes", []) or []:
+        if getattr(attribute, "required", False):
+            values[name] = _value(attribute.type, depth + 1)
+    indicator = getattr(xsd_type, "_element", None)
+    if indicator is not None:
+        _fill(indicator, values, depth)
+    return values
+
+
+def _fill(node: Any, values: dict[str, Any], depth: int) -> None:
+    """Required elements of ``node``; a choice takes its first branch."""
+    if isinstance(node, xsd_elements.Element):
+        if (node.min_occurs or 0) > 0:
+            values[node.attr_name] = _value(node.type, depth + 1)
+    elif isinstance(node, indicators.Group):
+        _fill(node.child, values, depth)
+    elif isinstance(node, indicators.Choice):
+        if (node.min_occurs or 0) > 0 and len(node):
+            _fill(node[0], values, depth)
+    elif isinstance(node, indicators.Indicator) and (node.min_occurs or 0) > 0:
+        for child in node:
+            _fill(child, values, depth)
+
+
+_BUILTINS: dict[str, Any] = {
+    "Boolean": True,
+    "Int": 1,
+    "Integer": 1,
+    "Long": 1,
+    "Short": 1,
+    "UnsignedInt": 1,
+    "UnsignedShort": 1,
+    "UnsignedLong": 1,
+    "Decimal": decimal.Decimal("1.5"),
+    "Double": 1.5,
+    "Float": 1.5,
+    "DateTime": datetime.datetime(2026, 1, 2, 3, 4, 5),
+    "Date": datetime.date(2026, 1, 2),
+    "Duration": "PT1S",
+}
+
+
+def _value(xsd_type: Any, depth: int) -> Any:
+    if hasattr(xsd_type, "elements") and getattr(xsd_type, "_element", None) is not None:
+        return _members(xsd_type, depth) if depth < 8 else {}
+    for cls in type(xsd_type).__mro__:
+        if cls.__name__ in _BUILTINS:
+            return _BUILTINS[cls.__name__]
+    return "x"
