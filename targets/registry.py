@@ -100,6 +100,12 @@ BUILT_IN: tuple[Target, ...] = (
         bindings=("graphql",),
         adapters=(RuntimeAdapter(package="graphql"),),
     ),
+    Target(
+        name="sse",
+        module="mockc.targets.sse",
+        bindings=("sse",),
+        adapters=(RuntimeAdapter(package="sse"),),
+    ),
 )
 """The targets of this package, registered when this module is imported."""
 
