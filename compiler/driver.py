@@ -149,6 +149,7 @@ def _served_only(api: ir.Api, fed: Sequence[str], warnings: list[Diagnostic]) ->
     if not kept:
         first = next(iter(unserved.values()))[0].source
         protocols = ", ".join(sorted({protocol for protocol, _ in unserved}))
+        channels = ", ".join(channel for _, channel in unserved)
         raise GenerationError(
             Diagnostic(
                 file=first.file if first else "",
@@ -156,7 +157,7 @@ def _served_only(api: ir.Api, fed: Sequence[str], warnings: list[Diagnostic]) ->
                 line=first.line if first else None,
                 column=first.column if first else None,
                 message=f"nothing to serve: every channel is of a protocol no target serves "
-                f"yet ({protocols})",
+                f"yet ({protocols}: {channels})",
             )
         )
     return dataclasses.replace(api, operations=tuple(kept))

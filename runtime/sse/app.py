@@ -173,6 +173,7 @@ class SseApp:
                 return
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.attach()  # a no-op once the server started them
         path: str = scope["path"]
         if path.startswith(ADMIN_PREFIX) or path == METRICS_PATH:
             await self.admin(scope, receive, send)
@@ -180,7 +181,6 @@ class SseApp:
         if path == HEALTH_PATH:
             await send_response(send, 200, b"application/json", self._health.body())
             return
-        self.attach()  # a no-op once the lifespan started them
         found = self.router.match(scope["method"], path)
         if isinstance(found, MethodNotAllowed):
             problem = Problem(405, f"{path} answers {', '.join(found.allowed)}")

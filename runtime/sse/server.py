@@ -57,6 +57,7 @@ def build_app(directory: Path, settings: Settings) -> SseApp:
 
 
 async def _serve(app: SseApp, settings: Settings) -> None:
+    app.attach()  # on the serving loop, before any client: no event is missed
     paths = ", ".join(sorted({stream.path for stream in app.streams.values()})) or "none"
     await serve_asgi(
         app,

@@ -8,8 +8,8 @@ The protocol of a channel is read, in this order, from
    none): ``ws``/``wss`` → ``websocket``; ``kafka``/``kafka-secure`` →
    ``kafka``; ``amqp``/``amqps`` → ``amqp``; ``mqtt``/``mqtts``/``secure-mqtt``
    → ``mqtt``; ``sse`` and ``mercure`` → ``sse``; ``http``/``https`` →
-   ``sse`` for a channel the server only sends on, ``websocket`` for one
-   that clients also send on (an HTTP stream carries one direction);
+   ``sse`` when the document only sends, ``websocket`` when clients also
+   send (an HTTP event stream carries one direction);
 3. without servers, the same direction rule.
 
 Any other protocol (``nats``, ``redis``…) is kept as written: the channel

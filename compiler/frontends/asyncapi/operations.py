@@ -52,10 +52,10 @@ class _Raw:
 
 def read_operations(ctx: Context, servers: Mapping[str, ir.Server]) -> tuple[ir.Operation, ...]:
     raws = _raw_3(ctx) if ctx.major >= 3 else _raw_2(ctx)
-    clients_send = {raw.channel_name for raw in raws if raw.action == "receive"}
+    clients_send = any(raw.action == "receive" for raw in raws)
     found: list[ir.Operation] = []
     for raw in raws:
-        operation = _operation(ctx, raw, servers, clients_send=raw.channel_name in clients_send)
+        operation = _operation(ctx, raw, servers, clients_send=clients_send)
         if operation is not None:
             found.append(operation)
     return tuple(found)
