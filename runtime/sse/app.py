@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -101,9 +102,7 @@ class SseApp:
         self.streams = {stream.operation: stream for stream in streams_of(contract)}
         self.feeds = {
             stream.operation: Feed(
-                stream.operation,
-                lambda number, message, s=stream: self._render(s, number, message),
-                replay=self.options.replay,
+                stream.operation, self._renderer(stream), replay=self.options.replay
             )
             for stream in self.streams.values()
             if stream.action == "send"
@@ -133,13 +132,19 @@ class SseApp:
 
     # -- events --------------------------------------------------------------
 
+    def _renderer(self, stream: Stream) -> Callable[[int, Message], Event]:
+        return lambda number, message: self._render(stream, number, message)
+
     def _render(self, stream: Stream, number: int, message: Message) -> Event:
         reply = message.reply
         if reply is None:
             key, data = "", message.data
             media_type = stream.media_types.get(next(iter(stream.events), ""), "application/json")
         else:
-            key, data = str(reply.status), reply.content if reply.content is not None else reply.body
+            key, data = (
+                str(reply.status),
+                reply.content if reply.content is not None else reply.body,
+            )
             media_type = reply.media_type or stream.media_types.get(key, "application/json")
         name = stream.events.get(key, key) if key else stream.default_event
         if isinstance(data, bytes):
@@ -250,15 +255,20 @@ class SseApp:
         sent = 0
         heartbeat = self.options.heartbeat_ms / 1000.0
         while not gone.done():
-            getting = asyncio.ensure_future(queue.get())
+            getting: asyncio.Future[Event] = asyncio.ensure_future(queue.get())
+            waited: set[asyncio.Future[Any]] = {getting, gone}
             done, _ = await asyncio.wait(
-                {getting, gone}, timeout=heartbeat, return_when=asyncio.FIRST_COMPLETED
+                waited, timeout=heartbeat, return_when=asyncio.FIRST_COMPLETED
             )
             if getting not in done:
                 getting.cancel()
                 if not done:
                     await send(
-                        {"type": "http.response.body", "body": comment("heartbeat"), "more_body": True}
+                        {
+                            "type": "http.response.body",
+                            "body": comment("heartbeat"),
+                            "more_body": True,
+                        }
                     )
                 continue
             await self._send_event(send, stream, target, getting.result())

@@ -42,7 +42,8 @@ def load_sse_contract(directory: Path) -> Contract:
     data: Any = load_contract(directory)
     if data.get("protocol") != "sse":
         raise ContractError(
-            f"{directory / 'contract.json'}: not the contract of an SSE server; regenerate the server"
+            f"{directory / 'contract.json'}: not the contract of an SSE server; "
+            "regenerate the server"
         )
     return data  # type: ignore[no-any-return]
 
@@ -56,7 +57,9 @@ def streams_of(contract: Contract) -> list[Stream]:
         options = binding.get("options") or {}
         outputs: list[Any] = spec["outputs"]
         events = {out["key"]: out.get("event") or out["key"] for out in outputs}
-        media_types = {out["key"]: next(iter(out["contents"]), "application/json") for out in outputs}
+        media_types = {
+            out["key"]: next(iter(out["contents"]), "application/json") for out in outputs
+        }
         first = outputs[0]["key"] if outputs else "message"
         streams.append(
             Stream(

@@ -44,7 +44,9 @@ def build_app(directory: Path, settings: Settings) -> SseApp:
     """Load the contract and the hooks in ``directory``."""
     contract = load_sse_contract(directory)
     try:
-        hooks = load_hooks(directory / "handlers.py", [spec["id"] for spec in contract["operations"]])
+        hooks = load_hooks(
+            directory / "handlers.py", [spec["id"] for spec in contract["operations"]]
+        )
         return SseApp(
             contract,
             directory,

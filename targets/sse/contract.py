@@ -12,7 +12,13 @@ from typing import Any
 
 from mockc.compiler import ir
 
-from ..common.contract import contract_document, message_spec, operation_spec, output_spec, schema_value
+from ..common.contract import (
+    contract_document,
+    message_spec,
+    operation_spec,
+    output_spec,
+    schema_value,
+)
 
 __all__ = ["build_contract"]
 

@@ -38,7 +38,10 @@ class SseServer(ServerGenerator):
         binding = operation.binding
         assert isinstance(binding, ir.ChannelBinding)
         events = ", ".join(o.key for o in operation.outputs)
-        lines = [f"{binding.action} on {binding.served_path}" + (f" (events: {events})" if events else "")]
+        lines = [
+            f"{binding.action} on {binding.served_path}"
+            + (f" (events: {events})" if events else "")
+        ]
         if operation.summary:
             lines += ["", operation.summary]
         return "\n".join(lines)

@@ -49,6 +49,7 @@ CASES = {
         CORPUS / "proto" / "googleapis-pubsub-v1", ("google/pubsub/v1/pubsub.proto",), ("grpc",)
     ),
     "graphql": Case(CORPUS / "graphql" / "swapi", ("schema.graphql",), ("graphql",)),
+    "sse": Case(CORPUS / "asyncapi" / "gitter-streaming", ("asyncapi-3.0.0.yml",), ("sse",)),
     "lineecho-and-http": Case(
         None, ("duo.lineecho",), ("lineecho", "http"), text=LINEECHO, plugin=True
     ),

@@ -45,9 +45,7 @@ _SERVER_PROTOCOLS = {
 _HTTP = frozenset({"http", "https"})
 
 
-def protocol_of(
-    binding_keys: set[str], server_protocols: list[str], *, clients_send: bool
-) -> str:
+def protocol_of(binding_keys: set[str], server_protocols: list[str], *, clients_send: bool) -> str:
     """The protocol serving a channel (see the module's docstring)."""
     for key, protocol in _BINDING_PROTOCOLS.items():
         if key in binding_keys:
@@ -82,12 +80,14 @@ def channel_options(
             client_id=_schema_constant(on_operation.get("clientId")),
         )
     if protocol == "amqp":
-        exchange = on_channel.get("exchange") if isinstance(on_channel.get("exchange"), Mapping) else {}
-        queue = on_channel.get("queue") if isinstance(on_channel.get("queue"), Mapping) else {}
+        exchange = _mapping(on_channel.get("exchange"))
+        queue = _mapping(on_channel.get("queue"))
         return ir.AmqpOptions(
             exchange=text(exchange.get("name")),
             exchange_type=text(exchange.get("type")),
-            routing_key=text(on_channel.get("routingKey")) if on_channel.get("is") != "queue" else "",
+            routing_key=text(on_channel.get("routingKey"))
+            if on_channel.get("is") != "queue"
+            else "",
             queue=text(queue.get("name")),
             durable=_bool(queue.get("durable", exchange.get("durable"))),
             auto_delete=_bool(queue.get("autoDelete", exchange.get("autoDelete"))),
@@ -96,7 +96,9 @@ def channel_options(
             vhost=text(queue.get("vhost") or exchange.get("vhost")),
         )
     if protocol == "mqtt":
-        return ir.MqttOptions(qos=_int(on_operation.get("qos")), retain=_bool(on_operation.get("retain")))
+        return ir.MqttOptions(
+            qos=_int(on_operation.get("qos")), retain=_bool(on_operation.get("retain"))
+        )
     if protocol == "websocket":
         return ir.WebSocketOptions()
     if protocol == "sse":
@@ -123,6 +125,10 @@ def _binding(node: Mapping[str, Any], key: str) -> Mapping[str, Any]:
 
 def _has(message: Mapping[str, Any], key: str, field: str) -> bool:
     return field in _binding({"bindings": message}, key)
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
 
 
 def _int(value: Any) -> int | None:

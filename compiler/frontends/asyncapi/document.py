@@ -32,7 +32,9 @@ def major_version(store: DocumentStore, root: Location, document: Mapping[str, A
 
 def declare_schemas(ctx: Context) -> None:
     """Name every schema of ``components/schemas``, in spec order."""
-    components, at = ctx.mapping(ctx.document.get("components"), ctx.root.child("components"), "components")
+    components, at = ctx.mapping(
+        ctx.document.get("components"), ctx.root.child("components"), "components"
+    )
     declared, at = ctx.mapping(components.get("schemas"), at.child("schemas"), "components/schemas")
     for name, value in declared.items():
         if isinstance(value, Mapping) and "schemaFormat" in value:

@@ -48,9 +48,11 @@ def read_message(ctx: Context, value: Any, at: Location, key: str) -> MessageRea
     if not key or key == "message":
         key = text(merged.get("messageId")) or text(merged.get("name")) or key or "message"
     name = text(merged.get("name"))
-    media_type = text(merged.get("contentType")) or text(
-        ctx.document.get("defaultContentType")
-    ) or DEFAULT_CONTENT_TYPE
+    media_type = (
+        text(merged.get("contentType"))
+        or text(ctx.document.get("defaultContentType"))
+        or DEFAULT_CONTENT_TYPE
+    )
     schema = _payload(ctx, merged, where)
     examples = tuple(_examples(ctx, merged.get("examples"), where.child("examples")))
     correlation, _ = ctx.mapping(
@@ -133,7 +135,7 @@ def _headers(ctx: Context, value: Any, at: Location) -> list[ir.Parameter]:
     properties, properties_at = ctx.mapping(
         schema.get("properties"), where.child("properties"), "header properties"
     )
-    required = schema.get("required") if isinstance(schema.get("required"), list) else []
+    required: list[Any] = _list(schema.get("required"))
     return [
         ir.Parameter(
             name=str(name),
@@ -164,3 +166,7 @@ def _examples(ctx: Context, value: Any, at: Location) -> list[ir.Example]:
             )
         )
     return found
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []

@@ -65,7 +65,9 @@ def read_operations(ctx: Context, servers: Mapping[str, ir.Server]) -> tuple[ir.
 
 
 def _raw_3(ctx: Context) -> list[_Raw]:
-    declared, at = ctx.mapping(ctx.document.get("operations"), ctx.root.child("operations"), "operations")
+    declared, at = ctx.mapping(
+        ctx.document.get("operations"), ctx.root.child("operations"), "operations"
+    )
     raws: list[_Raw] = []
     for key, value in declared.items():
         operation, where = ctx.mapping(value, at.child(str(key)), "an operation")
@@ -119,13 +121,16 @@ def _reply_3(ctx: Context, raw: _Raw, value: Any, at: Location) -> None:
     listed = reply.get("messages")
     if isinstance(listed, list):
         raw.reply_messages = [
-            (item, where.child("messages", index), _ref_key(item)) for index, item in enumerate(listed)
+            (item, where.child("messages", index), _ref_key(item))
+            for index, item in enumerate(listed)
         ]
     if not raw.reply_address and not raw.reply_channel and not raw.reply_messages:
         raw.reply_channel = raw.address
 
 
-def _channel_messages(ctx: Context, channel: Mapping[str, Any], at: Location) -> list[tuple[Any, Location, str]]:
+def _channel_messages(
+    ctx: Context, channel: Mapping[str, Any], at: Location
+) -> list[tuple[Any, Location, str]]:
     messages, where = ctx.mapping(channel.get("messages"), at.child("messages"), "messages")
     return [(value, where.child(str(name)), str(name)) for name, value in messages.items()]
 
@@ -156,7 +161,11 @@ def _raw_2(ctx: Context) -> list[_Raw]:
             message_at = where.child("message")
             followed = ctx.follow(message, message_at) if message is not None else None
             messages: list[tuple[Any, Location, str]] = []
-            if followed is not None and isinstance(followed[0], Mapping) and isinstance(followed[0].get("oneOf"), list):
+            if (
+                followed is not None
+                and isinstance(followed[0], Mapping)
+                and isinstance(followed[0].get("oneOf"), list)
+            ):
                 one_of, one_of_at = followed
                 messages = [
                     (item, one_of_at.child("oneOf", index), _ref_key(item))
@@ -224,7 +233,9 @@ def _operation(
         summary=text(raw.operation.get("summary")),
         description=text(raw.operation.get("description")),
         tags=tuple(
-            text(tag.get("name")) for tag in raw.operation.get("tags") or () if isinstance(tag, Mapping)
+            text(tag.get("name"))
+            for tag in raw.operation.get("tags") or ()
+            if isinstance(tag, Mapping)
         ),
         source=ctx.source(raw.at),
     )
@@ -280,7 +291,9 @@ def _binding_keys(node: Mapping[str, Any]) -> list[str]:
 
 
 def _parameters(ctx: Context, raw: _Raw) -> tuple[ir.Parameter, ...]:
-    declared, at = ctx.mapping(raw.channel.get("parameters"), raw.channel_at.child("parameters"), "parameters")
+    declared, at = ctx.mapping(
+        raw.channel.get("parameters"), raw.channel_at.child("parameters"), "parameters"
+    )
     found: list[ir.Parameter] = []
     for name, value in declared.items():
         parameter, where = ctx.mapping(value, at.child(str(name)), "a parameter")
@@ -308,9 +321,13 @@ def _parameters(ctx: Context, raw: _Raw) -> tuple[ir.Parameter, ...]:
                 source=ctx.source(where),
             )
         )
-    query, query_at = ctx.mapping(ws_query(raw.channel), raw.channel_at.child("bindings", "ws", "query"), "query")
-    properties, properties_at = ctx.mapping(query.get("properties"), query_at.child("properties"), "properties")
-    required = query.get("required") if isinstance(query.get("required"), list) else []
+    query, query_at = ctx.mapping(
+        ws_query(raw.channel), raw.channel_at.child("bindings", "ws", "query"), "query"
+    )
+    properties, properties_at = ctx.mapping(
+        query.get("properties"), query_at.child("properties"), "properties"
+    )
+    required: list[Any] = _list(query.get("required"))
     for name, value in properties.items():
         found.append(
             ir.Parameter(
@@ -322,3 +339,7 @@ def _parameters(ctx: Context, raw: _Raw) -> tuple[ir.Parameter, ...]:
             )
         )
     return tuple(found)
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []

@@ -36,16 +36,19 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def server(generated: Path) -> Iterator[ServerProcess]:
-    with ServerProcess([sys.executable, "server.py"], generated, env={"MOCKC_JOURNAL": "off"}) as process:
+    with ServerProcess(
+        [sys.executable, "server.py"], generated, env={"MOCKC_JOURNAL": "off"}
+    ) as process:
         yield process
 
 
 def _events(url: str, count: int, headers: dict[str, str] | None = None) -> list[ServerSentEvent]:
     """The first ``count`` events of the stream at ``url``; then it disconnects."""
     got: list[ServerSentEvent] = []
-    with httpx.Client(timeout=TIMEOUT) as client, connect_sse(
-        client, "GET", url, headers=dict(headers or {})
-    ) as source:
+    with (
+        httpx.Client(timeout=TIMEOUT) as client,
+        connect_sse(client, "GET", url, headers=dict(headers or {})) as source,
+    ):
         assert source.response.headers["content-type"].startswith("text/event-stream")
         for event in source.iter_sse():
             got.append(event)
@@ -66,9 +69,10 @@ class Reader(threading.Thread):
 
     def run(self) -> None:
         try:
-            with httpx.Client(timeout=TIMEOUT) as client, connect_sse(
-                client, "GET", self.url, headers=dict(self.headers or {})
-            ) as source:
+            with (
+                httpx.Client(timeout=TIMEOUT) as client,
+                connect_sse(client, "GET", self.url, headers=dict(self.headers or {})) as source,
+            ):
                 self.ready.set()
                 for event in source.iter_sse():
                     self.events.append(event)
@@ -161,7 +165,9 @@ def test_a_mock_emit_schedule_sends_events(generated: Path, tmp_path: Path) -> N
         "response:\n  status: chatMessage\n  body: {id: scheduled, text: tick}\n"
     )
     try:
-        with ServerProcess([sys.executable, "server.py"], generated, env={"MOCKC_JOURNAL": "off"}) as server:
+        with ServerProcess(
+            [sys.executable, "server.py"], generated, env={"MOCKC_JOURNAL": "off"}
+        ) as server:
             # the schedule may start before the client connects: the replay buffer has it all
             events = _events(server.url + STREAM, 4, headers={"Last-Event-ID": "0"})
     finally:
@@ -174,9 +180,10 @@ def test_a_quiet_stream_gets_heartbeat_comments(generated: Path) -> None:
     env = {"MOCKC_JOURNAL": "off", "MOCKC_SSE_HEARTBEAT_MS": "100"}
     with ServerProcess([sys.executable, "server.py"], generated, env=env) as server:
         lines: list[str] = []
-        with httpx.Client(timeout=TIMEOUT) as client, client.stream(
-            "GET", server.url + STREAM
-        ) as response:
+        with (
+            httpx.Client(timeout=TIMEOUT) as client,
+            client.stream("GET", server.url + STREAM) as response,
+        ):
             for line in response.iter_lines():
                 lines.append(line)
                 if lines.count(": heartbeat") == 2:
