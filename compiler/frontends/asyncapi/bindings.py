@@ -20,11 +20,13 @@ serves it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ... import ir
-from ..documents import Location
 from .context import Context, text
+
+if TYPE_CHECKING:
+    from .operations import ChannelOperation
 
 __all__ = ["channel_options", "protocol_of"]
 
@@ -62,18 +64,16 @@ def protocol_of(binding_keys: set[str], server_protocols: list[str], *, clients_
 def channel_options(
     ctx: Context,
     protocol: str,
-    channel: Mapping[str, Any],
-    operation: Mapping[str, Any],
+    raw: ChannelOperation,
     messages: list[Mapping[str, Any]],
-    at: Location,
 ) -> ir.ChannelOptions | None:
     """The protocol's own facts, from the channel's, operation's and messages' bindings."""
-    on_channel = _binding(channel, "amqp" if protocol == "amqp" else _key(protocol))
-    on_operation = _binding(operation, _key(protocol))
+    on_channel = _binding(raw.channel, _key(protocol))
+    on_operation = _binding(raw.operation, _key(protocol))
     if protocol == "kafka":
         key = next((m["kafka"].get("key") for m in messages if _has(m, "kafka", "key")), None)
         return ir.KafkaOptions(
-            key=ctx.schema(key, at) if isinstance(key, Mapping) else None,
+            key=ctx.schema(key, raw.at) if isinstance(key, Mapping) else None,
             partitions=_int(on_channel.get("partitions")),
             replicas=_int(on_channel.get("replicas")),
             group_id=_schema_constant(on_operation.get("groupId")),
@@ -88,7 +88,8 @@ def channel_options(
             routing_key=text(on_channel.get("routingKey"))
             if on_channel.get("is") != "queue"
             else "",
-            queue=text(queue.get("name")),
+            queue=text(queue.get("name"))
+            or (raw.address if on_channel.get("is") == "queue" else ""),
             durable=_bool(queue.get("durable", exchange.get("durable"))),
             auto_delete=_bool(queue.get("autoDelete", exchange.get("autoDelete"))),
             exclusive=_bool(queue.get("exclusive")),
@@ -102,7 +103,7 @@ def channel_options(
     if protocol == "websocket":
         return ir.WebSocketOptions()
     if protocol == "sse":
-        http = _binding(operation, "http")
+        http = _binding(raw.operation, "http")
         method = text(http.get("method")).upper() or "GET"
         return ir.SseOptions(method=method)
     return None

@@ -1,9 +1,8 @@
 """Messages: payload, headers, correlation id, content type, examples, traits.
 
 A message becomes an :class:`ir.Output` (what the mock sends) or the
-:class:`ir.Message` of an input (what it receives). Traits are merged first:
-in 2.x a trait is a JSON Merge Patch over the message (the trait wins), in
-3.0 the message's own fields win. A payload in a schema format other than
+:class:`ir.Message` of an input (what it receives). Traits are merged first
+(:mod:`.traits`). A payload in a schema format other than
 JSON Schema / the AsyncAPI schema object (Avro, protobuf, RAML) is read as
 an opaque payload, with a located warning.
 """
@@ -17,6 +16,7 @@ from typing import Any
 from ... import ir
 from ..documents import Location
 from .context import Context, json_value, text
+from .traits import with_traits
 
 __all__ = ["MessageRead", "read_message"]
 
@@ -44,7 +44,7 @@ def read_message(ctx: Context, value: Any, at: Location, key: str) -> MessageRea
     raw, where = ctx.mapping(value, at, "a message")
     if not raw:
         return None
-    merged = _with_traits(ctx, raw, where)
+    merged = with_traits(ctx, raw, where, "a message trait")
     if not key or key == "message":
         key = text(merged.get("messageId")) or text(merged.get("name")) or key or "message"
     name = text(merged.get("name"))
@@ -77,34 +77,6 @@ def read_message(ctx: Context, value: Any, at: Location, key: str) -> MessageRea
         bindings=bindings,
         at=where,
     )
-
-
-def _with_traits(ctx: Context, raw: Mapping[str, Any], at: Location) -> Mapping[str, Any]:
-    traits = raw.get("traits")
-    if not isinstance(traits, list) or not traits:
-        return raw
-    merged: dict[str, Any] = {} if ctx.major >= 3 else dict(raw)
-    for index, trait in enumerate(traits):
-        if isinstance(trait, list):  # 2.x allows [trait, overrides]
-            trait = trait[0] if trait else None
-        found, _ = ctx.mapping(trait, at.child("traits", index), "a message trait")
-        merged = _merge_patch(merged, found)
-    if ctx.major >= 3:
-        merged = _merge_patch(merged, raw)
-    merged.pop("traits", None)
-    return merged
-
-
-def _merge_patch(target: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(target)
-    for key, value in patch.items():
-        if value is None:
-            out.pop(key, None)
-        elif isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-            out[key] = _merge_patch(out[key], value)
-        else:
-            out[key] = value
-    return out
 
 
 def _payload(ctx: Context, message: Mapping[str, Any], at: Location) -> ir.JsonValue:

@@ -25,15 +25,16 @@ from .bindings import channel_options, protocol_of, ws_query
 from .context import Context, text
 from .document import server_path
 from .messages import MessageRead, read_message
+from .traits import with_traits
 
-__all__ = ["read_operations"]
+__all__ = ["ChannelOperation", "read_operations"]
 
 _STREAMED = frozenset({"sse", "websocket"})
 """Protocols where the mock's sends go down a connection a client opened."""
 
 
 @dataclass
-class _Raw:
+class ChannelOperation:
     """An operation of either major version, before it becomes IR."""
 
     id: str
@@ -64,13 +65,14 @@ def read_operations(ctx: Context, servers: Mapping[str, ir.Server]) -> tuple[ir.
 # -- 3.0 -------------------------------------------------------------------
 
 
-def _raw_3(ctx: Context) -> list[_Raw]:
+def _raw_3(ctx: Context) -> list[ChannelOperation]:
     declared, at = ctx.mapping(
         ctx.document.get("operations"), ctx.root.child("operations"), "operations"
     )
-    raws: list[_Raw] = []
+    raws: list[ChannelOperation] = []
     for key, value in declared.items():
         operation, where = ctx.mapping(value, at.child(str(key)), "an operation")
+        operation = with_traits(ctx, operation, where, "an operation trait")
         action = text(operation.get("action"))
         if action not in ("send", "receive"):
             ctx.problems.error(where.child("action"), "action must be 'send' or 'receive'")
@@ -89,7 +91,7 @@ def _raw_3(ctx: Context) -> list[_Raw]:
             ]
         else:
             messages = _channel_messages(ctx, channel, channel_at)
-        raw = _Raw(
+        raw = ChannelOperation(
             id=str(key),
             action=action,
             channel_name=channel_at.last_segment,
@@ -105,7 +107,7 @@ def _raw_3(ctx: Context) -> list[_Raw]:
     return raws
 
 
-def _reply_3(ctx: Context, raw: _Raw, value: Any, at: Location) -> None:
+def _reply_3(ctx: Context, raw: ChannelOperation, value: Any, at: Location) -> None:
     if value is None:
         return
     reply, where = ctx.mapping(value, at, "a reply")
@@ -148,15 +150,16 @@ def _ref_key(item: Any) -> str:
 # -- 2.x -------------------------------------------------------------------
 
 
-def _raw_2(ctx: Context) -> list[_Raw]:
+def _raw_2(ctx: Context) -> list[ChannelOperation]:
     declared, at = ctx.mapping(ctx.document.get("channels"), ctx.root.child("channels"), "channels")
-    raws: list[_Raw] = []
+    raws: list[ChannelOperation] = []
     for name, value in declared.items():
         channel, channel_at = ctx.mapping(value, at.child(str(name)), "a channel")
         for verb, action in (("subscribe", "send"), ("publish", "receive")):
             if verb not in channel:
                 continue
             operation, where = ctx.mapping(channel[verb], channel_at.child(verb), "an operation")
+            operation = with_traits(ctx, operation, where, "an operation trait")
             message = operation.get("message")
             message_at = where.child("message")
             followed = ctx.follow(message, message_at) if message is not None else None
@@ -174,7 +177,7 @@ def _raw_2(ctx: Context) -> list[_Raw]:
             elif message is not None:
                 messages = [(message, message_at, _ref_key(message))]
             raws.append(
-                _Raw(
+                ChannelOperation(
                     id=text(operation.get("operationId")) or f"{action}_{name}",
                     action=action,
                     channel_name=str(name),
@@ -193,7 +196,7 @@ def _raw_2(ctx: Context) -> list[_Raw]:
 
 
 def _operation(
-    ctx: Context, raw: _Raw, servers: Mapping[str, ir.Server], *, clients_send: bool
+    ctx: Context, raw: ChannelOperation, servers: Mapping[str, ir.Server], *, clients_send: bool
 ) -> ir.Operation | None:
     messages = [m for m in (read_message(ctx, v, at, key) for v, at, key in raw.messages) if m]
     replies = [m for m in (read_message(ctx, v, at, key) for v, at, key in raw.reply_messages) if m]
@@ -202,9 +205,7 @@ def _operation(
     for message in messages:
         keys |= set(message.bindings)
     protocol = protocol_of(keys, [server.protocol for server in on], clients_send=clients_send)
-    options = channel_options(
-        ctx, protocol, raw.channel, raw.operation, [m.bindings for m in messages], raw.at
-    )
+    options = channel_options(ctx, protocol, raw, [m.bindings for m in messages])
     parameters = _parameters(ctx, raw)
     reply = None
     if raw.action == "receive" and (raw.reply_channel or raw.reply_address or replies):
@@ -264,7 +265,9 @@ def _input(messages: list[MessageRead]) -> ir.Message | None:
     return ir.Message(contents=(content,), required=True, source=first.source)
 
 
-def _servers_of(ctx: Context, raw: _Raw, servers: Mapping[str, ir.Server]) -> list[ir.Server]:
+def _servers_of(
+    ctx: Context, raw: ChannelOperation, servers: Mapping[str, ir.Server]
+) -> list[ir.Server]:
     named = raw.channel.get("servers")
     if not isinstance(named, list) or not named:
         return list(servers.values())
@@ -290,7 +293,7 @@ def _binding_keys(node: Mapping[str, Any]) -> list[str]:
     return [str(key) for key in bindings] if isinstance(bindings, Mapping) else []
 
 
-def _parameters(ctx: Context, raw: _Raw) -> tuple[ir.Parameter, ...]:
+def _parameters(ctx: Context, raw: ChannelOperation) -> tuple[ir.Parameter, ...]:
     declared, at = ctx.mapping(
         raw.channel.get("parameters"), raw.channel_at.child("parameters"), "parameters"
     )
