@@ -49,8 +49,16 @@ class SseServer(ServerGenerator):
     def context(
         self, api: ir.Api, operations: list[ir.Operation], contract: Contract
     ) -> Mapping[str, object]:
-        rows = [self.row(op) for op in operations if isinstance(op.binding, ir.ChannelBinding)]
-        return {"first_stream": next((row for row in rows if row["method"] == "GET"), None)}
+        streams = [
+            op
+            for op in operations
+            if isinstance(op.binding, ir.ChannelBinding) and op.binding.action == "send"
+        ]
+        first = streams[0] if streams else None
+        return {
+            "first_stream": self.row(first) if first else None,
+            "first_event": first.outputs[0].key if first and first.outputs else "",
+        }
 
 
 def generate(api: ir.Api, options: TargetOptions) -> list[GeneratedFile]:
