@@ -1,8 +1,9 @@
 """The ASGI application of a generated SSE server.
 
 Each channel operation that sends is a stream at ``GET`` on its path (path
-parameters as in the channel's address): the response is
-``text/event-stream`` and stays open. Its events come from the emit path
+parameters as in the channel's address; a value outside a parameter's enum
+is a 404): the response is ``text/event-stream`` and stays open. Events go
+to every client of the channel, whatever its parameters. Its events come from the emit path
 (``runtime/engine/emit.py``): a mock's ``emit`` schedule, the admin API's
 ``POST /__mockc/emit/{operation}``, or another mock's ``then`` reaction.
 Each event is the engine's answer for the operation (mocks, examples, fake
@@ -199,7 +200,11 @@ class SseApp:
             )
             await send_problem(send, Problem(501, detail))
         else:
-            await self._stream(scope, receive, send, found.target, found.params)
+            wrong = _wrong_parameter(found.target, found.params)
+            if wrong:
+                await send_problem(send, Problem(404, f"no stream at {path}: {wrong}"))
+            else:
+                await self._stream(scope, receive, send, found.target, found.params)
 
     async def _stream(
         self, scope: Scope, receive: Receive, send: Send, stream: Stream, params: dict[str, str]
@@ -289,6 +294,14 @@ class SseApp:
                 response_body=event.frame,
             )
         )
+
+
+def _wrong_parameter(stream: Stream, params: dict[str, str]) -> str:
+    """What is wrong with the path parameters ("" when nothing): a value its enum lacks."""
+    for name, allowed in stream.choices.items():
+        if name in params and params[name] not in allowed:
+            return f"{name} must be one of {', '.join(allowed)}"
+    return ""
 
 
 def _methods(stream: Stream) -> tuple[str, ...]:

@@ -36,6 +36,8 @@ class Stream:
     default_event: str
     retry_ms: int | None
     method: str
+    choices: dict[str, tuple[str, ...]]
+    """Path parameter → the values its ``enum`` allows (parameters with one)."""
 
 
 def load_sse_contract(directory: Path) -> Contract:
@@ -71,6 +73,17 @@ def streams_of(contract: Contract) -> list[Stream]:
                 default_event=options.get("event") or events.get(first, first),
                 retry_ms=options.get("retry_ms"),
                 method=options.get("method") or "GET",
+                choices=_choices(binding.get("parameters") or []),
             )
         )
     return streams
+
+
+def _choices(parameters: list[Any]) -> dict[str, tuple[str, ...]]:
+    found: dict[str, tuple[str, ...]] = {}
+    for parameter in parameters:
+        schema = parameter.get("schema")
+        enum = schema.get("enum") if isinstance(schema, dict) else None
+        if parameter.get("location") == "path" and isinstance(enum, list):
+            found[parameter["name"]] = tuple(str(value) for value in enum)
+    return found

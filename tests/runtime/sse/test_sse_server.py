@@ -206,7 +206,9 @@ def test_the_journal_has_the_connection_and_each_event_sent(generated: Path) -> 
     assert len(opened) == 1
 
 
-def test_an_unknown_path_is_a_404_problem(server: ServerProcess) -> None:
-    answer = httpx.get(server.url + "/nowhere", timeout=TIMEOUT)
-    assert answer.status_code == 404
-    assert answer.headers["content-type"].startswith("application/problem+json")
+def test_an_unknown_path_or_parameter_value_is_a_404_problem(server: ServerProcess) -> None:
+    for path in ("/nowhere", "/rooms/1/notAResource"):
+        answer = httpx.get(server.url + path, timeout=TIMEOUT)
+        assert answer.status_code == 404
+        assert answer.headers["content-type"].startswith("application/problem+json")
+    assert "resource must be one of chatMessages, events" in answer.json()["detail"]
