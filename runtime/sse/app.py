@@ -220,9 +220,9 @@ class SseApp:
             await send({"type": "http.response.start", "status": 200, "headers": _STREAM_HEADERS})
             opening = comment("stream open" if complete else "replay buffer exceeded; events lost")
             await send({"type": "http.response.body", "body": opening, "more_body": True})
-            for event in missed:
-                await self._send_event(send, stream, target, event)
-                sent += 1
+            if missed:
+                await self._send_events(send, stream, target, missed)
+                sent += len(missed)
             gone = asyncio.ensure_future(_disconnected(receive))
             try:
                 sent += await self._pump(send, stream, target, queue, gone)
@@ -276,12 +276,22 @@ class SseApp:
                         }
                     )
                 continue
-            await self._send_event(send, stream, target, getting.result())
-            sent += 1
+            events = [getting.result()]
+            while not queue.empty():  # what arrived meanwhile goes in the same write
+                events.append(queue.get_nowait())
+            await self._send_events(send, stream, target, events)
+            sent += len(events)
         return sent
 
-    async def _send_event(self, send: Send, stream: Stream, target: str, event: Event) -> None:
-        await send({"type": "http.response.body", "body": event.frame, "more_body": True})
+    async def _send_events(
+        self, send: Send, stream: Stream, target: str, events: list[Event]
+    ) -> None:
+        body = b"".join(event.frame for event in events)
+        await send({"type": "http.response.body", "body": body, "more_body": True})
+        for event in events:
+            self._journal_event(stream, target, event)
+
+    def _journal_event(self, stream: Stream, target: str, event: Event) -> None:
         self.service.record(
             self._journal.entry(
                 time=time.time(),
