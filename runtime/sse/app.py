@@ -338,4 +338,5 @@ def _last_event_id(value: Any) -> int | None:
 
 def _target(scope: Scope) -> str:
     query: bytes = scope.get("query_string", b"")
-    return scope["path"] + ("?" + query.decode("latin-1") if query else "")
+    path: str = scope["path"]
+    return path + ("?" + query.decode("latin-1") if query else "")
