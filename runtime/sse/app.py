@@ -13,8 +13,11 @@ A client reconnecting with ``Last-Event-ID`` gets what it missed from the
 channel's replay buffer first (:mod:`.feeds`); a comment line goes out when
 a stream has been quiet for the heartbeat interval.
 
-The journal has one entry per connection (method ``GET``, when it closes)
-and one per event sent (method ``SEND``: server to client). ``/health``,
+A channel clients send on (``receive``) takes each message as a ``POST`` on
+its path, checked against the payload schema (``202``, or a ``400`` problem).
+The journal has one entry per connection (method ``GET``, when it closes),
+one per event sent (method ``SEND``: server to client) and one per message
+received (method ``RECEIVE``: client to server, with its verdict). ``/health``,
 ``/metrics`` and the admin API under ``/__mockc/`` are those of every server.
 """
 
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,10 +37,12 @@ from ..contract import Contract, engine_operations
 from ..engine import Hook
 from ..events import Message
 from ..journal import EntryBuilder
-from ..json_codec import json_bytes, json_text
+from ..json_codec import json_bytes, json_text, parse_json
+from ..schema_validators import NamedSchemas
 from ..service import MockService
 from ..settings import CoreSettings
 from ..web.asgi import Receive, Scope, Send
+from ..web.bodies import DEFAULT_MAX_BODY_BYTES, read_body
 from ..web.headers import request_headers
 from ..web.health import Health
 from ..web.problems import Problem, send_problem
@@ -114,6 +120,8 @@ class SseApp:
             for method in _methods(stream)
         )
         self.admin = AdminApp(self.service, title=self.title)
+        self._named = NamedSchemas(contract["defs"])
+        self._validators: dict[str, Any] = {}
         self._journal = EntryBuilder(PROTOCOL, self.service.settings)
         self._health = Health()
 
@@ -194,11 +202,7 @@ class SseApp:
         elif not isinstance(found, Match):
             await send_problem(send, Problem(404, f"no stream at {path}"))
         elif found.target.action != "send":
-            detail = (
-                f"{found.target.operation}: receiving messages on an SSE channel "
-                "is not supported yet"
-            )
-            await send_problem(send, Problem(501, detail))
+            await self._receive(scope, receive, send, found.target)
         else:
             wrong = _wrong_parameter(found.target, found.params)
             if wrong:
@@ -247,6 +251,60 @@ class SseApp:
             )
         with contextlib.suppress(OSError):
             await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    async def _receive(self, scope: Scope, receive: Receive, send: Send, stream: Stream) -> None:
+        """A message a client sends to the channel (a ``POST``): checked against
+        the payload schema, answered ``202`` or a ``400`` problem naming what is
+        wrong, and journaled (method ``RECEIVE``) with the verdict."""
+        arrived, started = time.time(), time.perf_counter()
+        headers = request_headers(scope)
+        status, problems = 202, []
+        try:
+            raw = await read_body(receive, DEFAULT_MAX_BODY_BYTES, headers.get("content-length"))
+            problems = self._problems(stream, raw)
+            status = 400 if problems else 202
+            if problems:
+                await send_problem(send, Problem(400, "; ".join(problems)))
+            else:
+                await send_response(send, 202, b"application/json", b'{"accepted":true}')
+        except Problem as problem:
+            raw, status = b"", problem.status
+            await send_problem(send, problem)
+        self.service.record(
+            self._journal.entry(
+                time=arrived,
+                duration_ms=(time.perf_counter() - started) * 1000.0,
+                method="RECEIVE",
+                target=_target(scope),
+                operation=stream.operation,
+                status=str(status),
+                source="invalid" if problems else "accepted",
+                request_headers=headers,
+                request_body=raw,
+            )
+        )
+
+    def _problems(self, stream: Stream, raw: bytes) -> list[str]:
+        """What is wrong with a received message ([] when nothing)."""
+        schema = next(iter(stream.accepts.values()), None)
+        media_type = next(iter(stream.accepts), "application/json")
+        if "json" not in media_type:
+            value: Any = raw.decode("utf-8", "replace")
+        else:
+            try:
+                value = parse_json(raw)
+            except ValueError as error:
+                return [f"the message is not JSON: {error}"]
+        if not schema:
+            return []
+        validator = self._validators.get(stream.operation)
+        if validator is None:
+            validator = self._validators[stream.operation] = self._named.compile(schema)
+        return [
+            f"{'/' + '/'.join(map(str, error.instance_path)) if error.instance_path else '/'}: "
+            f"{error.message}"
+            for error in itertools.islice(validator.iter_errors(value), 3)
+        ]
 
     async def _pump(
         self,

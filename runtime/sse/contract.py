@@ -38,6 +38,8 @@ class Stream:
     method: str
     choices: dict[str, tuple[str, ...]]
     """Path parameter → the values its ``enum`` allows (parameters with one)."""
+    accepts: dict[str, Any]
+    """What clients may send (``receive``): media type → payload schema."""
 
 
 def load_sse_contract(directory: Path) -> Contract:
@@ -74,6 +76,10 @@ def streams_of(contract: Contract) -> list[Stream]:
                 retry_ms=options.get("retry_ms"),
                 method=options.get("method") or "GET",
                 choices=_choices(binding.get("parameters") or []),
+                accepts={
+                    media: content.get("schema")
+                    for media, content in ((spec.get("input") or {}).get("contents") or {}).items()
+                },
             )
         )
     return streams

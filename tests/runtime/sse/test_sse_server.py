@@ -212,3 +212,29 @@ def test_an_unknown_path_or_parameter_value_is_a_404_problem(server: ServerProce
         assert answer.status_code == 404
         assert answer.headers["content-type"].startswith("application/problem+json")
     assert "resource must be one of chatMessages, events" in answer.json()["detail"]
+
+
+MERCURE = CORPUS / "asyncapi" / "mercure" / "asyncapi-3.0.0.yml"
+
+
+def test_messages_clients_send_are_validated_and_journaled_with_the_verdict(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "mercure"
+    generate([MERCURE], out, GenerateOptions(link_runtime=True))
+    hub = "/.well-known/mercure"
+    with ServerProcess([sys.executable, "server.py"], out) as server:
+        good = httpx.post(server.url + hub, json={"name": "Dune", "isbn": "0441013597"})
+        bad = httpx.post(server.url + hub, json={"name": 5})
+        broken = httpx.post(server.url + hub, content=b"{not json")
+        journal = httpx.get(f"{server.url}/__mockc/journal", timeout=TIMEOUT).json()
+    assert good.status_code == 202
+    assert bad.status_code == 400 and "/name" in bad.json()["detail"]
+    assert broken.status_code == 400 and "not JSON" in broken.json()["detail"]
+    received = [e for e in journal["entries"] if e["method"] == "RECEIVE"]
+    assert sorted((e["status"], e["source"]) for e in received) == [
+        ("202", "accepted"),
+        ("400", "invalid"),
+        ("400", "invalid"),
+    ]
+    assert {e["operation"] for e in received} == {"ReceiveBooksInfo"}
