@@ -76,10 +76,7 @@ def streams_of(contract: Contract) -> list[Stream]:
                 retry_ms=options.get("retry_ms"),
                 method=options.get("method") or "GET",
                 choices=_choices(binding.get("parameters") or []),
-                accepts={
-                    media: content.get("schema")
-                    for media, content in ((spec.get("input") or {}).get("contents") or {}).items()
-                },
+                accepts=_accepts(spec.get("input")),
             )
         )
     return streams
@@ -93,3 +90,10 @@ def _choices(parameters: list[Any]) -> dict[str, tuple[str, ...]]:
         if parameter.get("location") == "path" and isinstance(enum, list):
             found[parameter["name"]] = tuple(str(value) for value in enum)
     return found
+
+
+def _accepts(message: Any) -> dict[str, Any]:
+    contents = message.get("contents") if isinstance(message, dict) else None
+    if not isinstance(contents, dict):
+        return {}
+    return {media: content.get("schema") for media, content in contents.items()}
