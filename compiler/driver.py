@@ -112,9 +112,55 @@ def compile_specs(
     ]
     if len(targets) > 1:
         raise SpecError(f"these specs belong to different targets ({', '.join(sorted(targets))})")
-    api = run_passes(_merge(apis), diagnostics)
     target = targets.pop()
+    api = _served_only(run_passes(_merge(apis), diagnostics), fed[target], diagnostics)
     return Compiled(api=api, target=target, targets=fed[target], diagnostics=tuple(diagnostics))
+
+
+def _served_only(api: ir.Api, fed: Sequence[str], warnings: list[Diagnostic]) -> ir.Api:
+    """``api`` without the channel operations no registered target of the format
+    serves yet (a Kafka channel before there is a Kafka target): one warning
+    line per channel says so. A spec left with nothing to serve is an error."""
+    known = {target.name for target in registry.registered_targets()}
+    kinds = {kind for name in fed if name in known for kind in registry.target_named(name).bindings}
+    unserved: dict[tuple[str, str], list[ir.Operation]] = {}
+    kept: list[ir.Operation] = []
+    for operation in api.operations:
+        binding = operation.binding
+        if isinstance(binding, ir.ChannelBinding) and binding.protocol not in kinds:
+            unserved.setdefault((binding.protocol, binding.channel), []).append(operation)
+        else:
+            kept.append(operation)
+    if not unserved:
+        return api
+    for (protocol, channel), operations in unserved.items():
+        source = operations[0].source
+        warnings.append(
+            Diagnostic(
+                file=source.file if source else "",
+                pointer=source.pointer if source else None,
+                line=source.line if source else None,
+                column=source.column if source else None,
+                level="warning",
+                message=f"channel {channel!r} is a {protocol} channel, which no target serves "
+                f"yet; not generated: {', '.join(o.id for o in operations)}",
+            )
+        )
+    if not kept:
+        first = next(iter(unserved.values()))[0].source
+        protocols = ", ".join(sorted({protocol for protocol, _ in unserved}))
+        channels = ", ".join(channel for _, channel in unserved)
+        raise GenerationError(
+            Diagnostic(
+                file=first.file if first else "",
+                pointer=first.pointer if first else None,
+                line=first.line if first else None,
+                column=first.column if first else None,
+                message=f"nothing to serve: every channel is of a protocol no target serves "
+                f"yet ({protocols}: {channels})",
+            )
+        )
+    return dataclasses.replace(api, operations=tuple(kept))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -140,7 +186,12 @@ def servers_of(compiled: Compiled, target: str | None = None) -> tuple[RoutedSer
     """
     if target is not None:
         return (RoutedServer(target=registry.target_named(target).name, api=compiled.api),)
-    candidates = [registry.target_named(name) for name in compiled.targets or (compiled.target,)]
+    known = {registered.name for registered in registry.registered_targets()}
+    candidates = [
+        registry.target_named(name)
+        for name in compiled.targets or (compiled.target,)
+        if name in known or name == compiled.target
+    ]
     if len(candidates) == 1:
         return (RoutedServer(target=candidates[0].name, api=compiled.api),)
     routed: dict[str, list[ir.Operation]] = {}

@@ -34,6 +34,7 @@ __all__ = [
     "ApiInfo",
     "Binding",
     "BodyContent",
+    "ChannelBinding",
     "Contract",
     "ContractError",
     "GraphqlBinding",
@@ -150,7 +151,24 @@ class GraphqlBinding(TypedDict):
     """The object type a type mock answers (instead of root and field)."""
 
 
-Binding = HttpBinding | GrpcBinding | GraphqlBinding
+class ChannelBinding(TypedDict):
+    """A message channel (SSE, WebSocket, Kafka…): the IR's ``ChannelBinding``."""
+
+    kind: Literal["channel"]
+    protocol: str
+    """``sse``, ``websocket``, ``kafka``…"""
+    channel: str
+    """The channel's address (may hold ``{params}``)."""
+    path: str
+    """Where an HTTP-family server serves it ("" when ``channel`` is the path)."""
+    action: str
+    """``send`` (the mock emits) or ``receive`` (the mock consumes)."""
+    parameters: list[ParameterSpec]
+    options: dict[str, Any] | None
+    """The protocol's own facts (``SseOptions`` as a mapping for SSE)."""
+
+
+Binding = HttpBinding | GrpcBinding | GraphqlBinding | ChannelBinding
 
 
 class OperationSpec(TypedDict):
@@ -261,7 +279,7 @@ def engine_operations(contract: Contract, outputs: OutputPolicy = KEYED_OUTPUTS)
 
 def _operation(spec: OperationSpec, policy: OutputPolicy) -> Operation:
     binding = spec["binding"]
-    parameters = binding["parameters"] if binding["kind"] == "http" else None
+    parameters = binding["parameters"] if binding["kind"] in ("http", "channel") else None
     return Operation(
         id=spec["id"],
         outputs=tuple(

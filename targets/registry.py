@@ -112,6 +112,12 @@ BUILT_IN: tuple[Target, ...] = (
         bindings=("soap",),
         adapters=(RuntimeAdapter(package="soap"),),
     ),
+    Target(
+        name="sse",
+        module="mockc.targets.sse",
+        bindings=("sse",),
+        adapters=(RuntimeAdapter(package="sse"),),
+    ),
 )
 """The targets of this package, registered when this module is imported."""
 

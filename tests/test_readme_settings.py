@@ -45,6 +45,7 @@ EXAMPLE_SPECS = {
     "graphql": "examples/swapi/schema.graphql",
     "websocket": "examples/websocket-chat/chat.json",
     "soap": "tests/corpus/wsdl/dneonline-calculator/calculator.wsdl",
+    "sse": "tests/corpus/asyncapi/gitter-streaming/asyncapi-3.0.0.yml",
 }
 
 

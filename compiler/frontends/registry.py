@@ -108,6 +108,14 @@ FRONT_ENDS: list[FrontEnd] = [
         load=imported_when_used(f"{__package__}.wsdl", "load"),
         targets=("soap",),
     ),
+    FrontEnd(
+        name="asyncapi",
+        suffixes=(".yaml", ".yml", ".json"),
+        sniff=re.compile(r"""^\s*["']?asyncapi["']?\s*:""", re.MULTILINE),
+        load=imported_when_used(f"{__package__}.asyncapi", "load"),
+        # a channel goes to the first that serves its protocol (sse, websocket…)
+        targets=("sse", "websocket"),
+    ),
 ]
 """Every front end, in the order their patterns are tried: the built-in ones,
 then plug-ins in registration order."""

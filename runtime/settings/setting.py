@@ -16,6 +16,7 @@ PROTOCOL_NAMES = {
     "grpc": "gRPC",
     "websocket": "WebSocket",
     "soap": "SOAP",
+    "sse": "SSE",
 }
 """The protocols with a server, and how the documentation names them."""
 EVERY_PROTOCOL: frozenset[str] = frozenset(PROTOCOL_NAMES)

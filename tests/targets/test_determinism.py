@@ -51,6 +51,7 @@ CASES = {
     "graphql": Case(CORPUS / "graphql" / "swapi", ("schema.graphql",), ("graphql",)),
     "websocket": Case(ROOT / "examples" / "websocket-chat", ("chat.json",), ("websocket",)),
     "soap": Case(CORPUS / "wsdl" / "onvif", ("ptz.wsdl",), ("soap",)),
+    "sse": Case(CORPUS / "asyncapi" / "gitter-streaming", ("asyncapi-3.0.0.yml",), ("sse",)),
     "lineecho-and-http": Case(
         None, ("duo.lineecho",), ("lineecho", "http"), text=LINEECHO, plugin=True
     ),

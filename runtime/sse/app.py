@@ -1,0 +1,400 @@
+"""The ASGI application of a generated SSE server.
+
+Each channel operation that sends is a stream at ``GET`` on its path (path
+parameters as in the channel's address; a value outside a parameter's enum
+is a 404): the response is ``text/event-stream`` and stays open. Events go
+to every client of the channel, whatever its parameters. Its events come from the emit path
+(``runtime/engine/emit.py``): a mock's ``emit`` schedule, the admin API's
+``POST /__mockc/emit/{operation}``, or another mock's ``then`` reaction.
+Each event is the engine's answer for the operation (mocks, examples, fake
+data), rendered per event type — the output key the answer names — with
+``id:``, ``event:``, ``retry:`` and ``data:`` (JSON, or the text as it is).
+A client reconnecting with ``Last-Event-ID`` gets what it missed from the
+channel's replay buffer first (:mod:`.feeds`); a comment line goes out when
+a stream has been quiet for the heartbeat interval.
+
+A channel clients send on (``receive``) takes each message as a ``POST`` on
+its path, checked against the payload schema (``202``, or a ``400`` problem).
+The journal has one entry per connection (method ``GET``, when it closes),
+one per event sent (method ``SEND``: server to client) and one per message
+received (method ``RECEIVE``: client to server, with its verdict). ``/health``,
+``/metrics`` and the admin API under ``/__mockc/`` are those of every server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..admin import ADMIN_PREFIX, METRICS_PATH, AdminApp
+from ..contract import Contract, engine_operations
+from ..engine import Hook
+from ..events import Message
+from ..journal import EntryBuilder
+from ..json_codec import json_bytes, json_text, parse_json
+from ..schema_validators import NamedSchemas
+from ..service import MockService
+from ..settings import CoreSettings
+from ..web.asgi import Receive, Scope, Send
+from ..web.bodies import DEFAULT_MAX_BODY_BYTES, read_body
+from ..web.headers import request_headers
+from ..web.health import Health
+from ..web.problems import Problem, send_problem
+from ..web.responses import send_response
+from ..web.router import Match, MethodNotAllowed, Router
+from .contract import Stream, streams_of
+from .feeds import Event, Feed, Listener
+from .frames import comment, event_frame
+from .outputs import OUTPUTS
+
+__all__ = ["SseApp", "SseOptions"]
+
+HEALTH_PATH = "/health"
+PROTOCOL = "sse"
+_STREAM_HEADERS = [
+    (b"content-type", b"text/event-stream; charset=utf-8"),
+    (b"cache-control", b"no-cache"),
+    (b"x-accel-buffering", b"no"),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class SseOptions:
+    """What only an SSE server is told (environment variables in server.py)."""
+
+    heartbeat_ms: float = 15000.0
+    """A comment line after this long without an event (``MOCKC_SSE_HEARTBEAT_MS``)."""
+    replay: int = 1000
+    """Events each channel keeps for ``Last-Event-ID`` resumes (``MOCKC_SSE_REPLAY``)."""
+
+
+def _encode(data: Any, media_type: str | None, schema: Any = None) -> bytes:
+    if isinstance(data, bytes):
+        return data
+    if isinstance(data, str) and media_type is not None and "json" not in media_type:
+        return data.encode("utf-8")
+    return json_bytes(data)
+
+
+class SseApp:
+    def __init__(
+        self,
+        contract: Contract,
+        directory: Path,
+        *,
+        settings: CoreSettings | None = None,
+        options: SseOptions | None = None,
+        hooks: dict[str, Hook] | None = None,
+    ) -> None:
+        api = contract["api"]
+        self.title = api.get("title") or api.get("name") or "SSE API"
+        self.options = options or SseOptions()
+        self.service = MockService(
+            directory,
+            engine_operations(contract, OUTPUTS),
+            {},
+            encoder=_encode,
+            settings=settings or CoreSettings(),
+            protocol=PROTOCOL,
+            name=api.get("name") or "api",
+            hooks=hooks or {},
+            outputs=OUTPUTS,
+        )
+        self.streams = {stream.operation: stream for stream in streams_of(contract)}
+        self.feeds = {
+            stream.operation: Feed(
+                stream.operation, self._renderer(stream), replay=self.options.replay
+            )
+            for stream in self.streams.values()
+            if stream.action == "send"
+        }
+        self.router: Router[Stream] = Router(
+            (method, stream.path, stream)
+            for stream in self.streams.values()
+            for method in _methods(stream)
+        )
+        self.admin = AdminApp(self.service, title=self.title)
+        self._named = NamedSchemas(contract["defs"])
+        self._validators: dict[str, Any] = {}
+        self._journal = EntryBuilder(PROTOCOL, self.service.settings)
+        self._health = Health()
+
+    @property
+    def operation_count(self) -> int:
+        return len(self.streams)
+
+    def attach(self) -> None:
+        """Start the feeds (from the server's event loop)."""
+        for feed in self.feeds.values():
+            feed.attach(self.service)
+
+    def close(self) -> None:
+        for feed in self.feeds.values():
+            feed.detach()
+        self.service.close()
+
+    # -- events --------------------------------------------------------------
+
+    def _renderer(self, stream: Stream) -> Callable[[int, Message], Event]:
+        return lambda number, message: self._render(stream, number, message)
+
+    def _render(self, stream: Stream, number: int, message: Message) -> Event:
+        reply = message.reply
+        if reply is None:
+            key, data = "", message.data
+            media_type = stream.media_types.get(next(iter(stream.events), ""), "application/json")
+        else:
+            key, data = (
+                str(reply.status),
+                reply.content if reply.content is not None else reply.body,
+            )
+            media_type = reply.media_type or stream.media_types.get(key, "application/json")
+        name = stream.events.get(key, key) if key else stream.default_event
+        if isinstance(data, bytes):
+            text = data.decode("utf-8", "replace")
+        elif isinstance(data, str) and "json" not in media_type:
+            text = data
+        else:
+            text = json_text(data)
+        return Event(number, name, event_frame(number, name, text, stream.retry_ms))
+
+    # -- ASGI ------------------------------------------------------------------
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind == "lifespan":
+            await self._lifespan(receive, send)
+        elif kind == "http":
+            await self._http(scope, receive, send)
+        elif kind == "websocket":
+            await receive()
+            await send({"type": "websocket.close", "code": 4404, "reason": "Not found"})
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                self.attach()
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.attach()  # a no-op once the server started them
+        path: str = scope["path"]
+        if path.startswith(ADMIN_PREFIX) or path == METRICS_PATH:
+            await self.admin(scope, receive, send)
+            return
+        if path == HEALTH_PATH:
+            await send_response(send, 200, b"application/json", self._health.body())
+            return
+        found = self.router.match(scope["method"], path)
+        if isinstance(found, MethodNotAllowed):
+            problem = Problem(405, f"{path} answers {', '.join(found.allowed)}")
+            await send_problem(send, problem)
+        elif not isinstance(found, Match):
+            await send_problem(send, Problem(404, f"no stream at {path}"))
+        elif found.target.action != "send":
+            await self._receive(scope, receive, send, found.target)
+        else:
+            wrong = _wrong_parameter(found.target, found.params)
+            if wrong:
+                await send_problem(send, Problem(404, f"no stream at {path}: {wrong}"))
+            else:
+                await self._stream(scope, receive, send, found.target, found.params)
+
+    async def _stream(
+        self, scope: Scope, receive: Receive, send: Send, stream: Stream, params: dict[str, str]
+    ) -> None:
+        arrived, started = time.time(), time.perf_counter()
+        headers = request_headers(scope)
+        last_id = _last_event_id(headers.get("last-event-id"))
+        feed = self.feeds[stream.operation]
+        queue, missed, complete = feed.listen(last_id)
+        target = _target(scope)
+        sent = 0
+        try:
+            await send({"type": "http.response.start", "status": 200, "headers": _STREAM_HEADERS})
+            opening = comment("stream open" if complete else "replay buffer exceeded; events lost")
+            await send({"type": "http.response.body", "body": opening, "more_body": True})
+            if missed:
+                await self._send_events(send, stream, target, missed)
+                sent += len(missed)
+            gone = asyncio.ensure_future(_disconnected(receive))
+            try:
+                sent += await self._pump(send, stream, target, queue, gone)
+            finally:
+                gone.cancel()
+        except OSError:
+            pass  # the client went away mid-write
+        finally:
+            feed.leave(queue)
+            self.service.record(
+                self._journal.entry(
+                    time=arrived,
+                    duration_ms=(time.perf_counter() - started) * 1000.0,
+                    method=scope["method"],
+                    target=target,
+                    operation=stream.operation,
+                    status="200",
+                    source="stream",
+                    request_headers=headers,
+                    response_body=f"{sent} events".encode(),
+                )
+            )
+        with contextlib.suppress(OSError):
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    async def _receive(self, scope: Scope, receive: Receive, send: Send, stream: Stream) -> None:
+        """A message a client sends to the channel (a ``POST``): checked against
+        the payload schema, answered ``202`` or a ``400`` problem naming what is
+        wrong, and journaled (method ``RECEIVE``) with the verdict."""
+        arrived, started = time.time(), time.perf_counter()
+        headers = request_headers(scope)
+        status, problems = 202, []
+        try:
+            raw = await read_body(receive, DEFAULT_MAX_BODY_BYTES, headers.get("content-length"))
+            problems = self._problems(stream, raw)
+            status = 400 if problems else 202
+            if problems:
+                await send_problem(send, Problem(400, "; ".join(problems)))
+            else:
+                await send_response(send, 202, b"application/json", b'{"accepted":true}')
+        except Problem as problem:
+            raw, status = b"", problem.status
+            await send_problem(send, problem)
+        self.service.record(
+            self._journal.entry(
+                time=arrived,
+                duration_ms=(time.perf_counter() - started) * 1000.0,
+                method="RECEIVE",
+                target=_target(scope),
+                operation=stream.operation,
+                status=str(status),
+                source="invalid" if problems else "accepted",
+                request_headers=headers,
+                request_body=raw,
+            )
+        )
+
+    def _problems(self, stream: Stream, raw: bytes) -> list[str]:
+        """What is wrong with a received message ([] when nothing)."""
+        schema = next(iter(stream.accepts.values()), None)
+        media_type = next(iter(stream.accepts), "application/json")
+        if "json" not in media_type:
+            value: Any = raw.decode("utf-8", "replace")
+        else:
+            try:
+                value = parse_json(raw)
+            except ValueError as error:
+                return [f"the message is not JSON: {error}"]
+        if not schema:
+            return []
+        validator = self._validators.get(stream.operation)
+        if validator is None:
+            validator = self._validators[stream.operation] = self._named.compile(schema)
+        return [
+            f"{'/' + '/'.join(map(str, error.instance_path)) if error.instance_path else '/'}: "
+            f"{error.message}"
+            for error in itertools.islice(validator.iter_errors(value), 3)
+        ]
+
+    async def _pump(
+        self,
+        send: Send,
+        stream: Stream,
+        target: str,
+        queue: Listener,
+        gone: asyncio.Future[None],
+    ) -> int:
+        """Send the feed's events until the client goes; how many were sent."""
+        sent = 0
+        heartbeat = self.options.heartbeat_ms / 1000.0
+        while not gone.done():
+            getting: asyncio.Future[Event] = asyncio.ensure_future(queue.get())
+            waited: set[asyncio.Future[Any]] = {getting, gone}
+            done, _ = await asyncio.wait(
+                waited, timeout=heartbeat, return_when=asyncio.FIRST_COMPLETED
+            )
+            if getting not in done:
+                getting.cancel()
+                if not done:
+                    await send(
+                        {
+                            "type": "http.response.body",
+                            "body": comment("heartbeat"),
+                            "more_body": True,
+                        }
+                    )
+                continue
+            events = [getting.result()]
+            while not queue.empty():  # what arrived meanwhile goes in the same write
+                events.append(queue.get_nowait())
+            await self._send_events(send, stream, target, events)
+            sent += len(events)
+        return sent
+
+    async def _send_events(
+        self, send: Send, stream: Stream, target: str, events: list[Event]
+    ) -> None:
+        body = b"".join(event.frame for event in events)
+        await send({"type": "http.response.body", "body": body, "more_body": True})
+        for event in events:
+            self._journal_event(stream, target, event)
+
+    def _journal_event(self, stream: Stream, target: str, event: Event) -> None:
+        self.service.record(
+            self._journal.entry(
+                time=time.time(),
+                duration_ms=0.0,
+                method="SEND",
+                target=target,
+                operation=stream.operation,
+                status=event.name,
+                source="emit",
+                response_body=event.frame,
+            )
+        )
+
+
+def _wrong_parameter(stream: Stream, params: dict[str, str]) -> str:
+    """What is wrong with the path parameters ("" when nothing): a value its enum lacks."""
+    for name, allowed in stream.choices.items():
+        if name in params and params[name] not in allowed:
+            return f"{name} must be one of {', '.join(allowed)}"
+    return ""
+
+
+def _methods(stream: Stream) -> tuple[str, ...]:
+    """A stream is opened with ``GET`` (what ``EventSource`` sends), and with the
+    method its binding declares when that is another; a channel clients send
+    on takes ``POST``."""
+    if stream.action != "send":
+        return ("POST",)
+    return ("GET",) if stream.method == "GET" else ("GET", stream.method)
+
+
+async def _disconnected(receive: Receive) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return
+
+
+def _last_event_id(value: Any) -> int | None:
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _target(scope: Scope) -> str:
+    query: bytes = scope.get("query_string", b"")
+    path: str = scope["path"]
+    return path + ("?" + query.decode("latin-1") if query else "")
