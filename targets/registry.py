@@ -100,6 +100,12 @@ BUILT_IN: tuple[Target, ...] = (
         bindings=("graphql",),
         adapters=(RuntimeAdapter(package="graphql"),),
     ),
+    Target(
+        name="mcp",
+        module="mockc.targets.mcp",
+        bindings=("mcp",),
+        adapters=(RuntimeAdapter(package="mcp"),),
+    ),
 )
 """The targets of this package, registered when this module is imported."""
 

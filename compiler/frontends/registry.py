@@ -92,6 +92,17 @@ FRONT_ENDS: list[FrontEnd] = [
         targets=("graphql",),
         together=True,
     ),
+    FrontEnd(
+        name="mcp",
+        suffixes=(".yaml", ".yml", ".json"),
+        # a top-level "mcp" key (the config format's version), or a $schema naming ours
+        sniff=re.compile(
+            r"""^(\s*"mcp"|mcp|'mcp')\s*:|mcp-config\.schema\.json""", re.MULTILINE
+        ),
+        load=imported_when_used(f"{__package__}.mcp", "load"),
+        targets=("mcp",),
+        options=frozenset({"warnings"}),
+    ),
 ]
 """Every front end, in the order their patterns are tried: the built-in ones,
 then plug-ins in registration order."""

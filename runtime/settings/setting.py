@@ -10,7 +10,7 @@ from .values import text_value
 
 __all__ = ["EVERY_PROTOCOL", "PROTOCOL_NAMES", "Setting"]
 
-PROTOCOL_NAMES = {"http": "HTTP", "graphql": "GraphQL", "grpc": "gRPC"}
+PROTOCOL_NAMES = {"http": "HTTP", "graphql": "GraphQL", "grpc": "gRPC", "mcp": "MCP"}
 """The protocols with a server, and how the documentation names them."""
 EVERY_PROTOCOL: frozenset[str] = frozenset(PROTOCOL_NAMES)
 

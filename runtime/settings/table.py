@@ -204,8 +204,8 @@ SETTINGS: tuple[Setting, ...] = (
         "MOCKC_ADMIN_PORT",
         "--admin-port",
         "8081",
-        "port of the admin API (HTTP), or `off` for none",
-        protocols=frozenset({"grpc"}),
+        "port of the admin API (HTTP), or `off` for none (MCP: with `--stdio` only)",
+        protocols=frozenset({"grpc", "mcp"}),
         parse=optional_port,
         hint="a port number, or off",
     ),
@@ -389,6 +389,17 @@ SETTINGS: tuple[Setting, ...] = (
         parse=non_negative,
         shown_default="4 MiB",
         hint="a number of bytes",
+    ),
+    Setting(
+        "stdio",
+        None,
+        "--stdio",
+        "0",
+        "serve MCP over stdin/stdout instead of streamable HTTP",
+        protocols=frozenset({"mcp"}),
+        parse=flag_value,
+        switch=True,
+        shown_default="off",
     ),
 )
 """Every setting of every protocol's server, in the order the README lists them."""
