@@ -49,6 +49,7 @@ CASES = {
         CORPUS / "proto" / "googleapis-pubsub-v1", ("google/pubsub/v1/pubsub.proto",), ("grpc",)
     ),
     "graphql": Case(CORPUS / "graphql" / "swapi", ("schema.graphql",), ("graphql",)),
+    "mcp": Case(ROOT / "examples" / "mcp", ("notes.mcp.yaml",), ("mcp",)),
     "lineecho-and-http": Case(
         None, ("duo.lineecho",), ("lineecho", "http"), text=LINEECHO, plugin=True
     ),
