@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from mockc.compiler import ir
-from mockc.compiler.errors import Diagnostic
+from mockc.compiler.errors import Diagnostic, SpecError
 
 from ..documents import DocumentStore, Location
 from .validation import check_config, not_a_config
@@ -30,7 +30,8 @@ __all__ = ["SPEC_FORMAT", "load"]
 SPEC_FORMAT = "mcp-config-1"
 TEXT = "text/plain"
 JSON = "application/json"
-_TEMPLATE_VARIABLE = re.compile(r"\{[+#./;?&]?([A-Za-z0-9_]+)(?:\*|:\d+)?(?:,[^}]*)?\}")
+_TEMPLATE_EXPRESSION = re.compile(r"\{([^}]*)\}")
+_VARIABLE_NAME = re.compile(r"[A-Za-z0-9_]+")
 _STRING = {"type": "string"}
 _PROMPT_MESSAGES = {
     "type": "array",
@@ -58,6 +59,7 @@ def load(path: Path, *, warnings: list[Diagnostic] | None = None) -> ir.Api:
     if not isinstance(data, dict):
         raise not_a_config(root.doc, "an MCP config is a mapping with a top-level 'mcp' key")
     check_config(store, root, data)
+    _check_unique_names(store, root, data)
     reader = _Reader(store, root)
     operations = [
         *(reader.tool(index, tool) for index, tool in enumerate(data.get("tools", []))),
@@ -81,6 +83,29 @@ def load(path: Path, *, warnings: list[Diagnostic] | None = None) -> ir.Api:
         sources=store.sources,
         operations=tuple(operations),
     )
+
+
+def _check_unique_names(store: DocumentStore, root: Location, data: dict[str, Any]) -> None:
+    """Two tools (or resources, or prompts) of one name, or two resources of one URI."""
+    problems = []
+    for section, key in (
+        ("tools", "name"),
+        ("prompts", "name"),
+        ("resources", "uri"),
+        ("resourceTemplates", "uriTemplate"),
+    ):
+        seen: set[str] = set()
+        for index, item in enumerate(data.get(section, [])):
+            if item[key] in seen:
+                problems.append(
+                    store.diagnostic(
+                        root.child(section, index, key),
+                        f"{key} {item[key]!r} is declared twice in {section}",
+                    )
+                )
+            seen.add(item[key])
+    if problems:
+        raise SpecError(problems)
 
 
 class _Reader:
@@ -170,7 +195,7 @@ class _Reader:
     def template(self, index: int, template: dict[str, Any]) -> ir.Operation:
         source = self._source("resourceTemplates", index)
         uri_template = template["uriTemplate"]
-        names = dict.fromkeys(_TEMPLATE_VARIABLE.findall(uri_template))
+        names = dict.fromkeys(self._variables(index, uri_template))
         mime_type = template.get("mimeType", "")
         examples = (ir.Example(name="default", value=template["text"]),) if "text" in template else ()
         content = ir.Content(
@@ -198,6 +223,24 @@ class _Reader:
             description=template.get("description", ""),
             source=source,
         )
+
+    def _variables(self, index: int, uri_template: str) -> list[str]:
+        """The variables of a level-1 RFC 6570 template (``{id}``); operators
+        and lists (``{+path}``, ``{a,b}``) are not supported yet."""
+        names = []
+        for expression in _TEMPLATE_EXPRESSION.findall(uri_template):
+            if not _VARIABLE_NAME.fullmatch(expression):
+                location = self.root.child("resourceTemplates", index, "uriTemplate")
+                raise SpecError(
+                    self.store.diagnostic(
+                        location,
+                        f"{{{expression}}}: RFC 6570 operators and lists are not supported "
+                        "yet in a URI template (compiler/frontends/mcp/reading.py reads "
+                        "simple {name} variables only)",
+                    )
+                )
+            names.append(expression)
+        return names
 
     def prompt(self, index: int, prompt: dict[str, Any]) -> ir.Operation:
         source = self._source("prompts", index)
