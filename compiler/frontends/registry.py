@@ -96,9 +96,7 @@ FRONT_ENDS: list[FrontEnd] = [
         name="mcp",
         suffixes=(".yaml", ".yml", ".json"),
         # a top-level "mcp" key (the config format's version), or a $schema naming ours
-        sniff=re.compile(
-            r"""^(\s*"mcp"|mcp|'mcp')\s*:|mcp-config\.schema\.json""", re.MULTILINE
-        ),
+        sniff=re.compile(r"""^(\s*"mcp"|mcp|'mcp')\s*:|mcp-config\.schema\.json""", re.MULTILINE),
         load=imported_when_used(f"{__package__}.mcp", "load"),
         targets=("mcp",),
         options=frozenset({"warnings"}),

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import mcp_types as types
+
 from mcp.shared.exceptions import MCPError
 
 from ..engine import Reply

@@ -11,15 +11,16 @@ admin API, ``/health`` and metrics share the HTTP port (``/__mockc/``).
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-import anyio
 import mcp_types as types
+
 from mcp.server.context import ServerRequestContext
 from mcp.server.lowlevel import Server
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
@@ -123,7 +124,10 @@ class McpApp:
     def operation_count(self) -> int:
         catalog = self.catalog
         return (
-            len(catalog.tools) + len(catalog.resources) + len(catalog.templates) + len(catalog.prompts)
+            len(catalog.tools)
+            + len(catalog.resources)
+            + len(catalog.templates)
+            + len(catalog.prompts)
         )
 
     def running(self) -> AbstractAsyncContextManager[None]:
@@ -142,7 +146,7 @@ class McpApp:
             if path.startswith(ADMIN_PREFIX) or path == METRICS_PATH:
                 await self.admin(scope, receive, send)
             elif path in (MCP_PATH, MCP_PATH + "/"):
-                await self.sessions.handle_request(scope, receive, send)
+                await self.sessions.handle_request(scope, receive, cast(Any, send))
             elif path == HEALTH_PATH:
                 await send_response(
                     send, 200, _JSON, self._health.body(), head=scope["method"] == "HEAD"
@@ -171,7 +175,9 @@ class McpApp:
         self, ctx: Context, params: types.PaginatedRequestParams | None
     ) -> types.ListResourceTemplatesResult:
         result = types.ListResourceTemplatesResult(resource_templates=self.catalog.template_list())
-        return await self._journaled("resources/templates/list", "", None, None, lambda _: _now(result))
+        return await self._journaled(
+            "resources/templates/list", "", None, None, lambda _: _now(result)
+        )
 
     async def _list_prompts(
         self, ctx: Context, params: types.PaginatedRequestParams | None
@@ -192,9 +198,7 @@ class McpApp:
             reply = await self._answer(tool, request, params.name, exchange)
             return tool_result(tool, reply)
 
-        return await self._journaled(
-            "tools/call", params.name, tool, arguments, answer
-        )
+        return await self._journaled("tools/call", params.name, tool, arguments, answer)
 
     async def _read_resource(
         self, ctx: Context, params: types.ReadResourceRequestParams
@@ -229,9 +233,7 @@ class McpApp:
                 if argument["required"] and argument["name"] not in arguments
             ]
             if missing:
-                raise MCPError(
-                    INVALID_PARAMS, f"Missing required arguments: {', '.join(missing)}"
-                )
+                raise MCPError(INVALID_PARAMS, f"Missing required arguments: {', '.join(missing)}")
             request = Request(prompt.id, body=arguments)
             reply = await self._answer(prompt, request, params.name, exchange)
             return prompt_result(prompt, arguments, reply)
@@ -250,7 +252,7 @@ class McpApp:
         request.raw_body = json_bytes(request.body) if request.body is not None else b""
         reply = exchange.reply = self.service.handle(request)
         if reply.delay_ms:
-            await anyio.sleep(reply.delay_ms / 1000.0)
+            await asyncio.sleep(reply.delay_ms / 1000.0)
         if reply.fault:
             raise MCPError(INTERNAL_ERROR, f"fault injected: {reply.fault}")
         error = rpc_error(reply)
@@ -298,7 +300,9 @@ class McpApp:
                     source=source,
                     matched=matched_of(reply, request),
                     request_body=json_bytes(
-                        {"name": target, "arguments": arguments} if arguments is not None else {"name": target}
+                        {"name": target, "arguments": arguments}
+                        if arguments is not None
+                        else {"name": target}
                     )
                     if target
                     else None,

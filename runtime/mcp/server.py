@@ -46,7 +46,9 @@ def build_app(directory: Path, settings: Settings) -> McpApp:
     """Load the contract and the hooks in ``directory``."""
     contract = load_contract(directory)
     try:
-        hooks = load_hooks(directory / "handlers.py", [spec["id"] for spec in contract["operations"]])
+        hooks = load_hooks(
+            directory / "handlers.py", [spec["id"] for spec in contract["operations"]]
+        )
         return McpApp(
             contract,
             directory,

@@ -204,7 +204,7 @@ SETTINGS: tuple[Setting, ...] = (
         "MOCKC_ADMIN_PORT",
         "--admin-port",
         "8081",
-        "port of the admin API (HTTP), or `off` for none (MCP: with `--stdio` only)",
+        "port of the admin API (HTTP), or `off` for none (MCP: over stdio only)",
         protocols=frozenset({"grpc", "mcp"}),
         parse=optional_port,
         hint="a port number, or off",

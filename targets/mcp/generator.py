@@ -42,7 +42,8 @@ class McpServer(ServerGenerator):
         assert isinstance(binding, ir.McpBinding)
         head = {
             "tool": f"tools/call {binding.name}: request.body holds the arguments",
-            "resource": f"resources/read {binding.uri_template}: request.path holds the URI's variables",
+            "resource": f"resources/read {binding.uri_template}: "
+            "request.path holds the URI's variables",
             "prompt": f"prompts/get {binding.name}: request.body holds the arguments",
         }[binding.primitive]
         return head + (f"\n\n{operation.description}" if operation.description else "")

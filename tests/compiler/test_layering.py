@@ -79,6 +79,8 @@ RUNTIME_THIRD_PARTY = frozenset(
         "grpc_status",
         "jsonschema_rs",
         "lark",
+        "mcp",  # the MCP adapter: the official SDK
+        "mcp_types",
         "opentelemetry",  # optional: runtime/telemetry imports it when OTLP export is set
         "orjson",
         "prometheus_client",

@@ -124,7 +124,9 @@ class _Reader:
         if output_schema is not None:
             result = ir.Content(media_type=JSON, schema=ir.freeze(output_schema))
         else:
-            examples = (ir.Example(name="default", value=tool["result"]),) if "result" in tool else ()
+            examples = (
+                (ir.Example(name="default", value=tool["result"]),) if "result" in tool else ()
+            )
             result = ir.Content(media_type=TEXT, schema=ir.freeze(_STRING), examples=examples)
         hints = tool.get("annotations")
         annotations = (
@@ -197,7 +199,9 @@ class _Reader:
         uri_template = template["uriTemplate"]
         names = dict.fromkeys(self._variables(index, uri_template))
         mime_type = template.get("mimeType", "")
-        examples = (ir.Example(name="default", value=template["text"]),) if "text" in template else ()
+        examples = (
+            (ir.Example(name="default", value=template["text"]),) if "text" in template else ()
+        )
         content = ir.Content(
             media_type=mime_type or TEXT, schema=ir.freeze(_STRING), examples=examples
         )

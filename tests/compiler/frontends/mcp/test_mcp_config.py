@@ -40,7 +40,11 @@ def test_a_tool_keeps_its_schemas_title_and_hints() -> None:
     tool = _operation(load(EXAMPLE), "tool_search_notes")
     binding = tool.binding
     assert isinstance(binding, ir.McpBinding)
-    assert (binding.primitive, binding.name, binding.title) == ("tool", "search_notes", "Search notes")
+    assert (binding.primitive, binding.name, binding.title) == (
+        "tool",
+        "search_notes",
+        "Search notes",
+    )
     assert binding.annotations == ir.McpToolAnnotations(read_only=True, open_world=False)
     assert tool.input is not None
     assert ir.thaw(tool.input.contents[0].schema)["required"] == ["query"]
