@@ -47,6 +47,15 @@ response:
   status: isError
   body: notes titled forbidden are refused
 """
+JSONRPC_ERROR_MOCK = """id: add_boom
+operation: tool_add_note
+match:
+  body:
+    title: boom
+response:
+  status: error
+  body: {code: -32001, message: the notes store is down}
+"""
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +74,7 @@ def server_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (out / "mocks" / "tool_search_notes.yaml").unlink()
     (out / "mocks" / "search_mcp.yaml").write_text(MATCHING_MOCK, encoding="utf-8")
     (out / "mocks" / "add_forbidden.yaml").write_text(ERROR_MOCK, encoding="utf-8")
+    (out / "mocks" / "add_boom.yaml").write_text(JSONRPC_ERROR_MOCK, encoding="utf-8")
     return out
 
 
@@ -97,6 +107,7 @@ async def _session(client: Client) -> dict[str, Any]:
         ("unknown_tool", client.call_tool("nope", {})),
         ("unknown_resource", client.read_resource("notes://missing")),
         ("missing_argument", client.get_prompt("summarise", {})),
+        ("mocked_error", client.call_tool("add_note", {"title": "boom", "text": "x"})),
     ):
         with pytest.raises(MCPError) as caught:
             await call
@@ -143,6 +154,7 @@ def _check_session(seen: dict[str, Any]) -> None:
         -32002,
         -32602,
     )
+    assert seen["mocked_error"] == -32001
 
 
 def _journal(admin: str) -> list[dict[str, Any]]:
