@@ -16,7 +16,14 @@ from ..engine import Reply
 from .catalog import McpOperation
 from .outputs import ERROR_RESULT, INTERNAL_ERROR, JSONRPC_ERROR
 
-__all__ = ["prompt_result", "reply_body", "resource_result", "rpc_error", "tool_result"]
+__all__ = [
+    "invalid_arguments",
+    "prompt_result",
+    "reply_body",
+    "resource_result",
+    "rpc_error",
+    "tool_result",
+]
 
 JSON = "application/json"
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")
@@ -60,6 +67,12 @@ def tool_result(tool: McpOperation, reply: Reply) -> types.CallToolResult:
         else None
     )
     return types.CallToolResult(content=[text], structured_content=structured, is_error=is_error)
+
+
+def invalid_arguments(problems: list[str]) -> types.CallToolResult:
+    """The error result of a call whose arguments break the tool's ``inputSchema``."""
+    text = "Invalid arguments: " + "; ".join(problems)
+    return types.CallToolResult(content=[types.TextContent(type="text", text=text)], is_error=True)
 
 
 def resource_result(

@@ -37,7 +37,8 @@ from ..settings import CoreSettings
 from ..web.asgi import Receive, Scope, Send, lifespan
 from ..web.health import Health
 from ..web.responses import send_response
-from .answers import prompt_result, resource_result, rpc_error, tool_result
+from .answers import invalid_arguments, prompt_result, resource_result, rpc_error, tool_result
+from .arguments import ArgumentCheck
 from .catalog import Catalog, McpOperation
 from .outputs import INTERNAL_ERROR, OUTPUTS
 
@@ -82,11 +83,19 @@ class McpApp:
         settings: CoreSettings | None = None,
         hooks: Mapping[str, Hook] | None = None,
         host: str = "127.0.0.1",
+        validate: bool = True,
     ) -> None:
         settings = settings or CoreSettings()
         api = contract["api"]
         self.title = api.get("title") or api.get("name") or "MCP server"
         self.catalog = Catalog(contract)
+        self.arguments = (
+            ArgumentCheck(
+                {name: self.catalog.input_schema(tool) for name, tool in self.catalog.tools.items()}
+            )
+            if validate
+            else None
+        )
         self.service = MockService(
             directory,
             engine_operations(contract, OUTPUTS),
@@ -194,6 +203,9 @@ class McpApp:
         async def answer(exchange: _Exchange) -> types.CallToolResult:
             if tool is None:
                 raise MCPError(INVALID_PARAMS, f"Unknown tool: {params.name}")
+            problems = self.arguments.problems(tool.name, arguments) if self.arguments else []
+            if problems:
+                return invalid_arguments(problems)
             request = Request(tool.id, body=arguments)
             reply = await self._answer(tool, request, params.name, exchange)
             return tool_result(tool, reply)

@@ -86,21 +86,23 @@ class Catalog:
 
     # -- the SDK's list results --------------------------------------------
 
+    def input_schema(self, tool: McpOperation) -> Any:
+        """The tool's ``inputSchema`` (``{"type": "object"}`` when it declares none)."""
+        input_spec = self._specs[tool.id]["input"]
+        schema = next(iter(input_spec["contents"].values()))["schema"] if input_spec else {}
+        return schema or {"type": "object"}
+
     def tool_list(self) -> list[types.Tool]:
         tools = []
         for tool in self.tools.values():
-            spec, binding = self._specs[tool.id], tool.binding
-            input_spec = spec["input"]
-            input_schema = (
-                next(iter(input_spec["contents"].values()))["schema"] if input_spec else {}
-            )
+            binding = tool.binding
             annotations = binding.get("annotations")
             tools.append(
                 types.Tool(
                     name=tool.name,
                     title=binding["title"] or None,
                     description=binding["description"] or None,
-                    input_schema=input_schema or {"type": "object"},
+                    input_schema=self.input_schema(tool),
                     output_schema=tool.result_schema
                     if tool.result_media_type == "application/json"
                     else None,

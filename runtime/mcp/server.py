@@ -34,12 +34,18 @@ __all__ = ["Settings", "build_app", "main", "parse_settings"]
 class Settings(ServerSettings):
     stdio: bool = False
     admin_port: int | None = 8081
+    validate: bool = True
 
 
 def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> Settings:
     """Settings from ``env``, overridden by the flags in ``argv``."""
     values = read_settings(PROTOCOL, argv, env, description="Serve the mock MCP server.")
-    return Settings(**server_fields(values), stdio=values["stdio"], admin_port=values["admin_port"])
+    return Settings(
+        **server_fields(values),
+        stdio=values["stdio"],
+        admin_port=values["admin_port"],
+        validate=values["validate"],
+    )
 
 
 def build_app(directory: Path, settings: Settings) -> McpApp:
@@ -55,6 +61,7 @@ def build_app(directory: Path, settings: Settings) -> McpApp:
             settings=secure_admin(settings.core, settings.host, directory),
             hooks=hooks,
             host=settings.host,
+            validate=settings.validate,
         )
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise malformed_contract(directory, exc) from exc

@@ -98,6 +98,7 @@ async def _session(client: Client) -> dict[str, Any]:
         "faked": await client.call_tool("search_notes", {"query": "other"}),
         "text": await client.call_tool("add_note", {"title": "t", "text": "x"}),
         "is_error": await client.call_tool("add_note", {"title": "forbidden", "text": "x"}),
+        "invalid": await client.call_tool("search_notes", {"limit": 0}),
         "readme": await client.read_resource("notes://readme"),
         "logo": await client.read_resource("notes://logo.png"),
         "note": await client.read_resource("notes://notes/42"),
@@ -137,6 +138,12 @@ def _check_session(seen: dict[str, Any]) -> None:
     assert seen["text"].structured_content is None
     assert seen["is_error"].is_error
     assert seen["is_error"].content[0].text == "notes titled forbidden are refused"
+
+    invalid = seen["invalid"]
+    assert invalid.is_error and invalid.structured_content is None
+    assert invalid.content[0].text.startswith("Invalid arguments: ")
+    assert '"query" is a required property' in invalid.content[0].text
+    assert "/limit: 0 is less than the minimum of 1" in invalid.content[0].text
 
     readme = seen["readme"].contents[0]
     assert (readme.text, readme.mime_type) == ("# Notes\n\nOne note per meeting.", "text/markdown")
@@ -182,9 +189,13 @@ def _check_journal(entries: list[dict[str, Any]]) -> None:
     assert {"tools/list", "resources/read", "prompts/get"} <= {e["method"] for e in entries}
 
 
-def test_over_streamable_http(server_dir: Path) -> None:
-    with ServerProcess([sys.executable, "server.py"], server_dir) as server:
-        seen = asyncio.run(_run(Client(f"{server.url}/mcp")))
+@pytest.mark.parametrize("mode", ["auto", "legacy"])
+def test_over_streamable_http(server_dir: Path, mode: Any, tmp_path: Path) -> None:
+    """``auto`` negotiates the newest protocol the SDK speaks; ``legacy`` the
+    initialize handshake of earlier versions."""
+    env = {"MOCKC_JOURNAL": str(tmp_path / "journal.sqlite")}  # this test's calls alone
+    with ServerProcess([sys.executable, "server.py"], server_dir, env) as server:
+        seen = asyncio.run(_run(Client(f"{server.url}/mcp", mode=mode)))
         _check_session(seen)
         _check_journal(_journal(server.url))
 
