@@ -237,6 +237,7 @@ def test_a_malformed_json_rpc_message_gets_an_error_and_the_server_goes_on(
             assert answer.json()["error"]["code"] in (-32700, -32600, -32602)
         assert httpx.get(f"{server.url}/health").status_code == 200
         assert asyncio.run(_run(Client(f"{server.url}/mcp")))["prompts"] == ["summarise"]
+        assert server.terminate() == 0, server.stderr
 
 
 def test_a_foreign_host_header_is_refused_on_loopback(server_dir: Path) -> None:
