@@ -249,3 +249,34 @@ def test_a_foreign_host_header_is_refused_on_loopback(server_dir: Path) -> None:
             headers={"host": "evil.example", "content-type": "application/json"},
         )
         assert answer.status_code in (403, 421)
+
+
+def test_a_malformed_line_over_stdio_does_not_stop_the_server(server_dir: Path) -> None:
+    initialize = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-06-18",
+            "capabilities": {},
+            "clientInfo": {"name": "raw", "version": "1"},
+        },
+    }
+    process = subprocess.Popen(
+        [sys.executable, "server.py", "--stdio"],
+        cwd=server_dir,
+        env={**os.environ, "MOCKC_ADMIN_PORT": "off", "MOCKC_JOURNAL": "off"},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        process.stdin.write(b"{not json\n" + json.dumps(initialize).encode() + b"\n")
+        process.stdin.flush()
+        answer = json.loads(process.stdout.readline())
+        assert answer["id"] == 1
+        assert answer["result"]["serverInfo"]["name"] == "notes"
+    finally:
+        process.stdin.close()
+        process.wait(timeout=10)
