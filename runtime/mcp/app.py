@@ -12,6 +12,7 @@ admin API, ``/health`` and metrics share the HTTP port (``/__mockc/``).
 from __future__ import annotations
 
 import asyncio
+import hmac
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
@@ -35,9 +36,17 @@ from ..json_codec import json_bytes
 from ..service import MockService, matched_of
 from ..settings import CoreSettings
 from ..web.asgi import Receive, Scope, Send, lifespan
+from ..web.bodies import DEFAULT_MAX_BODY_BYTES
 from ..web.health import Health
 from ..web.responses import send_response
-from .answers import invalid_arguments, prompt_result, resource_result, rpc_error, tool_result
+from .answers import (
+    invalid_arguments,
+    prompt_result,
+    reply_body,
+    resource_result,
+    rpc_error,
+    tool_result,
+)
 from .arguments import ArgumentCheck
 from .catalog import Catalog, McpOperation
 from .outputs import INTERNAL_ERROR, OUTPUTS
@@ -49,6 +58,8 @@ MCP_PATH = "/mcp"
 HEALTH_PATH = "/health"
 INVALID_PARAMS = -32602
 RESOURCE_NOT_FOUND = -32002
+NO_MOCK_MATCHED = -32004
+"""The JSON-RPC error of a call no mock matched under ``MOCKC_UNMATCHED=404``."""
 _JSON = b"application/json"
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -84,6 +95,9 @@ class McpApp:
         hooks: Mapping[str, Hook] | None = None,
         host: str = "127.0.0.1",
         validate: bool = True,
+        stateless: bool = False,
+        token: str | None = None,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
         settings = settings or CoreSettings()
         api = contract["api"]
@@ -123,8 +137,12 @@ class McpApp:
             on_get_prompt=self._get_prompt,
         )
         self.sessions = StreamableHTTPSessionManager(
-            app=self.server, security_settings=_transport_security(host)
+            app=self.server,
+            stateless=stateless,
+            security_settings=_transport_security(host),
+            max_request_body_size=max_body_bytes,
         )
+        self._token = token
         self.admin = AdminApp(self.service, title=self.title)
         self.standalone_admin = AdminApp(self.service, title=self.title, standalone=True)
         self._health = Health()
@@ -155,6 +173,11 @@ class McpApp:
             if path.startswith(ADMIN_PREFIX) or path == METRICS_PATH:
                 await self.admin(scope, receive, send)
             elif path in (MCP_PATH, MCP_PATH + "/"):
+                if self._token is not None and not _bearer_is(scope, self._token):
+                    body = json_bytes({"error": "a bearer token is required (MOCKC_MCP_TOKEN)"})
+                    challenge = [(b"www-authenticate", b'Bearer realm="mcp"')]
+                    await send_response(send, 401, _JSON, body, challenge)
+                    return
                 await self.sessions.handle_request(scope, receive, cast(Any, send))
             elif path == HEALTH_PATH:
                 await send_response(
@@ -267,6 +290,8 @@ class McpApp:
             await asyncio.sleep(reply.delay_ms / 1000.0)
         if reply.fault:
             raise MCPError(INTERNAL_ERROR, f"fault injected: {reply.fault}")
+        if reply.source == "unmatched":
+            raise MCPError(NO_MOCK_MATCHED, f"no mock of {operation.id} matched", reply_body(reply))
         error = rpc_error(reply)
         if error is not None:
             raise error
@@ -321,6 +346,14 @@ class McpApp:
                     response_body=response,
                 )
             )
+
+
+def _bearer_is(scope: Scope, token: str) -> bool:
+    """Whether the request's ``Authorization`` header is ``Bearer <token>``."""
+    for name, value in scope.get("headers", ()):
+        if name == b"authorization":
+            return hmac.compare_digest(value, b"Bearer " + token.encode("utf-8"))
+    return False
 
 
 async def _now(value: T) -> T:

@@ -25,6 +25,7 @@ from ..contract import load_contract
 from ..engine import load_hooks
 from ..settings import ServerSettings, read_settings, server_fields
 from ..startup import embedded_granian, malformed_contract, run, serve_until_signalled
+from ..web.bodies import DEFAULT_MAX_BODY_BYTES
 from .app import MCP_PATH, PROTOCOL, McpApp
 
 __all__ = ["Settings", "build_app", "main", "parse_settings"]
@@ -35,6 +36,9 @@ class Settings(ServerSettings):
     stdio: bool = False
     admin_port: int | None = 8081
     validate: bool = True
+    stateless: bool = False
+    token: str | None = None
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
 
 
 def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> Settings:
@@ -45,6 +49,9 @@ def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> Settings:
         stdio=values["stdio"],
         admin_port=values["admin_port"],
         validate=values["validate"],
+        stateless=values["stateless"],
+        token=values["mcp_token"],
+        max_body_bytes=values["max_body_bytes"],
     )
 
 
@@ -62,6 +69,9 @@ def build_app(directory: Path, settings: Settings) -> McpApp:
             hooks=hooks,
             host=settings.host,
             validate=settings.validate,
+            stateless=settings.stateless,
+            token=settings.token,
+            max_body_bytes=settings.max_body_bytes,
         )
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise malformed_contract(directory, exc) from exc

@@ -401,6 +401,26 @@ SETTINGS: tuple[Setting, ...] = (
         switch=True,
         shown_default="off",
     ),
+    Setting(
+        "stateless",
+        "MOCKC_MCP_STATELESS",
+        "--stateless",
+        "0",
+        "streamable HTTP without sessions: every request stands alone",
+        protocols=frozenset({"mcp"}),
+        parse=flag_value,
+    ),
+    Setting(
+        "mcp_token",
+        "MOCKC_MCP_TOKEN",
+        None,
+        "",
+        "bearer token required of MCP clients over HTTP (401 with `WWW-Authenticate` "
+        "without it; no flag: flags show in `ps`)",
+        protocols=frozenset({"mcp"}),
+        parse=optional_text,
+        shown_default="none",
+    ),
 )
 """Every setting of every protocol's server, in the order the README lists them."""
 

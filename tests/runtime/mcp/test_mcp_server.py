@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import httpx2
 import jsonschema
 import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
+from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
 
 from tests.support.servers import ServerProcess, free_port
@@ -280,3 +282,26 @@ def test_a_malformed_line_over_stdio_does_not_stop_the_server(server_dir: Path) 
     finally:
         process.stdin.close()
         process.wait(timeout=10)
+
+
+def test_a_token_is_required_when_set_and_sessions_can_be_off(server_dir: Path) -> None:
+    env = {"MOCKC_MCP_TOKEN": "s3cret", "MOCKC_MCP_STATELESS": "1", "MOCKC_UNMATCHED": "404"}
+    with ServerProcess([sys.executable, "server.py"], server_dir, env) as server:
+        refused = httpx.post(f"{server.url}/mcp", content=b"{}")
+        assert refused.status_code == 401
+        assert refused.headers["www-authenticate"].startswith("Bearer")
+
+        async def run() -> tuple[Any, int]:
+            http = httpx2.AsyncClient(headers={"authorization": "Bearer s3cret"})
+            async with (
+                http,
+                Client(streamable_http_client(f"{server.url}/mcp", http_client=http)) as client,
+            ):
+                result = await client.call_tool("search_notes", {"query": "mcp"})
+                with pytest.raises(MCPError) as caught:
+                    await client.call_tool("search_notes", {"query": "nothing matches"})
+                return result, caught.value.code
+
+        matched, unmatched_code = asyncio.run(run())
+        assert matched.structured_content["total"] == 1
+        assert unmatched_code == -32004
