@@ -305,3 +305,16 @@ def test_a_token_is_required_when_set_and_sessions_can_be_off(server_dir: Path) 
         matched, unmatched_code = asyncio.run(run())
         assert matched.structured_content["total"] == 1
         assert unmatched_code == -32004
+
+
+def test_the_server_wide_error_rate_answers_json_rpc_internal_errors(server_dir: Path) -> None:
+    env = {"MOCKC_ERROR_RATE": "1", "MOCKC_JOURNAL": "off"}
+    with ServerProcess([sys.executable, "server.py"], server_dir, env) as server:
+
+        async def run() -> int:
+            async with Client(f"{server.url}/mcp") as client:
+                with pytest.raises(MCPError) as caught:
+                    await client.call_tool("add_note", {"title": "t", "text": "x"})
+                return caught.value.code
+
+        assert asyncio.run(run()) == -32603
