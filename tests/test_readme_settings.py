@@ -39,9 +39,30 @@ def test_a_changed_declaration_changes_the_table(monkeypatch: pytest.MonkeyPatch
     assert tables.rendered_readme(text) != text
 
 
+EXAMPLE_SPECS = {
+    "http": "examples/petstore/openapi.yaml",
+    "grpc": "examples/route_guide/route_guide.proto",
+    "graphql": "examples/swapi/schema.graphql",
+}
+
+
+def _generated_readme(protocol: str) -> str:
+    """The README.md a server of ``protocol`` is generated with (base template
+    and the target's blocks, rendered)."""
+    from mockc.compiler.driver import GenerateOptions, compile_specs, plan_files
+
+    compiled = compile_specs([ROOT / EXAMPLE_SPECS[protocol]])
+    files = plan_files(compiled, GenerateOptions(link_runtime=True))
+    readme = next(file for file in files if file.path == "README.md")
+    return readme.content.decode("utf-8")
+
+
+def test_every_protocol_of_the_settings_table_has_an_example() -> None:
+    assert set(EXAMPLE_SPECS) == set(PROTOCOL_NAMES)
+
+
 @pytest.mark.parametrize("protocol", sorted(PROTOCOL_NAMES))
 def test_generated_readmes_name_only_settings_their_server_honours(protocol: str) -> None:
-    template = ROOT / "targets" / protocol / "templates" / "README.md.j2"
-    named = set(re.findall(r"`((?:MOCKC_)[A-Z_]+|PORT|HOST)`", template.read_text()))
+    named = set(re.findall(r"`((?:MOCKC_)[A-Z_]+|PORT|HOST)`", _generated_readme(protocol)))
     honoured = {s.env for s in SETTINGS if s.env and protocol in s.protocols}
     assert named and named <= honoured, named - honoured

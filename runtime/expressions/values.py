@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import Any, cast
 
 from .limits import MAX_INT_BITS, MAX_VALUE_BYTES, check_int, check_size, weight
 
@@ -63,7 +63,7 @@ def to_text(value: Any) -> str:
     and objects are JSON."""
     kind = type(value)
     if kind is str:
-        return value
+        return cast(str, value)
     if value is None:
         return ""
     if kind is bool:
@@ -79,7 +79,7 @@ def to_text(value: Any) -> str:
         return to_json_text(value)
     if kind is bytes:
         check_size(len(value))
-        return value.decode("utf-8", "replace")
+        return cast(bytes, value).decode("utf-8", "replace")
     return ""
 
 

@@ -51,7 +51,7 @@ DURATION_BUCKETS = (
 )
 """Upper bounds of the duration histogram, in seconds (``+Inf`` follows)."""
 
-_LE = (*(floatToGoString(bound) for bound in DURATION_BUCKETS), "+Inf")
+_LE = (*(floatToGoString(bound) for bound in DURATION_BUCKETS), "+Inf")  # type: ignore[no-untyped-call]
 
 
 class _Histogram:

@@ -86,7 +86,7 @@ class RowBuilder:
     def reload(self) -> None:
         """Forget the kinds seen and read them back from the file."""
         select = f"SELECT id, {', '.join(KIND_FIELDS)} FROM request_kinds"
-        self._kinds = {tuple(row[1:]): row[0] for row in self._connection.execute(select)}  # type: ignore[misc]
+        self._kinds = {tuple(row[1:]): row[0] for row in self._connection.execute(select)}  # type: ignore[misc, unused-ignore]
 
     @property
     def kind_count(self) -> int:

@@ -96,7 +96,7 @@ class SharedScenario:
         thread holds it weakly)."""
         if self._thread is not None:
             return
-        method = weakref.WeakMethod(switch)  # type: ignore[arg-type]
+        method = weakref.WeakMethod(switch)  # type: ignore[arg-type, unused-ignore]
         self._thread = threading.Thread(
             target=self._run, args=(method,), name="mockc-scenario", daemon=True
         )

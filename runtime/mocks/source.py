@@ -442,7 +442,7 @@ def _construct(event: yaml.ScalarEvent, position: Position) -> Any:
     if plain_digits and (value[0] != "0" or value == "0") and len(value) < 1000:
         return int(value)  # the most common scalar, without the resolver
     if tag is None or tag == "!":
-        tag = _RESOLVER.resolve(yaml.ScalarNode, value, event.implicit)
+        tag = _RESOLVER.resolve(yaml.ScalarNode, value, event.implicit)  # type: ignore[no-untyped-call]
     if tag in _PLAIN_TAGS or tag == _TAG + "timestamp":
         return value
     node = yaml.ScalarNode(tag, value, None, None, event.style)

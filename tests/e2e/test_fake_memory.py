@@ -64,14 +64,15 @@ def _operations(contract: dict[str, Any]) -> list[tuple[str, str, Any]]:
     reaches: no required query parameter, a JSON 200."""
     found = []
     for operation in contract["operations"]:
-        if operation["method"] != "GET" or any(
-            p["required"] and p["location"] != "path" for p in operation["parameters"]
+        binding = operation["binding"]
+        if binding["method"] != "GET" or any(
+            p["required"] and p["location"] != "path" for p in binding["parameters"]
         ):
             continue
-        ok = [r for r in operation["responses"] if r["status"] == "200"]
+        ok = [r for r in operation["outputs"] if r["key"] == "200"]
         content = ok[0]["contents"].get("application/json") if ok else None
         if content is not None and content.get("schema"):
-            path = re.sub(r"\{[^}]+\}", "id1", operation["path"])
+            path = re.sub(r"\{[^}]+\}", "id1", binding["path"])
             found.append((operation["id"], path, content["schema"]))
     return found
 
