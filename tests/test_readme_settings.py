@@ -43,6 +43,7 @@ EXAMPLE_SPECS = {
     "http": "examples/petstore/openapi.yaml",
     "grpc": "examples/route_guide/route_guide.proto",
     "graphql": "examples/swapi/schema.graphql",
+    "mcp": "examples/mcp/notes.mcp.yaml",
 }
 
 
