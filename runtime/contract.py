@@ -12,7 +12,8 @@ An operation is protocol-neutral — an ``id``, a ``shape``, an ``input``
 message and its ``outputs`` keyed as its protocol keys outcomes — plus one
 typed ``binding`` saying what only its protocol has (``kind`` names which):
 HTTP method, path and parameters; gRPC full method and message types;
-GraphQL root, field and return type (or the object type a type mock answers).
+GraphQL root, field and return type (or the object type a type mock answers);
+MCP primitive, name and the primitive's own fields.
 
 Schemas are JSON Schema 2020-12. Named schemas live in ``defs`` and are
 referenced as ``{"$ref": "#/$defs/<Name>"}`` from any schema in the file.
@@ -41,6 +42,8 @@ __all__ = [
     "GrpcBinding",
     "HeaderSpec",
     "HttpBinding",
+    "McpBinding",
+    "McpServerInfo",
     "MessageSpec",
     "OperationSpec",
     "OutputSpec",
@@ -51,6 +54,7 @@ __all__ = [
     "grpc_binding",
     "http_binding",
     "load_contract",
+    "mcp_binding",
     "output_policy",
 ]
 
@@ -150,7 +154,25 @@ class GraphqlBinding(TypedDict):
     """The object type a type mock answers (instead of root and field)."""
 
 
-Binding = HttpBinding | GrpcBinding | GraphqlBinding
+class McpBinding(TypedDict):
+    kind: Literal["mcp"]
+    primitive: str
+    """``tool``, ``resource`` (a fixed URI or a URI template) or ``prompt``."""
+    name: str
+    title: str
+    description: str
+    annotations: NotRequired[dict[str, Any]]
+    """Tools: MCP's hints (``readOnlyHint``…), as MCP spells them."""
+    uri_template: NotRequired[str]
+    """Resources: the URI, or a template of it with ``{variable}`` parts."""
+    variables: NotRequired[list[str]]
+    """Resources: the template's variables (empty for a fixed URI)."""
+    mime_type: NotRequired[str]
+    arguments: NotRequired[list[dict[str, Any]]]
+    """Prompts: each argument's ``name``, ``title``, ``description``, ``required``."""
+
+
+Binding = HttpBinding | GrpcBinding | GraphqlBinding | McpBinding
 
 
 class OperationSpec(TypedDict):
@@ -173,6 +195,13 @@ class GraphqlServer(TypedDict):
     """The JSON Schema each custom scalar's fake values follow."""
 
 
+class McpServerInfo(TypedDict):
+    """What an MCP server says of itself at initialisation."""
+
+    server: dict[str, str]
+    """``name``, ``title``, ``version``, ``instructions``."""
+
+
 class Contract(TypedDict):
     format: int
     generated_by: str
@@ -182,6 +211,7 @@ class Contract(TypedDict):
     defs: dict[str, Any]
     operations: list[OperationSpec]
     graphql: NotRequired[GraphqlServer]
+    mcp: NotRequired[McpServerInfo]
 
 
 class ContractError(RuntimeFailure):
@@ -226,6 +256,14 @@ def graphql_binding(spec: OperationSpec) -> GraphqlBinding:
     binding = spec["binding"]
     if binding["kind"] != "graphql":
         raise _wrong_binding(spec, "graphql")
+    return binding
+
+
+def mcp_binding(spec: OperationSpec) -> McpBinding:
+    """The operation's MCP binding; ContractError when it has another."""
+    binding = spec["binding"]
+    if binding["kind"] != "mcp":
+        raise _wrong_binding(spec, "mcp")
     return binding
 
 
@@ -288,8 +326,11 @@ def _operation(spec: OperationSpec, policy: OutputPolicy) -> Operation:
 
 
 def _path_names(binding: Binding, parameters: list[ParameterSpec] | None) -> tuple[str, ...] | None:
-    """The path parameters' names; ``()`` where the protocol has none; None when a
-    mock's request may carry path data of another kind (GraphQL type mocks)."""
+    """The path parameters' names (an MCP resource template's variables); ``()``
+    where the protocol has none; None when a mock's request may carry path data
+    of another kind (GraphQL type mocks)."""
     if parameters is not None:
         return tuple(p["name"] for p in parameters if p.get("location") == "path")
+    if binding["kind"] == "mcp":
+        return tuple(binding.get("variables", ()))
     return None if binding["kind"] == "graphql" else ()

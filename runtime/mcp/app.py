@@ -122,7 +122,7 @@ class McpApp:
             outputs=OUTPUTS,
         )
         self._journal = EntryBuilder(PROTOCOL, self.service.settings)
-        info = contract.get("mcp", {}).get("server", {})  # type: ignore[attr-defined]
+        info = contract["mcp"]["server"] if "mcp" in contract else {}
         self.server: Server[Any] = Server(
             info.get("name") or api.get("name") or "mcp",
             version=info.get("version") or api.get("version") or "0",

@@ -10,7 +10,7 @@ from typing import Any
 
 import mcp_types as types
 
-from ..contract import Contract, ContractError, OperationSpec
+from ..contract import Contract, OperationSpec, mcp_binding
 
 __all__ = ["Catalog", "McpOperation"]
 
@@ -47,9 +47,7 @@ class Catalog:
         self.prompts: dict[str, McpOperation] = {}
         self._specs: dict[str, OperationSpec] = {}
         for spec in contract["operations"]:
-            binding: dict[str, Any] = dict(spec["binding"])
-            if binding.get("kind") != "mcp":
-                raise ContractError(f"operation {spec['id']!r} is not an MCP operation")
+            binding: dict[str, Any] = dict(mcp_binding(spec))
             self._specs[spec["id"]] = spec
             media_type, schema = _result(spec)
             primitive = binding["primitive"]
