@@ -12,7 +12,8 @@ An operation is protocol-neutral — an ``id``, a ``shape``, an ``input``
 message and its ``outputs`` keyed as its protocol keys outcomes — plus one
 typed ``binding`` saying what only its protocol has (``kind`` names which):
 HTTP method, path and parameters; gRPC full method and message types;
-GraphQL root, field and return type (or the object type a type mock answers).
+GraphQL root, field and return type (or the object type a type mock answers);
+MCP primitive, name and the primitive's own fields.
 
 Schemas are JSON Schema 2020-12. Named schemas live in ``defs`` and are
 referenced as ``{"$ref": "#/$defs/<Name>"}`` from any schema in the file.
@@ -42,6 +43,8 @@ __all__ = [
     "GrpcBinding",
     "HeaderSpec",
     "HttpBinding",
+    "McpBinding",
+    "McpServerInfo",
     "MessageSpec",
     "OperationSpec",
     "OutputSpec",
@@ -52,6 +55,7 @@ __all__ = [
     "grpc_binding",
     "http_binding",
     "load_contract",
+    "mcp_binding",
     "output_policy",
 ]
 
@@ -168,7 +172,25 @@ class ChannelBinding(TypedDict):
     """The protocol's own facts (``SseOptions`` as a mapping for SSE)."""
 
 
-Binding = HttpBinding | GrpcBinding | GraphqlBinding | ChannelBinding
+class McpBinding(TypedDict):
+    kind: Literal["mcp"]
+    primitive: str
+    """``tool``, ``resource`` (a fixed URI or a URI template) or ``prompt``."""
+    name: str
+    title: str
+    description: str
+    annotations: NotRequired[dict[str, Any]]
+    """Tools: MCP's hints (``readOnlyHint``…), as MCP spells them."""
+    uri_template: NotRequired[str]
+    """Resources: the URI, or a template of it with ``{variable}`` parts."""
+    variables: NotRequired[list[str]]
+    """Resources: the template's variables (empty for a fixed URI)."""
+    mime_type: NotRequired[str]
+    arguments: NotRequired[list[dict[str, Any]]]
+    """Prompts: each argument's ``name``, ``title``, ``description``, ``required``."""
+
+
+Binding = HttpBinding | GrpcBinding | GraphqlBinding | ChannelBinding | McpBinding
 
 
 class OperationSpec(TypedDict):
@@ -191,6 +213,13 @@ class GraphqlServer(TypedDict):
     """The JSON Schema each custom scalar's fake values follow."""
 
 
+class McpServerInfo(TypedDict):
+    """What an MCP server says of itself at initialisation."""
+
+    server: dict[str, str]
+    """``name``, ``title``, ``version``, ``instructions``."""
+
+
 class Contract(TypedDict):
     format: int
     generated_by: str
@@ -200,6 +229,7 @@ class Contract(TypedDict):
     defs: dict[str, Any]
     operations: list[OperationSpec]
     graphql: NotRequired[GraphqlServer]
+    mcp: NotRequired[McpServerInfo]
 
 
 class ContractError(RuntimeFailure):
@@ -244,6 +274,14 @@ def graphql_binding(spec: OperationSpec) -> GraphqlBinding:
     binding = spec["binding"]
     if binding["kind"] != "graphql":
         raise _wrong_binding(spec, "graphql")
+    return binding
+
+
+def mcp_binding(spec: OperationSpec) -> McpBinding:
+    """The operation's MCP binding; ContractError when it has another."""
+    binding = spec["binding"]
+    if binding["kind"] != "mcp":
+        raise _wrong_binding(spec, "mcp")
     return binding
 
 
@@ -306,8 +344,11 @@ def _operation(spec: OperationSpec, policy: OutputPolicy) -> Operation:
 
 
 def _path_names(binding: Binding, parameters: list[ParameterSpec] | None) -> tuple[str, ...] | None:
-    """The path parameters' names; ``()`` where the protocol has none; None when a
-    mock's request may carry path data of another kind (GraphQL type mocks)."""
+    """The path parameters' names (an MCP resource template's variables); ``()``
+    where the protocol has none; None when a mock's request may carry path data
+    of another kind (GraphQL type mocks)."""
     if parameters is not None:
         return tuple(p["name"] for p in parameters if p.get("location") == "path")
+    if binding["kind"] == "mcp":
+        return tuple(binding.get("variables", ()))
     return None if binding["kind"] == "graphql" else ()

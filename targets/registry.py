@@ -118,6 +118,12 @@ BUILT_IN: tuple[Target, ...] = (
         bindings=("sse",),
         adapters=(RuntimeAdapter(package="sse"),),
     ),
+    Target(
+        name="mcp",
+        module="mockc.targets.mcp",
+        bindings=("mcp",),
+        adapters=(RuntimeAdapter(package="mcp"),),
+    ),
 )
 """The targets of this package, registered when this module is imported."""
 

@@ -46,6 +46,7 @@ EXAMPLE_SPECS = {
     "websocket": "examples/websocket-chat/chat.json",
     "soap": "tests/corpus/wsdl/dneonline-calculator/calculator.wsdl",
     "sse": "tests/corpus/asyncapi/gitter-streaming/asyncapi-3.0.0.yml",
+    "mcp": "examples/mcp/notes.mcp.yaml",
 }
 
 

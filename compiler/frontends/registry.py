@@ -116,6 +116,15 @@ FRONT_ENDS: list[FrontEnd] = [
         # a channel goes to the first that serves its protocol (sse, websocket…)
         targets=("sse", "websocket"),
     ),
+    FrontEnd(
+        name="mcp",
+        suffixes=(".yaml", ".yml", ".json"),
+        # a top-level "mcp" key (the config format's version), or a $schema naming ours
+        sniff=re.compile(r"""^(\s*"mcp"|mcp|'mcp')\s*:|mcp-config\.schema\.json""", re.MULTILINE),
+        load=imported_when_used(f"{__package__}.mcp", "load"),
+        targets=("mcp",),
+        options=frozenset({"warnings"}),
+    ),
 ]
 """Every front end, in the order their patterns are tried: the built-in ones,
 then plug-ins in registration order."""

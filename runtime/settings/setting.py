@@ -17,6 +17,7 @@ PROTOCOL_NAMES = {
     "websocket": "WebSocket",
     "soap": "SOAP",
     "sse": "SSE",
+    "mcp": "MCP",
 }
 """The protocols with a server, and how the documentation names them."""
 EVERY_PROTOCOL: frozenset[str] = frozenset(PROTOCOL_NAMES)

@@ -80,6 +80,8 @@ RUNTIME_THIRD_PARTY = frozenset(
         "jsonschema_rs",
         "lark",
         "lxml",  # SOAP envelopes (the SOAP adapter)
+        "mcp",  # the MCP adapter: the official SDK
+        "mcp_types",
         "opentelemetry",  # optional: runtime/telemetry imports it when OTLP export is set
         "orjson",
         "prometheus_client",

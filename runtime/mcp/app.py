@@ -1,0 +1,371 @@
+"""A generated MCP server: the SDK's low-level server whose handlers answer
+from the engine, and the ASGI application serving it over streamable HTTP.
+
+Every ``tools/call``, ``resources/read`` and ``prompts/get`` becomes an engine
+request (a tool's or prompt's arguments are ``request.body``, a resource
+template's variables ``request.path``), answered by hooks, mocks, examples
+or fake data, then written as the SDK's result type; every request is
+journaled with its method, name or URI, arguments and result or error. The
+admin API, ``/health`` and metrics share the HTTP port (``/__mockc/``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+import mcp_types as types
+from mcp.server.context import ServerRequestContext
+from mcp.server.lowlevel import Server
+from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
+from mcp.server.transport_security import TransportSecuritySettings
+from mcp.shared.exceptions import MCPError
+
+from ..admin import ADMIN_PREFIX, METRICS_PATH, AdminApp
+from ..contract import Contract, engine_operations
+from ..engine import Hook, Reply, Request
+from ..journal import EntryBuilder
+from ..json_codec import json_bytes
+from ..service import MockService, matched_of
+from ..settings import CoreSettings
+from ..web.asgi import Receive, Scope, Send, lifespan
+from ..web.bodies import DEFAULT_MAX_BODY_BYTES
+from ..web.health import Health
+from ..web.responses import send_response
+from .answers import (
+    invalid_arguments,
+    prompt_result,
+    reply_body,
+    resource_result,
+    rpc_error,
+    tool_result,
+)
+from .arguments import ArgumentCheck
+from .catalog import Catalog, McpOperation
+from .outputs import INTERNAL_ERROR, OUTPUTS
+
+__all__ = ["MCP_PATH", "McpApp"]
+
+PROTOCOL = "mcp"
+MCP_PATH = "/mcp"
+HEALTH_PATH = "/health"
+INVALID_PARAMS = -32602
+RESOURCE_NOT_FOUND = -32002
+NO_MOCK_MATCHED = -32004
+"""The JSON-RPC error of a call no mock matched under ``MOCKC_UNMATCHED=404``."""
+_JSON = b"application/json"
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+T = TypeVar("T")
+Context = ServerRequestContext[Any]
+
+
+@dataclass(slots=True)
+class _Exchange:
+    """What the engine was asked and answered during one call (for the journal)."""
+
+    request: Request | None = None
+    reply: Reply | None = None
+
+
+def _encode(data: Any, media_type: str | None, schema: Any = None) -> bytes:
+    if isinstance(data, bytes):
+        return data
+    if isinstance(data, str) and not (media_type and "json" in media_type):
+        return data.encode("utf-8")
+    return json_bytes(data)
+
+
+class McpApp:
+    """Serves the tools, resources and prompts of ``contract`` from ``directory``."""
+
+    def __init__(
+        self,
+        contract: Contract,
+        directory: Path,
+        *,
+        settings: CoreSettings | None = None,
+        hooks: Mapping[str, Hook] | None = None,
+        host: str = "127.0.0.1",
+        validate: bool = True,
+        stateless: bool = False,
+        token: str | None = None,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    ) -> None:
+        settings = settings or CoreSettings()
+        api = contract["api"]
+        self.title = api.get("title") or api.get("name") or "MCP server"
+        self.catalog = Catalog(contract)
+        self.arguments = (
+            ArgumentCheck(
+                {name: self.catalog.input_schema(tool) for name, tool in self.catalog.tools.items()}
+            )
+            if validate
+            else None
+        )
+        self.service = MockService(
+            directory,
+            engine_operations(contract, OUTPUTS),
+            contract.get("defs", {}),
+            encoder=_encode,
+            settings=settings,
+            protocol=PROTOCOL,
+            name=api.get("name") or "mcp",
+            hooks=hooks,
+            outputs=OUTPUTS,
+        )
+        self._journal = EntryBuilder(PROTOCOL, self.service.settings)
+        info = contract["mcp"]["server"] if "mcp" in contract else {}
+        self.server: Server[Any] = Server(
+            info.get("name") or api.get("name") or "mcp",
+            version=info.get("version") or api.get("version") or "0",
+            title=info.get("title") or None,
+            instructions=info.get("instructions") or None,
+            on_list_tools=self._list_tools,
+            on_call_tool=self._call_tool,
+            on_list_resources=self._list_resources,
+            on_list_resource_templates=self._list_templates,
+            on_read_resource=self._read_resource,
+            on_list_prompts=self._list_prompts,
+            on_get_prompt=self._get_prompt,
+        )
+        self.sessions = StreamableHTTPSessionManager(
+            app=self.server,
+            stateless=stateless,
+            security_settings=_transport_security(host),
+            max_request_body_size=max_body_bytes,
+        )
+        self._token = token
+        self.admin = AdminApp(self.service, title=self.title)
+        self.standalone_admin = AdminApp(self.service, title=self.title, standalone=True)
+        self._health = Health()
+
+    @property
+    def operation_count(self) -> int:
+        catalog = self.catalog
+        return (
+            len(catalog.tools)
+            + len(catalog.resources)
+            + len(catalog.templates)
+            + len(catalog.prompts)
+        )
+
+    def running(self) -> AbstractAsyncContextManager[None]:
+        """The streamable HTTP sessions' task group; HTTP is served inside it."""
+        return self.sessions.run()
+
+    def close(self) -> None:
+        self.service.close()
+
+    # -- streamable HTTP ---------------------------------------------------
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind == "http":
+            path: str = scope["path"]
+            if path.startswith(ADMIN_PREFIX) or path == METRICS_PATH:
+                await self.admin(scope, receive, send)
+            elif path in (MCP_PATH, MCP_PATH + "/"):
+                if self._token is not None and not _bearer_is(scope, self._token):
+                    body = json_bytes({"error": "a bearer token is required (MOCKC_MCP_TOKEN)"})
+                    challenge = [(b"www-authenticate", b'Bearer realm="mcp"')]
+                    await send_response(send, 401, _JSON, body, challenge)
+                    return
+                await self.sessions.handle_request(scope, receive, cast(Any, send))
+            elif path == HEALTH_PATH:
+                await send_response(
+                    send, 200, _JSON, self._health.body(), head=scope["method"] == "HEAD"
+                )
+            else:
+                body = json_bytes({"error": f"no route {path}; MCP is served at {MCP_PATH}"})
+                await send_response(send, 404, _JSON, body)
+        elif kind == "lifespan":
+            await lifespan(receive, send)
+
+    # -- the SDK's handlers ------------------------------------------------
+
+    async def _list_tools(
+        self, ctx: Context, params: types.PaginatedRequestParams | None
+    ) -> types.ListToolsResult:
+        result = types.ListToolsResult(tools=self.catalog.tool_list())
+        return await self._journaled("tools/list", "", None, None, lambda _: _now(result))
+
+    async def _list_resources(
+        self, ctx: Context, params: types.PaginatedRequestParams | None
+    ) -> types.ListResourcesResult:
+        result = types.ListResourcesResult(resources=self.catalog.resource_list())
+        return await self._journaled("resources/list", "", None, None, lambda _: _now(result))
+
+    async def _list_templates(
+        self, ctx: Context, params: types.PaginatedRequestParams | None
+    ) -> types.ListResourceTemplatesResult:
+        result = types.ListResourceTemplatesResult(resource_templates=self.catalog.template_list())
+        return await self._journaled(
+            "resources/templates/list", "", None, None, lambda _: _now(result)
+        )
+
+    async def _list_prompts(
+        self, ctx: Context, params: types.PaginatedRequestParams | None
+    ) -> types.ListPromptsResult:
+        result = types.ListPromptsResult(prompts=self.catalog.prompt_list())
+        return await self._journaled("prompts/list", "", None, None, lambda _: _now(result))
+
+    async def _call_tool(
+        self, ctx: Context, params: types.CallToolRequestParams
+    ) -> types.CallToolResult:
+        arguments = dict(params.arguments or {})
+        tool = self.catalog.tools.get(params.name)
+
+        async def answer(exchange: _Exchange) -> types.CallToolResult:
+            if tool is None:
+                raise MCPError(INVALID_PARAMS, f"Unknown tool: {params.name}")
+            problems = self.arguments.problems(tool.name, arguments) if self.arguments else []
+            if problems:
+                return invalid_arguments(problems)
+            request = Request(tool.id, body=arguments)
+            reply = await self._answer(tool, request, params.name, exchange)
+            return tool_result(tool, reply)
+
+        return await self._journaled("tools/call", params.name, tool, arguments, answer)
+
+    async def _read_resource(
+        self, ctx: Context, params: types.ReadResourceRequestParams
+    ) -> types.ReadResourceResult:
+        uri = str(params.uri)
+        found = self.catalog.resource_for(uri)
+
+        async def answer(exchange: _Exchange) -> types.ReadResourceResult:
+            if found is None:
+                raise MCPError(RESOURCE_NOT_FOUND, f"Resource not found: {uri}", {"uri": uri})
+            resource, variables = found
+            request = Request(resource.id, path=dict(variables))
+            reply = await self._answer(resource, request, uri, exchange)
+            return resource_result(resource, uri, variables, reply)
+
+        return await self._journaled(
+            "resources/read", uri, found[0] if found else None, None, answer
+        )
+
+    async def _get_prompt(
+        self, ctx: Context, params: types.GetPromptRequestParams
+    ) -> types.GetPromptResult:
+        arguments = dict(params.arguments or {})
+        prompt = self.catalog.prompts.get(params.name)
+
+        async def answer(exchange: _Exchange) -> types.GetPromptResult:
+            if prompt is None:
+                raise MCPError(INVALID_PARAMS, f"Unknown prompt: {params.name}")
+            missing = [
+                argument["name"]
+                for argument in prompt.binding["arguments"]
+                if argument["required"] and argument["name"] not in arguments
+            ]
+            if missing:
+                raise MCPError(INVALID_PARAMS, f"Missing required arguments: {', '.join(missing)}")
+            request = Request(prompt.id, body=arguments)
+            reply = await self._answer(prompt, request, params.name, exchange)
+            return prompt_result(prompt, arguments, reply)
+
+        return await self._journaled("prompts/get", params.name, prompt, arguments, answer)
+
+    # -- engine and journal ------------------------------------------------
+
+    async def _answer(
+        self, operation: McpOperation, request: Request, target: str, exchange: _Exchange
+    ) -> Reply:
+        exchange.request = request
+        request.method = operation.primitive
+        request.target = target
+        request.media_type = "application/json"
+        request.raw_body = json_bytes(request.body) if request.body is not None else b""
+        reply = exchange.reply = self.service.handle(request)
+        if reply.delay_ms:
+            await asyncio.sleep(reply.delay_ms / 1000.0)
+        if reply.fault:
+            raise MCPError(INTERNAL_ERROR, f"fault injected: {reply.fault}")
+        if reply.source == "unmatched":
+            raise MCPError(NO_MOCK_MATCHED, f"no mock of {operation.id} matched", reply_body(reply))
+        error = rpc_error(reply)
+        if error is not None:
+            raise error
+        return reply
+
+    async def _journaled(
+        self,
+        method: str,
+        target: str,
+        operation: McpOperation | None,
+        arguments: dict[str, Any] | None,
+        answer: Callable[[_Exchange], Awaitable[T]],
+    ) -> T:
+        """Run ``answer`` and journal the call: method, name or URI, arguments,
+        and the result or the JSON-RPC error."""
+        started, clock = time.time(), time.perf_counter()
+        exchange = _Exchange()
+        status, source, response = "result", "adapter", b""
+        try:
+            result = await answer(exchange)
+        except MCPError as exc:
+            status = f"error:{exc.code}"
+            response = json_bytes({"error": exc.error.model_dump(exclude_none=True)})
+            raise
+        else:
+            data = result.model_dump(by_alias=True, exclude_none=True, mode="json")  # type: ignore[attr-defined]
+            if data.get("isError"):
+                status = "isError"
+            response = json_bytes({"result": data})
+            return result
+        finally:
+            reply, request = exchange.reply, exchange.request
+            if reply is not None:
+                source = reply.source
+            self.service.record(
+                self._journal.entry(
+                    time=started,
+                    duration_ms=(time.perf_counter() - clock) * 1000.0,
+                    method=method,
+                    target=target,
+                    operation=operation.id if operation is not None else None,
+                    status=status,
+                    source=source,
+                    matched=matched_of(reply, request),
+                    request_body=json_bytes(
+                        {"name": target, "arguments": arguments}
+                        if arguments is not None
+                        else {"name": target}
+                    )
+                    if target
+                    else None,
+                    response_body=response,
+                )
+            )
+
+
+def _bearer_is(scope: Scope, token: str) -> bool:
+    """Whether the request's ``Authorization`` header is ``Bearer <token>``."""
+    for name, value in scope.get("headers", ()):
+        if name == b"authorization":
+            return hmac.compare_digest(value, b"Bearer " + token.encode("utf-8"))
+    return False
+
+
+async def _now(value: T) -> T:
+    return value
+
+
+def _transport_security(host: str) -> TransportSecuritySettings | None:
+    """DNS-rebinding protection for a server on a loopback interface, as the
+    MCP specification asks of local servers; none on other interfaces."""
+    if host not in _LOOPBACK:
+        return None
+    return TransportSecuritySettings(
+        enable_dns_rebinding_protection=True,
+        allowed_hosts=["127.0.0.1:*", "localhost:*", "[::1]:*", "127.0.0.1", "localhost"],
+        allowed_origins=["http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*"],
+    )

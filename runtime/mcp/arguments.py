@@ -1,0 +1,36 @@
+"""Tool arguments checked against the tool's ``inputSchema`` (``MOCKC_VALIDATE``).
+
+MCP reports invalid arguments as a tool execution error (a result with
+``isError: true``) so that a model can read and correct them; each tool's
+validator is compiled when it is first called.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..schema_validators import compile_validator
+
+__all__ = ["ArgumentCheck"]
+
+_MOST_REPORTED = 5
+
+
+class ArgumentCheck:
+    def __init__(self, schemas: dict[str, Any]) -> None:
+        """``schemas``: each tool's name to its input schema."""
+        self._schemas = schemas
+        self._validators: dict[str, Any] = {}
+
+    def problems(self, tool: str, arguments: dict[str, Any]) -> list[str]:
+        """What is wrong with ``arguments`` of ``tool``, each with its place."""
+        validator = self._validators.get(tool)
+        if validator is None:
+            validator = self._validators[tool] = compile_validator(self._schemas.get(tool) or {})
+        found = []
+        for error in validator.iter_errors(arguments):
+            where = "/".join(str(step) for step in error.instance_path)
+            found.append(f"{'/' + where if where else 'arguments'}: {error.message}")
+            if len(found) == _MOST_REPORTED:
+                break
+        return found

@@ -1,0 +1,54 @@
+"""MCP's reading of output keys: ``result`` is the success, ``isError`` a tool
+result flagged as an error, ``error`` a JSON-RPC error.
+
+A mock asks for ``isError`` to answer an error result (its body the text), or
+for ``error`` to answer a JSON-RPC error (its body ``{"code": …, "message": …,
+"data": …}``). Nothing echoes path parameters, and an injected error is a
+JSON-RPC internal error.
+"""
+
+from __future__ import annotations
+
+from ..engine import Operation, Output, Reply
+
+__all__ = ["ERROR_RESULT", "JSONRPC_ERROR", "OUTPUTS", "SUCCESS", "McpOutputs"]
+
+SUCCESS = "result"
+ERROR_RESULT = "isError"
+JSONRPC_ERROR = "error"
+INTERNAL_ERROR = -32603
+
+
+class McpOutputs:
+    """Outputs keyed ``result`` and ``isError``; ``error`` is a JSON-RPC error."""
+
+    empty_status = SUCCESS
+
+    def default_output(self, operation: Operation) -> Output | None:
+        for output in operation.outputs:
+            if output.status == SUCCESS:
+                return output
+        return operation.outputs[0] if operation.outputs else None
+
+    def output_for(self, operation: Operation, key: str) -> Output | None:
+        for output in operation.outputs:
+            if output.status == key:
+                return output
+        return None
+
+    def answered(self, output_key: str, requested: str | None = None) -> str:
+        return requested if requested else output_key
+
+    def echoes_path(self, status: str) -> bool:
+        return False
+
+    def injected_fault(self, delay_ms: float) -> Reply:
+        return Reply(
+            status=JSONRPC_ERROR,
+            body={"code": INTERNAL_ERROR, "message": "injected error: server-wide error rate"},
+            delay_ms=delay_ms,
+            source="fault",
+        )
+
+
+OUTPUTS = McpOutputs()

@@ -1,0 +1,141 @@
+"""The MCP config front end: every construct of a config read into the IR,
+the published schema, and located errors for configs that break it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mockc.compiler import ir
+from mockc.compiler.errors import SpecError
+from mockc.compiler.frontends.mcp import CONFIG_SCHEMA_FILE, load
+from mockc.compiler.frontends.registry import front_end_for
+
+ROOT = Path(__file__).resolve().parents[4]
+EXAMPLE = ROOT / "examples" / "mcp" / "notes.mcp.yaml"
+
+
+def _operation(api: ir.Api, operation_id: str) -> ir.Operation:
+    return api.operation(operation_id)
+
+
+def test_the_example_is_sniffed_as_an_mcp_config_and_read() -> None:
+    assert front_end_for(EXAMPLE).name == "mcp"
+    api = load(EXAMPLE)
+    assert (api.name, api.title, api.version) == ("notes", "Notes", "1.0.0")
+    assert api.description == "Search and read the team's notes."
+    assert [op.id for op in api.operations] == [
+        "tool_search_notes",
+        "tool_add_note",
+        "resource_readme",
+        "resource_logo",
+        "resource_note",
+        "prompt_summarise",
+    ]
+
+
+def test_a_tool_keeps_its_schemas_title_and_hints() -> None:
+    tool = _operation(load(EXAMPLE), "tool_search_notes")
+    binding = tool.binding
+    assert isinstance(binding, ir.McpBinding)
+    assert (binding.primitive, binding.name, binding.title) == (
+        "tool",
+        "search_notes",
+        "Search notes",
+    )
+    assert binding.annotations == ir.McpToolAnnotations(read_only=True, open_world=False)
+    assert tool.input is not None
+    assert ir.thaw(tool.input.contents[0].schema)["required"] == ["query"]
+    result, error = tool.outputs
+    assert (result.key, error.key, error.is_error) == ("result", "isError", True)
+    content = result.message.contents[0]
+    assert content.media_type == "application/json"
+    assert ir.thaw(content.schema)["required"] == ["total", "notes"]
+    assert tool.source is not None and (tool.source.line, tool.source.pointer) == (10, "/tools/0")
+
+
+def test_a_text_tool_answers_its_result_text() -> None:
+    content = _operation(load(EXAMPLE), "tool_add_note").outputs[0].message.contents[0]
+    assert content.media_type == "text/plain"
+    assert [example.value for example in content.examples] == ["Note added."]
+
+
+def test_resources_text_blob_and_template() -> None:
+    api = load(EXAMPLE)
+    readme, logo, note = (_operation(api, f"resource_{n}") for n in ("readme", "logo", "note"))
+    assert isinstance(readme.binding, ir.McpBinding)
+    assert (readme.binding.uri_template, readme.binding.mime_type) == (
+        "notes://readme",
+        "text/markdown",
+    )
+    logo_content = logo.outputs[0].message.contents[0]
+    assert ir.thaw(logo_content.schema)["contentEncoding"] == "base64"
+    assert logo_content.examples[0].value == "iVBORw0KGgo="
+    assert isinstance(note.binding, ir.McpBinding)
+    assert [p.name for p in note.binding.parameters] == ["id"]
+    assert note.binding.parameters[0].location is ir.ParameterLocation.PATH
+
+
+def test_a_prompt_keeps_its_arguments_and_messages() -> None:
+    prompt = _operation(load(EXAMPLE), "prompt_summarise")
+    assert isinstance(prompt.binding, ir.McpBinding)
+    assert [(a.name, a.required) for a in prompt.binding.arguments] == [
+        ("id", True),
+        ("style", False),
+    ]
+    messages = ir.thaw(prompt.outputs[0].message.contents[0].examples[0].value)
+    assert messages[0]["content"]["text"] == "Summarise note {id} in {style} style."
+
+
+def test_the_published_schema_is_the_one_configs_are_checked_against() -> None:
+    published = ROOT / "docs" / "mcp-config.schema.json"
+    assert json.loads(published.read_text()) == json.loads(CONFIG_SCHEMA_FILE.read_text())
+
+
+BAD_YAML = """mcp: "1"
+tools:
+  - name: ok
+  - title: no name here
+    inputSchema: {type: object}
+resources:
+  - uri: a://b
+    name: both
+    text: t
+    blob: AAAA
+"""
+
+
+def test_a_config_breaking_the_schema_is_a_located_error(tmp_path: Path) -> None:
+    path = tmp_path / "bad.mcp.yaml"
+    path.write_text(BAD_YAML)
+    with pytest.raises(SpecError) as caught:
+        load(path)
+    by_pointer = {d.pointer: d for d in caught.value.diagnostics}
+    assert by_pointer["/tools/1"].line == 4
+    assert '"name" is a required property' in by_pointer["/tools/1"].message
+    assert by_pointer["/resources/0"].line == 7
+    assert all(d.file == str(path) for d in caught.value.diagnostics)
+
+
+def test_a_json_config_error_is_located_too(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text('{\n  "mcp": "1",\n  "prompts": [\n    {"name": 7}\n  ]\n}\n')
+    assert front_end_for(path).name == "mcp"
+    with pytest.raises(SpecError) as caught:
+        load(path)
+    (diagnostic,) = caught.value.diagnostics
+    assert (diagnostic.pointer, diagnostic.line) == ("/prompts/0/name", 4)
+
+
+def test_duplicate_names_and_unsupported_templates_are_located(tmp_path: Path) -> None:
+    path = tmp_path / "dup.mcp.yaml"
+    path.write_text('mcp: "1"\ntools:\n  - name: a\n  - name: a\n')
+    with pytest.raises(SpecError) as caught:
+        load(path)
+    assert [(d.pointer, d.line) for d in caught.value.diagnostics] == [("/tools/1/name", 4)]
+    path.write_text('mcp: "1"\nresourceTemplates:\n  - uriTemplate: "f://{+path}"\n    name: f\n')
+    with pytest.raises(SpecError, match="not supported yet") as caught:
+        load(path)
+    assert caught.value.diagnostics[0].line == 3
