@@ -52,11 +52,19 @@ class OutputPolicy(Protocol):
 
 
 class KeyedOutputs:
-    """Keys match exactly; the first output is the success; no path echo."""
+    """Keys match exactly; the output keyed ``success`` (else the first) is
+    the success; no path echo. Protocols whose outputs are plain names
+    subclass it with their own success key and fault."""
 
     empty_status = "ok"
+    success: str | None = None
+    """The key of the success output, when the protocol names one."""
 
     def default_output(self, operation: Operation) -> Output | None:
+        if self.success is not None:
+            for output in operation.outputs:
+                if output.status == self.success:
+                    return output
         return operation.outputs[0] if operation.outputs else None
 
     def output_for(self, operation: Operation, key: str) -> Output | None:

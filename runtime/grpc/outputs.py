@@ -8,36 +8,18 @@ error ends the call with ``INTERNAL``.
 
 from __future__ import annotations
 
-from ..engine import Operation, Output, Reply
+from ..engine import KeyedOutputs, Reply
 
 __all__ = ["OUTPUTS", "GrpcOutputs"]
 
 SUCCESS = "OK"
 
 
-class GrpcOutputs:
+class GrpcOutputs(KeyedOutputs):
     """Outputs keyed by gRPC status name."""
 
     empty_status = SUCCESS
-
-    def default_output(self, operation: Operation) -> Output | None:
-        """``OK``, else the first declared output."""
-        for output in operation.outputs:
-            if output.status == SUCCESS:
-                return output
-        return operation.outputs[0] if operation.outputs else None
-
-    def output_for(self, operation: Operation, key: str) -> Output | None:
-        for output in operation.outputs:
-            if output.status == key:
-                return output
-        return None
-
-    def answered(self, output_key: str, requested: str | None = None) -> str:
-        return requested if requested else output_key
-
-    def echoes_path(self, status: str) -> bool:
-        return False
+    success = SUCCESS
 
     def injected_fault(self, delay_ms: float) -> Reply:
         return Reply(
