@@ -5,6 +5,28 @@ pytest's own rootdir logic would insert its parent instead)."""
 import sys
 from pathlib import Path
 
+import pytest
+
 _ROOT = str(Path(__file__).resolve().parents[1])
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
+
+_PARENT = str(Path(_ROOT).parent)
+
+
+def _forget_the_checkouts_parent() -> None:
+    """pytest puts the checkout's parent folder on ``sys.path`` too (setting
+    up the root, which is a package, imports it from there); a sibling folder
+    named like a library (``mcp``, ``zeep``) would then shadow that library.
+    The tests import nothing from there."""
+    while _PARENT in sys.path:
+        sys.path.remove(_PARENT)
+
+
+def pytest_collectstart(collector: object) -> None:
+    _forget_the_checkouts_parent()
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's setup, which imports the root package
+def pytest_runtest_setup(item: object) -> None:
+    _forget_the_checkouts_parent()

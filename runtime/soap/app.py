@@ -22,6 +22,7 @@ from lxml import etree
 from ..admin import ADMIN_PREFIX, METRICS_PATH, AdminApp
 from ..contract import engine_operations
 from ..engine import Hook, Reply, Request
+from ..exceptions import RuntimeFailure
 from ..journal import EntryBuilder
 from ..json_codec import json_bytes
 from ..service import MockService, matched_of
@@ -92,7 +93,7 @@ def _append_answer(parent: etree._Element, schema: dict[str, Any] | None, reply:
         write_element(parent, schema, reply.body)
 
 
-class _ClientFault(Exception):
+class _ClientFault(RuntimeFailure):
     def __init__(self, version: str, reason: str) -> None:
         super().__init__(reason)
         self.version = version

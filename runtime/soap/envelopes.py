@@ -14,6 +14,7 @@ from typing import Any
 
 from lxml import etree
 
+from ..exceptions import RuntimeFailure
 from .outputs import CLIENT
 
 __all__ = [
@@ -34,7 +35,7 @@ MEDIA_TYPES = {"1.1": "text/xml; charset=utf-8", "1.2": "application/soap+xml; c
 _WSA = ("http://www.w3.org/2005/08/addressing", "http://schemas.xmlsoap.org/ws/2004/08/addressing")
 
 
-class EnvelopeError(ValueError):
+class EnvelopeError(RuntimeFailure, ValueError):
     """The request is not a SOAP envelope (a Client/Sender fault)."""
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from ..exceptions import RuntimeFailure
+
 __all__ = ["MAX_DEPTH", "UnsafeXml", "parse_xml"]
 
 MAX_DEPTH = 100
@@ -25,7 +27,7 @@ _PARSER = etree.XMLParser(
 )
 
 
-class UnsafeXml(ValueError):
+class UnsafeXml(RuntimeFailure, ValueError):
     """The request is not XML the server reads (the fault's reason)."""
 
 

@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl
 
 from ..engine import Reply, Request
 from ..events import Message
+from ..exceptions import RuntimeFailure
 from ..json_codec import json_bytes, parse_json
 from ..service import matched_of
 from ..web.asgi import Receive, Scope, Send
@@ -60,7 +61,7 @@ def encode_message(body: Any, media_type: str | None = None, schema: Any = None)
     return json_bytes(body)
 
 
-class _Close(Exception):
+class _Close(RuntimeFailure):
     def __init__(self, code: int, reason: str) -> None:
         super().__init__(reason)
         self.code = code

@@ -122,6 +122,8 @@ def test_the_server_ui_creates_deletes_mocks_shows_a_near_miss_and_switches_scen
         page.click("button[data-delete=showPetById]")
         page.click("button[data-delete=showPetById]:has-text('Really delete?')")
         page.wait_for_selector("#notice:has-text('deleted showPetById')")
+        # the notice shows before the list is drawn again: wait for the row to go
+        page.wait_for_selector("tr[data-mock=showPetById]", state="detached", timeout=10_000)
         assert page.query_selector("tr[data-mock=showPetById]") is None
         with httpx.Client(base_url=server.url) as client:
             assert client.get("/pets/1").json() == {"id": 1, "name": "One"}

@@ -63,7 +63,7 @@ def _first_template(
     first, whose own regex matches ``path`` and that has ``method``."""
     import re
 
-    from mockc.runtime.http.router import _segment_pattern, _specificity
+    from mockc.runtime.web.router import _segment_pattern, _specificity
 
     for template in sorted({t for _, t, _ in routes if "{" in t}, key=_specificity):
         pattern, names = _segment_pattern(template)
