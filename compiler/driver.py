@@ -136,11 +136,8 @@ def _served_only(api: ir.Api, fed: Sequence[str], warnings: list[Diagnostic]) ->
     for (protocol, channel), operations in unserved.items():
         source = operations[0].source
         warnings.append(
-            Diagnostic(
-                file=source.file if source else "",
-                pointer=source.pointer if source else None,
-                line=source.line if source else None,
-                column=source.column if source else None,
+            Diagnostic.at(
+                source,
                 level="warning",
                 message=f"channel {channel!r} is a {protocol} channel, which no target serves "
                 f"yet; not generated: {', '.join(o.id for o in operations)}",
@@ -199,13 +196,9 @@ def servers_of(compiled: Compiled, target: str | None = None) -> tuple[RoutedSer
         kind = registry.binding_kind(operation.binding)
         served_by = next((c.name for c in candidates if kind in c.bindings), None)
         if served_by is None:
-            source = operation.source
             raise GenerationError(
-                Diagnostic(
-                    file=source.file if source else "",
-                    pointer=source.pointer if source else None,
-                    line=source.line if source else None,
-                    column=source.column if source else None,
+                Diagnostic.at(
+                    operation.source,
                     message=f"operation {operation.id!r} is a {kind} operation, which none of "
                     f"this format's targets serves ({', '.join(c.name for c in candidates)})",
                 )

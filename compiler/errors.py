@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .ir import Source
 
 __all__ = [
     "Diagnostic",
@@ -33,6 +37,21 @@ class Diagnostic:
     code: str | None = None
     """The kind of problem, for grouping many of them (``example-mismatch``);
     None: the message's shape is its kind."""
+
+    @classmethod
+    def at(cls, source: Source | None, message: str, **fields: Any) -> Diagnostic:
+        """A diagnostic about the IR node read from ``source`` (its file,
+        pointer, line and column; none of them when the place is unknown)."""
+        if source is None:
+            return cls(message=message, **fields)
+        return cls(
+            message=message,
+            file=source.file,
+            pointer=source.pointer,
+            line=source.line,
+            column=source.column,
+            **fields,
+        )
 
     def location(self) -> str:
         where = self.file or "<input>"

@@ -167,13 +167,10 @@ class _Faults:
         if self.after and code == "ir":
             message += f" (after the {self.after} pass)"
         self.found.append(
-            Diagnostic(
+            Diagnostic.at(
+                source,
                 message=message,
                 code=code,
-                file=source.file if source else "",
-                pointer=source.pointer if source else None,
-                line=source.line if source else None,
-                column=source.column if source else None,
             )
         )
 

@@ -44,14 +44,11 @@ def run(api: ir.Api, diagnostics: list[Diagnostic]) -> ir.Api:
         error, problems = found
         if error is not None:
             diagnostics.append(
-                Diagnostic(
+                Diagnostic.at(
+                    source,
                     level="warning",
                     message=f"{what or 'schema'}: no validator can be compiled for this schema "
                     f"({error}); the server does not validate against it",
-                    file=source.file if source else "",
-                    pointer=source.pointer if source else None,
-                    line=source.line if source else None,
-                    column=source.column if source else None,
                 )
             )
         for problem in problems:
@@ -66,13 +63,10 @@ def run(api: ir.Api, diagnostics: list[Diagnostic]) -> ir.Api:
                 )
                 continue
             diagnostics.append(
-                Diagnostic(
+                Diagnostic.at(
+                    source,
                     level="warning",
                     message=f"{what}, schema at {problem.pointer or '/'}: {problem.describe()}",
-                    file=source.file if source else "",
-                    pointer=source.pointer if source else None,
-                    line=source.line if source else None,
-                    column=source.column if source else None,
                 )
             )
     return api

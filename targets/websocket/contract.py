@@ -40,11 +40,8 @@ def websocket_operations(api: ir.Api) -> list[ir.Operation]:
         if binding.protocol not in PROTOCOLS:
             source = operation.source
             raise GenerationError(
-                Diagnostic(
-                    file=source.file if source else "",
-                    pointer=source.pointer if source else None,
-                    line=source.line if source else None,
-                    column=source.column if source else None,
+                Diagnostic.at(
+                    source,
                     message=f"operation {operation.id!r} is a {binding.protocol} channel: "
                     "not supported yet by the websocket target (targets/websocket/contract.py)",
                 )

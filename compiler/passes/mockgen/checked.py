@@ -52,13 +52,10 @@ class CheckedFakes:
     def _warn(self, message: str) -> None:
         source = self.operation.source if self.operation is not None else None
         self.warnings.append(
-            Diagnostic(
+            Diagnostic.at(
+                source,
                 level="warning",
                 message=message,
-                file=source.file if source else "",
-                pointer=source.pointer if source else None,
-                line=source.line if source else None,
-                column=source.column if source else None,
             )
         )
 
