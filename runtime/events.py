@@ -13,6 +13,7 @@ woken on its own loop.
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ class Message:
 class Subscription:
     """One open stream of an operation; ``close()`` when the stream ends."""
 
-    __slots__ = ("_hub", "deliver", "loop", "operation")
+    __slots__ = ("_hub", "audience", "deliver", "loop", "operation")
 
     def __init__(
         self,
@@ -47,11 +48,18 @@ class Subscription:
         operation: str,
         deliver: Callable[[Any], None],
         loop: asyncio.AbstractEventLoop,
+        audience: Callable[[], int] | None = None,
     ) -> None:
         self._hub = hub
         self.operation = operation
         self.deliver = deliver
         self.loop = loop
+        self.audience = audience
+        """How many clients this stream reaches (None: one); a feed shared by
+        several clients counts them all."""
+
+    def reach(self) -> int:
+        return 1 if self.audience is None else self.audience()
 
     def close(self) -> None:
         self._hub._remove(self)
@@ -64,27 +72,38 @@ class EventHub:
         self._lock = threading.Lock()
         self._streams: dict[str, list[Subscription]] = {}
 
-    def subscribe(self, operation: str, deliver: Callable[[Any], None]) -> Subscription:
+    def subscribe(
+        self,
+        operation: str,
+        deliver: Callable[[Any], None],
+        audience: Callable[[], int] | None = None,
+    ) -> Subscription:
         """Call ``deliver(payload)`` (on the running loop) for each event published to
-        ``operation`` until the subscription is closed. Call from the loop."""
-        subscription = Subscription(self, operation, deliver, asyncio.get_running_loop())
+        ``operation`` until the subscription is closed. Call from the loop.
+        ``audience`` says how many clients the stream reaches (one when None)."""
+        subscription = Subscription(self, operation, deliver, asyncio.get_running_loop(), audience)
         with self._lock:
             self._streams.setdefault(operation, []).append(subscription)
         return subscription
 
     def publish(self, operation: str, payload: Any) -> int:
-        """Hand ``payload`` to every open stream of ``operation``; how many there were.
-        Safe from any thread."""
+        """Hand ``payload`` to every open stream of ``operation``; how many clients
+        they reach. Safe from any thread."""
         with self._lock:
             streams = list(self._streams.get(operation, ()))
-        delivered = 0
+        by_loop: dict[asyncio.AbstractEventLoop, list[Subscription]] = {}
         for stream in streams:
+            by_loop.setdefault(stream.loop, []).append(stream)
+        delivered = 0
+        for loop, on_loop in by_loop.items():
+            # one wake-up per loop, however many streams it serves
             try:
-                stream.loop.call_soon_threadsafe(stream.deliver, payload)
-            except RuntimeError:  # its loop has closed: the stream is gone
-                stream.close()
+                loop.call_soon_threadsafe(_deliver_each, on_loop, payload)
+            except RuntimeError:  # the loop has closed: its streams are gone
+                for stream in on_loop:
+                    stream.close()
                 continue
-            delivered += 1
+            delivered += sum(stream.reach() for stream in on_loop)
         return delivered
 
     def counts(self) -> dict[str, int]:
@@ -103,3 +122,13 @@ class EventHub:
                 return
             if not streams:
                 del self._streams[subscription.operation]
+
+
+def _deliver_each(streams: list[Subscription], payload: Any) -> None:
+    """Hand ``payload`` to each stream (on their loop); one failing stream does
+    not keep it from the others."""
+    for stream in streams:
+        try:
+            stream.deliver(payload)
+        except Exception as error:  # a broken stream must not starve the rest
+            print(f"mockc: a stream of {stream.operation} failed: {error}", file=sys.stderr)

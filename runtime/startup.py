@@ -100,12 +100,22 @@ class _HideExperimentalNotice(logging.Filter):
         return _EXPERIMENTAL_NOTICE not in record.getMessage()
 
 
+LISTEN_BACKLOG = 1024
+"""Connections the kernel queues before the server accepts them."""
+MAX_CONCURRENT = 10_000
+"""Requests and open streams one server serves at once. granian's default
+(its backlog over its workers: 128) would leave the 129th SSE or WebSocket
+client waiting, unanswered, while 128 streams stay open."""
+
+
 def embedded_granian(app: Any, host: str, port: int, log_level: str, **options: Any) -> Any:
     """granian's embedded ASGI server for ``app`` (not started)."""
     from granian.constants import Interfaces
     from granian.log import LogLevels
     from granian.server.embed import Server
 
+    options.setdefault("backlog", LISTEN_BACKLOG)
+    options.setdefault("backpressure", MAX_CONCURRENT)
     server = Server(
         app,
         address=host,

@@ -50,7 +50,9 @@ class Feed:
     def attach(self, service: MockService) -> None:
         """Start receiving the operation's messages (call from the server's loop)."""
         if self._subscription is None:
-            self._subscription = service.events.subscribe(self.operation, self._deliver)
+            self._subscription = service.events.subscribe(
+                self.operation, self._deliver, audience=lambda: len(self._listeners)
+            )
 
     def detach(self) -> None:
         if self._subscription is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from typing import Any
 
@@ -143,3 +144,36 @@ def test_reactions_answer_with_the_triggering_request_or_send_their_body() -> No
     assert (seen[0].method, seen[0].path, seen[0].stream_index) == ("emit", {"p": 1}, 0)
     assert (given.reply, given.data) == (None, [1])
     emit.close()
+
+
+def test_the_hub_wakes_each_loop_once_and_counts_every_client() -> None:
+    hub = EventHub()
+
+    async def run() -> tuple[list[int], int, int]:
+        loop = asyncio.get_running_loop()
+        got: list[int] = []
+        wakeups = 0
+        original = loop.call_soon_threadsafe
+
+        def counting(*args: Any, **kwargs: Any) -> Any:
+            nonlocal wakeups
+            wakeups += 1
+            return original(*args, **kwargs)
+
+        loop.call_soon_threadsafe = counting  # type: ignore[method-assign]
+        streams = [hub.subscribe("tick", got.append) for _ in range(50)]
+        shared = hub.subscribe("tick", got.append, audience=lambda: 7)
+        counted: list[int] = []
+        publisher = threading.Thread(target=lambda: counted.append(hub.publish("tick", 1)))
+        publisher.start()
+        publisher.join()  # from another thread, as the admin API and schedules publish
+        delivered = counted[0]
+        await asyncio.sleep(0.01)
+        for stream in [*streams, shared]:
+            stream.close()
+        return got, delivered, wakeups
+
+    got, delivered, wakeups = asyncio.run(run())
+    assert got == [1] * 51
+    assert delivered == 50 + 7  # a shared feed counts the clients it reaches
+    assert wakeups == 1
