@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +35,14 @@ class Message:
     reply: Reply | None = None
     """The engine's answer (status, encoded content…); None when ``data`` was given."""
     data: Any = None
+    params: Mapping[str, str] | None = None
+    """The path parameters of the streams it is for (``{"roomId": "a"}``): a
+    stream opened with other values skips it. None: every stream."""
+
+    def reaches(self, params: Mapping[str, str]) -> bool:
+        """Whether a stream opened with path parameters ``params`` gets it."""
+        wanted = self.params
+        return not wanted or all(params.get(name) == value for name, value in wanted.items())
 
 
 class Subscription:
@@ -48,18 +56,18 @@ class Subscription:
         operation: str,
         deliver: Callable[[Any], None],
         loop: asyncio.AbstractEventLoop,
-        audience: Callable[[], int] | None = None,
+        audience: Callable[[Any], int] | None = None,
     ) -> None:
         self._hub = hub
         self.operation = operation
         self.deliver = deliver
         self.loop = loop
         self.audience = audience
-        """How many clients this stream reaches (None: one); a feed shared by
-        several clients counts them all."""
+        """How many clients a payload reaches through this stream (None: one); a
+        feed shared by several clients counts those it goes to."""
 
-    def reach(self) -> int:
-        return 1 if self.audience is None else self.audience()
+    def reach(self, payload: Any) -> int:
+        return 1 if self.audience is None else self.audience(payload)
 
     def close(self) -> None:
         self._hub._remove(self)
@@ -76,7 +84,7 @@ class EventHub:
         self,
         operation: str,
         deliver: Callable[[Any], None],
-        audience: Callable[[], int] | None = None,
+        audience: Callable[[Any], int] | None = None,
     ) -> Subscription:
         """Call ``deliver(payload)`` (on the running loop) for each event published to
         ``operation`` until the subscription is closed. Call from the loop.
@@ -103,7 +111,7 @@ class EventHub:
                 for stream in on_loop:
                     stream.close()
                 continue
-            delivered += sum(stream.reach() for stream in on_loop)
+            delivered += sum(stream.reach(payload) for stream in on_loop)
         return delivered
 
     def counts(self) -> dict[str, int]:

@@ -3,7 +3,9 @@
 - ``POST /__mockc/emit/{operation}``: the operation emits now. Without a body
   (or ``{}``), each message is the server's answer for the operation (hooks,
   mocks, examples, fake data), ``count`` times; with ``{"data": …}`` the
-  message is that data as it is.
+  message is that data as it is; with ``{"params": {"roomId": "a"}}`` it goes
+  only to the streams opened with those path parameters (and the answer sees
+  them as the request's path parameters).
 - ``GET /__mockc/emit``: the running ``emit`` schedules of the mocks.
 """
 
@@ -32,12 +34,17 @@ def emit_message(service: MockService, call: AdminCall) -> Result:
     count = body.get("count", 1)
     if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_COUNT:
         raise Problem(400, f"'count' must be an integer from 1 to {MAX_COUNT}")
+    params = body.get("params")
+    if params is not None and not (
+        isinstance(params, dict) and all(isinstance(value, str) for value in params.values())
+    ):
+        raise Problem(400, "'params' must be an object of path parameters and string values")
     emitter = service.emitter
     if "data" in body:
-        delivered = [emitter.send(operation, body["data"]) for _ in range(count)]
+        delivered = [emitter.send(operation, body["data"], params) for _ in range(count)]
     else:
         try:
-            delivered = [emitter.emit(operation) for _ in range(count)]
+            delivered = [emitter.emit(operation, params=params) for _ in range(count)]
         except RuntimeFailure as error:  # a failing hook: said, not a crash
             raise Problem(500, f"{operation} could not answer: {error}") from None
     return 202, {"operation": operation, "messages": count, "delivered": sum(delivered)}
@@ -114,6 +121,12 @@ EMIT_PATHS: dict[str, Any] = {
                                     "maximum": MAX_COUNT,
                                     "description": "How many messages; default 1",
                                 },
+                                "params": {
+                                    "type": "object",
+                                    "additionalProperties": {"type": "string"},
+                                    "description": "Only to the streams opened with these "
+                                    "path parameters (a room of a channel)",
+                                },
                             },
                         }
                     }
@@ -129,7 +142,7 @@ EMIT_PATHS: dict[str, Any] = {
                             "messages": {"type": "integer"},
                             "delivered": {
                                 "type": "integer",
-                                "description": "Messages times the streams each reached",
+                                "description": "Messages times the clients each reached",
                             },
                         },
                     },

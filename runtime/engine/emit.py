@@ -25,7 +25,7 @@ import itertools
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,13 +81,19 @@ class Emitter:
 
     # -- sending -----------------------------------------------------------
 
-    def emit(self, operation: str, request: Request | None = None) -> int:
-        """The engine's answer for ``operation`` as a message; how many streams got it.
-        ``request`` (a reaction's) lends its parameters and body to the answer."""
+    def emit(
+        self,
+        operation: str,
+        request: Request | None = None,
+        params: Mapping[str, str] | None = None,
+    ) -> int:
+        """The engine's answer for ``operation`` as a message; how many clients got it.
+        ``request`` (a reaction's) lends its parameters and body to the answer;
+        ``params`` keeps it to the streams opened with those path parameters."""
         number = self._next_number(operation)
         asked = Request(
             operation,
-            path=dict(request.path) if request is not None else {},
+            path=dict(request.path) if request is not None else dict(params or {}),
             query=dict(request.query) if request is not None else {},
             headers=dict(request.headers) if request is not None else {},
             body=request.body if request is not None else None,
@@ -96,12 +102,15 @@ class Emitter:
             stream_index=number,
         )
         reply = self._answer(asked)
-        return self.hub.publish(operation, Message(operation, number, reply=reply))
+        message = Message(operation, number, reply=reply, params=params or None)
+        return self.hub.publish(operation, message)
 
-    def send(self, operation: str, data: Any) -> int:
-        """``data`` as a message of ``operation``, as it is; how many streams got it."""
+    def send(self, operation: str, data: Any, params: Mapping[str, str] | None = None) -> int:
+        """``data`` as a message of ``operation``, as it is; how many clients got it.
+        ``params`` keeps it to the streams opened with those path parameters."""
         number = self._next_number(operation)
-        return self.hub.publish(operation, Message(operation, number, data=data))
+        message = Message(operation, number, data=data, params=params or None)
+        return self.hub.publish(operation, message)
 
     def react(self, triggers: Iterable[Trigger], request: Request) -> None:
         """Emit what a reply's triggers name: now, or after their delay."""

@@ -3,7 +3,10 @@
 Each channel operation that sends is a stream at ``GET`` on its path (path
 parameters as in the channel's address; a value outside a parameter's enum
 is a 404): the response is ``text/event-stream`` and stays open. Events go
-to every client of the channel, whatever its parameters. Its events come from the emit path
+to every client of the channel, or, when emitted with path parameters
+(``{"params": {"roomId": "a"}}`` on the admin API), to the clients that
+opened the stream with those; a client may ask for some event types only
+(``?event=a,b``). Its events come from the emit path
 (``runtime/engine/emit.py``): a mock's ``emit`` schedule, the admin API's
 ``POST /__mockc/emit/{operation}``, or another mock's ``then`` reaction.
 Each event is the engine's answer for the operation (mocks, examples, fake
@@ -31,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 from ..admin import ADMIN_PREFIX, METRICS_PATH, AdminApp
 from ..contract import Contract, engine_operations
@@ -49,7 +53,7 @@ from ..web.problems import Problem, send_problem
 from ..web.responses import send_response
 from ..web.router import Match, MethodNotAllowed, Router
 from .contract import Stream, streams_of
-from .feeds import Event, Feed, Listener
+from .feeds import Event, Feed
 from .frames import comment, event_frame
 from .outputs import OUTPUTS
 
@@ -109,7 +113,10 @@ class SseApp:
         self.streams = {stream.operation: stream for stream in streams_of(contract)}
         self.feeds = {
             stream.operation: Feed(
-                stream.operation, self._renderer(stream), replay=self.options.replay
+                stream.operation,
+                self._renderer(stream),
+                self._namer(stream),
+                replay=self.options.replay,
             )
             for stream in self.streams.values()
             if stream.action == "send"
@@ -144,25 +151,26 @@ class SseApp:
     def _renderer(self, stream: Stream) -> Callable[[int, Message], Event]:
         return lambda number, message: self._render(stream, number, message)
 
+    def _namer(self, stream: Stream) -> Callable[[Message], str]:
+        return lambda message: _event_name(stream, message)
+
     def _render(self, stream: Stream, number: int, message: Message) -> Event:
         reply = message.reply
         if reply is None:
-            key, data = "", message.data
+            data = message.data
             media_type = stream.media_types.get(next(iter(stream.events), ""), "application/json")
         else:
-            key, data = (
-                str(reply.status),
-                reply.content if reply.content is not None else reply.body,
-            )
+            data = reply.content if reply.content is not None else reply.body
+            key = str(reply.status)
             media_type = reply.media_type or stream.media_types.get(key, "application/json")
-        name = stream.events.get(key, key) if key else stream.default_event
+        name = _event_name(stream, message)
         if isinstance(data, bytes):
             text = data.decode("utf-8", "replace")
         elif isinstance(data, str) and "json" not in media_type:
             text = data
         else:
             text = json_text(data)
-        return Event(number, name, event_frame(number, name, text, stream.retry_ms))
+        return Event(number, name, event_frame(number, name, text, stream.retry_ms), message)
 
     # -- ASGI ------------------------------------------------------------------
 
@@ -217,7 +225,7 @@ class SseApp:
         headers = request_headers(scope)
         last_id = _last_event_id(headers.get("last-event-id"))
         feed = self.feeds[stream.operation]
-        queue, missed, complete = feed.listen(last_id)
+        listener, missed, complete = feed.listen(last_id, params, _event_names(scope))
         target = _target(scope)
         sent = 0
         try:
@@ -229,13 +237,13 @@ class SseApp:
                 sent += len(missed)
             gone = asyncio.ensure_future(_disconnected(receive))
             try:
-                sent += await self._pump(send, stream, target, queue, gone)
+                sent += await self._pump(send, stream, target, listener.queue, gone)
             finally:
                 gone.cancel()
         except OSError:
             pass  # the client went away mid-write
         finally:
-            feed.leave(queue)
+            feed.leave(listener)
             self.service.record(
                 self._journal.entry(
                     time=arrived,
@@ -311,7 +319,7 @@ class SseApp:
         send: Send,
         stream: Stream,
         target: str,
-        queue: Listener,
+        queue: asyncio.Queue[Event],
         gone: asyncio.Future[None],
     ) -> int:
         """Send the feed's events until the client goes; how many were sent."""
@@ -386,6 +394,27 @@ async def _disconnected(receive: Receive) -> None:
         message = await receive()
         if message["type"] == "http.disconnect":
             return
+
+
+def _event_name(stream: Stream, message: Message) -> str:
+    """The event type a message goes out as: its answer's output key, mapped to
+    the channel's event names; given data is the stream's default event."""
+    key = str(message.reply.status) if message.reply is not None else ""
+    return stream.events.get(key, key) if key else stream.default_event
+
+
+def _event_names(scope: Scope) -> frozenset[str]:
+    """The event types a client asked for with ``?event=a,b`` (empty: every one)."""
+    query: bytes = scope.get("query_string", b"")
+    if b"event=" not in query:
+        return frozenset()
+    return frozenset(
+        name.strip()
+        for key, value in parse_qsl(query.decode("latin-1"))
+        if key == "event"
+        for name in value.split(",")
+        if name.strip()
+    )
 
 
 def _last_event_id(value: Any) -> int | None:

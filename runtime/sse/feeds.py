@@ -3,7 +3,9 @@
 The feed subscribes to the server's event hub once, when the server starts,
 so events emitted while no client is connected are kept too. Each event gets
 the next id of its channel and goes into a bounded replay buffer, then to
-every connected listener. A client reconnecting with ``Last-Event-ID`` gets
+every connected listener that wants it: a listener opened the stream with
+path parameters (an event emitted for other ones skips it) and may have asked
+for some event types only. A client reconnecting with ``Last-Event-ID`` gets
 the buffered events after that id, then the live ones: :meth:`Feed.listen`
 takes the snapshot and registers the listener in one step of the event loop,
 so nothing is missed between them and nothing is sent twice.
@@ -14,8 +16,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from ..events import Message, Subscription
 from ..service import MockService
@@ -30,18 +32,37 @@ class Event:
     """The event type on the wire."""
     frame: bytes
     """The encoded event (``id:``, ``event:``, ``data:`` lines)."""
+    message: Message | None = None
+    """What the emit path sent (says which streams it is for)."""
 
 
-Listener = asyncio.Queue[Event]
+@dataclass(eq=False, slots=True)
+class Listener:
+    """One client's stream: its queue and what it listens to."""
+
+    params: Mapping[str, str] = field(default_factory=dict)
+    """The path parameters it opened the stream with."""
+    names: frozenset[str] = frozenset()
+    """The event types it asked for (empty: every one)."""
+    queue: asyncio.Queue[Event] = field(default_factory=asyncio.Queue)
+
+    def wants(self, name: str, message: Message | None) -> bool:
+        if self.names and name not in self.names:
+            return False
+        return message is None or message.reaches(self.params)
+
+
 Render = Callable[[int, Message], Event]
+NameOf = Callable[[Message], str]
 
 
 class Feed:
     """The events of one channel operation."""
 
-    def __init__(self, operation: str, render: Render, *, replay: int) -> None:
+    def __init__(self, operation: str, render: Render, name_of: NameOf, *, replay: int) -> None:
         self.operation = operation
         self._render = render
+        self._name_of = name_of
         self._ids = itertools.count(1)
         self._buffer: deque[Event] = deque(maxlen=max(replay, 1))
         self._listeners: set[Listener] = set()
@@ -51,7 +72,7 @@ class Feed:
         """Start receiving the operation's messages (call from the server's loop)."""
         if self._subscription is None:
             self._subscription = service.events.subscribe(
-                self.operation, self._deliver, audience=lambda: len(self._listeners)
+                self.operation, self._deliver, audience=self._audience
             )
 
     def detach(self) -> None:
@@ -63,22 +84,39 @@ class Feed:
     def listeners(self) -> int:
         return len(self._listeners)
 
-    def listen(self, last_id: int | None) -> tuple[Listener, list[Event], bool]:
-        """A new listener, the buffered events after ``last_id`` (none when it is
-        None) and whether the buffer still held every event after it."""
-        queue: Listener = asyncio.Queue()
-        self._listeners.add(queue)
+    def listen(
+        self,
+        last_id: int | None,
+        params: Mapping[str, str] | None = None,
+        names: frozenset[str] = frozenset(),
+    ) -> tuple[Listener, list[Event], bool]:
+        """A new listener, the buffered events after ``last_id`` it wants (none when
+        it is None) and whether the buffer still held every event after it."""
+        listener = Listener(dict(params or {}), names)
+        self._listeners.add(listener)
         if last_id is None:
-            return queue, [], True
-        missed = [event for event in self._buffer if event.id > last_id]
+            return listener, [], True
+        missed = [
+            event
+            for event in self._buffer
+            if event.id > last_id and listener.wants(event.name, event.message)
+        ]
         complete = not self._buffer or self._buffer[0].id <= last_id + 1
-        return queue, missed, complete
+        return listener, missed, complete
 
-    def leave(self, queue: Listener) -> None:
-        self._listeners.discard(queue)
+    def leave(self, listener: Listener) -> None:
+        self._listeners.discard(listener)
+
+    def _audience(self, message: object) -> int:
+        """How many listeners ``message`` goes to (the emit path's count; any thread)."""
+        if not isinstance(message, Message):
+            return 0
+        name = self._name_of(message)
+        return sum(listener.wants(name, message) for listener in list(self._listeners))
 
     def _deliver(self, message: Message) -> None:
         event = self._render(next(self._ids), message)
         self._buffer.append(event)
-        for queue in self._listeners:
-            queue.put_nowait(event)
+        for listener in self._listeners:
+            if listener.wants(event.name, message):
+                listener.queue.put_nowait(event)

@@ -91,7 +91,8 @@ class Connection:
     async def run(self, receive: Receive) -> None:
         service = self.app.service
         subscriptions = [
-            service.events.subscribe(operation, self._pushed) for operation in self.channel.outbound
+            service.events.subscribe(operation, self._pushed, audience=self._reached)
+            for operation in self.channel.outbound
         ]
         writer: asyncio.Task[None] | None = asyncio.create_task(self._write())
         try:
@@ -210,9 +211,13 @@ class Connection:
 
     # -- the server's messages ------------------------------------------------------
 
+    def _reached(self, message: Any) -> int:
+        """1 when an emitted message is for this socket's path parameters, else 0."""
+        return int(isinstance(message, Message) and message.reaches(self.params))
+
     def _pushed(self, message: Any) -> None:
         """A message of the emit path (on this loop): queued for the writer."""
-        if not isinstance(message, Message):
+        if not isinstance(message, Message) or not message.reaches(self.params):
             return
         frame = self.app.frame_of(message)
         if message.reply is not None:

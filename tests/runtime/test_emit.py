@@ -162,7 +162,7 @@ def test_the_hub_wakes_each_loop_once_and_counts_every_client() -> None:
 
         loop.call_soon_threadsafe = counting  # type: ignore[method-assign]
         streams = [hub.subscribe("tick", got.append) for _ in range(50)]
-        shared = hub.subscribe("tick", got.append, audience=lambda: 7)
+        shared = hub.subscribe("tick", got.append, audience=lambda payload: 7)
         counted: list[int] = []
         publisher = threading.Thread(target=lambda: counted.append(hub.publish("tick", 1)))
         publisher.start()

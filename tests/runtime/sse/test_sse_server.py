@@ -139,6 +139,37 @@ def test_publish_now_reaches_every_connected_client(server: ServerProcess) -> No
         ]
 
 
+def test_an_event_emitted_for_a_room_reaches_that_rooms_clients_only(
+    server: ServerProcess,
+) -> None:
+    other_room = STREAM.replace("53307860c3599d1de448e19d", "another-room")
+    here, elsewhere = Reader(server.url + STREAM, 1), Reader(server.url + other_room, 1)
+    for reader in (here, elsewhere):
+        reader.start()
+        assert reader.ready.wait(10)
+    _wait_for_listeners(server)
+    sent = _emit(server, {"data": {"to": "another"}, "params": {"roomId": "another-room"}})
+    assert sent["delivered"] == 1  # one client of the two has that room
+    _emit(server, {"data": {"to": "everyone"}})
+    assert [event.json() for event in elsewhere.result()] == [{"to": "another"}]
+    assert [event.json() for event in here.result()] == [{"to": "everyone"}]
+    wrong = httpx.post(
+        f"{server.url}/__mockc/emit/{OPERATION}", json={"params": ["roomId"]}, timeout=TIMEOUT
+    )
+    assert wrong.status_code == 400 and "params" in wrong.json()["detail"]
+
+
+def test_a_client_may_ask_for_some_event_types_only(server: ServerProcess) -> None:
+    choosy = Reader(server.url + STREAM + "?event=somethingElse", 1)
+    choosy.start()
+    assert choosy.ready.wait(10)
+    everything = _open(server, 1)
+    assert _emit(server, {"data": {"n": 1}})["delivered"] == 1  # a chatMessage: one wants it
+    assert [event.event for event in everything.result()] == ["chatMessage"]
+    choosy.join(timeout=1.0)
+    assert choosy.is_alive() and choosy.events == []  # still open, nothing sent to it
+
+
 def test_last_event_id_resumes_without_gaps_or_repeats(server: ServerProcess) -> None:
     reader = _open(server, 2)
     for index in range(2):

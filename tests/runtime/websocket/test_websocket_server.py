@@ -204,6 +204,29 @@ def test_publish_now_reaches_every_connected_client(server: ServerProcess) -> No
     assert asyncio.run(fan_out()) == [{"type": "notice", "text": "now"}] * 2
 
 
+def test_a_message_emitted_for_a_room_reaches_that_room_only(server: ServerProcess) -> None:
+    async def to_room_b() -> tuple[int, dict[str, Any], dict[str, Any]]:
+        async with _ws(server, "/rooms/a") as first, _ws(server, "/rooms/b") as second:
+            await asyncio.sleep(0.2)  # both subscribed
+            emit = f"{server.url}/__mockc/emit/room_notice"
+            only_b = {"data": {"type": "notice", "text": "b only"}, "params": {"roomId": "b"}}
+            answer = await asyncio.to_thread(httpx.post, emit, json=only_b)
+            assert answer.status_code == 202, answer.text
+            everyone = {"data": {"type": "notice", "text": "all"}}
+            assert (await asyncio.to_thread(httpx.post, emit, json=everyone)).status_code == 202
+            # room a's first notice is the one for everyone: b's skipped it
+            return (
+                answer.json()["delivered"],
+                await _next_of(first, "notice"),
+                await _next_of(second, "notice"),
+            )
+
+    delivered, first, second = asyncio.run(to_room_b())
+    assert delivered == 1
+    assert first == {"type": "notice", "text": "all"}
+    assert second == {"type": "notice", "text": "b only"}
+
+
 def test_a_schedule_of_the_config_emits(server: ServerProcess) -> None:
     async def ticks() -> list[dict[str, Any]]:
         async with _ws(server) as ws:
