@@ -7,12 +7,18 @@ is logged or sent.
 
 from __future__ import annotations
 
+import functools
 import json
-from typing import Any
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from mcp.server.mcpserver.exceptions import ToolError
 
-__all__ = ["AssistantError", "problem_error"]
+__all__ = ["AssistantError", "problem_error", "reported"]
+
+log = logging.getLogger("mockc.assistant")
+T = TypeVar("T")
 
 
 class AssistantError(ToolError):
@@ -29,3 +35,24 @@ def problem_error(what: str, status: int, document: Any) -> AssistantError:
         return AssistantError(f"{what} answered {status}: {detail}\n{body}")
     text = str(document or "").strip()
     return AssistantError(f"{what} answered {status}" + (f": {text[:2000]}" if text else ""))
+
+
+def reported(tool: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T]]:
+    """``tool`` whose unexpected failures (bugs of mockc) also reach the caller as
+    a clear message, as the command reports them, not as the SDK's bare
+    "Error executing tool"; the traceback goes to the log at debug level only."""
+
+    @functools.wraps(tool)
+    async def wrapper(*args: Any, **kwargs: Any) -> T:
+        try:
+            return await tool(*args, **kwargs)
+        except AssistantError:
+            raise
+        except Exception as error:  # noqa: BLE001 - the last line of defence
+            log.debug("internal error in %s", tool.__name__, exc_info=True)
+            raise AssistantError(
+                f"internal error of mockc: {type(error).__name__}: {error}; "
+                "this is a bug in mockc, please report it"
+            ) from None
+
+    return wrapper

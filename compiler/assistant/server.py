@@ -10,6 +10,7 @@ from mockc import __version__
 from .agent import AgentTools
 from .context import ToolContext
 from .data import DataTools
+from .errors import reported
 from .generation import generate_mock_server
 from .logs import LogTools
 from .resources import register_resources
@@ -53,6 +54,6 @@ def build_server(context: ToolContext | None = None) -> MCPServer:
         agent.provide_batch_mock_data,
         agent.release_batch,
     ):
-        server.add_tool(tool)
+        server.add_tool(reported(tool))
     register_resources(server)
     return server
