@@ -18,16 +18,18 @@ __all__ = ["MOCKC_MCP", "http_server", "stdio_parameters", "structured", "text_o
 MOCKC_MCP = [sys.executable, "-m", "mockc.compiler.cli", "mcp"]
 
 
-def _environment(state: Path) -> dict[str, str]:
+def _environment(state: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
     env = {**os.environ, "XDG_STATE_HOME": str(state)}
     for name in ("MOCKC_ORCHESTRATOR_URL", "MOCKC_ORCHESTRATOR_TOKEN", "MOCKC_ADMIN_TOKEN"):
         env.pop(name, None)
-    return env
+    return {**env, **(extra or {})}
 
 
-def stdio_parameters(state: Path, cwd: Path) -> StdioServerParameters:
+def stdio_parameters(
+    state: Path, cwd: Path, env: dict[str, str] | None = None
+) -> StdioServerParameters:
     return StdioServerParameters(
-        command=MOCKC_MCP[0], args=MOCKC_MCP[1:], cwd=str(cwd), env=_environment(state)
+        command=MOCKC_MCP[0], args=MOCKC_MCP[1:], cwd=str(cwd), env=_environment(state, env)
     )
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -246,3 +248,10 @@ def test_http_beyond_loopback_needs_a_token(tmp_path: Path, token: str) -> None:
         assert httpx.get(f"{local}/health").status_code == 200
         if token == "made":
             assert "Authorization: Bearer " in server.stderr
+
+
+def test_the_cli_starts_without_the_mcp_sdk() -> None:
+    """``mockc`` imports the tool server (and the MCP SDK) only for ``mockc mcp``."""
+    code = "import sys, mockc.compiler.cli; print(sorted(m for m in sys.modules if m == 'mcp'))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
