@@ -3,8 +3,10 @@ over streamable HTTP on a free port, with its own registry of running servers.""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,7 +15,14 @@ from mcp.client.stdio import StdioServerParameters
 
 from .servers import ServerProcess, free_port
 
-__all__ = ["MOCKC_MCP", "http_server", "stdio_parameters", "structured", "text_of"]
+__all__ = [
+    "MOCKC_MCP",
+    "http_server",
+    "stdio_parameters",
+    "stop_registered",
+    "structured",
+    "text_of",
+]
 
 MOCKC_MCP = [sys.executable, "-m", "mockc.compiler.cli", "mcp"]
 
@@ -50,3 +59,12 @@ def structured(result: Any) -> Any:
     if result.structured_content is not None:
         return result.structured_content
     return json.loads(text_of(result))
+
+
+def stop_registered(state: Path) -> None:
+    """Stop what a test left running (a failed test may not reach its stop)."""
+    from mockc.compiler.assistant.state import Registry
+
+    for entry in Registry(state / "mockc").entries():
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(int(entry["pid"]), signal.SIGTERM)

@@ -10,7 +10,7 @@ import asyncio
 import json
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +19,24 @@ import pytest
 from mcp import Client
 
 from mockc.runtime.mocks.schema import MOCK_SCHEMA
-from tests.support.mcp_tools import http_server, stdio_parameters, structured, text_of
+from tests.support.mcp_tools import (
+    http_server,
+    stdio_parameters,
+    stop_registered,
+    structured,
+    text_of,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 PETSTORE = ROOT / "tests" / "corpus" / "openapi" / "oai-petstore-v3" / "petstore.yaml"
 
 Call = Callable[[str, dict[str, Any]], Awaitable[Any]]
+
+
+@pytest.fixture(autouse=True)
+def _no_server_left(tmp_path: Path) -> Iterator[None]:
+    yield
+    stop_registered(tmp_path / "state")
 
 
 async def _session(client: Client, work: Path, name: str) -> dict[str, Any]:
