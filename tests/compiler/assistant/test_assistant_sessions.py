@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import httpx2
 import pytest
 from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
 
 from mockc.runtime.mocks.schema import MOCK_SCHEMA
 from tests.support.mcp_tools import (
@@ -259,7 +261,17 @@ def test_http_beyond_loopback_needs_a_token(tmp_path: Path, token: str) -> None:
         assert httpx.post(f"{local}/mcp", json={}).status_code == 401
         assert httpx.get(f"{local}/health").status_code == 200
         if token == "made":
-            assert "Authorization: Bearer " in server.stderr
+            stderr = server.stderr
+            secret = stderr.split("Authorization: Bearer ", 1)[1].split("'", 1)[0]
+        else:
+            secret = "s3cret"
+        assert asyncio.run(_tool_names(f"{local}/mcp", secret)) >= {"generate_mock_server"}
+
+
+async def _tool_names(url: str, token: str) -> set[str]:
+    http = httpx2.AsyncClient(headers={"authorization": f"Bearer {token}"})
+    async with http, Client(streamable_http_client(url, http_client=http)) as client:
+        return {tool.name for tool in (await client.list_tools()).tools}
 
 
 def test_the_cli_starts_without_the_mcp_sdk() -> None:
