@@ -50,15 +50,13 @@ async def _session(client: Client, work: Path) -> dict[str, Any]:
     )
     waiting.start()
     deadline = time.monotonic() + 10
-    status: dict[str, Any] = {}
-    while time.monotonic() < deadline:
-        status = structured(await call("get_status", server))
-        if status["pending_batches"]:
-            break
+    batch: dict[str, Any] = {"batch": None}
+    while batch.get("batch_id") is None and time.monotonic() < deadline:
+        seen["status"] = structured(await call("get_status", server))
+        seen["runs"] = structured(await call("list_runs", server))
+        if seen["status"]["pending_batches"]:  # claimable once its window closed
+            batch = structured(await call("claim_next_batch", {**server, "run_id": "run-a"}))
         await asyncio.sleep(0.05)
-    seen["status"] = status
-    seen["runs"] = structured(await call("list_runs", server))
-    batch = structured(await call("claim_next_batch", {**server, "run_id": "run-a"}))
     seen["batch"] = batch
     claim = {**server, "batch_id": batch["batch_id"], "claim_token": batch["claim_token"]}
     request_id = batch["requests"][0]["request_id"]
