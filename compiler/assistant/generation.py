@@ -25,6 +25,10 @@ from .folders import describe_folder, server_folders
 
 __all__ = ["generate_mock_server"]
 
+LISTED = 200
+"""Files and report entries an answer lists unless ``full_report`` (the open
+conflicts are always listed in full)."""
+
 
 async def generate_mock_server(
     out: Annotated[str, Field(description="Output folder of the generated server.")],
@@ -64,6 +68,10 @@ async def generate_mock_server(
     allow_remote_refs: Annotated[
         bool, Field(description="Fetch $refs that point at http(s) URLs.")
     ] = False,
+    full_report: Annotated[
+        bool,
+        Field(description=f"Every entry of the merge report (default: the first {LISTED})."),
+    ] = False,
 ) -> dict[str, Any]:
     """Generate (or regenerate, merging your edits) a mock server from API specs.
 
@@ -86,12 +94,27 @@ async def generate_mock_server(
         merge=MergeOptions(prune=prune, theirs=theirs, adopt=adopt, dry_run=check),
     )
     if spec_files:
-        return await asyncio.to_thread(_from_contents, spec_files, folder, options)
-    paths = [Path(spec).expanduser().resolve() for spec in specs or ()]
-    missing = [str(path) for path in paths if not path.is_file()]
-    if missing:
-        raise AssistantError(f"no spec file at {', '.join(missing)}")
-    return await asyncio.to_thread(_generated, paths, folder, options)
+        answer = await asyncio.to_thread(_from_contents, spec_files, folder, options)
+    else:
+        paths = [Path(spec).expanduser().resolve() for spec in specs or ()]
+        missing = [str(path) for path in paths if not path.is_file()]
+        if missing:
+            raise AssistantError(f"no spec file at {', '.join(missing)}")
+        answer = await asyncio.to_thread(_generated, paths, folder, options)
+    return answer if full_report else _shortened(answer)
+
+
+def _shortened(answer: dict[str, Any]) -> dict[str, Any]:
+    """``answer`` with its long lists cut to their first entries, and the count
+    of those left out (a huge spec's report would flood a conversation)."""
+    answer = dict(answer)
+    report = answer["merge_report"] = dict(answer["merge_report"])
+    for holder, key in ((answer, "files_written"), (report, "entries")):
+        items = holder[key]
+        if len(items) > LISTED:
+            holder[key] = items[:LISTED]
+            holder[f"{key}_left_out"] = len(items) - LISTED
+    return answer
 
 
 def _from_contents(files: dict[str, str], out: Path, options: GenerateOptions) -> dict[str, Any]:
