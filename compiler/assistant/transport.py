@@ -20,7 +20,7 @@ from mcp.server.transport_security import TransportSecuritySettings
 
 from mockc.runtime.admin.token import is_loopback
 from mockc.runtime.json_codec import json_bytes
-from mockc.runtime.startup import embedded_granian
+from mockc.runtime.startup import check_port, embedded_granian
 from mockc.runtime.web.asgi import Receive, Scope, Send
 from mockc.runtime.web.responses import send_response
 
@@ -87,7 +87,9 @@ def _security(host: str) -> TransportSecuritySettings | None:
 
 
 async def serve_http(server: MCPServer, host: str, port: int, token: str | None) -> None:
-    """Serve streamable HTTP at ``http://HOST:PORT/mcp`` until SIGTERM or SIGINT."""
+    """Serve streamable HTTP at ``http://HOST:PORT/mcp`` until SIGTERM or SIGINT;
+    OSError when the address cannot be bound."""
+    check_port(host, port)
     app = server.streamable_http_app(
         streamable_http_path=MCP_PATH, transport_security=_security(host), host=host
     )

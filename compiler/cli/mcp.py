@@ -33,6 +33,14 @@ def mcp_group(ctx: click.Context, over_http: bool, host: str, port: int, token: 
     """
     if ctx.invoked_subcommand is not None:
         return
+    if over_http:
+        from mockc.runtime.startup import check_port
+
+        try:
+            check_port(host, port)  # before the SDK's imports: a busy port fails at once
+        except OSError as error:
+            click.echo(f"mockc mcp: {error}", err=True)
+            sys.exit(2)
     from ..assistant import AssistantError, build_server, http_token, serve_http, serve_stdio
 
     try:

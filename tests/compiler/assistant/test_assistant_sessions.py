@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import json
+import socket
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable, Iterator
@@ -23,6 +24,7 @@ from mcp.client.streamable_http import streamable_http_client
 
 from mockc.runtime.mocks.schema import MOCK_SCHEMA
 from tests.support.mcp_tools import (
+    MOCKC_MCP,
     http_server,
     stdio_parameters,
     stop_registered,
@@ -283,3 +285,19 @@ def test_the_cli_starts_without_the_mcp_sdk() -> None:
     code = "import sys, mockc.compiler.cli; print(sorted(m for m in sys.modules if m == 'mcp'))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_busy_port_is_a_clear_error(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [*MOCKC_MCP, "--http", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 2
+    assert f"mockc mcp: port {port} on 127.0.0.1 is already in use" in done.stderr
+    assert "Traceback" not in done.stderr
