@@ -97,3 +97,35 @@ def test_refusals(folder: Path, state: Path, tmp_path: Path) -> None:
     assert taken_name.is_error and "a server named 'pets' runs already" in text_of(taken_name)
     assert structured(stopped)["stopped"] == "pets"
     assert stopped_twice.is_error and "no running server named 'pets'" in text_of(stopped_twice)
+
+
+@pytest.mark.parametrize(
+    ("spec", "protocol", "own_admin_port"),
+    [
+        ("proto/grpc-helloworld/helloworld.proto", "grpc", True),
+        ("graphql/swapi/schema.graphql", "graphql", False),
+    ],
+)
+def test_other_protocols_start_and_answer_their_admin_api(
+    spec: str, protocol: str, own_admin_port: bool, state: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / protocol
+    generate = {"out": str(out), "specs": [str(ROOT / "tests/corpus" / spec)], "link_runtime": True}
+    results = _calls(
+        state,
+        [
+            ("generate_mock_server", generate),
+            ("start_mock_server", {"folder": str(out), "name": protocol}),
+            ("discover_mock_servers", {"folder": str(tmp_path)}),
+            ("query_mock_logs", {"server": protocol}),
+            ("stop_mock_server", {"server": protocol}),
+        ],
+    )
+    generated, started, discovered, logs, stopped = (structured(r) for r in results)
+    assert generated["servers"][0]["protocol"] == protocol
+    assert started["protocol"] == protocol
+    assert (started["admin_port"] is not None) is own_admin_port
+    [found] = discovered["generated"]
+    assert [(r["name"], r["health"]) for r in found["running"]] == [(protocol, "ok")]
+    assert logs["analysis"]["count"] == 0
+    assert stopped["stopped"] == protocol
