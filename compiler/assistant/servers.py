@@ -15,6 +15,7 @@ import os
 import re
 import secrets
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -46,6 +47,16 @@ def public(entry: dict[str, Any]) -> dict[str, Any]:
     shown = {key: value for key, value in entry.items() if key != "admin_token"}
     shown["admin_token_required"] = bool(entry.get("admin_token"))
     return shown
+
+
+def _inherited(environ: Mapping[str, str]) -> dict[str, str]:
+    """This process's environment for a server, without the settings of servers
+    (``MOCKC_…``, ``PORT``, ``HOST``): a server's settings are the ones given."""
+    return {
+        name: value
+        for name, value in environ.items()
+        if not name.startswith("MOCKC_") and name not in ("PORT", "HOST")
+    }
 
 
 def _slug(folder: Path) -> str:
@@ -128,7 +139,7 @@ class ServerTools:
         protocol = described.get("protocol") or "http"
         main_port = port or free_port(host)
         admin_port = None
-        env = dict(os.environ)
+        env = _inherited(os.environ)
         env.update(child_environment(os.environ, chosen))
         env.update(checked)
         if protocol in _OWN_ADMIN_PORT:
