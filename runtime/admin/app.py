@@ -102,7 +102,9 @@ class AdminApp:
         self, scope: Scope, receive: Receive, method: str, path: str
     ) -> tuple[int, str | None, bytes | None]:
         lookup = "GET" if method == "HEAD" else method
-        found = self.router.match(lookup, path)
+        # routed on the raw path: an id's encoded slash (SCENARIO%2FID) stays in its segment
+        raw: bytes = scope.get("raw_path") or b""
+        found = self.router.match(lookup, raw.decode("latin-1") if raw else path)
         if isinstance(found, MethodNotAllowed):
             allow = ", ".join(found.allowed)
             raise Problem(405, f"{method} is not allowed on {path}", headers=[("allow", allow)])

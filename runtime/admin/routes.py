@@ -214,6 +214,18 @@ def server_info(service: MockService, call: AdminCall) -> Result:
     }
 
 
+def _in_scenario(handler: Handler) -> Handler:
+    """``handler`` for ``/__mockc/mocks/{scenario}/{id}``: a scenario's mock,
+    named ``SCENARIO/ID`` (as ``/__mockc/mocks/SCENARIO%2FID`` names it too)."""
+
+    def scenario_mock(service: MockService, call: AdminCall) -> Result:
+        params = dict(call.params)
+        params["id"] = f"{params.pop('scenario')}/{params['id']}"
+        return handler(service, AdminCall(params, call.query, call.body))
+
+    return scenario_mock
+
+
 ROUTES: tuple[tuple[str, str, Handler], ...] = (
     ("GET", "/__mockc/info", server_info),
     ("GET", "/__mockc/mocks", list_mocks),
@@ -223,6 +235,9 @@ ROUTES: tuple[tuple[str, str, Handler], ...] = (
     ("GET", "/__mockc/mocks/{id}", get_mock),
     ("PUT", "/__mockc/mocks/{id}", replace_mock),
     ("DELETE", "/__mockc/mocks/{id}", delete_mock),
+    ("GET", "/__mockc/mocks/{scenario}/{id}", _in_scenario(get_mock)),
+    ("PUT", "/__mockc/mocks/{scenario}/{id}", _in_scenario(replace_mock)),
+    ("DELETE", "/__mockc/mocks/{scenario}/{id}", _in_scenario(delete_mock)),
     ("GET", "/__mockc/scenarios", list_scenarios),
     ("POST", "/__mockc/scenarios", create_scenario),
     ("GET", "/__mockc/scenarios/active", get_active_scenario),

@@ -366,6 +366,12 @@ def test_scenarios_switch_and_survive_a_restart(tmp_path: Path) -> None:
         assert httpx.get(f"{server.url}/todos").status_code == 503
         missing = httpx.put(f"{server.url}/__mockc/scenarios/active", json={"name": "nope"})
         assert missing.status_code == 404
+        # a scenario's mock is SCENARIO/ID: a slash, or the slash encoded
+        for path in ("outage/todos-down", "outage%2Ftodos-down"):
+            found = httpx.get(f"{server.url}/__mockc/mocks/{path}")
+            assert found.status_code == 200, found.text
+            assert found.json()["response"]["status"] == 503
+        assert httpx.get(f"{server.url}/__mockc/mocks/outage/nope").status_code == 404
     with _serve(out) as server:
         assert httpx.get(f"{server.url}/todos").status_code == 503
         names = [s["name"] for s in _json(server, "/__mockc/scenarios")["scenarios"]]
