@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .npm_specs import Unavailable
 
-__all__ = ["ASYNCAPI_PARSER", "NODE", "NpmTool", "Unavailable", "install"]
+__all__ = ["ASYNCAPI_PARSER", "EVENTSOURCE", "NODE", "NpmTool", "Unavailable", "install"]
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / "bench" / ".cache" / "npm-tools"
@@ -41,6 +41,9 @@ class Installed:
 
 ASYNCAPI_PARSER = NpmTool("asyncapi-parser", ("@asyncapi/parser@3.6.6",))
 """The AsyncAPI initiative's reference parser and validator."""
+
+EVENTSOURCE = NpmTool("eventsource", ("eventsource@5.1.5",))
+"""The WHATWG ``EventSource`` for Node.js: a second, independent SSE client."""
 
 
 def install(tool: NpmTool) -> Installed:
