@@ -23,6 +23,8 @@ from .values import (
 )
 
 __all__ = [
+    "AGENT_FALLBACKS",
+    "AGENT_MODES",
     "DATA_DIR",
     "JOURNAL_DETAILS",
     "LOG_LEVELS",
@@ -32,6 +34,8 @@ __all__ = [
 ]
 
 UNMATCHED_POLICIES = ("fallback", "404")
+AGENT_MODES = ("off", "unmatched")
+AGENT_FALLBACKS = ("fake", "error")
 JOURNAL_DETAILS = ("full", "summary")
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 DATA_DIR = ".mockc-data"
@@ -117,6 +121,46 @@ SETTINGS: tuple[Setting, ...] = (
         "when mocks exist but none matches: the spec's answer, or `404` "
         "(GraphQL: a `NOT_FOUND` error; gRPC: `NOT_FOUND`)",
         choices=UNMATCHED_POLICIES,
+    ),
+    Setting(
+        "agent",
+        "MOCKC_AGENT",
+        "--agent",
+        "off",
+        "`unmatched`: requests no mock matches wait for an agent's answer "
+        "(docs/agent.md); `source: agent` mocks do whatever this says",
+        protocols=frozenset({"http"}),
+        choices=AGENT_MODES,
+    ),
+    Setting(
+        "agent_window_ms",
+        "MOCKC_AGENT_WINDOW_MS",
+        "--agent-window-ms",
+        "50",
+        "requests of one test run arriving within this window form one batch",
+        protocols=frozenset({"http"}),
+        parse=milliseconds,
+        hint="milliseconds (0 or more)",
+    ),
+    Setting(
+        "agent_timeout_ms",
+        "MOCKC_AGENT_TIMEOUT_MS",
+        "--agent-timeout-ms",
+        "30000",
+        "how long a request waits for the agent before the fallback answers",
+        protocols=frozenset({"http"}),
+        parse=milliseconds,
+        hint="milliseconds (0 or more)",
+    ),
+    Setting(
+        "agent_fallback",
+        "MOCKC_AGENT_FALLBACK",
+        "--agent-fallback",
+        "fake",
+        "what a request the agent did not answer in time gets: the mock's or "
+        "spec's answer (`fake`), or `error` (504)",
+        protocols=frozenset({"http"}),
+        choices=AGENT_FALLBACKS,
     ),
     Setting(
         "scenario",
