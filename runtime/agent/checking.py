@@ -13,7 +13,14 @@ from ..validation import compile_schema, violations_of
 from .batches import Answer, PendingRequest
 from .errors import BadAgentCall, InvalidMockData
 
-__all__ = ["Provided", "ProvidedMocks", "SchemaChecker", "claim_token_of", "provided_mocks"]
+__all__ = [
+    "Provided",
+    "ProvidedMocks",
+    "SchemaChecker",
+    "claim_token_of",
+    "mock_list",
+    "provided_mocks",
+]
 
 _MOCK_KEYS = frozenset({"request_id", "status", "body", "headers", "save"})
 
@@ -65,9 +72,7 @@ def provided_mocks(
     (request id → request, each with its operation as ``context.operation``).
     BadAgentCall when the call is malformed; InvalidMockData listing every
     violation when answers break their schemas or name no waiting request."""
-    mocks = body.get("mocks") if isinstance(body, dict) else None
-    if not isinstance(mocks, list) or not mocks:
-        raise BadAgentCall("'mocks' must be a non-empty list of {request_id, status?, body, ...}")
+    mocks = mock_list(body)
     errors: list[dict[str, str]] = []
     provided: ProvidedMocks = []
     seen: set[str] = set()
@@ -115,6 +120,14 @@ def provided_mocks(
     if errors:
         raise InvalidMockData(errors)
     return provided
+
+
+def mock_list(body: Any) -> list[Any]:
+    """The ``mocks`` of a provide body (400 when it is no non-empty list)."""
+    mocks = body.get("mocks") if isinstance(body, dict) else None
+    if not isinstance(mocks, list) or not mocks:
+        raise BadAgentCall("'mocks' must be a non-empty list of {request_id, status?, body, ...}")
+    return mocks
 
 
 def _request_id(mock: Any, at: str) -> str:

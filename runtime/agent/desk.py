@@ -20,7 +20,7 @@ from ..engine import Operation, Reply, Request
 from ..mocks import MockError, MockRegistry
 from ..settings.table import AGENT_FALLBACKS, AGENT_MODES
 from .batches import DEFAULT_LEASE_MS, Batches
-from .checking import SchemaChecker, claim_token_of, provided_mocks
+from .checking import SchemaChecker, claim_token_of, mock_list, provided_mocks
 from .describe import describe_request, response_schemas, run_of
 from .errors import BadAgentCall
 from .saving import saved_mock
@@ -162,6 +162,7 @@ class AgentDesk:
     def provide(self, batch_id: str, body: Any) -> dict[str, Any]:
         """Check the provided mocks and answer the requests; save those asked to be."""
         token = claim_token_of(body)
+        mock_list(body)
         live = {request.request_id: request for request in self.batches.claimed(batch_id, token)}
         provided = provided_mocks(body, live, self._checker)
         answers = {item.request_id: item.answer for item in provided}
