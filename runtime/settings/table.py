@@ -36,6 +36,8 @@ __all__ = [
 UNMATCHED_POLICIES = ("fallback", "404")
 AGENT_MODES = ("off", "unmatched")
 AGENT_FALLBACKS = ("fake", "error")
+AGENT_PROTOCOLS = frozenset({"http", "grpc"})
+"""The servers that hand requests to an agent (docs/agent.md)."""
 JOURNAL_DETAILS = ("full", "summary")
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 DATA_DIR = ".mockc-data"
@@ -129,7 +131,7 @@ SETTINGS: tuple[Setting, ...] = (
         "off",
         "`unmatched`: requests no mock matches wait for an agent's answer "
         "(docs/agent.md); `source: agent` mocks do whatever this says",
-        protocols=frozenset({"http"}),
+        protocols=AGENT_PROTOCOLS,
         choices=AGENT_MODES,
     ),
     Setting(
@@ -138,7 +140,7 @@ SETTINGS: tuple[Setting, ...] = (
         "--agent-window-ms",
         "50",
         "requests of one test run arriving within this window form one batch",
-        protocols=frozenset({"http"}),
+        protocols=AGENT_PROTOCOLS,
         parse=milliseconds,
         hint="milliseconds (0 or more)",
     ),
@@ -148,7 +150,7 @@ SETTINGS: tuple[Setting, ...] = (
         "--agent-timeout-ms",
         "30000",
         "how long a request waits for the agent before the fallback answers",
-        protocols=frozenset({"http"}),
+        protocols=AGENT_PROTOCOLS,
         parse=milliseconds,
         hint="milliseconds (0 or more)",
     ),
@@ -158,8 +160,8 @@ SETTINGS: tuple[Setting, ...] = (
         "--agent-fallback",
         "fake",
         "what a request the agent did not answer in time gets: the mock's or "
-        "spec's answer (`fake`), or `error` (504)",
-        protocols=frozenset({"http"}),
+        "spec's answer (`fake`), or `error` (504; gRPC: `DEADLINE_EXCEEDED`)",
+        protocols=AGENT_PROTOCOLS,
         choices=AGENT_FALLBACKS,
     ),
     Setting(
