@@ -380,3 +380,16 @@ def test_a_source_agent_mock_falls_back_to_fake_data(pristine: Path, tmp_path: P
         assert time.monotonic() - started < 0.25
         entries = httpx.get(running.url + "/__mockc/journal", params={"path": "/pets/5"}).json()
         assert "agent timeout" in entries["entries"][0]["source"]
+
+
+def test_the_admin_document_describes_the_agent_routes(server: ServerProcess) -> None:
+    paths = httpx.get(server.url + "/__mockc/openapi.json").json()["paths"]
+    assert {
+        "/__mockc/agent",
+        "/__mockc/agent/runs",
+        "/__mockc/agent/claim",
+        "/__mockc/agent/batches/{batch_id}",
+        "/__mockc/agent/batches/{batch_id}/provide",
+        "/__mockc/agent/batches/{batch_id}/release",
+    } <= set(paths)
+    assert "422" in paths["/__mockc/agent/batches/{batch_id}/provide"]["post"]["responses"]
