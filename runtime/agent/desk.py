@@ -179,6 +179,8 @@ class AgentDesk:
             except MockError as error:
                 problems = [problem.render() for problem in error.problems]
                 not_saved.append({"request_id": item.request_id, "problems": problems})
+            except OSError as error:  # a full disk, a read-only folder: the answer stands
+                not_saved.append({"request_id": item.request_id, "problems": [str(error)]})
         result: dict[str, Any] = {"answered": answered, "saved": saved}
         if not_saved:
             result["not_saved"] = not_saved

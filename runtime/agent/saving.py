@@ -2,7 +2,8 @@
 
 The mock matches the request's path and query parameters (exactly), answers
 with the agent's status, headers and body, and goes before the ``source:
-agent`` mock that sent the request to the agent. It is an ordinary mock of
+agent`` mock that sent the request to the agent (else before the generated
+mock: priority 1). It is an ordinary mock of
 the user's (its id is no operation's), so regeneration keeps it.
 """
 
@@ -23,8 +24,8 @@ def saved_mock(request: Request, answer: Answer) -> dict[str, Any]:
         "operation": request.operation_id,
         "description": "Provided by an agent for a request it was asked about.",
     }
-    if request.agent is not None and request.agent.mock is not None:
-        document["priority"] = request.agent.priority + 1
+    route = request.agent
+    document["priority"] = route.priority + 1 if route is not None and route.mock else 1
     match = {
         place: {name: {"equals": value} for name, value in sorted(values.items())}
         for place, values in (("path", request.path), ("query", request.query))

@@ -4,6 +4,7 @@ answers them (docs/agent.md)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 import threading
@@ -348,8 +349,11 @@ def test_unanswered_requests_get_a_504_never_a_hang(pristine: Path, tmp_path: Pa
         "MOCKC_AGENT": "unmatched",
         "MOCKC_AGENT_TIMEOUT_MS": "300",
         "MOCKC_AGENT_FALLBACK": "error",
+        "MOCKC_ADMIN_TOKEN": "s3cret",
     }
     with _serve(folder, **env) as running:
+        refused = httpx.post(running.url + AGENT + "/claim", json={})
+        assert refused.status_code == 401  # the agent routes are the admin API's
         started = time.monotonic()
         response = httpx.get(running.url + "/pets/1", timeout=10)
         took = time.monotonic() - started
@@ -358,7 +362,8 @@ def test_unanswered_requests_get_a_504_never_a_hang(pristine: Path, tmp_path: Pa
         assert "300 ms" in response.json()["detail"]
         assert 0.25 < took < 5
         # the batch of the request that timed out cannot be answered any more
-        status = httpx.get(running.url + AGENT).json()
+        token = {"authorization": "Bearer s3cret"}
+        status = httpx.get(running.url + AGENT, headers=token).json()
         assert status["waiting_requests"] == 0
         assert httpx.get(running.url + "/pets/1", headers={"prefer": "code=200"}).status_code == 200
 
@@ -393,3 +398,23 @@ def test_the_admin_document_describes_the_agent_routes(server: ServerProcess) ->
         "/__mockc/agent/batches/{batch_id}/release",
     } <= set(paths)
     assert "422" in paths["/__mockc/agent/batches/{batch_id}/provide"]["post"]["responses"]
+
+
+def test_a_saved_answer_without_parameters_goes_before_the_generated_mock(
+    server: ServerProcess, folder: Path
+) -> None:
+    call = _get(server, "/pets", run="list-run")
+    claimed = _claim_when_ready(server, run_id="list-run")
+    (pending,) = claimed["requests"]
+    assert pending["operation"] == "findPets"
+    pets = [{"id": 1, "name": "Ann"}, {"id": 2, "name": "Bob", "tag": "cat"}]
+    mock = {"request_id": pending["request_id"], "body": pets, "save": True}
+    done = _provide(server, claimed["batch_id"], claim_token=claimed["claim_token"], mocks=[mock])
+    assert done.status_code == 200, done.text
+    (saved,) = done.json()["saved"]
+    assert call.result().json() == pets
+    started = time.monotonic()
+    assert httpx.get(server.url + "/pets").json() == pets
+    assert time.monotonic() - started < 2
+    written = json.loads((folder / saved).read_text(encoding="utf-8"))
+    assert written["priority"] == 1 and "match" not in written
