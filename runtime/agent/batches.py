@@ -19,7 +19,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -66,6 +66,7 @@ class PendingRequest:
     request_id: str
     run_id: str
     operation: str
+    batch_id: str
     description: dict[str, Any]
     """What the agent is shown: the operation, the request, the response schemas."""
     context: Any = None
@@ -137,19 +138,20 @@ class Batches:
         """Queue a request; the returned request's ``future`` gets the answer."""
         with self._lock:
             now = self.clock()
-            request_id = f"r{next(self._request_ids)}"
-            pending = PendingRequest(
-                request_id,
-                run_id,
-                operation,
-                {"request_id": request_id, **description},
-                context,
-            )
             batch = self._joinable(run_id, now)
             if batch is None:
                 batch_id = f"b{next(self._ids)}"
                 batch = Batch(batch_id, run_id, closes_at=now + self.window)
                 self._open[batch_id] = batch
+            request_id = f"r{next(self._request_ids)}"
+            pending = PendingRequest(
+                request_id,
+                run_id,
+                operation,
+                batch.batch_id,
+                {"request_id": request_id, **description},
+                context,
+            )
             batch.requests.append(pending)
             return pending
 
@@ -167,9 +169,9 @@ class Batches:
                 return False
             pending.done = True
             pending.future.cancel()
-            for batch in list(self._open.values()):
-                if pending in batch.requests and not batch.live():
-                    self._finish(batch, EXPIRED)
+            batch = self._open.get(pending.batch_id)
+            if batch is not None and not batch.live():
+                self._finish(batch, EXPIRED)
             return True
 
     # -- the agent's side --------------------------------------------------
@@ -262,6 +264,16 @@ class Batches:
                 row["waiting_requests"] += live
             return [rows[run] for run in sorted(rows)]
 
+    def counts(self) -> tuple[int, int, int, list[str]]:
+        """Pending batches, claimed batches, waiting requests, runs with any."""
+        rows = self.runs()
+        return (
+            sum(row["pending_batches"] for row in rows),
+            sum(row["claimed_batches"] for row in rows),
+            sum(row["waiting_requests"] for row in rows),
+            [row["run_id"] for row in rows],
+        )
+
     # -- inside the lock ---------------------------------------------------
 
     def _find(self, batch_id: str) -> Batch:
@@ -305,21 +317,8 @@ class Batches:
         batch.token = None
         batch.lease_expires_at = None
         batch.state = state
+        batch.requests = []  # nothing waits any more: let the requests go
         self._open.pop(batch.batch_id, None)
         self._finished[batch.batch_id] = batch
         while len(self._finished) > KEPT_FINISHED:
             self._finished.popitem(last=False)
-
-    def counts(self) -> tuple[int, int, int, list[str]]:
-        """Pending batches, claimed batches, waiting requests, runs with any."""
-        rows = self.runs()
-        return (
-            sum(row["pending_batches"] for row in rows),
-            sum(row["claimed_batches"] for row in rows),
-            sum(row["waiting_requests"] for row in rows),
-            [row["run_id"] for row in rows],
-        )
-
-
-def live_ids(requests: Iterable[PendingRequest]) -> set[str]:
-    return {request.request_id for request in requests}

@@ -165,6 +165,7 @@ class AgentDesk:
         mock_list(body)
         live = {request.request_id: request for request in self.batches.claimed(batch_id, token)}
         provided = provided_mocks(body, live, self._checker)
+        waiting: dict[str, Waiting] = {key: request.context for key, request in live.items()}
         answers = {item.request_id: item.answer for item in provided}
         answered = self.batches.answer(batch_id, token, answers)
         saved: list[str] = []
@@ -172,10 +173,10 @@ class AgentDesk:
         for item in provided:
             if not item.save or self._mocks is None:
                 continue
-            waiting: Waiting = live[item.request_id].context
-            document = saved_mock(waiting.request, item.answer)
+            context = waiting[item.request_id]
+            document = saved_mock(context.request, item.answer)
             try:
-                saved.append(self._mocks.save_mock(document, subfolder=waiting.operation.id))
+                saved.append(self._mocks.save_mock(document, subfolder=context.operation.id))
             except MockError as error:
                 problems = [problem.render() for problem in error.problems]
                 not_saved.append({"request_id": item.request_id, "problems": problems})
