@@ -130,7 +130,7 @@ SETTINGS: tuple[Setting, ...] = (
         "--agent",
         "off",
         "`unmatched`: requests no mock matches wait for an agent's answer "
-        "(docs/agent.md); `source: agent` mocks do whatever this says",
+        "(docs/agent.md); `source: agent` mocks go to the agent whatever this says",
         protocols=AGENT_PROTOCOLS,
         choices=AGENT_MODES,
     ),
