@@ -27,7 +27,9 @@ generated ones (priority 0)."""
 class ServerForTest:
     """The ``mock_server`` fixture's value."""
 
-    def __init__(self, server: MockServer) -> None:
+    def __init__(self, server: MockServer, *, run_id: str | None = None) -> None:
+        """``run_id`` names the test's run (:attr:`run_headers`); default: a
+        random one. The fixtures give the test's node id."""
         self.server = server
         self.admin: AdminClient = server.admin
         self.started_after = server.admin.last_entry_id()
@@ -35,7 +37,7 @@ class ServerForTest:
         self._mocks: list[str] = []
         self._scenario_before: str | None = None
         self._scenario_switched = False
-        self.run_id = f"test-{uuid.uuid4().hex[:12]}"
+        self.run_id = run_id if _is_header_text(run_id) else f"test-{uuid.uuid4().hex[:12]}"
         """This test's run id (see :attr:`run_headers`)."""
 
     # -- addresses -------------------------------------------------------------
@@ -180,3 +182,15 @@ class ServerForTest:
         if self._scenario_switched:
             self.admin.use_scenario(self._scenario_before)
             self._scenario_switched = False
+
+
+def _is_header_text(text: str | None) -> bool:
+    """Whether ``text`` can be a run id: printable ASCII, at most 200 characters
+    (what a header carries and the server keeps)."""
+    return (
+        bool(text)
+        and text is not None
+        and len(text) <= 200
+        and text.isascii()
+        and text.isprintable()
+    )
