@@ -37,7 +37,9 @@ class ServerForTest:
         self._mocks: list[str] = []
         self._scenario_before: str | None = None
         self._scenario_switched = False
-        self.run_id = run_id if _is_header_text(run_id) else f"test-{uuid.uuid4().hex[:12]}"
+        if run_id is None or not _is_header_text(run_id):
+            run_id = f"test-{uuid.uuid4().hex[:12]}"
+        self.run_id = run_id
         """This test's run id (see :attr:`run_headers`)."""
 
     # -- addresses -------------------------------------------------------------
@@ -184,13 +186,7 @@ class ServerForTest:
             self._scenario_switched = False
 
 
-def _is_header_text(text: str | None) -> bool:
+def _is_header_text(text: str) -> bool:
     """Whether ``text`` can be a run id: printable ASCII, at most 200 characters
     (what a header carries and the server keeps)."""
-    return (
-        bool(text)
-        and text is not None
-        and len(text) <= 200
-        and text.isascii()
-        and text.isprintable()
-    )
+    return 0 < len(text) <= 200 and text.isascii() and text.isprintable()
