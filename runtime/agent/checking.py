@@ -90,6 +90,10 @@ def provided_mocks(
             continue
         operation: Operation = pending.context.operation
         status = _status(mock, operation, at)
+        if status.isdigit() and not 200 <= int(status) <= 599:
+            message = f"status {status} is no final response status (200-599)"
+            errors.append(_error(request_id, f"{at}/status", message))
+            continue
         output = operation.output_for(status)
         if output is None:
             declared = ", ".join(output.status for output in operation.outputs) or "none"
@@ -99,6 +103,10 @@ def provided_mocks(
             errors.append(_error(request_id, f"{at}/status", message))
             continue
         headers = _headers(mock, at)
+        if not output.contents and mock.get("body") is not None:
+            message = f"the {status} response of {operation.id} has no body: leave 'body' out"
+            errors.append(_error(request_id, f"{at}/body", message))
+            continue
         if output.contents:
             content = output.contents[0]
             if "body" not in mock:
@@ -116,7 +124,8 @@ def provided_mocks(
         save = mock.get("save", False)
         if not isinstance(save, bool):
             raise BadAgentCall(f"{at}/save must be true or false")
-        provided.append(Provided(request_id, Answer(status, mock.get("body"), headers), save))
+        answered = operation.answered_status(output.status, status)  # 2XX → 200
+        provided.append(Provided(request_id, Answer(answered, mock.get("body"), headers), save))
     if errors:
         raise InvalidMockData(errors)
     return provided

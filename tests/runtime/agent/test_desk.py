@@ -140,6 +140,21 @@ def test_invalid_data_is_refused_with_pointers_and_the_claim_kept() -> None:
                 {"claim_token": token, "mocks": [{"request_id": request_id, "status": 418}]},
             )
         assert undeclared.value.errors[0]["pointer"] == "/mocks/0/status"
+        with pytest.raises(InvalidMockData) as informational:
+            desk.provide(
+                batch,
+                {"claim_token": token, "mocks": [{"request_id": request_id, "status": "101"}]},
+            )
+        assert "200-599" in informational.value.errors[0]["message"]
+        with pytest.raises(InvalidMockData) as bodiless:
+            desk.provide(
+                batch,
+                {
+                    "claim_token": token,
+                    "mocks": [{"request_id": request_id, "status": 404, "body": 1}],
+                },
+            )
+        assert bodiless.value.errors[0]["pointer"] == "/mocks/0/body"
         assert desk.get_batch(batch)["state"] == "claimed"
         mock = {"request_id": request_id, "status": "404", "headers": {"x-why": "gone"}}
         desk.provide(batch, {"claim_token": token, "mocks": [mock]})
