@@ -51,7 +51,10 @@ def get_batch(service: MockService, call: AdminCall) -> Result:
 
 
 def provide_batch(service: MockService, call: AdminCall) -> Result:
-    return 200, service.agent.provide(call.params["batch_id"], call.body)
+    provided = service.agent.provide(call.params["batch_id"], call.body)
+    if provided["saved"]:
+        service.mocks_changed()  # the metrics' count of mocks served
+    return 200, provided
 
 
 def release_batch(service: MockService, call: AdminCall) -> Result:

@@ -416,5 +416,9 @@ def test_a_saved_answer_without_parameters_goes_before_the_generated_mock(
     started = time.monotonic()
     assert httpx.get(server.url + "/pets").json() == pets
     assert time.monotonic() - started < 2
+    metrics = httpx.get(server.url + "/metrics").text
+    (gauge,) = [line for line in metrics.splitlines() if line.startswith("mockc_active_mocks{")]
+    served = httpx.get(server.url + "/__mockc/info").json()["active_mocks"]
+    assert float(gauge.split()[-1]) == served > 4  # the generated four and what was saved
     written = json.loads((folder / saved).read_text(encoding="utf-8"))
     assert written["priority"] == 1 and "match" not in written
