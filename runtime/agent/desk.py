@@ -176,7 +176,10 @@ class AgentDesk:
             context = waiting[item.request_id]
             document = saved_mock(context.request, item.answer)
             try:
-                saved.append(self._mocks.save_mock(document, subfolder=context.operation.id))
+                route = context.request.agent
+                scenario = route.scenario if route is not None else None
+                folder = context.operation.id
+                saved.append(self._mocks.save_mock(document, subfolder=folder, scenario=scenario))
             except MockError as error:
                 problems = [problem.render() for problem in error.problems]
                 not_saved.append({"request_id": item.request_id, "problems": problems})

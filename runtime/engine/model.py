@@ -170,6 +170,8 @@ class AgentRoute:
     """The key of the ``source: agent`` mock; None: no mock matched."""
     priority: int = 0
     """That mock's priority (a mock saved from the agent's answer goes before it)."""
+    scenario: str | None = None
+    """That mock's scenario (a saved answer goes there too), if it is in one."""
 
 
 @dataclass(slots=True)

@@ -120,7 +120,7 @@ class MockRegistry:
         if mock is not None:
             definition = mock.definition
             if definition.agent:  # the spec's answer is the fallback
-                request.agent = AgentRoute(mock.key, definition.priority)
+                request.agent = AgentRoute(mock.key, definition.priority, mock.scenario)
                 return None
             if self.agent_unmatched and _is_generated(mock):
                 request.agent = _UNMATCHED
@@ -325,21 +325,27 @@ class MockRegistry:
             self._rebuild()
             return self._listing(loaded)
 
-    def save_mock(self, document: dict[str, Any], *, subfolder: str) -> str:
-        """Write a new base mock as JSON in ``mocks/<subfolder>/`` (``document["id"]``
-        is a stem: ``-2``, ``-3``… are added until the id is free) and serve it;
-        its file relative to the server folder. MockError when it is invalid."""
+    def save_mock(
+        self, document: dict[str, Any], *, subfolder: str, scenario: str | None = None
+    ) -> str:
+        """Write a new mock as JSON in ``mocks/<subfolder>/`` (or the scenario's
+        folder) and serve it; ``document["id"]`` is a stem: ``-2``, ``-3``… are
+        added until the id is free. Its file relative to the server folder;
+        MockError when it is invalid."""
         with self._lock:
             folder = self.directory / MOCKS_DIR
+            if scenario is not None:
+                self.scenarios.check_name(scenario)
+                folder = self.scenarios.path(scenario)
             if is_safe_name(subfolder):
                 folder = folder / subfolder
-            mock_id = free_id(document.get("id"), self._catalog.ids(None))
+            mock_id = free_id(document.get("id"), self._catalog.ids(scenario))
             path = folder / f"{mock_id}.json"
             number = 1
             while path.exists():
                 number += 1
                 path = folder / f"{mock_id}-{number}.json"
-            loaded = self._check(path, {**document, "id": mock_id}, "json", None)
+            loaded = self._check(path, {**document, "id": mock_id}, "json", scenario)
             write_atomic(path, dump_document(loaded.data, "json"))
             self._catalog.put(loaded)
             self._rebuild()

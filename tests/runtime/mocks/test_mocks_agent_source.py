@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from mock_kit import OPERATIONS, Server, body_of
 
+from mockc.runtime.agent import Answer
+from mockc.runtime.agent.saving import saved_mock
 from mockc.runtime.engine import AgentRoute, Request
 from mockc.runtime.mocks.definition import load_mock_document
 
@@ -68,3 +70,23 @@ def test_unmatched_requests_are_marked_and_the_generated_mock_does_not_count(
     plain = server.registry()
     reply, request = _ask(plain, "showPetById", path={"petId": 1})
     assert body_of(reply)["name"] == "gen" and request.agent is None
+
+
+def test_an_answer_saved_from_a_scenarios_agent_mock_goes_into_the_scenario(
+    server: Server,
+) -> None:
+    server.write(
+        "scenarios/outage/agent.yaml",
+        "operation: showPetById\nsource: agent\nmatch: {path: {petId: 3}}\n",
+    )
+    registry = server.registry(scenario="outage")
+    reply, request = _ask(registry, "showPetById", path={"petId": 3})
+    assert reply is None and request.agent == AgentRoute("outage/agent", 0, "outage")
+    document = saved_mock(request, Answer("200", {"id": 3, "name": "Saved"}))
+    saved = registry.save_mock(document, subfolder="showPetById", scenario="outage")
+    assert saved == "scenarios/outage/showPetById/showPetById-agent.json"
+    reply, request = _ask(registry, "showPetById", path={"petId": 3})
+    assert body_of(reply) == {"id": 3, "name": "Saved"} and request.agent is None
+    again = registry.save_mock(document, subfolder="showPetById", scenario="outage")
+    assert again == "scenarios/outage/showPetById/showPetById-agent-2.json"
+    assert registry.save_mock(document, subfolder="../x").startswith("mocks/showPetById-agent")
