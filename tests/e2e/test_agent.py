@@ -27,7 +27,7 @@ SPEC = (
     / "petstore-expanded.yaml"
 )
 AGENT = "/__mockc/agent"
-WINDOW_MS = 300
+WINDOW_MS = 500
 
 
 def _generate(folder: Path) -> Path:
