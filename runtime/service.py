@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .agent import AgentDesk
 from .engine import (
     KEYED_OUTPUTS,
     Encoder,
@@ -89,6 +90,7 @@ class MockService:
             fake=self.fake,
             scenario=settings.scenario,
             defs=defs,
+            agent_unmatched=settings.agent == "unmatched",
         )
         self.load_problems: list[MockProblem] = self.mocks.load()
         extra: dict[str, Any] = {}
@@ -103,6 +105,19 @@ class MockService:
             responders=(self.mocks,),
             **extra,
         )
+        self.agent = AgentDesk(
+            operations=self.engine.operations,
+            defs=defs,
+            protocol=protocol,
+            mode=settings.agent,
+            window_ms=settings.agent_window_ms,
+            timeout_ms=settings.agent_timeout_ms,
+            fallback=settings.agent_fallback,
+            redacted=settings.journal_redact,
+            encode=self.engine.encode_reply,
+            mocks=self.mocks,
+        )
+        """Requests waiting for an agent's answer (runtime/agent)."""
         self.events = EventHub()
         """Open streams of streaming operations; the emit path publishes to them."""
         self.emitter = Emitter(self.engine.handle, self.events)
@@ -136,8 +151,20 @@ class MockService:
         return self.engine.operations
 
     def handle(self, request: Request) -> Reply:
-        """The engine's answer, with the server-wide latency and error rate applied."""
+        """The engine's answer, with the server-wide latency and error rate applied.
+        When it marks the request for an agent (``request.agent``), this is the
+        fallback: adapters that await call :meth:`answer` instead."""
+        return self._finish(request, self.engine.handle(request))
+
+    async def answer(self, request: Request) -> Reply:
+        """:meth:`handle`, waiting for an agent's answer when the request is marked
+        for one (without blocking the event loop; the fallback after the timeout)."""
         reply = self.engine.handle(request)
+        if request.agent is not None:
+            reply = await self.agent.answer(request, reply)
+        return self._finish(request, reply)
+
+    def _finish(self, request: Request, reply: Reply) -> Reply:
         if self._delay is not None:
             low, high = self._delay
             reply.delay_ms += low if low == high else self._random.uniform(low, high)

@@ -18,7 +18,7 @@ from .openapi_view import with_openapi_view
 from .schema_refs import referenced_defs, strip_read_only_required
 from .schema_validators import SchemaCompileError, compile_validator, portable
 
-__all__ = ["OperationValidator", "Violation"]
+__all__ = ["OperationValidator", "Violation", "compile_schema", "violations_of"]
 
 logger = logging.getLogger("mockc")
 
@@ -171,21 +171,34 @@ class OperationValidator:
             validator = self._body_validators[media_type] = _compile(
                 schema, self._defs, f"{self._id} request {media_type}", request_body=True
             )
-        try:
-            if validator.is_valid(data):
-                return []
-            errors = list(validator.iter_errors(data))
-        except UnicodeEncodeError:
-            return [_surrogate_violation(data)]
-        violations = []
-        for error in errors:
-            tokens = [_escape(token) for token in error.instance_path]
-            missing = getattr(error.kind, "property", None)
-            if missing is not None and error.kind.__class__.__name__ == "Required":
-                tokens.append(_escape(str(missing)))
-            pointer = "/" + "/".join(tokens) if tokens else ""
-            violations.append({"in": "body", "pointer": pointer, "message": error.message})
-        return violations
+        return violations_of(validator, data)
+
+
+def compile_schema(schema: Any, defs: Mapping[str, Any], where: str) -> Any:
+    """A validator of ``schema`` over ``defs``, read as requests are (discriminators,
+    bounded integer formats, refused patterns checked by the fallback engine);
+    one that cannot be compiled accepts everything (with a warning naming ``where``)."""
+    return _compile(schema, defs, where)
+
+
+def violations_of(validator: Any, data: Any) -> list[Violation]:
+    """Every violation of ``data`` by ``validator``, each with the JSON pointer of
+    the value at fault (of the missing property, for a required one)."""
+    try:
+        if validator.is_valid(data):
+            return []
+        errors = list(validator.iter_errors(data))
+    except UnicodeEncodeError:
+        return [_surrogate_violation(data)]
+    violations = []
+    for error in errors:
+        tokens = [_escape(token) for token in error.instance_path]
+        missing = getattr(error.kind, "property", None)
+        if missing is not None and error.kind.__class__.__name__ == "Required":
+            tokens.append(_escape(str(missing)))
+        pointer = "/" + "/".join(tokens) if tokens else ""
+        violations.append({"in": "body", "pointer": pointer, "message": error.message})
+    return violations
 
 
 def _surrogate_violation(data: Any) -> Violation:

@@ -94,6 +94,45 @@ class AdminClient:
             body["data"] = data
         return dict(self.call("POST", "/emit/" + quote(operation, safe=""), json=body))
 
+    # -- agent-provided mock data (docs/agent.md) ---------------------------------
+
+    def agent_status(self) -> dict[str, Any]:
+        """Mode, pending and claimed batches, waiting requests, runs with any."""
+        return dict(self.call("GET", "/agent"))
+
+    def agent_runs(self) -> list[dict[str, Any]]:
+        """Per test run: ``run_id``, ``pending_batches``, ``claimed_batches``,
+        ``waiting_requests``."""
+        return list(self.call("GET", "/agent/runs")["runs"])
+
+    def claim_batch(
+        self, run_id: str | None = None, *, lease_ms: int | None = None
+    ) -> dict[str, Any] | None:
+        """Claim the next batch of pending requests (of ``run_id``): ``batch_id``,
+        ``claim_token``, ``requests``…; None when nothing is pending."""
+        body: dict[str, Any] = {}
+        if run_id is not None:
+            body["run_id"] = run_id
+        if lease_ms is not None:
+            body["lease_ms"] = lease_ms
+        claimed = self.call("POST", "/agent/claim", json=body)
+        return None if claimed is None else dict(claimed)
+
+    def provide_batch(
+        self, batch_id: str, claim_token: str, mocks: list[Mapping[str, Any]]
+    ) -> dict[str, Any]:
+        """Answer claimed requests: ``mocks`` are ``{request_id, status?, body,
+        headers?, save?}``; AdminError (422, with ``errors``) when data is invalid."""
+        body = {"claim_token": claim_token, "mocks": [dict(mock) for mock in mocks]}
+        return dict(
+            self.call("POST", f"/agent/batches/{quote(batch_id, safe='')}/provide", json=body)
+        )
+
+    def release_batch(self, batch_id: str, claim_token: str, reason: str | None = None) -> None:
+        """Give a claimed batch back to the queue."""
+        body = {"claim_token": claim_token, **({"reason": reason} if reason else {})}
+        self.call("POST", f"/agent/batches/{quote(batch_id, safe='')}/release", json=body)
+
     # -- journal -----------------------------------------------------------------
 
     def journal(self, **filters: Any) -> list[dict[str, Any]]:

@@ -126,7 +126,7 @@ def _server_for(
     except MockcTestingError as error:
         pytest.fail(f"{type(error).__name__}: {error}", pytrace=False)
     try:
-        return ServerForTest(server)
+        return ServerForTest(server, run_id=request.node.nodeid)
     except httpx.TransportError as error:
         pytest.fail(
             f"the mock server of {options.label} no longer answers ({error}):\n"

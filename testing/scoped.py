@@ -6,21 +6,30 @@ requests made since the test began."""
 
 from __future__ import annotations
 
+import time
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
 from .admin import AdminClient
 from .calls import Call
-from .errors import AdminError, NotSupportedYet
+from .errors import AdminError
 from .server import MockServer
 
-__all__ = ["ServerForTest"]
+__all__ = ["AGENT_PRIORITY", "RUN_HEADER", "ServerForTest"]
+
+RUN_HEADER = "X-Mockc-Run"
+AGENT_PRIORITY = 100
+"""The priority of :meth:`ServerForTest.request_mock`'s mocks: before the
+generated ones (priority 0)."""
 
 
 class ServerForTest:
     """The ``mock_server`` fixture's value."""
 
-    def __init__(self, server: MockServer) -> None:
+    def __init__(self, server: MockServer, *, run_id: str | None = None) -> None:
+        """``run_id`` names the test's run (:attr:`run_headers`); default: a
+        random one. The fixtures give the test's node id."""
         self.server = server
         self.admin: AdminClient = server.admin
         self.started_after = server.admin.last_entry_id()
@@ -28,6 +37,10 @@ class ServerForTest:
         self._mocks: list[str] = []
         self._scenario_before: str | None = None
         self._scenario_switched = False
+        if run_id is None or not _is_header_text(run_id):
+            run_id = f"test-{uuid.uuid4().hex[:12]}"
+        self.run_id = run_id
+        """This test's run id (see :attr:`run_headers`)."""
 
     # -- addresses -------------------------------------------------------------
 
@@ -107,22 +120,57 @@ class ServerForTest:
         __tracebackhide__ = True
         self.admin.assert_not_called(operation, after=self.started_after, **conditions)
 
-    # -- agent-provided mock data --------------------------------------------------
+    # -- agent-provided mock data (docs/agent.md) -----------------------------------
 
-    def request_mock(self, *args: Any, **kwargs: Any) -> None:
-        """Not supported yet: the servers have no agent workflow (claimed
-        batches of pending requests) to route requests to."""
-        raise NotSupportedYet(
-            "mockc.testing.scoped.ServerForTest.request_mock: agent-provided mock data "
-            "needs the agent workflow in the runtime, which is not built yet"
-        )
+    @property
+    def run_headers(self) -> dict[str, str]:
+        """The header that puts a request in this test's run (``X-Mockc-Run``):
+        the agent sees, and claims, this test's requests apart from others'."""
+        return {RUN_HEADER: self.run_id}
 
-    def wait_for_pending(self, *args: Any, **kwargs: Any) -> None:
-        """Not supported yet: see :meth:`request_mock`."""
-        raise NotSupportedYet(
-            "mockc.testing.scoped.ServerForTest.wait_for_pending: agent-provided mock data "
-            "needs the agent workflow in the runtime, which is not built yet"
-        )
+    def request_mock(
+        self,
+        operation: str,
+        *,
+        match: Mapping[str, Any] | None = None,
+        priority: int = AGENT_PRIORITY,
+        **fields: Any,
+    ) -> dict[str, Any]:
+        """Have an agent answer ``operation``'s requests (those ``match`` picks)
+        during this test: adds a ``source: agent`` mock, removed after the test.
+        Without an answer in time, the server's fallback answers."""
+        mock: dict[str, Any] = {
+            "operation": operation,
+            "source": "agent",
+            "priority": priority,
+            **fields,
+        }
+        if match is not None:
+            mock["match"] = dict(match)
+        return self.add_mock(mock)
+
+    def wait_for_pending(
+        self, count: int = 1, *, run_id: str | None = None, timeout: float = 10.0
+    ) -> list[dict[str, Any]]:
+        """Wait until ``count`` requests wait for the agent (of ``run_id``; of
+        every run by default); the runs with waiting requests, as
+        :meth:`AdminClient.agent_runs` lists them. AssertionError on timeout."""
+        __tracebackhide__ = True
+        deadline = time.monotonic() + timeout
+        while True:
+            runs = [
+                row for row in self.admin.agent_runs() if run_id is None or row["run_id"] == run_id
+            ]
+            waiting = sum(int(row["waiting_requests"]) for row in runs)
+            if waiting >= count:
+                return runs
+            if time.monotonic() >= deadline:
+                where = f" in run {run_id!r}" if run_id is not None else ""
+                raise AssertionError(
+                    f"expected {count} request(s) waiting for the agent{where} within "
+                    f"{timeout:g} s, found {waiting}"
+                )
+            time.sleep(0.02)
 
     def finish(self) -> None:
         """Take back what the test added (called by the fixture after the test)."""
@@ -136,3 +184,9 @@ class ServerForTest:
         if self._scenario_switched:
             self.admin.use_scenario(self._scenario_before)
             self._scenario_switched = False
+
+
+def _is_header_text(text: str) -> bool:
+    """Whether ``text`` can be a run id: printable ASCII, at most 200 characters
+    (what a header carries and the server keeps)."""
+    return 0 < len(text) <= 200 and text.isascii() and text.isprintable()

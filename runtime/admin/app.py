@@ -171,6 +171,6 @@ async def _read_json(receive: Receive, max_depth: int) -> Any:
     try:
         return parse_json(raw, max_depth=max_depth)
     except JsonLimitError as error:
-        raise Problem(400, f"the request body is refused: {error}") from None
+        raise Problem(400, f"the request body is refused: {error}", code="bad_request") from None
     except ValueError as error:
-        raise Problem(400, f"the request body is not JSON: {error}") from None
+        raise Problem(400, f"the request body is not JSON: {error}", code="bad_request") from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import __version__
+from .agent_document import AGENT_PATHS
 from .emit import EMIT_PATHS
 
 __all__ = ["admin_document"]
@@ -391,5 +392,5 @@ def admin_document(title: str) -> dict[str, Any]:
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
         "security": [{"bearer": []}, {}],
-        "paths": {**_paths(), **EMIT_PATHS},
+        "paths": {**_paths(), **EMIT_PATHS, **AGENT_PATHS},
     }

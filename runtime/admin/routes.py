@@ -15,6 +15,7 @@ from ..mocks import MockError
 from ..mocks.definition import load_mock_document
 from ..service import MockService
 from ..web.problems import Problem
+from .agent_routes import AGENT_ROUTES
 from .call import AdminCall, Handler, Result
 from .emit import emit_message, list_schedules
 from .journal_routes import analyse_journal, clear_journal, get_entry, search_journal
@@ -254,4 +255,5 @@ ROUTES: tuple[tuple[str, str, Handler], ...] = (
     ("POST", "/__mockc/events/{operation}", push_event),
     ("GET", "/__mockc/emit", list_schedules),
     ("POST", "/__mockc/emit/{operation}", emit_message),
+    *AGENT_ROUTES,
 )

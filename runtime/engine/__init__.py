@@ -12,6 +12,7 @@
 from .engine import Engine
 from .hooks import load_hooks
 from .model import (
+    AgentRoute,
     Content,
     Encoder,
     Hook,
@@ -30,6 +31,7 @@ from .rendering import echo_path_params, header_text
 
 __all__ = [
     "KEYED_OUTPUTS",
+    "AgentRoute",
     "Content",
     "Encoder",
     "Engine",

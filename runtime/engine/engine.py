@@ -195,6 +195,12 @@ class Engine:
 
     # -- user hooks --------------------------------------------------------
 
+    def encode_reply(self, request: Request, reply: Reply) -> Reply:
+        """``reply`` with its body encoded in the media type its status declares,
+        as a hook's is (an agent's answer goes this way)."""
+        self._encode_hook_body(self.operations[request.operation_id], reply, request)
+        return reply
+
     def _encode_hook_body(self, operation: Operation, reply: Reply, request: Request) -> None:
         """A hook's body as bytes, in the media type its status declares."""
         if reply.content is None and reply.body is not None:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from .outputs import OutputPolicy
 
 __all__ = [
+    "AgentRoute",
     "Content",
     "Encoder",
     "Hook",
@@ -160,6 +161,19 @@ class Trigger:
     has_body: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class AgentRoute:
+    """Why a request is handed to an agent (``runtime/agent``): the
+    ``source: agent`` mock that matched it, or none when no mock matched."""
+
+    mock: str | None = None
+    """The key of the ``source: agent`` mock; None: no mock matched."""
+    priority: int = 0
+    """That mock's priority (a mock saved from the agent's answer goes before it)."""
+    scenario: str | None = None
+    """That mock's scenario (a saved answer goes there too), if it is in one."""
+
+
 @dataclass(slots=True)
 class Reply:
     """What the engine answers. ``content``, when set, is the body already encoded."""
@@ -208,6 +222,9 @@ class Request:
     stream_index: int | None = None
     """For a streaming answer, which message of it is asked for (0, 1, 2…);
     None when the answer is one message."""
+    agent: AgentRoute | None = None
+    """Set when an agent is to answer (MOCKC_AGENT, ``source: agent`` mocks); the
+    engine's reply is then the fallback, should the agent not answer in time."""
 
     def reply(
         self,

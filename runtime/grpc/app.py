@@ -26,7 +26,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -129,7 +130,7 @@ class GrpcApp:
                 body = self._decode(method, raw)
                 request = self._request(method, context, call, body)
                 request.raw_body = json_bytes(body)
-                reply = self._handle(request, call)
+                reply = await self._answer(request, call)
                 await wait(reply.delay_ms, context)
                 return await self._single(method, reply, context, call)
             except End as end:
@@ -173,7 +174,7 @@ class GrpcApp:
                 messages = [self._decode(method, raw) async for raw in requests]
                 request = self._request(method, context, call, messages)
                 request.raw_body = json_bytes(messages)
-                reply = self._handle(request, call)
+                reply = await self._answer(request, call)
                 await wait(reply.delay_ms, context)
                 return await self._single(method, reply, context, call)
             except End as end:
@@ -248,17 +249,16 @@ class GrpcApp:
         return request
 
     def _handle(self, request: Request, call: Call) -> Reply:
-        try:
+        with _refusals():
             reply = self.service.handle(request)
-        except PreferenceError as error:
-            raise End(GrpcError(grpc.StatusCode.INVALID_ARGUMENT, str(error))) from None
-        except NotAcceptable as error:
-            raise End(GrpcError(grpc.StatusCode.INVALID_ARGUMENT, str(error))) from None
-        except HookError as error:
-            message = f"handler hook failed: {error}"
-            raise End(GrpcError(grpc.StatusCode.INTERNAL, message)) from None
-        except CodecError as error:  # an answer rendered into no message of its type
-            raise End(GrpcError(grpc.StatusCode.INTERNAL, str(error))) from None
+        call.reply = reply
+        return reply
+
+    async def _answer(self, request: Request, call: Call) -> Reply:
+        """:meth:`_handle`, waiting for an agent's answer when the request goes
+        to one (docs/agent.md): the calls answered by one message."""
+        with _refusals():
+            reply = await self.service.answer(request)
         call.reply = reply
         return reply
 
@@ -332,3 +332,19 @@ class GrpcApp:
         if not content:
             return content
         return self.codec.json_of(content) or content
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """The engine's refusals as the gRPC status a call ends with."""
+    try:
+        yield
+    except PreferenceError as error:
+        raise End(GrpcError(grpc.StatusCode.INVALID_ARGUMENT, str(error))) from None
+    except NotAcceptable as error:
+        raise End(GrpcError(grpc.StatusCode.INVALID_ARGUMENT, str(error))) from None
+    except HookError as error:
+        message = f"handler hook failed: {error}"
+        raise End(GrpcError(grpc.StatusCode.INTERNAL, message)) from None
+    except CodecError as error:  # an answer rendered into no message of its type
+        raise End(GrpcError(grpc.StatusCode.INTERNAL, str(error))) from None

@@ -204,7 +204,7 @@ class MockApp:
                     title="Cannot honour Prefer",
                 )
         try:
-            reply = self.service.handle(request)
+            reply = await self.service.answer(request)
         except PreferenceError as exc:
             raise Problem(
                 400, str(exc), title="Cannot honour Prefer", available=list(exc.available)

@@ -72,6 +72,8 @@ class MockDefinition:
     """When the mock's operation sends on its own (``emit``)."""
     then: tuple[Trigger, ...] = ()
     """What other operations emit when the mock answers (``then``)."""
+    agent: bool = False
+    """``source: agent``: an agent answers the requests it matches (runtime/agent)."""
 
 
 @dataclass(slots=True)
@@ -226,6 +228,7 @@ def compile_mock(
         stream=_stream(data),
         emit=_schedule(data.get("emit")),
         then=_triggers(data.get("then")),
+        agent=data.get("source") == "agent",
     )
     return definition, problems
 

@@ -18,15 +18,16 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..engine import Encoder, Operation, Reply, Request
+from ..engine import AgentRoute, Encoder, Operation, Reply, Request
 from ..expressions import FakeProvider, Scope
 from ..state import StateStore
 from .catalog import Catalog
-from .definition import MockDefinition, MockDocument
+from .definition import MockDefinition, MockDocument, is_safe_name
 from .editing import LISTING_KEYS, check_document, duplicate_problem, file_name, free_id
 from .files import (
     MOCKS_DIR,
     SCENARIOS_DIR,
+    display_path,
     dump_document,
     read_active_scenario,
     write_active_scenario,
@@ -64,7 +65,11 @@ class MockRegistry:
         fake: FakeProvider | None = None,
         scenario: str | None = None,
         defs: Mapping[str, Any] | None = None,
+        agent_unmatched: bool = False,
     ) -> None:
+        """``agent_unmatched``: requests no mock matches (the generated mock of an
+        operation, its id the operation's and without conditions, does not count)
+        are marked for an agent (``request.agent``; see runtime/agent)."""
         if unmatched not in UNMATCHED_POLICIES:
             raise ValueError(f"unmatched must be one of {', '.join(UNMATCHED_POLICIES)}")
         self.directory = Path(directory)
@@ -77,6 +82,7 @@ class MockRegistry:
         self.encoder = encoder
         self.seed = seed
         self.unmatched = unmatched
+        self.agent_unmatched = agent_unmatched
         self.serve_orphaned = serve_orphaned
         self.fake = fake
         self.scenarios = ScenarioFolders(self.directory / SCENARIOS_DIR)
@@ -101,14 +107,26 @@ class MockRegistry:
     def respond(self, operation: Operation, request: Request) -> Reply | None:
         """The reply of the first matching mock; None to let the spec answer."""
         entry = self._index.get(operation.id)
-        if entry is None or request.prefer:
+        if request.prefer:
             return None
-        if entry.fast_reply is not None:
+        if entry is None:
+            if self.agent_unmatched:
+                request.agent = _UNMATCHED
+            return None
+        if entry.fast_reply is not None and not self.agent_unmatched:
             return copy_reply(entry.fast_reply)
         scope = Scope(request, self.state, self.fake) if entry.needs_scope else None
         mock = entry.select(request, scope)
         if mock is not None:
+            definition = mock.definition
+            if definition.agent:  # the spec's answer is the fallback
+                request.agent = AgentRoute(mock.key, definition.priority, mock.scenario)
+                return None
+            if self.agent_unmatched and _is_generated(mock):
+                request.agent = _UNMATCHED
             return mock.answer(request, scope)
+        if self.agent_unmatched:
+            request.agent = _UNMATCHED
         if self.unmatched == "404":
             return self._unmatched(operation, request)
         return None
@@ -307,6 +325,32 @@ class MockRegistry:
             self._rebuild()
             return self._listing(loaded)
 
+    def save_mock(
+        self, document: dict[str, Any], *, subfolder: str, scenario: str | None = None
+    ) -> str:
+        """Write a new mock as JSON in ``mocks/<subfolder>/`` (or the scenario's
+        folder) and serve it; ``document["id"]`` is a stem: ``-2``, ``-3``… are
+        added until the id is free. Its file relative to the server folder;
+        MockError when it is invalid."""
+        with self._lock:
+            folder = self.directory / MOCKS_DIR
+            if scenario is not None:
+                self.scenarios.check_name(scenario)
+                folder = self.scenarios.path(scenario)
+            if is_safe_name(subfolder):
+                folder = folder / subfolder
+            mock_id = free_id(document.get("id"), self._catalog.ids(scenario))
+            path = folder / f"{mock_id}.json"
+            number = 1
+            while path.exists():
+                number += 1
+                path = folder / f"{mock_id}-{number}.json"
+            loaded = self._check(path, {**document, "id": mock_id}, "json", scenario)
+            write_atomic(path, dump_document(loaded.data, "json"))
+            self._catalog.put(loaded)
+            self._rebuild()
+            return display_path(path, self.directory)
+
     def replace_mock(self, mock_id: str, document: dict[str, Any]) -> dict[str, Any]:
         """Validate and rewrite the mock's file (same file, same format); KeyError
         when there is no such mock, MockError when the new one is invalid."""
@@ -439,6 +483,17 @@ class MockRegistry:
         (the positions in a shared store go with its :meth:`~..state.StateStore.clear`)."""
         for mock in list(self._served.values()):
             mock.reset()
+
+
+_UNMATCHED = AgentRoute()
+
+
+def _is_generated(mock: ServedMock) -> bool:
+    """Whether ``mock`` is its operation's generated mock, the fake answer written
+    down (its id the operation's, no conditions): it does not count as a match
+    when unmatched requests go to an agent."""
+    definition = mock.definition
+    return mock.scenario is None and not mock.conditions and definition.id == definition.operation
 
 
 def _operation_of(document: MockDocument) -> Any:

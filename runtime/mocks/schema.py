@@ -280,6 +280,12 @@ MOCK_SCHEMA: dict[str, Any] = {
             "enum": list(SEQUENCES),
         },
         "crud": {"$ref": "#/$defs/crud"},
+        "source": {
+            "description": "agent: the matching requests are answered by an agent through "
+            "the admin API (docs/agent.md), with the spec's answer as the fallback; "
+            "instead of response, responses or crud.",
+            "enum": ["agent"],
+        },
         "stream": {"$ref": "#/$defs/stream"},
         "emit": {"$ref": "#/$defs/emit"},
         "then": {
@@ -294,6 +300,7 @@ MOCK_SCHEMA: dict[str, Any] = {
         {"required": ["response"]},
         {"required": ["responses"]},
         {"required": ["crud"]},
+        {"required": ["source"]},
     ],
     "dependentRequired": {"sequence": ["responses"]},
     "$defs": {

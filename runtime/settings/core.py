@@ -42,6 +42,11 @@ class CoreSettings:
     """The orchestrator to pull mocks from (``runtime/sync``); None: no sync."""
     sync_token: str | None = None
     sync_server: str | None = None
+    agent: str = "off"
+    """``unmatched``: requests no mock matches go to an agent (runtime/agent)."""
+    agent_window_ms: float = 50.0
+    agent_timeout_ms: float = 30_000.0
+    agent_fallback: str = "fake"
 
     def data_path(self, directory: Path) -> Path:
         return (directory / self.data_dir).resolve()
@@ -75,6 +80,10 @@ def core_settings(values: Mapping[str, Any]) -> CoreSettings:
         sync_from=values["sync_from"],
         sync_token=values["sync_token"],
         sync_server=values["sync_server"],
+        agent=values.get("agent", "off"),
+        agent_window_ms=values.get("agent_window_ms", 50.0),
+        agent_timeout_ms=values.get("agent_timeout_ms", 30_000.0),
+        agent_fallback=values.get("agent_fallback", "fake"),
     )
 
 

@@ -23,6 +23,8 @@ from .values import (
 )
 
 __all__ = [
+    "AGENT_FALLBACKS",
+    "AGENT_MODES",
     "DATA_DIR",
     "JOURNAL_DETAILS",
     "LOG_LEVELS",
@@ -32,6 +34,10 @@ __all__ = [
 ]
 
 UNMATCHED_POLICIES = ("fallback", "404")
+AGENT_MODES = ("off", "unmatched")
+AGENT_FALLBACKS = ("fake", "error")
+AGENT_PROTOCOLS = frozenset({"http", "grpc"})
+"""The servers that hand requests to an agent (docs/agent.md)."""
 JOURNAL_DETAILS = ("full", "summary")
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 DATA_DIR = ".mockc-data"
@@ -117,6 +123,46 @@ SETTINGS: tuple[Setting, ...] = (
         "when mocks exist but none matches: the spec's answer, or `404` "
         "(GraphQL: a `NOT_FOUND` error; gRPC: `NOT_FOUND`)",
         choices=UNMATCHED_POLICIES,
+    ),
+    Setting(
+        "agent",
+        "MOCKC_AGENT",
+        "--agent",
+        "off",
+        "`unmatched`: requests no mock matches wait for an agent's answer "
+        "(docs/agent.md); `source: agent` mocks go to the agent whatever this says",
+        protocols=AGENT_PROTOCOLS,
+        choices=AGENT_MODES,
+    ),
+    Setting(
+        "agent_window_ms",
+        "MOCKC_AGENT_WINDOW_MS",
+        "--agent-window-ms",
+        "50",
+        "requests of one test run arriving within this window form one batch",
+        protocols=AGENT_PROTOCOLS,
+        parse=milliseconds,
+        hint="milliseconds (0 or more)",
+    ),
+    Setting(
+        "agent_timeout_ms",
+        "MOCKC_AGENT_TIMEOUT_MS",
+        "--agent-timeout-ms",
+        "30000",
+        "how long a request waits for the agent before the fallback answers",
+        protocols=AGENT_PROTOCOLS,
+        parse=milliseconds,
+        hint="milliseconds (0 or more)",
+    ),
+    Setting(
+        "agent_fallback",
+        "MOCKC_AGENT_FALLBACK",
+        "--agent-fallback",
+        "fake",
+        "what a request the agent did not answer in time gets: the mock's or "
+        "spec's answer (`fake`), or `error` (504; gRPC: `DEADLINE_EXCEEDED`)",
+        protocols=AGENT_PROTOCOLS,
+        choices=AGENT_FALLBACKS,
     ),
     Setting(
         "scenario",

@@ -32,10 +32,10 @@ def call(app: MockApp, method: str, path: str) -> list[dict[str, Any]]:
 def test_unexpected_errors_become_500_problems(caplog: Any, tmp_path: Path) -> None:
     app = MockApp(petstore_contract(), tmp_path)
 
-    def explode(request: Any) -> Any:
+    async def explode(request: Any) -> Any:
         raise ZeroDivisionError("oops")
 
-    app.service.handle = explode  # type: ignore[method-assign]
+    app.service.answer = explode  # type: ignore[method-assign]
     start, body = call(app, "GET", "/pets/1")
     assert start["status"] == 500
     assert (b"content-type", b"application/problem+json") in start["headers"]

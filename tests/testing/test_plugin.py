@@ -376,3 +376,82 @@ def test_grpc_suite(tmp_path: Path) -> None:
     assert "expected a call of Users_GetUser with body={'id': '8'}, got 0" in output
     assert '/demo.Users/GetUser → OK (Users_GetUser): body.id is "7", not "8"' in output
     assert_stopped(pids)
+
+
+def test_agent_suite(tmp_path: Path) -> None:
+    """``request_mock`` hands a test's requests to an agent (here the test
+    plays it through the admin client), ``wait_for_pending`` waits for them."""
+    output, pids = run_suite(
+        tmp_path,
+        {
+            "pets.yaml": PETS,
+            "pytest.ini": "[pytest]\nmockc_spec = pets.yaml\n",
+            "test_agent.py": """\
+                import threading
+                import time
+
+                import httpx
+                import pytest
+
+                from mockc.testing import AdminError
+
+
+                def _in_thread(call):
+                    answers = []
+                    thread = threading.Thread(target=lambda: answers.append(call()))
+                    thread.start()
+                    return thread, answers
+
+
+                def _claim(admin, run_id):
+                    for _ in range(200):
+                        claimed = admin.claim_batch(run_id)
+                        if claimed is not None:
+                            return claimed
+                        time.sleep(0.02)
+                    raise AssertionError("nothing to claim")
+
+
+                def test_an_agent_answers(mock_server):
+                    mock_server.request_mock("getPet", match={"path": {"petId": 5}})
+                    url = mock_server.url + "/pets/5"
+                    headers = mock_server.run_headers
+                    get = lambda: httpx.get(url, headers=headers, timeout=60)  # noqa: E731
+                    thread, answers = _in_thread(get)
+                    runs = mock_server.wait_for_pending(run_id=mock_server.run_id)
+                    assert [row["waiting_requests"] for row in runs] == [1]
+                    claimed = _claim(mock_server.admin, mock_server.run_id)
+                    (request,) = claimed["requests"]
+                    assert request["operation"] == "getPet"
+                    assert request["responses"]["200"]["schema"]["required"] == ["id", "name"]
+                    batch, token = claimed["batch_id"], claimed["claim_token"]
+                    bad = [{"request_id": request["request_id"], "body": {"id": 5}}]
+                    with pytest.raises(AdminError) as refused:
+                        mock_server.admin.provide_batch(batch, token, bad)
+                    assert refused.value.status == 422
+                    assert refused.value.document["errors"][0]["pointer"] == "/mocks/0/body/name"
+                    good = [{"request_id": request["request_id"], "body": {"id": 5, "name": "A"}}]
+                    mock_server.admin.provide_batch(batch, token, good)
+                    thread.join(30)
+                    assert answers[0].json() == {"id": 5, "name": "A"}
+                    mock_server.assert_called("getPet", path="/pets/5", status=200)
+
+
+                def test_the_agent_mock_is_gone(mock_server):
+                    assert all(mock.get("source") != "agent" for mock in mock_server.admin.mocks())
+                    started = time.monotonic()
+                    assert httpx.get(mock_server.url + "/pets/5").status_code == 200
+                    assert time.monotonic() - started < 5
+
+
+                def test_waiting_for_nothing_fails(mock_server):
+                    mock_server.wait_for_pending(run_id=mock_server.run_id, timeout=0.2)
+            """,
+        },
+    )
+    assert "2 passed, 1 failed" in output or "1 failed, 2 passed" in output, output
+    assert (
+        "expected 1 request(s) waiting for the agent in run "
+        "'test_agent.py::test_waiting_for_nothing_fails' within 0.2 s, found 0" in output
+    ), output
+    assert_stopped(pids)

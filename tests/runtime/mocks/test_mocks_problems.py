@@ -21,7 +21,7 @@ PROBLEMS = [
         "schema.yaml",
         "operation: showPetById\npriority: high\nrespnse: {}\n",
         [
-            "1:1: the mock needs one of 'response', 'responses' or 'crud'",
+            "1:1: the mock needs one of 'response', 'responses', 'crud' or 'source'",
             "2:11: priority must be an integer, found text 'high'",
             "3:1: unknown key 'respnse'; did you mean 'response'?",
         ],

@@ -62,7 +62,7 @@ def test_invalid_documents_are_refused_with_every_problem_and_nothing_written(
             {"id": "bad", "operation": "nope", "match": {"when": "request.path.("}}
         )
     messages = [problem.message for problem in raised.value.problems]
-    assert "the mock needs one of 'response', 'responses' or 'crud'" in messages
+    assert "the mock needs one of 'response', 'responses', 'crud' or 'source'" in messages
     assert "unknown operation 'nope' (mockc inspect SPEC lists them)" in messages
     assert any("expected a name" in message for message in messages)
     assert raised.value.file == "mocks/bad.yaml"
