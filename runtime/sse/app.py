@@ -14,7 +14,10 @@ data), rendered per event type — the output key the answer names — with
 ``id:``, ``event:``, ``retry:`` and ``data:`` (JSON, or the text as it is).
 A client reconnecting with ``Last-Event-ID`` gets what it missed from the
 channel's replay buffer first (:mod:`.feeds`); a comment line goes out when
-a stream has been quiet for the heartbeat interval.
+a stream has been quiet for the heartbeat interval. A mock's transport faults
+apply per event: ``reset`` ends the streams the event was for (their clients
+resume from their last id), ``empty`` sends nothing, ``malformed`` sends the
+event's data cut short.
 
 A channel clients send on (``receive``) takes each message as a ``POST`` on
 its path, checked against the payload schema (``202``, or a ``400`` problem).
@@ -53,7 +56,7 @@ from ..web.problems import Problem, send_problem
 from ..web.responses import send_response
 from ..web.router import Match, MethodNotAllowed, Router
 from .contract import Stream, streams_of
-from .feeds import Event, Feed
+from .feeds import CUT, Event, Feed
 from .frames import comment, event_frame
 from .outputs import OUTPUTS
 
@@ -170,6 +173,8 @@ class SseApp:
             text = data
         else:
             text = json_text(data)
+        if reply is not None and reply.fault == "malformed":
+            text = text[: max(1, len(text) // 2)]  # cut short: no longer the declared payload
         return Event(number, name, event_frame(number, name, text, stream.retry_ms), message)
 
     # -- ASGI ------------------------------------------------------------------
@@ -345,8 +350,14 @@ class SseApp:
             events = [getting.result()]
             while not queue.empty():  # what arrived meanwhile goes in the same write
                 events.append(queue.get_nowait())
-            await self._send_events(send, stream, target, events)
-            sent += len(events)
+            cut = CUT in events
+            if cut:
+                events = events[: events.index(CUT)]
+            if events:
+                await self._send_events(send, stream, target, events)
+                sent += len(events)
+            if cut:
+                break
         return sent
 
     async def _send_events(

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from ..events import Message, Subscription
 from ..service import MockService
 
-__all__ = ["Event", "Feed", "Listener"]
+__all__ = ["CUT", "Event", "Feed", "Listener"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +51,9 @@ class Listener:
             return False
         return message is None or message.reaches(self.params)
 
+
+CUT = Event(0, "", b"")
+"""Queued instead of an event when a mock's ``reset`` fault cuts the streams."""
 
 Render = Callable[[int, Message], Event]
 NameOf = Callable[[Message], str]
@@ -115,6 +118,15 @@ class Feed:
         return sum(listener.wants(name, message) for listener in list(self._listeners))
 
     def _deliver(self, message: Message) -> None:
+        fault = message.reply.fault if message.reply is not None else None
+        if fault == "empty":  # the event is never sent
+            return
+        if fault == "reset":  # the streams it was for end; clients resume from their last id
+            name = self._name_of(message)
+            for listener in self._listeners:
+                if listener.wants(name, message):
+                    listener.queue.put_nowait(CUT)
+            return
         event = self._render(next(self._ids), message)
         self._buffer.append(event)
         for listener in self._listeners:

@@ -207,6 +207,39 @@ def test_a_mock_emit_schedule_sends_events(generated: Path, tmp_path: Path) -> N
     assert all(e.json() == {"id": "scheduled", "text": "tick"} for e in events)
 
 
+def test_a_reset_fault_cuts_the_stream_and_the_client_resumes(generated: Path) -> None:
+    mock = generated / "mocks" / f"{OPERATION}.yaml"
+    original = mock.read_text()
+    mock.write_text(
+        "id: faulty\n"
+        f"operation: {OPERATION}\n"
+        "sequence: once-each\n"
+        "responses:\n"
+        "  - {status: chatMessage, body: {n: 1}}\n"
+        "  - {fault: {kind: reset}}\n"
+        "  - {fault: {kind: empty}}\n"
+        "  - {fault: {kind: malformed}, status: chatMessage, body: {n: 3, text: cut short}}\n"
+        "  - {status: chatMessage, body: {n: 4}}\n"
+    )
+    try:
+        env = {"MOCKC_JOURNAL": "off"}
+        with ServerProcess([sys.executable, "server.py"], generated, env=env) as server:
+            reader = _open(server, 5)
+            _emit(server, {"count": 2})  # the first event, then the reset
+            reader.join(timeout=10)
+            assert not reader.is_alive() and reader.error is None  # the stream ended
+            assert [(e.id, e.json()) for e in reader.events] == [("1", {"n": 1})]
+            resumed = _open(server, 2, headers={"Last-Event-ID": "1"})
+            _emit(server, {"count": 3})  # nothing (empty), a malformed event, the last
+            after = resumed.result()
+    finally:
+        mock.write_text(original)
+    assert [event.id for event in after] == ["2", "3"]
+    with pytest.raises(ValueError):
+        json.loads(after[0].data)  # malformed: cut short
+    assert after[1].json() == {"n": 4}
+
+
 def test_a_quiet_stream_gets_heartbeat_comments(generated: Path) -> None:
     env = {"MOCKC_JOURNAL": "off", "MOCKC_SSE_HEARTBEAT_MS": "100"}
     with ServerProcess([sys.executable, "server.py"], generated, env=env) as server:
