@@ -22,8 +22,8 @@ event's data cut short.
 A channel clients send on (``receive``) takes each message as a ``POST`` on
 its path, checked against the payload schema (``202``, or a ``400`` problem).
 The journal has one entry per connection (method ``GET``, when it closes),
-one per event sent (method ``SEND``: server to client) and one per message
-received (method ``RECEIVE``: client to server, with its verdict). ``/health``,
+one per event sent (method ``sent``: server to client) and one per message
+received (method ``received``: client to server, with its verdict). ``/health``,
 ``/metrics`` and the admin API under ``/__mockc/`` are those of every server.
 """
 
@@ -268,7 +268,7 @@ class SseApp:
     async def _receive(self, scope: Scope, receive: Receive, send: Send, stream: Stream) -> None:
         """A message a client sends to the channel (a ``POST``): checked against
         the payload schema, answered ``202`` or a ``400`` problem naming what is
-        wrong, and journaled (method ``RECEIVE``) with the verdict."""
+        wrong, and journaled (method ``received``) with the verdict."""
         arrived, started = time.time(), time.perf_counter()
         headers = request_headers(scope)
         status, problems = 202, []
@@ -287,7 +287,7 @@ class SseApp:
             self._journal.entry(
                 time=arrived,
                 duration_ms=(time.perf_counter() - started) * 1000.0,
-                method="RECEIVE",
+                method="received",
                 target=_target(scope),
                 operation=stream.operation,
                 status=str(status),
@@ -373,7 +373,7 @@ class SseApp:
             self._journal.entry(
                 time=time.time(),
                 duration_ms=0.0,
-                method="SEND",
+                method="sent",
                 target=target,
                 operation=stream.operation,
                 status=event.name,

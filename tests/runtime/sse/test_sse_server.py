@@ -263,7 +263,7 @@ def test_the_journal_has_the_connection_and_each_event_sent(generated: Path) -> 
         threading.Event().wait(0.5)
         journal = httpx.get(f"{server.url}/__mockc/journal", timeout=TIMEOUT).json()
     entries = [e for e in journal["entries"] if e["operation"] == OPERATION]
-    sent = [e for e in entries if e["method"] == "SEND"]
+    sent = [e for e in entries if e["method"] == "sent"]
     opened = [e for e in entries if e["method"] == "GET"]
     assert len(sent) == 2 and all(e["status"] == "chatMessage" for e in sent)
     assert all(e["protocol"] == "sse" and e["target"] == STREAM for e in sent + opened)
@@ -295,7 +295,7 @@ def test_messages_clients_send_are_validated_and_journaled_with_the_verdict(
     assert good.status_code == 202
     assert bad.status_code == 400 and "/name" in bad.json()["detail"]
     assert broken.status_code == 400 and "not JSON" in broken.json()["detail"]
-    received = [e for e in journal["entries"] if e["method"] == "RECEIVE"]
+    received = [e for e in journal["entries"] if e["method"] == "received"]
     assert sorted((e["status"], e["source"]) for e in received) == [
         ("202", "accepted"),
         ("400", "invalid"),
