@@ -220,6 +220,13 @@ class McpServerInfo(TypedDict):
     """``name``, ``title``, ``version``, ``instructions``."""
 
 
+class ChannelServer(TypedDict):
+    """What a channel server's own block holds: the schedules a channel config
+    declares (operation id → the mocks' ``emit`` schedule shape)."""
+
+    schedules: dict[str, dict[str, Any]]
+
+
 class Contract(TypedDict):
     format: int
     generated_by: str
@@ -230,6 +237,8 @@ class Contract(TypedDict):
     operations: list[OperationSpec]
     graphql: NotRequired[GraphqlServer]
     mcp: NotRequired[McpServerInfo]
+    sse: NotRequired[ChannelServer]
+    websocket: NotRequired[ChannelServer]
 
 
 class ContractError(RuntimeFailure):

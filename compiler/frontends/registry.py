@@ -98,7 +98,7 @@ FRONT_ENDS: list[FrontEnd] = [
         # the format marker: a top-level "mockc": "channels/<version>" member
         sniff=re.compile(r'"mockc"\s*:\s*"channels/'),
         load=imported_when_used(f"{__package__}.channels", "load"),
-        targets=("websocket",),
+        targets=("sse", "websocket"),
         options=frozenset({"warnings"}),
     ),
     FrontEnd(

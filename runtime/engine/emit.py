@@ -32,7 +32,7 @@ from typing import Any
 from ..events import EventHub, Message
 from .model import Reply, Request, Schedule, Trigger
 
-__all__ = ["EMIT_METHOD", "Emitter", "ScheduledEmit"]
+__all__ = ["EMIT_METHOD", "Emitter", "ScheduledEmit", "contract_schedules"]
 
 EMIT_METHOD = "emit"
 """The method of the requests the engine answers for emitted messages."""
@@ -48,6 +48,23 @@ class ScheduledEmit:
     origin: str
     """What declared it: ``mock:<id>``."""
     schedule: Schedule
+
+
+def contract_schedules(declared: Mapping[str, Any]) -> list[ScheduledEmit]:
+    """The schedules a contract declares (a channel config's ``schedule``s: operation
+    id → the mocks' ``emit`` shape, checked at generation)."""
+    found = []
+    for operation, given in declared.items():
+        every, count = given.get("every_ms"), given.get("count")
+        schedule = Schedule(
+            after_ms=float(given.get("after_ms", 0)),
+            every_ms=None if every is None else float(every),
+            delays_ms=tuple(float(delay) for delay in given.get("delays_ms", ())),
+            count=None if count is None else int(count),
+            burst=int(given.get("burst", 1)),
+        )
+        found.append(ScheduledEmit(operation, "contract", schedule))
+    return found
 
 
 @dataclass(order=True, slots=True)

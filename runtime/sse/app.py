@@ -42,6 +42,7 @@ from urllib.parse import parse_qsl
 from ..admin import ADMIN_PREFIX, METRICS_PATH, AdminApp
 from ..contract import Contract, engine_operations
 from ..engine import Hook
+from ..engine.emit import contract_schedules
 from ..events import Message
 from ..journal import EntryBuilder
 from ..json_codec import json_bytes, json_text, parse_json
@@ -112,6 +113,7 @@ class SseApp:
             name=api.get("name") or "api",
             hooks=hooks or {},
             outputs=OUTPUTS,
+            schedules=contract_schedules(contract.get("sse", {"schedules": {}})["schedules"]),
         )
         self.streams = {stream.operation: stream for stream in streams_of(contract)}
         self.feeds = {

@@ -11,8 +11,8 @@ from typing import Any
 
 from ..admin import AdminApp
 from ..contract import Contract, engine_operations
-from ..engine import Hook, Schedule
-from ..engine.emit import ScheduledEmit
+from ..engine import Hook
+from ..engine.emit import contract_schedules
 from ..events import Message
 from ..journal.builder import EntryBuilder
 from ..service import MockService
@@ -51,8 +51,7 @@ class WebSocketApp:
         self.options = options or WebSocketOptions()
         api = contract["api"]
         self.title = api.get("title") or api.get("name") or "WebSocket API"
-        block: Mapping[str, Any] = contract.get("websocket") or {}  # type: ignore[assignment]
-        declared: Mapping[str, Any] = block.get("schedules") or {}
+        declared = contract.get("websocket", {"schedules": {}})["schedules"]
         self.service = MockService(
             directory,
             engine_operations(contract, OUTPUTS),
@@ -63,10 +62,7 @@ class WebSocketApp:
             name=api.get("name") or "api",
             hooks=hooks,
             outputs=OUTPUTS,
-            schedules=[
-                ScheduledEmit(operation, "contract", _schedule(schedule))
-                for operation, schedule in declared.items()
-            ],
+            schedules=contract_schedules(declared),
         )
         self.journal = EntryBuilder(PROTOCOL, self.service.settings)
         self.channels = channels_of(list(contract["operations"]), contract.get("defs") or {})
@@ -144,15 +140,3 @@ class WebSocketApp:
             await connection.run(receive)
         finally:
             self.open_connections -= 1
-
-
-def _schedule(given: Mapping[str, Any]) -> Schedule:
-    """A schedule of the contract (the mocks' ``emit`` shape, checked at generation)."""
-    every, count = given.get("every_ms"), given.get("count")
-    return Schedule(
-        after_ms=float(given.get("after_ms", 0)),
-        every_ms=None if every is None else float(every),
-        delays_ms=tuple(float(delay) for delay in given.get("delays_ms", ())),
-        count=None if count is None else int(count),
-        burst=int(given.get("burst", 1)),
-    )

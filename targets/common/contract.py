@@ -128,3 +128,19 @@ def contract_bytes(contract: Mapping[str, Any]) -> bytes:
 
 def contract_file(contract: Mapping[str, Any]) -> GeneratedFile:
     return GeneratedFile(path=CONTRACT_FILE, content=contract_bytes(contract))
+
+
+SCHEDULES_EXTENSION = "x-channels"
+"""Where a channel config leaves the schedules it declares in the IR."""
+
+
+def declared_schedules(api: ir.Api, served: Iterable[str]) -> dict[str, Any]:
+    """The schedules a channel config declares for the ``served`` operations
+    (operation id → the mocks' ``emit`` schedule shape)."""
+    extension = ir.thaw((api.extensions or {}).get(SCHEDULES_EXTENSION)) or {}
+    wanted = set(served)
+    return {
+        name: schedule
+        for name, schedule in (extension.get("schedules") or {}).items()
+        if name in wanted
+    }

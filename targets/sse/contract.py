@@ -14,6 +14,7 @@ from mockc.compiler import ir
 
 from ..common.contract import (
     contract_document,
+    declared_schedules,
     message_spec,
     operation_spec,
     output_spec,
@@ -41,6 +42,7 @@ def build_contract(api: ir.Api, *, generated_by: str) -> dict[str, Any]:
         generated_by=generated_by,
         defs={named.name: ir.thaw(named.schema) for named in api.schemas},
         operations=operations,
+        sse={"schedules": declared_schedules(api, (spec["id"] for spec in operations))},
     )
 
 

@@ -16,6 +16,7 @@ from mockc.compiler.errors import Diagnostic, GenerationError
 
 from ..common.contract import (
     contract_document,
+    declared_schedules,
     message_spec,
     operation_spec,
     output_spec,
@@ -26,7 +27,6 @@ __all__ = ["PROTOCOLS", "build_contract", "websocket_operations"]
 
 PROTOCOLS = frozenset({"websocket", "ws"})
 """The channel protocols this target serves (``ws`` is AsyncAPI's binding name)."""
-SCHEDULES_EXTENSION = "x-channels"
 
 
 def websocket_operations(api: ir.Api) -> list[ir.Operation]:
@@ -61,13 +61,7 @@ def build_contract(api: ir.Api, *, generated_by: str) -> dict[str, Any]:
         )
         for operation in websocket_operations(api)
     ]
-    extension = ir.thaw((api.extensions or {}).get(SCHEDULES_EXTENSION)) or {}
-    served = {spec["id"] for spec in operations}
-    schedules = {
-        name: schedule
-        for name, schedule in (extension.get("schedules") or {}).items()
-        if name in served
-    }
+    schedules = declared_schedules(api, (spec["id"] for spec in operations))
     return contract_document(
         api,
         protocol="websocket",

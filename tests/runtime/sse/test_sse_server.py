@@ -302,3 +302,45 @@ def test_messages_clients_send_are_validated_and_journaled_with_the_verdict(
         ("400", "invalid"),
     ]
     assert {e["operation"] for e in received} == {"ReceiveBooksInfo"}
+
+
+TICKER: dict[str, Any] = {
+    "mockc": "channels/1",
+    "info": {"name": "ticker", "title": "Ticker", "version": "1.0.0"},
+    "channels": {
+        "prices": {
+            "protocol": "sse",
+            "address": "/prices/{symbol}",
+            "parameters": {"symbol": {"schema": {"type": "string"}}},
+            "sse": {"event": "price"},
+            "server_sends": {
+                "price": {
+                    "payload": {
+                        "type": "object",
+                        "required": ["p"],
+                        "properties": {"p": {"type": "number"}},
+                    },
+                    "examples": [{"value": {"p": 1.5}}],
+                    "schedule": {"after_ms": 200, "every_ms": 50, "count": 3},
+                }
+            },
+        }
+    },
+}
+
+
+def test_a_channel_config_sse_channel_streams_its_schedule(tmp_path: Path) -> None:
+    spec = tmp_path / "ticker.json"
+    spec.write_text(json.dumps(TICKER))
+    out = tmp_path / "out"
+    generate([spec], out, GenerateOptions(link_runtime=True))
+    env = {"MOCKC_JOURNAL": "off"}
+    with ServerProcess([sys.executable, "server.py"], out, env=env) as server:
+        listed = httpx.get(f"{server.url}/__mockc/emit", timeout=TIMEOUT).json()["schedules"]
+        assert [(s["operation"], s["every_ms"], s["count"]) for s in listed] == [
+            ("prices_price", 50.0, 3)
+        ]
+        events = _events(server.url + "/prices/ABC", 3, headers={"Last-Event-ID": "0"})
+    assert [(e.id, e.event, e.json()) for e in events] == [
+        (str(n), "price", {"p": 1.5}) for n in (1, 2, 3)
+    ]
