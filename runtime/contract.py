@@ -188,6 +188,10 @@ class McpBinding(TypedDict):
     mime_type: NotRequired[str]
     arguments: NotRequired[list[dict[str, Any]]]
     """Prompts: each argument's ``name``, ``title``, ``description``, ``required``."""
+    http: NotRequired[dict[str, Any]]
+    """Tools made from an HTTP operation: ``method``, ``path``, ``arguments``
+    (each ``{"argument", "in", "name"}``: the HTTP parameter an argument is)
+    and ``body`` (the argument holding the request body, "" for none)."""
 
 
 Binding = HttpBinding | GrpcBinding | GraphqlBinding | ChannelBinding | McpBinding

@@ -46,7 +46,7 @@ from .answers import (
     rpc_error,
     tool_result,
 )
-from .arguments import ArgumentCheck
+from .arguments import ArgumentCheck, tool_request
 from .catalog import Catalog, McpOperation
 from .outputs import INTERNAL_ERROR, OUTPUTS
 
@@ -228,7 +228,7 @@ class McpApp:
             problems = self.arguments.problems(tool.name, arguments) if self.arguments else []
             if problems:
                 return invalid_arguments(problems)
-            request = Request(tool.id, body=arguments)
+            request = tool_request(tool.id, tool.binding.get("http"), arguments)
             reply = await self._answer(tool, request, params.name, exchange)
             return tool_result(tool, reply)
 

@@ -2,7 +2,8 @@
 
 The format is ``mockc.runtime.contract``: each tool, resource (or resource
 template) and prompt is an operation with an ``mcp`` binding (its primitive,
-name, title, description and the primitive's own fields), and an ``mcp``
+name, title, description and the primitive's own fields; a tool made from
+an HTTP operation also its ``http`` block: where each argument goes), and an ``mcp``
 block holds the server's name, title, version and instructions.
 """
 
@@ -31,7 +32,7 @@ def build_contract(api: ir.Api, *, generated_by: str) -> dict[str, Any]:
         api,
         protocol="mcp",
         generated_by=generated_by,
-        defs={},
+        defs={named.name: ir.thaw(named.schema) for named in api.schemas},
         operations=operations,
         mcp={
             "server": {
@@ -64,6 +65,17 @@ def _binding(operation: ir.Operation, binding: ir.McpBinding) -> dict[str, Any]:
                 ("openWorldHint", hints.open_world),
             )
             if value is not None
+        }
+    http = next((b for b in operation.alternate_bindings if isinstance(b, ir.HttpBinding)), None)
+    if binding.primitive == "tool" and http is not None:
+        spec["http"] = {
+            "method": http.method,
+            "path": http.path,
+            "arguments": [
+                {"argument": argument.name, "in": parameter.location.value, "name": parameter.name}
+                for argument, parameter in zip(binding.parameters, http.parameters, strict=True)
+            ],
+            "body": binding.body_argument,
         }
     if binding.primitive == "resource":
         spec["uri_template"] = binding.uri_template
