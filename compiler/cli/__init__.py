@@ -17,6 +17,7 @@ from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_USAGE
 from .generate import generate_command
 from .init import init_command
 from .inspect import inspect_command
+from .mcp import mcp_group
 from .merge import merge_command
 from .serve import serve_command
 from .validate import validate_command
@@ -38,5 +39,6 @@ for command in (
     serve_command,
     merge_command,
     orchestrator_command,
+    mcp_group,
 ):
     main.add_command(command)

@@ -49,6 +49,7 @@ from .answers import (
 from .arguments import ArgumentCheck, tool_request
 from .catalog import Catalog, McpOperation
 from .outputs import INTERNAL_ERROR, OUTPUTS
+from .pages import page
 
 __all__ = ["MCP_PATH", "McpApp"]
 
@@ -97,6 +98,7 @@ class McpApp:
         stateless: bool = False,
         token: str | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        page_size: int = 0,
     ) -> None:
         settings = settings or CoreSettings()
         api = contract["api"]
@@ -142,6 +144,7 @@ class McpApp:
             max_request_body_size=max_body_bytes,
         )
         self._token = token
+        self._page_size = page_size
         self.admin = AdminApp(self.service, title=self.title)
         self.standalone_admin = AdminApp(self.service, title=self.title, standalone=True)
         self._health = Health()
@@ -193,28 +196,42 @@ class McpApp:
     async def _list_tools(
         self, ctx: Context, params: types.PaginatedRequestParams | None
     ) -> types.ListToolsResult:
-        result = types.ListToolsResult(tools=self.catalog.tool_list())
-        return await self._journaled("tools/list", "", None, None, lambda _: _now(result))
+        async def answer(_: _Exchange) -> types.ListToolsResult:
+            tools, following = page(self.catalog.tool_list(), _cursor(params), self._page_size)
+            return types.ListToolsResult(tools=tools, next_cursor=following)
+
+        return await self._journaled("tools/list", "", None, None, answer)
 
     async def _list_resources(
         self, ctx: Context, params: types.PaginatedRequestParams | None
     ) -> types.ListResourcesResult:
-        result = types.ListResourcesResult(resources=self.catalog.resource_list())
-        return await self._journaled("resources/list", "", None, None, lambda _: _now(result))
+        async def answer(_: _Exchange) -> types.ListResourcesResult:
+            listed = self.catalog.resource_list()
+            resources, following = page(listed, _cursor(params), self._page_size)
+            return types.ListResourcesResult(resources=resources, next_cursor=following)
+
+        return await self._journaled("resources/list", "", None, None, answer)
 
     async def _list_templates(
         self, ctx: Context, params: types.PaginatedRequestParams | None
     ) -> types.ListResourceTemplatesResult:
-        result = types.ListResourceTemplatesResult(resource_templates=self.catalog.template_list())
-        return await self._journaled(
-            "resources/templates/list", "", None, None, lambda _: _now(result)
-        )
+        async def answer(_: _Exchange) -> types.ListResourceTemplatesResult:
+            listed = self.catalog.template_list()
+            templates, following = page(listed, _cursor(params), self._page_size)
+            return types.ListResourceTemplatesResult(
+                resource_templates=templates, next_cursor=following
+            )
+
+        return await self._journaled("resources/templates/list", "", None, None, answer)
 
     async def _list_prompts(
         self, ctx: Context, params: types.PaginatedRequestParams | None
     ) -> types.ListPromptsResult:
-        result = types.ListPromptsResult(prompts=self.catalog.prompt_list())
-        return await self._journaled("prompts/list", "", None, None, lambda _: _now(result))
+        async def answer(_: _Exchange) -> types.ListPromptsResult:
+            prompts, following = page(self.catalog.prompt_list(), _cursor(params), self._page_size)
+            return types.ListPromptsResult(prompts=prompts, next_cursor=following)
+
+        return await self._journaled("prompts/list", "", None, None, answer)
 
     async def _call_tool(
         self, ctx: Context, params: types.CallToolRequestParams
@@ -355,8 +372,8 @@ def _bearer_is(scope: Scope, token: str) -> bool:
     return False
 
 
-async def _now(value: T) -> T:
-    return value
+def _cursor(params: types.PaginatedRequestParams | None) -> str | None:
+    return params.cursor if params is not None else None
 
 
 def _transport_security(host: str) -> TransportSecuritySettings | None:

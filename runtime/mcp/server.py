@@ -39,6 +39,7 @@ class Settings(ServerSettings):
     stateless: bool = False
     token: str | None = None
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    page_size: int = 0
 
 
 def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> Settings:
@@ -52,6 +53,7 @@ def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> Settings:
         stateless=values["stateless"],
         token=values["mcp_token"],
         max_body_bytes=values["max_body_bytes"],
+        page_size=values["mcp_page_size"],
     )
 
 
@@ -72,6 +74,7 @@ def build_app(directory: Path, settings: Settings) -> McpApp:
             stateless=settings.stateless,
             token=settings.token,
             max_body_bytes=settings.max_body_bytes,
+            page_size=settings.page_size,
         )
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise malformed_contract(directory, exc) from exc

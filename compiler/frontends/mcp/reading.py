@@ -6,7 +6,8 @@ Operation ids are the primitive and the name (``tool_read_file``,
 What an operation answers when no mock does is its ``result`` output:
 
 - a tool: its ``outputSchema`` (``application/json``, answered as
-  ``structuredContent`` plus a text rendering), else its ``result`` text
+  ``structuredContent`` plus a text rendering; an object ``result`` its
+  example), else its ``result`` text
   (``text/plain``); an ``isError`` output (text) for error results;
 - a resource: its text, or its base64 ``blob`` (schema ``contentEncoding: base64``);
 - a resource template: its text, with ``{variable}`` parameters (location ``path``);
@@ -122,7 +123,14 @@ class _Reader:
         source = self._source("tools", index)
         output_schema = tool.get("outputSchema")
         if output_schema is not None:
-            result = ir.Content(media_type=JSON, schema=ir.freeze(output_schema))
+            recorded = tool.get("result")
+            result = ir.Content(
+                media_type=JSON,
+                schema=ir.freeze(output_schema),
+                examples=(ir.Example(name="default", value=ir.freeze(recorded)),)
+                if isinstance(recorded, dict)
+                else (),
+            )
         else:
             examples = (
                 (ir.Example(name="default", value=tool["result"]),) if "result" in tool else ()
