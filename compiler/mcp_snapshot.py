@@ -223,7 +223,7 @@ async def _resource(client: Client, resource: Any, record: bool) -> dict[str, An
     )
     entry["text"] = ""
     if record:
-        contents = (await client.read_resource(str(resource.uri))).contents
+        contents: list[Any] = list((await client.read_resource(str(resource.uri))).contents)
         if len(contents) == 1 and getattr(contents[0], "blob", None) is not None:
             del entry["text"]
             entry["blob"] = contents[0].blob
@@ -233,6 +233,8 @@ async def _resource(client: Client, resource: Any, record: bool) -> dict[str, An
 
 
 async def _prompt(client: Client, prompt: Any, record: bool) -> dict[str, Any]:
+    from mcp_types import TextContent
+
     arguments = [
         _present(
             {
@@ -255,10 +257,11 @@ async def _prompt(client: Client, prompt: Any, record: bool) -> dict[str, Any]:
     if record:
         placeholders = {argument["name"]: "{" + argument["name"] + "}" for argument in arguments}
         got = await client.get_prompt(prompt.name, placeholders)
-        if all(message.content.type == "text" for message in got.messages):
+        texts = [(m.role, m.content) for m in got.messages if isinstance(m.content, TextContent)]
+        if len(texts) == len(got.messages):
             entry["messages"] = [
-                {"role": message.role, "content": {"type": "text", "text": message.content.text}}
-                for message in got.messages
+                {"role": role, "content": {"type": "text", "text": content.text}}
+                for role, content in texts
             ]
     return entry
 

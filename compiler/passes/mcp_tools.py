@@ -20,14 +20,14 @@ its input the tool's arguments, its outputs MCP's ``result`` and ``isError``.
   PUT idempotent and destructive; DELETE destructive and idempotent; POST
   and PATCH neither.
 
-Schemas are made self-contained: the named schemas they refer to travel in
-their ``$defs``, as MCP clients see each tool's schemas alone.
+Schemas keep their references to the Api's named schemas; the server lists
+each one self-contained (``runtime/mcp/schemas.py``).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from mockc.compiler import ir
@@ -114,9 +114,7 @@ def _tool(operation: ir.Operation, http: ir.HttpBinding, defs: Mapping[str, Any]
         operation,
         input=ir.Message(
             required=True,
-            contents=(
-                ir.Content(media_type=JSON, schema=ir.freeze(_self_contained(input_schema, defs))),
-            ),
+            contents=(ir.Content(media_type=JSON, schema=ir.freeze(input_schema)),),
         ),
         outputs=(
             _result(operation, defs),
@@ -193,9 +191,7 @@ def _result(operation: ir.Operation, defs: Mapping[str, Any]) -> ir.Output:
             schema = {"type": "object", "properties": {RESULT: schema}, "required": [RESULT]}
         else:
             schema = _inlined(schema, defs)
-        result = ir.Content(
-            media_type=JSON, schema=ir.freeze(_self_contained(schema, defs)), examples=examples
-        )
+        result = ir.Content(media_type=JSON, schema=ir.freeze(schema), examples=examples)
     else:
         said = success.description if success is not None else ""
         status = success.key if success is not None else ""
@@ -247,34 +243,6 @@ def _inlined(schema: Any, defs: Mapping[str, Any]) -> Any:
     if isinstance(resolved, dict) and "allOf" in resolved and "type" not in resolved:
         return {"type": "object", **resolved}
     return resolved
-
-
-def _self_contained(schema: dict[str, Any], defs: Mapping[str, Any]) -> dict[str, Any]:
-    """``schema`` with the named schemas it refers to (transitively) in ``$defs``."""
-    needed: dict[str, Any] = {}
-    pending = list(_refs(schema))
-    while pending:
-        name = pending.pop()
-        if name in needed or name not in defs:
-            continue
-        needed[name] = defs[name]
-        pending.extend(_refs(defs[name]))
-    if not needed:
-        return schema
-    own = dict(schema.get("$defs") or {})
-    return {**schema, "$defs": {**{name: needed[name] for name in sorted(needed)}, **own}}
-
-
-def _refs(value: Any) -> Iterator[str]:
-    if isinstance(value, dict):
-        name = _ref_name(value.get("$ref"))
-        if name is not None:
-            yield name
-        for item in value.values():
-            yield from _refs(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _refs(item)
 
 
 def _ref_name(ref: Any) -> str | None:

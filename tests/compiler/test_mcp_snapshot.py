@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 import yaml
 from mcp import Client
-from mcp.client.stdio import StdioServerParameters
 from mcp.shared.exceptions import MCPError
 
 from mockc.compiler.driver import GenerateOptions, generate
