@@ -48,6 +48,7 @@ from .answers import (
 )
 from .arguments import ArgumentCheck, tool_request
 from .catalog import Catalog, McpOperation
+from .completions import complete
 from .outputs import INTERNAL_ERROR, OUTPUTS
 from .pages import page
 
@@ -136,6 +137,7 @@ class McpApp:
             on_read_resource=self._read_resource,
             on_list_prompts=self._list_prompts,
             on_get_prompt=self._get_prompt,
+            on_completion=self._complete,
         )
         self.sessions = StreamableHTTPSessionManager(
             app=self.server,
@@ -290,6 +292,18 @@ class McpApp:
             return prompt_result(prompt, arguments, reply)
 
         return await self._journaled("prompts/get", params.name, prompt, arguments, answer)
+
+    async def _complete(
+        self, ctx: Context, params: types.CompleteRequestParams
+    ) -> types.CompleteResult:
+        ref = params.ref
+        target = ref.name if isinstance(ref, types.PromptReference) else ref.uri
+
+        async def answer(_: _Exchange) -> types.CompleteResult:
+            return complete(self.catalog, params)
+
+        arguments = {params.argument.name: params.argument.value}
+        return await self._journaled("completion/complete", target, None, arguments, answer)
 
     # -- engine and journal ------------------------------------------------
 

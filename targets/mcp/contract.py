@@ -77,6 +77,9 @@ def _binding(operation: ir.Operation, binding: ir.McpBinding) -> dict[str, Any]:
             ],
             "body": binding.body_argument,
         }
+    completions = _completions(operation, binding)
+    if completions:
+        spec["completions"] = completions
     if binding.primitive == "resource":
         spec["uri_template"] = binding.uri_template
         spec["variables"] = [parameter.name for parameter in binding.parameters]
@@ -92,3 +95,27 @@ def _binding(operation: ir.Operation, binding: ir.McpBinding) -> dict[str, Any]:
             for argument in binding.arguments
         ]
     return spec
+
+
+def _completions(operation: ir.Operation, binding: ir.McpBinding) -> dict[str, list[str]]:
+    """What completion/complete offers per prompt argument or template variable:
+    its schema's ``enum``, then its ``examples``."""
+    schemas: dict[str, Any] = {}
+    if binding.primitive == "prompt" and operation.input is not None:
+        schema = ir.thaw(operation.input.contents[0].schema) if operation.input.contents else {}
+        schemas = dict((schema or {}).get("properties") or {})
+    elif binding.primitive == "resource":
+        schemas = {parameter.name: ir.thaw(parameter.schema) for parameter in binding.parameters}
+    offered = {}
+    for name, schema in schemas.items():
+        if not isinstance(schema, dict):
+            continue
+        values = [
+            str(value)
+            for keyword in ("enum", "examples")
+            for value in schema.get(keyword) or ()
+            if isinstance(value, str | int | float)
+        ]
+        if values:
+            offered[name] = list(dict.fromkeys(values))
+    return offered

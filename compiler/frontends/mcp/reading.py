@@ -206,6 +206,7 @@ class _Reader:
         source = self._source("resourceTemplates", index)
         uri_template = template["uriTemplate"]
         names = dict.fromkeys(self._variables(index, uri_template))
+        variables = template.get("variables", {})
         mime_type = template.get("mimeType", "")
         examples = (
             (ir.Example(name="default", value=template["text"]),) if "text" in template else ()
@@ -225,8 +226,9 @@ class _Reader:
                     ir.Parameter(
                         name=name,
                         location=ir.ParameterLocation.PATH,
-                        schema=ir.freeze(_STRING),
+                        schema=ir.freeze(_offered(variables.get(name, {}))),
                         required=True,
+                        description=variables.get(name, {}).get("description", ""),
                     )
                     for name in names
                 ),
@@ -271,7 +273,9 @@ class _Reader:
             schema=ir.freeze(_PROMPT_MESSAGES),
             examples=(ir.Example(name="default", value=ir.freeze(messages)),),
         )
-        properties = {argument.name: dict(_STRING) for argument in arguments}
+        properties = {
+            argument["name"]: _offered(argument) for argument in prompt.get("arguments", [])
+        }
         required = [argument.name for argument in arguments if argument.required]
         return ir.Operation(
             id=f"prompt_{prompt['name']}",
@@ -296,3 +300,13 @@ class _Reader:
             description=prompt.get("description", ""),
             source=source,
         )
+
+
+def _offered(declared: dict[str, Any]) -> dict[str, Any]:
+    """A string's schema with the ``enum`` and ``examples`` declared for it (the
+    values completion/complete offers)."""
+    schema: dict[str, Any] = dict(_STRING)
+    for keyword in ("enum", "examples"):
+        if keyword in declared:
+            schema[keyword] = list(declared[keyword])
+    return schema
