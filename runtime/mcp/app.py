@@ -14,8 +14,8 @@ from __future__ import annotations
 import asyncio
 import hmac
 import time
-from collections.abc import Awaitable, Callable, Mapping
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -49,6 +49,7 @@ from .answers import (
 from .arguments import ArgumentCheck, tool_request
 from .catalog import Catalog, McpOperation
 from .completions import complete
+from .notifications import ResourceNotifier
 from .outputs import INTERNAL_ERROR, OUTPUTS
 from .pages import page
 
@@ -124,6 +125,7 @@ class McpApp:
             outputs=OUTPUTS,
         )
         self._journal = EntryBuilder(PROTOCOL, self.service.settings)
+        self.notifier = ResourceNotifier(self.catalog, self.service)
         info = contract["mcp"]["server"] if "mcp" in contract else {}
         self.server: Server[Any] = Server(
             info.get("name") or api.get("name") or "mcp",
@@ -138,6 +140,9 @@ class McpApp:
             on_list_prompts=self._list_prompts,
             on_get_prompt=self._get_prompt,
             on_completion=self._complete,
+            on_subscribe_resource=self.notifier.subscribe,
+            on_unsubscribe_resource=self.notifier.unsubscribe,
+            on_subscriptions_listen=self.notifier.listen,
         )
         self.sessions = StreamableHTTPSessionManager(
             app=self.server,
@@ -161,9 +166,19 @@ class McpApp:
             + len(catalog.prompts)
         )
 
-    def running(self) -> AbstractAsyncContextManager[None]:
-        """The streamable HTTP sessions' task group; HTTP is served inside it."""
-        return self.sessions.run()
+    @asynccontextmanager
+    async def running(self, *, http: bool = True) -> AsyncIterator[None]:
+        """Notifications followed and, over HTTP, the streamable HTTP sessions'
+        task group; the server is served inside it."""
+        self.notifier.start()
+        try:
+            if http:
+                async with self.sessions.run():
+                    yield
+            else:
+                yield
+        finally:
+            self.notifier.stop()
 
     def close(self) -> None:
         self.service.close()

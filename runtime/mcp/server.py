@@ -124,15 +124,16 @@ async def _serve_stdio(app: McpApp, settings: Settings) -> None:
                 read_stream, write_stream, app.server.create_initialization_options()
             )
 
-    serving = asyncio.create_task(session())
-    stopping = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stopping.set)
-    stop = asyncio.create_task(stopping.wait())
-    await asyncio.wait([serving, stop], return_when=asyncio.FIRST_COMPLETED)
-    for task in (serving, stop):
-        task.cancel()
+    async with app.running(http=False):
+        serving = asyncio.create_task(session())
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stopping.set)
+        stop = asyncio.create_task(stopping.wait())
+        await asyncio.wait([serving, stop], return_when=asyncio.FIRST_COMPLETED)
+        for task in (serving, stop):
+            task.cancel()
     if admin is not None and admin_task is not None:
         admin.stop()
         await asyncio.wait_for(admin_task, timeout=2.0)
