@@ -52,6 +52,7 @@ from .completions import complete
 from .notifications import ResourceNotifier
 from .outputs import INTERNAL_ERROR, OUTPUTS
 from .pages import page
+from .progress import stepped
 
 __all__ = ["MCP_PATH", "McpApp"]
 
@@ -264,6 +265,11 @@ class McpApp:
                 return invalid_arguments(problems)
             request = tool_request(tool.id, tool.binding.get("http"), arguments)
             reply = await self._answer(tool, request, params.name, exchange)
+
+            async def ask(step: Request) -> Reply:
+                return await self._answer(tool, step, params.name, exchange)
+
+            reply = await stepped(ctx, tool.name, request, reply, ask, self.service)
             return tool_result(tool, reply)
 
         return await self._journaled("tools/call", params.name, tool, arguments, answer)
