@@ -167,3 +167,24 @@ def test_pages_follow_cursors_and_a_foreign_cursor_is_invalid_params(notes: Path
     assert names == ["search_notes", "add_note"]
     assert last is None
     assert code == -32602
+
+
+def test_a_snapshot_of_a_server_made_from_openapi_keeps_its_schemas(tmp_path: Path) -> None:
+    """Tool schemas with ``$defs`` (as most MCP servers list them) round-trip."""
+    spec = (
+        ROOT
+        / "tests"
+        / "corpus"
+        / "openapi"
+        / "oai-petstore-expanded-v3"
+        / "petstore-expanded.yaml"
+    )
+    served = tmp_path / "petstore"
+    generate([spec], served, GenerateOptions(target="mcp"))
+    snapshot = tmp_path / "snap" / "petstore.mcp.yaml"
+    with ServerProcess([sys.executable, "server.py"], served, PAGED) as server:
+        done = _mockc("mcp", "snapshot", f"{server.url}/mcp", "-o", str(snapshot))
+        original = asyncio.run(_listed_of_running(f"{server.url}/mcp"))
+    assert done.returncode == 0, done.stderr
+    assert "$defs" in yaml.safe_load(snapshot.read_text())["tools"][0]["outputSchema"]
+    assert _listed(_generated_from(snapshot)) == original

@@ -24,6 +24,7 @@ from mockc.compiler import ir
 from mockc.compiler.errors import Diagnostic, SpecError
 
 from ..documents import DocumentStore, Location
+from .definitions import NamedSchemas
 from .validation import check_config, not_a_config
 
 __all__ = ["SPEC_FORMAT", "load"]
@@ -83,6 +84,7 @@ def load(path: Path, *, warnings: list[Diagnostic] | None = None) -> ir.Api:
         spec_format=SPEC_FORMAT,
         sources=store.sources,
         operations=tuple(operations),
+        schemas=reader.schemas.named(),
     )
 
 
@@ -113,6 +115,7 @@ class _Reader:
     def __init__(self, store: DocumentStore, root: Location) -> None:
         self.store = store
         self.root = root
+        self.schemas = NamedSchemas()
 
     def _source(self, *segments: str | int) -> ir.Source:
         location = self.root.child(*segments)
@@ -121,7 +124,7 @@ class _Reader:
 
     def tool(self, index: int, tool: dict[str, Any]) -> ir.Operation:
         source = self._source("tools", index)
-        output_schema = tool.get("outputSchema")
+        output_schema = self.schemas.hoisted(tool.get("outputSchema"), source)
         if output_schema is not None:
             recorded = tool.get("result")
             result = ir.Content(
@@ -148,7 +151,7 @@ class _Reader:
             if hints is not None
             else None
         )
-        input_schema = tool.get("inputSchema") or {"type": "object"}
+        input_schema = self.schemas.hoisted(tool.get("inputSchema") or {"type": "object"}, source)
         return ir.Operation(
             id=f"tool_{tool['name']}",
             input=ir.Message(
