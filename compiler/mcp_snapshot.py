@@ -14,6 +14,7 @@ Without it, a resource's text is empty.
 
 from __future__ import annotations
 
+import asyncio
 import shlex
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -66,8 +67,24 @@ class SnapshotSource:
         return self.url or shlex.join(self.command)
 
 
-async def take_snapshot(source: SnapshotSource, *, record: bool = False) -> dict[str, Any]:
-    """The MCP config of the server at ``source`` (see the module's docstring)."""
+async def take_snapshot(
+    source: SnapshotSource, *, record: bool = False, timeout: float = 60.0
+) -> dict[str, Any]:
+    """The MCP config of the server at ``source`` (see the module's docstring);
+    a server that has not answered everything within ``timeout`` seconds is
+    a :class:`SnapshotError`."""
+    try:
+        return await asyncio.wait_for(_taken(source, record), timeout)
+    except TimeoutError:
+        raise SnapshotError(
+            Diagnostic(
+                file=source.describe(),
+                message=f"the MCP server did not answer within {timeout:g} s (--timeout)",
+            )
+        ) from None
+
+
+async def _taken(source: SnapshotSource, record: bool) -> dict[str, Any]:
     import os
 
     import httpx2

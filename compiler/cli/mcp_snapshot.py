@@ -41,6 +41,13 @@ __all__ = ["snapshot_command"]
     "resources, get prompts (with {argument} placeholders).",
 )
 @click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds the whole snapshot may take.",
+)
+@click.option(
     "-o",
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -54,6 +61,7 @@ def snapshot_command(
     cwd: Path | None,
     headers: tuple[str, ...],
     record: bool,
+    timeout: float,
     out: Path,
 ) -> None:
     """Write the tools, resources, resource templates and prompts of a live MCP
@@ -66,7 +74,7 @@ def snapshot_command(
     else:
         assert command_line is not None
         source = SnapshotSource.stdio(command_line, cwd=cwd)
-    config = asyncio.run(take_snapshot(source, record=record))
+    config = asyncio.run(take_snapshot(source, record=record, timeout=timeout))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(config_text(config, source=source.describe()), encoding="utf-8")
     counts = ", ".join(

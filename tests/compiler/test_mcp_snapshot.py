@@ -140,6 +140,9 @@ def test_no_server_and_wrong_usage_are_said_plainly(tmp_path: Path) -> None:
     assert "no MCP server answered" in nobody.stderr and "Traceback" not in nobody.stderr
     failing = _mockc("mcp", "snapshot", "--stdio", f"{sys.executable} -c pass", "-o", str(out))
     assert failing.returncode == 1 and "no MCP server answered" in failing.stderr
+    silent = f"{sys.executable} -c 'import time; time.sleep(30)'"
+    hung = _mockc("mcp", "snapshot", "--stdio", silent, "--timeout", "1", "-o", str(out))
+    assert hung.returncode == 1 and "did not answer within 1 s" in hung.stderr
     assert _mockc("mcp", "snapshot", "-o", str(out)).returncode == 2
     both = _mockc("mcp", "snapshot", "http://x/mcp", "--stdio", "y", "-o", str(out))
     assert both.returncode == 2
