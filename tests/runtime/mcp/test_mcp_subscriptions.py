@@ -7,6 +7,7 @@ mocks are reloaded."""
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,11 +17,12 @@ import httpx
 import mcp_types as types
 import pytest
 from mcp import Client
+from mcp.client.stdio import StdioServerParameters
 from mcp.client.subscriptions import ResourceUpdated
 from mcp.shared.exceptions import MCPDeprecationWarning
 
 from mockc.compiler.driver import GenerateOptions, generate
-from tests.support.servers import ServerProcess
+from tests.support.servers import ServerProcess, free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 CONFIG = ROOT / "examples" / "mcp" / "notes.mcp.yaml"
@@ -108,3 +110,27 @@ def test_resources_subscribe_of_earlier_versions_hears_a_template_uri(notes: Pat
     with ServerProcess([sys.executable, "server.py"], notes, {"MOCKC_JOURNAL": "off"}) as server:
         heard = asyncio.run(run(server.url))
     assert heard == ["notes://notes/7"]
+
+
+def test_listen_over_stdio_hears_an_emit_through_the_admin_port(notes: Path) -> None:
+    admin_port = free_port()
+    admin = f"http://127.0.0.1:{admin_port}"
+    parameters = StdioServerParameters(
+        command=sys.executable,
+        args=["server.py", "--stdio"],
+        cwd=str(notes),
+        env={**os.environ, "MOCKC_ADMIN_PORT": str(admin_port), "MOCKC_JOURNAL": "off"},
+    )
+
+    async def run() -> list[Any]:
+        async with (
+            Client(parameters) as client,
+            client.listen(resource_subscriptions=["notes://logo.png"]) as subscription,
+        ):
+            pending = asyncio.create_task(_later(lambda: _emitted(admin, "resource_logo")))
+            async for event in subscription:
+                await pending
+                return [event]
+        return []
+
+    assert asyncio.run(asyncio.wait_for(run(), 60)) == [ResourceUpdated(uri="notes://logo.png")]
