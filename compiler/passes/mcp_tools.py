@@ -238,9 +238,7 @@ def _inlined(schema: Any, defs: Mapping[str, Any]) -> Any:
     """An object schema whose top is a ``$ref``: the named schema itself (MCP
     lists ``outputSchema`` as an object with ``type: object`` at its top)."""
     resolved = _resolved(schema, defs)
-    if isinstance(resolved, dict) and "type" not in resolved and "allOf" not in resolved:
-        return {"type": "object", **resolved}
-    if isinstance(resolved, dict) and "allOf" in resolved and "type" not in resolved:
+    if isinstance(resolved, dict) and "type" not in resolved:
         return {"type": "object", **resolved}
     return resolved
 
