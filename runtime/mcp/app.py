@@ -223,8 +223,10 @@ class McpApp:
     async def _list_resources(
         self, ctx: Context, params: types.PaginatedRequestParams | None
     ) -> types.ListResourcesResult:
+        self.notifier.listed_by(ctx.session)
+
         async def answer(_: _Exchange) -> types.ListResourcesResult:
-            listed = self.catalog.resource_list()
+            listed = self.catalog.resource_list() + self.notifier.mocked_resources
             resources, following = page(listed, _cursor(params), self._page_size)
             return types.ListResourcesResult(resources=resources, next_cursor=following)
 

@@ -18,7 +18,7 @@ import mcp_types as types
 import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
-from mcp.client.subscriptions import ResourceUpdated
+from mcp.client.subscriptions import ResourcesListChanged, ResourceUpdated
 from mcp.shared.exceptions import MCPDeprecationWarning
 
 from mockc.compiler.driver import GenerateOptions, generate
@@ -134,3 +134,48 @@ def test_listen_over_stdio_hears_an_emit_through_the_admin_port(notes: Path) -> 
         return []
 
     assert asyncio.run(asyncio.wait_for(run(), 60)) == [ResourceUpdated(uri="notes://logo.png")]
+
+
+NOTE_MOCK = """id: note_seven
+operation: resource_note
+match:
+  path:
+    id: n-7
+response:
+  status: result
+  body: The seventh note.
+"""
+
+
+def test_a_template_mock_pinning_its_variables_adds_a_listed_resource(
+    notes: Path, tmp_path: Path
+) -> None:
+    def add_note_mock() -> None:
+        (notes / "mocks" / "note_seven.yaml").write_text(NOTE_MOCK, encoding="utf-8")
+        assert httpx.post(f"{url}/__mockc/mocks/reload").status_code == 200
+
+    async def run() -> tuple[list[Any], list[str], str]:
+        async with (
+            Client(f"{url}/mcp") as client,
+            client.listen(resources_list_changed=True) as subscription,
+        ):
+            pending = asyncio.create_task(_later(add_note_mock))
+            heard = []
+            async for event in subscription:
+                heard.append(event)
+                break
+            await pending
+            listed = await client.list_resources(cache_mode="bypass")
+            read = (await client.read_resource("notes://notes/n-7")).contents[0]
+            return heard, [str(r.uri) for r in listed.resources], getattr(read, "text", "")
+
+    env = {"MOCKC_JOURNAL": str(tmp_path / "journal.sqlite")}
+    try:
+        with ServerProcess([sys.executable, "server.py"], notes, env) as server:
+            url = server.url
+            heard, uris, text = asyncio.run(asyncio.wait_for(run(), 60))
+    finally:
+        (notes / "mocks" / "note_seven.yaml").unlink(missing_ok=True)
+    assert heard == [ResourcesListChanged()]
+    assert uris == ["notes://readme", "notes://logo.png", "notes://notes/n-7"]
+    assert text == "The seventh note."
