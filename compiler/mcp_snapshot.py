@@ -15,6 +15,7 @@ Without it, a resource's text is empty.
 from __future__ import annotations
 
 import asyncio
+import os
 import shlex
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -85,8 +86,6 @@ async def take_snapshot(
 
 
 async def _taken(source: SnapshotSource, record: bool) -> dict[str, Any]:
-    import os
-
     import httpx2
     from mcp import Client
     from mcp.client.stdio import StdioServerParameters
@@ -210,8 +209,8 @@ async def _tool(client: Client, tool: Any, record: bool) -> dict[str, Any]:
     )
     required = (tool.input_schema or {}).get("required") or []
     if record and hints is not None and hints.get("readOnlyHint") and not required:
-        result = await client.call_tool(tool.name, {})
-        if not result.is_error:
+        result = await _answered(client.call_tool(tool.name, {}))
+        if result is not None and not result.is_error:
             if tool.output_schema is not None and result.structured_content is not None:
                 entry["result"] = result.structured_content
             elif tool.output_schema is None:
@@ -219,6 +218,17 @@ async def _tool(client: Client, tool: Any, record: bool) -> dict[str, Any]:
                 if text is not None:
                     entry["result"] = text
     return entry
+
+
+async def _answered(call: Awaitable[T]) -> T | None:
+    """What a recording call answered; None when the server answered a
+    JSON-RPC error (the entry is kept without a recording)."""
+    from mcp.shared.exceptions import MCPError
+
+    try:
+        return await call
+    except MCPError:
+        return None
 
 
 def _texts(content: Sequence[Any]) -> str | None:
@@ -240,7 +250,8 @@ async def _resource(client: Client, resource: Any, record: bool) -> dict[str, An
     )
     entry["text"] = ""
     if record:
-        contents: list[Any] = list((await client.read_resource(str(resource.uri))).contents)
+        read = await _answered(client.read_resource(str(resource.uri)))
+        contents: list[Any] = list(read.contents) if read is not None else []
         if len(contents) == 1 and getattr(contents[0], "blob", None) is not None:
             del entry["text"]
             entry["blob"] = contents[0].blob
@@ -273,9 +284,10 @@ async def _prompt(client: Client, prompt: Any, record: bool) -> dict[str, Any]:
     )
     if record:
         placeholders = {argument["name"]: "{" + argument["name"] + "}" for argument in arguments}
-        got = await client.get_prompt(prompt.name, placeholders)
-        texts = [(m.role, m.content) for m in got.messages if isinstance(m.content, TextContent)]
-        if len(texts) == len(got.messages):
+        got = await _answered(client.get_prompt(prompt.name, placeholders))
+        messages = got.messages if got is not None else []
+        texts = [(m.role, m.content) for m in messages if isinstance(m.content, TextContent)]
+        if messages and len(texts) == len(messages):
             entry["messages"] = [
                 {"role": role, "content": {"type": "text", "text": content.text}}
                 for role, content in texts

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -191,3 +192,35 @@ def test_a_snapshot_of_a_server_made_from_openapi_keeps_its_schemas(tmp_path: Pa
     assert done.returncode == 0, done.stderr
     assert "$defs" in yaml.safe_load(snapshot.read_text())["tools"][0]["outputSchema"]
     assert _listed(_generated_from(snapshot)) == original
+
+
+def test_an_answer_that_is_an_error_is_not_recorded(notes: Path, tmp_path: Path) -> None:
+    failing = tmp_path / "failing"
+    shutil.copytree(notes, failing)
+    (failing / "mocks" / "resource_logo.yaml").write_text(
+        "id: resource_logo\noperation: resource_logo\n"
+        "response: {status: error, body: {code: -32001, message: logo store down}}\n",
+        encoding="utf-8",
+    )
+    snapshot = tmp_path / "failing.mcp.yaml"
+    command = f"{sys.executable} server.py --stdio"
+    done = _mockc(
+        "mcp",
+        "snapshot",
+        "--stdio",
+        command,
+        "--cwd",
+        str(failing),
+        "--record",
+        "-o",
+        str(snapshot),
+    )
+    assert done.returncode == 0, done.stderr
+    resources = {r["name"]: r for r in yaml.safe_load(snapshot.read_text())["resources"]}
+    assert resources["logo"] == {
+        "uri": "notes://logo.png",
+        "name": "logo",
+        "mimeType": "image/png",
+        "text": "",
+    }
+    assert resources["readme"]["text"] == "# Notes\n\nOne note per meeting."
