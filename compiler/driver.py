@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from .merge.output import MergeOptions, WriteReport, write_output
 from .merge.state import check_writable
 from .models import MODELS_FILE, plan_models
 from .naming import NameAllocator
-from .passes import run_passes
+from .passes import mcp_tools, run_passes
 from .passes.mockgen import MockFormat, generate_mocks
 from .progress import NO_PROGRESS, Progress
 
@@ -182,7 +182,8 @@ def servers_of(compiled: Compiled, target: str | None = None) -> tuple[RoutedSer
     after it. ``target`` (``--target``) forces one server with every operation.
     """
     if target is not None:
-        return (RoutedServer(target=registry.target_named(target).name, api=compiled.api),)
+        forced = registry.target_named(target)
+        return (RoutedServer(target=forced.name, api=_served_as(compiled.api, forced)),)
     known = {registered.name for registered in registry.registered_targets()}
     candidates = [
         registry.target_named(name)
@@ -215,6 +216,24 @@ def servers_of(compiled: Compiled, target: str | None = None) -> tuple[RoutedSer
         for c in candidates
         if c.name in routed
     )
+
+
+DERIVED_BINDINGS: dict[tuple[str, str], Callable[[ir.Api, list[Diagnostic]], ir.Api]] = {
+    ("http", "mcp"): mcp_tools.run,
+}
+"""Passes that give operations of one binding kind a binding of another, so
+that a target forced with ``--target`` serves them: (from, to) → the pass."""
+
+
+def _served_as(api: ir.Api, target: registry.Target) -> ir.Api:
+    """``api`` as ``target`` serves it: operations of a kind it does not serve
+    get the binding it does from :data:`DERIVED_BINDINGS` (HTTP operations
+    become MCP tools for the ``mcp`` target)."""
+    kinds = {registry.binding_kind(operation.binding) for operation in api.operations}
+    for (source, kind), derive in DERIVED_BINDINGS.items():
+        if source in kinds and source not in target.bindings and kind in target.bindings:
+            api = derive(api, [])
+    return api
 
 
 def plan_files(

@@ -188,6 +188,13 @@ class McpBinding(TypedDict):
     mime_type: NotRequired[str]
     arguments: NotRequired[list[dict[str, Any]]]
     """Prompts: each argument's ``name``, ``title``, ``description``, ``required``."""
+    completions: NotRequired[dict[str, list[str]]]
+    """Prompts and resource templates: the values completion/complete offers,
+    per argument or variable."""
+    http: NotRequired[dict[str, Any]]
+    """Tools made from an HTTP operation: ``method``, ``path``, ``arguments``
+    (each ``{"argument", "in", "name"}``: the HTTP parameter an argument is)
+    and ``body`` (the argument holding the request body, "" for none)."""
 
 
 Binding = HttpBinding | GrpcBinding | GraphqlBinding | ChannelBinding | McpBinding

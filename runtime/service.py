@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -126,6 +126,8 @@ class MockService:
         self.emitter.schedule(self._schedules())
         self.metrics = Metrics(protocol)
         self.metrics.set_active_mocks(self.mocks.active_mock_count)
+        self.change_listeners: list[Callable[[], None]] = []
+        """Called (on any thread) after the mocks changed: an adapter's notifications."""
         self.mocks.on_follow = self.mocks_changed
         self.journal: Journal = self._open_journal()
         self._random = random.Random(settings.seed)
@@ -188,6 +190,8 @@ class MockService:
     def mocks_changed(self) -> None:
         self.metrics.set_active_mocks(self.mocks.active_mock_count)
         self.emitter.schedule(self._schedules())
+        for listener in list(self.change_listeners):
+            listener()
 
     def _schedules(self) -> list[ScheduledEmit]:
         """The contract's schedules, then the ``emit`` schedules of the mocks being served."""

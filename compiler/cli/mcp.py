@@ -1,7 +1,8 @@
 """``mockc mcp``: serve mockc's tools to AI assistants over MCP.
 
 A group: with no subcommand it runs the tool server (stdio by default,
-``--http`` for streamable HTTP); other commands about MCP join it."""
+``--http`` for streamable HTTP); ``mockc mcp snapshot`` writes a config from
+a live MCP server."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import os
 import sys
 
 import click
+
+from .mcp_snapshot import snapshot_command
 
 __all__ = ["mcp_group"]
 
@@ -61,3 +64,6 @@ def mcp_group(ctx: click.Context, over_http: bool, host: str, port: int, token: 
     sys.stderr.flush()
     if over_http:
         os._exit(0)  # granian's native threads may panic while the interpreter finalises
+
+
+mcp_group.add_command(snapshot_command)

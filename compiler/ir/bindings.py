@@ -206,6 +206,10 @@ class McpBinding:
     """Tools: the hints."""
     arguments: tuple[McpPromptArgument, ...] = ()
     """Prompts: the arguments (always strings)."""
+    body_argument: str = ""
+    """Tools made from an HTTP operation: the argument holding the request body
+    ("" when it has none); ``parameters`` then name the other arguments, one
+    per parameter of the HTTP binding, in its order."""
     security: tuple[SecurityRequirement, ...] = ()
 
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 import asyncio
 import hmac
 import time
-from collections.abc import Awaitable, Callable, Mapping
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -46,9 +46,13 @@ from .answers import (
     rpc_error,
     tool_result,
 )
-from .arguments import ArgumentCheck
+from .arguments import ArgumentCheck, tool_request
 from .catalog import Catalog, McpOperation
+from .completions import complete
+from .notifications import ResourceNotifier
 from .outputs import INTERNAL_ERROR, OUTPUTS
+from .pages import page
+from .progress import stepped
 
 __all__ = ["MCP_PATH", "McpApp"]
 
@@ -97,6 +101,7 @@ class McpApp:
         stateless: bool = False,
         token: str | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        page_size: int = 0,
     ) -> None:
         settings = settings or CoreSettings()
         api = contract["api"]
@@ -121,6 +126,7 @@ class McpApp:
             outputs=OUTPUTS,
         )
         self._journal = EntryBuilder(PROTOCOL, self.service.settings)
+        self.notifier = ResourceNotifier(self.catalog, self.service)
         info = contract["mcp"]["server"] if "mcp" in contract else {}
         self.server: Server[Any] = Server(
             info.get("name") or api.get("name") or "mcp",
@@ -134,6 +140,10 @@ class McpApp:
             on_read_resource=self._read_resource,
             on_list_prompts=self._list_prompts,
             on_get_prompt=self._get_prompt,
+            on_completion=self._complete,
+            on_subscribe_resource=self.notifier.subscribe,
+            on_unsubscribe_resource=self.notifier.unsubscribe,
+            on_subscriptions_listen=self.notifier.listen,
         )
         self.sessions = StreamableHTTPSessionManager(
             app=self.server,
@@ -142,6 +152,7 @@ class McpApp:
             max_request_body_size=max_body_bytes,
         )
         self._token = token
+        self._page_size = page_size
         self.admin = AdminApp(self.service, title=self.title)
         self.standalone_admin = AdminApp(self.service, title=self.title, standalone=True)
         self._health = Health()
@@ -156,9 +167,19 @@ class McpApp:
             + len(catalog.prompts)
         )
 
-    def running(self) -> AbstractAsyncContextManager[None]:
-        """The streamable HTTP sessions' task group; HTTP is served inside it."""
-        return self.sessions.run()
+    @asynccontextmanager
+    async def running(self, *, http: bool = True) -> AsyncIterator[None]:
+        """Notifications followed and, over HTTP, the streamable HTTP sessions'
+        task group; the server is served inside it."""
+        self.notifier.start()
+        try:
+            if http:
+                async with self.sessions.run():
+                    yield
+            else:
+                yield
+        finally:
+            self.notifier.stop()
 
     def close(self) -> None:
         self.service.close()
@@ -193,28 +214,44 @@ class McpApp:
     async def _list_tools(
         self, ctx: Context, params: types.PaginatedRequestParams | None
     ) -> types.ListToolsResult:
-        result = types.ListToolsResult(tools=self.catalog.tool_list())
-        return await self._journaled("tools/list", "", None, None, lambda _: _now(result))
+        async def answer(_: _Exchange) -> types.ListToolsResult:
+            tools, following = page(self.catalog.tool_list(), _cursor(params), self._page_size)
+            return types.ListToolsResult(tools=tools, next_cursor=following)
+
+        return await self._journaled("tools/list", "", None, None, answer)
 
     async def _list_resources(
         self, ctx: Context, params: types.PaginatedRequestParams | None
     ) -> types.ListResourcesResult:
-        result = types.ListResourcesResult(resources=self.catalog.resource_list())
-        return await self._journaled("resources/list", "", None, None, lambda _: _now(result))
+        self.notifier.listed_by(ctx.session)
+
+        async def answer(_: _Exchange) -> types.ListResourcesResult:
+            listed = self.catalog.resource_list() + self.notifier.mocked_resources
+            resources, following = page(listed, _cursor(params), self._page_size)
+            return types.ListResourcesResult(resources=resources, next_cursor=following)
+
+        return await self._journaled("resources/list", "", None, None, answer)
 
     async def _list_templates(
         self, ctx: Context, params: types.PaginatedRequestParams | None
     ) -> types.ListResourceTemplatesResult:
-        result = types.ListResourceTemplatesResult(resource_templates=self.catalog.template_list())
-        return await self._journaled(
-            "resources/templates/list", "", None, None, lambda _: _now(result)
-        )
+        async def answer(_: _Exchange) -> types.ListResourceTemplatesResult:
+            listed = self.catalog.template_list()
+            templates, following = page(listed, _cursor(params), self._page_size)
+            return types.ListResourceTemplatesResult(
+                resource_templates=templates, next_cursor=following
+            )
+
+        return await self._journaled("resources/templates/list", "", None, None, answer)
 
     async def _list_prompts(
         self, ctx: Context, params: types.PaginatedRequestParams | None
     ) -> types.ListPromptsResult:
-        result = types.ListPromptsResult(prompts=self.catalog.prompt_list())
-        return await self._journaled("prompts/list", "", None, None, lambda _: _now(result))
+        async def answer(_: _Exchange) -> types.ListPromptsResult:
+            prompts, following = page(self.catalog.prompt_list(), _cursor(params), self._page_size)
+            return types.ListPromptsResult(prompts=prompts, next_cursor=following)
+
+        return await self._journaled("prompts/list", "", None, None, answer)
 
     async def _call_tool(
         self, ctx: Context, params: types.CallToolRequestParams
@@ -228,8 +265,13 @@ class McpApp:
             problems = self.arguments.problems(tool.name, arguments) if self.arguments else []
             if problems:
                 return invalid_arguments(problems)
-            request = Request(tool.id, body=arguments)
+            request = tool_request(tool.id, tool.binding.get("http"), arguments)
             reply = await self._answer(tool, request, params.name, exchange)
+
+            async def ask(step: Request) -> Reply:
+                return await self._answer(tool, step, params.name, exchange)
+
+            reply = await stepped(ctx, tool.name, request, reply, ask, self.service)
             return tool_result(tool, reply)
 
         return await self._journaled("tools/call", params.name, tool, arguments, answer)
@@ -273,6 +315,18 @@ class McpApp:
             return prompt_result(prompt, arguments, reply)
 
         return await self._journaled("prompts/get", params.name, prompt, arguments, answer)
+
+    async def _complete(
+        self, ctx: Context, params: types.CompleteRequestParams
+    ) -> types.CompleteResult:
+        ref = params.ref
+        target = ref.name if isinstance(ref, types.PromptReference) else ref.uri
+
+        async def answer(_: _Exchange) -> types.CompleteResult:
+            return complete(self.catalog, params)
+
+        arguments = {params.argument.name: params.argument.value}
+        return await self._journaled("completion/complete", target, None, arguments, answer)
 
     # -- engine and journal ------------------------------------------------
 
@@ -355,8 +409,8 @@ def _bearer_is(scope: Scope, token: str) -> bool:
     return False
 
 
-async def _now(value: T) -> T:
-    return value
+def _cursor(params: types.PaginatedRequestParams | None) -> str | None:
+    return params.cursor if params is not None else None
 
 
 def _transport_security(host: str) -> TransportSecuritySettings | None:

@@ -7,11 +7,13 @@ validator is compiled when it is first called.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from ..engine import Request
 from ..schema_validators import compile_validator
 
-__all__ = ["ArgumentCheck"]
+__all__ = ["ArgumentCheck", "tool_request"]
 
 _MOST_REPORTED = 5
 
@@ -34,3 +36,27 @@ class ArgumentCheck:
             if len(found) == _MOST_REPORTED:
                 break
         return found
+
+
+def tool_request(
+    operation_id: str, http: Mapping[str, Any] | None, arguments: dict[str, Any]
+) -> Request:
+    """The engine request of a tool call: the arguments as ``request.body``, or,
+    for a tool made from an HTTP operation, split as the HTTP request would
+    carry them (``request.path``, ``request.query``, ``request.headers``,
+    ``request.cookies`` and the body argument as ``request.body``), so that the
+    operation's mocks match either way."""
+    if http is None:
+        return Request(operation_id, body=arguments)
+    request = Request(operation_id, body=arguments.get(http["body"]) if http["body"] else None)
+    places = {
+        "path": request.path,
+        "query": request.query,
+        "header": request.headers,
+        "cookie": request.cookies,
+    }
+    for each in http["arguments"]:
+        if each["argument"] in arguments and each["in"] in places:
+            name = each["name"].lower() if each["in"] == "header" else each["name"]
+            places[each["in"]][name] = arguments[each["argument"]]
+    return request

@@ -11,6 +11,7 @@ from typing import Any
 import mcp_types as types
 
 from ..contract import Contract, OperationSpec, mcp_binding
+from .schemas import LISTED_BUDGET, self_contained
 
 __all__ = ["Catalog", "McpOperation"]
 
@@ -46,6 +47,8 @@ class Catalog:
         self.templates: list[McpOperation] = []
         self.prompts: dict[str, McpOperation] = {}
         self._specs: dict[str, OperationSpec] = {}
+        self._defs: dict[str, Any] = dict(contract.get("defs") or {})
+        self._tools: list[types.Tool] | None = None
         for spec in contract["operations"]:
             binding: dict[str, Any] = dict(mcp_binding(spec))
             self._specs[spec["id"]] = spec
@@ -84,13 +87,20 @@ class Catalog:
 
     # -- the SDK's list results --------------------------------------------
 
-    def input_schema(self, tool: McpOperation) -> Any:
-        """The tool's ``inputSchema`` (``{"type": "object"}`` when it declares none)."""
+    def input_schema(self, tool: McpOperation, *, budget: int | None = None) -> Any:
+        """The tool's ``inputSchema`` (``{"type": "object"}`` when it declares none),
+        self-contained (within ``budget``: :func:`.schemas.self_contained`)."""
         input_spec = self._specs[tool.id]["input"]
         schema = next(iter(input_spec["contents"].values()))["schema"] if input_spec else {}
-        return schema or {"type": "object"}
+        return self_contained(schema or {"type": "object"}, self._defs, budget=budget)
 
     def tool_list(self) -> list[types.Tool]:
+        """Every tool as listed (made once: the contract does not change)."""
+        if self._tools is None:
+            self._tools = self._tool_list()
+        return self._tools
+
+    def _tool_list(self) -> list[types.Tool]:
         tools = []
         for tool in self.tools.values():
             binding = tool.binding
@@ -100,8 +110,10 @@ class Catalog:
                     name=tool.name,
                     title=binding["title"] or None,
                     description=binding["description"] or None,
-                    input_schema=self.input_schema(tool),
-                    output_schema=tool.result_schema
+                    input_schema=self.input_schema(tool, budget=LISTED_BUDGET),
+                    output_schema=self_contained(
+                        tool.result_schema, self._defs, budget=LISTED_BUDGET
+                    )
                     if tool.result_media_type == "application/json"
                     else None,
                     annotations=types.ToolAnnotations.model_validate(annotations)

@@ -39,6 +39,7 @@ class Settings(ServerSettings):
     stateless: bool = False
     token: str | None = None
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    page_size: int = 0
 
 
 def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> Settings:
@@ -52,6 +53,7 @@ def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> Settings:
         stateless=values["stateless"],
         token=values["mcp_token"],
         max_body_bytes=values["max_body_bytes"],
+        page_size=values["mcp_page_size"],
     )
 
 
@@ -72,6 +74,7 @@ def build_app(directory: Path, settings: Settings) -> McpApp:
             stateless=settings.stateless,
             token=settings.token,
             max_body_bytes=settings.max_body_bytes,
+            page_size=settings.page_size,
         )
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise malformed_contract(directory, exc) from exc
@@ -121,15 +124,16 @@ async def _serve_stdio(app: McpApp, settings: Settings) -> None:
                 read_stream, write_stream, app.server.create_initialization_options()
             )
 
-    serving = asyncio.create_task(session())
-    stopping = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stopping.set)
-    stop = asyncio.create_task(stopping.wait())
-    await asyncio.wait([serving, stop], return_when=asyncio.FIRST_COMPLETED)
-    for task in (serving, stop):
-        task.cancel()
+    async with app.running(http=False):
+        serving = asyncio.create_task(session())
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stopping.set)
+        stop = asyncio.create_task(stopping.wait())
+        await asyncio.wait([serving, stop], return_when=asyncio.FIRST_COMPLETED)
+        for task in (serving, stop):
+            task.cancel()
     if admin is not None and admin_task is not None:
         admin.stop()
         await asyncio.wait_for(admin_task, timeout=2.0)

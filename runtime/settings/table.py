@@ -496,6 +496,16 @@ SETTINGS: tuple[Setting, ...] = (
         parse=optional_text,
         shown_default="none",
     ),
+    Setting(
+        "mcp_page_size",
+        "MOCKC_MCP_PAGE_SIZE",
+        "--page-size",
+        "0",
+        "tools, resources, resource templates and prompts per page of a list result, "
+        "the rest behind `nextCursor` (`0`: one page)",
+        protocols=frozenset({"mcp"}),
+        parse=non_negative,
+    ),
 )
 """Every setting of every protocol's server, in the order the README lists them."""
 

@@ -2,7 +2,8 @@
 
 The format is ``mockc.runtime.contract``: each tool, resource (or resource
 template) and prompt is an operation with an ``mcp`` binding (its primitive,
-name, title, description and the primitive's own fields), and an ``mcp``
+name, title, description and the primitive's own fields; a tool made from
+an HTTP operation also its ``http`` block: where each argument goes), and an ``mcp``
 block holds the server's name, title, version and instructions.
 """
 
@@ -31,7 +32,7 @@ def build_contract(api: ir.Api, *, generated_by: str) -> dict[str, Any]:
         api,
         protocol="mcp",
         generated_by=generated_by,
-        defs={},
+        defs={named.name: ir.thaw(named.schema) for named in api.schemas},
         operations=operations,
         mcp={
             "server": {
@@ -65,6 +66,20 @@ def _binding(operation: ir.Operation, binding: ir.McpBinding) -> dict[str, Any]:
             )
             if value is not None
         }
+    http = next((b for b in operation.alternate_bindings if isinstance(b, ir.HttpBinding)), None)
+    if binding.primitive == "tool" and http is not None:
+        spec["http"] = {
+            "method": http.method,
+            "path": http.path,
+            "arguments": [
+                {"argument": argument.name, "in": parameter.location.value, "name": parameter.name}
+                for argument, parameter in zip(binding.parameters, http.parameters, strict=True)
+            ],
+            "body": binding.body_argument,
+        }
+    completions = _completions(operation, binding)
+    if completions:
+        spec["completions"] = completions
     if binding.primitive == "resource":
         spec["uri_template"] = binding.uri_template
         spec["variables"] = [parameter.name for parameter in binding.parameters]
@@ -80,3 +95,27 @@ def _binding(operation: ir.Operation, binding: ir.McpBinding) -> dict[str, Any]:
             for argument in binding.arguments
         ]
     return spec
+
+
+def _completions(operation: ir.Operation, binding: ir.McpBinding) -> dict[str, list[str]]:
+    """What completion/complete offers per prompt argument or template variable:
+    its schema's ``enum``, then its ``examples``."""
+    schemas: dict[str, Any] = {}
+    if binding.primitive == "prompt" and operation.input is not None:
+        schema = ir.thaw(operation.input.contents[0].schema) if operation.input.contents else {}
+        schemas = dict((schema or {}).get("properties") or {})
+    elif binding.primitive == "resource":
+        schemas = {parameter.name: ir.thaw(parameter.schema) for parameter in binding.parameters}
+    offered = {}
+    for name, schema in schemas.items():
+        if not isinstance(schema, dict):
+            continue
+        values = [
+            str(value)
+            for keyword in ("enum", "examples")
+            for value in schema.get(keyword) or ()
+            if isinstance(value, str | int | float)
+        ]
+        if values:
+            offered[name] = list(dict.fromkeys(values))
+    return offered

@@ -40,8 +40,15 @@ class McpServer(ServerGenerator):
     def hook_doc(self, operation: ir.Operation) -> str:
         binding = operation.binding
         assert isinstance(binding, ir.McpBinding)
+        derived = any(isinstance(b, ir.HttpBinding) for b in operation.alternate_bindings)
         head = {
-            "tool": f"tools/call {binding.name}: request.body holds the arguments",
+            "tool": f"tools/call {binding.name}: "
+            + (
+                "the arguments as in the HTTP request\n(request.path, request.query, "
+                "request.headers; the body argument as request.body)"
+                if derived
+                else "request.body holds the arguments"
+            ),
             "resource": f"resources/read {binding.uri_template}: "
             "request.path holds the URI's variables",
             "prompt": f"prompts/get {binding.name}: request.body holds the arguments",

@@ -14,7 +14,8 @@ from mockc.compiler.driver import TARGETS
 def test_the_cli_starts_without_other_protocols_libraries() -> None:
     code = (
         "import sys, mockc.compiler.cli; "
-        "print(sorted(m for m in ('graphql', 'google.protobuf', 'zeep') if m in sys.modules))"
+        "print(sorted(m for m in ('graphql', 'google.protobuf', 'zeep', 'mcp', 'httpx2') "
+        "if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

@@ -38,6 +38,8 @@ class Case:
     """A spec written into the checkout instead of a copied folder (``specs[0]``)."""
     plugin: bool = False
     """Run the CLI with the line-echo plug-in registered (tests/plugins)."""
+    options: tuple[str, ...] = ()
+    """More options of ``mockc generate`` (``--target``)."""
 
 
 CASES = {
@@ -53,6 +55,12 @@ CASES = {
     "soap": Case(CORPUS / "wsdl" / "onvif", ("ptz.wsdl",), ("soap",)),
     "sse": Case(CORPUS / "asyncapi" / "gitter-streaming", ("asyncapi-3.0.0.yml",), ("sse",)),
     "mcp": Case(ROOT / "examples" / "mcp", ("notes.mcp.yaml",), ("mcp",)),
+    "mcp-from-openapi": Case(
+        CORPUS / "openapi" / "oai-petstore-expanded-v3",
+        ("petstore-expanded.yaml",),
+        ("mcp",),
+        options=("--target", "mcp"),
+    ),
     "lineecho-and-http": Case(
         None, ("duo.lineecho",), ("lineecho", "http"), text=LINEECHO, plugin=True
     ),
@@ -78,7 +86,7 @@ def _generate(case: Case, checkout: Path, hash_seed: str) -> dict[str, bytes]:
     env = {**os.environ, "PYTHONHASHSEED": hash_seed}
     done = subprocess.run(
         [sys.executable, "-m", module, "generate", *(str(specs / spec) for spec in case.specs)]
-        + ["-o", str(checkout / "out"), "-q"],
+        + ["-o", str(checkout / "out"), "-q", *case.options],
         env=env,
         cwd=ROOT,
         capture_output=True,

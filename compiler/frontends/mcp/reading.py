@@ -6,7 +6,8 @@ Operation ids are the primitive and the name (``tool_read_file``,
 What an operation answers when no mock does is its ``result`` output:
 
 - a tool: its ``outputSchema`` (``application/json``, answered as
-  ``structuredContent`` plus a text rendering), else its ``result`` text
+  ``structuredContent`` plus a text rendering; an object ``result`` its
+  example), else its ``result`` text
   (``text/plain``); an ``isError`` output (text) for error results;
 - a resource: its text, or its base64 ``blob`` (schema ``contentEncoding: base64``);
 - a resource template: its text, with ``{variable}`` parameters (location ``path``);
@@ -23,6 +24,7 @@ from mockc.compiler import ir
 from mockc.compiler.errors import Diagnostic, SpecError
 
 from ..documents import DocumentStore, Location
+from .definitions import NamedSchemas
 from .validation import check_config, not_a_config
 
 __all__ = ["SPEC_FORMAT", "load"]
@@ -82,6 +84,7 @@ def load(path: Path, *, warnings: list[Diagnostic] | None = None) -> ir.Api:
         spec_format=SPEC_FORMAT,
         sources=store.sources,
         operations=tuple(operations),
+        schemas=reader.schemas.named(),
     )
 
 
@@ -112,6 +115,7 @@ class _Reader:
     def __init__(self, store: DocumentStore, root: Location) -> None:
         self.store = store
         self.root = root
+        self.schemas = NamedSchemas()
 
     def _source(self, *segments: str | int) -> ir.Source:
         location = self.root.child(*segments)
@@ -120,9 +124,16 @@ class _Reader:
 
     def tool(self, index: int, tool: dict[str, Any]) -> ir.Operation:
         source = self._source("tools", index)
-        output_schema = tool.get("outputSchema")
+        output_schema = self.schemas.hoisted(tool.get("outputSchema"), source)
         if output_schema is not None:
-            result = ir.Content(media_type=JSON, schema=ir.freeze(output_schema))
+            recorded = tool.get("result")
+            result = ir.Content(
+                media_type=JSON,
+                schema=ir.freeze(output_schema),
+                examples=(ir.Example(name="default", value=ir.freeze(recorded)),)
+                if isinstance(recorded, dict)
+                else (),
+            )
         else:
             examples = (
                 (ir.Example(name="default", value=tool["result"]),) if "result" in tool else ()
@@ -140,7 +151,7 @@ class _Reader:
             if hints is not None
             else None
         )
-        input_schema = tool.get("inputSchema") or {"type": "object"}
+        input_schema = self.schemas.hoisted(tool.get("inputSchema") or {"type": "object"}, source)
         return ir.Operation(
             id=f"tool_{tool['name']}",
             input=ir.Message(
@@ -198,6 +209,7 @@ class _Reader:
         source = self._source("resourceTemplates", index)
         uri_template = template["uriTemplate"]
         names = dict.fromkeys(self._variables(index, uri_template))
+        variables = template.get("variables", {})
         mime_type = template.get("mimeType", "")
         examples = (
             (ir.Example(name="default", value=template["text"]),) if "text" in template else ()
@@ -217,8 +229,9 @@ class _Reader:
                     ir.Parameter(
                         name=name,
                         location=ir.ParameterLocation.PATH,
-                        schema=ir.freeze(_STRING),
+                        schema=ir.freeze(_offered(variables.get(name, {}))),
                         required=True,
+                        description=variables.get(name, {}).get("description", ""),
                     )
                     for name in names
                 ),
@@ -263,7 +276,9 @@ class _Reader:
             schema=ir.freeze(_PROMPT_MESSAGES),
             examples=(ir.Example(name="default", value=ir.freeze(messages)),),
         )
-        properties = {argument.name: dict(_STRING) for argument in arguments}
+        properties = {
+            argument["name"]: _offered(argument) for argument in prompt.get("arguments", [])
+        }
         required = [argument.name for argument in arguments if argument.required]
         return ir.Operation(
             id=f"prompt_{prompt['name']}",
@@ -288,3 +303,13 @@ class _Reader:
             description=prompt.get("description", ""),
             source=source,
         )
+
+
+def _offered(declared: dict[str, Any]) -> dict[str, Any]:
+    """A string's schema with the ``enum`` and ``examples`` declared for it (the
+    values completion/complete offers)."""
+    schema: dict[str, Any] = dict(_STRING)
+    for keyword in ("enum", "examples"):
+        if keyword in declared:
+            schema[keyword] = list(declared[keyword])
+    return schema

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from mockc.compiler import ir
+from mockc.compiler.driver import compile_specs
 from mockc.compiler.errors import SpecError
 from mockc.compiler.frontends.mcp import CONFIG_SCHEMA_FILE, load
 from mockc.compiler.frontends.registry import front_end_for
@@ -139,3 +140,40 @@ def test_duplicate_names_and_unsupported_templates_are_located(tmp_path: Path) -
     with pytest.raises(SpecError, match="not supported yet") as caught:
         load(path)
     assert caught.value.diagnostics[0].line == 3
+
+
+def test_tool_schemas_definitions_become_named_schemas(tmp_path: Path) -> None:
+    """Two tools defining ``Item`` differently: the second is ``Item_2``; refs follow."""
+    config = tmp_path / "defs.mcp.yaml"
+    config.write_text(
+        """mcp: "1"
+tools:
+  - name: one
+    inputSchema:
+      type: object
+      properties: {item: {$ref: "#/$defs/Item"}}
+      $defs:
+        Item: {type: object, properties: {tag: {$ref: "#/$defs/Tag"}}}
+        Tag: {type: string}
+  - name: two
+    inputSchema:
+      type: object
+      properties: {item: {$ref: "#/definitions/Item"}}
+      definitions:
+        Item: {type: integer}
+""",
+        encoding="utf-8",
+    )
+    api = compile_specs([config]).api
+    named = {schema.name: ir.thaw(schema.schema) for schema in api.schemas}
+    assert named == {
+        "Item": {"type": "object", "properties": {"tag": {"$ref": "#/$defs/Tag"}}},
+        "Item_2": {"type": "integer"},
+        "Tag": {"type": "string"},
+    }
+    inputs = [ir.thaw(op.input.contents[0].schema) for op in api.operations if op.input]
+    assert [schema["properties"]["item"]["$ref"] for schema in inputs] == [
+        "#/$defs/Item",
+        "#/$defs/Item_2",
+    ]
+    assert all("$defs" not in schema and "definitions" not in schema for schema in inputs)
