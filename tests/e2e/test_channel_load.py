@@ -20,7 +20,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -38,6 +38,7 @@ RATE = 1.0
 SETTLE_SECONDS = 2.0
 """Time after the last connection before the first event (the server
 registers a stream just after its handshake completes)."""
+T = TypeVar("T")
 RSS_MARGIN_KIB = 24 * 1024
 """How much the server's memory may grow from one round of clients to the next."""
 
@@ -86,21 +87,28 @@ def _rss_kib(process: ServerProcess) -> int:
     return int(line.split()[1])
 
 
+async def _unless_stopped(next_one: Awaitable[T], stop: asyncio.Event) -> T | None:
+    """What ``next_one`` gives, or None once ``stop`` is set first."""
+    if stop.is_set():
+        return None
+    reading = asyncio.ensure_future(next_one)
+    stopping = asyncio.ensure_future(stop.wait())
+    done, _ = await asyncio.wait({reading, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    if reading not in done:
+        reading.cancel()
+        return None
+    stopping.cancel()
+    return reading.result()
+
+
 async def _sse_client(
     http: httpx.AsyncClient, port: int, got: Received, connected: asyncio.Event, stop: asyncio.Event
 ) -> None:
     async with aconnect_sse(http, "GET", f"http://127.0.0.1:{port}{SSE_STREAM}") as source:
         connected.set()
         events = source.aiter_sse()
-        while not stop.is_set():
-            reading = asyncio.ensure_future(anext(events))
-            stopping = asyncio.ensure_future(stop.wait())
-            done, _ = await asyncio.wait({reading, stopping}, return_when=asyncio.FIRST_COMPLETED)
-            if reading not in done:
-                reading.cancel()
-                break
-            stopping.cancel()
-            got.take(reading.result().data)
+        while (event := await _unless_stopped(anext(events), stop)) is not None:
+            got.take(event.data)
 
 
 async def _ws_client(
@@ -113,15 +121,7 @@ async def _ws_client(
         ping_interval=None,
     ) as socket:
         connected.set()
-        while not stop.is_set():
-            reading = asyncio.ensure_future(socket.recv())
-            stopping = asyncio.ensure_future(stop.wait())
-            done, _ = await asyncio.wait({reading, stopping}, return_when=asyncio.FIRST_COMPLETED)
-            if reading not in done:
-                reading.cancel()
-                break
-            stopping.cancel()
-            frame = reading.result()
+        while (frame := await _unless_stopped(socket.recv(), stop)) is not None:
             got.take(frame if isinstance(frame, str) else frame.decode())
 
 

@@ -38,6 +38,13 @@ class Installed:
     folder: Path
     node: Path
 
+    def script(self, source: Path) -> Path:
+        """``source`` copied beside the tool's packages (a module's imports
+        resolve from its own folder), ready for :attr:`node` to run."""
+        placed = self.folder / source.name
+        shutil.copyfile(source, placed)
+        return placed
+
 
 ASYNCAPI_PARSER = NpmTool("asyncapi-parser", ("@asyncapi/parser@3.6.6",))
 """The AsyncAPI initiative's reference parser and validator."""

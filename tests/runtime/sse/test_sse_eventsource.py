@@ -5,7 +5,6 @@ stream — event types, ids and data as the server sent them."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -38,8 +37,7 @@ def test_eventsource_reads_the_stream(server: ServerProcess) -> None:
         tool = install(EVENTSOURCE)
     except Unavailable as why:
         pytest.skip(f"the eventsource client is not available: {why}")
-    script = tool.folder / SCRIPT.name
-    shutil.copyfile(SCRIPT, script)  # imports resolve from the script's folder
+    script = tool.script(SCRIPT)
     reader = subprocess.Popen(
         [str(tool.node), str(script), server.url + STREAM, "3", "chatMessage"],
         cwd=tool.folder,

@@ -6,7 +6,6 @@ and where both say where, they name the same place."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -34,8 +33,7 @@ def verdicts() -> dict[str, Any]:
         tool = install(ASYNCAPI_PARSER)
     except Unavailable as why:
         pytest.skip(f"the reference parser is not available: {why}")
-    script = tool.folder / SCRIPT.name
-    shutil.copyfile(SCRIPT, script)  # imports resolve from the script's folder
+    script = tool.script(SCRIPT)
     done = subprocess.run(
         [str(tool.node), str(script), *map(str, DOCUMENTS)],
         cwd=tool.folder,
