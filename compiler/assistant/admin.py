@@ -24,7 +24,7 @@ from urllib.parse import quote, urlencode
 import httpx
 
 from .errors import AssistantError, problem_error
-from .orchestrator import Orchestrator
+from .orchestrator import Orchestrator, response_document
 from .state import Registry
 
 __all__ = ["AdminApi", "AdminTarget", "admin_base_of", "segment"]
@@ -134,7 +134,7 @@ class AdminApi:
                 f"{target.label} did not answer at {target.base} ({type(error).__name__}); "
                 "is it running? discover_mock_servers lists the running servers"
             ) from None
-        document = _document(response)
+        document = response_document(response)
         status = response.status_code
         if status >= 400 and status not in accept:
             raise problem_error(f"{target.label}: {method} /__mockc/{path}", status, document)
@@ -149,12 +149,3 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def _document(response: httpx.Response) -> Any:
-    if response.status_code == 204 or not response.content:
-        return None
-    try:
-        return response.json()
-    except ValueError:
-        return response.text

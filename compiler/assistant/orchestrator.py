@@ -52,13 +52,14 @@ class Orchestrator:
                 f"the orchestrator at {self.url} did not answer ({type(error).__name__}); "
                 f"check {URL_VARIABLE}"
             ) from None
-        document = _document(response)
+        document = response_document(response)
         if response.status_code >= 400:
             raise problem_error(what, response.status_code, document)
         return document
 
 
-def _document(response: httpx.Response) -> Any:
+def response_document(response: httpx.Response) -> Any:
+    """An answer's JSON document, its text when it is not JSON, None when empty."""
     if response.status_code == 204 or not response.content:
         return None
     try:
