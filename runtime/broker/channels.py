@@ -125,4 +125,3 @@ class BrokerChannel:
         """The address with its placeholders filled from ``params`` (unknown ones
         are left as they are)."""
         return _PARAMETER.sub(lambda m: str(params.get(m.group(1), m.group(0))), self.address)
-
