@@ -71,7 +71,7 @@ class BrokerChannel:
         return cls(
             operation=operation,
             action=str(binding.get("action") or "receive"),
-            address=str(binding.get("address") or binding.get("path") or ""),
+            address=str(binding.get("address") or binding.get("channel") or ""),
             options=MappingProxyType(dict(binding.get("options") or {})),
             reply=BrokerReply.from_spec(binding.get("reply")),
             protocol=str(binding.get("protocol") or ""),
@@ -125,4 +125,3 @@ class BrokerChannel:
         """The address with its placeholders filled from ``params`` (unknown ones
         are left as they are)."""
         return _PARAMETER.sub(lambda m: str(params.get(m.group(1), m.group(0))), self.address)
-
