@@ -230,6 +230,9 @@ class Contract(TypedDict):
     operations: list[OperationSpec]
     graphql: NotRequired[GraphqlServer]
     mcp: NotRequired[McpServerInfo]
+    broker: NotRequired[dict[str, Any]]
+    """Broker mock services: the broker's ``url`` from the contract's servers and
+    the ``schedules`` a channel config declares."""
 
 
 class ContractError(RuntimeFailure):

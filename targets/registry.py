@@ -124,6 +124,12 @@ BUILT_IN: tuple[Target, ...] = (
         bindings=("mcp",),
         adapters=(RuntimeAdapter(package="mcp"),),
     ),
+    Target(
+        name="mqtt",
+        module="mockc.targets.mqtt",
+        bindings=("mqtt",),
+        adapters=(RuntimeAdapter(package="mqtt"), RuntimeAdapter(package="broker")),
+    ),
 )
 """The targets of this package, registered when this module is imported."""
 

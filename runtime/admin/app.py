@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import time
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -42,7 +43,15 @@ _OPEN_PATHS = frozenset({"/__mockc/health", "/health"})
 class AdminApp:
     """Serves the admin API of ``service`` and ``/metrics``; ``standalone`` adds ``/health``."""
 
-    def __init__(self, service: MockService, *, title: str, standalone: bool = False) -> None:
+    def __init__(
+        self,
+        service: MockService,
+        *,
+        title: str,
+        standalone: bool = False,
+        extra_routes: Sequence[tuple[str, str, Handler]] = (),
+    ) -> None:
+        """``extra_routes`` are a server's own admin routes (a broker's publish)."""
         self.service = service
         self.title = title
         self._health = Health()
@@ -56,6 +65,7 @@ class AdminApp:
         ]
         if standalone:
             routes.append(("GET", "/health", "health"))
+        routes += extra_routes
         self.router: Router[Handler | str] = Router(routes)
         self._token = service.settings.admin_token
         self._journal = EntryBuilder("http", service.settings)

@@ -71,7 +71,7 @@ class BrokerChannel:
         return cls(
             operation=operation,
             action=str(binding.get("action") or "receive"),
-            address=str(binding.get("address") or binding.get("path") or ""),
+            address=str(binding.get("address") or binding.get("channel") or ""),
             options=MappingProxyType(dict(binding.get("options") or {})),
             reply=BrokerReply.from_spec(binding.get("reply")),
             protocol=str(binding.get("protocol") or ""),

@@ -1,0 +1,234 @@
+"""The MQTT client of a mock service (MQTT 5, on aiomqtt).
+
+- Subscriptions: each consumed channel's address with ``+`` for each of its
+  ``{parameters}`` (a channel whose address holds ``#`` keeps it), at the
+  channel's QoS (1 when the contract does not say: a message is then not lost
+  while the mock reconnects), with *no local* so the mock does not consume
+  what it publishes itself.
+- A consumed message is acknowledged (PUBACK/PUBREC) only after the service
+  handled it; the session outlives the connection for
+  :data:`SESSION_EXPIRY_S`, so the broker redelivers what was not acknowledged
+  when the connection comes back.
+- Published messages carry the channel's QoS and retain flag; MQTT 5
+  properties carry the content type, correlation data, response topic and
+  headers (user properties).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import ssl
+import uuid
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import aiomqtt
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+from paho.mqtt.subscribeoptions import SubscribeOptions
+
+from ..broker.channels import BrokerChannel
+from ..broker.client import Handle
+from ..broker.exceptions import BrokerLost, BrokerUnavailable
+from ..broker.message import BrokerMessage
+
+__all__ = ["DEFAULT_URL", "SESSION_EXPIRY_S", "MqttClient", "MqttUrl", "parse_url"]
+
+DEFAULT_URL = "mqtt://127.0.0.1:1883"
+SESSION_EXPIRY_S = 300
+"""How long the broker keeps the mock's session (subscriptions, unacknowledged
+messages) after the connection drops."""
+CONNECT_TIMEOUT_S = 5.0
+_SCHEMES = {"mqtt": (1883, False), "tcp": (1883, False), "mqtts": (8883, True), "ssl": (8883, True)}
+
+
+class MqttUrl:
+    """Where the broker is: host, port, TLS, credentials."""
+
+    __slots__ = ("host", "password", "port", "tls", "username")
+
+    def __init__(
+        self, host: str, port: int, *, tls: bool, username: str | None, password: str | None
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.tls = tls
+        self.username = username
+        self.password = password
+
+    def describe(self) -> str:
+        return f"mqtt{'s' if self.tls else ''} at {self.host}:{self.port}"
+
+
+def parse_url(url: str) -> MqttUrl:
+    """``mqtt://[user:password@]host[:port]`` (``mqtts://`` for TLS); ValueError if not."""
+    parts = urlsplit(url if "://" in url else f"mqtt://{url}")
+    scheme = parts.scheme.lower()
+    if scheme not in _SCHEMES:
+        raise ValueError(f"{url!r} is not an mqtt:// or mqtts:// URL")
+    default_port, tls = _SCHEMES[scheme]
+    try:
+        port = parts.port or default_port
+    except ValueError:
+        raise ValueError(f"{url!r} has a port that is not a number") from None
+    if not parts.hostname:
+        raise ValueError(f"{url!r} names no host")
+    return MqttUrl(
+        parts.hostname,
+        port,
+        tls=tls,
+        username=unquote(parts.username) if parts.username is not None else None,
+        password=unquote(parts.password) if parts.password is not None else None,
+    )
+
+
+class MqttClient:
+    """A :class:`~..broker.client.BrokerClient` for an MQTT 5 broker."""
+
+    protocol = "mqtt"
+
+    def __init__(self, url: str = DEFAULT_URL, *, client_id: str = "") -> None:
+        self.url = parse_url(url)
+        self.client_id = client_id or f"mockc-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self._client: aiomqtt.Client | None = None
+        self._connected = False
+        self._sessions = 0
+
+    @property
+    def connected(self) -> bool:
+        return self._connected
+
+    def describe(self) -> str:
+        return self.url.describe()
+
+    async def connect(self) -> None:
+        url = self.url
+        properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+        properties.SessionExpiryInterval = SESSION_EXPIRY_S
+        client = aiomqtt.Client(
+            url.host,
+            url.port,
+            username=url.username,
+            password=url.password,
+            identifier=self.client_id,
+            protocol=aiomqtt.ProtocolVersion.V5,
+            clean_start=self._sessions == 0,
+            properties=properties,
+            timeout=CONNECT_TIMEOUT_S,
+            tls_context=ssl.create_default_context() if url.tls else None,
+        )
+        # acknowledge each message once handled, not on arrival (paho's manual acks)
+        client._client.manual_ack_set(True)
+        try:
+            await client.__aenter__()
+        except aiomqtt.MqttError as error:
+            raise BrokerUnavailable(_reason(error)) from None
+        self._client = client
+        self._connected = True
+        self._sessions += 1
+
+    async def declare(self, channels: Sequence[BrokerChannel]) -> None:
+        """Nothing to create: MQTT topics exist once used."""
+
+    async def consume(self, channels: Sequence[BrokerChannel], handle: Handle) -> None:
+        client = self._connected_client()
+        filters = [
+            (channel.pattern("+"), SubscribeOptions(qos=_qos(channel, 1), noLocal=True))
+            for channel in channels
+        ]
+        try:
+            if filters:
+                await client.subscribe(list(dict(filters).items()))
+            async for message in client.messages:
+                topic = str(message.topic)
+                channel = next((c for c in channels if _matches(c, topic)), None)
+                if channel is not None:
+                    await handle(channel, _message_of(message, topic))
+                client._client.ack(message.mid, message.qos)
+        except aiomqtt.MqttError as error:
+            self._connected = False
+            raise BrokerLost(_reason(error)) from None
+
+    async def publish(self, channel: BrokerChannel | None, message: BrokerMessage) -> None:
+        client = self._connected_client()
+        extras = message.extras
+        qos = _qos(channel, 0) if channel is not None else int(extras.get("qos", 0) or 0)
+        retain = bool(channel.options.get("retain")) if channel is not None else False
+        properties = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]
+        if message.content_type:
+            properties.ContentType = message.content_type
+        correlation = extras.get("correlation_data")
+        if isinstance(correlation, bytes):
+            properties.CorrelationData = correlation
+        elif message.correlation_id:
+            properties.CorrelationData = message.correlation_id.encode("utf-8")
+        if message.reply_to:
+            properties.ResponseTopic = message.reply_to
+        if message.headers:
+            properties.UserProperty = [(str(k), str(v)) for k, v in message.headers.items()]
+        try:
+            await client.publish(
+                message.address, message.payload, qos=qos, retain=retain, properties=properties
+            )
+        except aiomqtt.MqttError as error:
+            self._connected = False
+            raise BrokerLost(_reason(error)) from None
+
+    async def close(self) -> None:
+        client, self._client = self._client, None
+        self._connected = False
+        if client is not None:
+            with contextlib.suppress(Exception):
+                await client.__aexit__(None, None, None)
+
+    def _connected_client(self) -> aiomqtt.Client:
+        if self._client is None or not self._connected:
+            raise BrokerLost("not connected")
+        return self._client
+
+
+def _qos(channel: BrokerChannel, default: int) -> int:
+    qos = channel.options.get("qos")
+    return qos if isinstance(qos, int) and 0 <= qos <= 2 else default
+
+
+def _matches(channel: BrokerChannel, topic: str) -> bool:
+    """Whether ``topic`` is one of ``channel``'s (MQTT filter rules for ``+``/``#``)."""
+    return aiomqtt.Topic(topic).matches(channel.pattern("+"))
+
+
+def _message_of(message: aiomqtt.Message, topic: str) -> BrokerMessage:
+    properties: Any = message.properties
+    headers: dict[str, str] = {}
+    content_type = reply_to = correlation_id = ""
+    extras: dict[str, Any] = {"qos": message.qos, "retain": message.retain}
+    if properties is not None:
+        for name, value in getattr(properties, "UserProperty", None) or ():
+            headers[str(name)] = str(value)
+        content_type = getattr(properties, "ContentType", "") or ""
+        reply_to = getattr(properties, "ResponseTopic", "") or ""
+        data = getattr(properties, "CorrelationData", None)
+        if isinstance(data, bytes):
+            extras["correlation_data"] = data
+            correlation_id = data.decode("utf-8", "replace")
+    payload = message.payload
+    return BrokerMessage(
+        address=topic,
+        payload=payload if isinstance(payload, bytes) else str(payload or "").encode("utf-8"),
+        headers=headers,
+        content_type=content_type,
+        correlation_id=correlation_id,
+        reply_to=reply_to,
+        message_id=str(message.mid),
+        extras=extras,
+    )
+
+
+def _reason(error: BaseException) -> str:
+    text = str(error) or type(error).__name__
+    cause = error.__cause__
+    if cause is not None and str(cause) and str(cause) not in text:
+        text = f"{text}: {cause}"
+    return text
