@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import sys
 import uuid
 from collections.abc import Mapping, Sequence
@@ -52,6 +53,9 @@ __all__ = ["AmqpClient", "describe_url"]
 PREFETCH = 64
 """Messages delivered to the mock before it acknowledges any."""
 CONNECT_TIMEOUT_S = 10.0
+_PLACEHOLDER = re.compile(r"\{[^{}]+\}")
+_CONSUMED_MARK = "redelivered"
+"""An extra every consumed message has: its facts are not a publishing request."""
 _CONNECTION_ERRORS = (
     aiormq.exceptions.AMQPError,
     aio_pika.exceptions.AMQPError,
@@ -111,6 +115,7 @@ class AmqpClient:
         self._options: dict[str, AmqpChannelOptions] = {}
         self._as_is: set[tuple[str, str]] = set()
         """The exchanges and queues that exist with other properties: used as they are."""
+        self._warned: set[str] = set()
         self.reply_queue = ""
         """The broker-named queue an RPC client's replies come to ("" : none);
         the requests the mock sends name it as their ``reply_to``."""
@@ -322,22 +327,20 @@ class AmqpClient:
 
     async def publish(self, channel: BrokerChannel | None, message: BrokerMessage) -> None:
         channel_object = self._require_channel()
-        extras = message.extras
-        if channel is None:
+        if channel is None:  # a reply to reply_to: the default exchange routes it
             exchange = channel_object.default_exchange
             options = AmqpChannelOptions()
-            routing_key = str(extras.get("routing_key") or message.address)
+            routing_key = message.address
         else:
             options = self.options_of(channel)
             exchange = self._exchanges.get(options.exchange) or await self._exchange(options)
-            routing_key = str(
-                extras.get("routing_key")
-                or (options.named_queue if not options.exchange else "")
-                or message.address
-            )
+            routing_key = (options.named_queue if not options.exchange else "") or message.address
+        if _PLACEHOLDER.search(routing_key):
+            self._unaddressed(channel, routing_key)
+            return
         reply_to = message.reply_to
         correlation_id = message.correlation_id
-        if channel is not None and not reply_to and self.reply_queue:
+        if channel is not None and not channel.consumes and not reply_to and self.reply_queue:
             reply_to = self.reply_queue
             correlation_id = correlation_id or message.message_id or uuid.uuid4().hex
         try:
@@ -349,12 +352,23 @@ class AmqpClient:
         except _CONNECTION_ERRORS as error:
             raise BrokerLost(_reason(error)) from None
 
+    def _unaddressed(self, channel: BrokerChannel | None, routing_key: str) -> None:
+        """A message whose address still holds a ``{param}`` (a reply to a request
+        without ``reply_to``, to a queue named at run time): not sent."""
+        operation = channel.operation if channel is not None else ""
+        if operation not in self._warned:
+            self._warned.add(operation)
+            _say(
+                f"{operation or 'a reply'}: no queue to send to ({routing_key!r} is not filled in)"
+            )
+
 
 def amqp_message(
     message: BrokerMessage, options: AmqpChannelOptions, *, reply_to: str, correlation_id: str
 ) -> aio_pika.Message:
-    """The AMQP message of ``message``, with the channel's publishing properties."""
-    extras = message.extras
+    """The AMQP message of ``message``, with the channel's publishing properties
+    (a consumed message's facts, copied onto its reply, are not taken as such)."""
+    extras = {} if _CONSUMED_MARK in message.extras else message.extras
     headers: dict[str, Any] = dict(message.headers)
     if options.cc:
         headers.setdefault("CC", list(options.cc))

@@ -460,6 +460,16 @@ SETTINGS: tuple[Setting, ...] = (
         parse=optional_text,
         shown_default="the contract's server, else `mqtt://127.0.0.1:1883`",
     ),
+    Setting(
+        "amqp_url",
+        "MOCKC_AMQP_URL",
+        "--amqp-url",
+        "",
+        "the RabbitMQ broker, `amqp://[user:password@]host[:port][/vhost]` (`amqps://` for TLS)",
+        protocols=frozenset({"amqp"}),
+        parse=optional_text,
+        shown_default="the contract's server, else `amqp://guest:guest@127.0.0.1:5672/`",
+    ),
 )
 """Every setting of every protocol's server, in the order the README lists them."""
 
