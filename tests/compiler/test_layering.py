@@ -68,6 +68,9 @@ def test_runtime_imports_nothing_of_the_compiler_or_targets() -> None:
 # parsers are run-time dependencies; everything else is the servers' own.
 RUNTIME_THIRD_PARTY = frozenset(
     {
+        "aio_pika",  # the RabbitMQ (AMQP 0-9-1) adapter's client, and its
+        "aiormq",  # protocol layer and
+        "yarl",  # URL type (a dependency of aio-pika)
         "defusedxml",  # XML request bodies (the HTTP adapter)
         "faker",
         "google",  # protobuf (google.protobuf) and google.rpc: the gRPC adapter

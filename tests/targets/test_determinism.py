@@ -52,6 +52,7 @@ CASES = {
     "websocket": Case(ROOT / "examples" / "websocket-chat", ("chat.json",), ("websocket",)),
     "soap": Case(CORPUS / "wsdl" / "onvif", ("ptz.wsdl",), ("soap",)),
     "sse": Case(CORPUS / "asyncapi" / "gitter-streaming", ("asyncapi-3.0.0.yml",), ("sse",)),
+    "amqp": Case(CORPUS / "asyncapi" / "rpc-server", ("asyncapi-2.6.0.yml",), ("amqp",)),
     "mcp": Case(ROOT / "examples" / "mcp", ("notes.mcp.yaml",), ("mcp",)),
     "lineecho-and-http": Case(
         None, ("duo.lineecho",), ("lineecho", "http"), text=LINEECHO, plugin=True
