@@ -39,6 +39,7 @@ from aio_pika.abc import (
     AbstractIncomingMessage,
     AbstractQueue,
 )
+from pamqp.common import FieldTable
 from yarl import URL
 
 from ..broker.channels import BrokerChannel
@@ -228,7 +229,9 @@ class AmqpClient:
         queue = await self._queue(name, options)
         if options.exchange:
             key = binding_key(channel, options)
-            arguments = {"x-match": "all"} if options.exchange_type == "headers" else None
+            arguments: FieldTable | None = (
+                {"x-match": "all"} if options.exchange_type == "headers" else None
+            )
             await queue.bind(exchange, routing_key=key, arguments=arguments)
         self._queues[channel.operation] = queue
 
@@ -412,8 +415,9 @@ def message_of(
     }
     if incoming.priority is not None:
         extras["priority"] = incoming.priority
-    if incoming.expiration is not None:
-        extras["expiration"] = round(float(incoming.expiration) * 1000)
+    expiration = incoming.expiration
+    if isinstance(expiration, int | float):  # aio-pika gives seconds
+        extras["expiration"] = round(float(expiration) * 1000)
     if incoming.type:
         extras["type"] = incoming.type
     return BrokerMessage(

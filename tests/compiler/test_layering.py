@@ -69,7 +69,8 @@ def test_runtime_imports_nothing_of_the_compiler_or_targets() -> None:
 RUNTIME_THIRD_PARTY = frozenset(
     {
         "aio_pika",  # the RabbitMQ (AMQP 0-9-1) adapter's client, and its
-        "aiormq",  # protocol layer and
+        "aiormq",  # protocol layers (aiormq, pamqp) and
+        "pamqp",
         "yarl",  # URL type (a dependency of aio-pika)
         "defusedxml",  # XML request bodies (the HTTP adapter)
         "faker",
