@@ -197,7 +197,10 @@ class Emitter:
             if again is not None:
                 with self._lock:
                     if not due.token or due.token in self._live:
-                        self._push(again, due.job, due.token)
+                        # due a wait after this send was due, not after it ended (no
+                        # drift at an interval); one that fell behind goes at once
+                        later = max(due.at + again - time.monotonic(), 0.0)
+                        self._push(later, due.job, due.token)
 
     def close(self) -> None:
         """Stop every schedule and pending reaction."""
