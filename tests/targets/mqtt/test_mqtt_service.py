@@ -486,3 +486,34 @@ def _ask_and_get_the_answer(port: int, lamp_id: str) -> None:
         assert listener.next(timeout=10).topic == f"mockc-test/lamps/{lamp_id}/answer"
     finally:
         listener.close()
+
+
+def test_a_disconnect_fault_drops_the_connection_and_nothing_sent_meanwhile_is_lost(
+    lamp: Mock,
+) -> None:
+    listener = Listener("mockc-test/lamps/+/answer")
+    try:
+        created = httpx.post(
+            f"{lamp.admin}/__mockc/mocks",
+            json={
+                "id": "fault-reset",
+                "operation": "askLamp",
+                "priority": 10,
+                "match": {"body": {"level": 99}},
+                "response": {"body": {"ok": True}, "fault": {"kind": "reset"}},
+            },
+        )
+        assert created.status_code in (200, 201), created.text
+        listener.publish("mockc-test/lamps/d0/ask", b'{"level": 99}')
+        for number in range(1, 6):  # while the mock reconnects
+            listener.publish(f"mockc-test/lamps/d{number}/ask", b'{"level": 1}')
+        topics = set()
+        while len(topics) < 5:
+            topics.add(listener.next(timeout=10).topic)
+        assert topics == {f"mockc-test/lamps/d{n}/answer" for n in range(1, 6)}
+        assert "disconnected from mqtt at 127.0.0.1:1883 (injected fault)" in lamp.process.log()
+        sent = lamp.journal(operation="askLamp", status="fault:disconnect")
+        assert len(sent) == 1
+    finally:
+        httpx.delete(f"{lamp.admin}/__mockc/mocks/fault-reset")
+        listener.close()
