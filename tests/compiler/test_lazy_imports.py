@@ -71,7 +71,7 @@ def test_every_target_is_listed_and_loads() -> None:
         "sse",
         "websocket",
     ]
-    assert "http" in TARGETS and "kafka" not in TARGETS
+    assert "http" in TARGETS and "nats" not in TARGETS
     assert all(callable(TARGETS[name]) for name in TARGETS)
 
 

@@ -54,6 +54,7 @@ CASES = {
     "sse": Case(CORPUS / "asyncapi" / "gitter-streaming", ("asyncapi-3.0.0.yml",), ("sse",)),
     "amqp": Case(CORPUS / "asyncapi" / "rpc-server", ("asyncapi-2.6.0.yml",), ("amqp",)),
     "mcp": Case(ROOT / "examples" / "mcp", ("notes.mcp.yaml",), ("mcp",)),
+    "mqtt": Case(CORPUS / "asyncapi" / "streetlights-mqtt", ("asyncapi-3.0.0.yml",), ("mqtt",)),
     "lineecho-and-http": Case(
         None, ("duo.lineecho",), ("lineecho", "http"), text=LINEECHO, plugin=True
     ),
