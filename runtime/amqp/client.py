@@ -104,6 +104,9 @@ class AmqpClient:
     """One connection and one channel to a RabbitMQ virtual host."""
 
     protocol = "amqp"
+    publish_window = 64
+    """Messages the service may have in flight at once: each is confirmed by the
+    broker, in order, before the window moves past it."""
 
     def __init__(self, url: str, *, prefetch: int = PREFETCH) -> None:
         self.url = url
