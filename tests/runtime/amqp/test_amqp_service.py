@@ -119,7 +119,7 @@ SHIPPED_MOCK = {
     "id": "shipped-schedule",
     "operation": "orderShipped",
     "response": {"body": {"id": 7, "carrier": "dhl"}},
-    "emit": {"after_ms": 300, "every_ms": 100, "count": 5},
+    "emit": {"after_ms": 2000, "every_ms": 100, "count": 5},
 }
 MAX_MESSAGE_BYTES = 4096
 
