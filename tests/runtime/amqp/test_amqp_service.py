@@ -311,6 +311,11 @@ def test_invalid_non_json_and_oversized_requests_are_journaled_invalid(
         return received if len(received) >= 3 else []
 
     assert _eventually(verdicts) == ["invalid", "invalid", "invalid"]
+    # a valid request without reply_to: its reply queue is named at run time
+    channel = _pika(vhost)
+    channel.basic_publish("", "rpc_queue", b'{"numbers": [1]}')
+    channel.connection.close()
+    assert _eventually(lambda: "no queue to send to" in rpc_server.stderr)
     # it goes on answering
     answer = _pika_call(vhost, b'{"numbers": [2]}', correlation_id="after-bad")
     assert answer is not None and answer[0].correlation_id == "after-bad"
@@ -362,6 +367,24 @@ def test_a_forced_close_loses_no_acknowledged_request(
     assert "reconnecting" in rpc_server.stderr
     health = _eventually(lambda: httpx.get(f"{rpc_server.url}/health").status_code == 200)
     assert health
+
+
+def test_publish_now_fills_the_reply_queue_from_params(
+    rpc_server: ServerProcess, vhost: Vhost
+) -> None:
+    channel = _pika(vhost)
+    queue = channel.queue_declare("", exclusive=True).method.queue
+    answer = httpx.post(
+        f"{rpc_server.url}/__mockc/publish/sendSumResult",
+        json={"params": {"queue": queue}},
+        timeout=10,
+    )
+    assert answer.status_code == 202
+    assert answer.json() == {"operation": "sendSumResult", "address": queue, "published": True}
+    got = _eventually(lambda: _get(channel, queue))
+    channel.connection.close()
+    assert got
+    jsonschema.validate(json.loads(got[1]), SUM_RESULT)
 
 
 def test_the_2_6_rpc_server_answers_the_same(
