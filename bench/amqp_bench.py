@@ -19,7 +19,8 @@ Figures (bench/README.md says more):
 - schedule jitter at 100 msg/s: a mock's ``emit: {every_ms: 10}``, the gaps
   between its sends (the journal's times) against 10 ms, and between the
   arrivals at a consumer; beside them, a bare thread keeping the same
-  schedule (what the machine's scheduling alone adds).
+  schedule (what the machine's scheduling alone adds) and a minimal aio-pika
+  publisher keeping it, measured at the consumer (what the broker adds).
 
 The services run pinned to core 0 (``taskset``, when there is one), the load
 on core 1. It prints a table and writes bench/results/amqp.json.
@@ -283,6 +284,11 @@ def measure_jitter(url: str, folder: Path, count: int) -> dict[str, float]:
     }
     generate(folder / "spec.yaml", folder / "out", mock)
 
+    async def floor() -> list[float]:
+        return await arrivals(url, count, lambda: floor_schedule(url, count), 60)
+
+    floor_received = asyncio.run(floor())
+
     async def mocked() -> list[float]:
         async def nothing() -> None:
             return None
@@ -300,11 +306,30 @@ def measure_jitter(url: str, folder: Path, count: int) -> dict[str, float]:
         raise BenchError("the scheduled messages did not arrive")
     return {
         **timer_floor(count),
+        **_gaps("floor", floor_received),
         "messages": len(received),
         "rate": rate(received),
         **_gaps("sent", sent),
         **_gaps("received", received),
     }
+
+
+async def floor_schedule(url: str, count: int) -> None:
+    """A minimal aio-pika publisher keeping a 10 ms schedule (confirms on)."""
+    connection = await aio_pika.connect(url)
+    async with connection:
+        channel = await connection.channel(publisher_confirms=True)
+        exchange = await channel.declare_exchange("bench", "topic", durable=False)
+        body = json.dumps(PAYLOAD).encode()
+        loop = asyncio.get_running_loop()
+        due = loop.time()
+        for _ in range(count):
+            due += 0.01
+            await asyncio.sleep(max(due - loop.time(), 0.0))
+            await exchange.publish(
+                aio_pika.Message(body, content_type="application/json"),
+                routing_key="bench.ticks",
+            )
 
 
 def timer_floor(count: int) -> dict[str, float]:
@@ -454,7 +479,7 @@ def main(argv: list[str]) -> int:
     print(f"{'figure':<24}{'floor':>10}{'mock':>10}{'ratio':>8}")
     for name, floor_value, mock_value, ratio in rows:
         print(f"{name:<24}{floor_value:>10.0f}{mock_value:>10.0f}{ratio:>8.2f}")
-    for side in ("timer", "sent", "received"):
+    for side in ("timer", "floor", "sent", "received"):
         print(
             f"schedule at 100 msg/s, {side}: mean gap {jitter[side + '_mean_gap_ms']:.2f} ms, "
             f"jitter {jitter[side + '_jitter_pct']:.1f}% "
