@@ -171,6 +171,27 @@ def service(folder: Path, url: str) -> Iterator[int]:
         log.close()
 
 
+@contextlib.contextmanager
+def floor_process(*args: str) -> Iterator[subprocess.Popen[bytes]]:
+    """This script in a floor role (``--floor-publish``, ``--floor-rpc``), pinned to
+    the services' core as a service would be; stopped on the way out."""
+    process = subprocess.Popen(
+        _pinned(SERVER_CORE, [sys.executable, __file__, *args]),
+        stdout=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        yield process
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
 def generate(spec: Path, out: Path, mock: dict[str, Any] | None = None) -> Path:
     if out.exists():
         shutil.rmtree(out)
@@ -251,7 +272,13 @@ def rate(times: list[float]) -> float:
 
 def measure_publish(url: str, folder: Path, count: int) -> dict[str, float]:
     async def floor() -> list[float]:
-        return await arrivals(url, count, lambda: floor_publisher(url, count), 60)
+        async def start() -> None:
+            process = subprocess.Popen(
+                _pinned(SERVER_CORE, [sys.executable, __file__, "--floor-publish", url, str(count)])
+            )
+            await asyncio.to_thread(process.wait, 120)
+
+        return await arrivals(url, count, start, 120)
 
     floor_rate = rate(asyncio.run(floor()))
     mock = {
@@ -360,7 +387,7 @@ def _gaps(name: str, times: list[float]) -> dict[str, float]:
 # -- RPC ---------------------------------------------------------------------------
 
 
-async def floor_rpc_server(url: str, ready: asyncio.Event, stop: asyncio.Event) -> None:
+async def floor_rpc_server(url: str) -> None:
     """A minimal aio-pika RPC server: consume, reply to reply_to, acknowledge."""
     connection = await aio_pika.connect(url)
     async with connection:
@@ -379,10 +406,9 @@ async def floor_rpc_server(url: str, ready: asyncio.Event, stop: asyncio.Event) 
             )
             await message.ack()
 
-        tag = await queue.consume(answer)
-        ready.set()
-        await stop.wait()
-        await queue.cancel(tag)
+        await queue.consume(answer)
+        print("ready", flush=True)
+        await asyncio.Future()  # until SIGTERM
 
 
 async def rpc_load(url: str, seconds: float) -> float:
@@ -427,17 +453,11 @@ async def rpc_load(url: str, seconds: float) -> float:
 
 
 def measure_rpc(url: str, folder: Path, seconds: float) -> dict[str, float]:
-    async def floor() -> float:
-        ready, stop = asyncio.Event(), asyncio.Event()
-        server = asyncio.create_task(floor_rpc_server(url, ready, stop))
-        await ready.wait()
-        try:
-            return await rpc_load(url, seconds)
-        finally:
-            stop.set()
-            await server
-
-    floor_rate = asyncio.run(floor())
+    with floor_process("--floor-rpc", url) as process:
+        assert process.stdout is not None
+        process.stdout.readline()  # "ready"
+        asyncio.run(rpc_load(url, 1.0))  # warm-up
+        floor_rate = asyncio.run(rpc_load(url, seconds))
     generate(RPC_SERVER, folder / "out")
     with service(folder / "out", url):
         asyncio.run(rpc_load(url, 1.0))  # warm-up
@@ -452,7 +472,17 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="shorter runs")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument(
+        "--floor-publish", nargs=2, metavar=("URL", "COUNT"), help=argparse.SUPPRESS
+    )
+    parser.add_argument("--floor-rpc", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.floor_publish:
+        asyncio.run(floor_publisher(args.floor_publish[0], int(args.floor_publish[1])))
+        return 0
+    if args.floor_rpc:
+        asyncio.run(floor_rpc_server(args.floor_rpc))
+        return 0
     count = 4000 if args.quick else 10000
     seconds = 4.0 if args.quick else 10.0
     CACHE.mkdir(parents=True, exist_ok=True)

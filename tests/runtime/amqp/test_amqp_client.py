@@ -42,6 +42,12 @@ CHANNELS = (
         options={"exchange": "news", "exchange_type": "fanout"},
     ),
     BrokerChannel(
+        operation="tagged",
+        action="receive",
+        address="tagged",
+        options={"exchange": "tags", "exchange_type": "headers"},
+    ),
+    BrokerChannel(
         operation="work",
         action="receive",
         address="work",
@@ -83,6 +89,7 @@ def test_declares_exchanges_queues_and_bindings_as_the_channels_say(vhost: Vhost
         "shop": ("topic", False, False),
         "billing": ("direct", True, True),
         "news": ("fanout", True, False),
+        "tags": ("headers", True, False),
     }
     queues = vhost.queues()
     assert queues["work"] == (False, False, False)
@@ -91,6 +98,7 @@ def test_declares_exchanges_queues_and_bindings_as_the_channels_say(vhost: Vhost
         ("shop", "mockc.orderPlaced", "orders.*.placed"),
         ("billing", "mockc.invoiceDue", "invoice"),
         ("news", "mockc.newsPosted", ""),
+        ("tags", "mockc.tagged", ""),
     } <= vhost.bindings()
 
 
@@ -110,7 +118,7 @@ def test_properties_and_headers_are_kept_both_ways(vhost: Vhost) -> None:
             received.append(message)
             got.set()
 
-        consuming = asyncio.create_task(client.consume(CHANNELS[:4], handle))
+        consuming = asyncio.create_task(client.consume(CHANNELS[:5], handle))
         await asyncio.sleep(0.2)
         await asyncio.to_thread(
             other.basic_publish,
@@ -129,7 +137,7 @@ def test_properties_and_headers_are_kept_both_ways(vhost: Vhost) -> None:
         )
         await asyncio.wait_for(got.wait(), 5)
         await client.publish(
-            CHANNELS[4],
+            CHANNELS[5],
             BrokerMessage(
                 address="orders.eu.shipped",
                 payload=b'{"id": 1}',
@@ -190,7 +198,7 @@ def test_a_closed_connection_is_lost_and_the_unacknowledged_message_comes_back(
             first.set()
             await asyncio.sleep(60)  # never done: never acknowledged
 
-        consuming = asyncio.create_task(client.consume([CHANNELS[3]], stuck))
+        consuming = asyncio.create_task(client.consume([CHANNELS[4]], stuck))
         other.basic_publish("", "work", b'{"n": 1}')
         other.connection.close()
         await asyncio.wait_for(first.wait(), 5)
@@ -206,7 +214,7 @@ def test_a_closed_connection_is_lost_and_the_unacknowledged_message_comes_back(
             deliveries.append(message)
             again.set()
 
-        consuming = asyncio.create_task(client.consume([CHANNELS[3]], done))
+        consuming = asyncio.create_task(client.consume([CHANNELS[4]], done))
         await asyncio.wait_for(again.wait(), 5)
         await asyncio.sleep(0.2)  # the acknowledgement goes out
         consuming.cancel()
@@ -253,3 +261,41 @@ def test_wrong_credentials_are_named_as_such(vhost: Vhost) -> None:
     with pytest.raises(BrokerUnavailable) as caught:
         asyncio.run(run())
     assert "wrong-pw" not in caught.value.reason
+
+
+def test_an_exchange_that_exists_otherwise_is_used_as_it_is(
+    vhost: Vhost, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = _pika(vhost)
+    other.exchange_declare("legacy", "direct", durable=False)
+    channel = BrokerChannel(
+        operation="legacyEvent",
+        action="receive",
+        address="legacy.key",
+        options={"exchange": "legacy", "exchange_type": "topic"},
+    )
+    received: list[BrokerMessage] = []
+
+    async def run() -> None:
+        client = AmqpClient(vhost.url)
+        await client.connect()
+        await client.declare([channel])
+        got = asyncio.Event()
+
+        async def handle(_: BrokerChannel, message: BrokerMessage) -> None:
+            received.append(message)
+            got.set()
+
+        consuming = asyncio.create_task(client.consume([channel], handle))
+        await asyncio.to_thread(other.basic_publish, "legacy", "legacy.key", b"{}")
+        await asyncio.wait_for(got.wait(), 5)
+        assert client.connected
+        consuming.cancel()
+        await asyncio.gather(consuming, return_exceptions=True)
+        await client.close()
+
+    asyncio.run(run())
+    other.connection.close()
+    assert len(received) == 1
+    assert "exchange 'legacy' exists with other properties" in capsys.readouterr().err
+    assert vhost.exchanges()["legacy"] == ("direct", False, False)
