@@ -129,6 +129,8 @@ class BrokerService:
                 for operation, schedule in declared.items()
             ],
         )
+        # the schedules start with run(), once their messages have somewhere to go
+        self.service.emitter.schedule(())
         self.channels = tuple(
             BrokerChannel.from_spec(spec["id"], spec["binding"]) for spec in specs
         )
@@ -179,6 +181,7 @@ class BrokerService:
         subscriptions: list[Subscription] = [
             hub.subscribe(channel.operation, self._emitted) for channel in self.produced
         ]
+        self.service.mocks_changed()  # starts the schedules
         attempt = 0
         sessions = 0
         try:
