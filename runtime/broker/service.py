@@ -129,6 +129,8 @@ class BrokerService:
                 for operation, schedule in declared.items()
             ],
         )
+        # the schedules start with run(), once their messages have somewhere to go
+        self.service.emitter.schedule(())
         self.channels = tuple(
             BrokerChannel.from_spec(spec["id"], spec["binding"]) for spec in specs
         )
@@ -179,6 +181,7 @@ class BrokerService:
         subscriptions: list[Subscription] = [
             hub.subscribe(channel.operation, self._emitted) for channel in self.produced
         ]
+        self.service.mocks_changed()  # starts the schedules
         attempt = 0
         sessions = 0
         try:
@@ -463,13 +466,21 @@ class BrokerService:
                 while pending and len(in_flight) < window:
                     outgoing = pending.popleft()
                     in_flight.append((outgoing, asyncio.create_task(self._send(outgoing))))
+                wake.clear()
                 if not in_flight:
-                    wake.clear()
                     await wake.wait()
                     continue
+                # the oldest confirmed, or a new message to start (if the window allows)
                 _, oldest = in_flight[0]
-                await oldest
-                in_flight.popleft()
+                if not pending and len(in_flight) < window:
+                    woken = asyncio.ensure_future(wake.wait())
+                    await asyncio.wait((oldest, woken), return_when=asyncio.FIRST_COMPLETED)
+                    woken.cancel()
+                else:
+                    await asyncio.wait((oldest,))
+                while in_flight and in_flight[0][1].done():
+                    in_flight[0][1].result()  # a failure ends the session; it goes back
+                    in_flight.popleft()
         finally:
             unsent: list[Outgoing] = []
             for _, task in in_flight:

@@ -152,7 +152,7 @@ class MqttClient:
             (channel.pattern("+"), SubscribeOptions(qos=_qos(channel, 1), noLocal=True))
             for channel in channels
         ]
-        handled: asyncio.Queue[tuple[aiomqtt.Message, asyncio.Task[None] | None]] = asyncio.Queue(
+        handled: asyncio.Queue[tuple[aiomqtt.Message, asyncio.Future[None] | None]] = asyncio.Queue(
             HANDLE_WINDOW
         )
 
@@ -163,7 +163,7 @@ class MqttClient:
                 topic = str(message.topic)
                 channel = next((c for c in channels if _matches(c, topic)), None)
                 task = (
-                    asyncio.create_task(handle(channel, _message_of(message, topic)))
+                    asyncio.ensure_future(handle(channel, _message_of(message, topic)))
                     if channel is not None
                     else None
                 )
@@ -191,7 +191,7 @@ class MqttClient:
     async def _acknowledge(
         self,
         client: aiomqtt.Client,
-        handled: asyncio.Queue[tuple[aiomqtt.Message, asyncio.Task[None] | None]],
+        handled: asyncio.Queue[tuple[aiomqtt.Message, asyncio.Future[None] | None]],
     ) -> None:
         while True:
             message, task = await handled.get()

@@ -43,8 +43,10 @@ SPECS = {
     / "social-media-multifile-3.0"
     / "notification-service"
     / "asyncapi.yaml",
-    "lamp-rpc": HERE / "specs" / "lamp-rpc.yaml",
 }
+"""The corpus's documents with MQTT channels, one service each in turn (they share topics)."""
+LAMP_RPC = HERE / "specs" / "lamp-rpc.yaml"
+"""Request/reply (none of the corpus's MQTT documents has a reply)."""
 
 
 def _broker_up(address: tuple[str, int] = BROKER) -> bool:
@@ -315,7 +317,7 @@ def test_metrics_count_messages_per_channel_and_direction(mock: Mock) -> None:
 @pytest.fixture(scope="module")
 def lamp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mock]:
     folder = tmp_path_factory.mktemp("mqtt-lamp-reply")
-    contract = _generate(SPECS["lamp-rpc"], folder)
+    contract = _generate(LAMP_RPC, folder)
     process, port = _start(folder, {"MOCKC_MQTT_URL": "mqtt://127.0.0.1:1883"})
     try:
         yield Mock(folder, contract, process, port)
@@ -432,7 +434,7 @@ def test_a_broker_down_at_start_is_retried_then_connected_and_reconnected(
     tmp_path: Path, own_broker: tuple[int, Any]
 ) -> None:
     port, start_broker = own_broker
-    _generate(SPECS["lamp-rpc"], tmp_path)
+    _generate(LAMP_RPC, tmp_path)
     process, admin_port = _start(
         tmp_path, {"MOCKC_MQTT_URL": f"mqtt://127.0.0.1:{port}"}, health=False
     )
@@ -517,3 +519,38 @@ def test_a_disconnect_fault_drops_the_connection_and_nothing_sent_meanwhile_is_l
     finally:
         httpx.delete(f"{lamp.admin}/__mockc/mocks/fault-reset")
         listener.close()
+
+
+def test_a_channel_config_with_mqtt_channels(tmp_path: Path) -> None:
+    _generate(HERE / "specs" / "lamps.channels.json", tmp_path)
+    listener = Listener("mockc-test/config/status", "mockc-test/replies/config")
+    process, port = _start(tmp_path, {"MOCKC_MQTT_URL": "mqtt://127.0.0.1:1883"})
+    try:
+        beats = []
+        while len(beats) < 3:
+            message = listener.next()
+            if message.topic == "mockc-test/config/status":
+                beats.append(json.loads(message.payload))
+        assert beats == [{"alive": True}] * 3
+        properties = Properties(PacketTypes.PUBLISH)
+        properties.ResponseTopic = "mockc-test/replies/config"
+        properties.CorrelationData = b"c-1"
+        listener.publish("mockc-test/config/l9/set", b'{"on": true}', properties)
+        reply = listener.next()
+        assert (reply.topic, json.loads(reply.payload)) == (
+            "mockc-test/replies/config",
+            {"done": True},
+        )
+        assert reply.properties.CorrelationData == b"c-1"
+    finally:
+        process.stop()
+        listener.close()
+    retained = Listener("mockc-test/config/status")  # the schedule's messages are retained
+    try:
+        message = retained.next()
+        assert message.retain and json.loads(message.payload) == {"alive": True}
+    finally:  # an empty retained message clears it
+        retained.client.publish(
+            "mockc-test/config/status", b"", qos=1, retain=True
+        ).wait_for_publish(5)
+        retained.close()
