@@ -570,3 +570,55 @@ def _status(url: str) -> int | None:
         return httpx.get(url, timeout=2).status_code
     except httpx.HTTPError:
         return None
+
+
+# -- a crash --------------------------------------------------------------------
+
+
+def test_requests_in_flight_when_the_service_crashes_are_answered_after_a_restart(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "rpc"
+    _generate(RPC_SERVER / "asyncapi-3.0.0.yml", out)
+    slow = {
+        "id": "sum-slow",
+        "operation": "sum",
+        "priority": 10,
+        "response": {"status": "sendSumResult", "body": {"result": 7}, "delay": 1500},
+    }
+    (out / "mocks" / "sum-slow.json").write_text(json.dumps(slow), "utf-8")
+    with Vhost() as own:
+        setup = _pika(own)
+        setup.queue_declare("test.replies", durable=False)
+        setup.connection.close()
+        ids = [f"c{n}" for n in range(5)]
+        with _serve(out, own.url) as first:
+            channel = _pika(own)
+            channel.confirm_delivery()
+            for correlation in ids:
+                channel.basic_publish(
+                    "",
+                    "rpc_queue",
+                    b'{"numbers": [1]}',
+                    pika.BasicProperties(reply_to="test.replies", correlation_id=correlation),
+                )
+            channel.connection.close()
+            time.sleep(0.5)  # consumed, each reply waiting out its delay
+            assert first.process is not None
+            first.process.kill()  # no goodbye: nothing was acknowledged
+            first.process.wait()
+        check = _pika(own)
+        assert check.queue_declare("test.replies", passive=True).method.message_count == 0
+        check.connection.close()
+        with _serve(out, own.url):
+            channel = _pika(own)
+            answered: set[str] = set()
+            for method, properties, _ in channel.consume("test.replies", inactivity_timeout=10):
+                if method is None:
+                    break
+                channel.basic_ack(method.delivery_tag)
+                answered.add(properties.correlation_id)
+                if answered >= set(ids):
+                    break
+            channel.connection.close()
+        assert answered == set(ids)
