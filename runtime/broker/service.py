@@ -188,11 +188,16 @@ class BrokerService:
             while not stop.is_set():
                 try:
                     await self.client.connect()
-                except BrokerUnavailable as error:
-                    wait = min(self.options.retry_first_s * 2**attempt, self.options.retry_max_s)
+                except Exception as error:  # unreachable: said in one line, tried again
+                    reason = (
+                        error.reason
+                        if isinstance(error, BrokerUnavailable)
+                        else f"{type(error).__name__}: {error}"
+                    )
+                    wait = self._backoff(attempt)
                     attempt += 1
                     _say(
-                        f"{self.client.describe()} is unavailable ({error.reason}); "
+                        f"{self.client.describe()} is unavailable ({reason}); "
                         f"retrying in {wait:g} s"
                     )
                     await _wait(stop, wait)
@@ -203,14 +208,24 @@ class BrokerService:
                 elif attempt:
                     _say(f"connected to {self.client.describe()}")
                 sessions += 1
-                attempt = 0
+                began = time.monotonic()
                 try:
                     await self._session(stop)
+                    attempt = 0
                 except _Disconnect:
+                    attempt = 0
                     _say(f"disconnected from {self.client.describe()} (injected fault)")
-                except (BrokerLost, BrokerUnavailable) as error:
-                    _say(f"lost {self.client.describe()} ({error}); reconnecting")
-                    await _wait(stop, self.options.retry_first_s)
+                except Exception as error:  # lost: reconnect, backing off if it keeps failing
+                    attempt = 0 if time.monotonic() - began > self.options.retry_max_s else attempt
+                    wait = self._backoff(attempt)
+                    attempt += 1
+                    described = (
+                        str(error)
+                        if isinstance(error, BrokerLost | BrokerUnavailable)
+                        else f"{type(error).__name__}: {error}"
+                    )
+                    _say(f"lost {self.client.describe()} ({described}); reconnecting in {wait:g} s")
+                    await _wait(stop, wait)
                 finally:
                     self.metrics.connected = False
                     self.ready.clear()
@@ -221,6 +236,10 @@ class BrokerService:
                 subscription.close()
             with contextlib.suppress(Exception):
                 await self.client.close()
+
+    def _backoff(self, attempt: int) -> float:
+        """Seconds before attempt ``attempt + 1``: doubling from the first wait, capped."""
+        return float(min(self.options.retry_first_s * 2**attempt, self.options.retry_max_s))
 
     async def _session(self, stop: asyncio.Event) -> None:
         """One connection: declare, consume, publish, until lost, stopped or dropped."""

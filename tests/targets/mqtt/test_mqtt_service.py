@@ -266,6 +266,18 @@ def test_every_produced_channel_publishes_now_a_valid_message(mock: Mock) -> Non
             listener.close()
 
 
+def test_publish_refuses_unknown_operations_and_bad_bodies(mock: Mock) -> None:
+    assert httpx.post(f"{mock.admin}/__mockc/publish/nope").status_code == 404
+    sends = mock.operations("send") or mock.operations("receive")
+    url = f"{mock.admin}/__mockc/publish/{sends[0]['id']}"
+    assert httpx.post(url, json=[1]).status_code == 400
+    assert httpx.post(url, json={"key": 7}).status_code == 400
+    assert httpx.post(url, json={"headers": {"a": 1}}).status_code == 400
+    assert httpx.post(url, content=b"{nope").status_code == 400
+    document = httpx.get(f"{mock.admin}/__mockc/openapi.json").json()
+    assert "post" in document["paths"]["/__mockc/publish/{operation}"]
+
+
 def test_scheduled_messages_arrive_and_are_valid(mock: Mock) -> None:
     sends = mock.operations("send")
     if not sends:
