@@ -4,7 +4,8 @@
 
 - ``declare``: each channel's exchange, exactly as the contract names and
   types it (no prefix; durable and auto-delete as it says); the queue of an
-  ``is: queue`` channel; for a consumed channel without a queue, a queue named
+  ``is: queue`` channel, and on the default exchange the queue named as the
+  channel's address; for a consumed channel without a queue, a queue named
   ``mockc.<operation>`` bound to the exchange with the channel's routing key
   (its ``{param}`` placeholders as ``*``); a queue whose name is a parameter
   (``{queue}``, the reply queue of an RPC client) is named by the broker.
@@ -225,6 +226,8 @@ class AmqpClient:
                 self.reply_queue = self.reply_queue or queue.name
             return  # a send channel to a run-time queue: replies go to reply_to
         name = options.named_queue
+        if not name and not options.exchange and not channel.parameters:
+            name = channel.address  # the default exchange routes a key to its namesake queue
         if not name and channel.consumes:
             name = f"mockc.{channel.operation}"
         if not name:

@@ -299,3 +299,38 @@ def test_an_exchange_that_exists_otherwise_is_used_as_it_is(
     assert len(received) == 1
     assert "exchange 'legacy' exists with other properties" in capsys.readouterr().err
     assert vhost.exchanges()["legacy"] == ("direct", False, False)
+
+
+def test_a_channel_on_the_default_exchange_is_the_queue_of_its_address(vhost: Vhost) -> None:
+    """No exchange, no queue named: the default exchange routes a key to the
+    queue of that name, so that is the queue (consumed or published to)."""
+    consumed = BrokerChannel(operation="signedUp", action="receive", address="user.signedup")
+    produced = BrokerChannel(operation="welcomed", action="send", address="user.welcomed")
+    received: list[BrokerMessage] = []
+
+    async def run() -> None:
+        client = AmqpClient(vhost.url)
+        await client.connect()
+        await client.declare([consumed, produced])
+        got = asyncio.Event()
+
+        async def handle(_: BrokerChannel, message: BrokerMessage) -> None:
+            received.append(message)
+            got.set()
+
+        consuming = asyncio.create_task(client.consume([consumed], handle))
+        other = _pika(vhost)
+        await asyncio.to_thread(other.basic_publish, "", "user.signedup", b'{"id": 1}')
+        other.connection.close()
+        await asyncio.wait_for(got.wait(), 5)
+        await client.publish(produced, BrokerMessage(address="user.welcomed", payload=b"{}"))
+        consuming.cancel()
+        await asyncio.gather(consuming, return_exceptions=True)
+        await client.close()
+
+    asyncio.run(run())
+    assert [m.address for m in received] == ["user.signedup"]
+    other = _pika(vhost)
+    method, _, body = other.basic_get("user.welcomed", auto_ack=True)
+    other.connection.close()
+    assert method is not None and body == b"{}"
