@@ -224,7 +224,7 @@ def _client(name: str) -> aiomqtt.Client:
 async def _count(seconds: float, topic: str, started: asyncio.Event | None = None) -> float:
     """Messages per second received on ``topic`` over ``seconds`` (after a warm-up)."""
     async with _client("count") as client:
-        await client.subscribe(topic, qos=1)
+        await client.subscribe(topic, qos=0)  # the counter must not be the bottleneck
         if started is not None:
             started.set()
         received = 0
@@ -250,9 +250,8 @@ async def _mock_publish_rate(admin: str, seconds: float) -> float:
     await started.wait()
     loop = asyncio.get_running_loop()
     url = f"{admin}/__mockc/emit/turnOn"
-    while not counting.done():  # keep a backlog: the service publishes as fast as it can
+    while not counting.done():  # a backlog: the service publishes as fast as it can
         await loop.run_in_executor(None, _post, url, {"count": 1000})
-        await asyncio.sleep(1000 / 4000)
     return counting.result()
 
 

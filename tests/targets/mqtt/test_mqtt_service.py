@@ -566,3 +566,16 @@ def test_a_channel_config_with_mqtt_channels(tmp_path: Path) -> None:
             "mockc-test/config/status", b"", qos=1, retain=True
         ).wait_for_publish(5)
         retained.close()
+
+
+def test_the_pytest_plugin_runs_an_mqtt_mock() -> None:
+    from mockc.testing.server import running_server
+
+    with running_server(spec=LAMP_RPC, env={"MOCKC_MQTT_URL": "mqtt://127.0.0.1:1883"}) as server:
+        listener = Listener("mockc-test/lamps/+/answer")
+        try:
+            listener.publish("mockc-test/lamps/p1/ask", b'{"level": 3}')
+            assert listener.next().topic == "mockc-test/lamps/p1/answer"
+        finally:
+            listener.close()
+        server.admin.assert_called("askLamp")
