@@ -45,7 +45,7 @@ from yarl import URL
 
 from ..broker.channels import BrokerChannel
 from ..broker.client import Handle
-from ..broker.exceptions import BrokerLost, BrokerUnavailable
+from ..broker.exceptions import BrokerLost, BrokerUnavailable, MessageRefused
 from ..broker.message import BrokerMessage
 from ..exceptions import RuntimeFailure
 from .options import AmqpChannelOptions, binding_key
@@ -120,7 +120,6 @@ class AmqpClient:
         self._options: dict[str, AmqpChannelOptions] = {}
         self._as_is: set[tuple[str, str]] = set()
         """The exchanges and queues that exist with other properties: used as they are."""
-        self._warned: set[str] = set()
         self.reply_queue = ""
         """The broker-named queue an RPC client's replies come to ("" : none);
         the requests the mock sends name it as their ``reply_to``."""
@@ -344,9 +343,8 @@ class AmqpClient:
             options = self.options_of(channel)
             exchange = self._exchanges.get(options.exchange) or await self._exchange(options)
             routing_key = (options.named_queue if not options.exchange else "") or message.address
-        if _PLACEHOLDER.search(routing_key):
-            self._unaddressed(channel, routing_key)
-            return
+        if _PLACEHOLDER.search(routing_key):  # a reply to a run-time queue, without reply_to
+            raise MessageRefused(f"no queue to send to ({routing_key!r} is not filled in)")
         reply_to = message.reply_to
         correlation_id = message.correlation_id
         if channel is not None and not channel.consumes and not reply_to and self.reply_queue:
@@ -358,18 +356,10 @@ class AmqpClient:
                 routing_key=routing_key,
                 mandatory=False,
             )
+        except aiormq.exceptions.DeliveryError as error:  # nacked: the queue takes no more
+            raise MessageRefused(f"the broker refused it ({_reason(error)})") from None
         except _CONNECTION_ERRORS as error:
             raise BrokerLost(_reason(error)) from None
-
-    def _unaddressed(self, channel: BrokerChannel | None, routing_key: str) -> None:
-        """A message whose address still holds a ``{param}`` (a reply to a request
-        without ``reply_to``, to a queue named at run time): not sent."""
-        operation = channel.operation if channel is not None else ""
-        if operation not in self._warned:
-            self._warned.add(operation)
-            _say(
-                f"{operation or 'a reply'}: no queue to send to ({routing_key!r} is not filled in)"
-            )
 
 
 def amqp_message(

@@ -18,7 +18,7 @@ import pytest
 
 from mockc.runtime.amqp.client import AmqpClient, describe_url
 from mockc.runtime.broker.channels import BrokerChannel
-from mockc.runtime.broker.exceptions import BrokerLost, BrokerUnavailable
+from mockc.runtime.broker.exceptions import BrokerLost, BrokerUnavailable, MessageRefused
 from mockc.runtime.broker.message import BrokerMessage
 from tests.support.rabbitmq import Vhost
 
@@ -334,3 +334,31 @@ def test_a_channel_on_the_default_exchange_is_the_queue_of_its_address(vhost: Vh
     method, _, body = other.basic_get("user.welcomed", auto_ack=True)
     other.connection.close()
     assert method is not None and body == b"{}"
+
+
+def test_a_message_the_broker_refuses_is_refused_and_the_connection_goes_on(
+    vhost: Vhost,
+) -> None:
+    other = _pika(vhost)
+    other.queue_declare("bounded", arguments={"x-max-length": 1, "x-overflow": "reject-publish"})
+    other.connection.close()
+    bounded = BrokerChannel(
+        operation="bounded", action="send", address="bounded", options={"queue": "bounded"}
+    )
+    unfilled = BrokerChannel(
+        operation="answer", action="send", address="{queue}", options={"queue": "{queue}"}
+    )
+
+    async def run() -> None:
+        client = AmqpClient(vhost.url)
+        await client.connect()
+        await client.declare([bounded, unfilled])  # "bounded" exists otherwise: used as it is
+        await client.publish(bounded, BrokerMessage(address="bounded", payload=b"1"))
+        with pytest.raises(MessageRefused):
+            await client.publish(bounded, BrokerMessage(address="bounded", payload=b"2"))
+        with pytest.raises(MessageRefused):
+            await client.publish(unfilled, BrokerMessage(address="{queue}", payload=b"3"))
+        assert client.connected
+        await client.close()
+
+    asyncio.run(run())

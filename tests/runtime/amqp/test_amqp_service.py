@@ -380,7 +380,7 @@ def test_publish_now_fills_the_reply_queue_from_params(
         timeout=10,
     )
     assert answer.status_code == 202
-    assert answer.json() == {"operation": "sendSumResult", "address": queue, "published": True}
+    assert answer.json()["address"] == queue and answer.json()["published"] is True
     got = _eventually(lambda: _get(channel, queue))
     channel.connection.close()
     assert got
