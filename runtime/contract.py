@@ -246,6 +246,9 @@ class Contract(TypedDict):
     mcp: NotRequired[McpServerInfo]
     sse: NotRequired[ChannelServer]
     websocket: NotRequired[ChannelServer]
+    broker: NotRequired[dict[str, Any]]
+    """Broker mock services: the broker's ``url`` from the contract's servers and
+    the ``schedules`` a channel config declares."""
 
 
 class ContractError(RuntimeFailure):

@@ -167,6 +167,8 @@ class MockService:
         return self._finish(request, reply)
 
     def _finish(self, request: Request, reply: Reply) -> Reply:
+        if reply.fault == "duplicate" and not getattr(self.outputs, "duplicates", False):
+            reply.fault = None  # only broker channels send a message twice
         if self._delay is not None:
             low, high = self._delay
             reply.delay_ms += low if low == high else self._random.uniform(low, high)

@@ -124,6 +124,18 @@ BUILT_IN: tuple[Target, ...] = (
         bindings=("mcp",),
         adapters=(RuntimeAdapter(package="mcp"),),
     ),
+    Target(
+        name="mqtt",
+        module="mockc.targets.mqtt",
+        bindings=("mqtt",),
+        adapters=(RuntimeAdapter(package="mqtt"), RuntimeAdapter(package="broker")),
+    ),
+    Target(
+        name="amqp",
+        module="mockc.targets.amqp",
+        bindings=("amqp", "rabbitmq"),
+        adapters=(RuntimeAdapter(package="amqp"), RuntimeAdapter(package="broker")),
+    ),
 )
 """The targets of this package, registered when this module is imported."""
 

@@ -47,6 +47,8 @@ EXAMPLE_SPECS = {
     "soap": "tests/corpus/wsdl/dneonline-calculator/calculator.wsdl",
     "sse": "tests/corpus/asyncapi/gitter-streaming/asyncapi-3.0.0.yml",
     "mcp": "examples/mcp/notes.mcp.yaml",
+    "mqtt": "tests/corpus/asyncapi/streetlights-mqtt/asyncapi-3.0.0.yml",
+    "amqp": "tests/corpus/asyncapi/rpc-server/asyncapi-3.0.0.yml",
 }
 
 

@@ -100,6 +100,18 @@ class AmqpOptions:
     ack: bool | None = None
     """Whether a consumer acknowledges messages (None: the broker's default)."""
     vhost: str = ""
+    exchange_durable: bool | None = None
+    """Of the exchange alone (``durable`` is the queue's, else the exchange's)."""
+    exchange_auto_delete: bool | None = None
+    cc: tuple[str, ...] = ()
+    """More routing keys of each published message (the operation binding's ``cc``)."""
+    bcc: tuple[str, ...] = ()
+    priority: int | None = None
+    """Priority of each published message."""
+    expiration: int | None = None
+    """Time to live of each published message, in milliseconds."""
+    delivery_mode: int | None = None
+    """1 transient, 2 persistent."""
 
 
 @dataclass(frozen=True, kw_only=True)

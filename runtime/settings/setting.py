@@ -8,7 +8,7 @@ from typing import Any
 
 from .values import text_value
 
-__all__ = ["EVERY_PROTOCOL", "PROTOCOL_NAMES", "Setting"]
+__all__ = ["BROKER_PROTOCOLS", "EVERY_PROTOCOL", "PROTOCOL_NAMES", "Setting"]
 
 PROTOCOL_NAMES = {
     "http": "HTTP",
@@ -18,9 +18,16 @@ PROTOCOL_NAMES = {
     "soap": "SOAP",
     "sse": "SSE",
     "mcp": "MCP",
+    "mqtt": "MQTT",
+    "amqp": "RabbitMQ",
 }
 """The protocols with a server, and how the documentation names them."""
 EVERY_PROTOCOL: frozenset[str] = frozenset(PROTOCOL_NAMES)
+BROKER_PROTOCOLS: frozenset[str] = frozenset(
+    name for name in ("kafka", "amqp", "mqtt") if name in PROTOCOL_NAMES
+)
+"""The mock services that are clients of a broker (those with a server): no
+port of their own, the admin API on ``MOCKC_ADMIN_PORT``."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..json_codec import DEFAULT_MAX_DEPTH, MAX_DEPTH_CEILING
 from ..web.bodies import DEFAULT_MAX_BODY_BYTES
-from .setting import Setting
+from .setting import BROKER_PROTOCOLS, Setting
 from .values import (
     flag_value,
     interval,
@@ -251,7 +251,7 @@ SETTINGS: tuple[Setting, ...] = (
         "--admin-port",
         "8081",
         "port of the admin API (HTTP), or `off` for none (MCP: over stdio only)",
-        protocols=frozenset({"grpc", "mcp"}),
+        protocols=frozenset({"grpc", "mcp"}) | BROKER_PROTOCOLS,
         parse=optional_port,
         hint="a port number, or off",
     ),
@@ -451,7 +451,7 @@ SETTINGS: tuple[Setting, ...] = (
         "--max-message-bytes",
         str(4 * 1024 * 1024),
         "largest message received or sent",
-        protocols=frozenset({"grpc", "websocket"}),
+        protocols=frozenset({"grpc", "websocket"}) | BROKER_PROTOCOLS,
         parse=non_negative,
         shown_default="4 MiB",
         hint="a number of bytes",
@@ -505,6 +505,26 @@ SETTINGS: tuple[Setting, ...] = (
         "the rest behind `nextCursor` (`0`: one page)",
         protocols=frozenset({"mcp"}),
         parse=non_negative,
+    ),
+    Setting(
+        "mqtt_url",
+        "MOCKC_MQTT_URL",
+        "--mqtt-url",
+        "",
+        "the MQTT broker, `mqtt://[user:password@]host[:port]` (`mqtts://` for TLS)",
+        protocols=frozenset({"mqtt"}),
+        parse=optional_text,
+        shown_default="the contract's server, else `mqtt://127.0.0.1:1883`",
+    ),
+    Setting(
+        "amqp_url",
+        "MOCKC_AMQP_URL",
+        "--amqp-url",
+        "",
+        "the RabbitMQ broker, `amqp://[user:password@]host[:port][/vhost]` (`amqps://` for TLS)",
+        protocols=frozenset({"amqp"}),
+        parse=optional_text,
+        shown_default="the contract's server, else `amqp://guest:guest@127.0.0.1:5672/`",
     ),
 )
 """Every setting of every protocol's server, in the order the README lists them."""

@@ -68,6 +68,10 @@ def test_runtime_imports_nothing_of_the_compiler_or_targets() -> None:
 # parsers are run-time dependencies; everything else is the servers' own.
 RUNTIME_THIRD_PARTY = frozenset(
     {
+        "aio_pika",  # the RabbitMQ (AMQP 0-9-1) adapter's client, and its
+        "aiormq",  # protocol layers (aiormq, pamqp) and
+        "pamqp",
+        "yarl",  # URL type (a dependency of aio-pika)
         "defusedxml",  # XML request bodies (the HTTP adapter)
         "faker",
         "google",  # protobuf (google.protobuf) and google.rpc: the gRPC adapter
@@ -82,6 +86,8 @@ RUNTIME_THIRD_PARTY = frozenset(
         "lxml",  # SOAP envelopes (the SOAP adapter)
         "mcp",  # the MCP adapter: the official SDK
         "mcp_types",
+        "aiomqtt",  # the MQTT adapter's client
+        "paho",  # aiomqtt's MQTT 5 properties and subscription options
         "opentelemetry",  # optional: runtime/telemetry imports it when OTLP export is set
         "orjson",
         "prometheus_client",

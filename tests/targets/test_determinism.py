@@ -54,6 +54,7 @@ CASES = {
     "websocket": Case(ROOT / "examples" / "websocket-chat", ("chat.json",), ("websocket",)),
     "soap": Case(CORPUS / "wsdl" / "onvif", ("ptz.wsdl",), ("soap",)),
     "sse": Case(CORPUS / "asyncapi" / "gitter-streaming", ("asyncapi-3.0.0.yml",), ("sse",)),
+    "amqp": Case(CORPUS / "asyncapi" / "rpc-server", ("asyncapi-2.6.0.yml",), ("amqp",)),
     "mcp": Case(ROOT / "examples" / "mcp", ("notes.mcp.yaml",), ("mcp",)),
     "mcp-from-openapi": Case(
         CORPUS / "openapi" / "oai-petstore-expanded-v3",
@@ -61,6 +62,7 @@ CASES = {
         ("mcp",),
         options=("--target", "mcp"),
     ),
+    "mqtt": Case(CORPUS / "asyncapi" / "streetlights-mqtt", ("asyncapi-3.0.0.yml",), ("mqtt",)),
     "lineecho-and-http": Case(
         None, ("duo.lineecho",), ("lineecho", "http"), text=LINEECHO, plugin=True
     ),

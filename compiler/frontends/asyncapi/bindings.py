@@ -95,6 +95,13 @@ def channel_options(
             exclusive=_bool(queue.get("exclusive")),
             ack=_bool(on_operation.get("ack")),
             vhost=text(queue.get("vhost") or exchange.get("vhost")),
+            exchange_durable=_bool(exchange.get("durable")),
+            exchange_auto_delete=_bool(exchange.get("autoDelete")),
+            cc=_texts(on_operation.get("cc")),
+            bcc=_texts(on_operation.get("bcc")),
+            priority=_int(on_operation.get("priority")),
+            expiration=_int(on_operation.get("expiration")),
+            delivery_mode=_int(on_operation.get("deliveryMode")),
         )
     if protocol == "mqtt":
         return ir.MqttOptions(
@@ -138,6 +145,15 @@ def _int(value: Any) -> int | None:
 
 def _bool(value: Any) -> bool | None:
     return value if isinstance(value, bool) else None
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    """A binding field that is a list of strings (a lone string is a list of one)."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list):
+        return tuple(item for item in value if isinstance(item, str))
+    return ()
 
 
 def _schema_constant(value: Any) -> str:

@@ -25,6 +25,7 @@ from .bindings import channel_options, protocol_of, ws_query
 from .context import Context, text
 from .document import server_path
 from .messages import MessageRead, read_message
+from .rpc import paired_replies
 from .traits import with_traits
 
 __all__ = ["ChannelOperation", "read_operations"]
@@ -59,7 +60,7 @@ def read_operations(ctx: Context, servers: Mapping[str, ir.Server]) -> tuple[ir.
         operation = _operation(ctx, raw, servers, clients_send=clients_send)
         if operation is not None:
             found.append(operation)
-    return tuple(found)
+    return paired_replies(tuple(found))
 
 
 # -- 3.0 -------------------------------------------------------------------

@@ -243,3 +243,54 @@ def test_a_bad_action_is_a_located_error(tmp_path: Path) -> None:
         load(path)
     assert raised.value.diagnostics[0].pointer == "/operations/odd/action"
     assert raised.value.diagnostics[0].line == 6
+
+
+def test_amqp_rpc_pattern_without_reply_becomes_request_reply() -> None:
+    for version in ("2.6.0", "3.0.0"):
+        api = load(ASYNCAPI / "rpc-server" / f"asyncapi-{version}.yml")
+        request = api.operation("sum")
+        binding = _binding(request)
+        assert request.shape is ir.Shape.UNARY
+        assert binding.reply == ir.ChannelReply(operation="sendSumResult")
+        assert request.outputs == api.operation("sendSumResult").outputs
+        # the client side sends requests and receives results: nothing to pair
+        client = load(ASYNCAPI / "rpc-client" / f"asyncapi-{version}.yml")
+        assert all(_binding(op).reply is None for op in client.operations)
+
+
+def test_amqp_exchange_and_publishing_options(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        """
+        asyncapi: 3.0.0
+        info: {title: Shop, version: 1.0.0}
+        servers:
+          broker: {host: 'localhost:5672', protocol: amqp}
+        channels:
+          orders:
+            address: 'orders.{region}'
+            parameters: {region: {}}
+            messages:
+              created: {payload: {type: object}}
+            bindings:
+              amqp:
+                is: routingKey
+                exchange: {name: shop, type: topic, durable: false, autoDelete: true}
+        operations:
+          orderCreated:
+            action: send
+            channel: {$ref: '#/channels/orders'}
+            bindings:
+              amqp: {cc: [audit.orders], priority: 5, expiration: 60000, deliveryMode: 2}
+        """,
+    )
+    options = _binding(load(path).operation("orderCreated")).options
+    assert isinstance(options, ir.AmqpOptions)
+    assert (options.exchange, options.exchange_type) == ("shop", "topic")
+    assert (options.exchange_durable, options.exchange_auto_delete) == (False, True)
+    assert (options.cc, options.priority, options.expiration, options.delivery_mode) == (
+        ("audit.orders",),
+        5,
+        60000,
+        2,
+    )

@@ -1,0 +1,690 @@
+"""A mock that is a client of a real broker: it consumes what the contract says
+the application receives, answers on reply channels, and produces what the
+application sends (schedules, reactions, the admin API).
+
+:class:`BrokerService` runs one :class:`~.client.BrokerClient`:
+
+- connects with exponential backoff, one line on stderr per failed attempt;
+- declares the channels, consumes the ``receive`` channels: each message is
+  decoded (JSON by default), checked against its payload and headers schemas,
+  journaled (``received``, verdict ``valid``/``invalid``) and, when the
+  operation replies, answered by the engine on the reply address (the
+  message's ``reply_to``, else the contract's reply channel) with the
+  request's correlation id (and key);
+- publishes the emit path's messages of the ``send`` channels, in order; a
+  message that could not go out waits for the next connection;
+- reconnects when the broker is lost.
+
+Faults of a mock's answer, per message: ``delay``; ``fault: {kind: empty}``
+(or ``drop``) drops it; ``malformed`` sends half of it followed by bytes that
+are not UTF-8; ``duplicate`` sends it twice; ``reset`` (or ``disconnect``)
+drops the broker connection instead, which is then made again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import sys
+import time
+from collections import deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from ..contract import Contract, engine_operations
+from ..engine import Hook, Reply, Request, Schedule
+from ..engine.emit import EMIT_METHOD, ScheduledEmit
+from ..events import Message, Subscription
+from ..exceptions import RuntimeFailure
+from ..journal.builder import EntryBuilder
+from ..json_codec import json_bytes, parse_json
+from ..service import MockService, matched_of
+from ..settings import CoreSettings
+from .channels import BrokerChannel
+from .client import BrokerClient
+from .exceptions import BrokerLost, BrokerUnavailable, MessageRefused
+from .inbound import Inbound, inbound_of, resolve_expression
+from .message import BrokerMessage
+from .metrics import RECEIVED, SENT, BrokerMetrics
+from .outputs import OUTPUTS, encode_payload
+
+__all__ = ["BrokerOptions", "BrokerService", "Outgoing"]
+
+_MESSAGE_METHOD = "message"
+"""The engine request method of a consumed message."""
+_JOURNALED_TOO_BIG = 1024
+"""Bytes of an oversized message the journal keeps."""
+MAX_PENDING = 100_000
+"""Messages waiting for the broker at most; older ones are dropped past it."""
+_DROP = frozenset({"empty", "drop"})
+_DISCONNECT = frozenset({"reset", "disconnect"})
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerOptions:
+    max_message_bytes: int = 4 * 1024 * 1024
+    """Largest payload consumed; a larger one is journaled as invalid (0: no limit)."""
+    retry_first_s: float = 0.5
+    """Wait before the first reconnection attempt; doubles up to ``retry_max_s``."""
+    retry_max_s: float = 30.0
+
+
+@dataclass(slots=True)
+class Outgoing:
+    """A message on its way to the broker, with what the journal says of it."""
+
+    channel: BrokerChannel | None
+    message: BrokerMessage
+    operation: str
+    status: str = "ok"
+    source: str = "emit"
+    fault: str | None = None
+    delay_ms: float = 0.0
+    done: concurrent.futures.Future[str] | None = field(default=None, repr=False)
+    """Set to what became of it once sent (the admin API waits on it)."""
+
+
+class _Disconnect(RuntimeFailure):
+    """A fault asked for the broker connection to drop."""
+
+
+class BrokerService:
+    """The mock service of a broker contract, run as a client of ``client``."""
+
+    def __init__(
+        self,
+        contract: Contract,
+        directory: Path,
+        client: BrokerClient,
+        *,
+        settings: CoreSettings | None = None,
+        options: BrokerOptions | None = None,
+        hooks: Mapping[str, Hook] | None = None,
+    ) -> None:
+        settings = settings or CoreSettings()
+        self.options = options or BrokerOptions()
+        self.client = client
+        self.protocol = client.protocol
+        api = contract["api"]
+        self.title: str = api.get("title") or api.get("name") or "broker API"
+        specs: list[Mapping[str, Any]] = list(contract["operations"])
+        block: Mapping[str, Any] = contract.get("broker") or {}
+        declared: Mapping[str, Any] = block.get("schedules") or {}
+        defs: Mapping[str, Any] = contract.get("defs") or {}
+        self.service = MockService(
+            directory,
+            engine_operations(contract, OUTPUTS),
+            defs,
+            encoder=encode_payload,
+            settings=settings,
+            protocol=self.protocol,
+            name=api.get("name") or "api",
+            hooks=hooks,
+            outputs=OUTPUTS,
+            schedules=[
+                ScheduledEmit(operation, "contract", schedule_of(schedule))
+                for operation, schedule in declared.items()
+            ],
+        )
+        # the schedules start with run(), once their messages have somewhere to go
+        self.service.emitter.schedule(())
+        self.channels = tuple(
+            BrokerChannel.from_spec(spec["id"], spec["binding"]) for spec in specs
+        )
+        self.by_operation = {channel.operation: channel for channel in self.channels}
+        self.inbound: dict[str, Inbound] = inbound_of(specs, defs)
+        self.parameter_defaults = {
+            spec["id"]: _parameter_defaults(spec["binding"]) for spec in specs
+        }
+        self.media_types = {spec["id"]: _output_media_type(spec) for spec in specs}
+        self.journal = EntryBuilder(self.protocol, self.service.settings)
+        self.metrics = BrokerMetrics(self.protocol)
+        self.service.metrics.registry.register(self.metrics)
+        self.metrics.lag = getattr(client, "lag", None)
+        self._pending: deque[Outgoing] = deque()
+        self._wake: asyncio.Event | None = None
+        self._drop_connection: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.ready = asyncio.Event()
+        """Set once the channels are declared and consumed (tests wait on it)."""
+
+    # -- properties ------------------------------------------------------------------
+
+    @property
+    def connected(self) -> bool:
+        return self.client.connected and self.metrics.connected
+
+    @property
+    def consumed(self) -> tuple[BrokerChannel, ...]:
+        return tuple(channel for channel in self.channels if channel.consumes)
+
+    @property
+    def produced(self) -> tuple[BrokerChannel, ...]:
+        return tuple(channel for channel in self.channels if not channel.consumes)
+
+    def close(self) -> None:
+        self.service.close()
+
+    # -- the connection loop ---------------------------------------------------------
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Connect, consume and publish until ``stop`` is set; reconnect when lost."""
+        self._loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        self._drop_connection = asyncio.Event()
+        if self._pending:
+            self._wake.set()
+        hub = self.service.events
+        subscriptions: list[Subscription] = [
+            hub.subscribe(channel.operation, self._emitted) for channel in self.produced
+        ]
+        self.service.mocks_changed()  # starts the schedules
+        attempt = 0
+        sessions = 0
+        try:
+            while not stop.is_set():
+                try:
+                    await self.client.connect()
+                except Exception as error:  # unreachable: said in one line, tried again
+                    reason = (
+                        error.reason
+                        if isinstance(error, BrokerUnavailable)
+                        else f"{type(error).__name__}: {error}"
+                    )
+                    wait = self._backoff(attempt)
+                    attempt += 1
+                    _say(
+                        f"{self.client.describe()} is unavailable ({reason}); "
+                        f"retrying in {wait:g} s"
+                    )
+                    await _wait(stop, wait)
+                    continue
+                if sessions:
+                    self.metrics.reconnects += 1
+                    _say(f"connected again to {self.client.describe()}")
+                elif attempt:
+                    _say(f"connected to {self.client.describe()}")
+                sessions += 1
+                began = time.monotonic()
+                try:
+                    await self._session(stop)
+                    attempt = 0
+                except _Disconnect:
+                    attempt = 0
+                    _say(f"disconnected from {self.client.describe()} (injected fault)")
+                except Exception as error:  # lost: reconnect, backing off if it keeps failing
+                    attempt = 0 if time.monotonic() - began > self.options.retry_max_s else attempt
+                    wait = self._backoff(attempt)
+                    attempt += 1
+                    described = (
+                        str(error)
+                        if isinstance(error, BrokerLost | BrokerUnavailable)
+                        else f"{type(error).__name__}: {error}"
+                    )
+                    _say(f"lost {self.client.describe()} ({described}); reconnecting in {wait:g} s")
+                    await _wait(stop, wait)
+                finally:
+                    self.metrics.connected = False
+                    self.ready.clear()
+                    with contextlib.suppress(Exception):
+                        await self.client.close()
+        finally:
+            for subscription in subscriptions:
+                subscription.close()
+            with contextlib.suppress(Exception):
+                await self.client.close()
+
+    def _backoff(self, attempt: int) -> float:
+        """Seconds before attempt ``attempt + 1``: doubling from the first wait, capped."""
+        return float(min(self.options.retry_first_s * 2**attempt, self.options.retry_max_s))
+
+    async def _session(self, stop: asyncio.Event) -> None:
+        """One connection: declare, consume, publish, until lost, stopped or dropped."""
+        assert self._drop_connection is not None
+        await self.client.declare(self.channels)
+        self.metrics.connected = True
+        self._drop_connection.clear()
+        tasks: list[asyncio.Task[Any]] = [
+            asyncio.create_task(self._publish_pending()),
+            asyncio.create_task(stop.wait()),
+            asyncio.create_task(self._drop_connection.wait()),
+        ]
+        consuming = self.consumed
+        if consuming:
+            tasks.append(asyncio.create_task(self.client.consume(consuming, self._consumed)))
+        self.ready.set()
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        if self._drop_connection.is_set():
+            raise _Disconnect("injected fault")
+        for task in done:
+            error = task.exception()
+            if error is not None:
+                raise error
+        if not stop.is_set():
+            raise BrokerLost("the consumer stopped")
+
+    # -- consuming -------------------------------------------------------------------
+
+    async def _consumed(self, channel: BrokerChannel, message: BrokerMessage) -> None:
+        """One consumed message: checked, journaled, answered (the client acknowledges
+        it once this returns)."""
+        arrived = time.time()
+        self.metrics.count(channel.operation, channel.address, RECEIVED)
+        inbound = self.inbound.get(channel.operation)
+        raw = message.payload
+        limit = self.options.max_message_bytes
+        if limit and len(raw) > limit:
+            problem = f"payload of {len(raw)} bytes over the {limit} limit"
+            self._journal_received(channel, message, arrived, [problem], raw[:_JOURNALED_TOO_BIG])
+            return
+        payload, problem_text = self._decoded(inbound, message)
+        if problem_text:
+            self._journal_received(channel, message, arrived, [problem_text])
+            return
+        headers = {name.lower(): value for name, value in message.headers.items()}
+        problems = inbound.problems(payload, headers) if inbound is not None else []
+        if problems:
+            self._journal_received(channel, message, arrived, problems)
+            return
+        params = channel.params_of(message.address) or {}
+        request = Request(
+            channel.operation,
+            path=dict(params),
+            headers=headers,
+            body=payload,
+            raw_body=raw,
+            media_type=message.content_type or (inbound.media_type if inbound else None),
+            method=_MESSAGE_METHOD,
+            target=message.address,
+        )
+        try:
+            reply = self.service.handle(request)
+        except RuntimeFailure as error:  # a failing hook: journaled, not a crash
+            self._journal_received(channel, message, arrived, [], source="error", status="error")
+            _say(f"{channel.operation}: {error}")
+            return
+        self._journal_received(channel, message, arrived, [], request=request, reply=reply)
+        if channel.reply is not None or reply.source == "hook":
+            await self._answer(channel, message, payload, params, reply)
+
+    def _decoded(self, inbound: Inbound | None, message: BrokerMessage) -> tuple[Any, str]:
+        """The payload as data, or a problem saying why it cannot be read."""
+        media_type = (message.content_type or (inbound.media_type if inbound else "")).lower()
+        raw = message.payload
+        if inbound is None or inbound.json or "json" in media_type:
+            try:
+                return parse_json(raw, max_depth=self.service.settings.json_max_depth), ""
+            except (ValueError, RecursionError) as error:
+                return None, f"payload is not JSON: {_short(error)}"
+        if media_type.startswith("text/"):
+            try:
+                return raw.decode("utf-8"), ""
+            except UnicodeDecodeError:
+                return None, "payload is not UTF-8 text"
+        return raw, ""
+
+    async def _answer(
+        self,
+        channel: BrokerChannel,
+        request: BrokerMessage,
+        payload: Any,
+        params: Mapping[str, str],
+        reply: Reply,
+    ) -> None:
+        """Publish the engine's ``reply`` to ``request`` where the request says."""
+        inbound = self.inbound.get(channel.operation)
+        headers = {name.lower(): value for name, value in request.headers.items()}
+        target = channel.reply
+        address = request.reply_to
+        if not address and target is not None and target.address_location:
+            address = resolve_expression(target.address_location, headers, payload)
+        reply_channel: BrokerChannel | None = None
+        if not address and target is not None:
+            reply_channel = self.by_operation.get(target.operation)
+            address = _filled(target.channel, params) if target.channel else ""
+            if not address and reply_channel is not None:
+                address = _filled(reply_channel.address, params)
+        if not address:
+            self._journal_sent(
+                Outgoing(None, BrokerMessage(address=""), channel.operation, "no-reply-address")
+            )
+            return
+        correlation = request.correlation_id
+        reply_headers = {name: str(value) for name, value in reply.headers.items()}
+        if inbound is not None and inbound.correlation_id:
+            found = resolve_expression(inbound.correlation_id, headers, payload)
+            correlation = correlation or found
+            source, _, pointer = inbound.correlation_id.partition("#")
+            if source == "$message.header" and correlation and pointer.count("/") == 1:
+                reply_headers.setdefault(pointer.strip("/"), correlation)
+        outgoing = Outgoing(
+            reply_channel,
+            BrokerMessage(
+                address=address,
+                payload=_payload_of(reply),
+                key=request.key,
+                headers=reply_headers,
+                content_type=reply.media_type or self.media_types.get(channel.operation, ""),
+                correlation_id=correlation,
+                extras=request.extras,
+            ),
+            channel.operation,
+            status=str(reply.status),
+            source=reply.source or "fake",
+            fault=reply.fault,
+        )
+        if reply.delay_ms > 0:
+            await asyncio.sleep(reply.delay_ms / 1000.0)
+        with contextlib.suppress(_Disconnect):  # the session ends: the connection drops
+            await self._send(outgoing)
+
+    # -- producing -------------------------------------------------------------------
+
+    def _emitted(self, message: Any) -> None:
+        """A message of the emit path (on the loop): queued for the broker."""
+        if not isinstance(message, Message):
+            return
+        channel = self.by_operation.get(message.operation)
+        if channel is None:
+            return
+        reply = message.reply
+        if reply is not None:
+            self.enqueue(self.outgoing(channel, reply=reply))
+        else:
+            self.enqueue(self.outgoing(channel, data=message.data))
+
+    def outgoing(
+        self,
+        channel: BrokerChannel,
+        *,
+        reply: Reply | None = None,
+        data: Any = None,
+        key: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        params: Mapping[str, str] | None = None,
+    ) -> Outgoing:
+        """The message ``channel`` produces: the engine's ``reply``, else ``data``."""
+        filled = {**self.parameter_defaults.get(channel.operation, {}), **(params or {})}
+        media_type = self.media_types.get(channel.operation, "application/json")
+        if reply is not None:
+            return Outgoing(
+                channel,
+                BrokerMessage(
+                    address=channel.address_with(filled),
+                    payload=_payload_of(reply),
+                    key=key,
+                    headers={**{n: str(v) for n, v in reply.headers.items()}, **(headers or {})},
+                    content_type=reply.media_type or media_type,
+                ),
+                channel.operation,
+                status=str(reply.status),
+                source=reply.source or "emit",
+                fault=reply.fault,
+                delay_ms=reply.delay_ms,
+            )
+        return Outgoing(
+            channel,
+            BrokerMessage(
+                address=channel.address_with(filled),
+                payload=encode_payload(data, media_type),
+                key=key,
+                headers=dict(headers or {}),
+                content_type=media_type,
+            ),
+            channel.operation,
+            status="data",
+        )
+
+    def enqueue(self, outgoing: Outgoing) -> None:
+        """Queue ``outgoing`` for the broker (on the loop); a delayed one is queued later."""
+        if outgoing.delay_ms > 0 and self._loop is not None:
+            later = replace(outgoing, delay_ms=0.0)
+            self._loop.call_later(outgoing.delay_ms / 1000.0, self.enqueue, later)
+            return
+        if len(self._pending) >= MAX_PENDING:
+            dropped = self._pending.popleft()
+            self._journal_sent(replace(dropped, status="dropped:queue-full"))
+        self._pending.append(outgoing)
+        if self._wake is not None:
+            self._wake.set()
+
+    def publish_now(self, outgoing: Outgoing, timeout_s: float = 5.0) -> str:
+        """From another thread (the admin API): queue ``outgoing`` and wait until it
+        is sent. What became of it: ``published``, ``dropped`` or ``disconnected``
+        (a fault), ``refused`` (see the log), or ``pending`` (the broker is down:
+        it goes out once the connection is back)."""
+        loop = self._loop
+        done: concurrent.futures.Future[str] = concurrent.futures.Future()
+        outgoing.done = done
+        if loop is None or loop.is_closed():
+            self._pending.append(outgoing)
+            return "pending"
+        loop.call_soon_threadsafe(self.enqueue, outgoing)
+        if not self.connected:  # no waiting for a broker that is away
+            return "pending"
+        try:
+            return done.result(timeout=timeout_s)
+        except concurrent.futures.TimeoutError:
+            return "pending"
+
+    async def _publish_pending(self) -> None:
+        """Send the queued messages in order, up to the client's ``publish_window``
+        at a time (default 1: one after the other). Messages not confirmed when
+        the connection drops go back, in order, to the front of the queue."""
+        wake = self._wake
+        assert wake is not None
+        pending = self._pending
+        window = max(1, int(getattr(self.client, "publish_window", 1)))
+        in_flight: deque[tuple[Outgoing, asyncio.Task[None]]] = deque()
+        try:
+            while True:
+                while pending and len(in_flight) < window:
+                    outgoing = pending.popleft()
+                    in_flight.append((outgoing, asyncio.create_task(self._send(outgoing))))
+                wake.clear()
+                if not in_flight:
+                    await wake.wait()
+                    continue
+                # the oldest confirmed, or a new message to start (if the window allows)
+                _, oldest = in_flight[0]
+                if not pending and len(in_flight) < window:
+                    woken = asyncio.ensure_future(wake.wait())
+                    await asyncio.wait((oldest, woken), return_when=asyncio.FIRST_COMPLETED)
+                    woken.cancel()
+                else:
+                    await asyncio.wait((oldest,))
+                while in_flight and in_flight[0][1].done():
+                    in_flight[0][1].result()  # a failure ends the session; it goes back
+                    in_flight.popleft()
+        finally:
+            unsent: list[Outgoing] = []
+            for _, task in in_flight:
+                task.cancel()
+            for outgoing, task in in_flight:
+                with contextlib.suppress(BaseException):
+                    await task
+                if task.cancelled() or not isinstance(task.exception(), _Disconnect | None):
+                    unsent.append(outgoing)
+            pending.extendleft(reversed(unsent))
+
+    async def _send(self, outgoing: Outgoing) -> None:
+        """Publish ``outgoing`` with its fault applied, and journal it."""
+        fault = outgoing.fault
+        if fault in _DISCONNECT:
+            self._journal_sent(replace(outgoing, status="fault:disconnect"))
+            _resolve(outgoing, "disconnected")
+            assert self._drop_connection is not None
+            self._drop_connection.set()
+            raise _Disconnect("injected fault")
+        if fault in _DROP:
+            self._journal_sent(replace(outgoing, status="fault:drop"))
+            _resolve(outgoing, "dropped")
+            return
+        message = outgoing.message
+        copies = 1
+        if fault == "malformed":
+            half = message.payload[: len(message.payload) // 2]
+            message = replace(message, payload=half + b"\xff\xfe")
+            outgoing = replace(outgoing, message=message, status="fault:malformed")
+        elif fault == "duplicate":
+            copies = 2
+            outgoing = replace(outgoing, status="fault:duplicate")
+        for _ in range(copies):
+            try:
+                await self.client.publish(outgoing.channel, message)
+            except MessageRefused as refused:
+                _say(f"{outgoing.operation}: not published to {message.address!r}: {refused}")
+                self._journal_sent(replace(outgoing, status="refused"))
+                _resolve(outgoing, "refused")
+                return
+            channel = outgoing.channel
+            self.metrics.count(
+                outgoing.operation, channel.address if channel else message.address, SENT
+            )
+            self._journal_sent(outgoing)
+        _resolve(outgoing, "published")
+
+    # -- the journal -----------------------------------------------------------------
+
+    def _journal_received(
+        self,
+        channel: BrokerChannel,
+        message: BrokerMessage,
+        arrived: float,
+        problems: Sequence[str],
+        body: bytes | None = None,
+        *,
+        request: Request | None = None,
+        reply: Reply | None = None,
+        source: str | None = None,
+        status: str | None = None,
+    ) -> None:
+        verdict = status or ("invalid" if problems else "valid")
+        headers = dict(message.headers)
+        if message.key is not None:
+            headers["x-mockc-key"] = message.key.decode("utf-8", "replace")
+        if message.correlation_id:
+            headers["x-mockc-correlation-id"] = message.correlation_id
+        if message.reply_to:
+            headers["x-mockc-reply-to"] = message.reply_to
+        self.service.record(
+            self.journal.entry(
+                time=arrived,
+                duration_ms=(time.time() - arrived) * 1000.0,
+                method=RECEIVED,
+                target=message.address,
+                operation=channel.operation,
+                status=verdict,
+                source=source or ("adapter" if problems else (reply.source if reply else "")),
+                matched=matched_of(reply, request),
+                near_miss=request.near_miss if request is not None else None,
+                request_headers=headers,
+                request_body=message.payload if body is None else body,
+                response_body=json_bytes({"problems": list(problems)}) if problems else None,
+            )
+        )
+
+    def _journal_sent(self, outgoing: Outgoing) -> None:
+        message = outgoing.message
+        headers = dict(message.headers)
+        if message.correlation_id:
+            headers["x-mockc-correlation-id"] = message.correlation_id
+        self.service.record(
+            self.journal.entry(
+                time=time.time(),
+                duration_ms=0.0,
+                method=SENT,
+                target=message.address,
+                operation=outgoing.operation,
+                status=outgoing.status,
+                source=outgoing.source,
+                response_headers=headers,
+                response_body=message.payload,
+            )
+        )
+
+
+def schedule_of(given: Mapping[str, Any]) -> Schedule:
+    """A schedule of the contract (the mocks' ``emit`` shape, checked at generation)."""
+    every, count = given.get("every_ms"), given.get("count")
+    return Schedule(
+        after_ms=float(given.get("after_ms", 0)),
+        every_ms=None if every is None else float(every),
+        delays_ms=tuple(float(delay) for delay in given.get("delays_ms", ())),
+        count=None if count is None else int(count),
+        burst=int(given.get("burst", 1)),
+    )
+
+
+def emit_request(operation: str, params: Mapping[str, str]) -> Request:
+    """The engine request of a message the mock produces on demand."""
+    return Request(operation, path=dict(params), method=EMIT_METHOD)
+
+
+def _payload_of(reply: Reply) -> bytes:
+    if reply.content is not None:
+        return reply.content
+    return encode_payload(reply.body, reply.media_type)
+
+
+def _filled(address: str, params: Mapping[str, str]) -> str:
+    return BrokerChannel(operation="", action="send", address=address).address_with(params)
+
+
+def _parameter_defaults(binding: Mapping[str, Any]) -> dict[str, str]:
+    """A value for each channel parameter, for messages produced without one:
+    the schema's example, default or first enum value, else ``1``."""
+    values: dict[str, str] = {}
+    for parameter in binding.get("parameters") or ():
+        if isinstance(parameter, str):
+            values[parameter] = "1"
+            continue
+        schema = parameter.get("schema") or {}
+        value: Any = "1"
+        if isinstance(schema, Mapping):
+            examples = schema.get("examples")
+            if isinstance(examples, list) and examples:
+                value = examples[0]
+            elif "example" in schema:
+                value = schema["example"]
+            elif "default" in schema:
+                value = schema["default"]
+            elif isinstance(schema.get("enum"), list) and schema["enum"]:
+                value = schema["enum"][0]
+        values[str(parameter.get("name"))] = str(value)
+    return values
+
+
+def _output_media_type(spec: Mapping[str, Any]) -> str:
+    for output in spec.get("outputs") or ():
+        for media_type in output.get("contents") or {}:
+            return str(media_type)
+    return "application/json"
+
+
+def _resolve(outgoing: Outgoing, outcome: str) -> None:
+    done = outgoing.done
+    if done is not None and not done.done():
+        done.set_result(outcome)
+
+
+async def _wait(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
+
+
+def _say(line: str) -> None:
+    print(f"mockc: {line}", file=sys.stderr, flush=True)
+
+
+def _short(error: BaseException) -> str:
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return text[:100]

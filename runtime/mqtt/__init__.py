@@ -1,0 +1,1 @@
+"""MQTT: the client of a generated MQTT mock service."""

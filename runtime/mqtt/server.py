@@ -1,0 +1,40 @@
+"""The entry point of a generated MQTT mock service.
+
+The broker comes from ``MOCKC_MQTT_URL``, else the contract's server, else
+``mqtt://127.0.0.1:1883``; everything else is the broker core's
+(``runtime/broker/server.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, NoReturn
+
+from ..broker.server import main as broker_main
+from ..contract import Contract
+from ..exceptions import StartupError
+from .client import DEFAULT_URL, MqttClient
+
+__all__ = ["PROTOCOL", "broker_url", "make_client", "main"]
+
+PROTOCOL = "mqtt"
+
+
+def broker_url(contract: Contract, values: Mapping[str, Any]) -> str:
+    """The broker's URL: the setting, else the contract's server, else the default."""
+    block: Mapping[str, Any] = contract.get("broker") or {}
+    return str(values.get("mqtt_url") or block.get("url") or DEFAULT_URL)
+
+
+def make_client(contract: Contract, values: Mapping[str, Any]) -> MqttClient:
+    url = broker_url(contract, values)
+    try:
+        return MqttClient(url)
+    except ValueError as error:
+        raise StartupError(f"MOCKC_MQTT_URL: {error}") from None
+
+
+def main(directory: Path, argv: list[str] | None = None) -> NoReturn:
+    """Run the MQTT mock service in ``directory`` until SIGTERM or SIGINT."""
+    broker_main(directory, argv, protocol=PROTOCOL, client_factory=make_client)
