@@ -32,6 +32,7 @@ from .engine.emit import Emitter, ScheduledEmit
 from .events import EventHub
 from .expressions import FakeProvider
 from .journal import Entry, Journal, JournalError, Metrics, open_journal
+from .journal.metrics import MESSAGE_DIRECTIONS
 from .mocks import MockProblem, MockRegistry
 from .settings import CoreSettings
 from .state import StateStore, open_store
@@ -185,6 +186,8 @@ class MockService:
             self.metrics.observe(
                 entry.operation, entry.status, entry.duration_ms / 1000.0, entry.matched
             )
+            if entry.method in MESSAGE_DIRECTIONS:
+                self.metrics.count_message(entry.operation, entry.method)
             if self.tracer is not None:
                 self.tracer.record(entry)
         self.journal.record(entry)

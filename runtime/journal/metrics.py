@@ -9,7 +9,10 @@ Series (every one also carries a ``protocol`` label, ``http``, ``grpc`` …):
   ``mockc_requests_unmatched_total{operation}``: requests to operations that
   have mocks, answered by one of them, or by none (two counters, so a ratio is
   one division); requests to operations without mocks count in neither;
-- ``mockc_active_mocks``: the mocks currently loaded.
+- ``mockc_active_mocks``: the mocks currently loaded;
+- ``mockc_messages_total{operation,direction}``: messages of channels (SSE,
+  WebSocket, brokers) by direction: ``received`` from clients, ``sent`` to
+  them (a message to several clients counts once per client).
 
 Requests that matched no route carry ``operation=""``. :meth:`Metrics.observe`
 updates plain counters under one lock; the Prometheus families are built only
@@ -32,7 +35,10 @@ from prometheus_client.metrics_core import (
 )
 from prometheus_client.utils import floatToGoString
 
-__all__ = ["DURATION_BUCKETS", "Metrics"]
+__all__ = ["DURATION_BUCKETS", "MESSAGE_DIRECTIONS", "Metrics"]
+
+MESSAGE_DIRECTIONS = frozenset({"received", "sent"})
+"""Journal methods that are messages of a channel, by direction."""
 
 DURATION_BUCKETS = (
     0.0005,
@@ -73,6 +79,7 @@ class Metrics:
         self._durations: dict[str, _Histogram] = {}
         self._matched: dict[str, int] = {}
         self._unmatched: dict[str, int] = {}
+        self._messages: dict[tuple[str, str], int] = {}
         self._active_mocks = 0
         self.registry.register(self)
 
@@ -93,6 +100,12 @@ class Metrics:
             if matched is not None:
                 counts = self._matched if matched else self._unmatched
                 counts[name] = counts.get(name, 0) + 1
+
+    def count_message(self, operation: str | None, direction: str) -> None:
+        """Count one message of a channel, ``received`` or ``sent``."""
+        key = (operation or "", direction)
+        with self._lock:
+            self._messages[key] = self._messages.get(key, 0) + 1
 
     def set_active_mocks(self, count: int) -> None:
         self._active_mocks = count
@@ -134,7 +147,12 @@ class Metrics:
         active = GaugeMetricFamily(
             "mockc_active_mocks", "Mocks currently loaded.", labels=("protocol",)
         )
-        families: list[Metric] = [requests, durations, matched, unmatched, active]
+        messages = CounterMetricFamily(
+            "mockc_messages",
+            "Messages of channels received from clients and sent to them, by operation.",
+            labels=("protocol", "operation", "direction"),
+        )
+        families: list[Metric] = [requests, durations, matched, unmatched, active, messages]
         if not sampled:
             return families
         with self._lock:
@@ -144,6 +162,7 @@ class Metrics:
             )
             matched_counts = sorted(self._matched.items())
             unmatched_counts = sorted(self._unmatched.items())
+            message_counts = sorted(self._messages.items())
             active_mocks = self._active_mocks
         for (operation, status), count in request_counts:
             requests.add_metric((protocol, operation, status), count)
@@ -159,4 +178,6 @@ class Metrics:
         for operation, count in unmatched_counts:
             unmatched.add_metric((protocol, operation), count)
         active.add_metric((protocol,), active_mocks)
+        for (operation, direction), count in message_counts:
+            messages.add_metric((protocol, operation, direction), count)
         return families

@@ -45,6 +45,7 @@ def test_observed_requests_are_rendered() -> None:
         "mockc_requests_matched": "counter",
         "mockc_requests_unmatched": "counter",
         "mockc_active_mocks": "gauge",
+        "mockc_messages": "counter",
     }
     http = {"protocol": "http"}
     assert samples[("mockc_requests_total", labels(**http, operation="getPet", status="200"))] == 2
@@ -103,7 +104,7 @@ def test_label_values_are_escaped() -> None:
 
 def test_a_fresh_registry_has_every_family_and_no_request_samples() -> None:
     samples, types = scrape(Metrics())
-    assert len(types) == 5
+    assert len(types) == 6
     assert list(samples) == [("mockc_active_mocks", labels(protocol="http"))]
 
 

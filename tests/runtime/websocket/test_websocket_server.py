@@ -377,3 +377,24 @@ def test_a_message_without_a_reply_is_journaled_and_answered_by_a_hook_only(
         if e["operation"] == "inbox_note" and e["method"] == "received"
     ]
     assert sorted(statuses) == ["invalid", "valid", "valid"]
+
+
+def test_metrics_count_messages_by_direction(server: ServerProcess) -> None:
+    def counted(direction: str) -> float:
+        text = httpx.get(f"{server.url}/metrics").text
+        line = (
+            f'mockc_messages_total{{direction="{direction}",operation="room_say",'
+            'protocol="websocket"} '
+        )
+        found = [row for row in text.splitlines() if row.startswith(line)]
+        return float(found[0].split()[-1]) if found else 0.0
+
+    before = counted("received"), counted("sent")
+
+    async def say() -> None:
+        async with _ws(server) as ws:
+            await ws.send(json.dumps({"type": "say", "text": "counted"}))
+            await _next_of(ws, "said")
+
+    asyncio.run(say())
+    assert (counted("received"), counted("sent")) == (before[0] + 1, before[1] + 1)
