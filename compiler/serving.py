@@ -12,6 +12,8 @@ settings, answers, errors and journal. What makes it quick:
 - the mocks are written when the server first needs them (:mod:`.serve_mocks`):
   each operation's when it is first asked for, all of them when the admin API
   lists or changes mocks;
+- the server takes the contract's data as it was generated, not parsing the
+  ``contract.json`` just written;
 - the server (linked to the installed runtime) runs in a forked child of this
   process, which has already imported most of the runtime while generating;
   no new interpreter starts and imports it again. Where ``fork`` is missing,
@@ -36,7 +38,9 @@ import traceback
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
+
+from mockc.targets.common.contract import CONTRACT_FILE
 
 from .console import Console
 from .driver import GenerateOptions, compile_specs, plan_files
@@ -62,7 +66,7 @@ def serve_spec(spec: Path, env: Mapping[str, str], server_args: Sequence[str]) -
         console.diagnostics(served.diagnostics)
         served.mocks.report = lambda found: console.diagnostics(found, what="the mocks")
         if hasattr(os, "fork") and threading.active_count() == 1:
-            code = _served_by_fork(out, env, server_args, served.mocks)
+            code = _served_by_fork(out, env, server_args, served)
         else:
             served.mocks.write_all(out / MOCKS_DIR)
             code = run_server(out, env, server_args)
@@ -77,6 +81,8 @@ class ServedFolder:
     """The warnings about the spec."""
     mocks: ServeMocks
     """Its mocks, to write when the server first needs them."""
+    contract: Any = None
+    """The data of its ``contract.json``, handed to the server as it is."""
 
 
 def write_server(spec: Path, out: Path, progress: Progress = NO_PROGRESS) -> ServedFolder:
@@ -88,6 +94,7 @@ def write_server(spec: Path, out: Path, progress: Progress = NO_PROGRESS) -> Ser
     files = plan_files(compiled, SERVE_OPTIONS, out, warnings, progress, mocks=False)
     mocks = ServeMocks(compiled.api, seed=SERVE_OPTIONS.seed, mock_format=SERVE_OPTIONS.mock_format)
     progress.phase("writing the server")
+    contract = next((file.data for file in files if file.path == CONTRACT_FILE), None)
     folders: set[Path] = set()
     for file in files:
         path = out / file.path
@@ -96,7 +103,9 @@ def write_server(spec: Path, out: Path, progress: Progress = NO_PROGRESS) -> Ser
             folders.add(path.parent)
         path.write_bytes(file.content)
         path.chmod(0o755 if file.executable else 0o644)
-    return ServedFolder(diagnostics=compiled.diagnostics + tuple(warnings), mocks=mocks)
+    return ServedFolder(
+        diagnostics=compiled.diagnostics + tuple(warnings), mocks=mocks, contract=contract
+    )
 
 
 def run_server(folder: Path, env: Mapping[str, str], server_args: Sequence[str] = ()) -> int:
@@ -118,18 +127,22 @@ def run_server(folder: Path, env: Mapping[str, str], server_args: Sequence[str] 
 
 
 def _served_by_fork(
-    folder: Path, env: Mapping[str, str], server_args: Sequence[str], mocks: ServeMocks
+    folder: Path, env: Mapping[str, str], server_args: Sequence[str], served: ServedFolder
 ) -> int:
     """Serve ``folder`` (linked to the installed runtime) in a forked child,
-    which writes ``mocks`` when it first needs them."""
+    which takes the contract as it is and writes the mocks when it first needs them."""
     gc.collect()  # what generating left behind, before the child copies it
     sys.stdout.flush()
     sys.stderr.flush()
     child = os.fork()
     if child == 0:
-        from mockc.runtime.mocks.pending import offer  # the server imports it anyway
+        # The server imports these anyway.
+        from mockc.runtime.contract import offer_contract
+        from mockc.runtime.mocks.pending import offer
 
-        offer(folder, mocks)
+        offer(folder, served.mocks)
+        if served.contract is not None:
+            offer_contract(folder, served.contract)
         _serve_in_child(folder / "server.py", env, server_args)
     return _waited(child)
 

@@ -66,9 +66,12 @@ def thaw(value: model.JsonValue) -> Any:
     """Plain, mutable JSON data (dicts and lists) from a frozen value."""
     kind = value.__class__
     if kind is types.MappingProxyType or kind is dict:
-        return {k: thaw(v) for k, v in value.items()}  # type: ignore[union-attr]
+        return {
+            k: v if v.__class__ in _SCALARS else thaw(v)
+            for k, v in value.items()  # type: ignore[union-attr]
+        }
     if kind is tuple:
-        return [thaw(v) for v in value]  # type: ignore[union-attr]
+        return [v if v.__class__ in _SCALARS else thaw(v) for v in value]  # type: ignore[union-attr]
     if kind in _SCALARS:
         return value
     if isinstance(value, Mapping):

@@ -4,6 +4,7 @@ start-up failures and exit codes; the temporary folder is removed after."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -44,6 +45,8 @@ def test_the_served_folder_is_what_generate_writes(spec: Path, tmp_path: Path) -
     served, generated = tmp_path / "served" / "server", tmp_path / "generated" / "server"
     written = write_server(spec, served)
     assert not (served / "mocks").exists()  # written when the server first needs them
+    # handed to the server as it is: the data the file holds, the same types too
+    assert repr(json.loads((served / "contract.json").read_bytes())) == repr(written.contract)
     mock_warnings: list[Diagnostic] = []
     written.mocks.report = mock_warnings.extend
     for operation_id in reversed(list(written.mocks.operation_ids)):  # any order: same bytes
