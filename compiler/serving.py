@@ -35,8 +35,7 @@ import sys
 import tempfile
 import threading
 import traceback
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -46,6 +45,7 @@ from mockc.targets.common.contract import CONTRACT_FILE
 from .console import Console
 from .driver import GenerateOptions, compile_specs, plan_files
 from .errors import Diagnostic, MockcError
+from .gc_pause import paused_collections
 from .passes.mockgen import MOCKS_DIR
 from .progress import NO_PROGRESS, Progress
 from .serve_mocks import ServeMocks
@@ -62,7 +62,7 @@ def serve_spec(spec: Path, env: Mapping[str, str], server_args: Sequence[str]) -
     with tempfile.TemporaryDirectory(prefix="mockc-serve-") as temp:
         out = Path(temp) / "server"
         console = Console()
-        with console.progress(str(spec)) as progress, _without_collections():
+        with console.progress(str(spec)) as progress, paused_collections():
             served = write_server(spec, out, progress)
         console.diagnostics(served.diagnostics)
         served.mocks.report = lambda found: console.diagnostics(found, what="the mocks")
@@ -149,20 +149,6 @@ def _served_by_fork(
             offer_contract(folder, served.contract)
         _serve_in_child(folder / "server.py", env, server_args)
     return _waited(child)
-
-
-@contextmanager
-def _without_collections() -> Iterator[None]:
-    """No garbage collection inside: generating builds millions of objects that
-    live until the server starts, and collections kept walking them (0.6 s of
-    the 2 s GitHub's spec took); what it leaves as garbage is little."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _waited(child: int) -> int:
