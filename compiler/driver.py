@@ -24,7 +24,7 @@ from .merge.output import MergeOptions, WriteReport, write_output
 from .merge.state import check_writable
 from .models import MODELS_FILE, plan_models
 from .naming import NameAllocator
-from .passes import mcp_tools, run_passes
+from .passes import SERVE_PASSES, mcp_tools, run_passes
 from .passes.mockgen import MockFormat, generate_mocks
 from .progress import NO_PROGRESS, Progress
 
@@ -76,7 +76,12 @@ def compile_specs(
     *,
     allow_remote_refs: bool = False,
     include_paths: Sequence[Path] = (),
+    serving: bool = False,
 ) -> Compiled:
+    """The Api of ``specs`` after the passes. ``serving``: for a server generated
+    to be served at once (``mockc serve SPEC``): the passes that only warn are
+    left out (:data:`.passes.SERVE_PASSES`), and so is the IR checker that
+    guards the passes (the tests run it on every spec)."""
     if not specs:
         raise SpecError("no spec file given")
     diagnostics: list[Diagnostic] = []
@@ -113,7 +118,9 @@ def compile_specs(
     if len(targets) > 1:
         raise SpecError(f"these specs belong to different targets ({', '.join(sorted(targets))})")
     target = targets.pop()
-    api = _served_only(run_passes(_merge(apis), diagnostics), fed[target], diagnostics)
+    passes = SERVE_PASSES if serving else None
+    checked = run_passes(_merge(apis), diagnostics, passes=passes, check_ir=not serving)
+    api = _served_only(checked, fed[target], diagnostics)
     return Compiled(api=api, target=target, targets=fed[target], diagnostics=tuple(diagnostics))
 
 
@@ -243,11 +250,14 @@ def plan_files(
     warnings: list[Diagnostic] | None = None,
     progress: Progress = NO_PROGRESS,
     server: RoutedServer | None = None,
+    *,
+    mocks: bool = True,
 ) -> list[GeneratedFile]:
     """The files of ``server`` (None: the only server of ``compiled``);
     generated files name the specs relative to ``out`` (by their names when
     None), whatever the checkout's path. Warnings about generated mocks are
-    added to ``warnings``."""
+    added to ``warnings``. Without ``mocks``, the server's files alone (its
+    mocks are written when first needed: :mod:`.serve_mocks`)."""
     if server is None:
         servers = _servers(compiled, options)
         if len(servers) > 1:
@@ -267,6 +277,8 @@ def plan_files(
     if options.models:
         target_options, typed = _plan_models(api, target_options, warnings, progress)
     files = registry.target_named(server.target).load()(api, target_options) + typed
+    if not mocks:
+        return files
     progress.phase("generating mocks", total=len(api.operations))
     return files + generate_mocks(
         api,

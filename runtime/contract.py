@@ -56,6 +56,7 @@ __all__ = [
     "http_binding",
     "load_contract",
     "mcp_binding",
+    "offer_contract",
     "output_policy",
 ]
 
@@ -255,7 +256,21 @@ class ContractError(RuntimeFailure):
     """The contract file is missing, unreadable or of an unknown format."""
 
 
+_offered: dict[Path, Contract] = {}
+
+
+def offer_contract(directory: Path, contract: Contract) -> None:
+    """Have :func:`load_contract` take ``contract`` for ``directory`` once, as it
+    is, instead of reading its file: the data the file was written from, which
+    a server started in the process that generated it (``mockc serve SPEC``)
+    need not parse again (12 MB of JSON for GitHub's spec)."""
+    _offered[directory.resolve()] = contract
+
+
 def load_contract(directory: Path) -> Contract:
+    offered = _offered.pop(directory.resolve(), None) if _offered else None
+    if offered is not None:
+        return offered
     path = directory / CONTRACT_FILE
     try:
         data: Any = json.loads(path.read_bytes())

@@ -14,6 +14,7 @@ import click
 from ..console import Console
 from ..driver import TARGETS, generate
 from ..errors import MockcError
+from ..gc_pause import paused_collections
 from ..merge import LISTED, MergeReport
 from ..merge.output import MergeOptions
 from ..merge.resolve import open_conflicts
@@ -179,7 +180,7 @@ class _Result:
 def _run_job(job: Job, console: Console, *, check: bool) -> _Result:
     label = f"{job.name} ({shown(job.out)})" if job.name else str(job.out)
     try:
-        with console.progress(label) as progress:
+        with console.progress(label) as progress, paused_collections():
             compiled, report = generate(job.specs, job.out, job.options, progress)
     except MockcError as error:
         click.echo(error.render(), err=True)

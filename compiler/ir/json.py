@@ -64,11 +64,26 @@ def _freeze(value: Any, room: int) -> model.JsonValue:
 
 def thaw(value: model.JsonValue) -> Any:
     """Plain, mutable JSON data (dicts and lists) from a frozen value."""
+    kind = value.__class__
+    if kind is types.MappingProxyType or kind is dict:
+        return {
+            k: v if v.__class__ in _SCALARS else thaw(v)
+            for k, v in value.items()  # type: ignore[union-attr]
+        }
+    if kind is tuple:
+        return [v if v.__class__ in _SCALARS else thaw(v) for v in value]  # type: ignore[union-attr]
+    if kind in _SCALARS:
+        return value
     if isinstance(value, Mapping):
         return {k: thaw(v) for k, v in value.items()}
     if isinstance(value, tuple):
         return [thaw(v) for v in value]
     return value
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+"""Classes :func:`thaw` returns as they are without asking ``isinstance`` (the
+common case, checked first: the IR's values are mostly these and the two above)."""
 
 
 def to_json(node: Any) -> Any:

@@ -38,15 +38,32 @@ PASSES: tuple[tuple[str, Pass], ...] = (
 )
 
 
-def run_passes(api: ir.Api, diagnostics: list[Diagnostic]) -> ir.Api:
+SERVE_PASSES: tuple[tuple[str, Pass], ...] = tuple(
+    (pass_name, run) for pass_name, run in PASSES if pass_name != "check_validators"
+)
+"""The passes of a server generated to be served at once (``mockc serve SPEC``):
+``check_validators`` only warns (the server compiles what it validates with,
+and checks the patterns jsonschema-rs refuses with a second engine), so it is
+left to ``mockc generate`` and ``mockc validate``."""
+
+
+def run_passes(
+    api: ir.Api,
+    diagnostics: list[Diagnostic],
+    *,
+    passes: tuple[tuple[str, Pass], ...] | None = None,
+    check_ir: bool = True,
+) -> ir.Api:
+    """``api`` after ``passes`` (None: :data:`PASSES`); with ``check_ir``, the IR
+    checker runs after each pass that changed it (a broken invariant names the pass)."""
     checker = IrChecker()
-    checked: ir.Api | None = None
-    for pass_name, run in PASSES:
+    checked: ir.Api | None = None if check_ir else api
+    for pass_name, run in PASSES if passes is None else passes:
         api = run(api, diagnostics)
-        if api is not checked:
+        if check_ir and api is not checked:
             checker.check(api, after=pass_name)
             checked = api
     return api
 
 
-__all__ = ["PASSES", "Pass", "run_passes"]
+__all__ = ["PASSES", "SERVE_PASSES", "Pass", "run_passes"]

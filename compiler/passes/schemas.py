@@ -8,6 +8,7 @@ leave the schemas alone keep the same tuple, so they share them).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from mockc.compiler import ir
@@ -30,6 +31,7 @@ class ApiSchemas:
         """Name → the named schema as plain (mutable, never mutated) JSON data."""
         self._registry: Any = None
         self._validators: dict[int, tuple[ir.JsonValue, Any]] = {}
+        self._shared: dict[str, Any] = {}
 
     @property
     def registry(self) -> Any:
@@ -51,12 +53,29 @@ class ApiSchemas:
         entry = self._validators.get(id(schema))
         if entry is not None and entry[0] is schema:
             return entry[1]
-        try:
-            validator = self.compile(ir.thaw(schema))
-        except SchemaCompileError:
-            validator = None
+        plain = ir.thaw(schema)
+        text = _text(plain)
+        if text is not None and text in self._shared:
+            validator = self._shared[text]
+        else:
+            try:
+                validator = self.compile(plain)
+            except SchemaCompileError:
+                validator = None
+            if text is not None:
+                self._shared[text] = validator
         self._validators[id(schema)] = (schema, validator)
         return validator
+
+
+def _text(plain: Any) -> str | None:
+    """The sorted JSON of a schema, which equal schemas share their validator
+    by (GitHub's 1,331 schemas with examples are 761 different ones); None when
+    JSON cannot hold it exactly (then it is compiled alone)."""
+    try:
+        return json.dumps(plain, sort_keys=True, allow_nan=False)
+    except (TypeError, ValueError):
+        return None
 
 
 _last: ApiSchemas | None = None

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..openapi_view import openapi_view
@@ -52,7 +52,7 @@ class ValidatorCache:
 
     def __init__(self, defs: Mapping[str, Any], *, budget: int = VALIDATOR_BUDGET) -> None:
         self._source_defs = dict(defs)
-        self._defs = {name: openapi_view(_response_view(sub, defs)) for name, sub in defs.items()}
+        self._defs = _ResponseViews(self._source_defs)
         self._named = NamedSchemas(self._defs)
         self._budget = budget
         self._registry: Any = None
@@ -142,9 +142,39 @@ class ValidatorCache:
         size = len(json.dumps(document, default=str))
         if everything:
             if self._defs_bytes is None:
-                self._defs_bytes = len(json.dumps(self._defs, default=str))
+                self._defs_bytes = len(json.dumps(dict(self._defs), default=str))
             size += self._defs_bytes
         return size * _BYTES_PER_SCHEMA_BYTE + _ENTRY_OVERHEAD
+
+
+class _ResponseViews(Mapping[str, Any]):
+    """Name → the response view of that named schema, made when first read (a
+    large spec's 969 views took a second; a server writing one mock when first
+    asked for needs few of them, or none)."""
+
+    def __init__(self, defs: Mapping[str, Any]) -> None:
+        self._source = defs
+        self._views: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        view = self._views.get(name, _MISSING)
+        if view is _MISSING:
+            view = self._views[name] = openapi_view(
+                _response_view(self._source[name], self._source)
+            )
+        return view
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._source
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._source)
+
+    def __len__(self) -> int:
+        return len(self._source)
+
+
+_MISSING = object()
 
 
 def _bare_ref(schema: Any) -> str | None:

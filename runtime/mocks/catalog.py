@@ -33,6 +33,10 @@ class Catalog:
         self.documents[document.file] = document
         self.refresh()
 
+    def put_all(self, documents: Iterable[MockDocument]) -> None:
+        self.documents.update((document.file, document) for document in documents)
+        self.refresh()
+
     def drop(self, file: str) -> None:
         self.documents.pop(file, None)
         self.bind_problems.pop(file, None)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from ..engine import AgentRoute, Encoder, Operation, Reply, Request
 from ..expressions import FakeProvider, Scope
 from ..state import StateStore
 from .catalog import Catalog
-from .definition import MockDefinition, MockDocument, is_safe_name
+from .definition import MockDefinition, MockDocument, is_safe_name, load_mock_document
 from .editing import LISTING_KEYS, check_document, duplicate_problem, file_name, free_id
 from .files import (
     MOCKS_DIR,
@@ -35,6 +35,7 @@ from .files import (
 )
 from .folder import load_folder
 from .index import OperationMocks, build_index
+from .pending import take as take_pending
 from .problems import MockError, MockProblem
 from .replicas import SharedPositions, SharedScenario
 from .responses import copy_reply
@@ -101,11 +102,18 @@ class MockRegistry:
         self.on_follow: Callable[[], None] | None = None
         """Called after following another replica's scenario switch (the metrics'
         count of served mocks)."""
+        self._pending_mocks = take_pending(self.directory)
+        self._pending: frozenset[str] = frozenset(
+            () if self._pending_mocks is None else self._pending_mocks.operation_ids
+        )
+        """Operations whose mock is written when first needed (:mod:`.pending`)."""
 
     # -- the hot path ------------------------------------------------------
 
     def respond(self, operation: Operation, request: Request) -> Reply | None:
         """The reply of the first matching mock; None to let the spec answer."""
+        if self._pending and operation.id in self._pending:
+            self._write_pending((operation.id,))
         entry = self._index.get(operation.id)
         if request.prefer:
             return None
@@ -131,6 +139,35 @@ class MockRegistry:
             return self._unmatched(operation, request)
         return None
 
+    def _write_pending(self, operation_ids: Collection[str]) -> None:
+        """Write and load the pending mocks of ``operation_ids`` (:mod:`.pending`)."""
+        with self._lock:
+            source = self._pending_mocks
+            wanted = [id for id in operation_ids if id in self._pending]
+            if source is None or not wanted:
+                return
+            self._pending = self._pending.difference(wanted)
+            folder = self.directory / MOCKS_DIR
+            documents = []
+            for operation_id in wanted:
+                try:
+                    path = source.write(operation_id, folder)
+                except Exception as error:  # the spec's fallback answers instead
+                    log.error("the mock of %s could not be written: %s", operation_id, error)
+                    continue
+                documents.append(
+                    load_mock_document(
+                        path, file=display_path(path, self.directory), operations=self.operations
+                    )
+                )
+            self._catalog.put_all(documents)
+            self._rebuild()
+
+    def _write_all_pending(self) -> None:
+        """Every pending mock written: before anything reads or changes the whole set."""
+        if self._pending:
+            self._write_pending(sorted(self._pending))
+
     def _unmatched(self, operation: Operation, request: Request) -> Reply:
         near = request.near_miss or []
         closest = f"; closest: {near[0]['mock']} ({near[0]['failed']})" if near else ""
@@ -149,6 +186,8 @@ class MockRegistry:
         """(Re)read every mock and scenario file; bad files are reported and skipped,
         the others served. Sequence positions start over. Returns every problem."""
         with self._lock:
+            if self._loaded:
+                self._write_all_pending()
             catalog = self._catalog
             documents = load_folder(
                 self.directory / MOCKS_DIR,
@@ -204,6 +243,7 @@ class MockRegistry:
 
     def problems(self) -> list[MockProblem]:
         """Every problem of the loaded files, sorted by file, then line."""
+        self._write_all_pending()
         return self._catalog.problems()
 
     def _rebuild(self) -> None:
@@ -272,21 +312,24 @@ class MockRegistry:
 
     @property
     def active_mock_count(self) -> int:
-        """How many mocks are being served (enabled, valid, base or active scenario)."""
-        return self._count
+        """How many mocks are being served (enabled, valid, base or active scenario);
+        pending mocks count: each is served from the moment it is written."""
+        return self._count + len(self._pending)
 
     def served_definitions(self) -> list[MockDefinition]:
-        """The definitions of the mocks being served (the emit path reads their schedules)."""
+        """The definitions of the mocks being served (the emit path reads their
+        schedules), pending mocks aside: generated mocks carry no schedule."""
         return [mock.definition for mock in self._served.values()]
 
     def has_mocks(self, operation_id: str) -> bool:
         """Whether mocks are served for ``operation_id`` (cheap: one dict lookup), so
         that an adapter asks the engine only when a mock may answer (GraphQL type mocks)."""
-        return operation_id in self._index
+        return operation_id in self._index or operation_id in self._pending
 
     def list_mocks(self, operation: str | None = None) -> list[dict[str, Any]]:
         """Every mock on file (served or not), base mocks first, each with its
         ``file``, ``scenario``, ``served`` and ``problems`` (when it has any)."""
+        self._write_all_pending()
         return [
             self._listing(document)
             for document in self._catalog.ordered()
@@ -296,6 +339,7 @@ class MockRegistry:
     def get_mock(self, mock_id: str) -> dict[str, Any] | None:
         """The mock ``SCENARIO/ID``, or ``ID``: the base mock, else the active
         scenario's, else the first scenario's by name."""
+        self._write_all_pending()
         document = self._catalog.find(mock_id, self._active)
         return None if document is None else self._listing(document)
 
@@ -308,6 +352,7 @@ class MockRegistry:
         """Validate and write a new mock (``<id>.yaml``); MockError when it is invalid
         or its id is taken. In a scenario that does not exist yet, creates it."""
         with self._lock:
+            self._write_all_pending()
             folder = self.directory / MOCKS_DIR
             if scenario is not None:
                 self.scenarios.check_name(scenario)
@@ -355,6 +400,7 @@ class MockRegistry:
         """Validate and rewrite the mock's file (same file, same format); KeyError
         when there is no such mock, MockError when the new one is invalid."""
         with self._lock:
+            self._write_all_pending()
             old = self._catalog.find(mock_id, self._active)
             if old is None or old.path is None:
                 raise KeyError(mock_id)
@@ -373,6 +419,7 @@ class MockRegistry:
     def delete_mock(self, mock_id: str) -> bool:
         """Remove the mock's file; False when there is no such mock."""
         with self._lock:
+            self._write_all_pending()
             document = self._catalog.find(mock_id, self._active)
             if document is None:
                 return False
@@ -399,9 +446,11 @@ class MockRegistry:
 
     def list_scenarios(self) -> list[dict[str, Any]]:
         """Every scenario: name, whether it is active, its mocks."""
+        self._write_all_pending()
         return [self._scenario(name) for name in self.scenarios.names()]
 
     def get_scenario(self, name: str) -> dict[str, Any] | None:
+        self._write_all_pending()
         return self._scenario(name) if self.scenarios.exists(name) else None
 
     def _scenario(self, name: str) -> dict[str, Any]:
@@ -411,6 +460,7 @@ class MockRegistry:
     def create_scenario(self, name: str, mocks: list[dict[str, Any]]) -> dict[str, Any]:
         """Write a new scenario folder with ``mocks`` (all valid, or none is written)."""
         with self._lock:
+            self._write_all_pending()
             self.scenarios.check_name(name)
             if self.scenarios.exists(name):
                 message = "the scenario exists already"
@@ -445,6 +495,7 @@ class MockRegistry:
     def delete_scenario(self, name: str) -> bool:
         """Remove the scenario's folder; the base mocks answer if it was active."""
         with self._lock:
+            self._write_all_pending()
             if not self.scenarios.exists(name):
                 return False
             self.scenarios.delete(name)
@@ -460,6 +511,7 @@ class MockRegistry:
         """Serve scenario ``name`` before the base mocks (None: base mocks only);
         remembered across restarts. KeyError when there is no such scenario."""
         with self._lock:
+            self._write_all_pending()
             if name is not None and not self.scenarios.exists(name):
                 raise KeyError(name)
             self._share_scenario(name)

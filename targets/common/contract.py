@@ -127,7 +127,7 @@ def contract_bytes(contract: Mapping[str, Any]) -> bytes:
 
 
 def contract_file(contract: Mapping[str, Any]) -> GeneratedFile:
-    return GeneratedFile(path=CONTRACT_FILE, content=contract_bytes(contract))
+    return GeneratedFile(path=CONTRACT_FILE, content=contract_bytes(contract), data=contract)
 
 
 SCHEDULES_EXTENSION = "x-channels"

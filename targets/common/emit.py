@@ -7,7 +7,7 @@ import json
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -78,6 +78,9 @@ class GeneratedFile:
     mock_id: str | None = None
     """For a generated mock: its ``id``, which is also its operation's (a merge
     then reads it without parsing the file)."""
+    data: Any = field(default=None, compare=False, repr=False)
+    """The JSON data ``content`` encodes, when it is at hand (``contract.json``:
+    ``mockc serve SPEC`` hands it to the server it starts without parsing it)."""
 
 
 _PLAIN_PATH = re.compile(r"[\w.,/@+=~{}()\[\]!$%:;#'][\w.,/@+=~{}()\[\]!$%:;#' -]*")

@@ -35,6 +35,9 @@ def test_corpus_json_reads_as_the_json_module_reads_it(path: Path) -> None:
     "text",
     [
         '{"n": 123456789012345678901234567890}',  # orjson: a float
+        '{"n": -1234567890123456789}',
+        "[1,\n  12345678901234567890]",
+        "12345678901234567890",
         '{"n": NaN}',
         '{"n": 1e400}',
         '{"s": "\\ud800"}',
@@ -55,3 +58,18 @@ def test_depth_is_bounded_exactly() -> None:
 
 def test_a_document_of_null_is_told_from_no_answer() -> None:
     assert quick_json("null", MAX_DOCUMENT_DEPTH) == (None,)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"log": "rekor.sigstore.dev - 2605736670972794746\\n9375055"}',
+        '{"sha": "a1234567890123456789012345"}',
+        '{"n": 1.12345678901234567890123}',
+        '{"n": 12, "s": "x 12345678901234567890 y"}',
+    ],
+)
+def test_long_digit_runs_that_are_no_integers_are_read_by_orjson(text: str) -> None:
+    found = quick_json(text, MAX_DOCUMENT_DEPTH)
+    assert found is not None
+    assert repr(found[0]) == repr(json.loads(text))

@@ -4,16 +4,20 @@ start-up failures and exit codes; the temporary folder is removed after."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import httpx
 import pytest
 
-from mockc.compiler.driver import generate
+from mockc.compiler.driver import compile_specs, generate
+from mockc.compiler.errors import Diagnostic
+from mockc.compiler.passes import check_validators
 from mockc.compiler.serving import SERVE_OPTIONS, write_server
 from tests.support.servers import ServerProcess
 
@@ -22,6 +26,7 @@ CORPUS = ROOT / "tests" / "corpus"
 PETSTORE = ROOT / "examples" / "petstore" / "openapi.yaml"
 SWAPI = CORPUS / "graphql" / "swapi" / "schema.graphql"
 HELLOWORLD = CORPUS / "proto" / "grpc-helloworld" / "helloworld.proto"
+SLACK = CORPUS / "openapi" / "slack-web-api-v2" / "slack_web_openapi_v2.json"
 MOCKC = str(Path(sys.executable).with_name("mockc"))
 
 
@@ -33,14 +38,29 @@ def _tree(folder: Path) -> dict[str, tuple[bytes, bool]]:
     }
 
 
-@pytest.mark.parametrize("spec", [PETSTORE, SWAPI, HELLOWORLD], ids=lambda spec: spec.suffix)
+@pytest.mark.parametrize(
+    "spec", [PETSTORE, SWAPI, HELLOWORLD, SLACK], ids=lambda spec: spec.parent.name
+)
 def test_the_served_folder_is_what_generate_writes(spec: Path, tmp_path: Path) -> None:
     served, generated = tmp_path / "served" / "server", tmp_path / "generated" / "server"
-    warnings = write_server(spec, served)
+    written = write_server(spec, served)
+    assert not (served / "mocks").exists()  # written when the server first needs them
+    # handed to the server as it is: the data the file holds, the same types too
+    assert repr(json.loads((served / "contract.json").read_bytes())) == repr(written.contract)
+    mock_warnings: list[Diagnostic] = []
+    written.mocks.report = mock_warnings.extend
+    for operation_id in reversed(list(written.mocks.operation_ids)):  # any order: same bytes
+        written.mocks.write(operation_id, served / "mocks")
     compiled, _ = generate([spec], generated, SERVE_OPTIONS)
     assert _tree(served) == _tree(generated)
     assert "server.py" in _tree(served) and _tree(served)["server.py"][1]
-    assert warnings == compiled.diagnostics
+    # The warnings are generate's, but for those of check_validators (left to
+    # `mockc generate` and `mockc validate`); a mock's come when it is written.
+    validators: list[Diagnostic] = []
+    check_validators.run(compile_specs([spec]).api, validators)
+    assert Counter(map(repr, [*written.diagnostics, *mock_warnings, *validators])) == Counter(
+        map(repr, compiled.diagnostics)
+    )
     assert not (served / ".mockc").exists()
 
 

@@ -80,6 +80,8 @@ _BRACKETS = re.compile(r"[\[\]{}]")
 _DIGITS_AS_ZERO = bytes.maketrans(b"0123456789", b"0000000000")
 _LONG_DIGITS = b"0" * 19
 """Integers of 19 digits or more may be past 64 bits, which orjson reads as floats."""
+_BEFORE_NUMBER = frozenset(b"[:,")
+_BLANKS = frozenset(b" \t\r\n")
 _ORJSON_MAX_DEPTH = 1024
 
 
@@ -93,7 +95,7 @@ def quick_json(text: str, max_depth: int) -> tuple[Any] | None:
         raw = text.encode("utf-8")
     except UnicodeEncodeError:
         return None
-    if _LONG_DIGITS in raw.translate(_DIGITS_AS_ZERO):
+    if _long_integer(raw):
         return None
     # orjson refuses nesting past 1,024 levels: inside this many arrays, only
     # text at most ``max_depth`` deep parses. The arrays are then taken off.
@@ -107,6 +109,31 @@ def quick_json(text: str, max_depth: int) -> tuple[Any] | None:
             return None
         value = value[0]
     return (value,)
+
+
+def _long_integer(raw: bytes) -> bool:
+    """Whether ``raw`` may hold an integer of 19 digits or more: a run of that
+    many digits where a JSON number can start (after ``[``, ``:``, ``,`` or at
+    the start, blanks and a minus sign aside). Runs inside strings (GitHub's
+    spec quotes log lines full of them) mostly follow other characters; one that
+    looks like a number start inside a string only costs the slower path."""
+    zeros = raw.translate(_DIGITS_AS_ZERO)
+    found = zeros.find(_LONG_DIGITS)
+    while found != -1:
+        start = found
+        while start and zeros[start - 1] == 0x30:  # the run's first digit
+            start -= 1
+        end = found + len(_LONG_DIGITS)
+        while end < len(zeros) and zeros[end] == 0x30:
+            end += 1
+        found = zeros.find(_LONG_DIGITS, end)
+        if start and raw[start - 1] == 0x2D:  # "-"
+            start -= 1
+        while start and raw[start - 1] in _BLANKS:
+            start -= 1
+        if not start or raw[start - 1] in _BEFORE_NUMBER:
+            return True
+    return False
 
 
 def json_depth(text: str, bound: int = MAX_DOCUMENT_DEPTH) -> int:

@@ -92,15 +92,23 @@ def json_value(value: Any) -> ir.JsonValue:
         return ir.freeze(_plain(value))
 
 
-_SCALARS = (str, int, float, bool, type(None))
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _freeze(value: Any) -> ir.JsonValue:
+    # Scalars, most of the leaves, are taken as they are without a call.
     kind = value.__class__
     if kind is dict:
-        return MappingProxyType({str(key): _freeze(item) for key, item in value.items()})
+        return MappingProxyType(
+            {
+                key if key.__class__ is str else str(key): item
+                if item.__class__ in _SCALARS
+                else _freeze(item)
+                for key, item in value.items()
+            }
+        )
     if kind is list:
-        return tuple([_freeze(item) for item in value])
+        return tuple([item if item.__class__ in _SCALARS else _freeze(item) for item in value])
     if kind in _SCALARS:
         return value  # type: ignore[no-any-return]
     return ir.freeze(value)

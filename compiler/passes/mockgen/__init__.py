@@ -26,7 +26,14 @@ from .checked import CheckedFakes
 from .documents import mock_document
 from .graphql import GraphqlMocks
 
-__all__ = ["MOCKS_DIR", "GraphqlMocks", "MockFormat", "generate_mocks", "mock_document"]
+__all__ = [
+    "MOCKS_DIR",
+    "GraphqlMocks",
+    "MockFiles",
+    "MockFormat",
+    "generate_mocks",
+    "mock_document",
+]
 
 MockFormat = Literal["yaml", "json"]
 """How generated mock files are written: YAML, the editable default, or JSON
@@ -53,16 +60,43 @@ def generate_mocks(
     (``on_mock`` is called after each: progress). With ``mock_format="json"``
     a mock is written as ``<id>.json`` when JSON holds its data exactly (else as
     YAML, as by default)."""
-    fake = CheckedFakes(api, seed, warnings if warnings is not None else [])
-    graphql: GraphqlMocks | None = None
+    mocks = MockFiles(api, seed=seed, warnings=warnings, mock_format=mock_format)
     files = []
     for operation in api.operations:
+        files.append(mocks.file(operation))
+        if on_mock is not None:
+            on_mock()
+    return files
+
+
+class MockFiles:
+    """The generated mock file of each operation of ``api``, one at a time and in
+    any order: each file is the same whichever were made before it (fake data
+    is seeded per operation), so a server can write its mocks when first needed
+    (``mockc serve SPEC``, :mod:`mockc.runtime.mocks.pending`)."""
+
+    def __init__(
+        self,
+        api: ir.Api,
+        *,
+        seed: int = 0,
+        warnings: list[Diagnostic] | None = None,
+        mock_format: MockFormat = "yaml",
+    ) -> None:
+        self.api = api
+        self.seed = seed
+        self.mock_format = mock_format
+        self.fake = CheckedFakes(api, seed, warnings if warnings is not None else [])
+        self._graphql: GraphqlMocks | None = None
+
+    def file(self, operation: ir.Operation) -> GeneratedFile:
+        """The mock file of ``operation`` (one of the Api's)."""
         if isinstance(operation.binding, ir.GraphqlBinding):
-            graphql = graphql or GraphqlMocks(api, seed)
-            document = graphql.document(operation)
+            self._graphql = self._graphql or GraphqlMocks(self.api, self.seed)
+            document = self._graphql.document(operation)
         else:
-            document = mock_document(operation, fake)
-        content = _json_text(document) if mock_format == "json" else None
+            document = mock_document(operation, self.fake)
+        content = _json_text(document) if self.mock_format == "json" else None
         if content is None:
             text = _FILE_HEADER.format(operation=operation.id) + yaml.safe_dump(
                 document, sort_keys=False, allow_unicode=True, width=100
@@ -70,17 +104,12 @@ def generate_mocks(
             name, content = f"{operation.id}.yaml", text.encode("utf-8")
         else:
             name = f"{operation.id}.json"
-        files.append(
-            GeneratedFile(
-                path=f"{MOCKS_DIR}/{name}",
-                content=content,
-                owner=FileOwner.USER,
-                mock_id=operation.id,
-            )
+        return GeneratedFile(
+            path=f"{MOCKS_DIR}/{name}",
+            content=content,
+            owner=FileOwner.USER,
+            mock_id=operation.id,
         )
-        if on_mock is not None:
-            on_mock()
-    return files
 
 
 _INT64 = (-(2**63), 2**64 - 1)
