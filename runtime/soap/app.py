@@ -36,9 +36,11 @@ from ..web.problems import Problem
 from ..web.responses import send_response
 from .dispatch import Dispatcher, PortEntry
 from .envelopes import (
+    ENVELOPE_NS,
     MEDIA_TYPES,
     EnvelopeError,
     add_detail,
+    add_header,
     content_type_action,
     fault_envelope,
     fault_status,
@@ -48,7 +50,8 @@ from .envelopes import (
     success_envelope,
     version_of,
 )
-from .outputs import CLIENT, SERVER, SoapOutputs
+from .headers import HeaderError, declared_names, not_understood, read_headers, write_headers
+from .outputs import CLIENT, MUST_UNDERSTAND, SERVER, SoapOutputs
 from .safety import UnsafeXml, parse_xml
 from .wsdl import WsdlFiles
 from .xml_values import read_element, write_element
@@ -94,10 +97,15 @@ def _append_answer(parent: etree._Element, schema: dict[str, Any] | None, reply:
 
 
 class _ClientFault(RuntimeFailure):
-    def __init__(self, version: str, reason: str) -> None:
+    def __init__(
+        self, version: str, reason: str, kind: str = CLIENT, not_understood: tuple[str, ...] = ()
+    ) -> None:
         super().__init__(reason)
         self.version = version
         self.reason = reason
+        self.kind = kind
+        self.not_understood = not_understood
+        """Qualified names of the header blocks not understood (MustUnderstand)."""
 
 
 class SoapApp:
@@ -140,6 +148,8 @@ class SoapApp:
         self.admin = AdminApp(self.service, title=self.title)
         self._journal = EntryBuilder(PROTOCOL, self.service.settings)
         self._health = Health()
+        self._seed = settings.seed
+        self._header_fakes: dict[tuple[str, str], dict[str, Any]] = {}
 
     @property
     def operation_count(self) -> int:
@@ -195,6 +205,7 @@ class SoapApp:
         raw = b""
         request: Request | None = None
         reply: Reply | None = None
+        refused = CLIENT
         try:
             try:
                 raw = await read_body(
@@ -206,8 +217,12 @@ class SoapApp:
             reply = self.service.handle(request)
             status, content = self._answer(entry, request, reply, version)
         except _ClientFault as fault:
-            version = fault.version
-            status, content = _fault(version, CLIENT, fault.reason, None, None)
+            version, refused = fault.version, fault.kind
+            status, content = _fault(
+                version, fault.kind, fault.reason, None, None, fault.not_understood
+            )
+        except HeaderError as exc:
+            status, content = _fault(version, SERVER, str(exc), None, None)
         except Exception:
             logger.exception("unexpected error on POST %s", path)
             status, content = _fault(
@@ -231,7 +246,7 @@ class SoapApp:
                     method="POST",
                     target=path,
                     operation=request.operation_id if request is not None else None,
-                    status=str(reply.status) if reply is not None else f"fault:{CLIENT}",
+                    status=str(reply.status) if reply is not None else f"fault:{refused}",
                     source=reply.source if reply is not None else "adapter",
                     matched=matched_of(reply, request),
                     request_headers=dict(headers),
@@ -260,13 +275,23 @@ class SoapApp:
                 version, f"no operation at {path} for action {actions} and body element {body_name}"
             )
         spec = self.specs[entry.operation_id]
+        declared = spec["binding"].get("input_headers") or []
+        refused = not_understood(envelope.headers, version, declared_names(declared))
+        if refused:
+            names = tuple(str(block.tag) for block in refused)
+            raise _ClientFault(
+                version,
+                "header not understood: " + ", ".join(names),
+                MUST_UNDERSTAND,
+                names,
+            )
         schema = _schema(spec.get("input") and spec["input"]["contents"])
         body: dict[str, Any] = {}
         if envelope.body is not None:
             body[etree.QName(envelope.body).localname] = read_element(envelope.body, schema)
         request = Request(
             operation_id=entry.operation_id,
-            headers=dict(headers),
+            headers={**headers, **read_headers(envelope.headers, declared)},
             body=body,
             raw_body=raw,
             media_type=content_type.split(";")[0].strip() or None,
@@ -286,8 +311,30 @@ class SoapApp:
             detail = _schema(output["contents"]) if output is not None else None
             return _fault(version, kind, reason_of(_data(reply), key), detail, reply)
         envelope, body = success_envelope(version)
+        header_specs = output.get("soap_headers") or []
+        if header_specs:
+            fakes = self._fake_headers(entry.operation_id, key, header_specs)
+            write_headers(add_header(version, envelope), header_specs, reply.headers, fakes)
         _append_answer(body, _schema(output["contents"]), reply)
         return 200, serialise(envelope)
+
+    def _fake_headers(
+        self, operation_id: str, key: str, specs: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        """Fake values of an output's header elements (made once, by the seed)."""
+        found = self._header_fakes.get((operation_id, key))
+        if found is None:
+            from ..fake import FakeData
+
+            fake = FakeData({}, seed=self._seed)
+            found = {
+                spec["name"]: fake.generate(
+                    spec.get("schema") or {}, key=f"{operation_id}/{key}/header/{spec['name']}"
+                )
+                for spec in specs
+            }
+            self._header_fakes[(operation_id, key)] = found
+        return found
 
 
 def _data(reply: Reply) -> Any:
@@ -309,11 +356,24 @@ def _schema(contents: Mapping[str, Any] | None) -> dict[str, Any] | None:
 
 
 def _fault(
-    version: str, kind: str, reason: str, detail: dict[str, Any] | None, reply: Reply | None
+    version: str,
+    kind: str,
+    reason: str,
+    detail: dict[str, Any] | None,
+    reply: Reply | None,
+    not_understood: tuple[str, ...] = (),
 ) -> tuple[int, bytes]:
     envelope, fault = fault_envelope(version, kind, reason)
     if detail is not None and fault is not None and reply is not None:
         _append_answer(add_detail(version, fault), detail, reply)
+    if not_understood and version == "1.2":  # SOAP 1.2 names them in NotUnderstood blocks
+        header = add_header(version, envelope)
+        for tag in not_understood:
+            qname = etree.QName(tag)
+            block = etree.SubElement(
+                header, f"{{{ENVELOPE_NS['1.2']}}}NotUnderstood", nsmap={"h": qname.namespace}
+            )
+            block.set("qname", f"h:{qname.localname}" if qname.namespace else qname.localname)
     return fault_status(version, kind), serialise(envelope)
 
 

@@ -1,8 +1,10 @@
 """The contract of a generated SOAP server (``contract.json``), from the IR.
 
 Each operation's ``binding`` lists every port that reaches it (``ports``:
-address path, SOAP version, soapAction, input element, style), its outputs
-the answer and the faults (``fault``: code and detail element). The ``soap``
+address path, SOAP version, soapAction, input element, style) and the
+``soap:header`` elements of its input (``input_headers``), its outputs the
+answer and the faults (``fault``: code and detail element; ``soap_headers``:
+the header elements of the output). The ``soap``
 block names the WSDL copied beside the contract (served at ``?wsdl``).
 """
 
@@ -42,6 +44,8 @@ def _operation(operation: ir.Operation) -> dict[str, Any]:
     outputs = []
     for output in operation.outputs:
         spec = output_spec(output)
+        spec["headers"] = []  # SOAP header elements, not HTTP headers: the adapter writes them
+        spec["soap_headers"] = _header_specs(output.headers)
         spec["is_error"] = output.is_error
         if output.fault is not None:
             spec["fault"] = {
@@ -58,6 +62,7 @@ def _operation(operation: ir.Operation) -> dict[str, Any]:
             "kind": "soap",
             "operation": primary.operation,
             "output_element": primary.output_element,
+            "input_headers": _header_specs(operation.input.headers if operation.input else ()),
             "ports": [
                 {
                     "service": binding.service,
@@ -73,6 +78,15 @@ def _operation(operation: ir.Operation) -> dict[str, Any]:
             ],
         },
     )
+
+
+def _header_specs(headers: tuple[ir.Parameter, ...]) -> list[dict[str, Any]]:
+    """The ``soap:header`` elements of an input or output: local name,
+    qualified element name and schema."""
+    return [
+        {"name": header.name, "element": header.element, "schema": ir.thaw(header.schema)}
+        for header in headers
+    ]
 
 
 def wsdl_files(api: ir.Api) -> dict[str, Path]:

@@ -45,7 +45,9 @@ def mock_document(operation: ir.Operation, fake: FakeData | CheckedFakes) -> dic
     status = answered_status(output.status)
     response: dict[str, Any] = {"status": int(status) if status.isdigit() else status}
     headers = {
-        name: header_text(fake.generate(schema or {}, key=f"{operation.id}/{output.status}/{name}"))
+        name: _header_value(
+            schema, fake.generate(schema or {}, key=f"{operation.id}/{output.status}/{name}")
+        )
         for name, schema in output.headers
         if name.lower() not in _SKIPPED_HEADERS
     }
@@ -68,6 +70,14 @@ def mock_document(operation: ir.Operation, fake: FakeData | CheckedFakes) -> dic
     if stream is not None and isinstance(operation.binding, ir.GrpcBinding):
         document["stream"] = dict(stream)
     return document
+
+
+def _header_value(schema: Any, value: Any) -> str:
+    """A header's text; a structured SOAP header element (its schema names it
+    with ``xml``) as compact JSON, which the SOAP adapter writes as XML."""
+    if isinstance(value, dict | list) and isinstance(schema, dict) and schema.get("xml"):
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return header_text(value)
 
 
 def _ir_content(operation: ir.Operation, key: str) -> ir.Content:

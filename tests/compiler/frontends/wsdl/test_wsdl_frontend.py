@@ -82,6 +82,25 @@ def test_faults_are_error_outputs_with_their_detail_element() -> None:
     assert detail["xml"]["name"] == "NoSuchCustomer"
 
 
+def test_soap_header_parts_are_metadata_of_the_input_and_the_output() -> None:
+    api = load(CORPUS / "cxf-soap-header" / "soap_header.wsdl")
+    IrChecker().check(api, after="wsdl")
+    inout = api.operation("headerTester_inoutHeader")
+    assert inout.input is not None
+    [header] = inout.input.headers
+    assert header.name == "SOAPHeaderInfo"
+    assert header.location is ir.ParameterLocation.METADATA
+    assert header.element == "{http://apache.org/headers}SOAPHeaderInfo"
+    schema = ir.thaw(header.schema)
+    assert schema["xml"] == {"name": "SOAPHeaderInfo", "namespace": "http://apache.org/headers"}
+    assert schema["required"] == ["originator", "message"]
+    [answer] = inout.outputs
+    assert [h.element for h in answer.headers] == [header.element]
+    assert api.operation("headerTester_inHeader").outputs[0].headers == ()
+    out = api.operation("headerTester_outHeader")
+    assert out.input is not None and out.input.headers == ()
+
+
 def test_local_imports_are_followed_and_listed_as_sources() -> None:
     api = load(CORPUS / "onvif" / "ptz.wsdl")
     assert len(api.operations) == 27
