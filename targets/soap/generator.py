@@ -19,7 +19,17 @@ class SoapServer(ServerGenerator):
     name = "soap"
     binding = ir.SoapBinding
     templates = Path(__file__).parent / "templates"
-    requirements = tuple(sorted(("granian==2.8.7", "lxml==6.2.0", *CORE_REQUIREMENTS)))
+    requirements = tuple(
+        sorted(
+            (
+                "granian==2.8.7",
+                "lxml==6.2.0",
+                "xmlschema==4.3.2",
+                "elementpath==5.1.4",
+                *CORE_REQUIREMENTS,
+            )
+        )
+    )
     build_contract = build_contract
 
     def row(self, operation: ir.Operation) -> dict[str, str]:

@@ -15,7 +15,14 @@ from zeep.exceptions import Fault
 
 from tests.support.servers import ServerProcess
 
-from .soap_kit import CORPUS, binding_operations, generate, minimal_arguments, operations
+from .soap_kit import (
+    CORPUS,
+    binding_operations,
+    enumerations,
+    generate,
+    minimal_arguments,
+    operations,
+)
 
 WORKING = {
     "dneonline-calculator": "calculator.wsdl",
@@ -87,12 +94,13 @@ def test_every_operation_answers_zeep_through_the_served_wsdl(folder: str, tmp_p
     with _serve(folder, tmp_path) as server:
         address = _address(server, folder)
         client = zeep.Client(f"{server.url}{address}?wsdl")
+        choices = enumerations(CORPUS / _folder(folder) / WORKING[folder])
         names: list[str] = []
         twins: dict[str, set[str]] = {}
         for service, port, name in operations(client):
             proxy = client.bind(service, port)
             binding_operation = client.wsdl.services[service].ports[port].binding._operations[name]
-            result = getattr(proxy, name)(**minimal_arguments(binding_operation))
+            result = getattr(proxy, name)(**minimal_arguments(binding_operation, choices))
             if binding_operation.output is not None and binding_operation.output.body.type:
                 assert result is not None or not binding_operation.output.body.type.elements, (
                     service,
