@@ -178,20 +178,50 @@ class SoapApp:
         )
         self.dispatcher = Dispatcher(contract["operations"])
         soap = contract["soap"]
-        self.wsdl = WsdlFiles(directory, soap["wsdl"], soap["files"])
+        self.wsdl = WsdlFiles(
+            directory,
+            soap["wsdl"],
+            soap["files"],
+            {
+                port["address"]: port["wsdl"]
+                for spec in contract["operations"]
+                for port in spec["binding"]["ports"]
+                if port.get("wsdl")
+            },
+            soap.get("addresses"),
+        )
         self.admin = AdminApp(self.service, title=self.title)
         self._journal = EntryBuilder(PROTOCOL, self.service.settings)
         self._health = Health()
         self._seed = settings.seed
-        self.schemas: WsdlSchemas | None = None
-        if self.options.validate and soap["wsdl"]:
-            try:
-                self.schemas = WsdlSchemas.load(directory / soap["wsdl"])
-            except SchemaLoadError as exc:
-                self.service.load_problems.append(
-                    MockProblem(soap["wsdl"], 0, 0, str(exc), level=WARNING)
-                )
+        self.schemas: dict[str, WsdlSchemas] = {}
+        """The schemas of each operation (by id), when requests are checked."""
+        if self.options.validate:
+            self.schemas = self._load_schemas(directory, contract)
         self._header_fakes: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def _load_schemas(self, directory: Path, contract: Mapping[str, Any]) -> dict[str, WsdlSchemas]:
+        """Each WSDL's schemas (read once), by the ids of its operations."""
+        default = contract["soap"]["wsdl"]
+        loaded: dict[str, WsdlSchemas | None] = {}
+        found: dict[str, WsdlSchemas] = {}
+        for spec in contract["operations"]:
+            ports = spec["binding"]["ports"]
+            wsdl = (ports[0].get("wsdl") if ports else None) or default
+            if not wsdl:
+                continue
+            if wsdl not in loaded:
+                try:
+                    loaded[wsdl] = WsdlSchemas.load(directory / wsdl)
+                except SchemaLoadError as exc:
+                    loaded[wsdl] = None
+                    self.service.load_problems.append(
+                        MockProblem(wsdl, 0, 0, str(exc), level=WARNING)
+                    )
+            schemas = loaded[wsdl]
+            if schemas is not None:
+                found[spec["id"]] = schemas
+        return found
 
     @property
     def operation_count(self) -> int:
@@ -228,7 +258,7 @@ class SoapApp:
             endpoint = _base_url(scope, headers) + path
             parameters = parse_qs(query, keep_blank_values=True)
             if query.lower() in ("wsdl", "singlewsdl"):
-                wsdl = self.wsdl.served(None, endpoint)
+                wsdl = self.wsdl.served(None, endpoint, path)
             elif "xsd" in parameters:
                 wsdl = self.wsdl.served(parameters["xsd"][0], endpoint)
             if wsdl is None:
@@ -338,11 +368,10 @@ class SoapApp:
                 MUST_UNDERSTAND,
                 names,
             )
-        if self.schemas is not None:
+        schemas = self.schemas.get(entry.operation_id)
+        if schemas is not None:
             checked = [*envelope.headers, *([envelope.body] if envelope.body is not None else [])]
-            problems = [
-                problem for element in checked for problem in self.schemas.problems(element)
-            ]
+            problems = [problem for element in checked for problem in schemas.problems(element)]
             if problems:
                 raise _ClientFault(
                     version,
@@ -392,7 +421,8 @@ class SoapApp:
     def _answer_problems(self, operation_id: str, answer: etree._Element | bytes) -> list[str]:
         """What the WSDL's schemas find wrong in an answer's header, body or
         fault detail elements (logged; the answer is sent as it is)."""
-        if self.schemas is None:
+        schemas = self.schemas.get(operation_id)
+        if schemas is None:
             return []
         envelope = (
             etree.fromstring(answer, _FRAGMENT_PARSER) if isinstance(answer, bytes) else answer
@@ -400,7 +430,7 @@ class SoapApp:
         problems = [
             problem
             for element in _answer_elements(envelope)
-            for problem in self.schemas.problems(element)
+            for problem in schemas.problems(element)
         ]
         if problems:
             logger.warning(

@@ -43,7 +43,7 @@ class WsdlSchemas:
             from xmlschema import XMLSchema10
             from xmlschema.extras.wsdl import Wsdl11Document
 
-            class _Unchecked(XMLSchema10):  # type: ignore[misc]
+            class _Unchecked(XMLSchema10):
                 """Schemas built without checking them against XSD's own schema
                 (the WSDL was read at generation; that check is 5/6 of the time)."""
 

@@ -16,29 +16,37 @@ from typing import Any
 from mockc.compiler import ir
 
 from ..common.contract import contract_document, message_spec, operation_spec, output_spec
+from .layout import WSDL_FOLDER, ServedLayout, served_layout
 
 __all__ = ["WSDL_FOLDER", "build_contract", "wsdl_files"]
 
-WSDL_FOLDER = "wsdl"
-
 
 def build_contract(api: ir.Api, *, generated_by: str) -> dict[str, Any]:
-    files = wsdl_files(api)
+    layout = served_layout(api)
+    addresses: dict[str, list[list[str]]] = {}
+    for (main, service, port), address in layout.addresses.items():
+        copied = layout.mains.get(main)
+        if copied is not None:
+            addresses.setdefault(copied, []).append([service, port, address])
     return contract_document(
         api,
         protocol="soap",
         generated_by=generated_by,
         defs={},
         operations=(
-            _operation(operation)
+            _operation(operation, layout)
             for operation in api.operations
             if isinstance(operation.binding, ir.SoapBinding)
         ),
-        soap={"wsdl": next(iter(files), ""), "files": list(files)},
+        soap={
+            "wsdl": next(iter(layout.mains.values()), ""),
+            "files": list(layout.files),
+            "addresses": addresses,
+        },
     )
 
 
-def _operation(operation: ir.Operation) -> dict[str, Any]:
+def _operation(operation: ir.Operation, layout: ServedLayout) -> dict[str, Any]:
     primary = operation.binding
     assert isinstance(primary, ir.SoapBinding)
     outputs = []
@@ -67,7 +75,8 @@ def _operation(operation: ir.Operation) -> dict[str, Any]:
                 {
                     "service": binding.service,
                     "port": binding.port,
-                    "address": binding.address or "/",
+                    "address": layout.address(operation, binding),
+                    "wsdl": layout.wsdl_of(operation),
                     "soap_version": binding.soap_version,
                     "soap_action": binding.soap_action,
                     "style": binding.style,
@@ -90,16 +99,5 @@ def _header_specs(headers: tuple[ir.Parameter, ...]) -> list[dict[str, Any]]:
 
 
 def wsdl_files(api: ir.Api) -> dict[str, Path]:
-    """Where each source file is copied (``wsdl/<path relative to the main file>``)."""
-    if not api.sources:
-        return {}
-    main = Path(api.sources[0]).resolve()
-    files: dict[str, Path] = {}
-    for source in api.sources:
-        path = Path(source).resolve()
-        try:
-            relative = path.relative_to(main.parent)
-        except ValueError:
-            continue
-        files[f"{WSDL_FOLDER}/{relative.as_posix()}"] = path
-    return files
+    """Where each source file is copied (``wsdl/...``, see :mod:`.layout`)."""
+    return served_layout(api).files

@@ -114,6 +114,8 @@ _BUILTINS: dict[str, Any] = {
     "DateTime": datetime.datetime(2026, 1, 2, 3, 4, 5),
     "Date": datetime.date(2026, 1, 2),
     "Duration": "PT1S",
+    "Base64Binary": b"mockc",
+    "AnyURI": "http://example.com/",
 }
 
 
