@@ -12,6 +12,7 @@ import json
 import logging
 import time
 from collections.abc import Mapping
+from copy import deepcopy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -370,7 +371,10 @@ class SoapApp:
             )
         schemas = self.schemas.get(entry.operation_id)
         if schemas is not None:
-            checked = [*envelope.headers, *([envelope.body] if envelope.body is not None else [])]
+            checked = [
+                *(_header_content(block, version) for block in envelope.headers),
+                *([envelope.body] if envelope.body is not None else []),
+            ]
             problems = [problem for element in checked for problem in schemas.problems(element)]
             if problems:
                 raise _ClientFault(
@@ -457,6 +461,19 @@ class SoapApp:
             }
             self._header_fakes[(operation_id, key)] = found
         return found
+
+
+def _header_content(block: etree._Element, version: str) -> etree._Element:
+    """A header block without the envelope's attributes (``mustUnderstand``,
+    ``actor``/``role``…), which its own schema does not declare."""
+    namespace = f"{{{ENVELOPE_NS[version]}}}"
+    if not any(str(name).startswith(namespace) for name in block.attrib):
+        return block
+    copy = deepcopy(block)
+    for name in list(copy.attrib):
+        if str(name).startswith(namespace):
+            del copy.attrib[name]
+    return copy
 
 
 def _answer_elements(envelope: etree._Element) -> list[etree._Element]:

@@ -68,6 +68,11 @@ class WsdlSchemas:
             ) from None
         return cls(schema)
 
+    @property
+    def schema(self) -> Any:
+        """xmlschema's schema (every component of the WSDL's schemas)."""
+        return self._schema
+
     def declares(self, element: etree._Element) -> bool:
         return str(element.tag) in self._elements
 

@@ -12,8 +12,10 @@ from pathlib import Path
 from mockc.compiler import ir
 from mockc.compiler.errors import Diagnostic, SpecError
 
+from .facets import read_facets
 from .operations import build_operations, source_files
 from .reading import operation_places, read_document
+from .schemas import using_facets
 
 __all__ = ["load"]
 
@@ -25,7 +27,8 @@ def load(
     warnings = warnings if warnings is not None else []
     file = str(path)
     document, loaded = read_document(path, allow_remote_refs=allow_remote_refs)
-    operations = build_operations(document, file, operation_places(path), warnings)
+    with using_facets(read_facets(path)):
+        operations = build_operations(document, file, operation_places(path), warnings)
     if not operations:
         raise SpecError(Diagnostic(file=file, message="the WSDL declares no SOAP operation"))
     services = list(document.services)

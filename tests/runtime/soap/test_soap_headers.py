@@ -121,7 +121,7 @@ def _envelope(version: str, header: str) -> bytes:
     }[version]
     return (
         f'<s:Envelope xmlns:s="{namespace}"><s:Header>{header}</s:Header><s:Body>'
-        f'<inHeader xmlns="{NAMESPACE}"><requestType>r</requestType></inHeader>'
+        f'<h:inHeader xmlns:h="{NAMESPACE}"><requestType>r</requestType></h:inHeader>'
         "</s:Body></s:Envelope>"
     ).encode()
 
@@ -168,3 +168,19 @@ def test_understood_or_foreign_headers_are_accepted(server: ServerProcess, heade
     )
     assert answer.status_code == 200, answer.text
     assert b"inHeaderResponse" in answer.content
+
+
+def test_a_declared_header_block_is_checked_against_its_schema(server: ServerProcess) -> None:
+    answer = httpx.post(
+        server.url + "/headers",
+        content=_envelope(
+            "1.1",
+            f'<h:SOAPHeaderInfo xmlns:h="{NAMESPACE}" s:mustUnderstand="1">'
+            "<originator>o</originator></h:SOAPHeaderInfo>",
+        ),
+        headers={"content-type": "text/xml"},
+    )
+    assert answer.status_code == 500
+    assert b"<faultcode>soap:Client</faultcode>" in answer.content
+    assert b"invalid request: /h:SOAPHeaderInfo" in answer.content
+    assert b"message" in answer.content

@@ -124,6 +124,13 @@ def test_every_operation_answers_zeep_through_the_served_wsdl(folder: str, tmp_p
             assert entry["operation"].rsplit("_", 1)[-1] in twins[name], (entry, name)
         assert all(entry["protocol"] == "soap" for entry in entries)
         assert all(entry["source"].startswith("mock:") for entry in entries)
+        # the generated mocks' answers are valid against the WSDL's schemas
+        problems = {
+            entry["operation"]: entry["response"]["headers"]["x-mockc-answer-problem"]
+            for entry in entries
+            if "x-mockc-answer-problem" in (entry["response"].get("headers") or {})
+        }
+        assert not problems
 
 
 @pytest.fixture

@@ -101,6 +101,47 @@ def test_soap_header_parts_are_metadata_of_the_input_and_the_output() -> None:
     assert out.input is not None and out.input.headers == ()
 
 
+def test_facets_nillable_and_simple_content_reach_the_schema() -> None:
+    customers = load(CORPUS / "cxf-wsdl-first" / "CustomerService.wsdl")
+    answer = ir.thaw(
+        customers.operation("CustomerService_getCustomersByName")
+        .outputs[0]
+        .message.contents[0]
+        .schema
+    )
+    customer = answer["properties"]["return"]["items"]
+    assert customer["properties"]["type"]["enum"] == ["PRIVATE", "BUSINESS"]
+    assert customer["properties"]["address"]["items"]["xml"]["nillable"] is True
+    device = load(CORPUS / "onvif" / "devicemgmt.wsdl")
+    IrChecker().check(device, after="wsdl")
+    token = ir.thaw(
+        device.operation("Device_GetNetworkInterfaces").outputs[0].message.contents[0].schema
+    )
+    interface = token["properties"]["NetworkInterfaces"]["items"]
+    assert interface["properties"]["token"]["maxLength"] == 64  # tt:ReferenceToken's facet
+    info = ir.thaw(
+        device.operation("Device_GetCertificateInformation").outputs[0].message.contents[0].schema
+    )["properties"]["CertificateInformation"]["properties"]
+    assert info["KeyUsage"]["properties"]["_value"]["xml"] == {"text": True}
+    assert info["KeyUsage"]["properties"]["Critical"]["xml"]["attribute"] is True
+    [ssid] = [
+        op for op in device.operations if op.id == "Device_GetDot11Status"
+    ]  # hexBinary lengths count octets
+    status = ir.thaw(ssid.outputs[0].message.contents[0].schema)["properties"]["Status"]
+    assert status["properties"]["SSID"]["pattern"] == "^([0-9A-F]{2}){1,32}$"
+
+
+def test_a_required_xsd_any_is_an_element_of_an_undeclared_namespace() -> None:
+    device = load(CORPUS / "onvif" / "devicemgmt.wsdl")
+    services = ir.thaw(device.operation("Device_GetServices").outputs[0].message.contents[0].schema)
+    capabilities = services["properties"]["Service"]["items"]["properties"]["Capabilities"]
+    assert capabilities["properties"]["_any"]["xml"] == {
+        "name": "any",
+        "namespace": "urn:mockc:any",
+    }
+    assert capabilities["required"] == ["_any"]
+
+
 def test_local_imports_are_followed_and_listed_as_sources() -> None:
     api = load(CORPUS / "onvif" / "ptz.wsdl")
     assert len(api.operations) == 27
