@@ -1,8 +1,8 @@
 """The facets of a WSDL's simple types (zeep reads types without them).
 
-xmlschema reads the WSDL's schemas again (the same reader and safety rules as
-the generated server's request checks: no DTD, no entity, no file outside the
-WSDL's folder, no network) and gives, for each named simple type and each
+xmlschema reads the WSDL's schemas again (the safety rules of the generated
+server's request checks, ``runtime/soap/validation.py``: no DTD, no entity,
+no file outside the WSDL's folder, no network) and gives, for each named simple type and each
 global element or attribute of an anonymous simple type (zeep names such a
 type after its declaration), the JSON Schema keywords of its
 restriction: ``enum`` (enumeration), ``minLength``/``maxLength`` (length),
@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import decimal
 import re
+import warnings
 from pathlib import Path
 from typing import Any
-
-from mockc.runtime.soap.validation import SchemaLoadError, WsdlSchemas
 
 __all__ = ["Facets", "read_facets"]
 
@@ -33,9 +32,8 @@ blocks, class subtraction): such patterns are left out."""
 
 
 def read_facets(wsdl: Path) -> Facets:
-    try:
-        schema = WsdlSchemas.load(wsdl).schema
-    except SchemaLoadError:
+    schema = _read_schema(wsdl)
+    if schema is None:
         return {}
     found: Facets = {}
     for name, xsd_type in schema.maps.types.items():
@@ -53,6 +51,35 @@ def read_facets(wsdl: Path) -> Facets:
                 if keywords:
                     found[name] = keywords
     return found
+
+
+def _read_schema(wsdl: Path) -> Any:
+    """xmlschema's schema of the WSDL's types; None when they cannot be read."""
+    from xmlschema import XMLSchema10
+    from xmlschema.extras.wsdl import Wsdl11Document
+
+    class _Unchecked(XMLSchema10):
+        """Schemas not checked against XSD's own schema (zeep read them already)."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("validation", "skip")
+            super().__init__(*args, **kwargs)
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            document = Wsdl11Document(  # type: ignore[no-untyped-call]
+                str(wsdl.resolve()),
+                cls=_Unchecked,
+                allow="sandbox",
+                defuse="always",
+                validation="skip",
+            )
+            schema = document.schema
+            schema.build()
+    except Exception:  # xmlschema raises many kinds; all mean "no facets"
+        return None
+    return schema
 
 
 def _keywords(xsd_type: Any) -> dict[str, Any]:

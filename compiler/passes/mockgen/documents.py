@@ -44,9 +44,10 @@ def mock_document(operation: ir.Operation, fake: FakeData | CheckedFakes) -> dic
         return document
     status = answered_status(output.status)
     response: dict[str, Any] = {"status": int(status) if status.isdigit() else status}
+    soap = isinstance(operation.binding, ir.SoapBinding)
     headers = {
         name: _header_value(
-            schema, fake.generate(schema or {}, key=f"{operation.id}/{output.status}/{name}")
+            soap, fake.generate(schema or {}, key=f"{operation.id}/{output.status}/{name}")
         )
         for name, schema in output.headers
         if name.lower() not in _SKIPPED_HEADERS
@@ -72,10 +73,10 @@ def mock_document(operation: ir.Operation, fake: FakeData | CheckedFakes) -> dic
     return document
 
 
-def _header_value(schema: Any, value: Any) -> str:
-    """A header's text; a structured SOAP header element (its schema names it
-    with ``xml``) as compact JSON, which the SOAP adapter writes as XML."""
-    if isinstance(value, dict | list) and isinstance(schema, dict) and schema.get("xml"):
+def _header_value(soap: bool, value: Any) -> str:
+    """A header's text; a structured SOAP header element as compact JSON,
+    which the SOAP adapter writes as XML."""
+    if soap and isinstance(value, dict | list):
         return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
     return header_text(value)
 

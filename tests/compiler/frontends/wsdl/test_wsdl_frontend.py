@@ -226,3 +226,51 @@ def test_every_corpus_wsdl_loads_or_fails_for_its_listed_reason(name: str) -> No
     with pytest.raises(SpecError) as raised:
         load(CORPUS / name)
     assert EXPECTED_FAILURES[name] in str(raised.value), "it fails for another reason now"
+
+
+FACET_WSDL = """<?xml version="1.0"?>
+DOCTYPE
+<definitions xmlns="http://schemas.xmlsoap.org/wsdl/" targetNamespace="urn:t"
+    xmlns:xsd="http://www.w3.org/2001/XMLSchema">
+  <types><xsd:schema targetNamespace="urn:t">IMPORT
+    <xsd:simpleType name="Colour"><xsd:restriction base="xsd:string">
+      <xsd:enumeration value="red"/><xsd:enumeration value="ENTITY"/>
+    </xsd:restriction></xsd:simpleType>
+  </xsd:schema></types>
+</definitions>
+"""
+
+
+@pytest.mark.parametrize(
+    ("doctype", "entity", "inner"),
+    [
+        ("", "blue", ""),
+        ('<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/hostname">]>', "&x;", ""),
+        ('<!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>', "&b;", ""),
+        ("", "blue", '<xsd:import namespace="urn:o" schemaLocation="../outside.xsd"/>'),
+        ("", "blue", '<xsd:import namespace="urn:o" schemaLocation="http://127.0.0.1:9/o.xsd"/>'),
+    ],
+    ids=["plain", "xxe", "entities", "outside", "remote"],
+)
+def test_the_facet_reader_reads_no_dtd_entity_outside_file_or_network(
+    tmp_path: Path, doctype: str, entity: str, inner: str
+) -> None:
+    from mockc.compiler.frontends.wsdl.facets import read_facets
+
+    (tmp_path / "outside.xsd").write_text(
+        '<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:o">'
+        '<xsd:simpleType name="O"><xsd:restriction base="xsd:string"><xsd:maxLength value="1"/>'
+        "</xsd:restriction></xsd:simpleType></xsd:schema>",
+        encoding="utf-8",
+    )
+    folder = tmp_path / "wsdl"
+    folder.mkdir()
+    path = folder / "t.wsdl"
+    text = FACET_WSDL.replace("DOCTYPE", doctype).replace("ENTITY", entity).replace("IMPORT", inner)
+    path.write_text(text, encoding="utf-8")
+    facets = read_facets(path)
+    assert "{urn:o}O" not in facets
+    if doctype:
+        assert facets == {}  # refused as a whole: nothing expanded
+    else:
+        assert facets["{urn:t}Colour"] == {"enum": ["red", "blue"]}
