@@ -34,6 +34,7 @@ WORKING = {
     "cxf-soap-header": "soap_header.wsdl",
     "onvif": "ptz.wsdl",
     "onvif/devicemgmt.wsdl": "devicemgmt.wsdl",
+    "onvif/events.wsdl": "events.wsdl",
     "zeep-tests": "soap.wsdl",
 }
 """Corpus WSDLs whose every operation zeep calls (by folder); the others are
