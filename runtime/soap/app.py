@@ -63,6 +63,8 @@ from .xml_values import read_element, write_element
 __all__ = ["SoapApp", "SoapOptions"]
 
 HEALTH_PATH = "/health"
+_VERDICTS_KEPT = 512
+"""Answers whose verdict is remembered (then forgotten all at once)."""
 ANSWER_PROBLEM_HEADER = "x-mockc-answer-problem"
 """Sent (and journaled) with an answer its WSDL's schemas find invalid."""
 PROTOCOL = "soap"
@@ -200,6 +202,8 @@ class SoapApp:
         if self.options.validate:
             self.schemas = self._load_schemas(directory, contract)
         self._header_fakes: dict[tuple[str, str], dict[str, Any]] = {}
+        self._verdicts: dict[bytes, list[str]] = {}
+        """Problems of recent answers, by their bytes."""
 
     def _load_schemas(self, directory: Path, contract: Mapping[str, Any]) -> dict[str, WsdlSchemas]:
         """Each WSDL's schemas (read once), by the ids of its operations."""
@@ -420,29 +424,35 @@ class SoapApp:
             write_headers(add_header(version, envelope), header_specs, reply.headers, fakes)
         _append_answer(body, _schema(output["contents"]), reply)
         content = serialise(envelope)
-        return 200, content, self._answer_problems(entry.operation_id, envelope)
+        return 200, content, self._answer_problems(entry.operation_id, content)
 
-    def _answer_problems(self, operation_id: str, answer: etree._Element | bytes) -> list[str]:
+    def _answer_problems(self, operation_id: str, answer: bytes) -> list[str]:
         """What the WSDL's schemas find wrong in an answer's header, body or
-        fault detail elements (logged; the answer is sent as it is)."""
+        fault detail elements (logged; the answer is sent as it is). Answers
+        repeat (mocks and fakes are cached): the verdict of the same bytes is
+        remembered."""
         schemas = self.schemas.get(operation_id)
         if schemas is None:
             return []
-        envelope = (
-            etree.fromstring(answer, _FRAGMENT_PARSER) if isinstance(answer, bytes) else answer
-        )
+        known = self._verdicts.get(answer)
+        if known is not None:
+            return known
+        envelope = etree.fromstring(answer, _FRAGMENT_PARSER)
         problems = [
             problem
             for element in _answer_elements(envelope)
             for problem in schemas.problems(element)
-        ]
+        ][:MAX_PROBLEMS]
+        if len(self._verdicts) >= _VERDICTS_KEPT:
+            self._verdicts.clear()
+        self._verdicts[answer] = problems
         if problems:
             logger.warning(
                 "answer of %s does not match the WSDL's schemas: %s",
                 operation_id,
                 "; ".join(problems),
             )
-        return problems[:MAX_PROBLEMS]
+        return problems
 
     def _fake_headers(
         self, operation_id: str, key: str, specs: list[dict[str, Any]]
