@@ -20,7 +20,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Facets", "read_facets"]
+__all__ = ["Facets", "facets_of", "read_facets", "read_facts", "substitutes_of"]
 
 Facets = dict[str, dict[str, Any]]
 """Qualified name (``{ns}local``) of a simple type or a global element → keywords."""
@@ -31,10 +31,20 @@ _XSD_ONLY = re.compile(r"\\[iIcCpP]|-\[")
 blocks, class subtraction): such patterns are left out."""
 
 
-def read_facets(wsdl: Path) -> Facets:
+def read_facts(wsdl: Path) -> tuple[Facets, dict[str, str]]:
+    """The facets and the substitutes (:func:`substitutes`) of a WSDL's schemas,
+    read once."""
     schema = _read_schema(wsdl)
     if schema is None:
-        return {}
+        return {}, {}
+    return facets_of(schema), substitutes_of(schema)
+
+
+def read_facets(wsdl: Path) -> Facets:
+    return read_facts(wsdl)[0]
+
+
+def facets_of(schema: Any) -> Facets:
     found: Facets = {}
     for name, xsd_type in schema.maps.types.items():
         if not name.startswith(_XSD_NS) and xsd_type.is_simple():
@@ -50,6 +60,20 @@ def read_facets(wsdl: Path) -> Facets:
                 keywords = _keywords(xsd_type)
                 if keywords:
                     found[name] = keywords
+    return found
+
+
+def substitutes_of(schema: Any) -> dict[str, str]:
+    """Each abstract global element that has a substitution group → the first
+    concrete member (by name): what an answer writes in its place."""
+    found: dict[str, str] = {}
+    for head, members in schema.maps.substitution_groups.items():
+        element = schema.maps.elements.get(head)
+        if element is None or not element.abstract:
+            continue
+        concrete = sorted(str(member.name) for member in members if not member.abstract)
+        if concrete:
+            found[head] = concrete[0]
     return found
 
 

@@ -29,15 +29,23 @@ attributes (``xml.text``), as the runtime reads it."""
 
 _FACETS: ContextVar[dict[str, dict[str, Any]] | None] = ContextVar("wsdl_facets", default=None)
 """The facets of the WSDL being read (see :mod:`.facets`), by type or element name."""
+_SUBSTITUTES: ContextVar[dict[str, Any] | None] = ContextVar("wsdl_substitutes", default=None)
+"""zeep's element to write in place of an abstract one, by the abstract one's name."""
 
 
 @contextmanager
-def using_facets(facets: dict[str, dict[str, Any]]) -> Iterator[None]:
-    """Schemas written inside this block carry ``facets`` on their simple types."""
+def using_facets(
+    facets: dict[str, dict[str, Any]], substitutes: dict[str, Any] | None = None
+) -> Iterator[None]:
+    """Schemas written inside this block carry ``facets`` on their simple types,
+    and name a concrete member of a substitution group in place of an abstract
+    head (``substitutes``: head name → zeep element)."""
     token = _FACETS.set(facets)
+    substituted = _SUBSTITUTES.set(substitutes or {})
     try:
         yield
     finally:
+        _SUBSTITUTES.reset(substituted)
         _FACETS.reset(token)
 
 
@@ -199,6 +207,9 @@ def _members_of(
             child = child[1]
         if not isinstance(child, xsd_elements.Element):
             continue
+        substitute = (_SUBSTITUTES.get() or {}).get(child.qname.text) if child.qname else None
+        if substitute is not None:  # an abstract head: a concrete member of its group
+            child = _substituted(child, substitute)
         local = child.qname.localname if child.qname is not None else child.name
         if local in properties:
             continue
@@ -213,6 +224,12 @@ def _members_of(
         order.append(local)
         if not optional and (chosen or (child.min_occurs or 0) > 0):
             required.append(local)
+
+
+def _substituted(head: Any, member: Any) -> Any:
+    """``member`` with the occurrence bounds of ``head`` where the head stood."""
+    clone = member.clone(member.qname, min_occurs=head.min_occurs, max_occurs=head.max_occurs)
+    return clone
 
 
 def _min(indicator: Any) -> int:

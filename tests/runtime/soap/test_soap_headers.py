@@ -57,6 +57,21 @@ response:
   body:
     responseType: ok
 """
+HOSTILE_MOCK = """\
+id: hostile-header
+operation: headerTester_outHeader
+priority: 10
+match:
+  when: request.body.outHeader.requestType == "xxe"
+response:
+  status: outHeaderResponse
+  headers:
+    SOAPHeaderInfo: '<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>
+      <h:SOAPHeaderInfo xmlns:h="http://apache.org/headers"><originator>&x;</originator>
+      <message>m</message></h:SOAPHeaderInfo>'
+  body:
+    responseType: ok
+"""
 NAMESPACE = "http://apache.org/headers"
 
 
@@ -65,7 +80,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     out = generate(
         CORPUS / "cxf-soap-header" / "soap_header.wsdl", tmp_path_factory.mktemp("headers")
     )
-    for name, text in (("echo", ECHO_MOCK), ("literal", LITERAL_MOCK), ("broken", BROKEN_MOCK)):
+    for name, text in (
+        ("echo", ECHO_MOCK),
+        ("literal", LITERAL_MOCK),
+        ("broken", BROKEN_MOCK),
+        ("hostile", HOSTILE_MOCK),
+    ):
         (out / "mocks" / f"{name}.yaml").write_text(text, encoding="utf-8")
     with ServerProcess([sys.executable, "server.py"], out) as process:
         yield process
@@ -112,6 +132,11 @@ def test_an_output_header_is_answered_from_json_or_literal_xml(
         client.service.outHeader(requestType="broken")
     assert broken.value.code == "soap:Server"
     assert "SOAPHeaderInfo" in broken.value.message
+    with pytest.raises(Fault) as hostile:  # a DTD in a mock's header is not read
+        client.service.outHeader(requestType="xxe")
+    assert hostile.value.code == "soap:Server"
+    assert "document type declarations" in hostile.value.message
+    assert "root:" not in hostile.value.message
 
 
 def _envelope(version: str, header: str) -> bytes:

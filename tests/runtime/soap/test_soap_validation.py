@@ -189,3 +189,22 @@ def test_imports_outside_the_wsdl_folder_or_remote_are_not_read(
     schemas = WsdlSchemas.load(path)
     assert schemas.declares(etree.fromstring(b'<Ping xmlns="urn:t"><n>1</n></Ping>'))
     assert not schemas.declares(etree.fromstring(b'<O xmlns="urn:o">1</O>'))
+
+
+def test_an_abstract_element_answers_a_concrete_member_of_its_substitution_group(
+    tmp_path: Path,
+) -> None:
+    """shapes.wsdl (written for this test): GetShapeResponse holds the abstract
+    Shape, which Circle substitutes. zeep and suds do not read substitution
+    groups, so this is checked with the schemas alone."""
+    out = generate(Path(__file__).with_name("shapes.wsdl"), tmp_path / "shapes")
+    with ServerProcess([sys.executable, "server.py"], out) as server:
+        answer = httpx.post(
+            server.url + "/shapes",
+            content=b'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
+            b'<GetShape xmlns="urn:shapes"><id>1</id></GetShape></s:Body></s:Envelope>',
+            headers={"content-type": "text/xml", "soapaction": '"urn:shapes/GetShape"'},
+        )
+    assert answer.status_code == 200, answer.text
+    assert b"Circle" in answer.content and b"radius" in answer.content
+    assert "x-mockc-answer-problem" not in answer.headers
