@@ -232,8 +232,24 @@ def find_specs(roots: Iterable[Path]) -> list[Path]:
             continue
         for candidate in _walk(root):
             if candidate.suffix.lower() in suffixes and _is_spec(candidate):
+                if candidate.suffix.lower() == ".wsdl" and not _serves_a_port(candidate):
+                    continue  # an abstract WSDL: what other WSDLs import
                 found.append(candidate)
     return sorted(dict.fromkeys(found))
+
+
+_PORT_ADDRESS = re.compile(rb"<(\w+:)?address\b[^>]*\blocation\s*=")
+_MAX_WSDL_BYTES = 16 * 1024 * 1024
+
+
+def _serves_a_port(path: Path) -> bool:
+    """A WSDL with a port address (``soap:address``): one mockc serves."""
+    try:
+        if path.stat().st_size > _MAX_WSDL_BYTES:
+            return True  # let generate say what is wrong with it
+        return _PORT_ADDRESS.search(path.read_bytes()) is not None
+    except OSError:
+        return False
 
 
 def starter_config(specs: Sequence[Path], root: Path) -> str:

@@ -27,8 +27,12 @@ XML_MEMBERS: Mapping[str, type] = {
     "prefix": str,
     "attribute": bool,
     "wrapped": bool,
+    "nillable": bool,
+    "text": bool,
 }
-"""The members an ``xml`` annotation may have, with their JSON types."""
+"""The members an ``xml`` annotation may have, with their JSON types
+(``nillable``: XSD's, a null is written as an empty element with ``xsi:nil``;
+``text``: the property is the element's own text, beside its attributes)."""
 ORDER_KEYWORD = "x-order"
 """Schema annotation of an object schema: its property names in wire order
 (an XSD sequence, proto field order), where the order means something."""

@@ -12,6 +12,7 @@ import json
 import logging
 import time
 from collections.abc import Mapping
+from copy import deepcopy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,9 +23,10 @@ from lxml import etree
 from ..admin import ADMIN_PREFIX, METRICS_PATH, AdminApp
 from ..contract import engine_operations
 from ..engine import Hook, Reply, Request
-from ..exceptions import RuntimeFailure
+from ..exceptions import PreferenceError, RuntimeFailure
 from ..journal import EntryBuilder
 from ..json_codec import json_bytes
+from ..mocks.problems import WARNING, MockProblem
 from ..service import MockService, matched_of
 from ..settings import CoreSettings
 from ..web.asgi import Receive, Scope, Send, lifespan
@@ -32,13 +34,16 @@ from ..web.bodies import DEFAULT_MAX_BODY_BYTES, read_body
 from ..web.faults import delay, send_fault
 from ..web.headers import request_headers
 from ..web.health import Health
+from ..web.preferences import parse_prefer
 from ..web.problems import Problem
 from ..web.responses import send_response
 from .dispatch import Dispatcher, PortEntry
 from .envelopes import (
+    ENVELOPE_NS,
     MEDIA_TYPES,
     EnvelopeError,
     add_detail,
+    add_header,
     content_type_action,
     fault_envelope,
     fault_status,
@@ -48,14 +53,20 @@ from .envelopes import (
     success_envelope,
     version_of,
 )
-from .outputs import CLIENT, SERVER, SoapOutputs
+from .headers import HeaderError, declared_names, not_understood, read_headers, write_headers
+from .outputs import CLIENT, MUST_UNDERSTAND, SERVER, SoapOutputs
 from .safety import UnsafeXml, parse_xml
+from .validation import MAX_PROBLEMS, SchemaLoadError, WsdlSchemas
 from .wsdl import WsdlFiles
 from .xml_values import read_element, write_element
 
 __all__ = ["SoapApp", "SoapOptions"]
 
 HEALTH_PATH = "/health"
+_VERDICTS_KEPT = 512
+"""Answers whose verdict is remembered (then forgotten all at once)."""
+ANSWER_PROBLEM_HEADER = "x-mockc-answer-problem"
+"""Sent (and journaled) with an answer its WSDL's schemas find invalid."""
 PROTOCOL = "soap"
 logger = logging.getLogger("mockc")
 _JSON = b"application/json"
@@ -64,6 +75,8 @@ _JSON = b"application/json"
 @dataclass(frozen=True, slots=True)
 class SoapOptions:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    validate: bool = True
+    """Check requests (and report answers) against the WSDL's schemas."""
 
 
 def _encode(data: Any, media_type: str | None, schema: Any = None) -> bytes:
@@ -77,8 +90,28 @@ def _encode(data: Any, media_type: str | None, schema: Any = None) -> bytes:
         return literal
     if isinstance(schema, dict) and schema.get("xml"):
         element: bytes = etree.tostring(write_element(None, schema, data), encoding="utf-8")
+        reason = data.get(FAULT_REASON) if isinstance(data, dict) else None
+        if isinstance(reason, str) and FAULT_REASON not in (schema.get("properties") or {}):
+            # a fault's reason beside its detail element, until the envelope is written
+            text = reason.replace("?>", "? >").encode("utf-8")
+            return b"<?" + _REASON_TARGET.encode() + b" " + text + b"?>" + element
         return element
     return json_bytes(data)
+
+
+FAULT_REASON = "faultstring"
+"""The key of a fault's reason in a mock's or hook's body."""
+_REASON_TARGET = "mockc-reason"
+
+
+def _carried_reason(reply: Reply) -> str | None:
+    """The fault reason :func:`_encode` put before an encoded detail element."""
+    content = reply.content
+    prefix = b"<?" + _REASON_TARGET.encode() + b" "
+    if content is None or not content.startswith(prefix):
+        return None
+    end = content.find(b"?>")
+    return content[len(prefix) : end].decode("utf-8", "replace") if end > 0 else None
 
 
 _FRAGMENT_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
@@ -94,10 +127,22 @@ def _append_answer(parent: etree._Element, schema: dict[str, Any] | None, reply:
 
 
 class _ClientFault(RuntimeFailure):
-    def __init__(self, version: str, reason: str) -> None:
+    def __init__(
+        self,
+        version: str,
+        reason: str,
+        kind: str = CLIENT,
+        not_understood: tuple[str, ...] = (),
+        operation: str | None = None,
+    ) -> None:
         super().__init__(reason)
         self.version = version
         self.reason = reason
+        self.kind = kind
+        self.operation = operation
+        """The operation the request called, when it was found."""
+        self.not_understood = not_understood
+        """Qualified names of the header blocks not understood (MustUnderstand)."""
 
 
 class SoapApp:
@@ -136,10 +181,52 @@ class SoapApp:
         )
         self.dispatcher = Dispatcher(contract["operations"])
         soap = contract["soap"]
-        self.wsdl = WsdlFiles(directory, soap["wsdl"], soap["files"])
+        self.wsdl = WsdlFiles(
+            directory,
+            soap["wsdl"],
+            soap["files"],
+            {
+                port["address"]: port["wsdl"]
+                for spec in contract["operations"]
+                for port in spec["binding"]["ports"]
+                if port.get("wsdl")
+            },
+            soap.get("addresses"),
+        )
         self.admin = AdminApp(self.service, title=self.title)
         self._journal = EntryBuilder(PROTOCOL, self.service.settings)
         self._health = Health()
+        self._seed = settings.seed
+        self.schemas: dict[str, WsdlSchemas] = {}
+        """The schemas of each operation (by id), when requests are checked."""
+        if self.options.validate:
+            self.schemas = self._load_schemas(directory, contract)
+        self._header_fakes: dict[tuple[str, str], dict[str, Any]] = {}
+        self._verdicts: dict[bytes, list[str]] = {}
+        """Problems of recent answers, by their bytes."""
+
+    def _load_schemas(self, directory: Path, contract: Mapping[str, Any]) -> dict[str, WsdlSchemas]:
+        """Each WSDL's schemas (read once), by the ids of its operations."""
+        default = contract["soap"]["wsdl"]
+        loaded: dict[str, WsdlSchemas | None] = {}
+        found: dict[str, WsdlSchemas] = {}
+        for spec in contract["operations"]:
+            ports = spec["binding"]["ports"]
+            wsdl = (ports[0].get("wsdl") if ports else None) or default
+            if not wsdl:
+                continue
+            if wsdl not in loaded:
+                try:
+                    loaded[wsdl] = WsdlSchemas.load(directory / wsdl)
+                except SchemaLoadError as exc:
+                    loaded[wsdl] = None
+                    self.service.load_problems.append(
+                        MockProblem(wsdl, 0, 0, str(exc), level=WARNING)
+                    )
+            schemas = loaded[wsdl]
+            if schemas is not None:
+                found[spec["id"]] = schemas
+        return found
 
     @property
     def operation_count(self) -> int:
@@ -176,7 +263,7 @@ class SoapApp:
             endpoint = _base_url(scope, headers) + path
             parameters = parse_qs(query, keep_blank_values=True)
             if query.lower() in ("wsdl", "singlewsdl"):
-                wsdl = self.wsdl.served(None, endpoint)
+                wsdl = self.wsdl.served(None, endpoint, path)
             elif "xsd" in parameters:
                 wsdl = self.wsdl.served(parameters["xsd"][0], endpoint)
             if wsdl is None:
@@ -195,6 +282,8 @@ class SoapApp:
         raw = b""
         request: Request | None = None
         reply: Reply | None = None
+        refused, refused_operation = CLIENT, None
+        answer_problems: list[str] = []
         try:
             try:
                 raw = await read_body(
@@ -203,17 +292,26 @@ class SoapApp:
             except Problem as problem:
                 raise _ClientFault(version, problem.detail or "request body too large") from None
             request, entry = self._request(raw, content_type, headers, path, version)
-            reply = self.service.handle(request)
-            status, content = self._answer(entry, request, reply, version)
+            try:
+                reply = self.service.handle(request)
+            except PreferenceError as error:
+                raise _ClientFault(version, str(error), operation=request.operation_id) from None
+            status, content, answer_problems = self._answer(entry, request, reply, version)
         except _ClientFault as fault:
-            version = fault.version
-            status, content = _fault(version, CLIENT, fault.reason, None, None)
+            version, refused, refused_operation = fault.version, fault.kind, fault.operation
+            status, content = _fault(
+                version, fault.kind, fault.reason, None, None, fault.not_understood
+            )
+        except HeaderError as exc:
+            status, content = _fault(version, SERVER, str(exc), None, None)
         except Exception:
             logger.exception("unexpected error on POST %s", path)
             status, content = _fault(
                 version, SERVER, "unexpected error; see the server log", None, None
             )
         media_type = MEDIA_TYPES[version].encode()
+        extra = [(ANSWER_PROBLEM_HEADER.encode(), _header_safe(answer_problems))]
+        sent_headers = extra if answer_problems else None
         try:
             if reply is not None:
                 await delay(reply.delay_ms)
@@ -222,7 +320,7 @@ class SoapApp:
             elif status == 202:
                 await send_response(send, 202, None, None)
             else:
-                await send_response(send, status, media_type, content)
+                await send_response(send, status, media_type, content, sent_headers)
         finally:
             self.service.record(
                 self._journal.entry(
@@ -230,12 +328,17 @@ class SoapApp:
                     duration_ms=(time.perf_counter() - started) * 1000.0,
                     method="POST",
                     target=path,
-                    operation=request.operation_id if request is not None else None,
-                    status=str(reply.status) if reply is not None else f"fault:{CLIENT}",
+                    operation=request.operation_id if request is not None else refused_operation,
+                    status=str(reply.status) if reply is not None else f"fault:{refused}",
                     source=reply.source if reply is not None else "adapter",
                     matched=matched_of(reply, request),
                     request_headers=dict(headers),
                     request_body=raw,
+                    response_headers=(
+                        {ANSWER_PROBLEM_HEADER: _header_safe(answer_problems).decode("latin-1")}
+                        if answer_problems
+                        else None
+                    ),
                     response_body=content,
                 )
             )
@@ -260,34 +363,149 @@ class SoapApp:
                 version, f"no operation at {path} for action {actions} and body element {body_name}"
             )
         spec = self.specs[entry.operation_id]
+        declared = spec["binding"].get("input_headers") or []
+        refused = not_understood(envelope.headers, version, declared_names(declared))
+        if refused:
+            names = tuple(str(block.tag) for block in refused)
+            raise _ClientFault(
+                version,
+                "header not understood: " + ", ".join(names),
+                MUST_UNDERSTAND,
+                names,
+            )
+        schemas = self.schemas.get(entry.operation_id)
+        if schemas is not None:
+            checked = [
+                *(_header_content(block, version) for block in envelope.headers),
+                *([envelope.body] if envelope.body is not None else []),
+            ]
+            problems = [problem for element in checked for problem in schemas.problems(element)]
+            if problems:
+                raise _ClientFault(
+                    version,
+                    "invalid request: " + "; ".join(problems[:MAX_PROBLEMS]),
+                    operation=entry.operation_id,
+                )
         schema = _schema(spec.get("input") and spec["input"]["contents"])
         body: dict[str, Any] = {}
         if envelope.body is not None:
             body[etree.QName(envelope.body).localname] = read_element(envelope.body, schema)
         request = Request(
             operation_id=entry.operation_id,
-            headers=dict(headers),
+            headers={**headers, **read_headers(envelope.headers, declared)},
             body=body,
             raw_body=raw,
             media_type=content_type.split(";")[0].strip() or None,
         )
+        prefer = headers.get("prefer")
+        if prefer:  # Prefer: code=<fault name>, example=..., dynamic=true
+            request.prefer = parse_prefer(prefer)
         return request, entry
 
     def _answer(
         self, entry: PortEntry, request: Request, reply: Reply, version: str
-    ) -> tuple[int, bytes]:
+    ) -> tuple[int, bytes, list[str]]:
+        """The answer's status and envelope, and what is wrong with its XML."""
         spec = self.specs[entry.operation_id]
         key = str(reply.status)
         output = next((o for o in spec["outputs"] if o["key"] == key), None)
         if output is None and not spec["outputs"] and key == self.outputs.empty_status:
-            return 202, b""  # a one-way operation
+            return 202, b"", []  # a one-way operation
         if output is None or self.outputs.is_fault(entry.operation_id, key):
             kind = self.outputs.fault_kind(key)
             detail = _schema(output["contents"]) if output is not None else None
-            return _fault(version, kind, reason_of(_data(reply), key), detail, reply)
+            reason = _carried_reason(reply) or reason_of(_data(reply), key)
+            status, content = _fault(version, kind, reason, detail, reply)
+            return status, content, self._answer_problems(entry.operation_id, content)
         envelope, body = success_envelope(version)
+        header_specs = output.get("soap_headers") or []
+        if header_specs:
+            fakes = self._fake_headers(entry.operation_id, key, header_specs)
+            write_headers(add_header(version, envelope), header_specs, reply.headers, fakes)
         _append_answer(body, _schema(output["contents"]), reply)
-        return 200, serialise(envelope)
+        content = serialise(envelope)
+        return 200, content, self._answer_problems(entry.operation_id, content)
+
+    def _answer_problems(self, operation_id: str, answer: bytes) -> list[str]:
+        """What the WSDL's schemas find wrong in an answer's header, body or
+        fault detail elements (logged; the answer is sent as it is). Answers
+        repeat (mocks and fakes are cached): the verdict of the same bytes is
+        remembered."""
+        schemas = self.schemas.get(operation_id)
+        if schemas is None:
+            return []
+        known = self._verdicts.get(answer)
+        if known is not None:
+            return known
+        envelope = etree.fromstring(answer, _FRAGMENT_PARSER)
+        problems = [
+            problem
+            for element in _answer_elements(envelope)
+            for problem in schemas.problems(element)
+        ][:MAX_PROBLEMS]
+        if len(self._verdicts) >= _VERDICTS_KEPT:
+            self._verdicts.clear()
+        self._verdicts[answer] = problems
+        if problems:
+            logger.warning(
+                "answer of %s does not match the WSDL's schemas: %s",
+                operation_id,
+                "; ".join(problems),
+            )
+        return problems
+
+    def _fake_headers(
+        self, operation_id: str, key: str, specs: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        """Fake values of an output's header elements (made once, by the seed)."""
+        found = self._header_fakes.get((operation_id, key))
+        if found is None:
+            from ..fake import FakeData
+
+            fake = FakeData({}, seed=self._seed)
+            found = {
+                spec["name"]: fake.generate(
+                    spec.get("schema") or {}, key=f"{operation_id}/{key}/header/{spec['name']}"
+                )
+                for spec in specs
+            }
+            self._header_fakes[(operation_id, key)] = found
+        return found
+
+
+def _header_content(block: etree._Element, version: str) -> etree._Element:
+    """A header block without the envelope's attributes (``mustUnderstand``,
+    ``actor``/``role``…), which its own schema does not declare."""
+    namespace = f"{{{ENVELOPE_NS[version]}}}"
+    if not any(str(name).startswith(namespace) for name in block.attrib):
+        return block
+    copy = deepcopy(block)
+    for name in list(copy.attrib):
+        if str(name).startswith(namespace):
+            del copy.attrib[name]
+    return copy
+
+
+def _answer_elements(envelope: etree._Element) -> list[etree._Element]:
+    """The header blocks, the body element and any fault detail elements."""
+    found: list[etree._Element] = []
+    for part in envelope:
+        for child in part:
+            if not isinstance(child.tag, str):
+                continue
+            if etree.QName(child).localname == "Fault":
+                for detail in child:
+                    if etree.QName(detail).localname in ("detail", "Detail"):
+                        found.extend(item for item in detail if isinstance(item.tag, str))
+            else:
+                found.append(child)
+    return found
+
+
+def _header_safe(problems: list[str]) -> bytes:
+    """Problems as one HTTP header value (ASCII, one line)."""
+    text = "; ".join(problems)
+    return " ".join(text.split()).encode("ascii", "backslashreplace")[:1024]
 
 
 def _data(reply: Reply) -> Any:
@@ -309,11 +527,24 @@ def _schema(contents: Mapping[str, Any] | None) -> dict[str, Any] | None:
 
 
 def _fault(
-    version: str, kind: str, reason: str, detail: dict[str, Any] | None, reply: Reply | None
+    version: str,
+    kind: str,
+    reason: str,
+    detail: dict[str, Any] | None,
+    reply: Reply | None,
+    not_understood: tuple[str, ...] = (),
 ) -> tuple[int, bytes]:
     envelope, fault = fault_envelope(version, kind, reason)
     if detail is not None and fault is not None and reply is not None:
         _append_answer(add_detail(version, fault), detail, reply)
+    if not_understood and version == "1.2":  # SOAP 1.2 names them in NotUnderstood blocks
+        header = add_header(version, envelope)
+        for tag in not_understood:
+            qname = etree.QName(tag)
+            block = etree.SubElement(
+                header, f"{{{ENVELOPE_NS['1.2']}}}NotUnderstood", nsmap={"h": qname.namespace}
+            )
+            block.set("qname", f"h:{qname.localname}" if qname.namespace else qname.localname)
     return fault_status(version, kind), serialise(envelope)
 
 

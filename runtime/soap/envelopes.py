@@ -15,12 +15,13 @@ from typing import Any
 from lxml import etree
 
 from ..exceptions import RuntimeFailure
-from .outputs import CLIENT
+from .outputs import CLIENT, MUST_UNDERSTAND
 
 __all__ = [
     "ENVELOPE_NS",
     "MEDIA_TYPES",
     "ReadEnvelope",
+    "add_header",
     "fault_envelope",
     "read_envelope",
     "success_envelope",
@@ -32,6 +33,8 @@ ENVELOPE_NS = {
     "1.2": "http://www.w3.org/2003/05/soap-envelope",
 }
 MEDIA_TYPES = {"1.1": "text/xml; charset=utf-8", "1.2": "application/soap+xml; charset=utf-8"}
+_CODES_11 = {CLIENT: "Client", MUST_UNDERSTAND: "MustUnderstand"}
+_CODES_12 = {CLIENT: "Sender", MUST_UNDERSTAND: "MustUnderstand"}
 _WSA = ("http://www.w3.org/2005/08/addressing", "http://schemas.xmlsoap.org/ws/2004/08/addressing")
 
 
@@ -45,6 +48,8 @@ class ReadEnvelope:
     body: etree._Element | None
     """The body's first element (None for an empty body)."""
     addressing_action: str
+    headers: tuple[etree._Element, ...] = ()
+    """The Header's blocks (its child elements), in order."""
 
 
 def version_of(content_type: str) -> str:
@@ -72,13 +77,17 @@ def read_envelope(root: etree._Element) -> ReadEnvelope:
     first = next((child for child in body if isinstance(child.tag, str)), None)
     action = ""
     header = root.find(f"{{{namespace}}}Header")
+    blocks: tuple[etree._Element, ...] = ()
     if header is not None:
+        blocks = tuple(child for child in header if isinstance(child.tag, str))
         for wsa in _WSA:
             found = header.find(f"{{{wsa}}}Action")
             if found is not None and found.text:
                 action = found.text.strip()
                 break
-    return ReadEnvelope(version=versions[namespace], body=first, addressing_action=action)
+    return ReadEnvelope(
+        version=versions[namespace], body=first, addressing_action=action, headers=blocks
+    )
 
 
 def _envelope(version: str) -> tuple[etree._Element, etree._Element]:
@@ -94,23 +103,31 @@ def success_envelope(version: str) -> tuple[etree._Element, etree._Element]:
     return _envelope(version)
 
 
+def add_header(version: str, envelope: etree._Element) -> etree._Element:
+    """The envelope's Header (created before the Body)."""
+    namespace = ENVELOPE_NS[version]
+    found = envelope.find(f"{{{namespace}}}Header")
+    if found is not None:
+        return found
+    header = etree.Element(f"{{{namespace}}}Header")
+    envelope.insert(0, header)
+    return header
+
+
 def fault_envelope(
     version: str, kind: str, reason: str
 ) -> tuple[etree._Element, etree._Element | None]:
     """A fault envelope and the element its detail goes in (created empty)."""
     envelope, body = _envelope(version)
     namespace = ENVELOPE_NS[version]
-    client = kind == CLIENT
     if version == "1.1":
         fault = etree.SubElement(body, f"{{{namespace}}}Fault")
-        etree.SubElement(fault, "faultcode").text = "soap:Client" if client else "soap:Server"
+        etree.SubElement(fault, "faultcode").text = "soap:" + _CODES_11.get(kind, "Server")
         etree.SubElement(fault, "faultstring").text = reason
         return envelope, fault
     fault = etree.SubElement(body, f"{{{namespace}}}Fault")
     code = etree.SubElement(fault, f"{{{namespace}}}Code")
-    etree.SubElement(code, f"{{{namespace}}}Value").text = (
-        "env:Sender" if client else "env:Receiver"
-    )
+    etree.SubElement(code, f"{{{namespace}}}Value").text = "env:" + _CODES_12.get(kind, "Receiver")
     reason_element = etree.SubElement(fault, f"{{{namespace}}}Reason")
     text = etree.SubElement(reason_element, f"{{{namespace}}}Text")
     text.set("{http://www.w3.org/XML/1998/namespace}lang", "en")

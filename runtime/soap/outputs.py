@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from ..engine import KeyedOutputs, Operation, Output, Reply
 
-__all__ = ["CLIENT", "SERVER", "SoapOutputs"]
+__all__ = ["CLIENT", "MUST_UNDERSTAND", "SERVER", "SoapOutputs"]
 
 CLIENT = "Client"
 SERVER = "Server"
+MUST_UNDERSTAND = "MustUnderstand"
+"""The fault of a request whose header block says ``mustUnderstand`` and
+which the operation does not declare."""
 
 
 class SoapOutputs(KeyedOutputs):

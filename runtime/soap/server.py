@@ -31,7 +31,8 @@ class Settings(ServerSettings):
 def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> Settings:
     values = read_settings(PROTOCOL, argv, env, description="Serve the mock SOAP service.")
     return Settings(
-        **server_fields(values), soap=SoapOptions(max_body_bytes=values["max_body_bytes"])
+        **server_fields(values),
+        soap=SoapOptions(max_body_bytes=values["max_body_bytes"], validate=values["validate"]),
     )
 
 

@@ -16,6 +16,8 @@ from lxml import etree
 
 __all__ = ["read_element", "write_element"]
 
+XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
+
 
 def write_element(
     parent: etree._Element | None, schema: dict[str, Any], value: Any
@@ -44,14 +46,23 @@ def _fill(element: etree._Element, schema: dict[str, Any], value: Any) -> None:
         name
         for name, member in properties.items()
         if not (member.get("xml") or {}).get("attribute")
+        and not (member.get("xml") or {}).get("text")
     ]
     for name, member in properties.items():
-        if (member.get("xml") or {}).get("attribute") and name in value:
-            element.set(name, _text(value[name]))
+        xml = member.get("xml") or {}
+        if xml.get("attribute") and name in value and value[name] is not None:
+            namespace = xml.get("namespace")
+            element.set(f"{{{namespace}}}{name}" if namespace else name, _text(value[name]))
+        elif xml.get("text") and value.get(name) is not None:  # simple content
+            element.text = _text(value[name])
     for name in order:
-        if name not in value or value[name] is None:
+        if name not in value:
             continue
         member = properties[name]
+        if value[name] is None:
+            if (member.get("xml") or {}).get("nillable"):  # xsi:nil="true"
+                write_element(element, member, None).set(XSI_NIL, "true")
+            continue
         if member.get("type") == "array":
             items = member.get("items") or {}
             for item in value[name] if isinstance(value[name], list) else [value[name]]:
@@ -69,12 +80,16 @@ def _text(value: Any) -> str:
 def read_element(element: etree._Element, schema: dict[str, Any] | None = None) -> Any:
     """JSON-shaped data of ``element``."""
     schema = schema or {}
+    if element.get(XSI_NIL) in ("true", "1"):
+        return None
     properties = schema.get("properties") or {}
     children = [child for child in element if isinstance(child.tag, str)]
     if not children and not element.attrib:
         return _typed(element.text or "", schema)
     data: dict[str, Any] = {}
     for name, value in element.attrib.items():
+        if name == XSI_NIL:
+            continue
         local = etree.QName(name).localname
         data[local] = _typed(value, properties.get(local) or {})
     for child in children:
@@ -95,7 +110,7 @@ def read_element(element: etree._Element, schema: dict[str, Any] | None = None) 
         else:
             data[local] = read_element(child, member)
     if not children and element.text and element.text.strip():
-        data["_value"] = element.text
+        data["_value"] = _typed(element.text, properties.get("_value") or {})
     return data
 
 

@@ -11,6 +11,7 @@ from mockc.compiler import ir
 from ..common import CORE_REQUIREMENTS, GeneratedFile, ServerGenerator, TargetOptions
 from ..common.generator import Contract
 from .contract import build_contract, wsdl_files
+from .layout import ServedLayout, served_layout
 
 SoapOptions = TargetOptions
 
@@ -19,15 +20,35 @@ class SoapServer(ServerGenerator):
     name = "soap"
     binding = ir.SoapBinding
     templates = Path(__file__).parent / "templates"
-    requirements = tuple(sorted(("granian==2.8.7", "lxml==6.2.0", *CORE_REQUIREMENTS)))
+    requirements = tuple(
+        sorted(
+            (
+                "granian==2.8.7",
+                "lxml==6.2.0",
+                "xmlschema==4.3.2",
+                "elementpath==5.1.4",
+                *CORE_REQUIREMENTS,
+            )
+        )
+    )
     build_contract = build_contract
+    _layout: ServedLayout | None = None
+
+    def generate(self, api: ir.Api, options: TargetOptions) -> list[GeneratedFile]:
+        self._layout = served_layout(api)  # the README's rows name served addresses
+        return super().generate(api, options)
 
     def row(self, operation: ir.Operation) -> dict[str, str]:
         bindings = [b for b in operation.bindings if isinstance(b, ir.SoapBinding)]
+        layout = self._layout
         return {
             "id": operation.id,
             "operation": bindings[0].operation,
-            "ports": ", ".join(f"`{b.address or '/'}` (SOAP {b.soap_version})" for b in bindings),
+            "ports": ", ".join(
+                f"`{layout.address(operation, b) if layout else b.address or '/'}` "
+                f"(SOAP {b.soap_version})"
+                for b in bindings
+            ),
             "action": bindings[0].soap_action or "—",
         }
 
@@ -44,7 +65,7 @@ class SoapServer(ServerGenerator):
     ) -> Mapping[str, object]:
         addresses = sorted(
             {
-                b.address or "/"
+                served_layout(api).address(op, b)
                 for op in operations
                 for b in op.bindings
                 if isinstance(b, ir.SoapBinding)

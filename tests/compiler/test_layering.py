@@ -93,6 +93,7 @@ RUNTIME_THIRD_PARTY = frozenset(
         "prometheus_client",
         "redis",
         "regex",
+        "xmlschema",  # SOAP requests and answers checked against the WSDL's schemas
         "yaml",
     }
 )

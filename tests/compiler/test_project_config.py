@@ -97,6 +97,15 @@ def test_find_config_looks_up_to_the_repository_root(tmp_path: Path) -> None:
     assert find_config(deep) == tmp_path / "a" / "mockc.toml"
 
 
+def test_init_finds_wsdls_that_serve_ports_not_the_abstract_ones_they_import(
+    tmp_path: Path,
+) -> None:
+    shutil.copytree(ROOT / "tests" / "corpus" / "wsdl" / "onvif", tmp_path / "onvif")
+    specs = find_specs([tmp_path])
+    assert [spec.name for spec in specs] == ["devicemgmt.wsdl", "events.wsdl", "ptz.wsdl"]
+    # bw-2.wsdl and rw-2.wsdl (WS-Notification port types) are imported by events.wsdl
+
+
 def test_init_finds_specs_and_names_servers(tmp_path: Path) -> None:
     (tmp_path / "api" / "billing").mkdir(parents=True)
     shutil.copy(PETSTORE, tmp_path / "api" / "petstore.yaml")

@@ -43,7 +43,16 @@ def test_the_contract_lists_every_port_of_an_operation() -> None:
     contract = json.loads(_files(CALCULATOR)["contract.json"])
     assert contract["format"] == CONTRACT_FORMAT
     assert contract["protocol"] == "soap"
-    assert contract["soap"] == {"wsdl": "wsdl/calculator.wsdl", "files": ["wsdl/calculator.wsdl"]}
+    assert contract["soap"] == {
+        "wsdl": "wsdl/calculator.wsdl",
+        "files": ["wsdl/calculator.wsdl"],
+        "addresses": {
+            "wsdl/calculator.wsdl": [
+                ["Calculator", "CalculatorSoap", "/calculator.asmx"],
+                ["Calculator", "CalculatorSoap12", "/calculator.asmx"],
+            ]
+        },
+    }
     add = next(spec for spec in contract["operations"] if spec["id"] == "CalculatorSoap_Add")
     assert [(port["port"], port["soap_version"]) for port in add["binding"]["ports"]] == [
         ("CalculatorSoap", "1.1"),

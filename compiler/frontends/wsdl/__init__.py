@@ -8,12 +8,15 @@ zeep reads the WSDL and its schemas (:mod:`.reading`, with XML safety);
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from mockc.compiler import ir
 from mockc.compiler.errors import Diagnostic, SpecError
 
+from .facets import read_facts
 from .operations import build_operations, source_files
 from .reading import operation_places, read_document
+from .schemas import using_facets
 
 __all__ = ["load"]
 
@@ -25,7 +28,9 @@ def load(
     warnings = warnings if warnings is not None else []
     file = str(path)
     document, loaded = read_document(path, allow_remote_refs=allow_remote_refs)
-    operations = build_operations(document, file, operation_places(path), warnings)
+    facets, substitutes = read_facts(path)
+    with using_facets(facets, _substitutes(document, substitutes)):
+        operations = build_operations(document, file, operation_places(path), warnings)
     if not operations:
         raise SpecError(Diagnostic(file=file, message="the WSDL declares no SOAP operation"))
     services = list(document.services)
@@ -37,3 +42,14 @@ def load(
         sources=source_files(path, loaded),
         operations=tuple(operations),
     )
+
+
+def _substitutes(document: Any, names: dict[str, str]) -> dict[str, Any]:
+    """zeep's element of each substitute name (those zeep knows)."""
+    found: dict[str, Any] = {}
+    for head, member in names.items():
+        try:
+            found[head] = document.types.get_element(member)
+        except (LookupError, ValueError, AttributeError):
+            continue
+    return found

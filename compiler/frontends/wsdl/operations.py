@@ -124,6 +124,7 @@ def _operation(
             ir.Output(
                 key=output_body.qname.localname,
                 message=_message(output_body, media_type),
+                headers=_headers(operation.output),
             )
         )
     for fault_name, fault in operation.faults.items():
@@ -137,9 +138,17 @@ def _operation(
             )
         )
     input_body = operation.input.body if operation.input is not None else None
+    input_message = _message(input_body, media_type) if input_body is not None else None
+    input_headers = _headers(operation.input)
+    if input_headers:
+        input_message = ir.Message(
+            required=True,
+            contents=input_message.contents if input_message is not None else (),
+            headers=input_headers,
+        )
     return ir.Operation(
         id=operation_id,
-        input=_message(input_body, media_type) if input_body is not None else None,
+        input=input_message,
         outputs=tuple(outputs),
         binding=soap,
         description=str(getattr(operation.abstract, "documentation", "") or "").strip()
@@ -152,6 +161,28 @@ def _operation(
             column=1 if line else None,
         ),
     )
+
+
+def _headers(message: Any) -> tuple[ir.Parameter, ...]:
+    """The ``soap:header`` parts of an input or output (zeep's ``header``
+    element): one metadata parameter per header element, named by its local
+    name, ``element`` its qualified name. A header the WSDL declares is not
+    required on the wire (SOAP leaves that to the service)."""
+    header = getattr(message, "header", None) if message is not None else None
+    members = getattr(getattr(header, "type", None), "elements", None) or []
+    found: list[ir.Parameter] = []
+    for _name, element in members:
+        if element.qname is None:
+            continue
+        found.append(
+            ir.Parameter(
+                name=element.qname.localname,
+                location=ir.ParameterLocation.METADATA,
+                schema=ir.freeze(element_schema(element)),
+                element=element.qname.text,
+            )
+        )
+    return tuple(found)
 
 
 def _fault_detail(fault: Any) -> Any:

@@ -10,12 +10,44 @@ carries every name the XML writer needs; a type reached again inside itself
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from zeep.xsd import elements as xsd_elements
 from zeep.xsd import indicators  # type: ignore[attr-defined]
 
-__all__ = ["element_schema", "type_schema"]
+__all__ = ["TEXT_PROPERTY", "element_schema", "type_schema", "using_facets"]
+
+ANY_PROPERTY = "_any"
+"""The property standing for a required ``xsd:any`` (lax or skip content)."""
+ANY_NAMESPACE = "urn:mockc:any"
+TEXT_PROPERTY = "_value"
+"""The property holding the text of an element with simple content and
+attributes (``xml.text``), as the runtime reads it."""
+
+_FACETS: ContextVar[dict[str, dict[str, Any]] | None] = ContextVar("wsdl_facets", default=None)
+"""The facets of the WSDL being read (see :mod:`.facets`), by type or element name."""
+_SUBSTITUTES: ContextVar[dict[str, Any] | None] = ContextVar("wsdl_substitutes", default=None)
+"""zeep's element to write in place of an abstract one, by the abstract one's name."""
+
+
+@contextmanager
+def using_facets(
+    facets: dict[str, dict[str, Any]], substitutes: dict[str, Any] | None = None
+) -> Iterator[None]:
+    """Schemas written inside this block carry ``facets`` on their simple types,
+    and name a concrete member of a substitution group in place of an abstract
+    head (``substitutes``: head name → zeep element)."""
+    token = _FACETS.set(facets)
+    substituted = _SUBSTITUTES.set(substitutes or {})
+    try:
+        yield
+    finally:
+        _SUBSTITUTES.reset(substituted)
+        _FACETS.reset(token)
+
 
 _SIMPLE: dict[str, dict[str, Any]] = {
     "String": {"type": "string"},
@@ -60,6 +92,8 @@ def element_schema(element: Any, stack: tuple[str, ...] = ()) -> dict[str, Any]:
     xml: dict[str, Any] = {"name": qname.localname if qname is not None else element.name}
     if qname is not None and qname.namespace:
         xml["namespace"] = qname.namespace
+    if getattr(element, "nillable", False):
+        xml["nillable"] = True
     return {**schema, "xml": xml}
 
 
@@ -80,11 +114,17 @@ def type_schema(xsd_type: Any, stack: tuple[str, ...] = ()) -> dict[str, Any]:
         if not hasattr(attribute, "qname") or attribute.qname is None:
             continue
         local = attribute.qname.localname
-        properties[local] = {**_simple(attribute.type), "xml": {"name": local, "attribute": True}}
+        xml: dict[str, Any] = {"name": local, "attribute": True}
+        if attribute.qname.namespace:  # a qualified attribute (xmime:contentType)
+            xml["namespace"] = attribute.qname.namespace
+        properties[local] = {**_simple(attribute.type), "xml": xml}
         if getattr(attribute, "required", False):
             required.append(local)
-    indicator = getattr(xsd_type, "_element", None)
-    if indicator is not None:
+    indicator: Any = getattr(xsd_type, "_element", None)
+    if _is_simple_content(indicator):  # text beside attributes: zeep's _value_1
+        properties[TEXT_PROPERTY] = {**_simple(indicator.type), "xml": {"text": True}}
+        required.append(TEXT_PROPERTY)
+    elif indicator is not None:
         _members(indicator, stack, properties, required, order, optional=False)
     elif not properties and not hasattr(xsd_type, "_element"):
         return _simple(xsd_type)
@@ -94,6 +134,14 @@ def type_schema(xsd_type: Any, stack: tuple[str, ...] = ()) -> dict[str, Any]:
     if order:
         schema["x-order"] = order
     return schema
+
+
+def _is_simple_content(indicator: Any) -> bool:
+    return (
+        isinstance(indicator, xsd_elements.Element)
+        and indicator.name == "_value_1"
+        and not hasattr(indicator.type, "elements")
+    )
 
 
 def _members(
@@ -115,8 +163,12 @@ def _members(
     if isinstance(indicator, indicators.Choice):
         if len(indicator):
             first = indicator[0]
-            branch = first if isinstance(first, indicators.Indicator) else [first]
-            _members_of(branch, stack, properties, required, order, optional=optional)
+            if isinstance(first, indicators.Indicator):
+                _members(first, stack, properties, required, order, optional=optional)
+            else:  # zeep gives a choice's elements minOccurs 0: a required choice needs one
+                _members_of(
+                    [first], stack, properties, required, order, optional=optional, chosen=True
+                )
         return
     children = indicator if isinstance(indicator, indicators.Indicator) else [indicator]
     _members_of(children, stack, properties, required, order, optional=optional)
@@ -130,9 +182,23 @@ def _members_of(
     order: list[str],
     *,
     optional: bool,
+    chosen: bool = False,
 ) -> None:
     for child in children:
         if isinstance(child, xsd_elements.Any):
+            required_any = not optional and (child.min_occurs or 0) > 0
+            if (
+                required_any
+                and child.process_contents != "strict"
+                and ANY_PROPERTY not in properties
+            ):
+                # one element of a namespace no schema declares: lax/skip content accepts it
+                properties[ANY_PROPERTY] = {
+                    "type": "string",
+                    "xml": {"name": "any", "namespace": ANY_NAMESPACE},
+                }
+                order.append(ANY_PROPERTY)
+                required.append(ANY_PROPERTY)
             continue
         if isinstance(child, indicators.Indicator):
             _members(child, stack, properties, required, order, optional=optional)
@@ -141,17 +207,29 @@ def _members_of(
             child = child[1]
         if not isinstance(child, xsd_elements.Element):
             continue
+        substitute = (_SUBSTITUTES.get() or {}).get(child.qname.text) if child.qname else None
+        if substitute is not None:  # an abstract head: a concrete member of its group
+            child = _substituted(child, substitute)
         local = child.qname.localname if child.qname is not None else child.name
         if local in properties:
             continue
+        recursive = str(getattr(child.type, "qname", None) or id(child.type)) in stack
+        if recursive and (optional or (child.min_occurs or 0) == 0):
+            continue  # an optional element of a type met again: left out
         item = element_schema(child, stack)
         most = child.max_occurs
         if most == "unbounded" or (isinstance(most, int) and most > 1):
             item = {"type": "array", "items": item, "maxItems": 3, "xml": dict(item["xml"])}
         properties[local] = item
         order.append(local)
-        if not optional and (child.min_occurs or 0) > 0:
+        if not optional and (chosen or (child.min_occurs or 0) > 0):
             required.append(local)
+
+
+def _substituted(head: Any, member: Any) -> Any:
+    """``member`` with the occurrence bounds of ``head`` where the head stood."""
+    clone = member.clone(member.qname, min_occurs=head.min_occurs, max_occurs=head.max_occurs)
+    return clone
 
 
 def _min(indicator: Any) -> int:
@@ -167,6 +245,38 @@ _LIST_PATTERNS = {
 
 
 def _simple(xsd_type: Any) -> dict[str, Any]:
+    schema = _builtin(xsd_type)
+    qname = getattr(xsd_type, "qname", None)
+    facets = (_FACETS.get() or {}).get(qname.text) if qname is not None else None
+    if not facets:
+        return schema
+    binary = _BINARY_UNITS.get(_builtin_name(xsd_type))
+    if binary is not None:  # lengths count octets: a pattern of whole units
+        unit, octets = binary
+        least = -(-int(facets.get("minLength", facets.get("length", 0))) // octets)
+        most = int(facets.get("maxLength", facets.get("length", 3 * octets))) // octets
+        if "enum" not in facets and least <= most:
+            return {**schema, "pattern": f"^({unit}){{{least},{most}}}$"}
+        return schema
+    schema = {key: value for key, value in schema.items() if key not in ("pattern", "enum")}
+    if "enum" in facets:
+        schema.pop("format", None)
+    schema.update(facets)
+    return schema
+
+
+_BINARY_UNITS = {"HexBinary": ("[0-9A-F]{2}", 1), "Base64Binary": ("QUJD", 3)}
+"""Binary types: the faked unit of text and the octets it stands for."""
+
+
+def _builtin_name(xsd_type: Any) -> str:
+    for cls in type(xsd_type).__mro__:
+        if cls.__name__ in _SIMPLE:
+            return cls.__name__
+    return ""
+
+
+def _builtin(xsd_type: Any) -> dict[str, Any]:
     item_type = getattr(xsd_type, "item_type", None)
     if item_type is not None:  # xsd:list: space-separated values in one text
         item = _simple(item_type)

@@ -44,8 +44,11 @@ def mock_document(operation: ir.Operation, fake: FakeData | CheckedFakes) -> dic
         return document
     status = answered_status(output.status)
     response: dict[str, Any] = {"status": int(status) if status.isdigit() else status}
+    soap = isinstance(operation.binding, ir.SoapBinding)
     headers = {
-        name: header_text(fake.generate(schema or {}, key=f"{operation.id}/{output.status}/{name}"))
+        name: _header_value(
+            soap, fake.generate(schema or {}, key=f"{operation.id}/{output.status}/{name}")
+        )
         for name, schema in output.headers
         if name.lower() not in _SKIPPED_HEADERS
     }
@@ -68,6 +71,14 @@ def mock_document(operation: ir.Operation, fake: FakeData | CheckedFakes) -> dic
     if stream is not None and isinstance(operation.binding, ir.GrpcBinding):
         document["stream"] = dict(stream)
     return document
+
+
+def _header_value(soap: bool, value: Any) -> str:
+    """A header's text; a structured SOAP header element as compact JSON,
+    which the SOAP adapter writes as XML."""
+    if soap and isinstance(value, dict | list):
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return header_text(value)
 
 
 def _ir_content(operation: ir.Operation, key: str) -> ir.Content:

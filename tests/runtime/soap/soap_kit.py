@@ -51,38 +51,52 @@ def binding_operations(wsdl_client: zeep.Client, service: str, port: str) -> dic
     return operations
 
 
-def minimal_arguments(operation: Any) -> dict[str, Any]:
-    """The smallest valid keyword arguments of a zeep binding operation."""
+def enumerations(wsdl: Path) -> dict[str, Any]:
+    """The first allowed value of every named enumerated simple type of a WSDL's
+    schemas (zeep does not keep facets; xmlschema does)."""
+    from mockc.runtime.soap.validation import WsdlSchemas
+
+    schema = WsdlSchemas.load(wsdl)._schema
+    return {
+        name: values[0]
+        for name, xsd_type in schema.maps.types.items()
+        if (values := getattr(xsd_type, "enumeration", None))
+    }
+
+
+def minimal_arguments(operation: Any, choices: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The smallest valid keyword arguments of a zeep binding operation
+    (``choices``: a value for named types, from :func:`enumerations`)."""
     body = operation.input.body
     if body is None:
         return {}
-    return _members(body.type)
+    return _members(body.type, choices or {})
 
 
-def _members(xsd_type: Any, depth: int = 0) -> dict[str, Any]:
+def _members(xsd_type: Any, choices: dict[str, Any], depth: int = 0) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name, attribute in getattr(xsd_type, "attributes", []) or []:
         if getattr(attribute, "required", False):
-            values[name] = _value(attribute.type, depth + 1)
+            values[name] = _value(attribute.type, choices, depth + 1)
     indicator = getattr(xsd_type, "_element", None)
     if indicator is not None:
-        _fill(indicator, values, depth)
+        _fill(indicator, values, choices, depth)
     return values
 
 
-def _fill(node: Any, values: dict[str, Any], depth: int) -> None:
+def _fill(node: Any, values: dict[str, Any], choices: dict[str, Any], depth: int) -> None:
     """Required elements of ``node``; a choice takes its first branch."""
     if isinstance(node, xsd_elements.Element):
         if (node.min_occurs or 0) > 0:
-            values[node.attr_name] = _value(node.type, depth + 1)
+            values[node.attr_name] = _value(node.type, choices, depth + 1)
     elif isinstance(node, indicators.Group):
-        _fill(node.child, values, depth)
+        _fill(node.child, values, choices, depth)
     elif isinstance(node, indicators.Choice):
         if (node.min_occurs or 0) > 0 and len(node):
-            _fill(node[0], values, depth)
+            _fill(node[0], values, choices, depth)
     elif isinstance(node, indicators.Indicator) and (node.min_occurs or 0) > 0:
         for child in node:
-            _fill(child, values, depth)
+            _fill(child, values, choices, depth)
 
 
 _BUILTINS: dict[str, Any] = {
@@ -100,12 +114,17 @@ _BUILTINS: dict[str, Any] = {
     "DateTime": datetime.datetime(2026, 1, 2, 3, 4, 5),
     "Date": datetime.date(2026, 1, 2),
     "Duration": "PT1S",
+    "Base64Binary": b"mockc",
+    "AnyURI": "http://example.com/",
 }
 
 
-def _value(xsd_type: Any, depth: int) -> Any:
+def _value(xsd_type: Any, choices: dict[str, Any], depth: int) -> Any:
     if hasattr(xsd_type, "elements") and getattr(xsd_type, "_element", None) is not None:
-        return _members(xsd_type, depth) if depth < 8 else {}
+        return _members(xsd_type, choices, depth) if depth < 8 else {}
+    qname = getattr(xsd_type, "qname", None)
+    if qname is not None and qname.text in choices:
+        return choices[qname.text]
     for cls in type(xsd_type).__mro__:
         if cls.__name__ in _BUILTINS:
             return _BUILTINS[cls.__name__]

@@ -82,6 +82,66 @@ def test_faults_are_error_outputs_with_their_detail_element() -> None:
     assert detail["xml"]["name"] == "NoSuchCustomer"
 
 
+def test_soap_header_parts_are_metadata_of_the_input_and_the_output() -> None:
+    api = load(CORPUS / "cxf-soap-header" / "soap_header.wsdl")
+    IrChecker().check(api, after="wsdl")
+    inout = api.operation("headerTester_inoutHeader")
+    assert inout.input is not None
+    [header] = inout.input.headers
+    assert header.name == "SOAPHeaderInfo"
+    assert header.location is ir.ParameterLocation.METADATA
+    assert header.element == "{http://apache.org/headers}SOAPHeaderInfo"
+    schema = ir.thaw(header.schema)
+    assert schema["xml"] == {"name": "SOAPHeaderInfo", "namespace": "http://apache.org/headers"}
+    assert schema["required"] == ["originator", "message"]
+    [answer] = inout.outputs
+    assert [h.element for h in answer.headers] == [header.element]
+    assert api.operation("headerTester_inHeader").outputs[0].headers == ()
+    out = api.operation("headerTester_outHeader")
+    assert out.input is not None and out.input.headers == ()
+
+
+def test_facets_nillable_and_simple_content_reach_the_schema() -> None:
+    customers = load(CORPUS / "cxf-wsdl-first" / "CustomerService.wsdl")
+    answer = ir.thaw(
+        customers.operation("CustomerService_getCustomersByName")
+        .outputs[0]
+        .message.contents[0]
+        .schema
+    )
+    customer = answer["properties"]["return"]["items"]
+    assert customer["properties"]["type"]["enum"] == ["PRIVATE", "BUSINESS"]
+    assert customer["properties"]["address"]["items"]["xml"]["nillable"] is True
+    device = load(CORPUS / "onvif" / "devicemgmt.wsdl")
+    IrChecker().check(device, after="wsdl")
+    token = ir.thaw(
+        device.operation("Device_GetNetworkInterfaces").outputs[0].message.contents[0].schema
+    )
+    interface = token["properties"]["NetworkInterfaces"]["items"]
+    assert interface["properties"]["token"]["maxLength"] == 64  # tt:ReferenceToken's facet
+    info = ir.thaw(
+        device.operation("Device_GetCertificateInformation").outputs[0].message.contents[0].schema
+    )["properties"]["CertificateInformation"]["properties"]
+    assert info["KeyUsage"]["properties"]["_value"]["xml"] == {"text": True}
+    assert info["KeyUsage"]["properties"]["Critical"]["xml"]["attribute"] is True
+    [ssid] = [
+        op for op in device.operations if op.id == "Device_GetDot11Status"
+    ]  # hexBinary lengths count octets
+    status = ir.thaw(ssid.outputs[0].message.contents[0].schema)["properties"]["Status"]
+    assert status["properties"]["SSID"]["pattern"] == "^([0-9A-F]{2}){1,32}$"
+
+
+def test_a_required_xsd_any_is_an_element_of_an_undeclared_namespace() -> None:
+    device = load(CORPUS / "onvif" / "devicemgmt.wsdl")
+    services = ir.thaw(device.operation("Device_GetServices").outputs[0].message.contents[0].schema)
+    capabilities = services["properties"]["Service"]["items"]["properties"]["Capabilities"]
+    assert capabilities["properties"]["_any"]["xml"] == {
+        "name": "any",
+        "namespace": "urn:mockc:any",
+    }
+    assert capabilities["required"] == ["_any"]
+
+
 def test_local_imports_are_followed_and_listed_as_sources() -> None:
     api = load(CORPUS / "onvif" / "ptz.wsdl")
     assert len(api.operations) == 27
@@ -166,3 +226,51 @@ def test_every_corpus_wsdl_loads_or_fails_for_its_listed_reason(name: str) -> No
     with pytest.raises(SpecError) as raised:
         load(CORPUS / name)
     assert EXPECTED_FAILURES[name] in str(raised.value), "it fails for another reason now"
+
+
+FACET_WSDL = """<?xml version="1.0"?>
+DOCTYPE
+<definitions xmlns="http://schemas.xmlsoap.org/wsdl/" targetNamespace="urn:t"
+    xmlns:xsd="http://www.w3.org/2001/XMLSchema">
+  <types><xsd:schema targetNamespace="urn:t">IMPORT
+    <xsd:simpleType name="Colour"><xsd:restriction base="xsd:string">
+      <xsd:enumeration value="red"/><xsd:enumeration value="ENTITY"/>
+    </xsd:restriction></xsd:simpleType>
+  </xsd:schema></types>
+</definitions>
+"""
+
+
+@pytest.mark.parametrize(
+    ("doctype", "entity", "inner"),
+    [
+        ("", "blue", ""),
+        ('<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/hostname">]>', "&x;", ""),
+        ('<!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>', "&b;", ""),
+        ("", "blue", '<xsd:import namespace="urn:o" schemaLocation="../outside.xsd"/>'),
+        ("", "blue", '<xsd:import namespace="urn:o" schemaLocation="http://127.0.0.1:9/o.xsd"/>'),
+    ],
+    ids=["plain", "xxe", "entities", "outside", "remote"],
+)
+def test_the_facet_reader_reads_no_dtd_entity_outside_file_or_network(
+    tmp_path: Path, doctype: str, entity: str, inner: str
+) -> None:
+    from mockc.compiler.frontends.wsdl.facets import read_facets
+
+    (tmp_path / "outside.xsd").write_text(
+        '<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:o">'
+        '<xsd:simpleType name="O"><xsd:restriction base="xsd:string"><xsd:maxLength value="1"/>'
+        "</xsd:restriction></xsd:simpleType></xsd:schema>",
+        encoding="utf-8",
+    )
+    folder = tmp_path / "wsdl"
+    folder.mkdir()
+    path = folder / "t.wsdl"
+    text = FACET_WSDL.replace("DOCTYPE", doctype).replace("ENTITY", entity).replace("IMPORT", inner)
+    path.write_text(text, encoding="utf-8")
+    facets = read_facets(path)
+    assert "{urn:o}O" not in facets
+    if doctype:
+        assert facets == {}  # refused as a whole: nothing expanded
+    else:
+        assert facets["{urn:t}Colour"] == {"enum": ["red", "blue"]}

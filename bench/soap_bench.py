@@ -1,0 +1,232 @@
+"""Benchmark of the SOAP target: requests/s of a generated server against the floor.
+
+Run from the repository root:
+
+    .venv/bin/python bench/soap_bench.py            # about 1 minute, 10 s load runs
+    .venv/bin/python bench/soap_bench.py --quick    # about 20 seconds, 3 s load runs
+
+The generated server is dneonline-calculator's (the corpus WSDL) with its
+generated mocks and default settings (requests checked against the WSDL's
+schemas, answers checked, journal on); the floor (soap_floor_app.py) is a
+hand-written lxml responder for Add in the same stack. Both are loaded the
+same way, one after the other, with wrk POSTing a SOAP 1.1 Add. It also
+times generation and start-up of the calculator and of ONVIF device
+management (its schemas are read at start-up). It prints a table and writes
+bench/results/soap.json. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import http_bench as hb  # the process, health and wrk helpers of the HTTP benchmark
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+CACHE = BENCH / ".cache" / "soap"
+RESULTS = BENCH / "results"
+CORPUS = ROOT / "tests" / "corpus" / "wsdl"
+TARGET_RATIO = 0.4
+SPECS = {
+    "calculator": CORPUS / "dneonline-calculator" / "calculator.wsdl",
+    "onvif-devicemgmt": CORPUS / "onvif" / "devicemgmt.wsdl",
+}
+ENVELOPE = (
+    '<?xml version="1.0" encoding="utf-8"?>'
+    '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
+    '<Add xmlns="http://tempuri.org/"><intA>2</intA><intB>3</intB></Add>'
+    "</soap:Body></soap:Envelope>"
+)
+ACTION = '"http://tempuri.org/Add"'
+PATH = "/calculator.asmx"
+
+
+@dataclass
+class Figures:
+    settings: dict[str, Any]
+    machine: dict[str, Any]
+    floor: dict[str, Any] = field(default_factory=dict)
+    server: dict[str, Any] = field(default_factory=dict)
+    ratio: float | None = None
+    startup_s: dict[str, float] = field(default_factory=dict)
+    generate_s: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def post_script() -> Path:
+    """A wrk Lua script that POSTs the Add envelope."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    script = CACHE / "post.lua"
+    script.write_text(
+        'wrk.method = "POST"\n'
+        f"wrk.body = {json.dumps(ENVELOPE)}\n"
+        'wrk.headers["Content-Type"] = "text/xml; charset=utf-8"\n'
+        f'wrk.headers["SOAPAction"] = {json.dumps(ACTION)}\n'
+    )
+    return script
+
+
+def load(url: str, script: Path, duration: float, pid: int) -> hb.WrkResult:
+    secs = max(1, round(duration))
+    argv = ["taskset", "-c", hb.WRK_CORE, "wrk", "-t1", f"-c{hb.CONNECTIONS}", f"-d{secs}s"]
+    argv += ["--latency", "-s", str(script), url]
+    busy0, wrk0 = hb.busy_jiffies(), hb.children_cpu_s()
+    server0 = hb.tree_cpu_jiffies(pid)
+    t0 = time.perf_counter()
+    out = subprocess.run(argv, capture_output=True, timeout=secs + 30, check=False)
+    text = out.stdout.decode(errors="replace")
+    if out.returncode != 0:
+        raise hb.BenchError(f"wrk failed ({out.returncode}) on {url}:\n{text}")
+    result = hb.parse_wrk(text, url, secs)
+    wall = time.perf_counter() - t0
+    ours = (hb.tree_cpu_jiffies(pid) - server0) / hb.CLK_TCK + hb.children_cpu_s() - wrk0
+    others = (hb.busy_jiffies() - busy0) / hb.CLK_TCK - ours
+    result.other_cpu_pct = round(max(0.0, others) / (wall * (os.cpu_count() or 1)) * 100, 1)
+    return result
+
+
+def check_answer(port: int) -> bytes:
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        conn.request("POST", PATH, ENVELOPE, {"content-type": "text/xml", "soapaction": ACTION})
+        response = conn.getresponse()
+        content = response.read()
+    finally:
+        conn.close()
+    if response.status != 200 or b"AddResult" not in content:
+        raise hb.BenchError(f"the benchmark request failed on port {port}: {content!r}")
+    return content
+
+
+def generate(spec: Path, out: Path) -> float:
+    if out.exists():
+        shutil.rmtree(out)
+    mockc = str(Path(sys.executable).with_name("mockc"))
+    t0 = time.perf_counter()
+    result = subprocess.run(
+        [mockc, "generate", str(spec), "-o", str(out), "-q"], capture_output=True
+    )
+    if result.returncode != 0:
+        raise hb.BenchError(f"mockc generate {spec} failed:\n{result.stderr.decode()}")
+    return time.perf_counter() - t0
+
+
+def _environment() -> dict[str, str]:
+    """The caller's environment without MOCKC_* settings: the defaults are measured
+    (the request journal is on, as it is for the HTTP benchmark)."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("MOCKC_")}
+
+
+def startup(name: str, folder: Path) -> float:
+    port = hb.free_port()
+    env = {**_environment(), "PORT": str(port)}
+    started = hb.start(f"soap-{name}-start", [sys.executable, "server.py"], folder, env)
+    with hb.running(started):
+        return hb.wait_healthy(started, port, "/health")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="3 s load runs")
+    parser.add_argument("--duration", type=float, help="seconds per load run (default 10)")
+    parser.add_argument("--check", action="store_true", help="exit 1 when the target is missed")
+    parser.add_argument("--output", type=Path, default=RESULTS / "soap.json")
+    parser.add_argument(
+        "--no-validate",
+        action="store_true",
+        help="serve with MOCKC_VALIDATE=0 (the cost of the schema checks)",
+    )
+    options = parser.parse_args(argv)
+    duration = options.duration or (3.0 if options.quick else 10.0)
+    for tool in ("wrk", "taskset"):
+        if shutil.which(tool) is None:
+            print(f"soap_bench: {tool} is not on the PATH", file=sys.stderr)
+            return 1
+    signal.signal(signal.SIGTERM, hb._on_signal)
+    figures = Figures(
+        settings={
+            "duration_s": duration,
+            "connections": hb.CONNECTIONS,
+            "request": ENVELOPE,
+            "validate": not options.no_validate,
+        },
+        machine={
+            "cpu": platform.processor() or platform.machine(),
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average": os.getloadavg(),
+        },
+    )
+    script = post_script()
+    try:
+        for name, spec in SPECS.items():
+            figures.generate_s[name] = round(generate(spec, CACHE / name), 3)
+            figures.startup_s[name] = round(startup(name, CACHE / name), 3)
+        runs = {
+            "floor": [sys.executable, str(BENCH / "soap_floor_app.py")],
+            "server": [sys.executable, "server.py"],
+        }
+        for name, command in runs.items():
+            port = hb.free_port()
+            env = {**_environment(), "PORT": str(port)}
+            if options.no_validate:
+                env["MOCKC_VALIDATE"] = "0"
+            argv = ["taskset", "-c", hb.SERVER_CORE, *command]
+            if name == "floor":
+                argv.append(str(port))
+            started = hb.start(f"soap-{name}", argv, CACHE / "calculator", env)
+            with hb.running(started):
+                hb.wait_healthy(started, port, "/health")
+                check_answer(port)
+                url = f"http://127.0.0.1:{port}{PATH}"
+                load(url, script, 1.0, started.proc.pid)  # warm-up
+                result = load(url, script, duration, started.proc.pid)
+            if result.non_2xx or result.socket_errors:
+                figures.notes.append(
+                    f"{name}: {result.non_2xx} non-2xx, {result.socket_errors} socket errors"
+                )
+            if result.other_cpu_pct and result.other_cpu_pct > hb.BUSY_WARNING_PCT:
+                figures.notes.append(
+                    f"{name}: other programs took {result.other_cpu_pct}% of the CPU"
+                )
+            setattr(figures, name, asdict(result))
+    except hb.BenchError as error:
+        print(f"soap_bench: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        hb.stop_all()
+    figures.ratio = round(figures.server["rps"] / figures.floor["rps"], 3)
+    options.output.parent.mkdir(parents=True, exist_ok=True)
+    options.output.write_text(json.dumps(asdict(figures), indent=1) + "\n")
+    print(f"{'':<28}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}")
+    for name in ("floor", "server"):
+        row = getattr(figures, name)
+        print(f"{name:<28}{row['rps']:>10.0f}{row['p50_ms']:>9.2f}{row['p99_ms']:>9.2f}")
+    verdict = "ok" if figures.ratio >= TARGET_RATIO else "MISSED"
+    print(f"ratio server/floor: {figures.ratio:.2f} (target ≥ {TARGET_RATIO}: {verdict})")
+    for name in figures.startup_s:
+        generated, started = figures.generate_s[name], figures.startup_s[name]
+        print(f"{name}: generate {generated:.2f} s, start-up {started:.2f} s")
+    for note in figures.notes:
+        print(f"note: {note}")
+    print(f"written: {options.output}")
+    return 1 if options.check and figures.ratio < TARGET_RATIO else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
