@@ -621,3 +621,19 @@ def test_a_message_published_while_the_broker_is_down_goes_out_once_it_is_up(
         process.stop()
     assert "is not a topic one can publish to" in process.log()
     assert "Traceback" not in process.log()
+
+
+def test_a_broker_url_that_is_not_mqtt_is_one_line_and_exit_code_2(tmp_path: Path) -> None:
+    _generate(LAMP_RPC, tmp_path)
+    done = subprocess.run(
+        [sys.executable, "server.py"],
+        cwd=tmp_path,
+        env={**os.environ, "MOCKC_MQTT_URL": "http://127.0.0.1:1883", "MOCKC_ADMIN_PORT": "0"},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "mockc: MOCKC_MQTT_URL: 'http://127.0.0.1:1883' is not an mqtt:// or mqtts:// URL"
+    ]
