@@ -130,6 +130,12 @@ BUILT_IN: tuple[Target, ...] = (
         bindings=("mqtt",),
         adapters=(RuntimeAdapter(package="mqtt"), RuntimeAdapter(package="broker")),
     ),
+    Target(
+        name="kafka",
+        module="mockc.targets.kafka",
+        bindings=("kafka",),
+        adapters=(RuntimeAdapter(package="kafka"), RuntimeAdapter(package="broker")),
+    ),
 )
 """The targets of this package, registered when this module is imported."""
 

@@ -19,6 +19,7 @@ PROTOCOL_NAMES = {
     "sse": "SSE",
     "mcp": "MCP",
     "mqtt": "MQTT",
+    "kafka": "Kafka",
 }
 """The protocols with a server, and how the documentation names them."""
 EVERY_PROTOCOL: frozenset[str] = frozenset(PROTOCOL_NAMES)
