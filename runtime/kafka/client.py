@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -48,6 +49,10 @@ _ENVELOPE_BYTES = 64 * 1024
 """Room for a record's key, headers and framing above the largest payload."""
 _ALREADY_EXISTS = 36
 _INVALID_REPLICATION = 38
+
+# aiokafka logs each failed connection attempt; the service says it once, in
+# its own words. Its records still reach a logging configuration that wants them.
+logging.getLogger("aiokafka").addHandler(logging.NullHandler())
 
 
 def topics_of(channels: Sequence[BrokerChannel]) -> dict[str, tuple[int, int]]:
