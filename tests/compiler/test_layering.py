@@ -68,6 +68,7 @@ def test_runtime_imports_nothing_of_the_compiler_or_targets() -> None:
 # parsers are run-time dependencies; everything else is the servers' own.
 RUNTIME_THIRD_PARTY = frozenset(
     {
+        "aiokafka",  # the Kafka adapter
         "defusedxml",  # XML request bodies (the HTTP adapter)
         "faker",
         "google",  # protobuf (google.protobuf) and google.rpc: the gRPC adapter
