@@ -44,6 +44,9 @@ __all__ = ["PROBE_INTERVAL_S", "KafkaClient", "topics_of"]
 PROBE_INTERVAL_S = 2.0
 REQUEST_TIMEOUT_MS = 10_000
 FETCH_TIMEOUT_MS = 200
+SESSION_TIMEOUT_MS = 6_000
+"""How long the group waits for a silent member (a crashed mock) before
+its partitions go to another."""
 MAX_RECORDS = 500
 _ENVELOPE_BYTES = 64 * 1024
 """Room for a record's key, headers and framing above the largest payload."""
@@ -187,6 +190,8 @@ class KafkaClient:
             auto_offset_reset="earliest",
             request_timeout_ms=REQUEST_TIMEOUT_MS,
             metadata_max_age_ms=2_000,
+            session_timeout_ms=SESSION_TIMEOUT_MS,
+            heartbeat_interval_ms=SESSION_TIMEOUT_MS // 3,
             max_partition_fetch_bytes=self.config.max_message_bytes + _ENVELOPE_BYTES,
         )
         fixed = [channel.address for channel in channels if not channel.parameters]
