@@ -138,6 +138,8 @@ class MockService:
     def handle(self, request: Request) -> Reply:
         """The engine's answer, with the server-wide latency and error rate applied."""
         reply = self.engine.handle(request)
+        if reply.fault == "duplicate" and not getattr(self.outputs, "duplicates", False):
+            reply.fault = None  # only broker channels send a message twice
         if self._delay is not None:
             low, high = self._delay
             reply.delay_ms += low if low == high else self._random.uniform(low, high)

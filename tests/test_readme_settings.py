@@ -47,6 +47,7 @@ EXAMPLE_SPECS = {
     "soap": "tests/corpus/wsdl/dneonline-calculator/calculator.wsdl",
     "sse": "tests/corpus/asyncapi/gitter-streaming/asyncapi-3.0.0.yml",
     "mcp": "examples/mcp/notes.mcp.yaml",
+    "mqtt": "tests/corpus/asyncapi/streetlights-mqtt/asyncapi-3.0.0.yml",
     "kafka": "tests/corpus/asyncapi/streetlights-kafka/asyncapi-3.0.0.yml",
 }
 

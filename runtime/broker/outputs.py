@@ -20,6 +20,8 @@ class BrokerOutputs(KeyedOutputs):
     """Message names as keys; the first output answers; errors are error messages."""
 
     empty_status = "ok"
+    duplicates = True
+    """A ``duplicate`` fault sends the message twice (other protocols ignore it)."""
 
     def injected_fault(self, delay_ms: float) -> Reply:
         return Reply(

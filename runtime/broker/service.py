@@ -361,7 +361,8 @@ class BrokerService:
         )
         if reply.delay_ms > 0:
             await asyncio.sleep(reply.delay_ms / 1000.0)
-        await self._send(outgoing)
+        with contextlib.suppress(_Disconnect):  # the session ends: the connection drops
+            await self._send(outgoing)
 
     # -- producing -------------------------------------------------------------------
 
@@ -449,22 +450,36 @@ class BrokerService:
             return False, outgoing.message.address
 
     async def _publish_pending(self) -> None:
-        """Send the queued messages in order; one that fails stays first in line."""
+        """Send the queued messages in order, up to the client's ``publish_window``
+        at a time (default 1: one after the other). Messages not confirmed when
+        the connection drops go back, in order, to the front of the queue."""
         wake = self._wake
         assert wake is not None
         pending = self._pending
-        while True:
-            if not pending:
-                wake.clear()
-                await wake.wait()
-                continue
-            outgoing = pending[0]
-            try:
-                await self._send(outgoing)
-            except _Disconnect:
-                pending.popleft()
-                raise
-            pending.popleft()
+        window = max(1, int(getattr(self.client, "publish_window", 1)))
+        in_flight: deque[tuple[Outgoing, asyncio.Task[None]]] = deque()
+        try:
+            while True:
+                while pending and len(in_flight) < window:
+                    outgoing = pending.popleft()
+                    in_flight.append((outgoing, asyncio.create_task(self._send(outgoing))))
+                if not in_flight:
+                    wake.clear()
+                    await wake.wait()
+                    continue
+                _, oldest = in_flight[0]
+                await oldest
+                in_flight.popleft()
+        finally:
+            unsent: list[Outgoing] = []
+            for _, task in in_flight:
+                task.cancel()
+            for outgoing, task in in_flight:
+                with contextlib.suppress(BaseException):
+                    await task
+                if task.cancelled() or not isinstance(task.exception(), _Disconnect | None):
+                    unsent.append(outgoing)
+            pending.extendleft(reversed(unsent))
 
     async def _send(self, outgoing: Outgoing) -> None:
         """Publish ``outgoing`` with its fault applied, and journal it."""

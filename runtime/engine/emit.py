@@ -168,11 +168,22 @@ class Emitter:
             self._push(delay_s, job, 0)
             self._lock.notify()
 
-    def _push(self, delay_s: float, job: Callable[[], float | None], token: int) -> None:
-        """Queue ``job`` (the lock held); starts the thread on first use."""
+    def _push(
+        self,
+        delay_s: float,
+        job: Callable[[], float | None],
+        token: int,
+        since: float | None = None,
+    ) -> None:
+        """Queue ``job`` (the lock held) ``delay_s`` after ``since`` (default: now);
+        starts the thread on first use."""
         if self._closed:
             return
-        due = _Due(time.monotonic() + delay_s, next(self._order), job, token)
+        now = time.monotonic()
+        at = now + delay_s if since is None else since + delay_s
+        if at < now - delay_s:  # fell behind by more than an interval: no burst to catch up
+            at = now
+        due = _Due(at, next(self._order), job, token)
         heapq.heappush(self._due, due)
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="mockc-emit", daemon=True)
@@ -197,7 +208,9 @@ class Emitter:
             if again is not None:
                 with self._lock:
                     if not due.token or due.token in self._live:
-                        self._push(again, due.job, due.token)
+                        # from when it was due, not from now: the time the job
+                        # took does not add up into a slower schedule
+                        self._push(again, due.job, due.token, since=due.at)
 
     def close(self) -> None:
         """Stop every schedule and pending reaction."""

@@ -38,7 +38,7 @@ MAX_DELAY_MS = 600_000
 """The longest delay a mock may ask for: ten minutes."""
 OPERATORS = ("equals", "not", "in", "matches", "contains", "exists", "gt", "gte", "lt", "lte")
 SEQUENCES = ("cycle", "once-each", "random")
-FAULT_KINDS = ("error", "empty", "reset", "malformed")
+FAULT_KINDS = ("error", "empty", "reset", "malformed", "duplicate")
 CRUD_ACTIONS = ("create", "get", "list", "replace", "patch", "delete")
 STREAM_PER = ("message", "call")
 MAX_STREAM_COUNT = 100_000
@@ -109,7 +109,8 @@ _RESPONSE_FIELDS: dict[str, Any] = {
     },
     "fault": {
         "description": "Instead of the normal answer, some of the time: an error "
-        "status, no answer, a reset connection or an unparsable body.",
+        "status, no answer, a reset connection, an unparsable body, or (broker "
+        "channels) the message sent twice.",
         "type": "object",
         "required": ["kind"],
         "additionalProperties": False,

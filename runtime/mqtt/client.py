@@ -16,9 +16,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
+import socket
 import ssl
+import sys
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -41,6 +44,8 @@ SESSION_EXPIRY_S = 300
 """How long the broker keeps the mock's session (subscriptions, unacknowledged
 messages) after the connection drops."""
 CONNECT_TIMEOUT_S = 5.0
+HANDLE_WINDOW = 32
+"""Consumed messages being handled at once, at most."""
 _SCHEMES = {"mqtt": (1883, False), "tcp": (1883, False), "mqtts": (8883, True), "ssl": (8883, True)}
 
 
@@ -88,6 +93,9 @@ class MqttClient:
     """A :class:`~..broker.client.BrokerClient` for an MQTT 5 broker."""
 
     protocol = "mqtt"
+    publish_window = 64
+    """Messages published before the first is confirmed: they leave in order on
+    the one connection, and the broker keeps that order."""
 
     def __init__(self, url: str = DEFAULT_URL, *, client_id: str = "") -> None:
         self.url = parse_url(url)
@@ -118,6 +126,9 @@ class MqttClient:
             properties=properties,
             timeout=CONNECT_TIMEOUT_S,
             tls_context=ssl.create_default_context() if url.tls else None,
+            # small messages go out at once: without it, Nagle's algorithm and
+            # delayed acknowledgements stall request/reply by tens of milliseconds
+            socket_options=((socket.IPPROTO_TCP, socket.TCP_NODELAY, 1),),
         )
         # acknowledge each message once handled, not on arrival (paho's manual acks)
         client._client.manual_ack_set(True)
@@ -133,23 +144,70 @@ class MqttClient:
         """Nothing to create: MQTT topics exist once used."""
 
     async def consume(self, channels: Sequence[BrokerChannel], handle: Handle) -> None:
+        """Hand each message to ``handle``, up to :data:`HANDLE_WINDOW` at a time (a
+        reply awaiting its broker's confirmation does not hold up the next
+        message); acknowledge them in the order they came, each once handled."""
         client = self._connected_client()
         filters = [
             (channel.pattern("+"), SubscribeOptions(qos=_qos(channel, 1), noLocal=True))
             for channel in channels
         ]
-        try:
+        handled: asyncio.Queue[tuple[aiomqtt.Message, asyncio.Future[None] | None]] = asyncio.Queue(
+            HANDLE_WINDOW
+        )
+
+        async def read() -> None:
             if filters:
                 await client.subscribe(list(dict(filters).items()))
             async for message in client.messages:
                 topic = str(message.topic)
                 channel = next((c for c in channels if _matches(c, topic)), None)
-                if channel is not None:
-                    await handle(channel, _message_of(message, topic))
-                client._client.ack(message.mid, message.qos)
+                task = (
+                    asyncio.ensure_future(handle(channel, _message_of(message, topic)))
+                    if channel is not None
+                    else None
+                )
+                await handled.put((message, task))
+
+        reading = asyncio.create_task(read())
+        acking = asyncio.create_task(self._acknowledge(client, handled))
+        try:
+            done, _ = await asyncio.wait((reading, acking), return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                task.result()
+            raise BrokerLost("the broker stopped delivering messages")
         except aiomqtt.MqttError as error:
             self._connected = False
             raise BrokerLost(_reason(error)) from None
+        finally:
+            for task in (reading, acking):
+                task.cancel()
+            await asyncio.gather(reading, acking, return_exceptions=True)
+            while not handled.empty():  # not acknowledged: the broker delivers them again
+                _, pending = handled.get_nowait()
+                if pending is not None:
+                    pending.cancel()
+
+    async def _acknowledge(
+        self,
+        client: aiomqtt.Client,
+        handled: asyncio.Queue[tuple[aiomqtt.Message, asyncio.Future[None] | None]],
+    ) -> None:
+        while True:
+            message, task = await handled.get()
+            if task is not None:
+                try:
+                    await task
+                except BrokerLost:
+                    raise
+                except Exception as error:  # a bug must not redeliver the message forever
+                    print(
+                        f"mockc: a message on {message.topic} could not be handled: "
+                        f"{type(error).__name__}: {error}",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+            client._client.ack(message.mid, message.qos)
 
     async def publish(self, channel: BrokerChannel | None, message: BrokerMessage) -> None:
         client = self._connected_client()

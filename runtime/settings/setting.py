@@ -23,9 +23,11 @@ PROTOCOL_NAMES = {
 }
 """The protocols with a server, and how the documentation names them."""
 EVERY_PROTOCOL: frozenset[str] = frozenset(PROTOCOL_NAMES)
-BROKER_PROTOCOLS: frozenset[str] = frozenset({"kafka", "amqp", "mqtt"})
-"""The mock services that are clients of a broker: no port of their own, the
-admin API on ``MOCKC_ADMIN_PORT``."""
+BROKER_PROTOCOLS: frozenset[str] = frozenset(
+    name for name in ("kafka", "amqp", "mqtt") if name in PROTOCOL_NAMES
+)
+"""The mock services that are clients of a broker (those with a server): no
+port of their own, the admin API on ``MOCKC_ADMIN_PORT``."""
 
 
 @dataclass(frozen=True, slots=True)

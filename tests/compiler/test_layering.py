@@ -83,6 +83,8 @@ RUNTIME_THIRD_PARTY = frozenset(
         "lxml",  # SOAP envelopes (the SOAP adapter)
         "mcp",  # the MCP adapter: the official SDK
         "mcp_types",
+        "aiomqtt",  # the MQTT adapter's client
+        "paho",  # aiomqtt's MQTT 5 properties and subscription options
         "opentelemetry",  # optional: runtime/telemetry imports it when OTLP export is set
         "orjson",
         "prometheus_client",

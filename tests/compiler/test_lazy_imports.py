@@ -60,8 +60,17 @@ def test_a_yaml_mock_merge_loads_ruamel() -> None:
 
 
 def test_every_target_is_listed_and_loads() -> None:
-    assert sorted(TARGETS) == ["graphql", "grpc", "http", "mcp", "soap", "sse", "websocket"]
-    assert "http" in TARGETS and "mqtt" not in TARGETS
+    assert sorted(TARGETS) == [
+        "graphql",
+        "grpc",
+        "http",
+        "mcp",
+        "mqtt",
+        "soap",
+        "sse",
+        "websocket",
+    ]
+    assert "http" in TARGETS and "nats" not in TARGETS
     assert all(callable(TARGETS[name]) for name in TARGETS)
 
 

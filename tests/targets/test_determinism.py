@@ -53,6 +53,7 @@ CASES = {
     "soap": Case(CORPUS / "wsdl" / "onvif", ("ptz.wsdl",), ("soap",)),
     "sse": Case(CORPUS / "asyncapi" / "gitter-streaming", ("asyncapi-3.0.0.yml",), ("sse",)),
     "mcp": Case(ROOT / "examples" / "mcp", ("notes.mcp.yaml",), ("mcp",)),
+    "mqtt": Case(CORPUS / "asyncapi" / "streetlights-mqtt", ("asyncapi-3.0.0.yml",), ("mqtt",)),
     "kafka": Case(CORPUS / "asyncapi" / "streetlights-kafka", ("asyncapi-3.0.0.yml",), ("kafka",)),
     "lineecho-and-http": Case(
         None, ("duo.lineecho",), ("lineecho", "http"), text=LINEECHO, plugin=True
