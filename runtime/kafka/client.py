@@ -10,7 +10,8 @@
 - ``consume`` reads the consumed channels in consumer groups (the binding's
   ``groupId``, else the service's group), one consumer per group; a channel
   with parameters is a pattern subscription. Offsets are committed only
-  after every record of a fetched batch was handled (a crash redelivers).
+  after every record of a fetched batch was handled (a crash redelivers);
+  the records of a batch are handled up to :data:`HANDLE_WINDOW` at a time.
   New groups start from the earliest offset, so requests sent while the mock
   was away are answered.
 - While idle, the client checks the cluster every :data:`PROBE_INTERVAL_S`:
@@ -44,6 +45,9 @@ __all__ = ["PROBE_INTERVAL_S", "KafkaClient", "topics_of"]
 PROBE_INTERVAL_S = 2.0
 REQUEST_TIMEOUT_MS = 10_000
 FETCH_TIMEOUT_MS = 200
+PUBLISH_WINDOW = 64
+HANDLE_WINDOW = 64
+"""Consumed records being handled at once, at most."""
 SESSION_TIMEOUT_MS = 6_000
 """How long the group waits for a silent member (a crashed mock) before
 its partitions go to another."""
@@ -75,6 +79,9 @@ class KafkaClient:
     """A :class:`~..broker.client.BrokerClient` for a Kafka cluster."""
 
     protocol = "kafka"
+    publish_window = PUBLISH_WINDOW
+    """Records the service may have in flight at once: the producer batches them
+    (each still waits for its acknowledgement, in order)."""
 
     def __init__(self, config: KafkaConfig) -> None:
         self.config = config
@@ -191,6 +198,7 @@ class KafkaClient:
             request_timeout_ms=REQUEST_TIMEOUT_MS,
             metadata_max_age_ms=2_000,
             session_timeout_ms=SESSION_TIMEOUT_MS,
+            fetch_max_wait_ms=self.config.fetch_wait_ms,
             heartbeat_interval_ms=SESSION_TIMEOUT_MS // 3,
             max_partition_fetch_bytes=self.config.max_message_bytes + _ENVELOPE_BYTES,
         )
@@ -215,30 +223,55 @@ class KafkaClient:
                     )
                 except KafkaError as error:
                     raise BrokerLost(_reason(error)) from None
-                for partition, records in batches.items():
-                    for record in records:
-                        channel = next((c for c in channels if c.matches(record.topic)), None)
-                        if channel is not None:
-                            await handle(channel, message_of(record))
-                    await self._commit(consumer, partition, records[-1].offset + 1)
+                if batches:
+                    await self._handle_batch(channels, batches, handle)
+                    await self._commit(consumer, batches)
         finally:
             self._consumers.remove(consumer)
             with contextlib.suppress(Exception):
                 await consumer.stop()
 
-    async def _commit(
-        self, consumer: AIOKafkaConsumer, partition: TopicPartition, offset: int
+    @staticmethod
+    async def _handle_batch(
+        channels: list[BrokerChannel], batches: dict[TopicPartition, list[Any]], handle: Handle
     ) -> None:
+        """Hand the batch's records to ``handle``, up to :data:`HANDLE_WINDOW` at a time,
+        started in the order of each partition (their replies go out in that order
+        unless a mock delays one); any failure fails the batch, which is then not
+        committed."""
+        work = [
+            (channel, record)
+            for records in batches.values()
+            for record in records
+            if (channel := next((c for c in channels if c.matches(record.topic)), None))
+        ]
+        for start in range(0, len(work), HANDLE_WINDOW):
+            tasks = [
+                asyncio.ensure_future(handle(channel, message_of(record)))
+                for channel, record in work[start : start + HANDLE_WINDOW]
+            ]
+            try:
+                await asyncio.gather(*tasks)
+            finally:
+                for task in tasks:
+                    task.cancel()
+
+    async def _commit(
+        self, consumer: AIOKafkaConsumer, batches: dict[TopicPartition, list[Any]]
+    ) -> None:
+        """Commit the offsets after every record of ``batches`` (all handled)."""
+        offsets = {partition: records[-1].offset + 1 for partition, records in batches.items()}
         try:
-            await consumer.commit({partition: offset})
+            await consumer.commit(offsets)
         except KafkaError as error:
-            if not getattr(error, "retriable", False) and _lost(error):
+            if _lost(error):
                 raise BrokerLost(_reason(error)) from None
-            # a rebalance took the partition away: its new owner reads from the
-            # last committed offset, so nothing handled here is lost
-        highwater = consumer.highwater(partition)
-        if highwater is not None:
-            self._lag[(partition.topic, partition.partition)] = max(highwater - offset, 0)
+            # a rebalance took a partition away: its new owner reads from the last
+            # committed offset, so nothing handled here is lost (it may come twice)
+        for partition, offset in offsets.items():
+            highwater = consumer.highwater(partition)
+            if highwater is not None:
+                self._lag[(partition.topic, partition.partition)] = max(highwater - offset, 0)
 
     async def _watch(self) -> None:
         """Raise BrokerLost once the cluster is unreachable or lost a declared topic."""

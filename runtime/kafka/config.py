@@ -73,6 +73,8 @@ class KafkaConfig:
     group: str = "mockc-service"
     """The consumer group of channels whose binding names none."""
     client_id: str = "mockc"
+    fetch_wait_ms: int = 100
+    """How long the cluster may hold a fetch that has nothing new."""
     max_message_bytes: int = 4 * 1024 * 1024
 
     @classmethod
@@ -108,6 +110,7 @@ class KafkaConfig:
             ca_file=ca_file,
             create_topics=bool(values.get("kafka_create_topics", True)),
             group=str(values.get("kafka_group_id") or default_group(title)),
+            fetch_wait_ms=int(values.get("kafka_fetch_wait_ms") or 100),
             max_message_bytes=int(maximum) if isinstance(maximum, int) and maximum else 4 << 20,
         )
 

@@ -531,6 +531,17 @@ SETTINGS: tuple[Setting, ...] = (
         shown_default="on",
     ),
     Setting(
+        "kafka_fetch_wait_ms",
+        "MOCKC_KAFKA_FETCH_WAIT_MS",
+        "--kafka-fetch-wait-ms",
+        "100",
+        "longest the cluster may hold a fetch with nothing new (Kafka answers as soon as "
+        "a record arrives; some compatible brokers only when the wait is over)",
+        protocols=frozenset({"kafka"}),
+        parse=positive,
+        hint="milliseconds",
+    ),
+    Setting(
         "kafka_group_id",
         "MOCKC_KAFKA_GROUP_ID",
         "--kafka-group-id",

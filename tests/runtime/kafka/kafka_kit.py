@@ -131,6 +131,7 @@ def kafka_service(
             "MOCKC_KAFKA_BOOTSTRAP": bootstrap,
             "MOCKC_ADMIN_PORT": str(port),
             "MOCKC_SEED": "0",
+            "MOCKC_KAFKA_FETCH_WAIT_MS": "20",
             **(env or {}),
         },
         port=port,
