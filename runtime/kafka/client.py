@@ -88,7 +88,7 @@ class KafkaClient:
         self._producer: AIOKafkaProducer | None = None
         self._consumers: list[AIOKafkaConsumer] = []
         self._declared: set[str] = set()
-        self._lag: dict[tuple[str, int], int] = {}
+        self._lag: dict[tuple[str, str, int], int] = {}
         self._connected = False
 
     @property
@@ -98,11 +98,12 @@ class KafkaClient:
     def describe(self) -> str:
         return self.config.describe()
 
-    def consumer_lag(self) -> dict[str, int]:
-        """Records not yet consumed, per topic, as of the last fetch."""
+    def lag(self) -> dict[str, int]:
+        """Records not yet consumed, per consumed operation, as of the last batch
+        (``mockc_broker_consumer_lag`` in ``/metrics``)."""
         lag: dict[str, int] = {}
-        for (topic, _), behind in sorted(self._lag.items()):
-            lag[topic] = lag.get(topic, 0) + behind
+        for (operation, _, _), behind in sorted(self._lag.items()):
+            lag[operation] = lag.get(operation, 0) + behind
         return lag
 
     async def connect(self) -> None:
@@ -225,7 +226,7 @@ class KafkaClient:
                     raise BrokerLost(_reason(error)) from None
                 if batches:
                     await self._handle_batch(channels, batches, handle)
-                    await self._commit(consumer, batches)
+                    await self._commit(consumer, channels, batches)
         finally:
             self._consumers.remove(consumer)
             with contextlib.suppress(Exception):
@@ -257,7 +258,10 @@ class KafkaClient:
                     task.cancel()
 
     async def _commit(
-        self, consumer: AIOKafkaConsumer, batches: dict[TopicPartition, list[Any]]
+        self,
+        consumer: AIOKafkaConsumer,
+        channels: list[BrokerChannel],
+        batches: dict[TopicPartition, list[Any]],
     ) -> None:
         """Commit the offsets after every record of ``batches`` (all handled)."""
         offsets = {partition: records[-1].offset + 1 for partition, records in batches.items()}
@@ -270,8 +274,10 @@ class KafkaClient:
             # committed offset, so nothing handled here is lost (it may come twice)
         for partition, offset in offsets.items():
             highwater = consumer.highwater(partition)
-            if highwater is not None:
-                self._lag[(partition.topic, partition.partition)] = max(highwater - offset, 0)
+            channel = next((c for c in channels if c.matches(partition.topic)), None)
+            if highwater is not None and channel is not None:
+                where = (channel.operation, partition.topic, partition.partition)
+                self._lag[where] = max(highwater - offset, 0)
 
     async def _watch(self) -> None:
         """Raise BrokerLost once the cluster is unreachable or lost a declared topic."""

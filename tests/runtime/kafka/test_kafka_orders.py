@@ -204,3 +204,12 @@ def test_a_bad_record_is_journaled_invalid_and_not_answered(
     replies = records(broker.bootstrap, "orders.replies", until=lambda got: False, timeout=1)
     assert not any(header(r, "correlation_id") == correlation for r in replies)
     assert httpx.get(server.url + "/health").json()["broker"] == "up"
+
+
+def test_metrics_count_the_records_and_show_the_consumer_lag(server: ServerProcess) -> None:
+    wait_for(lambda: journal(server, "placeOrder"), what="a consumed record")
+    metrics = httpx.get(server.url + "/metrics").text
+    assert 'mockc_broker_consumer_lag{operation="placeOrder",protocol="kafka"}' in metrics or (
+        'mockc_broker_consumer_lag{protocol="kafka",operation="placeOrder"}' in metrics
+    ), metrics
+    assert 'direction="received"' in metrics and "mockc_broker_connected" in metrics
