@@ -63,7 +63,7 @@ EVENTS = "orders.events"
 REQUESTS = "orders.requests"
 REPLIES = "orders.replies"
 IN_FLIGHT = 16
-WINDOW = 64
+WINDOW = 256
 """Records in flight at once: the mock's publish window, and the floor's."""
 JITTER_INTERVAL_MS = 10.0
 TARGET_RATIO = 0.6

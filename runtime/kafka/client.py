@@ -45,7 +45,7 @@ __all__ = ["PROBE_INTERVAL_S", "KafkaClient", "topics_of"]
 PROBE_INTERVAL_S = 2.0
 REQUEST_TIMEOUT_MS = 10_000
 FETCH_TIMEOUT_MS = 200
-PUBLISH_WINDOW = 64
+PUBLISH_WINDOW = 256
 HANDLE_WINDOW = 64
 """Consumed records being handled at once, at most."""
 SESSION_TIMEOUT_MS = 6_000
