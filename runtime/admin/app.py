@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -50,12 +50,16 @@ class AdminApp:
         title: str,
         standalone: bool = False,
         extra_routes: Sequence[tuple[str, str, Handler]] = (),
+        extra_paths: Mapping[str, Any] | None = None,
     ) -> None:
-        """``extra_routes`` are a server's own admin routes (a broker's publish)."""
+        """``extra_routes`` are a server's own admin routes (a broker's publish),
+        ``extra_paths`` their entries in the admin API's OpenAPI document."""
         self.service = service
         self.title = title
         self._health = Health()
-        self._document = json_bytes(admin_document(title))
+        document = admin_document(title)
+        document["paths"].update(extra_paths or {})
+        self._document = json_bytes(document)
         routes: list[tuple[str, str, Handler | str]] = list(ROUTES)
         routes += [
             ("GET", "/__mockc/health", "health"),

@@ -29,9 +29,65 @@ from ..web.problems import Problem
 from ..web.responses import send_response
 from .service import BrokerService, emit_request
 
-__all__ = ["PUBLISH_PATH", "BrokerAdminApp"]
+__all__ = ["PUBLISH_PATH", "PUBLISH_PATHS", "BrokerAdminApp"]
 
 PUBLISH_PATH = "/__mockc/publish/{operation}"
+_STRINGS = {"type": "object", "additionalProperties": {"type": "string"}}
+PUBLISH_PATHS: dict[str, Any] = {
+    PUBLISH_PATH: {
+        "parameters": [
+            {"name": "operation", "in": "path", "required": True, "schema": {"type": "string"}}
+        ],
+        "post": {
+            "operationId": "publish_now",
+            "summary": "The operation publishes one message to the broker now",
+            "tags": ["emit"],
+            "requestBody": {
+                "required": False,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "payload": {
+                                    "description": "The message as it is; without it, the "
+                                    "service answers the operation (mocks, examples, fake data)"
+                                },
+                                "key": {"type": "string", "description": "The record key (Kafka)"},
+                                "headers": {**_STRINGS, "description": "Message headers"},
+                                "params": {
+                                    **_STRINGS,
+                                    "description": "Values of the channel's {parameters}",
+                                },
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "202": {
+                    "description": "Published (or waiting for the broker: published false)",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "operation": {"type": "string"},
+                                    "address": {"type": "string"},
+                                    "published": {"type": "boolean"},
+                                },
+                            }
+                        }
+                    },
+                },
+                "400": {"description": "Not a valid request"},
+                "401": {"description": "A bearer token is required"},
+                "404": {"description": "Unknown operation"},
+            },
+        },
+    }
+}
+"""The publish route's entry in the admin API's OpenAPI document."""
 _HEALTH_PATHS = frozenset({"/health", "/__mockc/health"})
 
 
@@ -46,6 +102,7 @@ class BrokerAdminApp:
             title=broker.title,
             standalone=True,
             extra_routes=[("POST", PUBLISH_PATH, self._publish)],
+            extra_paths=PUBLISH_PATHS,
         )
         self._started = time.monotonic()
 

@@ -129,6 +129,8 @@ class BrokerService:
                 for operation, schedule in declared.items()
             ],
         )
+        # the schedules start with run(), once their messages have somewhere to go
+        self.service.emitter.schedule(())
         self.channels = tuple(
             BrokerChannel.from_spec(spec["id"], spec["binding"]) for spec in specs
         )
@@ -179,17 +181,23 @@ class BrokerService:
         subscriptions: list[Subscription] = [
             hub.subscribe(channel.operation, self._emitted) for channel in self.produced
         ]
+        self.service.mocks_changed()  # starts the schedules
         attempt = 0
         sessions = 0
         try:
             while not stop.is_set():
                 try:
                     await self.client.connect()
-                except BrokerUnavailable as error:
-                    wait = min(self.options.retry_first_s * 2**attempt, self.options.retry_max_s)
+                except Exception as error:  # unreachable: said in one line, tried again
+                    reason = (
+                        error.reason
+                        if isinstance(error, BrokerUnavailable)
+                        else f"{type(error).__name__}: {error}"
+                    )
+                    wait = self._backoff(attempt)
                     attempt += 1
                     _say(
-                        f"{self.client.describe()} is unavailable ({error.reason}); "
+                        f"{self.client.describe()} is unavailable ({reason}); "
                         f"retrying in {wait:g} s"
                     )
                     await _wait(stop, wait)
@@ -200,14 +208,24 @@ class BrokerService:
                 elif attempt:
                     _say(f"connected to {self.client.describe()}")
                 sessions += 1
-                attempt = 0
+                began = time.monotonic()
                 try:
                     await self._session(stop)
+                    attempt = 0
                 except _Disconnect:
+                    attempt = 0
                     _say(f"disconnected from {self.client.describe()} (injected fault)")
-                except (BrokerLost, BrokerUnavailable) as error:
-                    _say(f"lost {self.client.describe()} ({error}); reconnecting")
-                    await _wait(stop, self.options.retry_first_s)
+                except Exception as error:  # lost: reconnect, backing off if it keeps failing
+                    attempt = 0 if time.monotonic() - began > self.options.retry_max_s else attempt
+                    wait = self._backoff(attempt)
+                    attempt += 1
+                    described = (
+                        str(error)
+                        if isinstance(error, BrokerLost | BrokerUnavailable)
+                        else f"{type(error).__name__}: {error}"
+                    )
+                    _say(f"lost {self.client.describe()} ({described}); reconnecting in {wait:g} s")
+                    await _wait(stop, wait)
                 finally:
                     self.metrics.connected = False
                     self.ready.clear()
@@ -218,6 +236,10 @@ class BrokerService:
                 subscription.close()
             with contextlib.suppress(Exception):
                 await self.client.close()
+
+    def _backoff(self, attempt: int) -> float:
+        """Seconds before attempt ``attempt + 1``: doubling from the first wait, capped."""
+        return float(min(self.options.retry_first_s * 2**attempt, self.options.retry_max_s))
 
     async def _session(self, stop: asyncio.Event) -> None:
         """One connection: declare, consume, publish, until lost, stopped or dropped."""
@@ -463,13 +485,21 @@ class BrokerService:
                 while pending and len(in_flight) < window:
                     outgoing = pending.popleft()
                     in_flight.append((outgoing, asyncio.create_task(self._send(outgoing))))
+                wake.clear()
                 if not in_flight:
-                    wake.clear()
                     await wake.wait()
                     continue
+                # the oldest confirmed, or a new message to start (if the window allows)
                 _, oldest = in_flight[0]
-                await oldest
-                in_flight.popleft()
+                if not pending and len(in_flight) < window:
+                    woken = asyncio.ensure_future(wake.wait())
+                    await asyncio.wait((oldest, woken), return_when=asyncio.FIRST_COMPLETED)
+                    woken.cancel()
+                else:
+                    await asyncio.wait((oldest,))
+                while in_flight and in_flight[0][1].done():
+                    in_flight[0][1].result()  # a failure ends the session; it goes back
+                    in_flight.popleft()
         finally:
             unsent: list[Outgoing] = []
             for _, task in in_flight:

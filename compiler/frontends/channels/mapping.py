@@ -183,6 +183,8 @@ def _options(protocol: str, given: Mapping[str, Any]) -> ir.ChannelOptions:
             group_id=given.get("group_id", ""),
             client_id=given.get("client_id", ""),
         )
+    if protocol == "mqtt":
+        return ir.MqttOptions(qos=given.get("qos"), retain=given.get("retain"))
     return ir.AmqpOptions(**given)
 
 

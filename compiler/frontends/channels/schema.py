@@ -10,7 +10,7 @@ __all__ = ["CONFIG_SCHEMA", "FORMAT_MARKER", "PROTOCOLS"]
 FORMAT_MARKER = "channels/1"
 """The value of the top-level ``mockc`` key that names the format and its version."""
 
-PROTOCOLS = ("websocket", "sse", "kafka", "rabbitmq")
+PROTOCOLS = ("websocket", "sse", "kafka", "rabbitmq", "mqtt")
 """The channel protocols the format describes (each maps to its IR options)."""
 
 _SCHEMA_OBJECT: dict[str, Any] = {
@@ -162,6 +162,14 @@ CONFIG_SCHEMA: dict[str, Any] = {
                         "exclusive": {"type": "boolean"},
                         "ack": {"type": "boolean"},
                         "vhost": {"type": "string"},
+                    },
+                },
+                "mqtt": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "qos": {"enum": [0, 1, 2]},
+                        "retain": {"type": "boolean"},
                     },
                 },
                 "client_sends": {

@@ -209,7 +209,7 @@ def test_fixed_and_random_delays(server: Server) -> None:
 
 
 def test_fault_kinds(server: Server) -> None:
-    for kind in ("empty", "reset", "malformed"):
+    for kind in ("empty", "reset", "malformed", "duplicate"):
         server.mock(
             f"{kind}.yaml",
             f"operation: listPets\nmatch: {{query: {{k: {kind}}}}}\n"
@@ -225,7 +225,7 @@ def test_fault_kinds(server: Server) -> None:
         "operation: listPets\nmatch: {query: {k: default}}\nresponse: {fault: {kind: error}}\n",
     )
     registry = server.registry()
-    for kind in ("empty", "reset", "malformed"):
+    for kind in ("empty", "reset", "malformed", "duplicate"):
         reply = ask(registry, "listPets", query={"k": kind})
         assert reply is not None
         assert (reply.fault, reply.status, reply.delay_ms) == (kind, "200", 10)

@@ -266,6 +266,18 @@ def test_every_produced_channel_publishes_now_a_valid_message(mock: Mock) -> Non
             listener.close()
 
 
+def test_publish_refuses_unknown_operations_and_bad_bodies(mock: Mock) -> None:
+    assert httpx.post(f"{mock.admin}/__mockc/publish/nope").status_code == 404
+    sends = mock.operations("send") or mock.operations("receive")
+    url = f"{mock.admin}/__mockc/publish/{sends[0]['id']}"
+    assert httpx.post(url, json=[1]).status_code == 400
+    assert httpx.post(url, json={"key": 7}).status_code == 400
+    assert httpx.post(url, json={"headers": {"a": 1}}).status_code == 400
+    assert httpx.post(url, content=b"{nope").status_code == 400
+    document = httpx.get(f"{mock.admin}/__mockc/openapi.json").json()
+    assert "post" in document["paths"]["/__mockc/publish/{operation}"]
+
+
 def test_scheduled_messages_arrive_and_are_valid(mock: Mock) -> None:
     sends = mock.operations("send")
     if not sends:
@@ -519,3 +531,38 @@ def test_a_disconnect_fault_drops_the_connection_and_nothing_sent_meanwhile_is_l
     finally:
         httpx.delete(f"{lamp.admin}/__mockc/mocks/fault-reset")
         listener.close()
+
+
+def test_a_channel_config_with_mqtt_channels(tmp_path: Path) -> None:
+    _generate(HERE / "specs" / "lamps.channels.json", tmp_path)
+    listener = Listener("mockc-test/config/status", "mockc-test/replies/config")
+    process, port = _start(tmp_path, {"MOCKC_MQTT_URL": "mqtt://127.0.0.1:1883"})
+    try:
+        beats = []
+        while len(beats) < 3:
+            message = listener.next()
+            if message.topic == "mockc-test/config/status":
+                beats.append(json.loads(message.payload))
+        assert beats == [{"alive": True}] * 3
+        properties = Properties(PacketTypes.PUBLISH)
+        properties.ResponseTopic = "mockc-test/replies/config"
+        properties.CorrelationData = b"c-1"
+        listener.publish("mockc-test/config/l9/set", b'{"on": true}', properties)
+        reply = listener.next()
+        assert (reply.topic, json.loads(reply.payload)) == (
+            "mockc-test/replies/config",
+            {"done": True},
+        )
+        assert reply.properties.CorrelationData == b"c-1"
+    finally:
+        process.stop()
+        listener.close()
+    retained = Listener("mockc-test/config/status")  # the schedule's messages are retained
+    try:
+        message = retained.next()
+        assert message.retain and json.loads(message.payload) == {"alive": True}
+    finally:  # an empty retained message clears it
+        retained.client.publish(
+            "mockc-test/config/status", b"", qos=1, retain=True
+        ).wait_for_publish(5)
+        retained.close()
