@@ -107,3 +107,34 @@ def test_a_channel_of_another_protocol_is_a_located_error() -> None:
     diagnostic = raised.value.diagnostics[0]
     assert (diagnostic.file, diagnostic.line) == ("k.yaml", 4)
     assert "not served by the kafka target" in diagnostic.message
+
+
+def test_a_channel_config_with_kafka_channels_becomes_a_kafka_service(tmp_path: Path) -> None:
+    config = tmp_path / "ticks.json"
+    config.write_text(
+        json.dumps(
+            {
+                "mockc": "channels/1",
+                "info": {"name": "ticks"},
+                "channels": {
+                    "ticks": {
+                        "protocol": "kafka",
+                        "address": "ticks.v1",
+                        "kafka": {"partitions": 2, "group_id": "tick-readers"},
+                        "server_sends": {
+                            "tick": {
+                                "payload": {"type": "object"},
+                                "schedule": {"every_ms": 1000},
+                            }
+                        },
+                    }
+                },
+            }
+        )
+    )
+    contract = json.loads(_files(config)["contract.json"])
+    assert contract["protocol"] == "kafka"
+    (tick,) = contract["operations"]
+    assert tick["binding"]["address"] == "ticks.v1"
+    assert tick["binding"]["options"] == {"partitions": 2, "group_id": "tick-readers"}
+    assert contract["broker"]["schedules"] == {tick["id"]: {"every_ms": 1000}}
