@@ -64,6 +64,7 @@ def _reply(broker: Tansu, correlation: str) -> object:
 
 
 def test_the_topics_on_the_broker_are_the_contracts(server: ServerProcess, broker: Tansu) -> None:
+    # first in the module: a later test has the mock answer on a topic its request names
     from confluent_kafka.admin import AdminClient
 
     metadata = AdminClient({"bootstrap.servers": broker.bootstrap}).list_topics(timeout=10)
@@ -213,3 +214,17 @@ def test_metrics_count_the_records_and_show_the_consumer_lag(server: ServerProce
         'mockc_broker_consumer_lag{protocol="kafka",operation="placeOrder"}' in metrics
     ), metrics
     assert 'direction="received"' in metrics and "mockc_broker_connected" in metrics
+
+
+def test_a_reply_to_header_sends_the_reply_there(server: ServerProcess, broker: Tansu) -> None:
+    correlation = str(uuid.uuid4())
+    elsewhere = f"orders.replies.{correlation[:8]}"
+    produce(
+        broker.bootstrap,
+        "orders.requests",
+        b'{"sku": "E", "quantity": 3}',
+        key=b"k-e",
+        headers={"correlation_id": correlation, "reply_to": elsewhere},
+    )
+    found = records(broker.bootstrap, elsewhere, until=bool, timeout=30)
+    assert [(header(r, "correlation_id"), r.key) for r in found] == [(correlation, b"k-e")]
