@@ -3,6 +3,7 @@ compiler's driver (the same code ``mockc generate`` runs)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def generate_server(options: ServerOptions, out: Path) -> Generated:
         )
     return Generated(
         folder=out,
-        protocol=target or compiled.target,
+        protocol=target or _served_protocol(out) or compiled.target,
         operations=compiled.operation_ids,
         warnings=tuple(diagnostic.render(excerpt=False) for diagnostic in compiled.diagnostics),
     )
@@ -85,3 +86,14 @@ def _inputs(options: ServerOptions) -> tuple[list[Path], str | None, int, bool]:
         options.seed or chosen.seed,
         chosen.allow_remote_refs,
     )
+
+
+def _served_protocol(out: Path) -> str:
+    """The protocol of the generated server (its contract's), "" when unsaid:
+    an AsyncAPI document's server is SSE, WebSocket or a broker's."""
+    try:
+        contract = json.loads((out / "contract.json").read_bytes())
+    except (OSError, ValueError):
+        return ""
+    protocol = contract.get("protocol") if isinstance(contract, dict) else None
+    return protocol if isinstance(protocol, str) else ""

@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from mockc.runtime.settings.setting import BROKER_PROTOCOLS
+
 from .admin import AdminClient
 from .generation import generate_server
 from .options import ServerOptions
@@ -91,6 +93,8 @@ def start_server(options: ServerOptions, folder: Path) -> MockServer:
     admin_port = port
     if generated.protocol == "grpc":
         admin_port = free_port(HOST)
+        env["MOCKC_ADMIN_PORT"] = str(admin_port)
+    elif generated.protocol in BROKER_PROTOCOLS:  # a broker's client: only the admin API listens
         env["MOCKC_ADMIN_PORT"] = str(admin_port)
     if options.admin_token:
         env["MOCKC_ADMIN_TOKEN"] = options.admin_token

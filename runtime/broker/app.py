@@ -9,9 +9,9 @@ Everything of the admin API (``runtime/admin``), plus:
 - ``POST /__mockc/publish/{operation}``: the operation produces one message
   now. The body (optional) is ``{"payload"?, "key"?, "headers"?, "params"?}``:
   without ``payload`` the engine answers as for an emit (mocks, examples, fake
-  data); ``params`` fill the channel's ``{parameters}``. 202 once published;
-  202 with ``"published": false`` when the broker is down (the message waits
-  for it).
+  data); ``params`` fill the channel's ``{parameters}``. 202 with the
+  ``outcome``: ``published``, ``pending`` (the broker is down: the message
+  waits for it), ``dropped``/``disconnected`` (a mock's fault) or ``refused``.
 """
 
 from __future__ import annotations
@@ -75,6 +75,15 @@ PUBLISH_PATHS: dict[str, Any] = {
                                     "operation": {"type": "string"},
                                     "address": {"type": "string"},
                                     "published": {"type": "boolean"},
+                                    "outcome": {
+                                        "enum": [
+                                            "published",
+                                            "pending",
+                                            "dropped",
+                                            "disconnected",
+                                            "refused",
+                                        ]
+                                    },
                                 },
                             }
                         }
@@ -164,5 +173,10 @@ def publish(broker: BrokerService, call: AdminCall) -> Result:
         outgoing = broker.outgoing(
             channel, reply=reply, key=encoded_key, headers=headers, params=params
         )
-    published, address = broker.publish_now(outgoing)
-    return 202, {"operation": operation, "address": address, "published": published}
+    outcome = broker.publish_now(outgoing)
+    return 202, {
+        "operation": operation,
+        "address": outgoing.message.address,
+        "published": outcome == "published",
+        "outcome": outcome,
+    }

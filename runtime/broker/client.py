@@ -35,7 +35,10 @@ class BrokerClient(Protocol):
 
     async def publish(self, channel: BrokerChannel | None, message: BrokerMessage) -> None:
         """Send ``message`` on ``channel`` (its options: qos, exchange, partition…);
-        ``channel`` None sends to ``message.address`` as it is (replies)."""
+        ``channel`` None sends to ``message.address`` as it is (replies). Raise
+        :class:`~.exceptions.BrokerLost` when the connection drops, and
+        :class:`~.exceptions.MessageRefused` for a message that cannot be sent
+        (the service journals it and goes on)."""
 
     async def close(self) -> None:
         """Close the connection (idempotent)."""

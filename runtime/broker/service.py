@@ -45,7 +45,7 @@ from ..service import MockService, matched_of
 from ..settings import CoreSettings
 from .channels import BrokerChannel
 from .client import BrokerClient
-from .exceptions import BrokerLost, BrokerUnavailable
+from .exceptions import BrokerLost, BrokerUnavailable, MessageRefused
 from .inbound import Inbound, inbound_of, resolve_expression
 from .message import BrokerMessage
 from .metrics import RECEIVED, SENT, BrokerMetrics
@@ -84,7 +84,7 @@ class Outgoing:
     fault: str | None = None
     delay_ms: float = 0.0
     done: concurrent.futures.Future[str] | None = field(default=None, repr=False)
-    """Set to the address once published (the admin API waits on it)."""
+    """Set to what became of it once sent (the admin API waits on it)."""
 
 
 class _Disconnect(RuntimeFailure):
@@ -456,20 +456,22 @@ class BrokerService:
         if self._wake is not None:
             self._wake.set()
 
-    def publish_now(self, outgoing: Outgoing, timeout_s: float = 5.0) -> tuple[bool, str]:
+    def publish_now(self, outgoing: Outgoing, timeout_s: float = 5.0) -> str:
         """From another thread (the admin API): queue ``outgoing`` and wait until it
-        is published; (published, address)."""
+        is sent. What became of it: ``published``, ``dropped`` or ``disconnected``
+        (a fault), ``refused`` (see the log), or ``pending`` (the broker is down:
+        it goes out once the connection is back)."""
         loop = self._loop
         done: concurrent.futures.Future[str] = concurrent.futures.Future()
         outgoing.done = done
         if loop is None or loop.is_closed():
             self._pending.append(outgoing)
-            return False, outgoing.message.address
+            return "pending"
         loop.call_soon_threadsafe(self.enqueue, outgoing)
         try:
-            return True, done.result(timeout=timeout_s)
+            return done.result(timeout=timeout_s)
         except concurrent.futures.TimeoutError:
-            return False, outgoing.message.address
+            return "pending"
 
     async def _publish_pending(self) -> None:
         """Send the queued messages in order, up to the client's ``publish_window``
@@ -516,13 +518,13 @@ class BrokerService:
         fault = outgoing.fault
         if fault in _DISCONNECT:
             self._journal_sent(replace(outgoing, status="fault:disconnect"))
-            _resolve(outgoing)
+            _resolve(outgoing, "disconnected")
             assert self._drop_connection is not None
             self._drop_connection.set()
             raise _Disconnect("injected fault")
         if fault in _DROP:
             self._journal_sent(replace(outgoing, status="fault:drop"))
-            _resolve(outgoing)
+            _resolve(outgoing, "dropped")
             return
         message = outgoing.message
         copies = 1
@@ -534,13 +536,19 @@ class BrokerService:
             copies = 2
             outgoing = replace(outgoing, status="fault:duplicate")
         for _ in range(copies):
-            await self.client.publish(outgoing.channel, message)
+            try:
+                await self.client.publish(outgoing.channel, message)
+            except MessageRefused as refused:
+                _say(f"{outgoing.operation}: not published to {message.address!r}: {refused}")
+                self._journal_sent(replace(outgoing, status="refused"))
+                _resolve(outgoing, "refused")
+                return
             channel = outgoing.channel
             self.metrics.count(
                 outgoing.operation, channel.address if channel else message.address, SENT
             )
             self._journal_sent(outgoing)
-        _resolve(outgoing)
+        _resolve(outgoing, "published")
 
     # -- the journal -----------------------------------------------------------------
 
@@ -660,10 +668,10 @@ def _output_media_type(spec: Mapping[str, Any]) -> str:
     return "application/json"
 
 
-def _resolve(outgoing: Outgoing) -> None:
+def _resolve(outgoing: Outgoing, outcome: str) -> None:
     done = outgoing.done
     if done is not None and not done.done():
-        done.set_result(outgoing.message.address)
+        done.set_result(outcome)
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

@@ -35,7 +35,7 @@ from paho.mqtt.subscribeoptions import SubscribeOptions
 
 from ..broker.channels import BrokerChannel
 from ..broker.client import Handle
-from ..broker.exceptions import BrokerLost, BrokerUnavailable
+from ..broker.exceptions import BrokerLost, BrokerUnavailable, MessageRefused
 from ..broker.message import BrokerMessage
 
 __all__ = ["DEFAULT_URL", "SESSION_EXPIRY_S", "MqttClient", "MqttUrl", "parse_url"]
@@ -214,6 +214,9 @@ class MqttClient:
             client._client.ack(message.mid, message.qos)
 
     async def publish(self, channel: BrokerChannel | None, message: BrokerMessage) -> None:
+        topic = message.address
+        if not topic or "+" in topic or "#" in topic or len(topic.encode("utf-8")) > 65535:
+            raise MessageRefused(f"{topic!r} is not a topic one can publish to")
         client = self._connected_client()
         extras = message.extras
         qos = _qos(channel, 0) if channel is not None else int(extras.get("qos", 0) or 0)
@@ -228,6 +231,8 @@ class MqttClient:
             await client.publish(
                 message.address, message.payload, qos=qos, retain=retain, properties=properties
             )
+        except ValueError as error:  # paho's word on a topic or payload it cannot send
+            raise MessageRefused(str(error)) from None
         except aiomqtt.MqttError as error:
             self._connected = False
             raise BrokerLost(_reason(error)) from None

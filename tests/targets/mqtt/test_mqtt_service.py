@@ -247,7 +247,7 @@ def test_every_produced_channel_publishes_now_a_valid_message(mock: Mock) -> Non
         try:
             answer = httpx.post(f"{mock.admin}/__mockc/publish/{operation['id']}")
             assert answer.status_code == 202, answer.text
-            assert answer.json()["published"] is True
+            assert answer.json()["outcome"] == "published"
             message = listener.next()
             assert message.topic == answer.json()["address"]
             payload = json.loads(message.payload)
@@ -566,3 +566,58 @@ def test_a_channel_config_with_mqtt_channels(tmp_path: Path) -> None:
             "mockc-test/config/status", b"", qos=1, retain=True
         ).wait_for_publish(5)
         retained.close()
+
+
+def test_the_pytest_plugin_runs_an_mqtt_mock() -> None:
+    from mockc.testing.server import running_server
+
+    with running_server(spec=LAMP_RPC, env={"MOCKC_MQTT_URL": "mqtt://127.0.0.1:1883"}) as server:
+        listener = Listener("mockc-test/lamps/+/answer")
+        try:
+            listener.publish("mockc-test/lamps/p1/ask", b'{"level": 3}')
+            assert listener.next().topic == "mockc-test/lamps/p1/answer"
+        finally:
+            listener.close()
+        server.admin.assert_called("askLamp")
+
+
+def test_a_message_published_while_the_broker_is_down_goes_out_once_it_is_up(
+    tmp_path: Path, own_broker: tuple[int, Any]
+) -> None:
+    port, start_broker = own_broker
+    _generate(HERE / "specs" / "outbox.channels.json", tmp_path)
+    process, admin_port = _start(
+        tmp_path, {"MOCKC_MQTT_URL": f"mqtt://127.0.0.1:{port}"}, health=False
+    )
+    admin = f"http://127.0.0.1:{admin_port}"
+    with process.log_path.open("wb") as log:
+        process.process = subprocess.Popen(
+            [sys.executable, "server.py"],
+            cwd=tmp_path,
+            env=process.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_health(admin, 503)
+        waiting = httpx.post(f"{admin}/__mockc/publish/later_note", json={"payload": {"n": 2}})
+        assert waiting.json() == {
+            "operation": "later_note",
+            "address": "mockc-test/outbox/later",
+            "published": False,
+            "outcome": "pending",
+        }
+        start_broker()
+        _wait_health(admin, 200)
+        listener = Listener("mockc-test/outbox/later", port=port)  # retained: it is there
+        try:
+            assert json.loads(listener.next(timeout=10).payload) == {"n": 2}
+        finally:
+            listener.close()
+        refused = httpx.post(f"{admin}/__mockc/publish/wild_any", json={"payload": {}})
+        assert refused.json()["outcome"] == "refused"
+        assert httpx.get(f"{admin}/health").status_code == 200
+    finally:
+        process.stop()
+    assert "is not a topic one can publish to" in process.log()
+    assert "Traceback" not in process.log()
