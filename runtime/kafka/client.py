@@ -25,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sys
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -35,7 +35,7 @@ from aiokafka.errors import KafkaError
 
 from ..broker.channels import BrokerChannel
 from ..broker.client import Handle
-from ..broker.exceptions import BrokerLost, BrokerUnavailable
+from ..broker.exceptions import BrokerLost, BrokerUnavailable, MessageRefused
 from ..broker.message import BrokerMessage
 from .config import KafkaConfig
 from .records import message_of, record_headers
@@ -56,6 +56,7 @@ _ENVELOPE_BYTES = 64 * 1024
 """Room for a record's key, headers and framing above the largest payload."""
 _ALREADY_EXISTS = 36
 _INVALID_REPLICATION = 38
+_TOPIC = re.compile(r"[a-zA-Z0-9._-]{1,249}")
 
 # aiokafka logs each failed connection attempt; the service says it once, in
 # its own words. Its records still reach a logging configuration that wants them.
@@ -299,9 +300,11 @@ class KafkaClient:
 
     async def publish(self, channel: BrokerChannel | None, message: BrokerMessage) -> None:
         """Send ``message`` and wait for the cluster's acknowledgement. A record the
-        cluster refuses for good (too large, invalid topic) is reported on stderr
-        and dropped; anything else is :class:`BrokerLost` (it is sent again once
-        the service reconnects)."""
+        cluster refuses for good (too large, an invalid topic name) is
+        :class:`MessageRefused`; anything else is :class:`BrokerLost` (it is sent
+        again once the service reconnects)."""
+        if not _valid_topic(message.address):
+            raise MessageRefused(f"{message.address!r} is not a Kafka topic name")
         producer = self._producer
         if producer is None or not self._connected:
             raise BrokerLost("not connected")
@@ -319,11 +322,7 @@ class KafkaClient:
             if getattr(error, "retriable", False) or _lost(error):
                 self._connected = False
                 raise BrokerLost(_reason(error)) from None
-            print(
-                f"mockc: {message.address}: the cluster refused a record ({_reason(error)})",
-                file=sys.stderr,
-                flush=True,
-            )
+            raise MessageRefused(_reason(error)) from None
 
     async def close(self) -> None:
         producer, self._producer = self._producer, None
@@ -335,6 +334,11 @@ class KafkaClient:
         if producer is not None:
             with contextlib.suppress(Exception):
                 await producer.stop()
+
+
+def _valid_topic(name: str) -> bool:
+    """Kafka's rule for topic names: 1 to 249 of ``[a-zA-Z0-9._-]``, not ``.`` or ``..``."""
+    return _TOPIC.fullmatch(name) is not None and name not in (".", "..")
 
 
 def _count(value: Any) -> int:

@@ -186,3 +186,19 @@ def test_an_adeo_request_without_its_required_headers_is_invalid(
     entry = _consumed(server, "requestCosting", "no-headers")
     assert entry["status"] == "invalid"
     assert "REPLY_TOPIC" in json.dumps(entry["response"])
+
+
+def test_a_topic_kafka_does_not_allow_is_refused_and_the_service_goes_on(
+    streetlights: tuple[ServerProcess, Path], tansu: Tansu
+) -> None:
+    server, _ = streetlights
+    answer = httpx.post(
+        server.url + "/__mockc/publish/turnOn", json={"params": {"streetlightId": "a/b c"}}
+    )
+    assert answer.status_code == 202, answer.text
+    assert answer.json()["outcome"] == "refused"
+    again = httpx.post(
+        server.url + "/__mockc/publish/turnOn", json={"params": {"streetlightId": "9"}}
+    )
+    assert again.json()["outcome"] == "published"
+    assert httpx.get(server.url + "/health").json()["broker"] == "up"
