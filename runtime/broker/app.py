@@ -9,9 +9,10 @@ Everything of the admin API (``runtime/admin``), plus:
 - ``POST /__mockc/publish/{operation}``: the operation produces one message
   now. The body (optional) is ``{"payload"?, "key"?, "headers"?, "params"?}``:
   without ``payload`` the engine answers as for an emit (mocks, examples, fake
-  data); ``params`` fill the channel's ``{parameters}``. 202 with the
-  ``outcome``: ``published``, ``pending`` (the broker is down: the message
-  waits for it), ``dropped``/``disconnected`` (a mock's fault) or ``refused``.
+  data); ``params`` fill the channel's ``{parameters}``. 202 with
+  ``"published": true``, or ``false`` and the ``outcome``: ``pending`` (the
+  broker is down: the message waits for it), ``dropped``/``disconnected`` (a
+  mock's fault) or ``refused``.
 """
 
 from __future__ import annotations
@@ -76,13 +77,13 @@ PUBLISH_PATHS: dict[str, Any] = {
                                     "address": {"type": "string"},
                                     "published": {"type": "boolean"},
                                     "outcome": {
+                                        "description": "Why it is not published",
                                         "enum": [
-                                            "published",
                                             "pending",
                                             "dropped",
                                             "disconnected",
                                             "refused",
-                                        ]
+                                        ],
                                     },
                                 },
                             }
@@ -174,9 +175,11 @@ def publish(broker: BrokerService, call: AdminCall) -> Result:
             channel, reply=reply, key=encoded_key, headers=headers, params=params
         )
     outcome = broker.publish_now(outgoing)
-    return 202, {
+    answer = {
         "operation": operation,
         "address": outgoing.message.address,
         "published": outcome == "published",
-        "outcome": outcome,
     }
+    if outcome != "published":
+        answer["outcome"] = outcome
+    return 202, answer

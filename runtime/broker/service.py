@@ -468,6 +468,8 @@ class BrokerService:
             self._pending.append(outgoing)
             return "pending"
         loop.call_soon_threadsafe(self.enqueue, outgoing)
+        if not self.connected:  # no waiting for a broker that is away
+            return "pending"
         try:
             return done.result(timeout=timeout_s)
         except concurrent.futures.TimeoutError:
