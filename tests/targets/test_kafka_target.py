@@ -71,6 +71,8 @@ def test_the_compose_file_runs_the_official_kafka_image_beside_the_mock() -> Non
     mock = next(s for name, s in compose["services"].items() if name != "kafka")
     assert mock["environment"]["MOCKC_KAFKA_BOOTSTRAP"] == "kafka:9092"
     assert "kafka" in mock["depends_on"]
+    k8s = _files(ORDERS)["k8s.yaml"].decode()
+    assert "MOCKC_KAFKA_BOOTSTRAP" in k8s and "tcpSocket" in k8s  # alive while the cluster is away
 
 
 def test_the_readme_names_the_topics_groups_and_publish_path() -> None:
