@@ -11,8 +11,9 @@ application sends (schedules, reactions, the admin API).
   operation replies, answered by the engine on the reply address (the
   message's ``reply_to``, else the contract's reply channel) with the
   request's correlation id (and key);
-- publishes the emit path's messages of the ``send`` channels, in order; a
-  message that could not go out waits for the next connection;
+- publishes the emit path's messages of the ``send`` channels, in order, through
+  its :class:`~.publisher.Publisher`; a message that could not go out waits
+  for the next connection;
 - reconnects when the broker is lost.
 
 Faults of a mock's answer, per message: ``delay``; ``fault: {kind: empty}``
@@ -24,13 +25,11 @@ drops the broker connection instead, which is then made again.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
 import sys
 import time
-from collections import deque
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,11 +44,12 @@ from ..service import MockService, matched_of
 from ..settings import CoreSettings
 from .channels import BrokerChannel
 from .client import BrokerClient
-from .exceptions import BrokerLost, BrokerUnavailable, MessageRefused
+from .exceptions import BrokerLost, BrokerUnavailable
 from .inbound import Inbound, inbound_of, resolve_expression
 from .message import BrokerMessage
 from .metrics import RECEIVED, SENT, BrokerMetrics
 from .outputs import OUTPUTS, encode_payload
+from .publisher import InjectedDisconnect, Outgoing, Publisher
 
 __all__ = ["BrokerOptions", "BrokerService", "Outgoing"]
 
@@ -57,10 +57,6 @@ _MESSAGE_METHOD = "message"
 """The engine request method of a consumed message."""
 _JOURNALED_TOO_BIG = 1024
 """Bytes of an oversized message the journal keeps."""
-MAX_PENDING = 100_000
-"""Messages waiting for the broker at most; older ones are dropped past it."""
-_DROP = frozenset({"empty", "drop"})
-_DISCONNECT = frozenset({"reset", "disconnect"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,25 +66,6 @@ class BrokerOptions:
     retry_first_s: float = 0.5
     """Wait before the first reconnection attempt; doubles up to ``retry_max_s``."""
     retry_max_s: float = 30.0
-
-
-@dataclass(slots=True)
-class Outgoing:
-    """A message on its way to the broker, with what the journal says of it."""
-
-    channel: BrokerChannel | None
-    message: BrokerMessage
-    operation: str
-    status: str = "ok"
-    source: str = "emit"
-    fault: str | None = None
-    delay_ms: float = 0.0
-    done: concurrent.futures.Future[str] | None = field(default=None, repr=False)
-    """Set to what became of it once sent (the admin API waits on it)."""
-
-
-class _Disconnect(RuntimeFailure):
-    """A fault asked for the broker connection to drop."""
 
 
 class BrokerService:
@@ -144,10 +121,7 @@ class BrokerService:
         self.metrics = BrokerMetrics(self.protocol)
         self.service.metrics.registry.register(self.metrics)
         self.metrics.lag = getattr(client, "lag", None)
-        self._pending: deque[Outgoing] = deque()
-        self._wake: asyncio.Event | None = None
-        self._drop_connection: asyncio.Event | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self.publisher = Publisher(client, self.metrics, self._journal_sent, lambda: self.connected)
         self.ready = asyncio.Event()
         """Set once the channels are declared and consumed (tests wait on it)."""
 
@@ -172,11 +146,7 @@ class BrokerService:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Connect, consume and publish until ``stop`` is set; reconnect when lost."""
-        self._loop = asyncio.get_running_loop()
-        self._wake = asyncio.Event()
-        self._drop_connection = asyncio.Event()
-        if self._pending:
-            self._wake.set()
+        self.publisher.start()
         hub = self.service.events
         subscriptions: list[Subscription] = [
             hub.subscribe(channel.operation, self._emitted) for channel in self.produced
@@ -212,7 +182,7 @@ class BrokerService:
                 try:
                     await self._session(stop)
                     attempt = 0
-                except _Disconnect:
+                except InjectedDisconnect:
                     attempt = 0
                     _say(f"disconnected from {self.client.describe()} (injected fault)")
                 except Exception as error:  # lost: reconnect, backing off if it keeps failing
@@ -243,14 +213,15 @@ class BrokerService:
 
     async def _session(self, stop: asyncio.Event) -> None:
         """One connection: declare, consume, publish, until lost, stopped or dropped."""
-        assert self._drop_connection is not None
+        drop_connection = self.publisher.drop_connection
+        assert drop_connection is not None
         await self.client.declare(self.channels)
         self.metrics.connected = True
-        self._drop_connection.clear()
+        drop_connection.clear()
         tasks: list[asyncio.Task[Any]] = [
-            asyncio.create_task(self._publish_pending()),
+            asyncio.create_task(self.publisher.run()),
             asyncio.create_task(stop.wait()),
-            asyncio.create_task(self._drop_connection.wait()),
+            asyncio.create_task(drop_connection.wait()),
         ]
         consuming = self.consumed
         if consuming:
@@ -262,8 +233,8 @@ class BrokerService:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-        if self._drop_connection.is_set():
-            raise _Disconnect("injected fault")
+        if drop_connection.is_set():
+            raise InjectedDisconnect("injected fault")
         for task in done:
             error = task.exception()
             if error is not None:
@@ -383,8 +354,8 @@ class BrokerService:
         )
         if reply.delay_ms > 0:
             await asyncio.sleep(reply.delay_ms / 1000.0)
-        with contextlib.suppress(_Disconnect):  # the session ends: the connection drops
-            await self._send(outgoing)
+        with contextlib.suppress(InjectedDisconnect):  # the session ends: the connection drops
+            await self.publisher.send(outgoing)
 
     # -- producing -------------------------------------------------------------------
 
@@ -444,113 +415,13 @@ class BrokerService:
         )
 
     def enqueue(self, outgoing: Outgoing) -> None:
-        """Queue ``outgoing`` for the broker (on the loop); a delayed one is queued later."""
-        if outgoing.delay_ms > 0 and self._loop is not None:
-            later = replace(outgoing, delay_ms=0.0)
-            self._loop.call_later(outgoing.delay_ms / 1000.0, self.enqueue, later)
-            return
-        if len(self._pending) >= MAX_PENDING:
-            dropped = self._pending.popleft()
-            self._journal_sent(replace(dropped, status="dropped:queue-full"))
-        self._pending.append(outgoing)
-        if self._wake is not None:
-            self._wake.set()
+        """Queue ``outgoing`` for the broker (on the loop)."""
+        self.publisher.enqueue(outgoing)
 
     def publish_now(self, outgoing: Outgoing, timeout_s: float = 5.0) -> str:
-        """From another thread (the admin API): queue ``outgoing`` and wait until it
-        is sent. What became of it: ``published``, ``dropped`` or ``disconnected``
-        (a fault), ``refused`` (see the log), or ``pending`` (the broker is down:
-        it goes out once the connection is back)."""
-        loop = self._loop
-        done: concurrent.futures.Future[str] = concurrent.futures.Future()
-        outgoing.done = done
-        if loop is None or loop.is_closed():
-            self._pending.append(outgoing)
-            return "pending"
-        loop.call_soon_threadsafe(self.enqueue, outgoing)
-        if not self.connected:  # no waiting for a broker that is away
-            return "pending"
-        try:
-            return done.result(timeout=timeout_s)
-        except concurrent.futures.TimeoutError:
-            return "pending"
-
-    async def _publish_pending(self) -> None:
-        """Send the queued messages in order, up to the client's ``publish_window``
-        at a time (default 1: one after the other). Messages not confirmed when
-        the connection drops go back, in order, to the front of the queue."""
-        wake = self._wake
-        assert wake is not None
-        pending = self._pending
-        window = max(1, int(getattr(self.client, "publish_window", 1)))
-        in_flight: deque[tuple[Outgoing, asyncio.Task[None]]] = deque()
-        try:
-            while True:
-                while pending and len(in_flight) < window:
-                    outgoing = pending.popleft()
-                    in_flight.append((outgoing, asyncio.create_task(self._send(outgoing))))
-                wake.clear()
-                if not in_flight:
-                    await wake.wait()
-                    continue
-                # the oldest confirmed, or a new message to start (if the window allows)
-                _, oldest = in_flight[0]
-                if not pending and len(in_flight) < window:
-                    woken = asyncio.ensure_future(wake.wait())
-                    await asyncio.wait((oldest, woken), return_when=asyncio.FIRST_COMPLETED)
-                    woken.cancel()
-                else:
-                    await asyncio.wait((oldest,))
-                while in_flight and in_flight[0][1].done():
-                    in_flight[0][1].result()  # a failure ends the session; it goes back
-                    in_flight.popleft()
-        finally:
-            unsent: list[Outgoing] = []
-            for _, task in in_flight:
-                task.cancel()
-            for outgoing, task in in_flight:
-                with contextlib.suppress(BaseException):
-                    await task
-                if task.cancelled() or not isinstance(task.exception(), _Disconnect | None):
-                    unsent.append(outgoing)
-            pending.extendleft(reversed(unsent))
-
-    async def _send(self, outgoing: Outgoing) -> None:
-        """Publish ``outgoing`` with its fault applied, and journal it."""
-        fault = outgoing.fault
-        if fault in _DISCONNECT:
-            self._journal_sent(replace(outgoing, status="fault:disconnect"))
-            _resolve(outgoing, "disconnected")
-            assert self._drop_connection is not None
-            self._drop_connection.set()
-            raise _Disconnect("injected fault")
-        if fault in _DROP:
-            self._journal_sent(replace(outgoing, status="fault:drop"))
-            _resolve(outgoing, "dropped")
-            return
-        message = outgoing.message
-        copies = 1
-        if fault == "malformed":
-            half = message.payload[: len(message.payload) // 2]
-            message = replace(message, payload=half + b"\xff\xfe")
-            outgoing = replace(outgoing, message=message, status="fault:malformed")
-        elif fault == "duplicate":
-            copies = 2
-            outgoing = replace(outgoing, status="fault:duplicate")
-        for _ in range(copies):
-            try:
-                await self.client.publish(outgoing.channel, message)
-            except MessageRefused as refused:
-                _say(f"{outgoing.operation}: not published to {message.address!r}: {refused}")
-                self._journal_sent(replace(outgoing, status="refused"))
-                _resolve(outgoing, "refused")
-                return
-            channel = outgoing.channel
-            self.metrics.count(
-                outgoing.operation, channel.address if channel else message.address, SENT
-            )
-            self._journal_sent(outgoing)
-        _resolve(outgoing, "published")
+        """From another thread (the admin API): send ``outgoing``; what became of it
+        (:meth:`.Publisher.publish_now`)."""
+        return self.publisher.publish_now(outgoing, timeout_s)
 
     # -- the journal -----------------------------------------------------------------
 
@@ -668,12 +539,6 @@ def _output_media_type(spec: Mapping[str, Any]) -> str:
         for media_type in output.get("contents") or {}:
             return str(media_type)
     return "application/json"
-
-
-def _resolve(outgoing: Outgoing, outcome: str) -> None:
-    done = outgoing.done
-    if done is not None and not done.done():
-        done.set_result(outcome)
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

@@ -1,0 +1,199 @@
+"""The messages a broker mock service produces, on their way to the broker.
+
+:class:`Publisher` keeps them in order: queued (a delayed one later), sent up
+to the client's ``publish_window`` at a time with their mock's fault applied
+(drop, duplicate, malformed payload, disconnect), journaled, and, when the
+connection drops before the broker confirmed them, put back in front of the
+queue for the next connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import sys
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from ..exceptions import RuntimeFailure
+from .channels import BrokerChannel
+from .client import BrokerClient
+from .exceptions import MessageRefused
+from .message import BrokerMessage
+from .metrics import SENT, BrokerMetrics
+
+__all__ = ["MAX_PENDING", "InjectedDisconnect", "Outgoing", "Publisher"]
+
+MAX_PENDING = 100_000
+"""Messages waiting for the broker at most; older ones are dropped past it."""
+DROP_FAULTS = frozenset({"empty", "drop"})
+DISCONNECT_FAULTS = frozenset({"reset", "disconnect"})
+
+
+@dataclass(slots=True)
+class Outgoing:
+    """A message on its way to the broker, with what the journal says of it."""
+
+    channel: BrokerChannel | None
+    message: BrokerMessage
+    operation: str
+    status: str = "ok"
+    source: str = "emit"
+    fault: str | None = None
+    delay_ms: float = 0.0
+    done: concurrent.futures.Future[str] | None = field(default=None, repr=False)
+    """Set to what became of it once sent (the admin API waits on it)."""
+
+
+class InjectedDisconnect(RuntimeFailure):
+    """A fault asked for the broker connection to drop."""
+
+
+class Publisher:
+    """The produced messages of one service, in order, to its broker client."""
+
+    def __init__(
+        self,
+        client: BrokerClient,
+        metrics: BrokerMetrics,
+        journal: Callable[[Outgoing], None],
+        connected: Callable[[], bool],
+    ) -> None:
+        self._client = client
+        self._metrics = metrics
+        self._journal = journal
+        self._connected = connected
+        self.pending: deque[Outgoing] = deque()
+        self.wake: asyncio.Event | None = None
+        self.drop_connection: asyncio.Event | None = None
+        """Set by a disconnect fault: the service's session ends."""
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    def start(self) -> None:
+        """Bind to the running loop (the service's ``run``)."""
+        self.loop = asyncio.get_running_loop()
+        self.wake = asyncio.Event()
+        self.drop_connection = asyncio.Event()
+        if self.pending:
+            self.wake.set()
+
+    def enqueue(self, outgoing: Outgoing) -> None:
+        """Queue ``outgoing`` for the broker (on the loop); a delayed one is queued later."""
+        if outgoing.delay_ms > 0 and self.loop is not None:
+            later = replace(outgoing, delay_ms=0.0)
+            self.loop.call_later(outgoing.delay_ms / 1000.0, self.enqueue, later)
+            return
+        if len(self.pending) >= MAX_PENDING:
+            dropped = self.pending.popleft()
+            self._journal(replace(dropped, status="dropped:queue-full"))
+        self.pending.append(outgoing)
+        if self.wake is not None:
+            self.wake.set()
+
+    def publish_now(self, outgoing: Outgoing, timeout_s: float = 5.0) -> str:
+        """From another thread (the admin API): queue ``outgoing`` and wait until it
+        is sent. What became of it: ``published``, ``dropped`` or ``disconnected``
+        (a fault), ``refused`` (see the log), or ``pending`` (the broker is down:
+        it goes out once the connection is back)."""
+        loop = self.loop
+        done: concurrent.futures.Future[str] = concurrent.futures.Future()
+        outgoing.done = done
+        if loop is None or loop.is_closed():
+            self.pending.append(outgoing)
+            return "pending"
+        loop.call_soon_threadsafe(self.enqueue, outgoing)
+        if not self._connected():  # no waiting for a broker that is away
+            return "pending"
+        try:
+            return done.result(timeout=timeout_s)
+        except concurrent.futures.TimeoutError:
+            return "pending"
+
+    async def run(self) -> None:
+        """Send the queued messages in order, up to the client's ``publish_window``
+        at a time (default 1: one after the other). Messages not confirmed when
+        the connection drops go back, in order, to the front of the queue."""
+        wake = self.wake
+        assert wake is not None
+        pending = self.pending
+        window = max(1, int(getattr(self._client, "publish_window", 1)))
+        in_flight: deque[tuple[Outgoing, asyncio.Task[None]]] = deque()
+        try:
+            while True:
+                while pending and len(in_flight) < window:
+                    outgoing = pending.popleft()
+                    in_flight.append((outgoing, asyncio.create_task(self.send(outgoing))))
+                wake.clear()
+                if not in_flight:
+                    await wake.wait()
+                    continue
+                # the oldest confirmed, or a new message to start (if the window allows)
+                _, oldest = in_flight[0]
+                if not pending and len(in_flight) < window:
+                    woken = asyncio.ensure_future(wake.wait())
+                    await asyncio.wait((oldest, woken), return_when=asyncio.FIRST_COMPLETED)
+                    woken.cancel()
+                else:
+                    await asyncio.wait((oldest,))
+                while in_flight and in_flight[0][1].done():
+                    in_flight[0][1].result()  # a failure ends the session; it goes back
+                    in_flight.popleft()
+        finally:
+            unsent: list[Outgoing] = []
+            for _, task in in_flight:
+                task.cancel()
+            for outgoing, task in in_flight:
+                with contextlib.suppress(BaseException):
+                    await task
+                if task.cancelled() or not isinstance(task.exception(), InjectedDisconnect | None):
+                    unsent.append(outgoing)
+            pending.extendleft(reversed(unsent))
+
+    async def send(self, outgoing: Outgoing) -> None:
+        """Publish ``outgoing`` with its fault applied, and journal it."""
+        fault = outgoing.fault
+        if fault in DISCONNECT_FAULTS:
+            self._journal(replace(outgoing, status="fault:disconnect"))
+            _resolve(outgoing, "disconnected")
+            assert self.drop_connection is not None
+            self.drop_connection.set()
+            raise InjectedDisconnect("injected fault")
+        if fault in DROP_FAULTS:
+            self._journal(replace(outgoing, status="fault:drop"))
+            _resolve(outgoing, "dropped")
+            return
+        message = outgoing.message
+        copies = 1
+        if fault == "malformed":
+            half = message.payload[: len(message.payload) // 2]
+            message = replace(message, payload=half + b"\xff\xfe")
+            outgoing = replace(outgoing, message=message, status="fault:malformed")
+        elif fault == "duplicate":
+            copies = 2
+            outgoing = replace(outgoing, status="fault:duplicate")
+        for _ in range(copies):
+            try:
+                await self._client.publish(outgoing.channel, message)
+            except MessageRefused as refused:
+                _say(f"{outgoing.operation}: not published to {message.address!r}: {refused}")
+                self._journal(replace(outgoing, status="refused"))
+                _resolve(outgoing, "refused")
+                return
+            channel = outgoing.channel
+            self._metrics.count(
+                outgoing.operation, channel.address if channel else message.address, SENT
+            )
+            self._journal(outgoing)
+        _resolve(outgoing, "published")
+
+
+def _resolve(outgoing: Outgoing, outcome: str) -> None:
+    done = outgoing.done
+    if done is not None and not done.done():
+        done.set_result(outcome)
+
+
+def _say(line: str) -> None:
+    print(f"mockc: {line}", file=sys.stderr, flush=True)
