@@ -136,6 +136,12 @@ BUILT_IN: tuple[Target, ...] = (
         bindings=("amqp", "rabbitmq"),
         adapters=(RuntimeAdapter(package="amqp"), RuntimeAdapter(package="broker")),
     ),
+    Target(
+        name="kafka",
+        module="mockc.targets.kafka",
+        bindings=("kafka",),
+        adapters=(RuntimeAdapter(package="kafka"), RuntimeAdapter(package="broker")),
+    ),
 )
 """The targets of this package, registered when this module is imported."""
 

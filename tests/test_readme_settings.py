@@ -49,6 +49,7 @@ EXAMPLE_SPECS = {
     "mcp": "examples/mcp/notes.mcp.yaml",
     "mqtt": "tests/corpus/asyncapi/streetlights-mqtt/asyncapi-3.0.0.yml",
     "amqp": "tests/corpus/asyncapi/rpc-server/asyncapi-3.0.0.yml",
+    "kafka": "tests/corpus/asyncapi/streetlights-kafka/asyncapi-3.0.0.yml",
 }
 
 

@@ -98,7 +98,7 @@ FRONT_ENDS: list[FrontEnd] = [
         # the format marker: a top-level "mockc": "channels/<version>" member
         sniff=re.compile(r'"mockc"\s*:\s*"channels/'),
         load=imported_when_used(f"{__package__}.channels", "load"),
-        targets=("sse", "websocket", "mqtt", "amqp"),
+        targets=("sse", "websocket", "mqtt", "amqp", "kafka"),
         options=frozenset({"warnings"}),
     ),
     FrontEnd(
@@ -114,7 +114,7 @@ FRONT_ENDS: list[FrontEnd] = [
         sniff=re.compile(r"""^\s*["']?asyncapi["']?\s*:""", re.MULTILINE),
         load=imported_when_used(f"{__package__}.asyncapi", "load"),
         # a channel goes to the first that serves its protocol (sse, websocket…)
-        targets=("sse", "websocket", "mqtt", "amqp"),
+        targets=("sse", "websocket", "mqtt", "amqp", "kafka"),
     ),
     FrontEnd(
         name="mcp",

@@ -20,6 +20,7 @@ PROTOCOL_NAMES = {
     "mcp": "MCP",
     "mqtt": "MQTT",
     "amqp": "RabbitMQ",
+    "kafka": "Kafka",
 }
 """The protocols with a server, and how the documentation names them."""
 EVERY_PROTOCOL: frozenset[str] = frozenset(PROTOCOL_NAMES)

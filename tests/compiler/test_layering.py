@@ -72,6 +72,7 @@ RUNTIME_THIRD_PARTY = frozenset(
         "aiormq",  # protocol layers (aiormq, pamqp) and
         "pamqp",
         "yarl",  # URL type (a dependency of aio-pika)
+        "aiokafka",  # the Kafka adapter
         "defusedxml",  # XML request bodies (the HTTP adapter)
         "faker",
         "google",  # protobuf (google.protobuf) and google.rpc: the gRPC adapter

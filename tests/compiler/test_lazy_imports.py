@@ -66,6 +66,7 @@ def test_every_target_is_listed_and_loads() -> None:
         "graphql",
         "grpc",
         "http",
+        "kafka",
         "mcp",
         "mqtt",
         "soap",

@@ -63,6 +63,7 @@ CASES = {
         options=("--target", "mcp"),
     ),
     "mqtt": Case(CORPUS / "asyncapi" / "streetlights-mqtt", ("asyncapi-3.0.0.yml",), ("mqtt",)),
+    "kafka": Case(CORPUS / "asyncapi" / "streetlights-kafka", ("asyncapi-3.0.0.yml",), ("kafka",)),
     "lineecho-and-http": Case(
         None, ("duo.lineecho",), ("lineecho", "http"), text=LINEECHO, plugin=True
     ),

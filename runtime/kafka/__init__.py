@@ -1,0 +1,1 @@
+"""Kafka: the client of a generated Kafka mock service."""
