@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from ..contract import Contract, engine_operations
-from ..engine import Hook, Reply, Request, Schedule
-from ..engine.emit import EMIT_METHOD, ScheduledEmit
+from ..engine import Hook, Reply, Request
+from ..engine.emit import EMIT_METHOD, contract_schedules
 from ..events import Message, Subscription
 from ..exceptions import RuntimeFailure
 from ..journal.builder import EntryBuilder
@@ -101,10 +101,7 @@ class BrokerService:
             name=api.get("name") or "api",
             hooks=hooks,
             outputs=OUTPUTS,
-            schedules=[
-                ScheduledEmit(operation, "contract", schedule_of(schedule))
-                for operation, schedule in declared.items()
-            ],
+            schedules=contract_schedules(declared),
         )
         # the schedules start with run(), once their messages have somewhere to go
         self.service.emitter.schedule(())
@@ -481,18 +478,6 @@ class BrokerService:
                 response_body=message.payload,
             )
         )
-
-
-def schedule_of(given: Mapping[str, Any]) -> Schedule:
-    """A schedule of the contract (the mocks' ``emit`` shape, checked at generation)."""
-    every, count = given.get("every_ms"), given.get("count")
-    return Schedule(
-        after_ms=float(given.get("after_ms", 0)),
-        every_ms=None if every is None else float(every),
-        delays_ms=tuple(float(delay) for delay in given.get("delays_ms", ())),
-        count=None if count is None else int(count),
-        burst=int(given.get("burst", 1)),
-    )
 
 
 def emit_request(operation: str, params: Mapping[str, str]) -> Request:

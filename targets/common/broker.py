@@ -17,11 +17,16 @@ from typing import Any
 from mockc.compiler import ir
 from mockc.compiler.errors import Diagnostic, GenerationError
 
-from .contract import contract_document, message_spec, operation_spec, output_spec, schema_value
+from .contract import (
+    contract_document,
+    declared_schedules,
+    message_spec,
+    operation_spec,
+    output_spec,
+    schema_value,
+)
 
 __all__ = ["broker_contract", "broker_operations", "broker_url"]
-
-SCHEDULES_EXTENSION = "x-channels"
 
 
 def broker_operations(api: ir.Api, protocols: Collection[str], target: str) -> list[ir.Operation]:
@@ -70,13 +75,7 @@ def broker_contract(
         )
         for operation in broker_operations(api, protocols, protocol)
     ]
-    extension = ir.thaw((api.extensions or {}).get(SCHEDULES_EXTENSION)) or {}
-    served = {spec["id"] for spec in operations}
-    schedules = {
-        name: schedule
-        for name, schedule in (extension.get("schedules") or {}).items()
-        if name in served
-    }
+    schedules = declared_schedules(api, (spec["id"] for spec in operations))
     return contract_document(
         api,
         protocol=protocol,
