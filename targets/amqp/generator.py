@@ -9,8 +9,8 @@ from typing import Any
 
 from mockc.compiler import ir
 
-from ..common import CORE_REQUIREMENTS, GeneratedFile, ServerGenerator, TargetOptions
-from ..common.broker import broker_contract
+from ..common import CORE_REQUIREMENTS, GeneratedFile, TargetOptions
+from ..common.broker import BrokerServer, broker_contract
 from ..common.generator import Contract
 
 __all__ = ["PROTOCOLS", "AmqpServer", "build_contract", "generate"]
@@ -46,49 +46,24 @@ def _where(binding: ir.ChannelBinding) -> str:
     return ", ".join(parts)
 
 
-class AmqpServer(ServerGenerator):
+class AmqpServer(BrokerServer):
     name = "amqp"
-    binding = ir.ChannelBinding
     templates = Path(__file__).parent / "templates"
     requirements = tuple(sorted(("granian==2.8.7", "aio-pika==10.2.1", *CORE_REQUIREMENTS)))
-    port = 8081
-    """The admin API's (``MOCKC_ADMIN_PORT``): the service itself listens on none."""
     build_contract = build_contract
+    answered = ", answered on `reply_to`"
 
     def row(self, operation: ir.Operation) -> dict[str, str]:
         binding = operation.binding
         assert isinstance(binding, ir.ChannelBinding)
-        direction = "consumed" if binding.action == "receive" else "published"
-        if binding.reply is not None:
-            direction += ", answered on `reply_to`"
-        return {
-            "id": operation.id,
-            "path": binding.channel,
-            "where": _where(binding),
-            "direction": direction,
-        }
-
-    def hook_doc(self, operation: ir.Operation) -> str:
-        binding = operation.binding
-        assert isinstance(binding, ir.ChannelBinding)
-        if binding.action == "receive":
-            line = f"A message the mock consumes on {binding.channel}"
-            line += " (return its reply)" if binding.reply is not None else ""
-        else:
-            line = f"A message the mock publishes on {binding.channel}"
-        lines = [line]
-        if operation.summary:
-            lines += ["", operation.summary]
-        return "\n".join(lines)
+        return {**super().row(operation), "where": _where(binding)}
 
     def context(
         self, api: ir.Api, operations: list[ir.Operation], contract: Contract
     ) -> Mapping[str, object]:
-        rows = [self.row(op) for op in operations]
-        published = [row for row in rows if row["direction"] == "published"]
         url = str(contract["broker"]["url"] or DEFAULT_URL)
         return {
-            "emit_example": published[0]["id"] if published else "",
+            "emit_example": self.first_produced([self.row(op) for op in operations]),
             "broker_url": url if "://" in url else f"amqp://{url}",
         }
 

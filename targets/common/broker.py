@@ -25,8 +25,9 @@ from .contract import (
     output_spec,
     schema_value,
 )
+from .generator import ServerGenerator
 
-__all__ = ["broker_contract", "broker_operations", "broker_url"]
+__all__ = ["BrokerServer", "broker_contract", "broker_operations", "broker_url"]
 
 
 def broker_operations(api: ir.Api, protocols: Collection[str], target: str) -> list[ir.Operation]:
@@ -134,3 +135,45 @@ def _options(options: ir.ChannelOptions | None) -> dict[str, Any]:
         return {}
     values = {field.name: getattr(options, field.name) for field in dataclasses.fields(options)}
     return {name: ir.thaw(value) for name, value in values.items() if value not in (None, "", ())}
+
+
+class BrokerServer(ServerGenerator):
+    """What the generators of broker mock services share: channel operations,
+    the admin API's port, and README rows and hook docs worded for the broker
+    (a Kafka *record* is *produced to* a topic, an MQTT *message* *published on*
+    one)."""
+
+    binding = ir.ChannelBinding
+    port = 8081
+    """The admin API's (``MOCKC_ADMIN_PORT``): the service itself listens on none."""
+    noun = "message"
+    consumes = "consumes on"
+    produces = "publishes on"
+    produced = "published"
+    answered = ", answered"
+
+    def row(self, operation: ir.Operation) -> dict[str, str]:
+        binding = _channel_of(operation)
+        direction = "consumed" if binding.action == "receive" else self.produced
+        if binding.reply is not None:
+            direction += self.answered
+        return {"id": operation.id, "path": binding.channel, "direction": direction}
+
+    def hook_doc(self, operation: ir.Operation) -> str:
+        binding = _channel_of(operation)
+        if binding.action == "receive":
+            line = f"A {self.noun} the mock {self.consumes} {binding.channel}"
+            line += " (return its reply)" if binding.reply is not None else ""
+        else:
+            line = f"A {self.noun} the mock {self.produces} {binding.channel}"
+        return "\n\n".join([line, operation.summary] if operation.summary else [line])
+
+    def first_produced(self, rows: list[dict[str, str]]) -> str:
+        """The first operation the mock produces (the README's publish example)."""
+        return next((row["id"] for row in rows if row["direction"] == self.produced), "")
+
+
+def _channel_of(operation: ir.Operation) -> ir.ChannelBinding:
+    binding = operation.binding
+    assert isinstance(binding, ir.ChannelBinding)
+    return binding

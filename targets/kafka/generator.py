@@ -9,8 +9,8 @@ from typing import Any
 
 from mockc.compiler import ir
 
-from ..common import CORE_REQUIREMENTS, GeneratedFile, ServerGenerator, TargetOptions
-from ..common.broker import broker_contract
+from ..common import CORE_REQUIREMENTS, GeneratedFile, TargetOptions
+from ..common.broker import BrokerServer, broker_contract
 from ..common.generator import Contract
 
 __all__ = ["PROTOCOLS", "REQUIREMENTS", "KafkaServer", "build_contract", "generate"]
@@ -33,51 +33,30 @@ def _bootstrap(url: str) -> str:
     return url.partition("://")[2].strip("/") if "://" in url else url
 
 
-class KafkaServer(ServerGenerator):
+class KafkaServer(BrokerServer):
     name = "kafka"
-    binding = ir.ChannelBinding
     templates = Path(__file__).parent / "templates"
     requirements = tuple(sorted((*REQUIREMENTS, *CORE_REQUIREMENTS)))
-    port = 8081
-    """The admin API's (``MOCKC_ADMIN_PORT``): the service itself listens on none."""
     build_contract = build_contract
+    noun = "record"
+    consumes = "consumes from"
+    produces = "produces to"
+    produced = "produced"
 
     def row(self, operation: ir.Operation) -> dict[str, str]:
         binding = operation.binding
         assert isinstance(binding, ir.ChannelBinding)
-        direction = "consumed" if binding.action == "receive" else "produced"
-        if binding.reply is not None:
-            direction += ", answered"
         options = binding.options
         group = options.group_id if isinstance(options, ir.KafkaOptions) else ""
-        return {
-            "id": operation.id,
-            "path": binding.channel,
-            "direction": direction,
-            "group": group if binding.action == "receive" else "",
-        }
-
-    def hook_doc(self, operation: ir.Operation) -> str:
-        binding = operation.binding
-        assert isinstance(binding, ir.ChannelBinding)
-        if binding.action == "receive":
-            line = f"A record the mock consumes from {binding.channel}"
-            line += " (return its reply)" if binding.reply is not None else ""
-        else:
-            line = f"A record the mock produces to {binding.channel}"
-        lines = [line]
-        if operation.summary:
-            lines += ["", operation.summary]
-        return "\n".join(lines)
+        return {**super().row(operation), "group": group if binding.action == "receive" else ""}
 
     def context(
         self, api: ir.Api, operations: list[ir.Operation], contract: Contract
     ) -> Mapping[str, object]:
         rows = [self.row(op) for op in operations]
-        produced = [row for row in rows if row["direction"] == "produced"]
         return {
             "paths": sorted({row["path"] for row in rows}),
-            "emit_example": produced[0]["id"] if produced else "",
+            "emit_example": self.first_produced(rows),
             "bootstrap": _bootstrap(contract["broker"]["url"]) or DEFAULT_BOOTSTRAP,
         }
 
