@@ -8,9 +8,10 @@ Run from the repository root:
 
 The generated server is the notes example's (examples/mcp/notes.mcp.yaml),
 with its defaults (journal on, arguments validated, stateful sessions); the
-tool called is ``add_note``, which it answers from the config's ``result``
-text ("Note added.") after no mock matched. The floor is the official MCP SDK's
-low-level server on the same stack returning that text as a constant. Both are
+tool called is ``add_note``, which it answers from its generated mock
+(``mocks/tool_add_note.yaml``: the config's ``result`` text, "Note added.").
+The floor is the official MCP SDK's low-level server on the same stack
+returning that text as a constant. Both are
 pinned to core 0 and loaded the same way from core 1: ``--sessions`` clients of
 the official SDK (``mcp.Client`` over streamable HTTP), each calling the tool
 in a loop for ``--duration`` seconds. Figures: calls/s, the server's CPU per

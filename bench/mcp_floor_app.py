@@ -4,7 +4,8 @@ answering ``tools/call`` with a constant, in the same stack as a generated serve
 Same SDK (mcp 2.3's ``Server`` and ``StreamableHTTPSessionManager``, stateful
 sessions, DNS-rebinding protection on loopback), same transport (an ASGI app
 served by granian's embedded server, one worker), same tool (``add_note``,
-listed with the notes example's input schema). Only the answer differs: here
+listed with the notes example's input schema, which is also handed to the
+SDK for its ``Mcp-Param-*`` header check, as a generated server does). Only the answer differs: here
 the handler returns the constant text the example's config gives; a generated
 server asks its hooks and mocks, falls back to the config's ``result`` and
 journals the call.
@@ -55,7 +56,11 @@ async def call_tool(
 class FloorApp:
     def __init__(self) -> None:
         self.server: Server[Any] = Server(
-            "notes", version="1.0.0", on_list_tools=list_tools, on_call_tool=call_tool
+            "notes",
+            version="1.0.0",
+            get_tool_input_schema={TOOL.name: TOOL.input_schema}.get,
+            on_list_tools=list_tools,
+            on_call_tool=call_tool,
         )
         self.sessions = StreamableHTTPSessionManager(
             app=self.server,
