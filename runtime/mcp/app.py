@@ -107,13 +107,10 @@ class McpApp:
         api = contract["api"]
         self.title = api.get("title") or api.get("name") or "MCP server"
         self.catalog = Catalog(contract)
-        self.arguments = (
-            ArgumentCheck(
-                {name: self.catalog.input_schema(tool) for name, tool in self.catalog.tools.items()}
-            )
-            if validate
-            else None
-        )
+        self._input_schemas = {
+            name: self.catalog.input_schema(tool) for name, tool in self.catalog.tools.items()
+        }
+        self.arguments = ArgumentCheck(self._input_schemas) if validate else None
         self.service = MockService(
             directory,
             engine_operations(contract, OUTPUTS),
@@ -133,6 +130,8 @@ class McpApp:
             version=info.get("version") or api.get("version") or "0",
             title=info.get("title") or None,
             instructions=info.get("instructions") or None,
+            # the SDK checks Mcp-Param-* headers against this, not a tools/list of its own
+            get_tool_input_schema=self._input_schemas.get,
             on_list_tools=self._list_tools,
             on_call_tool=self._call_tool,
             on_list_resources=self._list_resources,

@@ -318,3 +318,24 @@ def test_the_server_wide_error_rate_answers_json_rpc_internal_errors(server_dir:
                 return caught.value.code
 
         assert asyncio.run(run()) == -32603
+
+
+def test_a_tool_call_is_journaled_once_without_a_hidden_tools_list(
+    server_dir: Path, tmp_path: Path
+) -> None:
+    """The SDK checks a call's ``Mcp-Param-*`` headers against the tool's input
+    schema; the server gives it that schema directly, so a call neither runs
+    nor journals a ``tools/list`` of its own (one per call before)."""
+    env = {"MOCKC_JOURNAL": str(tmp_path / "journal.sqlite")}
+    with ServerProcess([sys.executable, "server.py"], server_dir, env) as server:
+
+        async def run() -> None:
+            async with Client(f"{server.url}/mcp") as client:
+                for _ in range(3):
+                    answer = await client.call_tool("add_note", {"title": "t", "text": "x"})
+                    assert answer.content[0].text == "Note added."
+
+        asyncio.run(run())
+        methods = [entry["method"] for entry in _journal(server.url)]
+    assert methods.count("tools/call") == 3
+    assert methods.count("tools/list") <= 1  # the client's own, to learn the output schemas
