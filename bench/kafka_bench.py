@@ -65,6 +65,11 @@ REPLIES = "orders.replies"
 IN_FLIGHT = 16
 WINDOW = 256
 """Records in flight at once: the mock's publish window, and the floor's."""
+EMIT_COUNT = 1000
+"""Messages asked for by one ``POST /__mockc/emit`` (its largest count)."""
+BACKLOG = 5 * EMIT_COUNT
+"""Messages asked for and not yet received, at most: enough that the service
+never waits for the next request, bounded so its queue never overflows."""
 JITTER_INTERVAL_MS = 10.0
 TARGET_RATIO = 0.6
 TARGET_RATE = 1000.0
@@ -223,8 +228,11 @@ async def _tail(bootstrap: str, topic: str) -> AIOKafkaConsumer:
     return consumer
 
 
-async def _count(bootstrap: str, seconds: float, started: asyncio.Event) -> float:
-    """Records per second arriving on EVENTS over ``seconds`` (after a warm-up)."""
+async def _count(
+    bootstrap: str, seconds: float, started: asyncio.Event, arrived: list[int] | None = None
+) -> float:
+    """Records per second arriving on EVENTS over ``seconds`` (after a warm-up);
+    ``arrived[0]`` counts every record seen, warm-up included."""
     consumer = await _tail(bootstrap, EVENTS)
     started.set()
     try:
@@ -235,6 +243,8 @@ async def _count(bootstrap: str, seconds: float, started: asyncio.Event) -> floa
             batches = await consumer.getmany(timeout_ms=100)
             now = time.monotonic()
             count = sum(len(records) for records in batches.values())
+            if arrived is not None:
+                arrived[0] += count
             if begin is None:
                 if now >= warm:
                     begin = now
@@ -248,15 +258,20 @@ async def _count(bootstrap: str, seconds: float, started: asyncio.Event) -> floa
 
 async def _mock_publish_rate(admin: str, bootstrap: str, seconds: float) -> float:
     started = asyncio.Event()
+    arrived = [0]
     counting = asyncio.create_task(
-        asyncio.wait_for(_count(bootstrap, seconds, started), seconds + 30)
+        asyncio.wait_for(_count(bootstrap, seconds, started, arrived), seconds + 30)
     )
     await started.wait()
     loop = asyncio.get_running_loop()
     url = f"{admin}/__mockc/emit/orderShipped"
+    posted = 0
     while not counting.done():  # keep a backlog: the service publishes as fast as it can
-        await loop.run_in_executor(None, _post, url, {"count": 1000})
-        await asyncio.sleep(0.05)
+        if posted - arrived[0] < BACKLOG:
+            await loop.run_in_executor(None, _post, url, {"count": EMIT_COUNT})
+            posted += EMIT_COUNT
+        else:
+            await asyncio.sleep(0.005)
     return counting.result()
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import threading
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -79,6 +80,7 @@ class EventHub:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._streams: dict[str, list[Subscription]] = {}
+        self._inboxes: dict[asyncio.AbstractEventLoop, _Inbox] = {}
 
     def subscribe(
         self,
@@ -92,6 +94,8 @@ class EventHub:
         subscription = Subscription(self, operation, deliver, asyncio.get_running_loop(), audience)
         with self._lock:
             self._streams.setdefault(operation, []).append(subscription)
+            if subscription.loop not in self._inboxes:
+                self._inboxes[subscription.loop] = _Inbox(subscription.loop)
         return subscription
 
     def publish(self, operation: str, payload: Any) -> int:
@@ -99,15 +103,15 @@ class EventHub:
         they reach. Safe from any thread."""
         with self._lock:
             streams = list(self._streams.get(operation, ()))
-        by_loop: dict[asyncio.AbstractEventLoop, list[Subscription]] = {}
-        for stream in streams:
-            by_loop.setdefault(stream.loop, []).append(stream)
+            inboxes = self._inboxes
+            by_loop: dict[_Inbox, list[Subscription]] = {}
+            for stream in streams:
+                inbox = inboxes.get(stream.loop)
+                if inbox is not None:
+                    by_loop.setdefault(inbox, []).append(stream)
         delivered = 0
-        for loop, on_loop in by_loop.items():
-            # one wake-up per loop, however many streams it serves
-            try:
-                loop.call_soon_threadsafe(_deliver_each, on_loop, payload)
-            except RuntimeError:  # the loop has closed: its streams are gone
+        for inbox, on_loop in by_loop.items():
+            if not inbox.put(on_loop, payload):  # the loop has closed: its streams are gone
                 for stream in on_loop:
                     stream.close()
                 continue
@@ -130,6 +134,52 @@ class EventHub:
                 return
             if not streams:
                 del self._streams[subscription.operation]
+            loop = subscription.loop
+            if not any(s.loop is loop for each in self._streams.values() for s in each):
+                self._inboxes.pop(loop, None)
+
+
+class _Inbox:
+    """The messages on their way to the streams of one loop: a burst published
+    from another thread wakes the loop once, not once per message."""
+
+    __slots__ = ("_lock", "_queued", "_woken", "loop")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self._lock = threading.Lock()
+        self._queued: deque[tuple[list[Subscription], Any]] = deque()
+        self._woken = False
+
+    def put(self, streams: list[Subscription], payload: Any) -> bool:
+        """Queue ``payload`` for ``streams``, in order; False when the loop has closed."""
+        with self._lock:
+            if self.loop.is_closed():
+                return False
+            self._queued.append((streams, payload))
+            if self._woken:  # a wake-up is on its way: it takes this one too
+                return True
+            self._woken = True
+        try:
+            self.loop.call_soon_threadsafe(self._drain)
+        except RuntimeError:
+            with self._lock:
+                self._queued.clear()
+                self._woken = False
+            return False
+        return True
+
+    def _drain(self) -> None:
+        """On the loop: hand every queued payload to its streams, in order."""
+        while True:
+            with self._lock:
+                if not self._queued:
+                    self._woken = False
+                    return
+                batch = list(self._queued)
+                self._queued.clear()
+            for streams, payload in batch:
+                _deliver_each(streams, payload)
 
 
 def _deliver_each(streams: list[Subscription], payload: Any) -> None:

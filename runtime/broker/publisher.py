@@ -14,8 +14,9 @@ import concurrent.futures
 import contextlib
 import sys
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from ..exceptions import RuntimeFailure
 from .channels import BrokerChannel
@@ -30,6 +31,13 @@ MAX_PENDING = 100_000
 """Messages waiting for the broker at most; older ones are dropped past it."""
 DROP_FAULTS = frozenset({"empty", "drop"})
 DISCONNECT_FAULTS = frozenset({"reset", "disconnect"})
+
+Begin = Callable[[BrokerChannel | None, BrokerMessage], Awaitable["asyncio.Future[Any]"]]
+"""A client's ``begin_publish``: hands a message to its producer; the future is
+done once the broker confirmed it."""
+Confirm = Callable[["asyncio.Future[Any]"], None]
+"""A client's ``confirm``: raises :class:`MessageRefused` or a lost connection
+of a done acknowledgement that failed."""
 
 
 @dataclass(slots=True)
@@ -114,40 +122,78 @@ class Publisher:
     async def run(self) -> None:
         """Send the queued messages in order, up to the client's ``publish_window``
         at a time (default 1: one after the other). Messages not confirmed when
-        the connection drops go back, in order, to the front of the queue."""
+        the connection drops go back, in order, to the front of the queue.
+
+        A client with ``begin_publish`` and ``confirm`` (Kafka) takes each message
+        without a fault straight to its producer, which batches them; the others
+        are each sent by a task."""
         wake = self.wake
         assert wake is not None
         pending = self.pending
         window = max(1, int(getattr(self._client, "publish_window", 1)))
-        in_flight: deque[tuple[Outgoing, asyncio.Task[None]]] = deque()
+        begin: Begin | None = getattr(self._client, "begin_publish", None)
+        confirm: Confirm | None = getattr(self._client, "confirm", None)
+        staged = begin is not None and confirm is not None
+        in_flight: deque[tuple[Outgoing, asyncio.Future[Any]]] = deque()
+
+        def woken(_: object) -> None:
+            wake.set()
+
         try:
             while True:
                 while pending and len(in_flight) < window:
                     outgoing = pending.popleft()
-                    in_flight.append((outgoing, asyncio.create_task(self.send(outgoing))))
+                    if staged and outgoing.fault is None:
+                        assert begin is not None
+                        try:
+                            ack = await begin(outgoing.channel, outgoing.message)
+                        except MessageRefused as refused:
+                            self._refused(outgoing, refused)
+                            continue
+                        except BaseException:
+                            pending.appendleft(outgoing)
+                            raise
+                        flying: asyncio.Future[Any] = ack
+                    else:
+                        flying = asyncio.ensure_future(self.send(outgoing))
+                    flying.add_done_callback(woken)
+                    in_flight.append((outgoing, flying))
                 wake.clear()
-                if not in_flight:
-                    await wake.wait()
-                    continue
-                # the oldest confirmed, or a new message to start (if the window allows)
-                _, oldest = in_flight[0]
-                if not pending and len(in_flight) < window:
-                    woken = asyncio.ensure_future(wake.wait())
-                    await asyncio.wait((oldest, woken), return_when=asyncio.FIRST_COMPLETED)
-                    woken.cancel()
-                else:
-                    await asyncio.wait((oldest,))
+                # the oldest confirmed, in order (a failure ends the session; it goes back)
                 while in_flight and in_flight[0][1].done():
-                    in_flight[0][1].result()  # a failure ends the session; it goes back
+                    outgoing, flying = in_flight[0]
+                    if isinstance(flying, asyncio.Task):
+                        flying.result()
+                    else:
+                        assert confirm is not None
+                        try:
+                            confirm(flying)
+                        except MessageRefused as refused:
+                            self._refused(outgoing, refused)
+                        else:
+                            self._sent(outgoing)
                     in_flight.popleft()
+                if pending and len(in_flight) < window:
+                    continue
+                if not in_flight or not in_flight[0][1].done():
+                    await wake.wait()  # a new message, or one confirmed
         finally:
             unsent: list[Outgoing] = []
-            for _, task in in_flight:
-                task.cancel()
-            for outgoing, task in in_flight:
-                with contextlib.suppress(BaseException):
-                    await task
-                if task.cancelled() or not isinstance(task.exception(), InjectedDisconnect | None):
+            for _, flying in in_flight:
+                if isinstance(flying, asyncio.Task):
+                    flying.cancel()
+            for outgoing, flying in in_flight:
+                if isinstance(flying, asyncio.Task):
+                    with contextlib.suppress(BaseException):
+                        await flying
+                    if flying.cancelled() or not isinstance(
+                        flying.exception(), InjectedDisconnect | None
+                    ):
+                        unsent.append(outgoing)
+                elif flying.done() and not flying.cancelled() and flying.exception() is None:
+                    self._sent(outgoing)  # the broker has it: not sent again
+                else:
+                    flying.add_done_callback(_retrieved)
                     unsent.append(outgoing)
             pending.extendleft(reversed(unsent))
 
@@ -177,16 +223,32 @@ class Publisher:
             try:
                 await self._client.publish(outgoing.channel, message)
             except MessageRefused as refused:
-                _say(f"{outgoing.operation}: not published to {message.address!r}: {refused}")
-                self._journal(replace(outgoing, status="refused"))
-                _resolve(outgoing, "refused")
+                self._refused(outgoing, refused)
                 return
-            channel = outgoing.channel
-            self._metrics.count(
-                outgoing.operation, channel.address if channel else message.address, SENT
-            )
-            self._journal(outgoing)
+            self._counted(outgoing)
         _resolve(outgoing, "published")
+
+    def _sent(self, outgoing: Outgoing) -> None:
+        """``outgoing`` (one copy) is confirmed by the broker."""
+        self._counted(outgoing)
+        _resolve(outgoing, "published")
+
+    def _counted(self, outgoing: Outgoing) -> None:
+        channel = outgoing.channel
+        address = channel.address if channel else outgoing.message.address
+        self._metrics.count(outgoing.operation, address, SENT)
+        self._journal(outgoing)
+
+    def _refused(self, outgoing: Outgoing, refused: MessageRefused) -> None:
+        _say(f"{outgoing.operation}: not published to {outgoing.message.address!r}: {refused}")
+        self._journal(replace(outgoing, status="refused"))
+        _resolve(outgoing, "refused")
+
+
+def _retrieved(future: asyncio.Future[Any]) -> None:
+    """Mark a failure nobody waits for any more as seen (no "never retrieved" log)."""
+    if not future.cancelled():
+        future.exception()
 
 
 def _resolve(outgoing: Outgoing, outcome: str) -> None:

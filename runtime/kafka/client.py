@@ -303,6 +303,17 @@ class KafkaClient:
         cluster refuses for good (too large, an invalid topic name) is
         :class:`MessageRefused`; anything else is :class:`BrokerLost` (it is sent
         again once the service reconnects)."""
+        ack = await self.begin_publish(channel, message)
+        with contextlib.suppress(KafkaError):
+            await ack
+        self.confirm(ack)
+
+    async def begin_publish(
+        self, channel: BrokerChannel | None, message: BrokerMessage
+    ) -> asyncio.Future[Any]:
+        """Hand ``message`` to the producer, which batches it with the others in
+        flight; the future is done once the cluster acknowledged it (see
+        :meth:`confirm`). Fails as :meth:`publish` does."""
         if not _valid_topic(message.address):
             raise MessageRefused(f"{message.address!r} is not a Kafka topic name")
         producer = self._producer
@@ -311,7 +322,7 @@ class KafkaClient:
         # a consumed record's extras carry its own partition: a reply never goes there
         partition = message.extras.get("partition") if "offset" not in message.extras else None
         try:
-            await producer.send_and_wait(
+            ack: asyncio.Future[Any] = await producer.send(
                 message.address,
                 message.payload,
                 key=message.key,
@@ -319,10 +330,22 @@ class KafkaClient:
                 partition=partition if isinstance(partition, int) else None,
             )
         except KafkaError as error:
-            if getattr(error, "retriable", False) or _lost(error):
-                self._connected = False
-                raise BrokerLost(_reason(error)) from None
-            raise MessageRefused(_reason(error)) from None
+            raise self._failure(error) from None
+        return ack
+
+    def confirm(self, ack: asyncio.Future[Any]) -> None:
+        """Of a done acknowledgement (:meth:`begin_publish`): nothing when the cluster
+        has the record, else :class:`MessageRefused` or :class:`BrokerLost`."""
+        try:
+            ack.result()
+        except KafkaError as error:
+            raise self._failure(error) from None
+
+    def _failure(self, error: KafkaError) -> BrokerLost | MessageRefused:
+        if getattr(error, "retriable", False) or _lost(error):
+            self._connected = False
+            return BrokerLost(_reason(error))
+        return MessageRefused(_reason(error))
 
     async def close(self) -> None:
         producer, self._producer = self._producer, None

@@ -177,3 +177,48 @@ def test_the_hub_wakes_each_loop_once_and_counts_every_client() -> None:
     assert got == [1] * 51
     assert delivered == 50 + 7  # a shared feed counts the clients it reaches
     assert wakeups == 1
+
+
+def test_a_burst_from_another_thread_arrives_in_order_with_few_wakeups() -> None:
+    hub = EventHub()
+
+    async def run() -> tuple[list[int], int, int]:
+        loop = asyncio.get_running_loop()
+        got: list[int] = []
+        wakeups = 0
+        original = loop.call_soon_threadsafe
+
+        def counting(*args: Any, **kwargs: Any) -> Any:
+            nonlocal wakeups
+            wakeups += 1
+            return original(*args, **kwargs)
+
+        loop.call_soon_threadsafe = counting  # type: ignore[method-assign]
+        stream = hub.subscribe("tick", got.append)
+        counted: list[int] = []
+        burst = threading.Thread(
+            target=lambda: counted.extend(hub.publish("tick", n) for n in range(1000))
+        )
+        burst.start()
+        burst.join()  # the loop sleeps meanwhile: the burst waits for one wake-up
+        await asyncio.sleep(0.01)
+        stream.close()
+        return got, sum(counted), wakeups
+
+    got, delivered, wakeups = asyncio.run(run())
+    assert got == list(range(1000))
+    assert delivered == 1000
+    assert wakeups == 1
+
+
+def test_streams_of_a_closed_loop_are_dropped_on_publish() -> None:
+    hub = EventHub()
+    got: list[int] = []
+
+    async def subscribe() -> None:
+        hub.subscribe("tick", got.append)
+
+    asyncio.run(subscribe())  # its loop is closed once run returns
+    assert hub.publish("tick", 1) == 0
+    assert hub.counts() == {}
+    assert got == []
