@@ -228,7 +228,8 @@ def registry_refs(schema: Any) -> Any:
 def defs_registry(
     defs: Mapping[str, Any], on_problem: Callable[[PatternProblem], None] | None = None
 ) -> Any:
-    """A jsonschema-rs registry holding ``defs`` (made :func:`portable`) at :data:`DEFS_URI`."""
+    """A jsonschema-rs registry holding ``defs`` (made :func:`portable`) at :data:`DEFS_URI`;
+    raises :class:`SchemaCompileError` when jsonschema-rs cannot read them."""
     # Each named schema on its own: most hold no pattern and are not walked.
     document: dict[str, Any] = {"$defs": {}}
     for name, schema in defs.items():
@@ -236,7 +237,11 @@ def defs_registry(
         for problem in problems:
             if on_problem is not None:
                 on_problem(problem)
-    return jsonschema_rs.Registry([(DEFS_URI, document)], draft=jsonschema_rs.Draft202012)
+    try:
+        return jsonschema_rs.Registry([(DEFS_URI, document)], draft=jsonschema_rs.Draft202012)
+    except ValueError as exc:  # text jsonschema-rs cannot take (a lone surrogate)
+        message = str(exc).splitlines()[0] if str(exc) else repr(exc)
+        raise SchemaCompileError(f"the named schemas cannot be read: {message}") from None
 
 
 def compile_validator(

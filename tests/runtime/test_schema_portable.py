@@ -13,6 +13,7 @@ from mockc.compiler.driver import compile_specs
 from mockc.runtime.schema_validators import (
     DEFS_URI,
     FALLBACK_PATTERN,
+    SchemaCompileError,
     _portable,
     compile_validator,
     defs_registry,
@@ -71,3 +72,8 @@ def test_the_registry_names_refused_patterns_of_named_schemas() -> None:
     validator = compile_validator({"$ref": DEFS_URI + "#/$defs/Plain"}, registry=registry)
     assert validator.is_valid(3)
     assert not validator.is_valid("x")
+
+
+def test_named_schemas_jsonschema_rs_cannot_read_are_a_compile_error() -> None:
+    with pytest.raises(SchemaCompileError, match="named schemas cannot be read"):
+        defs_registry({"Text": {"type": "string", "description": "\ud800"}})

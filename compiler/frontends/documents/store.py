@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
@@ -111,7 +112,7 @@ class DocumentStore:
             if json_depth(text) > MAX_DOCUMENT_DEPTH:
                 raise SpecError(Diagnostic(file=doc, message=f"invalid JSON: {too_deep()}"))
             try:
-                return json.loads(text)
+                data = json.loads(text)
             except json.JSONDecodeError as error:
                 raise SpecError(
                     Diagnostic(
@@ -123,6 +124,17 @@ class DocumentStore:
                 ) from None
             except (ValueError, RecursionError) as error:
                 raise SpecError(Diagnostic(file=doc, message=f"invalid JSON: {error}")) from None
+            where = lone_surrogate_at(data) if _SURROGATE_ESCAPE.search(text) else None
+            if where is not None:
+                raise SpecError(
+                    Diagnostic(
+                        file=doc,
+                        pointer=where,
+                        message="invalid JSON: a lone UTF-16 surrogate (an unpaired "
+                        "\\uD800-\\uDFFF escape) is not Unicode text",
+                    )
+                )
+            return data
         try:
             data = yaml.load(text, Loader=DocumentLoader)  # noqa: S506 - a safe loader
         except DocumentLimitError as error:
@@ -280,3 +292,36 @@ def _step(value: Any, segment: str) -> Any:
     elif isinstance(value, list) and segment.isdigit() and int(segment) < len(value):
         return value[int(segment)]
     raise KeyError(segment)
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+"""What a JSON text holding a lone surrogate must contain (paired ones too)."""
+
+
+def lone_surrogate_at(data: Any, pointer: str = "") -> str | None:
+    """The JSON pointer of the first key or string in ``data`` holding a lone
+    UTF-16 surrogate (no UTF-8 form); None when there is none."""
+    if isinstance(data, str):
+        return None if _encodable(data) else pointer or "/"
+    if isinstance(data, Mapping):
+        for key, value in data.items():
+            here = f"{pointer}/{escape_segment(str(key))}"
+            if isinstance(key, str) and not _encodable(key):
+                return here
+            found = lone_surrogate_at(value, here)
+            if found is not None:
+                return found
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            found = lone_surrogate_at(item, f"{pointer}/{index}")
+            if found is not None:
+                return found
+    return None
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
