@@ -146,21 +146,25 @@ def test_reactions_answer_with_the_triggering_request_or_send_their_body() -> No
     emit.close()
 
 
+def _count_wakeups(loop: asyncio.AbstractEventLoop) -> list[int]:
+    """A one-item list counting the loop's wake-ups from other threads from now on."""
+    wakeups = [0]
+    original = loop.call_soon_threadsafe
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        wakeups[0] += 1
+        return original(*args, **kwargs)
+
+    loop.call_soon_threadsafe = counting  # type: ignore[method-assign]
+    return wakeups
+
+
 def test_the_hub_wakes_each_loop_once_and_counts_every_client() -> None:
     hub = EventHub()
 
     async def run() -> tuple[list[int], int, int]:
-        loop = asyncio.get_running_loop()
         got: list[int] = []
-        wakeups = 0
-        original = loop.call_soon_threadsafe
-
-        def counting(*args: Any, **kwargs: Any) -> Any:
-            nonlocal wakeups
-            wakeups += 1
-            return original(*args, **kwargs)
-
-        loop.call_soon_threadsafe = counting  # type: ignore[method-assign]
+        wakeups = _count_wakeups(asyncio.get_running_loop())
         streams = [hub.subscribe("tick", got.append) for _ in range(50)]
         shared = hub.subscribe("tick", got.append, audience=lambda payload: 7)
         counted: list[int] = []
@@ -171,7 +175,7 @@ def test_the_hub_wakes_each_loop_once_and_counts_every_client() -> None:
         await asyncio.sleep(0.01)
         for stream in [*streams, shared]:
             stream.close()
-        return got, delivered, wakeups
+        return got, delivered, wakeups[0]
 
     got, delivered, wakeups = asyncio.run(run())
     assert got == [1] * 51
@@ -183,17 +187,8 @@ def test_a_burst_from_another_thread_arrives_in_order_with_few_wakeups() -> None
     hub = EventHub()
 
     async def run() -> tuple[list[int], int, int]:
-        loop = asyncio.get_running_loop()
         got: list[int] = []
-        wakeups = 0
-        original = loop.call_soon_threadsafe
-
-        def counting(*args: Any, **kwargs: Any) -> Any:
-            nonlocal wakeups
-            wakeups += 1
-            return original(*args, **kwargs)
-
-        loop.call_soon_threadsafe = counting  # type: ignore[method-assign]
+        wakeups = _count_wakeups(asyncio.get_running_loop())
         stream = hub.subscribe("tick", got.append)
         counted: list[int] = []
         burst = threading.Thread(
@@ -203,7 +198,7 @@ def test_a_burst_from_another_thread_arrives_in_order_with_few_wakeups() -> None
         burst.join()  # the loop sleeps meanwhile: the burst waits for one wake-up
         await asyncio.sleep(0.01)
         stream.close()
-        return got, sum(counted), wakeups
+        return got, sum(counted), wakeups[0]
 
     got, delivered, wakeups = asyncio.run(run())
     assert got == list(range(1000))
