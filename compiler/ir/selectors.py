@@ -99,6 +99,11 @@ class ChannelMessage:
     """The name on the wire (``Output.event``, else the message name)."""
 
 
+MCP_OUTPUT_KEYS = ("result", "isError", "content", "sampling", "elicitation")
+"""A tool's outputs: its result, an error result, its result as content blocks,
+and the steps that ask the client (docs/mcp.md)."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class McpResult:
     is_error: bool
@@ -130,8 +135,10 @@ def output_selector(output: model.Output, binding: model.Binding) -> Selector:
         if not key:
             raise SelectorError("a channel output needs its message name")
         return ChannelMessage(name=key, event=output.event or key)
-    if key not in ("result", "isError"):
-        raise SelectorError(f"an MCP output is keyed 'result' or 'isError', not {key!r}")
+    if key not in MCP_OUTPUT_KEYS:
+        raise SelectorError(
+            f"an MCP output is keyed {', '.join(map(repr, MCP_OUTPUT_KEYS))}, not {key!r}"
+        )
     return McpResult(is_error=key == "isError")
 
 

@@ -222,6 +222,10 @@ class Request:
     stream_index: int | None = None
     """For a streaming answer, which message of it is asked for (0, 1, 2…);
     None when the answer is one message."""
+    steps: list[Any] = field(default_factory=list)
+    """For an answer given in steps, what each earlier step gave (``request.steps[0]``):
+    the client's answer to a step that asked it something (MCP sampling or
+    elicitation), else the step's body."""
     agent: AgentRoute | None = None
     """Set when an agent is to answer (MOCKC_AGENT, ``source: agent`` mocks); the
     engine's reply is then the fallback, should the agent not answer in time."""

@@ -42,6 +42,7 @@ def _request_view(request: Request) -> dict[str, Any]:
         "method": request.method,
         "operation": request.operation_id,
         "target": request.target,
+        "steps": request.steps,
     }
 
 
@@ -54,6 +55,7 @@ REQUEST_FIELDS: dict[str, Callable[[Request], Any]] = {
     "method": lambda request: request.method,
     "operation": lambda request: request.operation_id,
     "target": lambda request: request.target,
+    "steps": lambda request: request.steps,
 }
 """The fields ``request.<field>`` reads, each by explicit code."""
 

@@ -13,9 +13,12 @@ from mcp.shared.exceptions import MCPError
 
 from ..engine import Reply
 from .catalog import McpOperation
-from .outputs import ERROR_RESULT, INTERNAL_ERROR, JSONRPC_ERROR
+from .client_requests import CLIENT_STEPS
+from .outputs import CONTENT, ERROR_RESULT, INTERNAL_ERROR, JSONRPC_ERROR
+from .refusals import refused
 
 __all__ = [
+    "content_blocks",
     "invalid_arguments",
     "prompt_result",
     "reply_body",
@@ -26,6 +29,7 @@ __all__ = [
 
 JSON = "application/json"
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")
+_FILLED_KEYS = frozenset({"text", "uri"})
 
 
 def reply_body(reply: Reply) -> Any:
@@ -56,9 +60,19 @@ def _text(value: Any) -> str:
 
 def tool_result(tool: McpOperation, reply: Reply) -> types.CallToolResult:
     """Structured content and its text rendering for a tool with an
-    ``outputSchema`` answered an object; else the body as text."""
+    ``outputSchema`` answered an object; content blocks for the status
+    ``content``; else the body as text."""
     body = reply_body(reply)
-    is_error = str(reply.status) == ERROR_RESULT
+    status = str(reply.status)
+    if status == CONTENT:
+        return types.CallToolResult(content=content_blocks(body, reply.source))
+    if status in CLIENT_STEPS:
+        raise MCPError(
+            INTERNAL_ERROR,
+            f"{reply.source}: a {status} step is followed by the result: the mock "
+            "declares a stream with its steps in responses (docs/mcp.md)",
+        )
+    is_error = status == ERROR_RESULT
     text = types.TextContent(type="text", text=_text(body if body is not None else ""))
     structured = (
         dict(body)
@@ -100,18 +114,40 @@ def prompt_result(
     values.update(arguments)
     body = reply_body(reply)
     messages = body if isinstance(body, list) else [_user_text(_text(body))]
-    return types.GetPromptResult(
-        description=prompt.binding["description"] or None,
-        messages=[
-            types.PromptMessage(
-                role=message["role"],
-                content=types.TextContent(
-                    type="text", text=fill(str(message["content"]["text"]), values)
-                ),
-            )
-            for message in messages
-        ],
-    )
+    try:
+        return types.GetPromptResult(
+            description=prompt.binding["description"] or None,
+            messages=[
+                types.PromptMessage.model_validate(_filled(message, values)) for message in messages
+            ],
+        )
+    except ValueError as exc:
+        raise _not_content(reply.source, "prompt messages", exc) from None
+
+
+def content_blocks(body: Any, source: str) -> list[types.ContentBlock]:
+    """A tool's content blocks, as MCP writes them (text, image, audio,
+    resource, resource_link)."""
+    blocks = body if isinstance(body, list) else [body]
+    try:
+        return types.CallToolResult.model_validate({"content": blocks}).content
+    except ValueError as exc:
+        raise _not_content(source, "content blocks", exc) from None
+
+
+def _not_content(source: str, what: str, exc: ValueError) -> MCPError:
+    return MCPError(INTERNAL_ERROR, f"{source} answered what are not {what}: {refused(exc)}")
+
+
+def _filled(value: Any, values: Mapping[str, str], key: str = "") -> Any:
+    """A prompt message with ``{argument}`` replaced in its texts and URIs."""
+    if isinstance(value, Mapping):
+        return {name: _filled(item, values, name) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_filled(item, values) for item in value]
+    if key in _FILLED_KEYS and isinstance(value, str):
+        return fill(value, values)
+    return value
 
 
 def _user_text(text: str) -> dict[str, Any]:

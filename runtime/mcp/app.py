@@ -48,7 +48,9 @@ from .answers import (
 )
 from .arguments import ArgumentCheck, tool_request
 from .catalog import Catalog, McpOperation
+from .client_requests import InputRequired, resumed_steps
 from .completions import complete
+from .log_levels import LogLevels
 from .notifications import ResourceNotifier
 from .outputs import INTERNAL_ERROR, OUTPUTS
 from .pages import page
@@ -124,6 +126,7 @@ class McpApp:
         )
         self._journal = EntryBuilder(PROTOCOL, self.service.settings)
         self.notifier = ResourceNotifier(self.catalog, self.service)
+        self.log_levels = LogLevels()
         info = contract["mcp"]["server"] if "mcp" in contract else {}
         self.server: Server[Any] = Server(
             info.get("name") or api.get("name") or "mcp",
@@ -143,6 +146,11 @@ class McpApp:
             on_subscribe_resource=self.notifier.subscribe,
             on_unsubscribe_resource=self.notifier.unsubscribe,
             on_subscriptions_listen=self.notifier.listen,
+        )
+        # logging/setLevel: protocol versions before 2026-07-28 (the SDK's constructor
+        # argument warns that the 2026 revision drops it)
+        self.server.add_request_handler(
+            "logging/setLevel", types.SetLevelRequestParams, self.log_levels.set_level
         )
         self.sessions = StreamableHTTPSessionManager(
             app=self.server,
@@ -254,23 +262,29 @@ class McpApp:
 
     async def _call_tool(
         self, ctx: Context, params: types.CallToolRequestParams
-    ) -> types.CallToolResult:
+    ) -> types.CallToolResult | types.InputRequiredResult:
         arguments = dict(params.arguments or {})
         tool = self.catalog.tools.get(params.name)
 
-        async def answer(exchange: _Exchange) -> types.CallToolResult:
+        async def answer(exchange: _Exchange) -> types.CallToolResult | types.InputRequiredResult:
             if tool is None:
                 raise MCPError(INVALID_PARAMS, f"Unknown tool: {params.name}")
             problems = self.arguments.problems(tool.name, arguments) if self.arguments else []
             if problems:
                 return invalid_arguments(problems)
+            resumed = resumed_steps(params)
             request = tool_request(tool.id, tool.binding.get("http"), arguments)
             reply = await self._answer(tool, request, params.name, exchange)
 
             async def ask(step: Request) -> Reply:
                 return await self._answer(tool, step, params.name, exchange)
 
-            reply = await stepped(ctx, tool.name, request, reply, ask, self.service)
+            try:
+                reply = await stepped(
+                    ctx, tool.name, request, reply, ask, self.service, self.log_levels, resumed
+                )
+            except InputRequired as needed:
+                return needed.result
             return tool_result(tool, reply)
 
         return await self._journaled("tools/call", params.name, tool, arguments, answer)

@@ -1,5 +1,7 @@
 """MCP's reading of output keys: ``result`` is the success, ``isError`` a tool
-result flagged as an error, ``error`` a JSON-RPC error.
+result flagged as an error, ``content`` a tool result of content blocks,
+``error`` a JSON-RPC error (``sampling`` and ``elicitation`` are steps that
+ask the client, :mod:`.client_requests`).
 
 A mock asks for ``isError`` to answer an error result (its body the text), or
 for ``error`` to answer a JSON-RPC error (its body ``{"code": …, "message": …,
@@ -11,10 +13,12 @@ from __future__ import annotations
 
 from ..engine import KeyedOutputs, Reply
 
-__all__ = ["ERROR_RESULT", "JSONRPC_ERROR", "OUTPUTS", "SUCCESS", "McpOutputs"]
+__all__ = ["CONTENT", "ERROR_RESULT", "JSONRPC_ERROR", "OUTPUTS", "SUCCESS", "McpOutputs"]
 
 SUCCESS = "result"
 ERROR_RESULT = "isError"
+CONTENT = "content"
+"""A tool's result given as content blocks (images, sounds, embedded resources…)."""
 JSONRPC_ERROR = "error"
 INTERNAL_ERROR = -32603
 

@@ -6,7 +6,12 @@ result. Each step is sent as ``notifications/progress`` (``progress`` 1…N-1 of
 ``total`` N-1, its body's text the ``message``) when the call carried a
 progress token, and as a ``notifications/message`` log entry (level ``info``,
 the tool's name as ``logger``, the body as ``data``) when the client asked for
-logs; steps are T milliseconds apart.
+logs (at or above the level it set); steps are T milliseconds apart.
+
+A step answered with the status ``sampling`` or ``elicitation`` asks the
+client instead (:mod:`.client_requests`) and waits for its answer. What each
+step gave — the client's answer, else the step's body — is ``request.steps``
+for the steps after it.
 """
 
 from __future__ import annotations
@@ -17,24 +22,37 @@ import warnings
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import mcp_types as types
 from mcp.server.context import ServerRequestContext
 
 from ..engine import Reply, Request
 from ..service import MockService
 from .answers import reply_body
+from .client_requests import CLIENT_STEPS, ask_client
+from .log_levels import LogLevels
 
 __all__ = ["stepped"]
 
 Context = ServerRequestContext[Any]
 Ask = Callable[[Request], Awaitable[Reply]]
+LOG_LEVEL: types.LoggingLevel = "info"
 
 
 async def stepped(
-    ctx: Context, tool: str, request: Request, first: Reply, ask: Ask, service: MockService
+    ctx: Context,
+    tool: str,
+    request: Request,
+    first: Reply,
+    ask: Ask,
+    service: MockService,
+    levels: LogLevels,
+    resumed: list[Any],
 ) -> Reply:
     """The reply of the call: ``first``, or, when its mock declares a ``stream``,
     the last of its messages after the others were sent as steps (a list of
-    ``responses`` without ``stream`` stays a sequence, one per call)."""
+    ``responses`` without ``stream`` stays a sequence, one per call). ``resumed``:
+    what the steps gave before a retry with the client's answer (2026-07-28);
+    the call goes on from the step after them."""
     stream = first.stream
     count = stream.count if stream is not None and stream.count else 1
     if count <= 1 or not _declares_stream(service, first.source):
@@ -42,17 +60,25 @@ async def stepped(
     interval = (stream.interval_ms or 0.0) / 1000.0 if stream is not None else 0.0
     token = _progress_token(ctx)
     steps = count - 1
-    for index in range(steps):
+    request.steps = list(resumed)
+    for index in range(len(resumed), steps):
         if index and interval:
             await asyncio.sleep(interval)
         request.stream_index = index
         step = await ask(request)
-        text = _text(reply_body(step))
+        body = reply_body(step)
+        if str(step.status) in CLIENT_STEPS:
+            where = f"step {index} of mock {step.source.removeprefix('mock:')}"
+            answer = await ask_client(ctx, str(step.status), body, where, index, request.steps)
+            request.steps.append(answer)
+            continue
+        request.steps.append(body)
         if token is not None:
             await ctx.session.send_progress_notification(
-                token, index + 1, steps, text, related_request_id=_request_id(ctx)
+                token, index + 1, steps, _text(body), related_request_id=_request_id(ctx)
             )
-        await _log(ctx, tool, reply_body(step))
+        if levels.heard(ctx, LOG_LEVEL):
+            await _log(ctx, tool, body)
     if interval:
         await asyncio.sleep(interval)
     request.stream_index = steps
@@ -82,7 +108,7 @@ async def _log(ctx: Context, tool: str, data: Any) -> None:
     with warnings.catch_warnings():  # deprecated by the 2026-07-28 protocol, still served
         warnings.simplefilter("ignore")
         await ctx.session.send_log_message(
-            "info", data, logger=tool, related_request_id=ctx.request_id
+            LOG_LEVEL, data, logger=tool, related_request_id=ctx.request_id
         )
 
 

@@ -18,7 +18,15 @@ from pathlib import Path
 
 from .npm_specs import Unavailable
 
-__all__ = ["ASYNCAPI_PARSER", "EVENTSOURCE", "NODE", "NpmTool", "Unavailable", "install"]
+__all__ = [
+    "ASYNCAPI_PARSER",
+    "EVENTSOURCE",
+    "MCP_CONFORMANCE",
+    "NODE",
+    "NpmTool",
+    "Unavailable",
+    "install",
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / "bench" / ".cache" / "npm-tools"
@@ -51,6 +59,9 @@ ASYNCAPI_PARSER = NpmTool("asyncapi-parser", ("@asyncapi/parser@3.6.6",))
 
 EVENTSOURCE = NpmTool("eventsource", ("eventsource@5.1.5",))
 """The WHATWG ``EventSource`` for Node.js: a second, independent SSE client."""
+
+MCP_CONFORMANCE = NpmTool("mcp-conformance", ("@modelcontextprotocol/conformance@0.1.16",))
+"""The MCP project's conformance suite (its CLI: ``dist/index.js server --url …``)."""
 
 
 def install(tool: NpmTool) -> Installed:

@@ -8,7 +8,10 @@ What an operation answers when no mock does is its ``result`` output:
 - a tool: its ``outputSchema`` (``application/json``, answered as
   ``structuredContent`` plus a text rendering; an object ``result`` its
   example), else its ``result`` text
-  (``text/plain``); an ``isError`` output (text) for error results;
+  (``text/plain``); an ``isError`` output (text) for error results; a
+  ``content`` output (content blocks: images, sounds, embedded resources);
+  ``sampling`` and ``elicitation`` outputs, the requests a mock's step makes
+  of the client;
 - a resource: its text, or its base64 ``blob`` (schema ``contentEncoding: base64``);
 - a resource template: its text, with ``{variable}`` parameters (location ``path``);
 - a prompt: its messages (``application/json``).
@@ -24,6 +27,7 @@ from mockc.compiler import ir
 from mockc.compiler.errors import Diagnostic, SpecError
 
 from ..documents import DocumentStore, Location
+from .content import CONTENT_BLOCKS, ELICITATION_REQUEST, PROMPT_MESSAGES, SAMPLING_REQUEST
 from .definitions import NamedSchemas
 from .validation import check_config, not_a_config
 
@@ -35,21 +39,6 @@ JSON = "application/json"
 _TEMPLATE_EXPRESSION = re.compile(r"\{([^}]*)\}")
 _VARIABLE_NAME = re.compile(r"[A-Za-z0-9_]+")
 _STRING = {"type": "string"}
-_PROMPT_MESSAGES = {
-    "type": "array",
-    "items": {
-        "type": "object",
-        "required": ["role", "content"],
-        "properties": {
-            "role": {"enum": ["user", "assistant"]},
-            "content": {
-                "type": "object",
-                "required": ["type", "text"],
-                "properties": {"type": {"const": "text"}, "text": {"type": "string"}},
-            },
-        },
-    },
-}
 
 
 def load(path: Path, *, warnings: list[Diagnostic] | None = None) -> ir.Api:
@@ -167,6 +156,11 @@ class _Reader:
                         contents=(ir.Content(media_type=TEXT, schema=ir.freeze(_STRING)),)
                     ),
                 ),
+                *_json_outputs(
+                    content=CONTENT_BLOCKS,
+                    sampling=SAMPLING_REQUEST,
+                    elicitation=ELICITATION_REQUEST,
+                ),
             ),
             binding=ir.McpBinding(
                 primitive="tool",
@@ -273,7 +267,7 @@ class _Reader:
         messages = prompt.get("messages", [])
         content = ir.Content(
             media_type=JSON,
-            schema=ir.freeze(_PROMPT_MESSAGES),
+            schema=ir.freeze(PROMPT_MESSAGES),
             examples=(ir.Example(name="default", value=ir.freeze(messages)),),
         )
         properties = {
@@ -303,6 +297,18 @@ class _Reader:
             description=prompt.get("description", ""),
             source=source,
         )
+
+
+def _json_outputs(**schemas: dict[str, Any]) -> tuple[ir.Output, ...]:
+    """A tool's outputs answered as JSON: ``content`` (its result as content
+    blocks), and the steps that ask the client, ``sampling`` and ``elicitation``."""
+    return tuple(
+        ir.Output(
+            key=key,
+            message=ir.Message(contents=(ir.Content(media_type=JSON, schema=ir.freeze(schema)),)),
+        )
+        for key, schema in schemas.items()
+    )
 
 
 def _offered(declared: dict[str, Any]) -> dict[str, Any]:

@@ -49,8 +49,9 @@ def test_a_tool_keeps_its_schemas_title_and_hints() -> None:
     assert binding.annotations == ir.McpToolAnnotations(read_only=True, open_world=False)
     assert tool.input is not None
     assert ir.thaw(tool.input.contents[0].schema)["required"] == ["query"]
-    result, error = tool.outputs
+    result, error, *steps = tool.outputs
     assert (result.key, error.key, error.is_error) == ("result", "isError", True)
+    assert [output.key for output in steps] == ["content", "sampling", "elicitation"]
     content = result.message.contents[0]
     assert content.media_type == "application/json"
     assert ir.thaw(content.schema)["required"] == ["total", "notes"]
