@@ -51,7 +51,9 @@ ID_TYPES = ("int", "uuid", "given")
 
 _STATUS: dict[str, Any] = {
     "description": "An HTTP status number, or a status name of another protocol "
-    "(a gRPC code such as NOT_FOUND).",
+    "(a gRPC code such as NOT_FOUND; an MCP tool's result, isError, error, content, "
+    "or a step that asks the client, sampling or elicitation, its body the "
+    "request's params: docs/mcp.md).",
     "anyOf": [
         {"title": "an HTTP status (100-599)", "type": "integer", "minimum": 100, "maximum": 599},
         {
@@ -61,7 +63,7 @@ _STATUS: dict[str, Any] = {
             "x-hint": "letters, digits, '_', '-' and '.'",
         },
     ],
-    "examples": [200, 404, "NOT_FOUND"],
+    "examples": [200, 404, "NOT_FOUND", "sampling"],
 }
 
 _MILLISECONDS: dict[str, Any] = {"type": "number", "minimum": 0, "maximum": MAX_DELAY_MS}
@@ -370,9 +372,11 @@ MOCK_SCHEMA: dict[str, Any] = {
         },
         "stream": {
             "description": "Streaming operations (gRPC server streams and bidi, GraphQL "
-            "subscriptions): how many messages an answer sends, how far apart, and, for "
-            "bidi, whether each message received is answered or the whole call once the "
-            "client is done.",
+            "subscriptions, MCP tool calls in steps): how many messages an answer sends, "
+            "how far apart, and, for bidi, whether each message received is answered or "
+            "the whole call once the client is done. An MCP tool's steps are progress "
+            "and log notifications, or requests to the client (status sampling or "
+            "elicitation) whose answers later steps read as request.steps[i].",
             "type": "object",
             "additionalProperties": False,
             "properties": {
@@ -446,6 +450,26 @@ MOCK_SCHEMA: dict[str, Any] = {
             "id": "pets-create",
             "operation": "createPets",
             "crud": {"collection": "pets", "action": "create"},
+        },
+        {
+            "id": "ask-the-model",
+            "operation": "tool_summarise",
+            "stream": {"count": 2},
+            "responses": [
+                {
+                    "status": "sampling",
+                    "body": {
+                        "messages": [
+                            {
+                                "role": "user",
+                                "content": {"type": "text", "text": "{{ request.body.text }}"},
+                            }
+                        ],
+                        "maxTokens": 100,
+                    },
+                },
+                {"status": "result", "body": "Summary: {{ request.steps[0].content.text }}"},
+            ],
         },
     ],
 }

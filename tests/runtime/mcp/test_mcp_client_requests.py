@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -80,6 +81,17 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (out / "mocks" / "ask_twice.yaml").write_text(ASK_TWICE, encoding="utf-8")
     (out / "mocks" / "not_sampling.yaml").write_text(NOT_SAMPLING, encoding="utf-8")
     (out / "mocks" / "refused.yaml").write_text(REFUSED, encoding="utf-8")
+    checked = subprocess.run(
+        [sys.executable, "-m", "mockc.compiler.cli", "validate", "--strict", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    said = [line for line in (checked.stdout + checked.stderr).splitlines() if "warning:" in line]
+    # the example's mocks are valid; the broken step's body is told before the server runs
+    assert checked.returncode == 1 and len(said) == 2, said
+    assert all("not_sampling.yaml:8:" in line for line in said), said
+    assert '"maxTokens" is a required property (the sampling' in said[0]
     with ServerProcess([sys.executable, "server.py"], out, {"MOCKC_JOURNAL": "off"}) as server:
         yield f"{server.url}/mcp"
 

@@ -178,3 +178,49 @@ tools:
         "#/$defs/Item_2",
     ]
     assert all("$defs" not in schema and "definitions" not in schema for schema in inputs)
+
+
+CONTENT_YAML = """mcp: "1"
+prompts:
+  - name: look
+    arguments: [{name: uri, required: true}]
+    messages:
+      - role: user
+        content: {type: image, mimeType: image/png, data: iVBORw0KGgo=}
+      - role: user
+        content: {type: resource, resource: {uri: "{uri}", text: "About {uri}"}}
+      - role: assistant
+        content: {type: resource_link, uri: "notes://{uri}", name: note}
+"""
+
+
+def test_prompt_messages_hold_any_content_block(tmp_path: Path) -> None:
+    path = tmp_path / "content.mcp.yaml"
+    path.write_text(CONTENT_YAML)
+    prompt = _operation(load(path), "prompt_look")
+    messages = ir.thaw(prompt.outputs[0].message.contents[0].examples[0].value)
+    assert [message["content"]["type"] for message in messages] == [
+        "image",
+        "resource",
+        "resource_link",
+    ]
+    schema = ir.thaw(prompt.outputs[0].message.contents[0].schema)
+    assert "$ref" not in json.dumps(schema)  # stands alone in the contract
+
+
+def test_a_content_block_mcp_does_not_know_is_located(tmp_path: Path) -> None:
+    path = tmp_path / "bad.mcp.yaml"
+    path.write_text(
+        CONTENT_YAML.replace("data: iVBORw0KGgo=", "data: not base64!").replace(
+            "type: resource_link", "type: video"
+        )
+    )
+    with pytest.raises(SpecError) as caught:
+        load(path)
+    lines = sorted(
+        (d.pointer, d.line) for d in caught.value.diagnostics if d.pointer.startswith("/prompts")
+    )
+    assert lines == [
+        ("/prompts/0/messages/0/content", 7),
+        ("/prompts/0/messages/2/content", 11),
+    ]
