@@ -386,6 +386,8 @@ class McpApp:
             data = result.model_dump(by_alias=True, exclude_none=True, mode="json")  # type: ignore[attr-defined]
             if data.get("isError"):
                 status = "isError"
+            elif data.get("resultType") == "input_required":
+                status = "input_required"  # asks the client first (2026-07-28)
             response = json_bytes({"result": data})
             return result
         finally:

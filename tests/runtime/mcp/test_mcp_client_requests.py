@@ -8,6 +8,7 @@ the client's retries under 2026-07-28 (``auto``)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import mcp_types as types
 import pytest
 from mcp import Client
@@ -92,7 +94,7 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert checked.returncode == 1 and len(said) == 2, said
     assert all("not_sampling.yaml:8:" in line for line in said), said
     assert '"maxTokens" is a required property (the sampling' in said[0]
-    with ServerProcess([sys.executable, "server.py"], out, {"MOCKC_JOURNAL": "off"}) as server:
+    with ServerProcess([sys.executable, "server.py"], out) as server:
         yield f"{server.url}/mcp"
 
 
@@ -242,3 +244,23 @@ def test_content_blocks_in_tool_results_and_prompts(url: str) -> None:
     )
     assert embedded.messages[1].content.text == "Please process the embedded resource above."
     assert (image.messages[0].content.type, image.messages[0].content.data) == ("image", PIXEL)
+
+
+def test_a_call_that_asks_the_client_first_is_journaled_input_required(url: str) -> None:
+    async def sample(context: Any, params: Any) -> Any:
+        return types.CreateMessageResult(
+            role="assistant", content=types.TextContent(type="text", text="ok"), model="m"
+        )
+
+    async def run() -> None:
+        async with Client(url, sampling_callback=sample, mode="auto") as client:
+            await client.call_tool("test_sampling", {"prompt": "journaled"})
+
+    asyncio.run(run())
+    entries = httpx.get(url.removesuffix("/mcp") + "/__mockc/journal?limit=200").json()["entries"]
+    statuses = [
+        entry["status"]
+        for entry in entries
+        if entry["target"] == "test_sampling" and "journaled" in json.dumps(entry)
+    ]
+    assert sorted(statuses) == ["input_required", "result"]
