@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import mcp_types as types
 import pytest
-from mcp import Client
+from mcp import Client, StdioServerParameters
 from mcp.shared.exceptions import MCPError
 
 from mockc.compiler.driver import GenerateOptions, generate
@@ -75,7 +75,8 @@ responses:
 
 
 @pytest.fixture(scope="module")
-def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The generated server, its mocks checked."""
     out = tmp_path_factory.mktemp("conformance") / "server"
     generate([EXAMPLE / "conformance.mcp.yaml"], out, GenerateOptions())
     for mock in (EXAMPLE / "mocks").glob("*.yaml"):
@@ -94,7 +95,12 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert checked.returncode == 1 and len(said) == 2, said
     assert all("not_sampling.yaml:8:" in line for line in said), said
     assert '"maxTokens" is a required property (the sampling' in said[0]
-    with ServerProcess([sys.executable, "server.py"], out) as server:
+    return out
+
+
+@pytest.fixture(scope="module")
+def url(folder: Path) -> Iterator[str]:
+    with ServerProcess([sys.executable, "server.py"], folder) as server:
         yield f"{server.url}/mcp"
 
 
@@ -264,3 +270,24 @@ def test_a_call_that_asks_the_client_first_is_journaled_input_required(url: str)
         if entry["target"] == "test_sampling" and "journaled" in json.dumps(entry)
     ]
     assert sorted(statuses) == ["input_required", "result"]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_over_stdio_too(folder: Path, mode: str) -> None:
+    async def sample(context: Any, params: Any) -> Any:
+        return types.CreateMessageResult(
+            role="assistant", content=types.TextContent(type="text", text="from stdio"), model="m"
+        )
+
+    server = StdioServerParameters(
+        command=sys.executable,
+        args=["server.py", "--stdio"],
+        cwd=str(folder),
+        env={"MOCKC_ADMIN_PORT": "off", "MOCKC_JOURNAL": "off"},
+    )
+
+    async def run() -> str:
+        async with Client(server, sampling_callback=sample, mode=mode) as client:
+            return _text(await client.call_tool("test_sampling", {"prompt": "x"}))
+
+    assert asyncio.run(run()) == "LLM response: from stdio"
