@@ -61,6 +61,17 @@ responses:
     body: {messages: [{role: user, content: {type: text, text: hi}}], maxTokens: 5}
   - {status: result, body: "refused: {{ request.steps[0].error.message }}"}
 """
+BY_LINK = """id: by_link
+operation: tool_test_elicitation
+match:
+  body:
+    message: link
+stream: {count: 2}
+responses:
+  - status: elicitation
+    body: {message: Sign in, url: "https://example.com/sign-in", elicitationId: e-1}
+  - {status: result, body: "{{ request.steps[0].action }}"}
+"""
 MODES = ["legacy", "auto"]
 NOT_SAMPLING = """id: not_sampling
 operation: tool_test_sampling
@@ -84,6 +95,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (out / "mocks" / "ask_twice.yaml").write_text(ASK_TWICE, encoding="utf-8")
     (out / "mocks" / "not_sampling.yaml").write_text(NOT_SAMPLING, encoding="utf-8")
     (out / "mocks" / "refused.yaml").write_text(REFUSED, encoding="utf-8")
+    (out / "mocks" / "by_link.yaml").write_text(BY_LINK, encoding="utf-8")
     checked = subprocess.run(
         [sys.executable, "-m", "mockc.compiler.cli", "validate", "--strict", str(out)],
         capture_output=True,
@@ -291,3 +303,23 @@ def test_over_stdio_too(folder: Path, mode: str) -> None:
             return _text(await client.call_tool("test_sampling", {"prompt": "x"}))
 
     assert asyncio.run(run()) == "LLM response: from stdio"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_an_elicitation_with_a_url_asks_in_url_mode(url: str, mode: str) -> None:
+    asked: list[Any] = []
+
+    async def elicit(context: Any, params: Any) -> Any:
+        asked.append(params)
+        return types.ElicitResult(action="accept")
+
+    async def run() -> str:
+        async with Client(url, elicitation_callback=elicit, mode=mode) as client:
+            return _text(await client.call_tool("test_elicitation", {"message": "link"}))
+
+    assert asyncio.run(run()) == "accept"
+    assert (asked[0].mode, asked[0].url, asked[0].message) == (
+        "url",
+        "https://example.com/sign-in",
+        "Sign in",
+    )
