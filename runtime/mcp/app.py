@@ -53,6 +53,7 @@ from .notifications import ResourceNotifier
 from .outputs import INTERNAL_ERROR, OUTPUTS
 from .pages import page
 from .progress import stepped
+from .sse_transport import SSE_PATH, LegacySse
 
 __all__ = ["MCP_PATH", "McpApp"]
 
@@ -102,6 +103,7 @@ class McpApp:
         token: str | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         page_size: int = 0,
+        sse: str = "on",
     ) -> None:
         settings = settings or CoreSettings()
         api = contract["api"]
@@ -144,12 +146,15 @@ class McpApp:
             on_unsubscribe_resource=self.notifier.unsubscribe,
             on_subscriptions_listen=self.notifier.listen,
         )
+        security = _transport_security(host)
         self.sessions = StreamableHTTPSessionManager(
             app=self.server,
             stateless=stateless,
-            security_settings=_transport_security(host),
+            security_settings=security,
             max_request_body_size=max_body_bytes,
         )
+        self.legacy_sse = LegacySse(self.server, security, max_body_bytes) if sse != "off" else None
+        self._streamable = sse != "only"
         self._token = token
         self._page_size = page_size
         self.admin = AdminApp(self.service, title=self.title)
@@ -191,22 +196,38 @@ class McpApp:
             path: str = scope["path"]
             if path.startswith(ADMIN_PREFIX) or path == METRICS_PATH:
                 await self.admin(scope, receive, send)
-            elif path in (MCP_PATH, MCP_PATH + "/"):
-                if self._token is not None and not _bearer_is(scope, self._token):
-                    body = json_bytes({"error": "a bearer token is required (MOCKC_MCP_TOKEN)"})
-                    challenge = [(b"www-authenticate", b'Bearer realm="mcp"')]
-                    await send_response(send, 401, _JSON, body, challenge)
-                    return
-                await self.sessions.handle_request(scope, receive, cast(Any, send))
+            elif self._streamable and path in (MCP_PATH, MCP_PATH + "/"):
+                if await self._authorized(scope, send):
+                    await self.sessions.handle_request(scope, receive, cast(Any, send))
+            elif self.legacy_sse is not None and self.legacy_sse.serves(path):
+                if await self._authorized(scope, send):
+                    await self.legacy_sse(scope, receive, send)
             elif path == HEALTH_PATH:
                 await send_response(
                     send, 200, _JSON, self._health.body(), head=scope["method"] == "HEAD"
                 )
             else:
-                body = json_bytes({"error": f"no route {path}; MCP is served at {MCP_PATH}"})
+                body = json_bytes({"error": f"no route {path}; MCP is served at {self.where}"})
                 await send_response(send, 404, _JSON, body)
         elif kind == "lifespan":
             await lifespan(receive, send)
+
+    @property
+    def where(self) -> str:
+        """The paths MCP is served at over HTTP."""
+        paths = [MCP_PATH] if self._streamable else []
+        if self.legacy_sse is not None:
+            paths.append(f"{SSE_PATH} (legacy SSE)")
+        return " and ".join(paths)
+
+    async def _authorized(self, scope: Scope, send: Send) -> bool:
+        """Whether the request may go on (``MOCKC_MCP_TOKEN``); else 401 is answered."""
+        if self._token is None or _bearer_is(scope, self._token):
+            return True
+        body = json_bytes({"error": "a bearer token is required (MOCKC_MCP_TOKEN)"})
+        challenge = [(b"www-authenticate", b'Bearer realm="mcp"')]
+        await send_response(send, 401, _JSON, body, challenge)
+        return False
 
     # -- the SDK's handlers ------------------------------------------------
 
