@@ -49,6 +49,7 @@ from .answers import (
 from .arguments import ArgumentCheck, tool_request
 from .catalog import Catalog, McpOperation
 from .completions import complete
+from .listing import GONE, ListChanges, McpServer
 from .notifications import ResourceNotifier
 from .outputs import INTERNAL_ERROR, OUTPUTS
 from .pages import page
@@ -127,7 +128,7 @@ class McpApp:
         self._journal = EntryBuilder(PROTOCOL, self.service.settings)
         self.notifier = ResourceNotifier(self.catalog, self.service)
         info = contract["mcp"]["server"] if "mcp" in contract else {}
-        self.server: Server[Any] = Server(
+        self.server: Server[Any] = McpServer(
             info.get("name") or api.get("name") or "mcp",
             version=info.get("version") or api.get("version") or "0",
             title=info.get("title") or None,
@@ -146,6 +147,7 @@ class McpApp:
             on_unsubscribe_resource=self.notifier.unsubscribe,
             on_subscriptions_listen=self.notifier.listen,
         )
+        self.listing = ListChanges(self.catalog, self.service, self.notifier.bus)
         security = _transport_security(host)
         self.sessions = StreamableHTTPSessionManager(
             app=self.server,
@@ -176,6 +178,7 @@ class McpApp:
         """Notifications followed and, over HTTP, the streamable HTTP sessions'
         task group; the server is served inside it."""
         self.notifier.start()
+        self.listing.start()
         try:
             if http:
                 async with self.sessions.run():
@@ -183,6 +186,7 @@ class McpApp:
             else:
                 yield
         finally:
+            self.listing.stop()
             self.notifier.stop()
 
     def close(self) -> None:
@@ -234,8 +238,12 @@ class McpApp:
     async def _list_tools(
         self, ctx: Context, params: types.PaginatedRequestParams | None
     ) -> types.ListToolsResult:
+        self.listing.tools_listed_by(ctx.session)
+
         async def answer(_: _Exchange) -> types.ListToolsResult:
-            tools, following = page(self.catalog.tool_list(), _cursor(params), self._page_size)
+            gone = self.listing.gone_tools
+            listed = [tool for tool in self.catalog.tool_list() if tool.name not in gone]
+            tools, following = page(listed, _cursor(params), self._page_size)
             return types.ListToolsResult(tools=tools, next_cursor=following)
 
         return await self._journaled("tools/list", "", None, None, answer)
@@ -267,8 +275,12 @@ class McpApp:
     async def _list_prompts(
         self, ctx: Context, params: types.PaginatedRequestParams | None
     ) -> types.ListPromptsResult:
+        self.listing.prompts_listed_by(ctx.session)
+
         async def answer(_: _Exchange) -> types.ListPromptsResult:
-            prompts, following = page(self.catalog.prompt_list(), _cursor(params), self._page_size)
+            gone = self.listing.gone_prompts
+            listed = [prompt for prompt in self.catalog.prompt_list() if prompt.name not in gone]
+            prompts, following = page(listed, _cursor(params), self._page_size)
             return types.ListPromptsResult(prompts=prompts, next_cursor=following)
 
         return await self._journaled("prompts/list", "", None, None, answer)
@@ -280,7 +292,7 @@ class McpApp:
         tool = self.catalog.tools.get(params.name)
 
         async def answer(exchange: _Exchange) -> types.CallToolResult:
-            if tool is None:
+            if tool is None or tool.name in self.listing.gone_tools:
                 raise MCPError(INVALID_PARAMS, f"Unknown tool: {params.name}")
             problems = self.arguments.problems(tool.name, arguments) if self.arguments else []
             if problems:
@@ -321,7 +333,7 @@ class McpApp:
         prompt = self.catalog.prompts.get(params.name)
 
         async def answer(exchange: _Exchange) -> types.GetPromptResult:
-            if prompt is None:
+            if prompt is None or prompt.name in self.listing.gone_prompts:
                 raise MCPError(INVALID_PARAMS, f"Unknown prompt: {params.name}")
             missing = [
                 argument["name"]
@@ -361,6 +373,8 @@ class McpApp:
         reply = exchange.reply = self.service.handle(request)
         if reply.delay_ms:
             await asyncio.sleep(reply.delay_ms / 1000.0)
+        if reply.fault == GONE:
+            raise _gone(operation, target)
         if reply.fault:
             raise MCPError(INTERNAL_ERROR, f"fault injected: {reply.fault}")
         if reply.source == "unmatched":
@@ -427,6 +441,13 @@ def _bearer_is(scope: Scope, token: str) -> bool:
         if name == b"authorization":
             return hmac.compare_digest(value, b"Bearer " + token.encode("utf-8"))
     return False
+
+
+def _gone(operation: McpOperation, target: str) -> MCPError:
+    """The error of a call a ``gone`` fault answers: as if the server did not have it."""
+    if operation.primitive == "resource":
+        return MCPError(RESOURCE_NOT_FOUND, f"Resource not found: {target}", {"uri": target})
+    return MCPError(INVALID_PARAMS, f"Unknown {operation.primitive}: {target}")
 
 
 def _cursor(params: types.PaginatedRequestParams | None) -> str | None:

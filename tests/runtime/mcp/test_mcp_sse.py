@@ -21,15 +21,22 @@ from tests.support.servers import ServerProcess
 __all__ = ["server_dir"]  # the generated notes server, shared with the streamable HTTP tests
 
 
-async def _over_sse(url: str, headers: dict[str, str] | None = None) -> dict[str, Any]:
-    async with Client(sse_client(url, headers=headers)) as client:
+async def _over_sse(
+    url: str, headers: dict[str, str] | None = None, mode: Any = "auto"
+) -> dict[str, Any]:
+    async with Client(sse_client(url, headers=headers), mode=mode) as client:
         return await _session(client)
 
 
-def test_over_legacy_sse_beside_streamable_http(server_dir: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["legacy", "auto"])
+def test_over_legacy_sse_beside_streamable_http(
+    server_dir: Path, mode: Any, tmp_path: Path
+) -> None:
+    """``legacy``: the initialize handshake, as clients of the 2024-11-05
+    transport speak; ``auto``: the SDK's newest protocol over the same stream."""
     env = {"MOCKC_JOURNAL": str(tmp_path / "journal.sqlite")}
     with ServerProcess([sys.executable, "server.py"], server_dir, env) as server:
-        _check_session(asyncio.run(_over_sse(f"{server.url}/sse")))
+        _check_session(asyncio.run(_over_sse(f"{server.url}/sse", mode=mode)))
         tools = asyncio.run(_tools(Client(f"{server.url}/mcp")))
         assert tools == ["search_notes", "add_note"]
         entries = httpx.get(f"{server.url}/__mockc/journal?limit=100").json()["entries"]
