@@ -49,7 +49,9 @@ from .answers import (
 from .arguments import ArgumentCheck, tool_request
 from .catalog import Catalog, McpOperation
 from .completions import complete
-from .listing import GONE, ListChanges, McpServer
+from .listing import GONE, ListChanges
+from .log_levels import set_log_level
+from .lowlevel import McpServer
 from .notifications import ResourceNotifier
 from .outputs import INTERNAL_ERROR, OUTPUTS
 from .pages import page
@@ -146,6 +148,7 @@ class McpApp:
             on_subscribe_resource=self.notifier.subscribe,
             on_unsubscribe_resource=self.notifier.unsubscribe,
             on_subscriptions_listen=self.notifier.listen,
+            on_set_logging_level=set_log_level,
         )
         self.listing = ListChanges(self.catalog, self.service, self.notifier.bus)
         security = _transport_security(host)

@@ -18,7 +18,14 @@ import mcp_types as types
 from mcp.server.connection import Connection
 from mcp.server.session import ServerSession
 
-__all__ = ["Listeners"]
+__all__ = ["Listeners", "connection_of"]
+
+
+def connection_of(session: ServerSession) -> Connection | None:
+    """The connection a request came on (the SDK keeps it private to the
+    per-request session; it lasts as long as the client's session)."""
+    connection = getattr(session, "_connection", None)
+    return connection if isinstance(connection, Connection) else None
 
 
 class Listeners:
@@ -28,8 +35,8 @@ class Listeners:
 
     def add(self, session: ServerSession) -> None:
         """Tell the connection of ``session`` (the one a request came on)."""
-        connection = getattr(session, "_connection", None)  # the SDK keeps it private
-        if isinstance(connection, Connection):
+        connection = connection_of(session)
+        if connection is not None:
             with self._lock:
                 self._connections.add(connection)
 

@@ -18,11 +18,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Any
 
 import mcp_types as types
-from mcp.server.lowlevel import NotificationOptions, Server
-from mcp.server.models import InitializationOptions
 from mcp.server.session import ServerSession
 from mcp.server.subscriptions import InMemorySubscriptionBus, PromptsListChanged, ToolsListChanged
 
@@ -31,27 +28,10 @@ from ..service import MockService
 from .catalog import Catalog
 from .listeners import Listeners
 
-__all__ = ["GONE", "ListChanges", "McpServer"]
+__all__ = ["GONE", "ListChanges"]
 
 GONE = "gone"
 """The fault kind of a tool or prompt that disappears."""
-
-_CHANGES = NotificationOptions(prompts_changed=True, resources_changed=True, tools_changed=True)
-
-
-class McpServer(Server[Any]):
-    """The SDK's low-level server, advertising ``listChanged`` for tools,
-    resources and prompts to clients of the initialize handshake."""
-
-    def create_initialization_options(
-        self,
-        notification_options: NotificationOptions | None = None,
-        experimental_capabilities: dict[str, dict[str, Any]] | None = None,
-        extensions: dict[str, dict[str, Any]] | None = None,
-    ) -> InitializationOptions:
-        return super().create_initialization_options(
-            notification_options or _CHANGES, experimental_capabilities, extensions
-        )
 
 
 class ListChanges:

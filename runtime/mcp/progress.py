@@ -22,6 +22,7 @@ from mcp.server.context import ServerRequestContext
 from ..engine import Reply, Request
 from ..service import MockService
 from .answers import reply_body
+from .log_levels import wants_log
 
 __all__ = ["stepped"]
 
@@ -78,7 +79,10 @@ def _request_id(ctx: Context) -> str | None:
 
 
 async def _log(ctx: Context, tool: str, data: Any) -> None:
-    """A log entry, sent when the client asked for them (the SDK checks the level)."""
+    """A log entry, sent when the client asked for them (the SDK checks the level
+    of 2026-07-28 sessions; ``logging/setLevel`` that of earlier ones)."""
+    if not wants_log(ctx.session, "info"):
+        return
     with warnings.catch_warnings():  # deprecated by the 2026-07-28 protocol, still served
         warnings.simplefilter("ignore")
         await ctx.session.send_log_message(

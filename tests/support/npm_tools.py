@@ -18,7 +18,16 @@ from pathlib import Path
 
 from .npm_specs import Unavailable
 
-__all__ = ["ASYNCAPI_PARSER", "EVENTSOURCE", "NODE", "NpmTool", "Unavailable", "install"]
+__all__ = [
+    "ASYNCAPI_PARSER",
+    "EVENTSOURCE",
+    "MCP_EVERYTHING",
+    "MCP_TYPESCRIPT_SDK",
+    "NODE",
+    "NpmTool",
+    "Unavailable",
+    "install",
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / "bench" / ".cache" / "npm-tools"
@@ -51,6 +60,14 @@ ASYNCAPI_PARSER = NpmTool("asyncapi-parser", ("@asyncapi/parser@3.6.6",))
 
 EVENTSOURCE = NpmTool("eventsource", ("eventsource@5.1.5",))
 """The WHATWG ``EventSource`` for Node.js: a second, independent SSE client."""
+
+MCP_TYPESCRIPT_SDK = NpmTool("mcp-typescript-sdk", ("@modelcontextprotocol/sdk@1.32.2",))
+"""The official TypeScript MCP SDK: a client independent of the Python ``mcp`` package."""
+
+MCP_EVERYTHING = NpmTool(
+    "mcp-server-everything", ("@modelcontextprotocol/server-everything@2026.8.31",)
+)
+"""The MCP project's reference server, exercising every feature (run over stdio)."""
 
 
 def install(tool: NpmTool) -> Installed:
