@@ -35,6 +35,10 @@ JSON = "application/json"
 _TEMPLATE_EXPRESSION = re.compile(r"\{([^}]*)\}")
 _VARIABLE_NAME = re.compile(r"[A-Za-z0-9_]+")
 _STRING = {"type": "string"}
+LISTED_AS_GIVEN = ("execution", "annotations", "size", "icons", "_meta")
+"""Fields of tools, resources, templates and prompts listed as the config
+gives them (which of them an entry may have, the config's schema says);
+a tool's ``annotations`` are read (its hints), the others' are not."""
 _PROMPT_MESSAGES = {
     "type": "array",
     "items": {
@@ -173,6 +177,7 @@ class _Reader:
                 name=tool["name"],
                 title=tool.get("title", ""),
                 annotations=annotations,
+                listed=_listed(tool, besides=("annotations",)),
             ),
             description=tool.get("description", ""),
             source=source,
@@ -200,6 +205,7 @@ class _Reader:
                 title=resource.get("title", ""),
                 uri_template=resource["uri"],
                 mime_type=mime_type,
+                listed=_listed(resource),
             ),
             description=resource.get("description", ""),
             source=source,
@@ -236,6 +242,7 @@ class _Reader:
                     for name in names
                 ),
                 mime_type=mime_type,
+                listed=_listed(template),
             ),
             description=template.get("description", ""),
             source=source,
@@ -299,10 +306,17 @@ class _Reader:
                 name=prompt["name"],
                 title=prompt.get("title", ""),
                 arguments=arguments,
+                listed=_listed(prompt),
             ),
             description=prompt.get("description", ""),
             source=source,
         )
+
+
+def _listed(entry: dict[str, Any], besides: tuple[str, ...] = ()) -> ir.JsonValue:
+    """The entry's fields that are listed as given (:data:`LISTED_AS_GIVEN`)."""
+    given = {key: entry[key] for key in LISTED_AS_GIVEN if key in entry and key not in besides}
+    return ir.freeze(given) if given else None
 
 
 def _offered(declared: dict[str, Any]) -> dict[str, Any]:
