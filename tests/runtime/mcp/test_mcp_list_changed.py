@@ -4,11 +4,12 @@ its tool (prompt) out of the lists and back, and the official SDK's client
 hears ``notifications/tools/list_changed`` (``prompts/list_changed``) — on a
 ``subscriptions/listen`` stream (2026-07-28) over streamable HTTP, and as a
 session of the initialize handshake over the legacy SSE transport (which
-hears ``resources/list_changed`` likewise)."""
+hears ``resources/list_changed`` likewise) and over stdio."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -19,11 +20,12 @@ import mcp_types as types
 import pytest
 from mcp import Client
 from mcp.client.sse import sse_client
+from mcp.client.stdio import StdioServerParameters
 from mcp.client.subscriptions import PromptsListChanged, ToolsListChanged
 from mcp.shared.exceptions import MCPError
 
 from mockc.compiler.driver import GenerateOptions, generate
-from tests.support.servers import ServerProcess
+from tests.support.servers import ServerProcess, free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 CONFIG = ROOT / "examples" / "mcp" / "notes.mcp.yaml"
@@ -197,3 +199,41 @@ def test_a_session_over_legacy_sse_hears_tools_list_changed(notes: Path) -> None
         "notifications/tools/list_changed",
         "notifications/resources/list_changed",
     ]
+
+
+def test_a_session_over_stdio_hears_prompts_list_changed(notes: Path) -> None:
+    """Over stdio the admin API has its own port; the session that listed
+    prompts hears the change on stdout."""
+    admin = f"http://127.0.0.1:{free_port()}"
+
+    async def run() -> dict[str, Any]:
+        heard: list[str] = []
+        got = asyncio.Event()
+
+        async def on_message(message: Any) -> None:
+            root = getattr(message, "root", message)
+            if isinstance(root, types.PromptListChangedNotification):
+                heard.append(root.method)
+                got.set()
+
+        parameters = StdioServerParameters(
+            command=sys.executable,
+            args=["server.py", "--stdio"],
+            cwd=str(notes),
+            env={**os.environ, "MOCKC_ADMIN_PORT": admin.rsplit(":", 1)[1], "MOCKC_JOURNAL": "off"},
+        )
+        async with Client(parameters, mode="legacy", message_handler=on_message) as client:
+            await client.list_prompts()
+            try:
+                await asyncio.to_thread(
+                    _created(admin, _gone_mock("no_prompt", "prompt_summarise"))
+                )
+                await asyncio.wait_for(got.wait(), 20)
+                listed = await client.list_prompts(cache_mode="bypass")
+                seen = {"heard": list(heard), "prompts": [p.name for p in listed.prompts]}
+            finally:
+                await asyncio.to_thread(httpx.delete, f"{admin}/__mockc/mocks/no_prompt")
+        return seen
+
+    seen = asyncio.run(asyncio.wait_for(run(), 60))
+    assert seen == {"heard": ["notifications/prompts/list_changed"], "prompts": []}
