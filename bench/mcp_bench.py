@@ -5,6 +5,7 @@ Run from the repository root:
 
     .venv/bin/python bench/mcp_bench.py            # about 1 minute, 10 s load runs
     .venv/bin/python bench/mcp_bench.py --quick    # about 20 seconds, 3 s load runs
+    .venv/bin/python bench/mcp_bench.py --transport sse   # the legacy HTTP+SSE transport
 
 The generated server is the notes example's (examples/mcp/notes.mcp.yaml),
 with its defaults (journal on, arguments validated, stateful sessions); the
@@ -14,8 +15,10 @@ The floor is the official MCP SDK's low-level server on the same stack
 returning that text as a constant. Both are
 pinned to core 0 and loaded the same way from core 1: ``--sessions`` clients of
 the official SDK (``mcp.Client`` over streamable HTTP), each calling the tool
-in a loop for ``--duration`` seconds. Figures: calls/s, the server's CPU per
-call (``/proc``) and the client's. The ratio is the generated server's calls/s
+in a loop for ``--duration`` seconds (``--transport sse``: over the legacy
+HTTP+SSE transport, ``/sse``, both servers; results in
+bench/results/mcp-sse.json). Figures: calls/s, the server's CPU per call
+(``/proc``) and the client's. The ratio is the generated server's calls/s
 over the floor's (target ≥ 0.6); the CPU ratio (the floor's CPU per call over
 the generated server's) says how much of the floor's capacity is kept, which
 stays meaningful when the client is the slower side. Writes
@@ -98,14 +101,23 @@ def _check(result: Any) -> None:
         raise hb.BenchError(f"{TOOL} answered {result!r}, not {ANSWER!r}")
 
 
+def _client(url: str) -> Any:
+    """The SDK's client of ``url``: streamable HTTP, or the legacy SSE transport
+    (with the initialize handshake, as clients of that transport speak)."""
+    from mcp import Client
+    from mcp.client.sse import sse_client
+
+    if url.endswith("/sse"):
+        return Client(sse_client(url), mode="legacy")
+    return Client(url)
+
+
 async def _load(url: str, pid: int, sessions: int, duration: float) -> Load:
     """``sessions`` clients calling the tool in a loop; the clock and the CPU
     counters run from when every session is connected."""
     # connect every session first (initialize + one checked call), then start the clock
-    from mcp import Client
-
     async with contextlib.AsyncExitStack() as stack:
-        connected = [await stack.enter_async_context(Client(url)) for _ in range(sessions)]
+        connected = [await stack.enter_async_context(_client(url)) for _ in range(sessions)]
         for client in connected:
             _check(await client.call_tool(TOOL, ARGUMENTS))
         load = Load(sessions)
@@ -147,8 +159,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, help="seconds per load run (default 10)")
     parser.add_argument("--sessions", type=int, default=8, help="concurrent client sessions")
     parser.add_argument("--check", action="store_true", help="exit 1 when the target is missed")
-    parser.add_argument("--output", type=Path, default=RESULTS / "mcp.json")
+    parser.add_argument("--transport", choices=("http", "sse"), default="http")
+    parser.add_argument("--output", type=Path, help="default: bench/results/mcp[-sse].json")
     options = parser.parse_args(argv)
+    output = options.output or RESULTS / (
+        "mcp-sse.json" if options.transport == "sse" else "mcp.json"
+    )
+    path = "/sse" if options.transport == "sse" else "/mcp"
     duration = options.duration or (3.0 if options.quick else 10.0)
     signal.signal(signal.SIGTERM, hb._on_signal)
     figures = Figures(
@@ -156,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
             "duration_s": duration,
             "sessions": options.sessions,
             "tool": TOOL,
+            "transport": options.transport,
             "arguments": ARGUMENTS,
         },
         machine=_machine(),
@@ -179,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
                 startup = hb.wait_healthy(started, port, "/health")
                 if name == "server":
                     figures.startup_s = round(startup, 3)
-                url = f"http://127.0.0.1:{port}/mcp"
+                url = f"http://127.0.0.1:{port}{path}"
                 pid = started.proc.pid
                 asyncio.run(_load(url, pid, options.sessions, 1.0))  # warm-up
                 busy0, t0 = hb.busy_jiffies(), time.perf_counter()
@@ -206,8 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     figures.cpu_ratio = round(
         figures.floor["server_cpu_us_per_call"] / figures.server["server_cpu_us_per_call"], 3
     )
-    options.output.parent.mkdir(parents=True, exist_ok=True)
-    options.output.write_text(json.dumps(asdict(figures), indent=1) + "\n")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(asdict(figures), indent=1) + "\n")
     print(f"{'':<10}{'calls/s':>10}{'server µs/call':>16}{'client µs/call':>16}")
     for name in ("floor", "server"):
         row = getattr(figures, name)
@@ -221,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"generate {figures.generate_s:.2f} s, start-up {figures.startup_s:.2f} s")
     for note in figures.notes:
         print(f"note: {note}")
-    print(f"written: {options.output}")
+    print(f"written: {output}")
     return 1 if options.check and figures.ratio < TARGET_RATIO else 0
 
 

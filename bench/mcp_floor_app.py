@@ -2,7 +2,8 @@
 answering ``tools/call`` with a constant, in the same stack as a generated server.
 
 Same SDK (mcp 2.3's ``Server`` and ``StreamableHTTPSessionManager``, stateful
-sessions, DNS-rebinding protection on loopback), same transport (an ASGI app
+sessions, DNS-rebinding protection on loopback; its ``SseServerTransport`` at
+``/sse`` and ``/messages/`` for the legacy transport), same transport (an ASGI app
 served by granian's embedded server, one worker), same tool (``add_note``,
 listed with the notes example's input schema, which is also handed to the
 SDK for its ``Mcp-Param-*`` header check, as a generated server does). Only the answer differs: here
@@ -23,6 +24,7 @@ from typing import Any
 import mcp_types as types
 from mcp.server.context import ServerRequestContext
 from mcp.server.lowlevel import Server
+from mcp.server.sse import SseServerTransport
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
 
@@ -62,14 +64,13 @@ class FloorApp:
             on_list_tools=list_tools,
             on_call_tool=call_tool,
         )
-        self.sessions = StreamableHTTPSessionManager(
-            app=self.server,
-            security_settings=TransportSecuritySettings(
-                enable_dns_rebinding_protection=True,
-                allowed_hosts=["127.0.0.1:*", "localhost:*", "127.0.0.1", "localhost"],
-                allowed_origins=["http://127.0.0.1:*", "http://localhost:*"],
-            ),
+        security = TransportSecuritySettings(
+            enable_dns_rebinding_protection=True,
+            allowed_hosts=["127.0.0.1:*", "localhost:*", "127.0.0.1", "localhost"],
+            allowed_origins=["http://127.0.0.1:*", "http://localhost:*"],
         )
+        self.sessions = StreamableHTTPSessionManager(app=self.server, security_settings=security)
+        self.sse = SseServerTransport("/messages/", security_settings=security)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -79,6 +80,13 @@ class FloorApp:
             headers = [(b"content-type", b"application/json"), (b"content-length", b"15")]
             await send({"type": "http.response.start", "status": 200, "headers": headers})
             await send({"type": "http.response.body", "body": body})
+            return
+        if scope["path"] == "/sse":  # the legacy HTTP+SSE transport, as the SDK's docs serve it
+            async with self.sse.connect_sse(scope, receive, send) as (read, write):
+                await self.server.run(read, write, self.server.create_initialization_options())
+            return
+        if scope["path"].startswith("/messages/"):
+            await self.sse.handle_post_message(scope, receive, send)
             return
         await self.sessions.handle_request(scope, receive, send)
 

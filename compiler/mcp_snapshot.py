@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import yaml
 
 from .errors import Diagnostic, MockcError
+from .frontends.mcp.reading import LISTED_AS_GIVEN
 
 if TYPE_CHECKING:  # the SDK is imported when a snapshot is taken
     from mcp import Client
@@ -161,6 +162,7 @@ async def _config(client: Client, record: bool) -> dict[str, Any]:
                     "mimeType": template.mime_type,
                 }
             )
+            | _as_given(template)
             for page in templates
             for template in page.resource_templates
         ]
@@ -192,6 +194,13 @@ def _present(entry: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in entry.items() if value is not None}
 
 
+def _as_given(listed: Any, besides: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The fields of a listed entry that a config keeps as given (``execution``,
+    ``icons``, ``_meta``, a resource's ``annotations`` and ``size``)."""
+    given: dict[str, Any] = listed.model_dump(by_alias=True, exclude_none=True, mode="json")
+    return {key: given[key] for key in LISTED_AS_GIVEN if key in given and key not in besides}
+
+
 async def _tool(client: Client, tool: Any, record: bool) -> dict[str, Any]:
     hints = None
     if tool.annotations is not None:
@@ -206,7 +215,7 @@ async def _tool(client: Client, tool: Any, record: bool) -> dict[str, Any]:
             "outputSchema": tool.output_schema,
             "annotations": hints,
         }
-    )
+    ) | _as_given(tool, besides=("annotations",))
     required = (tool.input_schema or {}).get("required") or []
     if record and hints is not None and hints.get("readOnlyHint") and not required:
         result = await _answered(client.call_tool(tool.name, {}))
@@ -247,7 +256,7 @@ async def _resource(client: Client, resource: Any, record: bool) -> dict[str, An
             "description": resource.description,
             "mimeType": resource.mime_type,
         }
-    )
+    ) | _as_given(resource)
     entry["text"] = ""
     if record:
         read = await _answered(client.read_resource(str(resource.uri)))
@@ -281,7 +290,7 @@ async def _prompt(client: Client, prompt: Any, record: bool) -> dict[str, Any]:
             "description": prompt.description,
             "arguments": arguments or None,
         }
-    )
+    ) | _as_given(prompt)
     if record:
         placeholders = {argument["name"]: "{" + argument["name"] + "}" for argument in arguments}
         got = await _answered(client.get_prompt(prompt.name, placeholders))

@@ -192,6 +192,9 @@ class McpBinding(TypedDict):
     completions: NotRequired[dict[str, list[str]]]
     """Prompts and resource templates: the values completion/complete offers,
     per argument or variable."""
+    listed: NotRequired[dict[str, Any]]
+    """MCP fields listed as the config gives them (a tool's ``execution``,
+    ``icons``, ``_meta``; a resource's ``annotations``, ``size``…)."""
     http: NotRequired[dict[str, Any]]
     """Tools made from an HTTP operation: ``method``, ``path``, ``arguments``
     (each ``{"argument", "in", "name"}``: the HTTP parameter an argument is)

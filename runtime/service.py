@@ -170,6 +170,8 @@ class MockService:
     def _finish(self, request: Request, reply: Reply) -> Reply:
         if reply.fault == "duplicate" and not getattr(self.outputs, "duplicates", False):
             reply.fault = None  # only broker channels send a message twice
+        if reply.fault == "gone" and not getattr(self.outputs, "disappears", False):
+            reply.fault = None  # only MCP tools, prompts and resources disappear
         if self._delay is not None:
             low, high = self._delay
             reply.delay_ms += low if low == high else self._random.uniform(low, high)

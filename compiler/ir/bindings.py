@@ -223,6 +223,10 @@ class McpBinding:
     ("" when it has none); ``parameters`` then name the other arguments, one
     per parameter of the HTTP binding, in its order."""
     security: tuple[SecurityRequirement, ...] = ()
+    listed: JsonValue = None
+    """MCP fields listed as the config gives them, which mockc does not read
+    (a tool's ``execution``, ``icons``, ``_meta``; a resource's ``annotations``,
+    ``size``…): an object, or None."""
 
 
 Binding: TypeAlias = (

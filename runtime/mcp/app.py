@@ -50,11 +50,14 @@ from .arguments import ArgumentCheck, tool_request
 from .catalog import Catalog, McpOperation
 from .client_requests import InputRequired, resumed_steps
 from .completions import complete
-from .log_levels import LogLevels
+from .listing import GONE, ListChanges
+from .log_levels import set_log_level
+from .lowlevel import McpServer
 from .notifications import ResourceNotifier
 from .outputs import INTERNAL_ERROR, OUTPUTS
 from .pages import page
 from .progress import stepped
+from .sse_transport import SSE_PATH, LegacySse
 
 __all__ = ["MCP_PATH", "McpApp"]
 
@@ -104,6 +107,7 @@ class McpApp:
         token: str | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         page_size: int = 0,
+        sse: str = "on",
     ) -> None:
         settings = settings or CoreSettings()
         api = contract["api"]
@@ -126,9 +130,8 @@ class McpApp:
         )
         self._journal = EntryBuilder(PROTOCOL, self.service.settings)
         self.notifier = ResourceNotifier(self.catalog, self.service)
-        self.log_levels = LogLevels()
         info = contract["mcp"]["server"] if "mcp" in contract else {}
-        self.server: Server[Any] = Server(
+        self.server: Server[Any] = McpServer(
             info.get("name") or api.get("name") or "mcp",
             version=info.get("version") or api.get("version") or "0",
             title=info.get("title") or None,
@@ -146,18 +149,18 @@ class McpApp:
             on_subscribe_resource=self.notifier.subscribe,
             on_unsubscribe_resource=self.notifier.unsubscribe,
             on_subscriptions_listen=self.notifier.listen,
+            on_set_logging_level=set_log_level,
         )
-        # logging/setLevel: protocol versions before 2026-07-28 (the SDK's constructor
-        # argument warns that the 2026 revision drops it)
-        self.server.add_request_handler(
-            "logging/setLevel", types.SetLevelRequestParams, self.log_levels.set_level
-        )
+        self.listing = ListChanges(self.catalog, self.service, self.notifier.bus)
+        security = _transport_security(host)
         self.sessions = StreamableHTTPSessionManager(
             app=self.server,
             stateless=stateless,
-            security_settings=_transport_security(host),
+            security_settings=security,
             max_request_body_size=max_body_bytes,
         )
+        self.legacy_sse = LegacySse(self.server, security, max_body_bytes) if sse != "off" else None
+        self._streamable = sse != "only"
         self._token = token
         self._page_size = page_size
         self.admin = AdminApp(self.service, title=self.title)
@@ -179,6 +182,7 @@ class McpApp:
         """Notifications followed and, over HTTP, the streamable HTTP sessions'
         task group; the server is served inside it."""
         self.notifier.start()
+        self.listing.start()
         try:
             if http:
                 async with self.sessions.run():
@@ -186,6 +190,7 @@ class McpApp:
             else:
                 yield
         finally:
+            self.listing.stop()
             self.notifier.stop()
 
     def close(self) -> None:
@@ -199,30 +204,50 @@ class McpApp:
             path: str = scope["path"]
             if path.startswith(ADMIN_PREFIX) or path == METRICS_PATH:
                 await self.admin(scope, receive, send)
-            elif path in (MCP_PATH, MCP_PATH + "/"):
-                if self._token is not None and not _bearer_is(scope, self._token):
-                    body = json_bytes({"error": "a bearer token is required (MOCKC_MCP_TOKEN)"})
-                    challenge = [(b"www-authenticate", b'Bearer realm="mcp"')]
-                    await send_response(send, 401, _JSON, body, challenge)
-                    return
-                await self.sessions.handle_request(scope, receive, cast(Any, send))
+            elif self._streamable and path in (MCP_PATH, MCP_PATH + "/"):
+                if await self._authorized(scope, send):
+                    await self.sessions.handle_request(scope, receive, cast(Any, send))
+            elif self.legacy_sse is not None and self.legacy_sse.serves(path):
+                if await self._authorized(scope, send):
+                    await self.legacy_sse(scope, receive, send)
             elif path == HEALTH_PATH:
                 await send_response(
                     send, 200, _JSON, self._health.body(), head=scope["method"] == "HEAD"
                 )
             else:
-                body = json_bytes({"error": f"no route {path}; MCP is served at {MCP_PATH}"})
+                body = json_bytes({"error": f"no route {path}; MCP is served at {self.where}"})
                 await send_response(send, 404, _JSON, body)
         elif kind == "lifespan":
             await lifespan(receive, send)
+
+    @property
+    def where(self) -> str:
+        """The paths MCP is served at over HTTP."""
+        paths = [MCP_PATH] if self._streamable else []
+        if self.legacy_sse is not None:
+            paths.append(f"{SSE_PATH} (legacy SSE)")
+        return " and ".join(paths)
+
+    async def _authorized(self, scope: Scope, send: Send) -> bool:
+        """Whether the request may go on (``MOCKC_MCP_TOKEN``); else 401 is answered."""
+        if self._token is None or _bearer_is(scope, self._token):
+            return True
+        body = json_bytes({"error": "a bearer token is required (MOCKC_MCP_TOKEN)"})
+        challenge = [(b"www-authenticate", b'Bearer realm="mcp"')]
+        await send_response(send, 401, _JSON, body, challenge)
+        return False
 
     # -- the SDK's handlers ------------------------------------------------
 
     async def _list_tools(
         self, ctx: Context, params: types.PaginatedRequestParams | None
     ) -> types.ListToolsResult:
+        self.listing.tools_listed_by(ctx.session)
+
         async def answer(_: _Exchange) -> types.ListToolsResult:
-            tools, following = page(self.catalog.tool_list(), _cursor(params), self._page_size)
+            gone = self.listing.gone_tools
+            listed = [tool for tool in self.catalog.tool_list() if tool.name not in gone]
+            tools, following = page(listed, _cursor(params), self._page_size)
             return types.ListToolsResult(tools=tools, next_cursor=following)
 
         return await self._journaled("tools/list", "", None, None, answer)
@@ -254,8 +279,12 @@ class McpApp:
     async def _list_prompts(
         self, ctx: Context, params: types.PaginatedRequestParams | None
     ) -> types.ListPromptsResult:
+        self.listing.prompts_listed_by(ctx.session)
+
         async def answer(_: _Exchange) -> types.ListPromptsResult:
-            prompts, following = page(self.catalog.prompt_list(), _cursor(params), self._page_size)
+            gone = self.listing.gone_prompts
+            listed = [prompt for prompt in self.catalog.prompt_list() if prompt.name not in gone]
+            prompts, following = page(listed, _cursor(params), self._page_size)
             return types.ListPromptsResult(prompts=prompts, next_cursor=following)
 
         return await self._journaled("prompts/list", "", None, None, answer)
@@ -267,7 +296,7 @@ class McpApp:
         tool = self.catalog.tools.get(params.name)
 
         async def answer(exchange: _Exchange) -> types.CallToolResult | types.InputRequiredResult:
-            if tool is None:
+            if tool is None or tool.name in self.listing.gone_tools:
                 raise MCPError(INVALID_PARAMS, f"Unknown tool: {params.name}")
             problems = self.arguments.problems(tool.name, arguments) if self.arguments else []
             if problems:
@@ -280,9 +309,7 @@ class McpApp:
                 return await self._answer(tool, step, params.name, exchange)
 
             try:
-                reply = await stepped(
-                    ctx, tool.name, request, reply, ask, self.service, self.log_levels, resumed
-                )
+                reply = await stepped(ctx, tool.name, request, reply, ask, self.service, resumed)
             except InputRequired as needed:
                 return needed.result
             return tool_result(tool, reply)
@@ -314,7 +341,7 @@ class McpApp:
         prompt = self.catalog.prompts.get(params.name)
 
         async def answer(exchange: _Exchange) -> types.GetPromptResult:
-            if prompt is None:
+            if prompt is None or prompt.name in self.listing.gone_prompts:
                 raise MCPError(INVALID_PARAMS, f"Unknown prompt: {params.name}")
             missing = [
                 argument["name"]
@@ -354,6 +381,8 @@ class McpApp:
         reply = exchange.reply = self.service.handle(request)
         if reply.delay_ms:
             await asyncio.sleep(reply.delay_ms / 1000.0)
+        if reply.fault == GONE:
+            raise _gone(operation, target)
         if reply.fault:
             raise MCPError(INTERNAL_ERROR, f"fault injected: {reply.fault}")
         if reply.source == "unmatched":
@@ -422,6 +451,13 @@ def _bearer_is(scope: Scope, token: str) -> bool:
         if name == b"authorization":
             return hmac.compare_digest(value, b"Bearer " + token.encode("utf-8"))
     return False
+
+
+def _gone(operation: McpOperation, target: str) -> MCPError:
+    """The error of a call a ``gone`` fault answers: as if the server did not have it."""
+    if operation.primitive == "resource":
+        return MCPError(RESOURCE_NOT_FOUND, f"Resource not found: {target}", {"uri": target})
+    return MCPError(INVALID_PARAMS, f"Unknown {operation.primitive}: {target}")
 
 
 def _cursor(params: types.PaginatedRequestParams | None) -> str | None:

@@ -5,10 +5,12 @@ operation that answers a tool name, a resource URI or a prompt name."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import mcp_types as types
+from pydantic import BaseModel
 
 from ..contract import Contract, OperationSpec, mcp_binding
 from .schemas import LISTED_BUDGET, self_contained
@@ -16,6 +18,7 @@ from .schemas import LISTED_BUDGET, self_contained
 __all__ = ["Catalog", "McpOperation"]
 
 _VARIABLE = re.compile(r"\{([A-Za-z0-9_]+)\}")
+Listed = TypeVar("Listed", bound=BaseModel)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,65 +109,89 @@ class Catalog:
             binding = tool.binding
             annotations = binding.get("annotations")
             tools.append(
-                types.Tool(
-                    name=tool.name,
-                    title=binding["title"] or None,
-                    description=binding["description"] or None,
-                    input_schema=self.input_schema(tool, budget=LISTED_BUDGET),
-                    output_schema=self_contained(
-                        tool.result_schema, self._defs, budget=LISTED_BUDGET
-                    )
-                    if tool.result_media_type == "application/json"
-                    else None,
-                    annotations=types.ToolAnnotations.model_validate(annotations)
-                    if annotations is not None
-                    else None,
+                _with_listed(
+                    binding,
+                    types.Tool(
+                        name=tool.name,
+                        title=binding["title"] or None,
+                        description=binding["description"] or None,
+                        input_schema=self.input_schema(tool, budget=LISTED_BUDGET),
+                        output_schema=self_contained(
+                            tool.result_schema, self._defs, budget=LISTED_BUDGET
+                        )
+                        if tool.result_media_type == "application/json"
+                        else None,
+                        annotations=types.ToolAnnotations.model_validate(annotations)
+                        if annotations is not None
+                        else None,
+                    ),
                 )
             )
         return tools
 
     def resource_list(self) -> list[types.Resource]:
         return [
-            types.Resource(
-                uri=uri,
-                name=resource.name,
-                title=resource.binding["title"] or None,
-                description=resource.binding["description"] or None,
-                mime_type=resource.binding["mime_type"] or None,
+            _with_listed(
+                resource.binding,
+                types.Resource(
+                    uri=uri,
+                    name=resource.name,
+                    title=resource.binding["title"] or None,
+                    description=resource.binding["description"] or None,
+                    mime_type=resource.binding["mime_type"] or None,
+                ),
             )
             for uri, resource in self.resources.items()
         ]
 
     def template_list(self) -> list[types.ResourceTemplate]:
         return [
-            types.ResourceTemplate(
-                uri_template=template.binding["uri_template"],
-                name=template.name,
-                title=template.binding["title"] or None,
-                description=template.binding["description"] or None,
-                mime_type=template.binding["mime_type"] or None,
+            _with_listed(
+                template.binding,
+                types.ResourceTemplate(
+                    uri_template=template.binding["uri_template"],
+                    name=template.name,
+                    title=template.binding["title"] or None,
+                    description=template.binding["description"] or None,
+                    mime_type=template.binding["mime_type"] or None,
+                ),
             )
             for template in self.templates
         ]
 
     def prompt_list(self) -> list[types.Prompt]:
         return [
-            types.Prompt(
-                name=prompt.name,
-                title=prompt.binding["title"] or None,
-                description=prompt.binding["description"] or None,
-                arguments=[
-                    types.PromptArgument(
-                        name=argument["name"],
-                        title=argument["title"] or None,
-                        description=argument["description"] or None,
-                        required=argument["required"],
-                    )
-                    for argument in prompt.binding["arguments"]
-                ],
+            _with_listed(
+                prompt.binding,
+                types.Prompt(
+                    name=prompt.name,
+                    title=prompt.binding["title"] or None,
+                    description=prompt.binding["description"] or None,
+                    arguments=[
+                        types.PromptArgument(
+                            name=argument["name"],
+                            title=argument["title"] or None,
+                            description=argument["description"] or None,
+                            required=argument["required"],
+                        )
+                        for argument in prompt.binding["arguments"]
+                    ]
+                    or None,  # listed without arguments, as servers list a prompt that has none
+                ),
             )
             for prompt in self.prompts.values()
         ]
+
+
+def _with_listed(binding: Mapping[str, Any], entry: Listed) -> Listed:
+    """``entry`` with the fields the config lists as given (``execution``,
+    ``icons``, ``_meta``, a resource's ``annotations`` and ``size``)."""
+    listed = binding.get("listed")
+    if not listed:
+        return entry
+    return type(entry).model_validate(
+        {**entry.model_dump(by_alias=True, exclude_none=True), **listed}
+    )
 
 
 def _result(spec: OperationSpec) -> tuple[str, Any]:

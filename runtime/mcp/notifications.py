@@ -31,7 +31,6 @@ import contextlib
 import functools
 import hashlib
 import threading
-import weakref
 from collections.abc import Mapping
 from typing import Any
 
@@ -50,6 +49,7 @@ from ..json_codec import json_bytes
 from ..service import MockService
 from .answers import fill
 from .catalog import Catalog, McpOperation
+from .listeners import Listeners
 
 __all__ = ["ResourceNotifier"]
 
@@ -72,8 +72,8 @@ class ResourceNotifier:
         self._hub: list[Subscription] = []
         self._tasks: set[asyncio.Task[None]] = set()
         self._prints: dict[str, str] = {}
-        self._listing: weakref.WeakSet[ServerSession] = weakref.WeakSet()
-        """Sessions (before 2026-07-28) that listed resources: told when the list changes."""
+        self._listing = Listeners()
+        """Connections (before 2026-07-28) that listed resources: told when the list changes."""
         self._mocked: list[types.Resource] = self._mocked_resources()
 
     # -- life --------------------------------------------------------------
@@ -127,8 +127,7 @@ class ResourceNotifier:
         return self._mocked
 
     def listed_by(self, session: ServerSession) -> None:
-        with self._lock:
-            self._listing.add(session)
+        self._listing.add(session)
 
     def _mocked_resources(self) -> list[types.Resource]:
         fixed = set(self.catalog.resources)
@@ -214,14 +213,7 @@ class ResourceNotifier:
     async def _send(self, uris: list[str], listed_changed: bool) -> None:
         if listed_changed:
             await self.bus.publish(ResourcesListChanged())
-            with self._lock:
-                listing = list(self._listing)
-            for session in listing:
-                try:
-                    await session.send_resource_list_changed()
-                except Exception:  # noqa: BLE001 - a closed session just drops out
-                    with self._lock:
-                        self._listing.discard(session)
+            await self._listing.notify(types.ResourceListChangedNotification())
         for uri in dict.fromkeys(uris):
             await self.bus.publish(ResourceUpdated(uri=uri))
             with self._lock:

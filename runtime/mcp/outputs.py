@@ -28,6 +28,8 @@ class McpOutputs(KeyedOutputs):
 
     empty_status = SUCCESS
     success = SUCCESS
+    disappears = True
+    """``fault: {kind: gone}`` takes a tool, prompt or resource away (``.listing``)."""
 
     def injected_fault(self, delay_ms: float) -> Reply:
         return Reply(

@@ -29,7 +29,7 @@ from ..engine import Reply, Request
 from ..service import MockService
 from .answers import reply_body
 from .client_requests import CLIENT_STEPS, ask_client
-from .log_levels import LogLevels
+from .log_levels import wants_log
 
 __all__ = ["stepped"]
 
@@ -45,7 +45,6 @@ async def stepped(
     first: Reply,
     ask: Ask,
     service: MockService,
-    levels: LogLevels,
     resumed: list[Any],
 ) -> Reply:
     """The reply of the call: ``first``, or, when its mock declares a ``stream``,
@@ -77,8 +76,7 @@ async def stepped(
             await ctx.session.send_progress_notification(
                 token, index + 1, steps, _text(body), related_request_id=_request_id(ctx)
             )
-        if levels.heard(ctx, LOG_LEVEL):
-            await _log(ctx, tool, body)
+        await _log(ctx, tool, body)
     if interval:
         await asyncio.sleep(interval)
     request.stream_index = steps
@@ -104,7 +102,10 @@ def _request_id(ctx: Context) -> str | None:
 
 
 async def _log(ctx: Context, tool: str, data: Any) -> None:
-    """A log entry, sent when the client asked for them (the SDK checks the level)."""
+    """A log entry, sent when the client asked for them (the SDK checks the level
+    of 2026-07-28 sessions; ``logging/setLevel`` that of earlier ones)."""
+    if not wants_log(ctx.session, "info"):
+        return
     with warnings.catch_warnings():  # deprecated by the 2026-07-28 protocol, still served
         warnings.simplefilter("ignore")
         await ctx.session.send_log_message(

@@ -26,7 +26,7 @@ from ..engine import load_hooks
 from ..settings import ServerSettings, read_settings, server_fields
 from ..startup import embedded_granian, malformed_contract, run, serve_until_signalled
 from ..web.bodies import DEFAULT_MAX_BODY_BYTES
-from .app import MCP_PATH, PROTOCOL, McpApp
+from .app import PROTOCOL, McpApp
 
 __all__ = ["Settings", "build_app", "main", "parse_settings"]
 
@@ -40,6 +40,7 @@ class Settings(ServerSettings):
     token: str | None = None
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     page_size: int = 0
+    sse: str = "on"
 
 
 def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> Settings:
@@ -54,6 +55,7 @@ def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> Settings:
         token=values["mcp_token"],
         max_body_bytes=values["max_body_bytes"],
         page_size=values["mcp_page_size"],
+        sse=values["mcp_sse"],
     )
 
 
@@ -75,6 +77,7 @@ def build_app(directory: Path, settings: Settings) -> McpApp:
             token=settings.token,
             max_body_bytes=settings.max_body_bytes,
             page_size=settings.page_size,
+            sse=settings.sse,
         )
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise malformed_contract(directory, exc) from exc
@@ -96,8 +99,8 @@ async def _serve(app: McpApp, settings: Settings) -> None:
     async with app.running():
         await serve_until_signalled(
             server,
-            f"mockc: serving {app.title} over MCP (streamable HTTP) on "
-            f"http://{settings.host}:{settings.port}{MCP_PATH} ({app.operation_count} tools, "
+            f"mockc: serving {app.title} over MCP on http://{settings.host}:{settings.port} "
+            f"at {app.where} ({app.operation_count} tools, "
             "resources and prompts; admin API under /__mockc/)",
         )
 

@@ -38,7 +38,7 @@ MAX_DELAY_MS = 600_000
 """The longest delay a mock may ask for: ten minutes."""
 OPERATORS = ("equals", "not", "in", "matches", "contains", "exists", "gt", "gte", "lt", "lte")
 SEQUENCES = ("cycle", "once-each", "random")
-FAULT_KINDS = ("error", "empty", "reset", "malformed", "duplicate")
+FAULT_KINDS = ("error", "empty", "reset", "malformed", "duplicate", "gone")
 CRUD_ACTIONS = ("create", "get", "list", "replace", "patch", "delete")
 STREAM_PER = ("message", "call")
 MAX_STREAM_COUNT = 100_000

@@ -486,6 +486,17 @@ SETTINGS: tuple[Setting, ...] = (
         parse=flag_value,
     ),
     Setting(
+        "mcp_sse",
+        "MOCKC_MCP_SSE",
+        "--sse",
+        "on",
+        "the legacy HTTP+SSE transport (2024-11-05), `GET /sse` and `POST /messages/`, "
+        "beside streamable HTTP at `/mcp` (`off`: not served; `only`: served alone, "
+        "as a server of that era)",
+        protocols=frozenset({"mcp"}),
+        choices=("on", "off", "only"),
+    ),
+    Setting(
         "mcp_token",
         "MOCKC_MCP_TOKEN",
         None,

@@ -84,6 +84,8 @@ def _binding(operation: ir.Operation, binding: ir.McpBinding) -> dict[str, Any]:
         spec["uri_template"] = binding.uri_template
         spec["variables"] = [parameter.name for parameter in binding.parameters]
         spec["mime_type"] = binding.mime_type
+    if binding.listed is not None:
+        spec["listed"] = ir.thaw(binding.listed)
     if binding.primitive == "prompt":
         spec["arguments"] = [
             {

@@ -22,6 +22,8 @@ __all__ = [
     "ASYNCAPI_PARSER",
     "EVENTSOURCE",
     "MCP_CONFORMANCE",
+    "MCP_EVERYTHING",
+    "MCP_TYPESCRIPT_SDK",
     "NODE",
     "NpmTool",
     "Unavailable",
@@ -62,6 +64,13 @@ EVENTSOURCE = NpmTool("eventsource", ("eventsource@5.1.5",))
 
 MCP_CONFORMANCE = NpmTool("mcp-conformance", ("@modelcontextprotocol/conformance@0.1.16",))
 """The MCP project's conformance suite (its CLI: ``dist/index.js server --url …``)."""
+MCP_TYPESCRIPT_SDK = NpmTool("mcp-typescript-sdk", ("@modelcontextprotocol/sdk@1.32.2",))
+"""The official TypeScript MCP SDK: a client independent of the Python ``mcp`` package."""
+
+MCP_EVERYTHING = NpmTool(
+    "mcp-server-everything", ("@modelcontextprotocol/server-everything@2026.8.31",)
+)
+"""The MCP project's reference server, exercising every feature (run over stdio)."""
 
 
 def install(tool: NpmTool) -> Installed:

@@ -39,6 +39,10 @@ JSON = "application/json"
 _TEMPLATE_EXPRESSION = re.compile(r"\{([^}]*)\}")
 _VARIABLE_NAME = re.compile(r"[A-Za-z0-9_]+")
 _STRING = {"type": "string"}
+LISTED_AS_GIVEN = ("execution", "annotations", "size", "icons", "_meta")
+"""Fields of tools, resources, templates and prompts listed as the config
+gives them (which of them an entry may have, the config's schema says);
+a tool's ``annotations`` are read (its hints), the others' are not."""
 
 
 def load(path: Path, *, warnings: list[Diagnostic] | None = None) -> ir.Api:
@@ -167,6 +171,7 @@ class _Reader:
                 name=tool["name"],
                 title=tool.get("title", ""),
                 annotations=annotations,
+                listed=_listed(tool, besides=("annotations",)),
             ),
             description=tool.get("description", ""),
             source=source,
@@ -194,6 +199,7 @@ class _Reader:
                 title=resource.get("title", ""),
                 uri_template=resource["uri"],
                 mime_type=mime_type,
+                listed=_listed(resource),
             ),
             description=resource.get("description", ""),
             source=source,
@@ -230,6 +236,7 @@ class _Reader:
                     for name in names
                 ),
                 mime_type=mime_type,
+                listed=_listed(template),
             ),
             description=template.get("description", ""),
             source=source,
@@ -293,6 +300,7 @@ class _Reader:
                 name=prompt["name"],
                 title=prompt.get("title", ""),
                 arguments=arguments,
+                listed=_listed(prompt),
             ),
             description=prompt.get("description", ""),
             source=source,
@@ -309,6 +317,12 @@ def _json_outputs(**schemas: dict[str, Any]) -> tuple[ir.Output, ...]:
         )
         for key, schema in schemas.items()
     )
+
+
+def _listed(entry: dict[str, Any], besides: tuple[str, ...] = ()) -> ir.JsonValue:
+    """The entry's fields that are listed as given (:data:`LISTED_AS_GIVEN`)."""
+    given = {key: entry[key] for key in LISTED_AS_GIVEN if key in entry and key not in besides}
+    return ir.freeze(given) if given else None
 
 
 def _offered(declared: dict[str, Any]) -> dict[str, Any]:

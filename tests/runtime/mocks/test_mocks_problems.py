@@ -34,7 +34,7 @@ PROBLEMS = [
             "3:11: response.status must be at most 599, found 700",
             "4:10: response.delay: 'max' is missing",
             "5:17: response.fault.kind must be one of error, empty, reset, malformed, "
-            "duplicate, found text 'boom'",
+            "duplicate, gone, found text 'boom'",
         ],
     ),
     (
