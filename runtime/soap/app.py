@@ -56,7 +56,7 @@ from .envelopes import (
 from .headers import HeaderError, declared_names, not_understood, read_headers, write_headers
 from .outputs import CLIENT, MUST_UNDERSTAND, SERVER, SoapOutputs
 from .safety import UnsafeXml, parse_xml
-from .validation import MAX_PROBLEMS, SchemaLoadError, WsdlSchemas
+from .validation import MAX_PROBLEMS, SchemaLoadError, WsdlSchemas, load_schemas
 from .wsdl import WsdlFiles
 from .xml_values import read_element, write_element
 
@@ -217,7 +217,7 @@ class SoapApp:
                 continue
             if wsdl not in loaded:
                 try:
-                    loaded[wsdl] = WsdlSchemas.load(directory / wsdl)
+                    loaded[wsdl] = load_schemas(directory / wsdl)
                 except SchemaLoadError as exc:
                     loaded[wsdl] = None
                     self.service.load_problems.append(
