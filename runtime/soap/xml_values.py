@@ -90,10 +90,10 @@ def read_element(element: etree._Element, schema: dict[str, Any] | None = None) 
     for name, value in element.attrib.items():
         if name == XSI_NIL:
             continue
-        local = etree.QName(name).localname
+        local = _local(name)
         data[local] = _typed(value, properties.get(local) or {})
     for child in children:
-        local = etree.QName(child).localname
+        local = _local(child.tag)
         member = properties.get(local) or {}
         if member.get("type") == "array":
             data.setdefault(local, []).append(read_element(child, member.get("items") or {}))
@@ -112,6 +112,12 @@ def read_element(element: etree._Element, schema: dict[str, Any] | None = None) 
     if not children and element.text and element.text.strip():
         data["_value"] = _typed(element.text, properties.get("_value") or {})
     return data
+
+
+def _local(tag: Any) -> str:
+    """The local name of a ``{namespace}local`` tag (``QName`` costs more)."""
+    text = str(tag)
+    return text[text.index("}") + 1 :] if text.startswith("{") else text
 
 
 def _typed(text: str, schema: dict[str, Any]) -> Any:
