@@ -54,6 +54,7 @@ from .envelopes import (
     version_of,
 )
 from .headers import HeaderError, declared_names, not_understood, read_headers, write_headers
+from .mtom import is_xop, read_xop
 from .outputs import CLIENT, MUST_UNDERSTAND, SERVER, SoapOutputs
 from .safety import UnsafeXml, parse_xml
 from .validation import MAX_PROBLEMS, SchemaLoadError, WsdlSchemas, load_schemas
@@ -352,13 +353,18 @@ class SoapApp:
     def _request(
         self, raw: bytes, content_type: str, headers: Mapping[str, str], path: str, version: str
     ) -> tuple[Request, PortEntry]:
+        soap_type = content_type
         try:
-            envelope = read_envelope(parse_xml(raw))
+            if is_xop(content_type):
+                document, soap_type = read_xop(raw, content_type)
+            else:
+                document = parse_xml(raw)
+            envelope = read_envelope(document)
         except (UnsafeXml, EnvelopeError) as exc:
             raise _ClientFault(version, str(exc)) from None
         version = envelope.version
         actions = (
-            content_type_action(content_type),
+            content_type_action(soap_type),
             headers.get("soapaction", "").strip().strip('"'),
             envelope.addressing_action,
         )
