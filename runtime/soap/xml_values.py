@@ -14,7 +14,7 @@ from typing import Any
 
 from lxml import etree
 
-__all__ = ["read_element", "write_element"]
+__all__ = ["member_schema", "read_element", "write_element"]
 
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 
@@ -58,7 +58,7 @@ def _fill(element: etree._Element, schema: dict[str, Any], value: Any) -> None:
     for name in order:
         if name not in value:
             continue
-        member = properties[name]
+        member = member_schema(schema, name)
         if value[name] is None:
             if (member.get("xml") or {}).get("nillable"):  # xsi:nil="true"
                 write_element(element, member, None).set(XSI_NIL, "true")
@@ -69,6 +69,18 @@ def _fill(element: etree._Element, schema: dict[str, Any], value: Any) -> None:
                 write_element(element, items, item)
         else:
             write_element(element, member, value[name])
+
+
+def member_schema(schema: dict[str, Any], name: str) -> dict[str, Any]:
+    """The schema of member ``name``: a property, or an element of one of the
+    branches of a choice (the ``anyOf`` beside ``x-order``)."""
+    found = (schema.get("properties") or {}).get(name)
+    if found is None:
+        for branch in schema.get("anyOf") or ():
+            found = (branch.get("properties") or {}).get(name)
+            if found is not None:
+                break
+    return found if isinstance(found, dict) else {}
 
 
 def _text(value: Any) -> str:
@@ -94,7 +106,7 @@ def read_element(element: etree._Element, schema: dict[str, Any] | None = None) 
         data[local] = _typed(value, properties.get(local) or {})
     for child in children:
         local = _local(child.tag)
-        member = properties.get(local) or {}
+        member = properties.get(local) or member_schema(schema, local)
         if member.get("type") == "array":
             data.setdefault(local, []).append(read_element(child, member.get("items") or {}))
         elif local in data:
