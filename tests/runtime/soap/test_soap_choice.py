@@ -2,7 +2,7 @@
 an IBAN with its BIC, or a voucher): generated fake data holds one branch,
 picked from the branches' names (the same each time, here not the first),
 every branch can be answered by a mock, and the answers are valid XSD that
-zeep reads."""
+zeep and suds read."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import httpx
 import pytest
 import yaml
 import zeep
+from suds.client import Client as SudsClient
 
 from tests.support.servers import ServerProcess
 
@@ -114,3 +115,12 @@ def test_an_answer_holding_two_branches_is_reported(server: ServerProcess) -> No
     assert answer.status_code == 200
     problem = answer.headers["x-mockc-answer-problem"]
     assert "/PayResponse/voucher" in problem and "not expected" in problem
+
+
+def test_suds_reads_each_branch(server: ServerProcess) -> None:
+    client = SudsClient(f"{server.url}/pay?wsdl", cache=None)
+    generated = client.service.Pay(amount=5)
+    assert generated.iban and generated.bic and not hasattr(generated, "card")
+    card = client.service.Pay(amount=1)
+    assert (card.id, card.card, card.note) == ("p1", "4111", "by card")
+    assert not hasattr(card, "iban")

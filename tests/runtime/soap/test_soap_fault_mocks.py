@@ -1,7 +1,7 @@
 """The generated mock of each declared ``wsdl:fault``: written off
 (``enabled: false``), and once turned on it answers its operation with the
 fault, which zeep raises as ``Fault`` carrying the declared detail element,
-valid against the WSDL's schemas."""
+valid against the WSDL's schemas; suds raises it as ``WebFault``."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ import httpx
 import pytest
 import yaml
 import zeep
+from suds import WebFault
+from suds.client import Client as SudsClient
 from zeep.exceptions import Fault
 
 from mockc.compiler.frontends.wsdl import load
@@ -90,3 +92,16 @@ def test_fault_mocks_are_off_until_turned_on(tmp_path: Path) -> None:
         listed = httpx.get(server.url + "/__mockc/mocks").json()
     text = repr(listed)
     assert "CustomerService_getCustomersByName.NoSuchCustomerException" in text
+
+
+def test_suds_raises_a_turned_on_fault_mock_with_its_detail(tmp_path: Path) -> None:
+    out = generate(CORPUS / "cxf-wsdl-first" / "CustomerService.wsdl", tmp_path / "out")
+    path = out / "mocks" / "CustomerService_getCustomersByName.NoSuchCustomerException.yaml"
+    path.write_text(path.read_text("utf-8").replace("enabled: false", "enabled: true"), "utf-8")
+    with ServerProcess([sys.executable, "server.py"], out) as server:
+        client = SudsClient(f"{server.url}/CustomerServicePort?wsdl", cache=None)
+        with pytest.raises(WebFault) as raised:
+            client.service.getCustomersByName(name="a")
+    fault = raised.value.fault
+    assert fault.faultstring == "NoSuchCustomerException (a mock answer)"
+    assert fault.detail.NoSuchCustomer.customerName
