@@ -55,7 +55,7 @@ def load_schemas(wsdl: Path) -> WsdlSchemas:
     its folder): libxml2's when it compiles them, else xmlschema's."""
     try:
         return LibxmlSchemas.load(wsdl)
-    except etree.XMLSchemaParseError:
+    except etree.LxmlError:  # most often XMLSchemaParseError: libxml2 cannot compile them
         return XmlschemaSchemas.load(wsdl)
 
 
