@@ -53,11 +53,13 @@ class ServeMocks:
                 self.api, seed=self.seed, warnings=self._warnings, mock_format=self.mock_format
             )
         seen = len(self._warnings)
-        file = self._files.file(self._operations[operation_id])
-        path = mocks / file.path.split("/", 1)[1]
+        files = self._files.files(self._operations[operation_id])
         mocks.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(file.content)
-        path.chmod(0o755 if file.executable else 0o644)
+        for file in files:  # the operation's mock, then its (disabled) fault mocks
+            written = mocks / file.path.split("/", 1)[1]
+            written.write_bytes(file.content)
+            written.chmod(0o755 if file.executable else 0o644)
+        path = mocks / files[0].path.split("/", 1)[1]
         if self.report is not None and len(self._warnings) > seen:
             self.report(self._warnings[seen:])
         return path

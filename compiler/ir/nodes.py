@@ -35,7 +35,8 @@ XML_MEMBERS: Mapping[str, type] = {
 ``text``: the property is the element's own text, beside its attributes)."""
 ORDER_KEYWORD = "x-order"
 """Schema annotation of an object schema: its property names in wire order
-(an XSD sequence, proto field order), where the order means something."""
+(an XSD sequence, proto field order), where the order means something. Names
+may come from the properties of its ``anyOf`` branches (an XSD choice)."""
 
 SecurityRequirement: TypeAlias = Mapping[str, "JsonValue"]
 """One alternative of a security requirement, as in OpenAPI: scheme name →

@@ -59,7 +59,9 @@ class MockFile:
 
     @property
     def operation(self) -> str | None:
-        if self.known_id is not None and self.parsed is None:
+        # a generated mock's id is its operation's, but for a SOAP fault's
+        # mock (``<operation>.<fault>``): those are read
+        if self.known_id is not None and self.parsed is None and "." not in self.known_id:
             return self.known_id
         value = self.data.get("operation")
         return value if isinstance(value, str) else None

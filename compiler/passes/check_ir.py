@@ -308,9 +308,17 @@ def _annotation_faults(schema: Mapping[str, ir.JsonValue]) -> Iterator[str]:
                     yield f"xml annotation: {member!r} is not a {wanted.__name__}"
     order = schema.get(ir.ORDER_KEYWORD)
     if order is not None:
-        properties = schema.get("properties")
-        known = set(properties) if isinstance(properties, Mapping) else set()
+        known = _property_names(schema)
+        branches = schema.get("anyOf")
+        for branch in branches if isinstance(branches, tuple) else ():  # an XSD choice's
+            if isinstance(branch, Mapping):
+                known |= _property_names(branch)
         if not isinstance(order, tuple) or not all(
             isinstance(name, str) and name in known for name in order
         ):
             yield f"{ir.ORDER_KEYWORD} must list property names of the schema"
+
+
+def _property_names(schema: Mapping[str, ir.JsonValue]) -> set[str]:
+    properties = schema.get("properties")
+    return set(properties) if isinstance(properties, Mapping) else set()

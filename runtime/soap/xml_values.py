@@ -14,7 +14,7 @@ from typing import Any
 
 from lxml import etree
 
-__all__ = ["read_element", "write_element"]
+__all__ = ["member_schema", "read_element", "write_element"]
 
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 
@@ -58,7 +58,7 @@ def _fill(element: etree._Element, schema: dict[str, Any], value: Any) -> None:
     for name in order:
         if name not in value:
             continue
-        member = properties[name]
+        member = member_schema(schema, name)
         if value[name] is None:
             if (member.get("xml") or {}).get("nillable"):  # xsi:nil="true"
                 write_element(element, member, None).set(XSI_NIL, "true")
@@ -69,6 +69,18 @@ def _fill(element: etree._Element, schema: dict[str, Any], value: Any) -> None:
                 write_element(element, items, item)
         else:
             write_element(element, member, value[name])
+
+
+def member_schema(schema: dict[str, Any], name: str) -> dict[str, Any]:
+    """The schema of member ``name``: a property, or an element of one of the
+    branches of a choice (the ``anyOf`` beside ``x-order``)."""
+    found = (schema.get("properties") or {}).get(name)
+    if found is None:
+        for branch in schema.get("anyOf") or ():
+            found = (branch.get("properties") or {}).get(name)
+            if found is not None:
+                break
+    return found if isinstance(found, dict) else {}
 
 
 def _text(value: Any) -> str:
@@ -90,11 +102,11 @@ def read_element(element: etree._Element, schema: dict[str, Any] | None = None) 
     for name, value in element.attrib.items():
         if name == XSI_NIL:
             continue
-        local = etree.QName(name).localname
+        local = _local(name)
         data[local] = _typed(value, properties.get(local) or {})
     for child in children:
-        local = etree.QName(child).localname
-        member = properties.get(local) or {}
+        local = _local(child.tag)
+        member = properties.get(local) or member_schema(schema, local)
         if member.get("type") == "array":
             data.setdefault(local, []).append(read_element(child, member.get("items") or {}))
         elif local in data:
@@ -112,6 +124,12 @@ def read_element(element: etree._Element, schema: dict[str, Any] | None = None) 
     if not children and element.text and element.text.strip():
         data["_value"] = _typed(element.text, properties.get("_value") or {})
     return data
+
+
+def _local(tag: Any) -> str:
+    """The local name of a ``{namespace}local`` tag (``QName`` costs more)."""
+    text = str(tag)
+    return text[text.index("}") + 1 :] if text.startswith("{") else text
 
 
 def _typed(text: str, schema: dict[str, Any]) -> Any:

@@ -171,6 +171,21 @@ def test_a_property_named_xml_is_not_an_annotation() -> None:
     IrChecker().check(_api(_operation(), schemas=(named,)))
 
 
+def test_x_order_may_name_the_properties_of_anyof_branches() -> None:
+    """An XSD choice: its branches' elements stand in x-order; a name that no
+    branch has is still refused."""
+    choice = {
+        "properties": {"id": {}},
+        "x-order": ["id", "card", "iban"],
+        "anyOf": [{"properties": {"card": {}}}, {"properties": {"iban": {}}}],
+    }
+    named = ir.NamedSchema(name="Pay", schema=ir.freeze(choice), source=SPEC)
+    IrChecker().check(_api(_operation(), schemas=(named,)))
+    wrong = {**choice, "x-order": ["id", "voucher"]}
+    named = ir.NamedSchema(name="Pay", schema=ir.freeze(wrong), source=SPEC)
+    assert any("x-order must list" in f for f in _faults(_api(_operation(), schemas=(named,))))
+
+
 def test_passes_run_the_checker_after_each_pass(monkeypatch: pytest.MonkeyPatch) -> None:
     def break_ids(api: ir.Api, diagnostics: list[object]) -> ir.Api:
         return dataclasses.replace(api, operations=api.operations * 2)

@@ -57,8 +57,9 @@ def build_operations(
                             file=file,
                             line=line,
                             pointer=f"/binding/{binding.name.localname}/operation/{name}",
-                            message=f'operation {name}: use="encoded" (SOAP encoding) '
-                            "is not supported yet; document/literal and rpc/literal are",
+                            message=f"binding {binding.name.localname}, operation {name}: "
+                            'use="encoded" (rpc/encoded, SOAP encoding) is not supported yet; '
+                            "document/literal and rpc/literal are",
                         )
                     )
                 soap = _binding(service.name, port.name, operation, version, address)

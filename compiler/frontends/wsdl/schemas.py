@@ -10,6 +10,7 @@ carries every name the XML writer needs; a type reached again inside itself
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -110,6 +111,7 @@ def type_schema(xsd_type: Any, stack: tuple[str, ...] = ()) -> dict[str, Any]:
     properties: dict[str, Any] = {}
     required: list[str] = []
     order: list[str] = []
+    choices: list[list[dict[str, Any]]] = []
     for _name, attribute in getattr(xsd_type, "attributes", []) or []:
         if not hasattr(attribute, "qname") or attribute.qname is None:
             continue
@@ -125,7 +127,7 @@ def type_schema(xsd_type: Any, stack: tuple[str, ...] = ()) -> dict[str, Any]:
         properties[TEXT_PROPERTY] = {**_simple(indicator.type), "xml": {"text": True}}
         required.append(TEXT_PROPERTY)
     elif indicator is not None:
-        _members(indicator, stack, properties, required, order, optional=False)
+        _members(indicator, stack, properties, required, order, optional=False, choices=choices)
     elif not properties and not hasattr(xsd_type, "_element"):
         return _simple(xsd_type)
     schema: dict[str, Any] = {"type": "object", "properties": properties}
@@ -133,6 +135,8 @@ def type_schema(xsd_type: Any, stack: tuple[str, ...] = ()) -> dict[str, Any]:
         schema["required"] = required
     if order:
         schema["x-order"] = order
+    if choices:
+        schema["anyOf"] = choices[0]
     return schema
 
 
@@ -152,26 +156,66 @@ def _members(
     order: list[str],
     *,
     optional: bool,
+    choices: list[list[dict[str, Any]]] | None = None,
 ) -> None:
-    """Add the elements of a sequence, all, choice or group (in order). A
-    choice contributes its first branch only, so answers stay valid (one
-    branch); its other branches are not described yet."""
+    """Add the elements of a sequence, all, choice or group (in order).
+
+    The first required choice of a type whose branches each require their
+    own elements is described whole: every branch's elements stand in
+    ``x-order`` at the choice's place and the type's ``anyOf`` lists the
+    branches (``properties`` and ``required`` each), so an answer holds one
+    branch. Fake data takes the first branch of that list, which starts at a
+    branch picked from the branches' element names (the same every time, not
+    always the first). Any other choice contributes its first branch only."""
     optional = optional or _min(indicator) == 0
     if isinstance(indicator, indicators.Group):
-        _members(indicator.child, stack, properties, required, order, optional=optional)
+        _members(
+            indicator.child, stack, properties, required, order, optional=optional, choices=choices
+        )
         return
     if isinstance(indicator, indicators.Choice):
-        if len(indicator):
-            first = indicator[0]
-            if isinstance(first, indicators.Indicator):
-                _members(first, stack, properties, required, order, optional=optional)
-            else:  # zeep gives a choice's elements minOccurs 0: a required choice needs one
-                _members_of(
-                    [first], stack, properties, required, order, optional=optional, chosen=True
-                )
+        if not len(indicator):
+            return
+        branches = [] if optional or choices is None or choices else _branches(indicator, stack)
+        taken = {name for branch in branches for name in branch["properties"]}
+        if len(branches) > 1 and not taken & properties.keys():
+            assert choices is not None
+            names = " ".join(name for branch in branches for name in branch["x-order"])
+            start = zlib.crc32(names.encode()) % len(branches)
+            choices.append(branches[start:] + branches[:start])
+            order.extend(name for branch in branches for name in branch["x-order"])
+            for branch in branches:
+                del branch["x-order"]
+            return
+        first = indicator[0]
+        if isinstance(first, indicators.Indicator):
+            _members(first, stack, properties, required, order, optional=optional)
+        else:  # zeep gives a choice's elements minOccurs 0: a required choice needs one
+            _members_of([first], stack, properties, required, order, optional=optional, chosen=True)
         return
     children = indicator if isinstance(indicator, indicators.Indicator) else [indicator]
-    _members_of(children, stack, properties, required, order, optional=optional)
+    _members_of(children, stack, properties, required, order, optional=optional, choices=choices)
+
+
+def _branches(choice: Any, stack: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Each branch of a required choice as ``properties``, ``required`` and
+    ``x-order``; none when a branch requires nothing or two share a name (the
+    branches could not be told apart)."""
+    found: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for branch in choice:
+        properties: dict[str, Any] = {}
+        required: list[str] = []
+        order: list[str] = []
+        if isinstance(branch, indicators.Indicator):
+            _members(branch, stack, properties, required, order, optional=False)
+        else:
+            _members_of([branch], stack, properties, required, order, optional=False, chosen=True)
+        if not required or seen & properties.keys():
+            return []
+        seen |= properties.keys()
+        found.append({"properties": properties, "required": required, "x-order": order})
+    return found
 
 
 def _members_of(
@@ -183,6 +227,7 @@ def _members_of(
     *,
     optional: bool,
     chosen: bool = False,
+    choices: list[list[dict[str, Any]]] | None = None,
 ) -> None:
     for child in children:
         if isinstance(child, xsd_elements.Any):
@@ -201,7 +246,7 @@ def _members_of(
                 required.append(ANY_PROPERTY)
             continue
         if isinstance(child, indicators.Indicator):
-            _members(child, stack, properties, required, order, optional=optional)
+            _members(child, stack, properties, required, order, optional=optional, choices=choices)
             continue
         if isinstance(child, tuple):  # zeep keeps (name, element) in some indicators
             child = child[1]

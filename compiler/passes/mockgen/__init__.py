@@ -1,4 +1,5 @@
-"""The generated mocks: one editable mock file per operation.
+"""The generated mocks: one editable mock file per operation (and one per
+declared SOAP fault, off until turned on).
 
 Every server starts with ``mocks/<operation id>.yaml`` answering what the
 spec's fallback would answer (its example, else schema-based fake data, the
@@ -24,6 +25,7 @@ from mockc.targets.common import FileOwner, GeneratedFile
 
 from .checked import CheckedFakes
 from .documents import mock_document
+from .faults import fault_mock_documents
 from .graphql import GraphqlMocks
 
 __all__ = [
@@ -63,7 +65,7 @@ def generate_mocks(
     mocks = MockFiles(api, seed=seed, warnings=warnings, mock_format=mock_format)
     files = []
     for operation in api.operations:
-        files.append(mocks.file(operation))
+        files.extend(mocks.files(operation))
         if on_mock is not None:
             on_mock()
     return files
@@ -96,19 +98,33 @@ class MockFiles:
             document = self._graphql.document(operation)
         else:
             document = mock_document(operation, self.fake)
+        return self._written(document, operation.id, operation.id)
+
+    def files(self, operation: ir.Operation) -> list[GeneratedFile]:
+        """The mock file of ``operation``, then one per declared SOAP fault
+        (off until turned on)."""
+        return [
+            self.file(operation),
+            *(
+                self._written(document, document["id"], operation.id)
+                for document in fault_mock_documents(operation, self.fake)
+            ),
+        ]
+
+    def _written(self, document: dict[str, Any], mock_id: str, operation: str) -> GeneratedFile:
         content = _json_text(document) if self.mock_format == "json" else None
         if content is None:
-            text = _FILE_HEADER.format(operation=operation.id) + yaml.safe_dump(
+            text = _FILE_HEADER.format(operation=operation) + yaml.safe_dump(
                 document, sort_keys=False, allow_unicode=True, width=100
             )
-            name, content = f"{operation.id}.yaml", text.encode("utf-8")
+            name, content = f"{mock_id}.yaml", text.encode("utf-8")
         else:
-            name = f"{operation.id}.json"
+            name = f"{mock_id}.json"
         return GeneratedFile(
             path=f"{MOCKS_DIR}/{name}",
             content=content,
             owner=FileOwner.USER,
-            mock_id=operation.id,
+            mock_id=mock_id,
         )
 
 

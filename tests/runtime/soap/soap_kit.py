@@ -54,9 +54,9 @@ def binding_operations(wsdl_client: zeep.Client, service: str, port: str) -> dic
 def enumerations(wsdl: Path) -> dict[str, Any]:
     """The first allowed value of every named enumerated simple type of a WSDL's
     schemas (zeep does not keep facets; xmlschema does)."""
-    from mockc.runtime.soap.validation import WsdlSchemas
+    from mockc.runtime.soap.validation import XmlschemaSchemas
 
-    schema = WsdlSchemas.load(wsdl)._schema
+    schema = XmlschemaSchemas.load(wsdl).schema
     return {
         name: values[0]
         for name, xsd_type in schema.maps.types.items()

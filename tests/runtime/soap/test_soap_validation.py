@@ -1,4 +1,5 @@
-"""Requests and answers checked against the WSDL's schemas (xmlschema): an
+"""Requests and answers checked against the WSDL's schemas (libxml2, or
+xmlschema where libxml2 cannot compile them): an
 invalid request is a Client/Sender fault naming what is wrong, an invalid
 answer is sent but reported (header, journal, log); the schemas are read
 without DTDs, entities, files outside the WSDL's folder or the network."""
@@ -16,7 +17,12 @@ import pytest
 import zeep
 from lxml import etree
 
-from mockc.runtime.soap.validation import SchemaLoadError, WsdlSchemas
+from mockc.runtime.soap.validation import (
+    LibxmlSchemas,
+    SchemaLoadError,
+    XmlschemaSchemas,
+    load_schemas,
+)
 from tests.support.servers import ServerProcess
 
 from .soap_kit import CORPUS, generate
@@ -79,7 +85,10 @@ def test_an_invalid_request_is_a_client_fault_naming_what_is_wrong(
     answer = _post(server, _add(SOAP11, "<intA>x3</intA><intC>1</intC>"))
     assert answer.status_code == 500
     assert b"<faultcode>soap:Client</faultcode>" in answer.content
-    assert b"invalid request: /Add/intA: invalid literal for int()" in answer.content
+    assert (
+        b"invalid request: /Add/intA (line 1): 'x3' is not a valid value of the atomic type"
+        in answer.content
+    )
     assert b"intC" in answer.content
     entry = _last(server)
     assert (entry["status"], entry["operation"], entry["source"]) == (
@@ -168,11 +177,12 @@ def _wsdl(tmp_path: Path, doctype: str = "", inner: str = "") -> Path:
 def test_schemas_with_a_dtd_or_entities_are_refused_quickly(
     tmp_path: Path, doctype: str, inner: str
 ) -> None:
-    WsdlSchemas.load(_wsdl(tmp_path / "warm"))  # xmlschema's own schemas are read once
-    started = time.monotonic()
-    with pytest.raises(SchemaLoadError, match="Entities are forbidden"):
-        WsdlSchemas.load(_wsdl(tmp_path, doctype, inner))
-    assert time.monotonic() - started < 1.0
+    XmlschemaSchemas.load(_wsdl(tmp_path / "warm"))  # xmlschema's own schemas are read once
+    for loader in (LibxmlSchemas.load, XmlschemaSchemas.load, load_schemas):
+        started = time.monotonic()
+        with pytest.raises(SchemaLoadError, match="(?i)entities are forbidden"):
+            loader(_wsdl(tmp_path / loader.__qualname__, doctype, inner))
+        assert time.monotonic() - started < 1.0
 
 
 @pytest.mark.parametrize(
@@ -186,9 +196,9 @@ def test_imports_outside_the_wsdl_folder_or_remote_are_not_read(
     path = _wsdl(
         tmp_path, inner=f'<xsd:import namespace="{namespace}" schemaLocation="{location}"/>'
     )
-    schemas = WsdlSchemas.load(path)
-    assert schemas.declares(etree.fromstring(b'<Ping xmlns="urn:t"><n>1</n></Ping>'))
-    assert not schemas.declares(etree.fromstring(b'<O xmlns="urn:o">1</O>'))
+    for schemas in (LibxmlSchemas.load(path), XmlschemaSchemas.load(path)):
+        assert schemas.declares(etree.fromstring(b'<Ping xmlns="urn:t"><n>1</n></Ping>'))
+        assert not schemas.declares(etree.fromstring(b'<O xmlns="urn:o">1</O>'))
 
 
 def test_an_abstract_element_answers_a_concrete_member_of_its_substitution_group(
@@ -208,3 +218,54 @@ def test_an_abstract_element_answers_a_concrete_member_of_its_substitution_group
     assert answer.status_code == 200, answer.text
     assert b"Circle" in answer.content and b"radius" in answer.content
     assert "x-mockc-answer-problem" not in answer.headers
+
+
+CUSTOMER = (
+    '<c:updateCustomer xmlns:c="http://customerservice.example.com/"><customer>{}</customer>'
+    "</c:updateCustomer>"
+)
+
+
+@pytest.mark.parametrize(
+    ("inner", "named"),
+    [
+        (
+            "<customerId>seven</customerId><revenue>1</revenue>",
+            "/updateCustomer/customer/customerId (line 1): 'seven' is not a valid value",
+        ),
+        (
+            "<customerId>7</customerId><revenue>1</revenue><type>OTHER</type>",
+            "/updateCustomer/customer/type (line 1): [facet 'enumeration'] The value 'OTHER'",
+        ),
+        (
+            "<customerId>7</customerId>",
+            "/updateCustomer/customer (line 1): Missing child element(s). Expected is one of"
+            " ( name, address, numOrders, revenue )",
+        ),
+        (
+            "<customerId>7</customerId><revenue>1</revenue><extra/>",
+            "/updateCustomer/customer/extra (line 1): This element is not expected",
+        ),
+    ],
+    ids=["bad-int", "bad-enum", "missing", "extra"],
+)
+def test_libxml2_names_the_failing_element_and_its_line(inner: str, named: str) -> None:
+    """cxf-wsdl-first's updateCustomer, where zeep's own parsing accepts all four."""
+    schemas = load_schemas(CORPUS / "cxf-wsdl-first" / "CustomerService.wsdl")
+    assert isinstance(schemas, LibxmlSchemas)
+    problems = schemas.problems(etree.fromstring(CUSTOMER.format(inner)))
+    assert len(problems) == 1 and problems[0].startswith(named), problems
+    valid = "<customerId>7</customerId><revenue>1.5</revenue><type>PRIVATE</type>"
+    assert schemas.problems(etree.fromstring(CUSTOMER.format(valid))) == []
+
+
+def test_schemas_libxml2_cannot_compile_are_checked_by_xmlschema(tmp_path: Path) -> None:
+    """A default value its type refuses: libxml2 will not compile the schema,
+    xmlschema (which reads it without checking it) still checks requests."""
+    path = _wsdl(tmp_path, inner='<xsd:element name="D" type="xsd:int" default="x"/>')
+    with pytest.raises(etree.XMLSchemaParseError):
+        LibxmlSchemas.load(path)
+    schemas = load_schemas(path)
+    assert isinstance(schemas, XmlschemaSchemas)
+    assert schemas.problems(etree.fromstring(b'<Ping xmlns="urn:t"><n>x</n></Ping>'))
+    assert schemas.problems(etree.fromstring(b'<Ping xmlns="urn:t"><n>1</n></Ping>')) == []

@@ -3,6 +3,8 @@ the XML vocabulary, located errors for what it refuses."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -155,7 +157,50 @@ def test_rpc_encoded_is_refused_with_file_line_and_operation() -> None:
     [diagnostic] = raised.value.diagnostics
     assert diagnostic.file.endswith("ndfdXML.wsdl")
     assert diagnostic.line == 420
-    assert "NDFDgen" in diagnostic.message and "not supported yet" in diagnostic.message
+    assert diagnostic.pointer == "/binding/ndfdXMLBinding/operation/NDFDgen"
+    assert diagnostic.message.startswith("binding ndfdXMLBinding, operation NDFDgen: ")
+    assert "not supported yet" in diagnostic.message
+
+
+@pytest.mark.parametrize(
+    ("spec", "said"),
+    [
+        (
+            CORPUS / "nws-ndfd-rpc-encoded" / "ndfdXML.wsdl",
+            "ndfdXML.wsdl:420: #/binding/ndfdXMLBinding/operation/NDFDgen: error: binding "
+            'ndfdXMLBinding, operation NDFDgen: use="encoded" (rpc/encoded, SOAP encoding) is '
+            "not supported yet",
+        ),
+        (None, "two.wsdl:1: error: WSDL 2.0 is not supported yet (WSDL 1.1 is)"),
+    ],
+    ids=["rpc-encoded", "wsdl-2.0"],
+)
+def test_mockc_generate_says_what_is_not_supported_and_where(
+    tmp_path: Path, spec: Path | None, said: str
+) -> None:
+    if spec is None:
+        spec = tmp_path / "two.wsdl"
+        spec.write_text(
+            '<?xml version="1.0"?>\n<description xmlns="http://www.w3.org/ns/wsdl" '
+            'targetNamespace="urn:two"><interface name="I"/></description>\n',
+            encoding="utf-8",
+        )
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "mockc"),
+            "generate",
+            str(spec),
+            "-o",
+            str(tmp_path / "o"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert said in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "o" / "server.py").exists()
 
 
 def test_remote_references_are_refused_unless_allowed(tmp_path: Path) -> None:
@@ -202,9 +247,10 @@ def test_wsdl_2_is_refused_as_not_supported(tmp_path: Path) -> None:
         load(wsdl)
 
 
+ENCODED = 'use="encoded" (rpc/encoded, SOAP encoding) is not supported yet'
 EXPECTED_FAILURES = {
-    "nws-ndfd-rpc-encoded/ndfdXML.wsdl": 'use="encoded" (SOAP encoding) is not supported yet',
-    "zeep-tests/claim.wsdl": 'use="encoded" (SOAP encoding) is not supported yet',
+    "nws-ndfd-rpc-encoded/ndfdXML.wsdl": ENCODED,
+    "zeep-tests/claim.wsdl": ENCODED,
     "zeep-tests/soap_import_2.wsdl": "remote reference http://schemas.xmlsoap.org/soap/encoding/",
     "zeep-tests/soap_import_main.wsdl": "remote reference http://schemas.xmlsoap.org/soap/encoding/",
     "zeep-tests/http.wsdl": "declares no SOAP operation",  # HTTP GET/POST bindings only
