@@ -45,11 +45,34 @@ SPECS = {
     "onvif-devicemgmt": CORPUS / "onvif" / "devicemgmt.wsdl",
 }
 ENVELOPE = (
-    '<?xml version="1.0" encoding="utf-8"?>'
-    '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
-    '<Add xmlns="http://tempuri.org/"><intA>2</intA><intB>3</intB></Add>'
-    "</soap:Body></soap:Envelope>"
+    '<?xml version="1.0" encoding="utf-8"?>\n'
+    '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"\n'
+    '               xmlns:wsa="http://www.w3.org/2005/08/addressing">\n'
+    "  <soap:Header>\n"
+    "    <wsa:Action>http://tempuri.org/Add</wsa:Action>\n"
+    "    <wsa:MessageID>urn:uuid:6b29fc40-ca47-1067-b31d-00dd010662da</wsa:MessageID>\n"
+    "    <wsa:To>http://127.0.0.1/calculator.asmx</wsa:To>\n"
+    "    <wsa:ReplyTo>\n"
+    "      <wsa:Address>http://www.w3.org/2005/08/addressing/anonymous</wsa:Address>\n"
+    "    </wsa:ReplyTo>\n"
+    "    <wsa:From>\n"
+    "      <wsa:Address>urn:example:order-service:billing-calculator-client</wsa:Address>\n"
+    "    </wsa:From>\n"
+    "    <wsa:FaultTo>\n"
+    "      <wsa:Address>urn:example:order-service:billing-calculator-faults</wsa:Address>\n"
+    "    </wsa:FaultTo>\n"
+    "    <wsa:RelatesTo>urn:uuid:1c8e5b7a-2f4d-4e6a-9b3c-7d8e9f0a1b2c</wsa:RelatesTo>\n"
+    "  </soap:Header>\n"
+    "  <soap:Body>\n"
+    '    <Add xmlns="http://tempuri.org/">\n'
+    "      <intA>2</intA>\n"
+    "      <intB>3</intB>\n"
+    "    </Add>\n"
+    "  </soap:Body>\n"
+    "</soap:Envelope>\n"
 )
+"""A SOAP 1.1 Add as a WCF-style client sends it: WS-Addressing headers
+(understood, not required) around the body, about 1 KB."""
 ACTION = '"http://tempuri.org/Add"'
 PATH = "/calculator.asmx"
 

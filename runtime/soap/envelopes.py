@@ -87,16 +87,20 @@ def read_envelope(root: etree._Element) -> ReadEnvelope:
     if body is None:
         raise EnvelopeError("the Envelope has no Body")
     first = next((child for child in body if isinstance(child.tag, str)), None)
-    blocks: tuple[etree._Element, ...] = ()
-    action = ""
+    blocks: list[etree._Element] = []
+    actions: dict[str, str] = {}
     if header is not None:
-        blocks = tuple(child for child in header if isinstance(child.tag, str))
-        for tag in _ACTIONS:
-            found = next((block for block in blocks if block.tag == tag), None)
-            if found is not None and found.text:
-                action = found.text.strip()
-                break
-    return ReadEnvelope(version=version, body=first, addressing_action=action, headers=blocks)
+        for block in header:  # each tag read once: lxml builds the string anew on every read
+            tag = block.tag
+            if not isinstance(tag, str):
+                continue
+            blocks.append(block)
+            if tag in _ACTIONS and tag not in actions:
+                actions[tag] = block.text or ""
+    action = next((actions[tag].strip() for tag in _ACTIONS if actions.get(tag)), "")
+    return ReadEnvelope(
+        version=version, body=first, addressing_action=action, headers=tuple(blocks)
+    )
 
 
 def _envelope(version: str) -> tuple[etree._Element, etree._Element]:

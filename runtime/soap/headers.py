@@ -25,7 +25,7 @@ from lxml import etree
 from ..exceptions import RuntimeFailure
 from .envelopes import ENVELOPE_NS
 from .safety import UnsafeXml, parse_xml
-from .xml_values import read_element, write_element
+from .xml_values import local_name, read_element, write_element
 
 __all__ = [
     "UNDERSTOOD_NAMESPACES",
@@ -88,7 +88,7 @@ def read_headers(
     schemas = {spec["element"]: spec.get("schema") for spec in specs}
     found: dict[str, Any] = {}
     for block in blocks:
-        name = etree.QName(block).localname.lower()
+        name = local_name(block.tag).lower()
         value = read_element(block, schemas.get(str(block.tag)) or None)
         if name in found:
             known = found[name]

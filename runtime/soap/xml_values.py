@@ -14,7 +14,7 @@ from typing import Any
 
 from lxml import etree
 
-__all__ = ["member_schema", "read_element", "write_element"]
+__all__ = ["local_name", "member_schema", "read_element", "write_element"]
 
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 
@@ -94,6 +94,8 @@ def read_element(element: etree._Element, schema: dict[str, Any] | None = None) 
     schema = schema or {}
     if element.get(XSI_NIL) in ("true", "1"):
         return None
+    if not len(element) and not element.attrib:  # a leaf, the most common element
+        return _typed(element.text or "", schema)
     properties = schema.get("properties") or {}
     children = [child for child in element if isinstance(child.tag, str)]
     if not children and not element.attrib:
@@ -102,10 +104,10 @@ def read_element(element: etree._Element, schema: dict[str, Any] | None = None) 
     for name, value in element.attrib.items():
         if name == XSI_NIL:
             continue
-        local = _local(name)
+        local = local_name(name)
         data[local] = _typed(value, properties.get(local) or {})
     for child in children:
-        local = _local(child.tag)
+        local = local_name(child.tag)
         member = properties.get(local) or member_schema(schema, local)
         if member.get("type") == "array":
             data.setdefault(local, []).append(read_element(child, member.get("items") or {}))
@@ -126,7 +128,7 @@ def read_element(element: etree._Element, schema: dict[str, Any] | None = None) 
     return data
 
 
-def _local(tag: Any) -> str:
+def local_name(tag: Any) -> str:
     """The local name of a ``{namespace}local`` tag (``QName`` costs more)."""
     text = str(tag)
     return text[text.index("}") + 1 :] if text.startswith("{") else text
