@@ -114,10 +114,17 @@ class MqttClient:
     the one connection, and the broker keeps that order."""
 
     def __init__(
-        self, url: str = DEFAULT_URL, *, client_id: str = "", version: str = MQTT_5
+        self,
+        url: str = DEFAULT_URL,
+        *,
+        client_id: str = "",
+        version: str = MQTT_5,
+        ca_file: str = "",
     ) -> None:
         self.url = parse_url(url)
         self.version = version
+        self.ca_file = ca_file
+        """CA certificates (PEM) of an ``mqtts://`` broker ("" for the system's)."""
         self.has_properties = version == MQTT_5
         """Whether messages carry properties (headers, correlation data, response
         topic): MQTT 5. Without them a reply's correlation id goes in its payload."""
@@ -156,7 +163,9 @@ class MqttClient:
             logger=logging.getLogger("mockc.mqtt"),
             **session,
             timeout=CONNECT_TIMEOUT_S,
-            tls_context=ssl.create_default_context() if url.tls else None,
+            tls_context=(
+                ssl.create_default_context(cafile=self.ca_file or None) if url.tls else None
+            ),
             # small messages go out at once: without it, Nagle's algorithm and
             # delayed acknowledgements stall request/reply by tens of milliseconds
             socket_options=((socket.IPPROTO_TCP, socket.TCP_NODELAY, 1),),

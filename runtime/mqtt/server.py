@@ -2,12 +2,14 @@
 
 The broker comes from ``MOCKC_MQTT_URL``, else the contract's server, else
 ``mqtt://127.0.0.1:1883``; the MQTT version from ``MOCKC_MQTT_VERSION``, else
-the server's ``protocolVersion``, else 5; everything else is the broker core's
-(``runtime/broker/server.py``).
+the server's ``protocolVersion``, else 5; the CA certificates of an
+``mqtts://`` broker from ``MOCKC_MQTT_CA_FILE``, else the system's;
+everything else is the broker core's (``runtime/broker/server.py``).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NoReturn
@@ -41,8 +43,11 @@ def mqtt_version(contract: Contract, values: Mapping[str, Any]) -> str:
 
 def make_client(contract: Contract, values: Mapping[str, Any]) -> MqttClient:
     url = broker_url(contract, values)
+    ca_file = str(values.get("mqtt_ca_file") or "")
+    if ca_file and not os.path.isfile(ca_file):
+        raise StartupError(f"MOCKC_MQTT_CA_FILE: {ca_file!r} is not a file")
     try:
-        return MqttClient(url, version=mqtt_version(contract, values))
+        return MqttClient(url, version=mqtt_version(contract, values), ca_file=ca_file)
     except ValueError as error:
         raise StartupError(f"MOCKC_MQTT_URL: {error}") from None
 

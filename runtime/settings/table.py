@@ -529,6 +529,16 @@ SETTINGS: tuple[Setting, ...] = (
         hint="5 or 3.1.1",
     ),
     Setting(
+        "mqtt_ca_file",
+        "MOCKC_MQTT_CA_FILE",
+        None,
+        "",
+        "CA certificates (PEM) that sign the broker's certificate (with `mqtts://`)",
+        protocols=frozenset({"mqtt"}),
+        parse=optional_text,
+        shown_default="the system's",
+    ),
+    Setting(
         "amqp_url",
         "MOCKC_AMQP_URL",
         "--amqp-url",

@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 import os
 import queue
-import re
-import shutil
 import subprocess
 import sys
 import time
@@ -23,46 +21,10 @@ import paho.mqtt.client as paho
 import pytest
 
 from mockc.testing.process import ServerProcess, free_port
-from tests.targets.mqtt.test_mqtt_service import HERE, LAMP_RPC, _broker_up, _generate, _start
+from tests.targets.mqtt.mosquitto_kit import Mosquitto
+from tests.targets.mqtt.test_mqtt_service import HERE, LAMP_RPC, _generate, _start
 
 LAMP_RPC_311 = HERE / "specs" / "lamp-rpc-311.yaml"
-
-
-class Mosquitto:
-    """A Mosquitto on a free loopback port, logging connections to a file."""
-
-    def __init__(self, folder: Path) -> None:
-        if shutil.which("mosquitto") is None:
-            pytest.skip("the mosquitto binary is not installed")
-        self.port = free_port()
-        self.log = folder / "mosquitto.log"
-        config = folder / "mosquitto.conf"
-        # the log on standard error: unbuffered (and Mosquitto, run as root, drops to a
-        # user that may not write a log file here)
-        config.write_text(
-            f"listener {self.port} 127.0.0.1\nallow_anonymous true\n"
-            "log_dest stderr\nlog_type all\nconnection_messages true\n",
-            encoding="utf-8",
-        )
-        with self.log.open("wb") as log:
-            self.process = subprocess.Popen(
-                ["mosquitto", "-c", str(config)], stdout=log, stderr=subprocess.STDOUT
-            )
-        deadline = time.monotonic() + 5
-        while not _broker_up(("127.0.0.1", self.port)):
-            assert self.process.poll() is None, "mosquitto stopped at start"
-            assert time.monotonic() < deadline, "mosquitto did not start"
-            time.sleep(0.05)
-
-    def protocol_levels(self, prefix: str) -> set[str]:
-        """The protocol levels (``p2``: 3.1.1, ``p5``: MQTT 5) of the clients whose
-        id starts with ``prefix``, from the broker's connection lines."""
-        text = self.log.read_text("utf-8", "replace") if self.log.exists() else ""
-        return set(re.findall(rf" as {re.escape(prefix)}\S* \((p\d)", text))
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(5)
 
 
 @pytest.fixture
