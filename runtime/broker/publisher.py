@@ -135,6 +135,7 @@ class Publisher:
         confirm: Confirm | None = getattr(self._client, "confirm", None)
         staged = begin is not None and confirm is not None
         in_flight: deque[tuple[Outgoing, asyncio.Future[Any]]] = deque()
+        watched: asyncio.Future[Any] | None = None
 
         def woken(_: object) -> None:
             wake.set()
@@ -156,7 +157,6 @@ class Publisher:
                         flying: asyncio.Future[Any] = ack
                     else:
                         flying = asyncio.ensure_future(self.send(outgoing))
-                    flying.add_done_callback(woken)
                     in_flight.append((outgoing, flying))
                 wake.clear()
                 # the oldest confirmed, in order (a failure ends the session; it goes back);
@@ -183,7 +183,13 @@ class Publisher:
                 if pending and len(in_flight) < window:
                     continue
                 if not in_flight or not in_flight[0][1].done():
-                    await wake.wait()  # a new message, or one confirmed
+                    # woken by a new message, or by the oldest one in flight once it
+                    # is done (they are taken in order: the others need no callback)
+                    oldest = in_flight[0][1] if in_flight else None
+                    if oldest is not None and oldest is not watched:
+                        oldest.add_done_callback(woken)
+                        watched = oldest
+                    await wake.wait()
         finally:
             unsent: list[Outgoing] = []
             for _, flying in in_flight:
