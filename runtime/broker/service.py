@@ -397,8 +397,6 @@ class BrokerService:
         params: Mapping[str, str] | None = None,
     ) -> Outgoing:
         """The message ``channel`` produces: the engine's ``reply``, else ``data``."""
-        filled = {**self.parameter_defaults.get(channel.operation, {}), **(params or {})}
-        media_type = self.media_types.get(channel.operation, "application/json")
         if reply is not None:
             plain = key is None and not headers and not params and not reply.headers
             last = self._last_built
@@ -411,8 +409,9 @@ class BrokerService:
             ):
                 built = last[3]  # the same answer again (a fixed reply): the same message
             else:
+                address, media_type = self._address_and_type(channel, params)
                 built = BrokerMessage(
-                    address=channel.address_with(filled),
+                    address=address,
                     payload=_payload_of(reply),
                     key=key,
                     headers={**{n: str(v) for n, v in reply.headers.items()}, **(headers or {})},
@@ -429,10 +428,11 @@ class BrokerService:
                 fault=reply.fault,
                 delay_ms=reply.delay_ms,
             )
+        address, media_type = self._address_and_type(channel, params)
         return Outgoing(
             channel,
             BrokerMessage(
-                address=channel.address_with(filled),
+                address=address,
                 payload=encode_payload(data, media_type),
                 key=key,
                 headers=dict(headers or {}),
@@ -441,6 +441,15 @@ class BrokerService:
             channel.operation,
             status="data",
         )
+
+    def _address_and_type(
+        self, channel: BrokerChannel, params: Mapping[str, str] | None
+    ) -> tuple[str, str]:
+        """The address a message of ``channel`` goes to (its parameters from ``params``,
+        else their defaults), and the media type of its payload."""
+        filled = {**self.parameter_defaults.get(channel.operation, {}), **(params or {})}
+        media_type = self.media_types.get(channel.operation, "application/json")
+        return channel.address_with(filled), media_type
 
     def enqueue(self, outgoing: Outgoing) -> None:
         """Queue ``outgoing`` for the broker (on the loop)."""
