@@ -18,6 +18,10 @@ hand-written aiokafka client doing the same (the floor):
   consumes them in its group, checks each against its schema, journals it,
   answers on ``orders.replies`` from its mock and commits; the floor consumes
   in a group, parses the JSON, answers a constant and commits;
+- **CPU per published message**: the CPU time (every thread) of the mock's
+  process, and of the floor's producer, over the publish run, divided by the
+  records received: what each message costs, which a busy machine does not
+  blur as it blurs the rates;
 - **schedule jitter at 100 msg/s**: a mock ``emit: {every_ms: 10}``; the mean
   and 99th percentile of |interval - 10 ms| / 10 ms between the records'
   timestamps (set by the producer as it sends), and the achieved rate.
@@ -102,7 +106,9 @@ def _pinned(command: list[str]) -> list[str]:
 
 
 @contextlib.contextmanager
-def _process(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> Iterator[None]:
+def _process(
+    command: list[str], cwd: Path, env: dict[str, str], log: Path
+) -> Iterator[subprocess.Popen[bytes]]:
     with log.open("wb") as out:
         proc = subprocess.Popen(
             _pinned(command),
@@ -113,7 +119,7 @@ def _process(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> I
             start_new_session=True,
         )
     try:
-        yield
+        yield proc
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)
@@ -138,7 +144,8 @@ def _generate(folder: Path, mock_extra: dict[str, str]) -> None:
 
 
 @contextlib.contextmanager
-def _mock(folder: Path, bootstrap: str) -> Iterator[str]:
+def _mock(folder: Path, bootstrap: str) -> Iterator[tuple[str, int]]:
+    """The admin API's URL of a running mock, and its process id."""
     port = _free_port()
     env = {
         "MOCKC_ADMIN_PORT": str(port),
@@ -147,7 +154,7 @@ def _mock(folder: Path, bootstrap: str) -> Iterator[str]:
         "MOCKC_KAFKA_FETCH_WAIT_MS": str(FETCH_WAIT_MS),
     }
     admin = f"http://127.0.0.1:{port}"
-    with _process([sys.executable, "server.py"], folder, env, folder / "server.log"):
+    with _process([sys.executable, "server.py"], folder, env, folder / "server.log") as proc:
         deadline = time.monotonic() + 30
         while True:
             try:
@@ -160,7 +167,7 @@ def _mock(folder: Path, bootstrap: str) -> Iterator[str]:
                 log = (folder / "server.log").read_text("utf-8", "replace")[-2000:]
                 raise BenchError(f"the mock in {folder} did not become healthy:\n{log}")
             time.sleep(0.1)
-        yield admin
+        yield admin, proc.pid
 
 
 def _post(url: str, body: dict[str, Any]) -> None:
@@ -228,10 +235,28 @@ async def _tail(bootstrap: str, topic: str) -> AIOKafkaConsumer:
     return consumer
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system, every thread) process ``pid`` has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Rate:
+    per_s: float
+    cpu_us: float
+    """CPU time of the producing process per record received, in microseconds."""
+
+
 async def _count(
-    bootstrap: str, seconds: float, started: asyncio.Event, arrived: list[int] | None = None
-) -> float:
-    """Records per second arriving on EVENTS over ``seconds`` (after a warm-up);
+    bootstrap: str,
+    seconds: float,
+    started: asyncio.Event,
+    arrived: list[int] | None = None,
+    producer: list[int] | None = None,
+) -> Rate:
+    """Records per second arriving on EVENTS over ``seconds`` (after a warm-up), and
+    the CPU time per record of the process ``producer[0]`` (set once it runs);
     ``arrived[0]`` counts every record seen, warm-up included."""
     consumer = await _tail(bootstrap, EVENTS)
     started.set()
@@ -239,6 +264,7 @@ async def _count(
         received = 0
         warm = time.monotonic() + 0.5
         begin = None
+        cpu_begin = 0.0
         while True:
             batches = await consumer.getmany(timeout_ms=100)
             now = time.monotonic()
@@ -248,19 +274,21 @@ async def _count(
             if begin is None:
                 if now >= warm:
                     begin = now
+                    cpu_begin = _cpu_seconds(producer[0]) if producer else 0.0
                 continue
             received += count
             if now - begin >= seconds:
-                return received / (now - begin)
+                cpu = _cpu_seconds(producer[0]) - cpu_begin if producer else 0.0
+                return Rate(received / (now - begin), cpu * 1e6 / max(received, 1))
     finally:
         await consumer.stop()
 
 
-async def _mock_publish_rate(admin: str, bootstrap: str, seconds: float) -> float:
+async def _mock_publish_rate(admin: str, pid: int, bootstrap: str, seconds: float) -> Rate:
     started = asyncio.Event()
     arrived = [0]
     counting = asyncio.create_task(
-        asyncio.wait_for(_count(bootstrap, seconds, started, arrived), seconds + 30)
+        asyncio.wait_for(_count(bootstrap, seconds, started, arrived, [pid]), seconds + 30)
     )
     await started.wait()
     loop = asyncio.get_running_loop()
@@ -275,10 +303,11 @@ async def _mock_publish_rate(admin: str, bootstrap: str, seconds: float) -> floa
     return counting.result()
 
 
-async def _floor_publish_rate(bootstrap: str, seconds: float) -> float:
+async def _floor_publish_rate(bootstrap: str, seconds: float) -> Rate:
     started = asyncio.Event()
+    producer: list[int] = []
     counting = asyncio.create_task(
-        asyncio.wait_for(_count(bootstrap, seconds, started), seconds + 30)
+        asyncio.wait_for(_count(bootstrap, seconds, started, None, producer), seconds + 30)
     )
     await started.wait()
     with _process(
@@ -286,7 +315,8 @@ async def _floor_publish_rate(bootstrap: str, seconds: float) -> float:
         CACHE,
         {},
         CACHE / "floor-producer.log",
-    ):
+    ) as proc:
+        producer.append(proc.pid)
         return await counting
 
 
@@ -367,11 +397,13 @@ class Round:
     floor_publish: float
     mock_round_trips: float
     floor_round_trips: float
+    mock_publish_cpu_us: float
+    floor_publish_cpu_us: float
 
 
 async def _round(seconds: float, orders: Path) -> Round:
-    with Tansu.start() as broker, _mock(orders, broker.bootstrap) as admin:
-        mock_publish = await _mock_publish_rate(admin, broker.bootstrap, seconds)
+    with Tansu.start() as broker, _mock(orders, broker.bootstrap) as (admin, pid):
+        mock_publish = await _mock_publish_rate(admin, pid, broker.bootstrap, seconds)
         await asyncio.sleep(2.0)  # the consumer group settles before the round trips
         mock_round_trips = await asyncio.wait_for(
             _round_trips(broker.bootstrap, seconds), seconds + 30
@@ -390,7 +422,14 @@ async def _round(seconds: float, orders: Path) -> Round:
             floor_round_trips = await asyncio.wait_for(
                 _round_trips(broker.bootstrap, seconds), seconds + 30
             )
-    return Round(mock_publish, floor_publish, mock_round_trips, floor_round_trips)
+    return Round(
+        mock_publish.per_s,
+        floor_publish.per_s,
+        mock_round_trips,
+        floor_round_trips,
+        mock_publish.cpu_us,
+        floor_publish.cpu_us,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -428,6 +467,9 @@ def main(argv: list[str] | None = None) -> int:
         "mock_publish_per_s": median("mock_publish"),
         "floor_publish_per_s": median("floor_publish"),
         "publish_ratio": median("mock_publish") / median("floor_publish"),
+        "mock_publish_cpu_us": median("mock_publish_cpu_us"),
+        "floor_publish_cpu_us": median("floor_publish_cpu_us"),
+        "publish_cpu_ratio": median("floor_publish_cpu_us") / median("mock_publish_cpu_us"),
         "mock_round_trips_per_s": median("mock_round_trips"),
         "floor_round_trips_per_s": median("floor_round_trips"),
         "round_trip_ratio": median("mock_round_trips") / median("floor_round_trips"),
@@ -452,6 +494,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'':16}{'mock':>10}{'floor':>10}{'ratio':>8}")
     for name, mock, floor, ratio in rows:
         print(f"{name:16}{mock:10.0f}{floor:10.0f}{ratio:8.2f}")
+    print(
+        f"publish CPU per message: mock {summary['mock_publish_cpu_us']:.1f} µs, floor "
+        f"{summary['floor_publish_cpu_us']:.1f} µs (ratio {summary['publish_cpu_ratio']:.2f})"
+    )
     print(
         f"schedule at 100 msg/s: {jitter_rate:.1f} msg/s, jitter mean "
         f"{jitter_mean:.1%}, p99 {jitter_p99:.1%}"

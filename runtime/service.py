@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,7 +121,7 @@ class MockService:
         """Requests waiting for an agent's answer (runtime/agent)."""
         self.events = EventHub()
         """Open streams of streaming operations; the emit path publishes to them."""
-        self.emitter = Emitter(self.engine.handle, self.events)
+        self.emitter = Emitter(self.engine.handle, self.events, self.engine.fixed_reply)
         """Messages operations send on their own: schedules, on demand, reactions."""
         self.declared_schedules = tuple(schedules)
         self.emitter.schedule(self._schedules())
@@ -193,6 +193,17 @@ class MockService:
             if self.tracer is not None:
                 self.tracer.record(entry)
         self.journal.record(entry)
+
+    def record_all(self, entries: Sequence[Entry]) -> None:
+        """:meth:`record` each of ``entries`` (none of the admin API), the metrics'
+        lock taken once."""
+        self.metrics.observe_entries(entries)
+        tracer = self.tracer
+        journal = self.journal
+        for entry in entries:
+            if tracer is not None:
+                tracer.record(entry)
+            journal.record(entry)
 
     def mocks_changed(self) -> None:
         self.metrics.set_active_mocks(self.mocks.active_mock_count)

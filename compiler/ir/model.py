@@ -134,6 +134,9 @@ class Server:
     url: str
     description: str = ""
     protocol: str = ""
+    protocol_version: str = ""
+    """The protocol's version the server speaks, as the document says (AsyncAPI
+    ``protocolVersion``: ``3.1.1``, ``5``); "" when it does not."""
 
 
 @dataclass(frozen=True, kw_only=True)

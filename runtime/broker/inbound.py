@@ -8,10 +8,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..json_codec import parse_json
+from ..json_codec import json_bytes, parse_json
 from ..schema_validators import compile_validator, defs_registry, registry_refs
 
-__all__ = ["HeaderRule", "Inbound", "inbound_of", "is_json", "resolve_expression"]
+__all__ = [
+    "HeaderRule",
+    "Inbound",
+    "inbound_of",
+    "is_json",
+    "payload_value",
+    "resolve_expression",
+    "with_payload_value",
+]
 
 MAX_PROBLEMS = 10
 """Problems a verdict lists at most."""
@@ -138,6 +146,40 @@ def resolve_expression(expression: str, headers: Mapping[str, str], payload: Any
     if value is None or isinstance(value, (Mapping, list)):
         return ""
     return str(value)
+
+
+def payload_value(payload: Any, pointer: str) -> Any:
+    """The value at JSON ``pointer`` in a decoded payload; None when absent."""
+    value = payload
+    for part in _parts(pointer):
+        if isinstance(value, Mapping):
+            value = value.get(part)
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return None
+    return value
+
+
+def with_payload_value(payload: bytes, pointer: str, value: Any) -> bytes:
+    """``payload``, a JSON object, with ``value`` at JSON ``pointer`` (objects made
+    on the way as needed); ``payload`` as it is when it is not a JSON object or
+    the way is blocked by something else."""
+    parts = _parts(pointer)
+    try:
+        data = parse_json(payload)
+    except (ValueError, RecursionError):
+        return payload
+    if not parts or not isinstance(data, dict):
+        return payload
+    target = data
+    for part in parts[:-1]:
+        inner = target.setdefault(part, {})
+        if not isinstance(inner, dict):
+            return payload
+        target = inner
+    target[parts[-1]] = value
+    return json_bytes(data)
 
 
 def _parts(pointer: str) -> list[str]:

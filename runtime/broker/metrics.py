@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from prometheus_client.metrics_core import CounterMetricFamily, GaugeMetricFamily, Metric
 
@@ -37,6 +37,14 @@ class BrokerMetrics:
         key = (operation, channel, direction)
         with self._lock:
             self._messages[key] = self._messages.get(key, 0) + messages
+
+    def count_each(self, direction: str, messages: Iterable[tuple[str, str]]) -> None:
+        """Count one message per (operation, channel) of ``messages``, the lock taken once."""
+        with self._lock:
+            counted = self._messages
+            for operation, channel in messages:
+                key = (operation, channel, direction)
+                counted[key] = counted.get(key, 0) + 1
 
     def counts(self) -> dict[tuple[str, str, str], int]:
         """Messages per (operation, channel, direction)."""

@@ -14,7 +14,7 @@ import concurrent.futures
 import contextlib
 import sys
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -66,7 +66,7 @@ class Publisher:
         self,
         client: BrokerClient,
         metrics: BrokerMetrics,
-        journal: Callable[[Outgoing], None],
+        journal: Callable[[Sequence[Outgoing]], None],
         connected: Callable[[], bool],
     ) -> None:
         self._client = client
@@ -95,7 +95,7 @@ class Publisher:
             return
         if len(self.pending) >= MAX_PENDING:
             dropped = self.pending.popleft()
-            self._journal(replace(dropped, status="dropped:queue-full"))
+            self._journal((replace(dropped, status="dropped:queue-full"),))
         self.pending.append(outgoing)
         if self.wake is not None:
             self.wake.set()
@@ -135,6 +135,7 @@ class Publisher:
         confirm: Confirm | None = getattr(self._client, "confirm", None)
         staged = begin is not None and confirm is not None
         in_flight: deque[tuple[Outgoing, asyncio.Future[Any]]] = deque()
+        watched: asyncio.Future[Any] | None = None
 
         def woken(_: object) -> None:
             wake.set()
@@ -156,27 +157,39 @@ class Publisher:
                         flying: asyncio.Future[Any] = ack
                     else:
                         flying = asyncio.ensure_future(self.send(outgoing))
-                    flying.add_done_callback(woken)
                     in_flight.append((outgoing, flying))
                 wake.clear()
-                # the oldest confirmed, in order (a failure ends the session; it goes back)
-                while in_flight and in_flight[0][1].done():
-                    outgoing, flying = in_flight[0]
-                    if isinstance(flying, asyncio.Task):
-                        flying.result()
-                    else:
-                        assert confirm is not None
-                        try:
-                            confirm(flying)
-                        except MessageRefused as refused:
-                            self._refused(outgoing, refused)
+                # the oldest confirmed, in order (a failure ends the session; it goes back);
+                # counted and journaled together
+                confirmed: list[Outgoing] = []
+                try:
+                    while in_flight and in_flight[0][1].done():
+                        outgoing, flying = in_flight[0]
+                        if isinstance(flying, asyncio.Task):
+                            flying.result()
                         else:
-                            self._sent(outgoing)
-                    in_flight.popleft()
+                            assert confirm is not None
+                            try:
+                                confirm(flying)
+                            except MessageRefused as refused:
+                                self._sent_all(confirmed)
+                                confirmed = []
+                                self._refused(outgoing, refused)
+                            else:
+                                confirmed.append(outgoing)
+                        in_flight.popleft()
+                finally:
+                    self._sent_all(confirmed)
                 if pending and len(in_flight) < window:
                     continue
                 if not in_flight or not in_flight[0][1].done():
-                    await wake.wait()  # a new message, or one confirmed
+                    # woken by a new message, or by the oldest one in flight once it
+                    # is done (they are taken in order: the others need no callback)
+                    oldest = in_flight[0][1] if in_flight else None
+                    if oldest is not None and oldest is not watched:
+                        oldest.add_done_callback(woken)
+                        watched = oldest
+                    await wake.wait()
         finally:
             unsent: list[Outgoing] = []
             for _, flying in in_flight:
@@ -201,13 +214,13 @@ class Publisher:
         """Publish ``outgoing`` with its fault applied, and journal it."""
         fault = outgoing.fault
         if fault in DISCONNECT_FAULTS:
-            self._journal(replace(outgoing, status="fault:disconnect"))
+            self._journal((replace(outgoing, status="fault:disconnect"),))
             _resolve(outgoing, "disconnected")
             assert self.drop_connection is not None
             self.drop_connection.set()
             raise InjectedDisconnect("injected fault")
         if fault in DROP_FAULTS:
-            self._journal(replace(outgoing, status="fault:drop"))
+            self._journal((replace(outgoing, status="fault:drop"),))
             _resolve(outgoing, "dropped")
             return
         message = outgoing.message
@@ -225,23 +238,39 @@ class Publisher:
             except MessageRefused as refused:
                 self._refused(outgoing, refused)
                 return
-            self._counted(outgoing)
+            self._counted((outgoing,))
         _resolve(outgoing, "published")
 
     def _sent(self, outgoing: Outgoing) -> None:
         """``outgoing`` (one copy) is confirmed by the broker."""
-        self._counted(outgoing)
-        _resolve(outgoing, "published")
+        self._sent_all((outgoing,))
 
-    def _counted(self, outgoing: Outgoing) -> None:
-        channel = outgoing.channel
-        address = channel.address if channel else outgoing.message.address
-        self._metrics.count(outgoing.operation, address, SENT)
-        self._journal(outgoing)
+    def _sent_all(self, confirmed: Sequence[Outgoing]) -> None:
+        """Each of ``confirmed`` (one copy) is confirmed by the broker."""
+        if not confirmed:
+            return
+        self._counted(confirmed)
+        for outgoing in confirmed:
+            if outgoing.done is not None:
+                _resolve(outgoing, "published")
+
+    def _counted(self, sent: Sequence[Outgoing]) -> None:
+        """Each of ``sent`` counted in the metrics and journaled."""
+        self._metrics.count_each(
+            SENT,
+            (
+                (
+                    outgoing.operation,
+                    outgoing.channel.address if outgoing.channel else outgoing.message.address,
+                )
+                for outgoing in sent
+            ),
+        )
+        self._journal(sent)
 
     def _refused(self, outgoing: Outgoing, refused: MessageRefused) -> None:
         _say(f"{outgoing.operation}: not published to {outgoing.message.address!r}: {refused}")
-        self._journal(replace(outgoing, status="refused"))
+        self._journal((replace(outgoing, status="refused"),))
         _resolve(outgoing, "refused")
 
 

@@ -45,7 +45,13 @@ from ..settings import CoreSettings
 from .channels import BrokerChannel
 from .client import BrokerClient
 from .exceptions import BrokerLost, BrokerUnavailable
-from .inbound import Inbound, inbound_of, resolve_expression
+from .inbound import (
+    Inbound,
+    inbound_of,
+    payload_value,
+    resolve_expression,
+    with_payload_value,
+)
 from .message import BrokerMessage
 from .metrics import RECEIVED, SENT, BrokerMetrics
 from .outputs import OUTPUTS, encode_payload
@@ -119,6 +125,11 @@ class BrokerService:
         self.service.metrics.registry.register(self.metrics)
         self.metrics.lag = getattr(client, "lag", None)
         self.publisher = Publisher(client, self.metrics, self._journal_sent, lambda: self.connected)
+        self._has_properties: bool = getattr(client, "has_properties", True)
+        """Whether the client's messages carry properties (correlation data, headers)."""
+        self._last_built: tuple[BrokerChannel, bytes, str | None, BrokerMessage] | None = None
+        """The last message built from an engine answer (:meth:`outgoing`), kept for the
+        next one when the answer is the same (a burst of a mock's fixed reply)."""
         self.ready = asyncio.Event()
         """Set once the channels are declared and consumed (tests wait on it)."""
 
@@ -322,22 +333,28 @@ class BrokerService:
                 address = _filled(reply_channel.address, params)
         if not address:
             self._journal_sent(
-                Outgoing(None, BrokerMessage(address=""), channel.operation, "no-reply-address")
+                (Outgoing(None, BrokerMessage(address=""), channel.operation, "no-reply-address"),)
             )
             return
         correlation = request.correlation_id
         reply_headers = {name: str(value) for name, value in reply.headers.items()}
+        reply_payload = _payload_of(reply)
         if inbound is not None and inbound.correlation_id:
             found = resolve_expression(inbound.correlation_id, headers, payload)
             correlation = correlation or found
             source, _, pointer = inbound.correlation_id.partition("#")
             if source == "$message.header" and correlation and pointer.count("/") == 1:
                 reply_headers.setdefault(pointer.strip("/"), correlation)
+            elif source == "$message.payload" and found and not self._has_properties:
+                # no message properties (MQTT 3.1.1): the reply names its request in its payload
+                reply_payload = with_payload_value(
+                    reply_payload, pointer, payload_value(payload, pointer)
+                )
         outgoing = Outgoing(
             reply_channel,
             BrokerMessage(
                 address=address,
-                payload=_payload_of(reply),
+                payload=reply_payload,
                 key=request.key,
                 headers=reply_headers,
                 content_type=reply.media_type or self.media_types.get(channel.operation, ""),
@@ -380,28 +397,42 @@ class BrokerService:
         params: Mapping[str, str] | None = None,
     ) -> Outgoing:
         """The message ``channel`` produces: the engine's ``reply``, else ``data``."""
-        filled = {**self.parameter_defaults.get(channel.operation, {}), **(params or {})}
-        media_type = self.media_types.get(channel.operation, "application/json")
         if reply is not None:
-            return Outgoing(
-                channel,
-                BrokerMessage(
-                    address=channel.address_with(filled),
+            plain = key is None and not headers and not params and not reply.headers
+            last = self._last_built
+            if (
+                plain
+                and last is not None
+                and last[0] is channel
+                and last[1] is reply.content
+                and last[2] == reply.media_type
+            ):
+                built = last[3]  # the same answer again (a fixed reply): the same message
+            else:
+                address, media_type = self._address_and_type(channel, params)
+                built = BrokerMessage(
+                    address=address,
                     payload=_payload_of(reply),
                     key=key,
                     headers={**{n: str(v) for n, v in reply.headers.items()}, **(headers or {})},
                     content_type=reply.media_type or media_type,
-                ),
+                )
+                if plain and reply.content is not None:
+                    self._last_built = (channel, reply.content, reply.media_type, built)
+            return Outgoing(
+                channel,
+                built,
                 channel.operation,
                 status=str(reply.status),
                 source=reply.source or "emit",
                 fault=reply.fault,
                 delay_ms=reply.delay_ms,
             )
+        address, media_type = self._address_and_type(channel, params)
         return Outgoing(
             channel,
             BrokerMessage(
-                address=channel.address_with(filled),
+                address=address,
                 payload=encode_payload(data, media_type),
                 key=key,
                 headers=dict(headers or {}),
@@ -410,6 +441,15 @@ class BrokerService:
             channel.operation,
             status="data",
         )
+
+    def _address_and_type(
+        self, channel: BrokerChannel, params: Mapping[str, str] | None
+    ) -> tuple[str, str]:
+        """The address a message of ``channel`` goes to (its parameters from ``params``,
+        else their defaults), and the media type of its payload."""
+        filled = {**self.parameter_defaults.get(channel.operation, {}), **(params or {})}
+        media_type = self.media_types.get(channel.operation, "application/json")
+        return channel.address_with(filled), media_type
 
     def enqueue(self, outgoing: Outgoing) -> None:
         """Queue ``outgoing`` for the broker (on the loop)."""
@@ -460,24 +500,30 @@ class BrokerService:
             )
         )
 
-    def _journal_sent(self, outgoing: Outgoing) -> None:
-        message = outgoing.message
-        headers = dict(message.headers)
-        if message.correlation_id:
-            headers["x-mockc-correlation-id"] = message.correlation_id
-        self.service.record(
-            self.journal.entry(
-                time=time.time(),
-                duration_ms=0.0,
-                method=SENT,
-                target=message.address,
-                operation=outgoing.operation,
-                status=outgoing.status,
-                source=outgoing.source,
-                response_headers=headers,
-                response_body=message.payload,
+    def _journal_sent(self, sent: Sequence[Outgoing]) -> None:
+        """An entry for each of ``sent``, recorded together."""
+        now = time.time()
+        entry = self.journal.entry
+        entries = []
+        for outgoing in sent:
+            message = outgoing.message
+            headers = dict(message.headers)
+            if message.correlation_id:
+                headers["x-mockc-correlation-id"] = message.correlation_id
+            entries.append(
+                entry(
+                    time=now,
+                    duration_ms=0.0,
+                    method=SENT,
+                    target=message.address,
+                    operation=outgoing.operation,
+                    status=outgoing.status,
+                    source=outgoing.source,
+                    response_headers=headers,
+                    response_body=message.payload,
+                )
             )
-        )
+        self.service.record_all(entries)
 
 
 def emit_request(operation: str, params: Mapping[str, str]) -> Request:

@@ -38,6 +38,8 @@ EMIT_METHOD = "emit"
 """The method of the requests the engine answers for emitted messages."""
 
 Answer = Callable[[Request], Reply]
+Fixed = Callable[[str], Reply | None]
+"""The reply every request of an operation gets, when it never varies (else None)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,9 +82,11 @@ class _Due:
 class Emitter:
     """Sends messages of operations to the event hub: now, later, or on a schedule."""
 
-    def __init__(self, answer: Answer, hub: EventHub) -> None:
-        """``answer`` is the engine's (the service's) request handler."""
+    def __init__(self, answer: Answer, hub: EventHub, fixed: Fixed | None = None) -> None:
+        """``answer`` is the engine's (the service's) request handler; ``fixed`` its
+        :meth:`~.engine.Engine.fixed_reply`, which spares asking it per message."""
         self._answer = answer
+        self._fixed = fixed
         self.hub = hub
         self._numbers: dict[str, itertools.count[int]] = {}
         self._lock = threading.Condition()
@@ -121,6 +125,29 @@ class Emitter:
         reply = self._answer(asked)
         message = Message(operation, number, reply=reply, params=params or None)
         return self.hub.publish(operation, message)
+
+    def emit_many(self, operation: str, count: int, params: Mapping[str, str] | None = None) -> int:
+        """``count`` messages of ``operation``, each as :meth:`emit` makes it; how many
+        clients they reached, in all. When the operation's answer never varies
+        (:meth:`~.engine.Engine.fixed_reply`), the engine is not asked per message
+        and the hub takes them in one go."""
+        fixed = self._fixed
+        first = fixed(operation) if fixed is not None and count > 1 else None
+        if fixed is None or first is None:
+            return sum(self.emit(operation, params=params) for _ in range(count))
+        wanted = params or None
+        messages = [Message(operation, self._next_number(operation), reply=first, params=wanted)]
+        for _ in range(count - 1):
+            reply = fixed(operation)
+            if reply is None:  # the mocks changed meanwhile: asked for each from here on
+                break
+            messages.append(
+                Message(operation, self._next_number(operation), reply=reply, params=wanted)
+            )
+        delivered = self.hub.publish_all(operation, messages)
+        return delivered + sum(
+            self.emit(operation, params=params) for _ in range(count - len(messages))
+        )
 
     def send(self, operation: str, data: Any, params: Mapping[str, str] | None = None) -> int:
         """``data`` as a message of ``operation``, as it is; how many clients got it.
@@ -182,8 +209,7 @@ class Emitter:
 
         def run() -> float | None:
             send = next(sends)
-            for _ in range(max(schedule.burst, 1)):
-                self.emit(scheduled.operation)
+            self.emit_many(scheduled.operation, max(schedule.burst, 1))
             wait = schedule.wait_before(send + 1)
             return None if wait is None else wait / 1000.0
 

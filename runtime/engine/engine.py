@@ -86,6 +86,19 @@ class Engine:
                 return reply
         return self._from_spec(operation, request)
 
+    def fixed_reply(self, operation_id: str) -> Reply | None:
+        """A copy of the reply every request of ``operation_id`` gets when nothing
+        about the request or the number of calls changes it (no hook; the first
+        responder's fixed answer, such as a mock without templates, sequence or
+        state); None when it may vary. The emit path asks once for many messages."""
+        if operation_id in self._hooks or not self._responders:
+            return None
+        fixed = getattr(self._responders[0], "fixed_reply", None)
+        if fixed is None:
+            return None
+        reply: Reply | None = fixed(operation_id)
+        return reply
+
     def _check_acceptable(self, accept: str, media_type: str) -> None:
         """A mock's answer honours ``Accept`` like the spec's: 406 when refused."""
         if self._choose(accept, (media_type,)) is None:

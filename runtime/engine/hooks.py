@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dis
 import importlib.util
 import sys
 import traceback
@@ -18,7 +19,9 @@ HOOKS_MODULE = "mockc_handlers"
 
 
 def load_hooks(path: Path, operation_ids: Iterable[str]) -> dict[str, Hook]:
-    """Load ``handlers.py`` by file path; the functions named like operations are hooks."""
+    """Load ``handlers.py`` by file path; the functions named like operations are hooks,
+    except those that do nothing but return None (the stubs mockc writes): the
+    mocks answer as if they were not there, without a call per request."""
     if not path.is_file():
         return {}
     spec = importlib.util.spec_from_file_location(HOOKS_MODULE, path)
@@ -35,9 +38,27 @@ def load_hooks(path: Path, operation_ids: Iterable[str]) -> dict[str, Hook]:
     hooks: dict[str, Hook] = {}
     for operation_id in operation_ids:
         function = getattr(module, operation_id, None)
-        if callable(function):
+        if callable(function) and not _does_nothing(function):
             hooks[operation_id] = function
     return hooks
+
+
+_NOTHING_OPS = frozenset({"RESUME", "NOP", "CACHE", "RETURN_VALUE"})
+_NONE_OPS = frozenset({"LOAD_CONST", "RETURN_CONST"})
+
+
+def _does_nothing(function: Any) -> bool:
+    """Whether ``function``'s body only returns None (``pass``, ``return``, a docstring)."""
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return False
+    for instruction in dis.get_instructions(code):
+        if instruction.opname in _NOTHING_OPS:
+            continue
+        if instruction.opname in _NONE_OPS and instruction.argval is None:
+            continue
+        return False
+    return True
 
 
 def call_hook(hook: Hook, operation: Operation, request: Request) -> Reply | None:

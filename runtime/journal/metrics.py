@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from prometheus_client import CollectorRegistry
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4, generate_latest
@@ -34,6 +34,8 @@ from prometheus_client.metrics_core import (
     Metric,
 )
 from prometheus_client.utils import floatToGoString
+
+from .entry import Entry
 
 __all__ = ["DURATION_BUCKETS", "MESSAGE_DIRECTIONS", "Metrics"]
 
@@ -87,19 +89,37 @@ class Metrics:
         self, operation: str | None, status: str, duration_s: float, matched: bool | None
     ) -> None:
         """Count one answered request."""
+        with self._lock:
+            self._observe(operation, status, duration_s, matched)
+
+    def observe_entries(self, entries: Iterable[Entry]) -> None:
+        """Count the requests and messages of ``entries`` (none of the admin API),
+        taking the lock once."""
+        with self._lock:
+            for entry in entries:
+                self._observe(
+                    entry.operation, entry.status, entry.duration_ms / 1000.0, entry.matched
+                )
+                if entry.method in MESSAGE_DIRECTIONS:
+                    key = (entry.operation or "", entry.method)
+                    self._messages[key] = self._messages.get(key, 0) + 1
+
+    def _observe(
+        self, operation: str | None, status: str, duration_s: float, matched: bool | None
+    ) -> None:
+        """:meth:`observe`, the lock held."""
         name = operation or ""
         key = (name, status)
-        with self._lock:
-            requests = self._requests
-            requests[key] = requests.get(key, 0) + 1
-            histogram = self._durations.get(name)
-            if histogram is None:
-                histogram = self._durations[name] = _Histogram()
-            histogram.counts[bisect_left(DURATION_BUCKETS, duration_s)] += 1
-            histogram.total += duration_s
-            if matched is not None:
-                counts = self._matched if matched else self._unmatched
-                counts[name] = counts.get(name, 0) + 1
+        requests = self._requests
+        requests[key] = requests.get(key, 0) + 1
+        histogram = self._durations.get(name)
+        if histogram is None:
+            histogram = self._durations[name] = _Histogram()
+        histogram.counts[bisect_left(DURATION_BUCKETS, duration_s)] += 1
+        histogram.total += duration_s
+        if matched is not None:
+            counts = self._matched if matched else self._unmatched
+            counts[name] = counts.get(name, 0) + 1
 
     def count_message(self, operation: str | None, direction: str) -> None:
         """Count one message of a channel, ``received`` or ``sent``."""

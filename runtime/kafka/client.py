@@ -57,6 +57,8 @@ _ENVELOPE_BYTES = 64 * 1024
 _ALREADY_EXISTS = 36
 _INVALID_REPLICATION = 38
 _TOPIC = re.compile(r"[a-zA-Z0-9._-]{1,249}")
+_KNOWN_TOPIC_NAMES = 1024
+"""Valid topic names remembered at most (channels with parameters have many)."""
 
 # aiokafka logs each failed connection attempt; the service says it once, in
 # its own words. Its records still reach a logging configuration that wants them.
@@ -91,6 +93,9 @@ class KafkaClient:
         self._declared: set[str] = set()
         self._lag: dict[tuple[str, str, int], int] = {}
         self._connected = False
+        self._topic_names: set[str] = set()
+        """Addresses already found to be valid topic names."""
+        self._last_headers: tuple[BrokerMessage, list[tuple[str, bytes]]] | None = None
 
     @property
     def connected(self) -> bool:
@@ -314,8 +319,11 @@ class KafkaClient:
         """Hand ``message`` to the producer, which batches it with the others in
         flight; the future is done once the cluster acknowledged it (see
         :meth:`confirm`). Fails as :meth:`publish` does."""
-        if not _valid_topic(message.address):
-            raise MessageRefused(f"{message.address!r} is not a Kafka topic name")
+        if message.address not in self._topic_names:
+            if not _valid_topic(message.address):
+                raise MessageRefused(f"{message.address!r} is not a Kafka topic name")
+            if len(self._topic_names) < _KNOWN_TOPIC_NAMES:
+                self._topic_names.add(message.address)
         producer = self._producer
         if producer is None or not self._connected:
             raise BrokerLost("not connected")
@@ -326,12 +334,22 @@ class KafkaClient:
                 message.address,
                 message.payload,
                 key=message.key,
-                headers=record_headers(message),
+                headers=self._headers_of(message),
                 partition=partition if isinstance(partition, int) else None,
             )
         except KafkaError as error:
             raise self._failure(error) from None
         return ack
+
+    def _headers_of(self, message: BrokerMessage) -> list[tuple[str, bytes]]:
+        """The record headers of ``message``; those of the last one again when it is
+        the same message (a burst of one fixed answer)."""
+        last = self._last_headers
+        if last is not None and last[0] is message:
+            return last[1]
+        headers = record_headers(message)
+        self._last_headers = (message, headers)
+        return headers
 
     def confirm(self, ack: asyncio.Future[Any]) -> None:
         """Of a done acknowledgement (:meth:`begin_publish`): nothing when the cluster

@@ -139,6 +139,17 @@ class MockRegistry:
             return self._unmatched(operation, request)
         return None
 
+    def fixed_reply(self, operation_id: str) -> Reply | None:
+        """A copy of the reply of every request of ``operation_id`` when its first
+        mock matches all and nothing about its answer varies; None otherwise
+        (:meth:`.Engine.fixed_reply`)."""
+        if self._pending and operation_id in self._pending:
+            self._write_pending((operation_id,))
+        entry = self._index.get(operation_id)
+        if entry is None or entry.fast_reply is None or self.agent_unmatched:
+            return None
+        return copy_reply(entry.fast_reply)
+
     def _write_pending(self, operation_ids: Collection[str]) -> None:
         """Write and load the pending mocks of ``operation_ids`` (:mod:`.pending`)."""
         with self._lock:

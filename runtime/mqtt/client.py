@@ -1,4 +1,5 @@
-"""The MQTT client of a mock service (MQTT 5, on aiomqtt).
+"""The MQTT client of a mock service (MQTT 5, or 3.1.1 for brokers without it;
+on aiomqtt).
 
 - Subscriptions: each consumed channel's address with ``+`` for each of its
   ``{parameters}`` (a channel whose address holds ``#`` keeps it), at the
@@ -12,6 +13,10 @@
 - Published messages carry the channel's QoS and retain flag; MQTT 5
   properties carry the content type, correlation data, response topic and
   headers (user properties).
+- MQTT 3.1.1 has no properties and no *no local*: messages carry their payload
+  only (the correlation id and reply address travel in it, where the contract
+  says), the session is kept by the broker for as long as it keeps sessions,
+  and the mock receives what it publishes on a topic it consumes.
 """
 
 from __future__ import annotations
@@ -38,7 +43,15 @@ from ..broker.client import Handle
 from ..broker.exceptions import BrokerLost, BrokerUnavailable, MessageRefused
 from ..broker.message import BrokerMessage
 
-__all__ = ["DEFAULT_URL", "SESSION_EXPIRY_S", "MqttClient", "MqttUrl", "parse_url"]
+__all__ = [
+    "DEFAULT_URL",
+    "MQTT_5",
+    "MQTT_311",
+    "SESSION_EXPIRY_S",
+    "MqttClient",
+    "MqttUrl",
+    "parse_url",
+]
 
 DEFAULT_URL = "mqtt://127.0.0.1:1883"
 SESSION_EXPIRY_S = 300
@@ -47,6 +60,8 @@ messages) after the connection drops."""
 CONNECT_TIMEOUT_S = 5.0
 HANDLE_WINDOW = 32
 """Consumed messages being handled at once, at most."""
+MQTT_5 = "5"
+MQTT_311 = "3.1.1"
 _SCHEMES = {"mqtt": (1883, False), "tcp": (1883, False), "mqtts": (8883, True), "ssl": (8883, True)}
 
 
@@ -91,15 +106,28 @@ def parse_url(url: str) -> MqttUrl:
 
 
 class MqttClient:
-    """A :class:`~..broker.client.BrokerClient` for an MQTT 5 broker."""
+    """A :class:`~..broker.client.BrokerClient` for an MQTT 5 (or 3.1.1) broker."""
 
     protocol = "mqtt"
     publish_window = 64
     """Messages published before the first is confirmed: they leave in order on
     the one connection, and the broker keeps that order."""
 
-    def __init__(self, url: str = DEFAULT_URL, *, client_id: str = "") -> None:
+    def __init__(
+        self,
+        url: str = DEFAULT_URL,
+        *,
+        client_id: str = "",
+        version: str = MQTT_5,
+        ca_file: str = "",
+    ) -> None:
         self.url = parse_url(url)
+        self.version = version
+        self.ca_file = ca_file
+        """CA certificates (PEM) of an ``mqtts://`` broker ("" for the system's)."""
+        self.has_properties = version == MQTT_5
+        """Whether messages carry properties (headers, correlation data, response
+        topic): MQTT 5. Without them a reply's correlation id goes in its payload."""
         self.client_id = client_id or f"mockc-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self._client: aiomqtt.Client | None = None
         self._connected = False
@@ -110,12 +138,22 @@ class MqttClient:
         return self._connected
 
     def describe(self) -> str:
-        return self.url.describe()
+        described = self.url.describe()
+        return described if self.has_properties else f"{described} (MQTT 3.1.1)"
 
     async def connect(self) -> None:
         url = self.url
-        properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
-        properties.SessionExpiryInterval = SESSION_EXPIRY_S
+        session: dict[str, Any]
+        if self.has_properties:
+            properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+            properties.SessionExpiryInterval = SESSION_EXPIRY_S
+            session = {
+                "protocol": aiomqtt.ProtocolVersion.V5,
+                "clean_start": self._sessions == 0,
+                "properties": properties,
+            }
+        else:  # a session kept across reconnections: the client id is this process's own
+            session = {"protocol": aiomqtt.ProtocolVersion.V311, "clean_session": False}
         client = aiomqtt.Client(
             url.host,
             url.port,
@@ -123,11 +161,11 @@ class MqttClient:
             password=url.password,
             identifier=self.client_id,
             logger=logging.getLogger("mockc.mqtt"),
-            protocol=aiomqtt.ProtocolVersion.V5,
-            clean_start=self._sessions == 0,
-            properties=properties,
+            **session,
             timeout=CONNECT_TIMEOUT_S,
-            tls_context=ssl.create_default_context() if url.tls else None,
+            tls_context=(
+                ssl.create_default_context(cafile=self.ca_file or None) if url.tls else None
+            ),
             # small messages go out at once: without it, Nagle's algorithm and
             # delayed acknowledgements stall request/reply by tens of milliseconds
             socket_options=((socket.IPPROTO_TCP, socket.TCP_NODELAY, 1),),
@@ -152,8 +190,13 @@ class MqttClient:
         reply awaiting its broker's confirmation does not hold up the next
         message); acknowledge them in the order they came, each once handled."""
         client = self._connected_client()
-        filters = [
-            (channel.pattern("+"), SubscribeOptions(qos=_qos(channel, 1), noLocal=True))
+        filters: list[tuple[str, Any]] = [
+            (
+                channel.pattern("+"),
+                SubscribeOptions(qos=_qos(channel, 1), noLocal=True)
+                if self.has_properties
+                else _qos(channel, 1),
+            )
             for channel in channels
         ]
         handled: asyncio.Queue[tuple[aiomqtt.Message, asyncio.Future[None] | None]] = asyncio.Queue(
@@ -221,12 +264,16 @@ class MqttClient:
         extras = message.extras
         qos = _qos(channel, 0) if channel is not None else int(extras.get("qos", 0) or 0)
         retain = bool(channel.options.get("retain")) if channel is not None else False
-        correlation = extras.get("correlation_data")
-        if not isinstance(correlation, bytes):
-            correlation = message.correlation_id.encode("utf-8") if message.correlation_id else b""
-        properties = _publish_properties(
-            message.content_type, correlation, message.reply_to, tuple(message.headers.items())
-        )
+        properties: _PackedProperties | None = None
+        if self.has_properties:
+            correlation = extras.get("correlation_data")
+            if not isinstance(correlation, bytes):
+                correlation = (
+                    message.correlation_id.encode("utf-8") if message.correlation_id else b""
+                )
+            properties = _publish_properties(
+                message.content_type, correlation, message.reply_to, tuple(message.headers.items())
+            )
         try:
             await client.publish(
                 message.address, message.payload, qos=qos, retain=retain, properties=properties

@@ -111,6 +111,21 @@ def optional_text(text: str) -> str | None:
     return text or None
 
 
+MQTT_VERSIONS = {"5": "5", "5.0": "5", "3.1.1": "3.1.1", "311": "3.1.1", "4": "3.1.1"}
+"""The MQTT versions a mock service speaks, as written → as meant (4 is 3.1.1's
+protocol level)."""
+
+
+def mqtt_version(text: str) -> str | None:
+    """``MOCKC_MQTT_VERSION``: ``5`` or ``3.1.1``; empty → None (the contract's)."""
+    text = text.strip().lower()
+    if not text:
+        return None
+    if text not in MQTT_VERSIONS:
+        raise ValueError(text)
+    return MQTT_VERSIONS[text]
+
+
 def sync_origin(text: str) -> str | None:
     """``MOCKC_SYNC_FROM``: empty → None (no sync); else an http(s) URL."""
     text = text.strip()

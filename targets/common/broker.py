@@ -27,7 +27,13 @@ from .contract import (
 )
 from .generator import ServerGenerator
 
-__all__ = ["BrokerServer", "broker_contract", "broker_operations", "broker_url"]
+__all__ = [
+    "BrokerServer",
+    "broker_contract",
+    "broker_operations",
+    "broker_server",
+    "broker_url",
+]
 
 
 def broker_operations(api: ir.Api, protocols: Collection[str], target: str) -> list[ir.Operation]:
@@ -49,13 +55,19 @@ def broker_operations(api: ir.Api, protocols: Collection[str], target: str) -> l
     return found
 
 
-def broker_url(api: ir.Api, schemes: Collection[str]) -> str:
-    """The URL of the first server whose protocol is one of ``schemes`` ("" if none)."""
+def broker_server(api: ir.Api, schemes: Collection[str]) -> ir.Server | None:
+    """The first server whose protocol is one of ``schemes`` (None if none)."""
     for server in api.servers:
         scheme = server.url.partition("://")[0].lower()
         if server.protocol.lower() in schemes or scheme in schemes:
-            return server.url
-    return ""
+            return server
+    return None
+
+
+def broker_url(api: ir.Api, schemes: Collection[str]) -> str:
+    """The URL of the first server whose protocol is one of ``schemes`` ("" if none)."""
+    server = broker_server(api, schemes)
+    return server.url if server is not None else ""
 
 
 def broker_contract(

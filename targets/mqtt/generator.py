@@ -10,7 +10,7 @@ from typing import Any
 from mockc.compiler import ir
 
 from ..common import CORE_REQUIREMENTS, GeneratedFile, TargetOptions
-from ..common.broker import BrokerServer, broker_contract
+from ..common.broker import BrokerServer, broker_contract, broker_server
 from ..common.generator import Contract
 
 __all__ = ["PROTOCOLS", "MqttServer", "build_contract", "generate"]
@@ -21,9 +21,13 @@ DEFAULT_URL = "mqtt://127.0.0.1:1883"
 
 
 def build_contract(api: ir.Api, *, generated_by: str) -> dict[str, Any]:
-    return broker_contract(
+    contract = broker_contract(
         api, protocol="mqtt", protocols=PROTOCOLS, schemes=SCHEMES, generated_by=generated_by
     )
+    server = broker_server(api, SCHEMES)
+    if server is not None and server.protocol_version:
+        contract["broker"]["protocol_version"] = server.protocol_version
+    return contract
 
 
 class MqttServer(BrokerServer):

@@ -9,7 +9,16 @@ from typing import Any
 
 import pytest
 
-from mockc.runtime.engine import Content, Engine, Operation, Output, Request, Schedule, Trigger
+from mockc.runtime.engine import (
+    Content,
+    Engine,
+    Operation,
+    Output,
+    Reply,
+    Request,
+    Schedule,
+    Trigger,
+)
 from mockc.runtime.engine.emit import Emitter, ScheduledEmit
 from mockc.runtime.events import EventHub, Message
 from mockc.runtime.http.encoding import encode_body
@@ -217,3 +226,60 @@ def test_streams_of_a_closed_loop_are_dropped_on_publish() -> None:
     assert hub.publish("tick", 1) == 0
     assert hub.counts() == {}
     assert got == []
+
+
+class _Counted:
+    """A responder answering ``tick``: a fixed reply, or one per call when asked to vary."""
+
+    def __init__(self, *, varies: bool) -> None:
+        self.varies = varies
+        self.asked = 0
+        self.fixed_asked = 0
+
+    def respond(self, operation: Operation, request: Request) -> Reply | None:
+        self.asked += 1
+        return Reply("200", content=f"{self.asked if self.varies else 0}".encode())
+
+    def fixed_reply(self, operation_id: str) -> Reply | None:
+        self.fixed_asked += 1
+        return None if self.varies else Reply("200", content=b"0")
+
+
+@pytest.mark.parametrize("varies", [False, True])
+def test_many_messages_ask_the_engine_once_when_its_answer_is_fixed(varies: bool) -> None:
+    responder = _Counted(varies=varies)
+    engine = Engine([TICK], {}, encoder=encode_body, responders=[responder])
+    emit = Emitter(engine.handle, EventHub(), engine.fixed_reply)
+
+    async def run() -> tuple[list[Message], int]:
+        loop = asyncio.get_running_loop()
+        collecting = asyncio.create_task(_collect(emit, "tick", 50))
+        await asyncio.sleep(0.01)
+        delivered = await loop.run_in_executor(None, emit.emit_many, "tick", 50)
+        return await collecting, delivered
+
+    received, delivered = asyncio.run(run())
+    assert delivered == 50
+    assert [message.number for message in received] == list(range(50))
+    contents = [message.reply.content for message in received if message.reply is not None]
+    if varies:
+        assert responder.asked == 50 and contents == [f"{n}".encode() for n in range(1, 51)]
+    else:
+        assert responder.asked == 0 and responder.fixed_asked == 50
+        assert contents == [b"0"] * 50
+        assert len({id(message.reply) for message in received}) == 50  # each its own copy
+
+
+def test_a_hook_is_asked_for_each_message() -> None:
+    asked: list[int] = []
+
+    def hook(request: Request) -> Reply:
+        asked.append(request.stream_index)
+        return Reply("200", content=b"hooked")
+
+    responder = _Counted(varies=False)
+    engine = Engine([TICK], {}, encoder=encode_body, responders=[responder], hooks={"tick": hook})
+    emit = Emitter(engine.handle, EventHub(), engine.fixed_reply)
+    assert engine.fixed_reply("tick") is None
+    emit.emit_many("tick", 3)
+    assert asked == [0, 1, 2] and responder.fixed_asked == 0

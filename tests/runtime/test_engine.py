@@ -154,8 +154,20 @@ def test_responders_slot_in_before_the_spec_fallback() -> None:
 
 def test_load_hooks(tmp_path: Path) -> None:
     assert load_hooks(tmp_path / "handlers.py", ["op"]) == {}
-    (tmp_path / "handlers.py").write_text("def op(request):\n    return None\nvalue = 1\n")
+    (tmp_path / "handlers.py").write_text(
+        "def op(request):\n    return request.reply(body=1)\nvalue = 1\n"
+    )
     assert list(load_hooks(tmp_path / "handlers.py", ["op", "value", "other"])) == ["op"]
+    # stubs that only return None (as generated) are no hooks: the mocks answer alone
+    (tmp_path / "handlers.py").write_text(
+        'def a(request):\n    """A stub."""\n    return\n'
+        "def b(request):\n    pass\n"
+        "def c(request):\n    return None\n"
+        "def d(request):\n    if request.path:\n        return None\n    return None\n"
+        "def e(request):\n    print(request)\n"
+    )
+    hooks = load_hooks(tmp_path / "handlers.py", ["a", "b", "c", "d", "e"])
+    assert sorted(hooks) == ["d", "e"]
     (tmp_path / "handlers.py").write_text("raise RuntimeError('bad')\n")
     with pytest.raises(HandlersError, match="RuntimeError: bad"):
         load_hooks(tmp_path / "handlers.py", ["op"])

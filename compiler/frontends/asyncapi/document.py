@@ -62,6 +62,7 @@ def servers(ctx: Context) -> dict[str, ir.Server]:
             url=_substitute(url, server.get("variables")),
             description=text(server.get("description")),
             protocol=protocol,
+            protocol_version=text(server.get("protocolVersion")),
         )
     return found
 
