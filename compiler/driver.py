@@ -115,13 +115,33 @@ def compile_specs(
         else batches[slot][0].load(batches[slot][1], **options(batches[slot][0]))
         for slot in slots
     ]
-    if len(targets) > 1:
-        raise SpecError(f"these specs belong to different targets ({', '.join(sorted(targets))})")
-    target = targets.pop()
+    target = _shared_target(targets)
+    fed[target] = tuple(dict.fromkeys(name for t in (target, *sorted(targets)) for name in fed[t]))
     passes = SERVE_PASSES if serving else None
     checked = run_passes(_merge(apis), diagnostics, passes=passes, check_ir=not serving)
     api = _served_only(checked, fed[target], diagnostics)
     return Compiled(api=api, target=target, targets=fed[target], diagnostics=tuple(diagnostics))
+
+
+def _shared_target(targets: set[str]) -> str:
+    """The target of specs of several formats: the one whose registry entry
+    also serves what the others' default targets serve (the HTTP target serves
+    SSE channels, so an OpenAPI and an AsyncAPI document give one server
+    whose mocks' ``then`` reach the streams); each operation is then routed
+    by its binding kind (:func:`servers_of`)."""
+    if len(targets) == 1:
+        return next(iter(targets))
+    known = {target.name for target in registry.registered_targets()}
+    for name in sorted(targets):
+        if name not in known:
+            continue
+        serves = set(registry.target_named(name).bindings)
+        if all(
+            other in known and set(registry.target_named(other).bindings) <= serves
+            for other in targets - {name}
+        ):
+            return name
+    raise SpecError(f"these specs belong to different targets ({', '.join(sorted(targets))})")
 
 
 def _served_only(api: ir.Api, fed: Sequence[str], warnings: list[Diagnostic]) -> ir.Api:

@@ -138,10 +138,11 @@ class Emitter:
                 self._fire(trigger, request)
 
     def _fire(self, trigger: Trigger, request: Request) -> None:
+        params = dict(trigger.params) or None
         if trigger.has_body:
-            self.send(trigger.operation, trigger.body)
+            self.send(trigger.operation, trigger.body, params)
         else:
-            self.emit(trigger.operation, request)
+            self.emit(trigger.operation, request, params)
 
     def _once(self, trigger: Trigger, request: Request) -> Callable[[], float | None]:
         def run() -> None:

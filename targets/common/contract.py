@@ -26,6 +26,7 @@ from .emit import GeneratedFile
 __all__ = [
     "CONTRACT_FILE",
     "CONTRACT_FORMAT",
+    "channel_parameter_spec",
     "contract_bytes",
     "contract_document",
     "contract_file",
@@ -109,6 +110,16 @@ def output_spec(output: ir.Output) -> dict[str, Any]:
             }
             for content in output.message.contents
         },
+    }
+
+
+def channel_parameter_spec(parameter: ir.Parameter) -> dict[str, Any]:
+    """A channel address's (or query's) parameter in a ``channel`` binding."""
+    return {
+        "name": parameter.name,
+        "location": parameter.location.value,
+        "required": parameter.required,
+        "schema": schema_value(parameter.schema),
     }
 
 

@@ -3,6 +3,8 @@
 The format is ``mockc.runtime.contract`` (documented there); this module only
 builds the HTTP binding (method, path, parameters) and fills in parameter
 styles and explode flags, so the runtime never has to know OpenAPI's defaults.
+SSE channel operations (an AsyncAPI document's, generated with the OpenAPI
+one) follow the routes, as the SSE target writes them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from ..common.contract import (
     output_spec,
     schema_value,
 )
+from ..common.sse_channels import sse_operation_specs, sse_section
 
 _DEFAULT_STYLE = {
     ir.ParameterLocation.PATH: "simple",
@@ -29,16 +32,23 @@ _HTTP_LOCATIONS = tuple(_DEFAULT_STYLE)
 
 
 def build_contract(api: ir.Api, *, generated_by: str) -> dict[str, Any]:
+    """The routes; and the SSE channels of an AsyncAPI document generated with
+    the OpenAPI one, when there are any (their ``sse`` section with them)."""
+    channels = sse_operation_specs(api)
     return contract_document(
         api,
         protocol="http",
         generated_by=generated_by,
         defs={named.name: ir.thaw(named.schema) for named in api.schemas},
-        operations=(
-            _operation(operation, operation.binding)
-            for operation in api.operations
-            if isinstance(operation.binding, ir.HttpBinding)
-        ),
+        operations=[
+            *(
+                _operation(operation, operation.binding)
+                for operation in api.operations
+                if isinstance(operation.binding, ir.HttpBinding)
+            ),
+            *channels,
+        ],
+        **({"sse": sse_section(api, channels)} if channels else {}),
     )
 
 

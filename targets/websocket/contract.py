@@ -15,6 +15,7 @@ from mockc.compiler import ir
 from mockc.compiler.errors import Diagnostic, GenerationError
 
 from ..common.contract import (
+    channel_parameter_spec,
     contract_document,
     declared_schedules,
     message_spec,
@@ -80,15 +81,7 @@ def _binding(binding: ir.Binding) -> dict[str, Any]:
         "protocol": "websocket",
         "path": binding.served_path,
         "action": binding.action,
-        "parameters": [
-            {
-                "name": parameter.name,
-                "location": parameter.location.value,
-                "required": parameter.required,
-                "schema": schema_value(parameter.schema),
-            }
-            for parameter in binding.parameters
-        ],
+        "parameters": [channel_parameter_spec(parameter) for parameter in binding.parameters],
         "subprotocol": options.subprotocol if isinstance(options, ir.WebSocketOptions) else "",
         "reply": binding.reply is not None,
     }

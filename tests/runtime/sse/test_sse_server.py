@@ -20,6 +20,7 @@ from httpx_sse import ServerSentEvent, connect_sse
 from mockc.compiler.driver import GenerateOptions, generate
 from tests.support.corpus import CORPUS
 from tests.support.servers import ServerProcess
+from tests.support.sse_reader import Reader
 
 GITTER = CORPUS / "asyncapi" / "gitter-streaming" / "asyncapi-3.0.0.yml"
 STREAM = "/rooms/53307860c3599d1de448e19d/chatMessages"
@@ -55,38 +56,6 @@ def _events(url: str, count: int, headers: dict[str, str] | None = None) -> list
             if len(got) == count:
                 break
     return got
-
-
-class Reader(threading.Thread):
-    """Reads ``count`` events in the background; ``ready`` once the stream is open."""
-
-    def __init__(self, url: str, count: int, headers: dict[str, str] | None = None) -> None:
-        super().__init__(daemon=True)
-        self.url, self.count, self.headers = url, count, headers
-        self.events: list[ServerSentEvent] = []
-        self.ready = threading.Event()
-        self.error: BaseException | None = None
-
-    def run(self) -> None:
-        try:
-            with (
-                httpx.Client(timeout=TIMEOUT) as client,
-                connect_sse(client, "GET", self.url, headers=dict(self.headers or {})) as source,
-            ):
-                self.ready.set()
-                for event in source.iter_sse():
-                    self.events.append(event)
-                    if len(self.events) == self.count:
-                        return
-        except BaseException as error:  # reported by the test
-            self.error = error
-            self.ready.set()
-
-    def result(self) -> list[ServerSentEvent]:
-        self.join(timeout=15)
-        assert self.error is None, self.error
-        assert not self.is_alive(), f"only {len(self.events)} of {self.count} events arrived"
-        return self.events
 
 
 def _open(server: ServerProcess, count: int, headers: dict[str, str] | None = None) -> Reader:
