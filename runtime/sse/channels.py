@@ -20,9 +20,11 @@ for, ``empty`` sends nothing, ``malformed`` sends the event's data cut short.
 
 A channel clients send on (``receive``) takes each message as a ``POST`` on
 its path, checked against the payload schema (``202``, or a ``400`` problem).
-The journal has one entry per connection (method ``GET``, when it closes),
-one per event sent (method ``sent``: server to client) and one per message
-received (method ``received``: client to server, with its verdict).
+The journal has one entry per connection (method ``GET``, when it closes,
+with the connection's client id), one per event (method ``sent``: server to
+clients, listing the ids of every client it was handed to: a fan-out is one
+entry, not one per client) and one per message received (method
+``received``: client to server, with its verdict).
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ from ..web.problems import Problem, send_problem
 from ..web.responses import send_response
 from ..web.router import Match, Router
 from .contract import Stream, streams_of
-from .feeds import CUT, Event, Feed
+from .feeds import CUT, Event, Feed, Listener
 from .frames import comment, event_frame
 
 __all__ = ["PROTOCOL", "SseChannels", "SseOptions"]
@@ -87,6 +89,7 @@ class SseChannels:
                 self._renderer(stream),
                 self._namer(stream),
                 replay=self.options.replay,
+                on_sent=self._reporter(stream),
             )
             for stream in self.streams.values()
             if stream.action == "send"
@@ -99,6 +102,7 @@ class SseChannels:
         self._named = NamedSchemas(contract["defs"])
         self._validators: dict[str, Any] = {}
         self._journal = EntryBuilder(PROTOCOL, service.settings)
+        self._clients = itertools.count(1)
 
     def attach(self) -> None:
         """Start the feeds (from the server's event loop); a no-op once started."""
@@ -157,21 +161,22 @@ class SseChannels:
         headers = request_headers(scope)
         last_id = _last_event_id(headers.get("last-event-id"))
         feed = self.feeds[stream.operation]
-        listener, missed, complete = feed.listen(last_id, params, _event_names(scope))
         target = _target(scope)
+        client = f"sse-{next(self._clients)}"
+        listener, missed, complete = feed.listen(
+            last_id, params, _event_names(scope), client=client, target=target
+        )
         sent = 0
         try:
             await send({"type": "http.response.start", "status": 200, "headers": _STREAM_HEADERS})
             opening = comment("stream open" if complete else "replay buffer exceeded; events lost")
             await send({"type": "http.response.body", "body": opening, "more_body": True})
             if missed:
-                await self._send_events(send, stream, target, missed)
+                await self._send(send, missed)
+                for event in missed:  # a replay is this client's alone
+                    self._journal_sent(stream, event, [listener])
                 sent += len(missed)
-            gone = asyncio.ensure_future(_disconnected(receive))
-            try:
-                sent += await self._pump(send, stream, target, listener.queue, gone)
-            finally:
-                gone.cancel()
+            sent += await self._pump(send, receive, listener.queue)
         except OSError:
             pass  # the client went away mid-write
         finally:
@@ -187,6 +192,7 @@ class SseChannels:
                     source="stream",
                     request_headers=headers,
                     response_body=f"{sent} events".encode(),
+                    clients=[client],
                 )
             )
         with contextlib.suppress(OSError):
@@ -246,26 +252,33 @@ class SseChannels:
             for error in itertools.islice(validator.iter_errors(value), 3)
         ]
 
-    async def _pump(
-        self,
-        send: Send,
-        stream: Stream,
-        target: str,
-        queue: asyncio.Queue[Event],
-        gone: asyncio.Future[None],
-    ) -> int:
-        """Send the feed's events until the client goes; how many were sent."""
+    async def _pump(self, send: Send, receive: Receive, queue: asyncio.Queue[Event]) -> int:
+        """Send the feed's events until the client goes; how many were sent.
+
+        The queue is all it waits on: two helper tasks put :data:`_GONE` in it
+        when the client disconnects and :data:`_HEARTBEAT` when the stream has
+        been quiet for the heartbeat interval, so an event costs one wake-up
+        and no task of its own (what keeps a fan-out to many clients cheap)."""
         sent = 0
-        heartbeat = self.options.heartbeat_ms / 1000.0
-        while not gone.done():
-            getting: asyncio.Future[Event] = asyncio.ensure_future(queue.get())
-            waited: set[asyncio.Future[Any]] = {getting, gone}
-            done, _ = await asyncio.wait(
-                waited, timeout=heartbeat, return_when=asyncio.FIRST_COMPLETED
-            )
-            if getting not in done:
-                getting.cancel()
-                if not done:
+        loop = asyncio.get_running_loop()
+        last_write = [loop.time()]
+        helpers = (
+            asyncio.ensure_future(_watch_disconnect(receive, queue)),
+            asyncio.ensure_future(_beat(queue, self.options.heartbeat_ms / 1000.0, last_write)),
+        )
+        try:
+            while True:
+                events = [await queue.get()]
+                while not queue.empty():  # what arrived meanwhile goes in the same write
+                    events.append(queue.get_nowait())
+                stop = next((i for i, e in enumerate(events) if e is CUT or e is _GONE), None)
+                if stop is not None:
+                    events = events[:stop]
+                real = [event for event in events if event is not _HEARTBEAT]
+                if real:
+                    await self._send(send, real)
+                    sent += len(real)
+                elif events:  # quiet for the heartbeat interval
                     await send(
                         {
                             "type": "http.response.body",
@@ -273,41 +286,48 @@ class SseChannels:
                             "more_body": True,
                         }
                     )
-                continue
-            events = [getting.result()]
-            while not queue.empty():  # what arrived meanwhile goes in the same write
-                events.append(queue.get_nowait())
-            cut = CUT in events
-            if cut:
-                events = events[: events.index(CUT)]
-            if events:
-                await self._send_events(send, stream, target, events)
-                sent += len(events)
-            if cut:
-                break
-        return sent
+                if stop is not None:
+                    return sent
+                last_write[0] = loop.time()
+        finally:
+            for helper in helpers:
+                helper.cancel()
 
-    async def _send_events(
-        self, send: Send, stream: Stream, target: str, events: list[Event]
-    ) -> None:
+    @staticmethod
+    async def _send(send: Send, events: list[Event]) -> None:
         body = b"".join(event.frame for event in events)
         await send({"type": "http.response.body", "body": body, "more_body": True})
-        for event in events:
-            self._journal_event(stream, target, event)
 
-    def _journal_event(self, stream: Stream, target: str, event: Event) -> None:
+    def _reporter(self, stream: Stream) -> Callable[[Event, list[Listener]], None]:
+        return lambda event, listeners: self._journal_sent(stream, event, listeners)
+
+    def _journal_sent(self, stream: Stream, event: Event, listeners: list[Listener]) -> None:
+        """One entry for an event handed to its clients, however many: their ids,
+        and the target they opened (the channel's address, with the event's
+        parameters, when they opened different ones)."""
+        targets = {listener.target for listener in listeners}
         self.service.record(
             self._journal.entry(
                 time=time.time(),
                 duration_ms=0.0,
                 method="sent",
-                target=target,
+                target=targets.pop() if len(targets) == 1 else _address(stream, event),
                 operation=stream.operation,
                 status=event.name,
                 source="emit",
                 response_body=event.frame,
+                clients=[listener.client for listener in listeners],
             )
         )
+
+
+def _address(stream: Stream, event: Event) -> str:
+    """The stream's path with the parameters the event was emitted for filled in."""
+    params = event.message.params if event.message is not None else None
+    path = stream.path
+    for name, value in (params or {}).items():
+        path = path.replace("{" + name + "}", value)
+    return path
 
 
 def _wrong_parameter(stream: Stream, params: dict[str, str]) -> str:
@@ -327,11 +347,31 @@ def _methods(stream: Stream) -> tuple[str, ...]:
     return ("GET",) if stream.method == "GET" else ("GET", stream.method)
 
 
-async def _disconnected(receive: Receive) -> None:
+_GONE = Event(-1, "", b"")
+"""Queued when the client has disconnected."""
+_HEARTBEAT = Event(-2, "", b"")
+"""Queued when the stream has been quiet for the heartbeat interval."""
+
+
+async def _watch_disconnect(receive: Receive, queue: asyncio.Queue[Event]) -> None:
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
+            queue.put_nowait(_GONE)
             return
+
+
+async def _beat(queue: asyncio.Queue[Event], interval: float, last_write: list[float]) -> None:
+    """Queue a heartbeat whenever nothing was written for ``interval`` seconds."""
+    loop = asyncio.get_running_loop()
+    while True:
+        quiet_until = last_write[0] + interval
+        now = loop.time()
+        if now >= quiet_until:
+            queue.put_nowait(_HEARTBEAT)
+            last_write[0] = now
+            quiet_until = now + interval
+        await asyncio.sleep(quiet_until - now)
 
 
 def _event_name(stream: Stream, message: Message) -> str:

@@ -224,19 +224,35 @@ def test_a_quiet_stream_gets_heartbeat_comments(generated: Path) -> None:
     assert lines[0] == ": stream open"
 
 
-def test_the_journal_has_the_connection_and_each_event_sent(generated: Path) -> None:
+def test_the_journal_has_each_connection_and_one_entry_per_event_with_its_clients(
+    generated: Path,
+) -> None:
     with ServerProcess([sys.executable, "server.py"], generated) as server:
-        reader = _open(server, 2)
+        first, second = _open(server, 2), _open(server, 2)
         _emit(server, {"count": 2})
-        reader.result()
-        threading.Event().wait(0.5)
-        journal = httpx.get(f"{server.url}/__mockc/journal", timeout=TIMEOUT).json()
-    entries = [e for e in journal["entries"] if e["operation"] == OPERATION]
-    sent = [e for e in entries if e["method"] == "sent"]
-    opened = [e for e in entries if e["method"] == "GET"]
-    assert len(sent) == 2 and all(e["status"] == "chatMessage" for e in sent)
-    assert all(e["protocol"] == "sse" and e["target"] == STREAM for e in sent + opened)
-    assert len(opened) == 1
+        first.result(), second.result()
+        for _ in range(50):  # the connections are journaled when they close
+            journal = httpx.get(f"{server.url}/__mockc/journal", timeout=TIMEOUT).json()
+            entries = [e for e in journal["entries"] if e["operation"] == OPERATION]
+            opened = [e for e in entries if e["method"] == "GET"]
+            if len(opened) == 2:
+                break
+            threading.Event().wait(0.1)
+        sent = [e for e in entries if e["method"] == "sent"]
+        assert len(opened) == 2 and len(sent) == 2  # one entry per event, not per client
+        assert all(e["status"] == "chatMessage" for e in sent)
+        assert all(e["protocol"] == "sse" and e["target"] == STREAM for e in sent + opened)
+        clients = sorted(client for e in opened for client in e["clients"])
+        assert all(sorted(e["clients"]) == clients for e in sent)
+        # what was sent to one client: its events and its connection
+        mine = httpx.get(
+            f"{server.url}/__mockc/journal",
+            params={"client": clients[0], "operation": OPERATION},
+            timeout=TIMEOUT,
+        ).json()["entries"]
+        assert sorted(e["method"] for e in mine) == ["GET", "sent", "sent"]
+        metrics = httpx.get(f"{server.url}/metrics", timeout=TIMEOUT).text
+    assert f'{{direction="sent",operation="{OPERATION}",protocol="sse"}} 4.0' in metrics
 
 
 def test_an_unknown_path_or_parameter_value_is_a_404_problem(server: ServerProcess) -> None:
