@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import itertools
 import time
 from collections.abc import Callable
@@ -39,9 +40,10 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from ..contract import Contract
+from ..engine import Reply, Request
 from ..events import Message
 from ..journal import EntryBuilder
-from ..json_codec import json_text, parse_json
+from ..json_codec import json_bytes, json_text, parse_json
 from ..schema_validators import NamedSchemas
 from ..service import MockService
 from ..web.asgi import Receive, Scope, Send
@@ -53,6 +55,7 @@ from ..web.router import Match, Router
 from .contract import Stream, streams_of
 from .feeds import CUT, Event, Feed, Listener
 from .frames import comment, event_frame
+from .replies import address_in_message, placeholders
 
 __all__ = ["PROTOCOL", "SseChannels", "SseOptions"]
 
@@ -83,6 +86,18 @@ class SseChannels:
         self.service = service
         self.options = options or SseOptions()
         self.streams = {stream.operation: stream for stream in streams_of(contract)}
+        self.reply_streams = _reply_streams(self.streams)
+        """Streams of replies alone, by the operation whose replies they carry."""
+        self._reply_to = {
+            stream.operation: _stream_at(self.streams, stream.reply_path) or stream.operation
+            for stream in self.streams.values()
+            if stream.reply_path
+        }
+        """Operation clients send on → the operation whose stream carries its replies."""
+        served = [
+            *(stream for stream in self.streams.values() if stream.action == "send"),
+            *self.reply_streams.values(),
+        ]
         self.feeds = {
             stream.operation: Feed(
                 stream.operation,
@@ -91,12 +106,11 @@ class SseChannels:
                 replay=self.options.replay,
                 on_sent=self._reporter(stream),
             )
-            for stream in self.streams.values()
-            if stream.action == "send"
+            for stream in served
         }
         self.router: Router[Stream] = Router(
             (method, stream.path, stream)
-            for stream in self.streams.values()
+            for stream in (*self.streams.values(), *self.reply_streams.values())
             for method in _methods(stream)
         )
         self._named = NamedSchemas(contract["defs"])
@@ -118,7 +132,7 @@ class SseChannels:
         message posted to a channel clients send on."""
         self.attach()
         if found.target.action != "send":
-            await self._receive(scope, receive, send, found.target)
+            await self._receive(scope, receive, send, found.target, found.params)
             return
         wrong = _wrong_parameter(found.target, found.params)
         if wrong:
@@ -198,19 +212,42 @@ class SseChannels:
         with contextlib.suppress(OSError):
             await send({"type": "http.response.body", "body": b"", "more_body": False})
 
-    async def _receive(self, scope: Scope, receive: Receive, send: Send, stream: Stream) -> None:
+    async def _receive(
+        self, scope: Scope, receive: Receive, send: Send, stream: Stream, params: dict[str, str]
+    ) -> None:
         """A message a client sends to the channel (a ``POST``): checked against
         the payload schema, answered ``202`` or a ``400`` problem naming what is
-        wrong, and journaled (method ``received``) with the verdict."""
+        wrong, and journaled (method ``received``) with the verdict. A channel
+        with a ``reply`` answers the message (hooks, mocks, examples, fake data)
+        and sends the answer on the reply's stream; the ``202`` says how many
+        clients it reached (``replied``)."""
         arrived, started = time.time(), time.perf_counter()
         headers = request_headers(scope)
-        status, problems = 202, []
+        status, source = 202, "accepted"
+        problems: list[str] = []
         try:
             raw = await read_body(receive, DEFAULT_MAX_BODY_BYTES, headers.get("content-length"))
-            problems = self._problems(stream, raw)
+            value, problems = self._read(stream, raw)
             status = 400 if problems else 202
             if problems:
+                source = "invalid"
                 await send_problem(send, Problem(400, "; ".join(problems)))
+            elif stream.reply_path or stream.reply_location:
+                request = Request(
+                    stream.operation,
+                    path=dict(params),
+                    query=dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"))),
+                    headers=dict(headers),
+                    body=value,
+                    raw_body=raw,
+                    method="POST",
+                    target=_target(scope),
+                )
+                reply = self.service.handle(request)
+                source = reply.source or "accepted"
+                replied = self._send_reply(stream, params, headers, value, reply)
+                answer = json_bytes({"accepted": True, "replied": replied})
+                await send_response(send, 202, b"application/json", answer)
             else:
                 await send_response(send, 202, b"application/json", b'{"accepted":true}')
         except Problem as problem:
@@ -224,14 +261,36 @@ class SseChannels:
                 target=_target(scope),
                 operation=stream.operation,
                 status=str(status),
-                source="invalid" if problems else "accepted",
+                source=source,
                 request_headers=headers,
                 request_body=raw,
             )
         )
 
-    def _problems(self, stream: Stream, raw: bytes) -> list[str]:
-        """What is wrong with a received message ([] when nothing)."""
+    def _send_reply(
+        self,
+        stream: Stream,
+        params: dict[str, str],
+        headers: dict[str, Any],
+        value: Any,
+        reply: Reply,
+    ) -> int:
+        """Send ``reply`` on the stream its channel's ``reply`` names; how many
+        clients it reached (0 when the message names no stream of the server)."""
+        if stream.reply_location:
+            address = address_in_message(stream.reply_location, headers, value)
+            found = self.router.match("GET", address) if address is not None else None
+            if not isinstance(found, Match) or found.target.action != "send":
+                return 0
+            operation, wanted = found.target.operation, found.params
+        else:
+            operation = self._reply_to[stream.operation]
+            names = placeholders(stream.reply_path)
+            wanted = {name: text for name, text in params.items() if name in names}
+        return self.service.emitter.deliver(operation, reply, wanted)
+
+    def _read(self, stream: Stream, raw: bytes) -> tuple[Any, list[str]]:
+        """A received message's value, and what is wrong with it ([] when nothing)."""
         schema = next(iter(stream.accepts.values()), None)
         media_type = next(iter(stream.accepts), "application/json")
         if "json" not in media_type:
@@ -240,13 +299,13 @@ class SseChannels:
             try:
                 value = parse_json(raw)
             except ValueError as error:
-                return [f"the message is not JSON: {error}"]
+                return None, [f"the message is not JSON: {error}"]
         if not schema:
-            return []
+            return value, []
         validator = self._validators.get(stream.operation)
         if validator is None:
             validator = self._validators[stream.operation] = self._named.compile(schema)
-        return [
+        return value, [
             f"{'/' + '/'.join(map(str, error.instance_path)) if error.instance_path else '/'}: "
             f"{error.message}"
             for error in itertools.islice(validator.iter_errors(value), 3)
@@ -319,6 +378,25 @@ class SseChannels:
                 clients=[listener.client for listener in listeners],
             )
         )
+
+
+def _stream_at(streams: dict[str, Stream], path: str) -> str | None:
+    """The operation of the stream the API sends on at ``path``, if there is one."""
+    return next(
+        (s.operation for s in streams.values() if s.action == "send" and s.path == path), None
+    )
+
+
+def _reply_streams(streams: dict[str, Stream]) -> dict[str, Stream]:
+    """A stream of replies for each channel clients send on whose ``reply`` goes
+    to an address no stream of the API serves: the replies alone, at that address."""
+    return {
+        stream.operation: dataclasses.replace(
+            stream, path=stream.reply_path, action="send", method="GET", choices={}, accepts={}
+        )
+        for stream in streams.values()
+        if stream.reply_path and _stream_at(streams, stream.reply_path) is None
+    }
 
 
 def _address(stream: Stream, event: Event) -> str:

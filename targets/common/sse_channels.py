@@ -47,6 +47,8 @@ def sse_section(api: ir.Api, operations: list[dict[str, Any]]) -> dict[str, Any]
 def _binding(binding: ir.Binding) -> dict[str, Any]:
     assert isinstance(binding, ir.ChannelBinding)
     options = binding.options if isinstance(binding.options, ir.SseOptions) else ir.SseOptions()
+    reply = binding.reply
+    replies = reply is not None and bool(reply.channel or reply.address_location)
     return {
         "kind": "channel",
         "protocol": binding.protocol,
@@ -67,6 +69,11 @@ def _binding(binding: ir.Binding) -> dict[str, Any]:
             "event": options.event,
             "retry_ms": options.retry_ms,
         },
+        **(
+            {"reply": {"path": reply.channel, "address_location": reply.address_location}}
+            if reply is not None and replies
+            else {}
+        ),
     }
 
 

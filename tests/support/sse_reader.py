@@ -40,3 +40,12 @@ class Reader(threading.Thread):
         assert self.error is None, self.error
         assert not self.is_alive(), f"only {len(self.events)} of {self.count} events arrived"
         return self.events
+
+
+def open_stream(url: str, count: int = 1) -> Reader:
+    """A reader of the first ``count`` events at ``url``, once the stream is open."""
+    reader = Reader(url, count)
+    reader.start()
+    assert reader.ready.wait(10)
+    threading.Event().wait(0.3)  # the server registers the stream it just opened
+    return reader

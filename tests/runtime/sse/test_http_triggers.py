@@ -17,7 +17,7 @@ import yaml
 
 from mockc.compiler.driver import GenerateOptions, generate
 from tests.support.servers import ServerProcess
-from tests.support.sse_reader import Reader
+from tests.support.sse_reader import open_stream
 
 TIMEOUT = httpx.Timeout(10.0)
 
@@ -132,14 +132,6 @@ def server(generated: Path) -> Iterator[ServerProcess]:
         yield process
 
 
-def _open(url: str, count: int) -> Reader:
-    reader = Reader(url, count)
-    reader.start()
-    assert reader.ready.wait(10)
-    threading.Event().wait(0.3)  # the server registers the stream it just opened
-    return reader
-
-
 def test_one_http_server_serves_the_routes_and_the_channels(generated: Path) -> None:
     contract = json.loads((generated / "contract.json").read_text())
     kinds = {spec["id"]: spec["binding"]["kind"] for spec in contract["operations"]}
@@ -151,8 +143,8 @@ def test_one_http_server_serves_the_routes_and_the_channels(generated: Path) -> 
 def test_an_http_answer_emits_its_templated_event_to_the_streams_it_names(
     server: ServerProcess,
 ) -> None:
-    first = _open(f"{server.url}/orders/A-1/events", 1)
-    other = _open(f"{server.url}/orders/B-2/events", 1)
+    first = open_stream(f"{server.url}/orders/A-1/events", 1)
+    other = open_stream(f"{server.url}/orders/B-2/events", 1)
 
     paid = httpx.post(f"{server.url}/orders/A-1/pay", json={"amount": 12.5}, timeout=TIMEOUT)
     assert paid.status_code == 200 and paid.json() == {"status": "paid"}
@@ -167,7 +159,7 @@ def test_an_http_answer_emits_its_templated_event_to_the_streams_it_names(
 
 
 def test_the_journal_holds_the_request_and_the_event_it_sent(server: ServerProcess) -> None:
-    reader = _open(f"{server.url}/orders/C-3/events", 1)
+    reader = open_stream(f"{server.url}/orders/C-3/events", 1)
     httpx.post(f"{server.url}/orders/C-3/pay", json={"amount": 1}, timeout=TIMEOUT)
     reader.result()
     for _ in range(50):  # the journal is written off the hot path
