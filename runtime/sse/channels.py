@@ -54,14 +54,13 @@ from ..web.responses import send_response
 from ..web.router import Match, Router
 from .contract import Stream, streams_of
 from .feeds import CUT, Event, Feed, Listener
-from .frames import comment, event_frame
+from .frames import FRAMINGS, SSE
 from .replies import address_in_message, placeholders
 
 __all__ = ["PROTOCOL", "SseChannels", "SseOptions"]
 
 PROTOCOL = "sse"
 _STREAM_HEADERS = [
-    (b"content-type", b"text/event-stream; charset=utf-8"),
     (b"cache-control", b"no-cache"),
     (b"x-accel-buffering", b"no"),
 ]
@@ -158,15 +157,16 @@ class SseChannels:
             key = str(reply.status)
             media_type = reply.media_type or stream.media_types.get(key, "application/json")
         name = _event_name(stream, message)
+        framing = FRAMINGS.get(stream.framing, SSE)
         if isinstance(data, bytes):
             text = data.decode("utf-8", "replace")
         elif isinstance(data, str) and "json" not in media_type:
-            text = data
+            text = json_text(data) if framing.json_only else data
         else:
             text = json_text(data)
         if reply is not None and reply.fault == "malformed":
             text = text[: max(1, len(text) // 2)]  # cut short: no longer the declared payload
-        return Event(number, name, event_frame(number, name, text, stream.retry_ms), message)
+        return Event(number, name, framing.event(number, name, text, stream.retry_ms), message)
 
     async def _stream(
         self, scope: Scope, receive: Receive, send: Send, stream: Stream, params: dict[str, str]
@@ -182,15 +182,19 @@ class SseChannels:
         )
         sent = 0
         try:
-            await send({"type": "http.response.start", "status": 200, "headers": _STREAM_HEADERS})
-            opening = comment("stream open" if complete else "replay buffer exceeded; events lost")
+            framing = FRAMINGS.get(stream.framing, SSE)
+            start_headers = [(b"content-type", framing.content_type), *_STREAM_HEADERS]
+            await send({"type": "http.response.start", "status": 200, "headers": start_headers})
+            opening = framing.comment(
+                "stream open" if complete else "replay buffer exceeded; events lost"
+            )
             await send({"type": "http.response.body", "body": opening, "more_body": True})
             if missed:
                 await self._send(send, missed)
                 for event in missed:  # a replay is this client's alone
                     self._journal_sent(stream, event, [listener])
                 sent += len(missed)
-            sent += await self._pump(send, receive, listener.queue)
+            sent += await self._pump(send, receive, listener.queue, framing.comment("heartbeat"))
         except OSError:
             pass  # the client went away mid-write
         finally:
@@ -311,7 +315,9 @@ class SseChannels:
             for error in itertools.islice(validator.iter_errors(value), 3)
         ]
 
-    async def _pump(self, send: Send, receive: Receive, queue: asyncio.Queue[Event]) -> int:
+    async def _pump(
+        self, send: Send, receive: Receive, queue: asyncio.Queue[Event], heartbeat: bytes
+    ) -> int:
         """Send the feed's events until the client goes; how many were sent.
 
         The queue is all it waits on: two helper tasks put :data:`_GONE` in it
@@ -337,14 +343,8 @@ class SseChannels:
                 if real:
                     await self._send(send, real)
                     sent += len(real)
-                elif events:  # quiet for the heartbeat interval
-                    await send(
-                        {
-                            "type": "http.response.body",
-                            "body": comment("heartbeat"),
-                            "more_body": True,
-                        }
-                    )
+                elif events and heartbeat:  # quiet for the heartbeat interval
+                    await send({"type": "http.response.body", "body": heartbeat, "more_body": True})
                 if stop is not None:
                     return sent
                 last_write[0] = loop.time()

@@ -45,6 +45,8 @@ class Stream:
     reply_path: str = ""
     """Where the reply to a message clients send goes (3.x ``reply``): the
     path of the stream that carries it ("" when none, or when the message names it)."""
+    framing: str = "sse"
+    """The wire format: ``sse`` (``text/event-stream``) or ``ndjson``."""
     reply_location: str = ""
     """Where the message names its reply's address (``$message.header#/replyTo``)."""
 
@@ -84,6 +86,7 @@ def streams_of(contract: Contract) -> list[Stream]:
                 method=options.get("method") or "GET",
                 choices=_choices(binding.get("parameters") or []),
                 accepts=_accepts(spec.get("input")),
+                framing=options.get("framing") or "sse",
                 reply_path=(binding.get("reply") or {}).get("path") or "",
                 reply_location=(binding.get("reply") or {}).get("address_location") or "",
             )
