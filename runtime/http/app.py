@@ -33,7 +33,7 @@ from ..web.preferences import parse_prefer
 from ..web.problems import Problem, send_problem
 from ..web.responses import send_response
 from ..web.router import Match, MethodNotAllowed, Router
-from .channels import channel_operations, http_operations, served_channels
+from .channels import channel_operations, http_operations, served_sockets, served_streams
 from .encoding import encode_body
 from .outputs import OUTPUTS
 from .params import split_query
@@ -87,7 +87,8 @@ class MockApp:
             outputs=OUTPUTS,
             schedules=contract_schedules(contract.get("sse", {"schedules": {}})["schedules"]),
         )
-        self.channels = served_channels(contract, self.service, channel_options)
+        self.channels = served_streams(contract, self.service, channel_options)
+        self.sockets = served_sockets(contract, self.service)
         self.engine = self.service.engine
         self.admin = AdminApp(self.service, title=self.title)
         depth = self.service.settings.json_max_depth
@@ -148,6 +149,8 @@ class MockApp:
                 outcome.status = 500
                 await send_problem(send, Problem(500, "unexpected error; see the server log"))
             self._record(scope, outcome, started, arrived)
+        elif kind == "websocket" and self.sockets is not None:
+            await self.sockets.serve(scope, receive, send)
         elif kind == "lifespan":
             self.attach()  # on the serving loop, before any client
             await lifespan(receive, send)

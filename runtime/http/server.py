@@ -76,6 +76,7 @@ async def _serve(app: MockApp, settings: Settings) -> None:
         f"({app.operation_count} operations, {app.service.mocks.active_mock_count} mocks; "
         f"admin API under /__mockc/)",
         log_access=settings.access_log,
+        websockets=app.sockets is not None,
     )
 
 

@@ -28,7 +28,7 @@ from .channels import Channel, Inbound
 from .outputs import ERROR_STATUS
 
 if TYPE_CHECKING:
-    from .app import WebSocketApp
+    from .sockets import WebSocketChannels
 
 __all__ = [
     "CLOSE_INVALID_PAYLOAD",
@@ -71,7 +71,7 @@ class _Close(RuntimeFailure):
 class Connection:
     def __init__(
         self,
-        app: WebSocketApp,
+        app: WebSocketChannels,
         channel: Channel,
         params: dict[str, str],
         scope: Scope,

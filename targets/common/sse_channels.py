@@ -14,28 +14,25 @@ from typing import Any
 from mockc.compiler import ir
 
 from .contract import (
+    channel_operation_spec,
     channel_parameter_spec,
     declared_schedules,
-    message_spec,
-    operation_spec,
     output_spec,
 )
 
 __all__ = ["sse_operation_specs", "sse_section"]
 
 
-def sse_operation_specs(api: ir.Api) -> list[dict[str, Any]]:
-    """The contract entries of ``api``'s channel operations, served as SSE channels."""
+def sse_operation_specs(
+    api: ir.Api, protocols: frozenset[str] | None = None
+) -> list[dict[str, Any]]:
+    """The contract entries of ``api``'s channel operations (of ``protocols``
+    only, when given), served as SSE channels."""
     return [
-        operation_spec(
-            operation.id,
-            shape=operation.shape,
-            binding=_binding(operation.binding),
-            input=message_spec(operation.input),
-            outputs=[_output(output) for output in operation.outputs],
-        )
+        channel_operation_spec(operation, _binding, _output)
         for operation in api.operations
         if isinstance(operation.binding, ir.ChannelBinding)
+        and (protocols is None or operation.binding.protocol in protocols)
     ]
 
 

@@ -15,12 +15,14 @@ from mockc.compiler import ir
 
 from ..common.contract import (
     contract_document,
+    declared_schedules,
     message_spec,
     operation_spec,
     output_spec,
     schema_value,
 )
 from ..common.sse_channels import sse_operation_specs, sse_section
+from ..common.websocket_channels import WEBSOCKET_PROTOCOLS, websocket_operation_specs
 
 _DEFAULT_STYLE = {
     ir.ParameterLocation.PATH: "simple",
@@ -32,9 +34,16 @@ _HTTP_LOCATIONS = tuple(_DEFAULT_STYLE)
 
 
 def build_contract(api: ir.Api, *, generated_by: str) -> dict[str, Any]:
-    """The routes; and the SSE channels of an AsyncAPI document generated with
-    the OpenAPI one, when there are any (their ``sse`` section with them)."""
-    channels = sse_operation_specs(api)
+    """The routes; and the SSE and WebSocket channels of an AsyncAPI document
+    (or a channel config) generated with the OpenAPI one, when there are any
+    (their declared schedules in ``sse`` and ``websocket``)."""
+    channels = sse_operation_specs(api, frozenset({"sse"}))
+    sockets = websocket_operation_specs(
+        operation
+        for operation in api.operations
+        if isinstance(operation.binding, ir.ChannelBinding)
+        and operation.binding.protocol in WEBSOCKET_PROTOCOLS
+    )
     return contract_document(
         api,
         protocol="http",
@@ -47,8 +56,14 @@ def build_contract(api: ir.Api, *, generated_by: str) -> dict[str, Any]:
                 if isinstance(operation.binding, ir.HttpBinding)
             ),
             *channels,
+            *sockets,
         ],
         **({"sse": sse_section(api, channels)} if channels else {}),
+        **(
+            {"websocket": {"schedules": declared_schedules(api, (s["id"] for s in sockets))}}
+            if sockets
+            else {}
+        ),
     )
 
 

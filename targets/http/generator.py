@@ -33,6 +33,8 @@ class HttpServer(ServerGenerator):
 def _route(binding: ir.Binding) -> tuple[str, str]:
     """The method and path of an operation: a route's, or an SSE channel's
     (``GET`` for a stream, ``POST`` for a channel clients send on)."""
+    if isinstance(binding, ir.ChannelBinding) and binding.protocol != "sse":
+        return "WebSocket", binding.served_path
     if isinstance(binding, ir.ChannelBinding):
         return ("GET" if binding.action == "send" else "POST"), binding.served_path
     assert isinstance(binding, ir.HttpBinding)

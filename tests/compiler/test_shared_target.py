@@ -1,6 +1,7 @@
 """Specs of several formats generated together: the HTTP target serves an
-AsyncAPI document's SSE channels beside the OpenAPI routes (one server); its
-other channels keep their own servers; formats no target shares are refused."""
+AsyncAPI document's (or a channel config's) SSE and WebSocket channels beside
+the OpenAPI routes (one server); broker channels keep their own servers;
+formats no target shares are refused."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ PETSTORE = ROOT / "examples" / "petstore" / "openapi.yaml"
 GITTER = CORPUS / "asyncapi" / "gitter-streaming" / "asyncapi-3.0.0.yml"
 CHAT = ROOT / "examples" / "websocket-chat" / "chat.json"
 ROUTE_GUIDE = ROOT / "examples" / "route_guide" / "route_guide.proto"
+KAFKA = CORPUS / "asyncapi" / "streetlights-kafka" / "asyncapi-3.0.0.yml"
 
 
 def _served(*specs: Path) -> dict[str, set[str]]:
@@ -37,11 +39,15 @@ def test_a_format_alone_is_served_as_before() -> None:
     assert [s.target for s in servers_of(compile_specs([PETSTORE]))] == ["http"]
 
 
-def test_websocket_channels_keep_their_own_server() -> None:
-    servers = servers_of(compile_specs([PETSTORE, CHAT]))
+def test_websocket_channels_join_the_http_server_too() -> None:
+    assert _served(PETSTORE, CHAT) == {".": {"HttpBinding", "ChannelBinding"}}
+
+
+def test_broker_channels_keep_their_own_server() -> None:
+    servers = servers_of(compile_specs([PETSTORE, KAFKA]))
     assert {server.folder: server.target for server in servers} == {
         "http": "http",
-        "websocket": "websocket",
+        "kafka": "kafka",
     }
 
 

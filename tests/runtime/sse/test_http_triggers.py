@@ -1,19 +1,23 @@
-"""An OpenAPI document and an AsyncAPI document generated together give one
-HTTP server that serves the SSE channels beside its routes: an HTTP mock's
-``then`` sends to the streams its answer names, read by a real SSE client
-(httpx-sse) while a real HTTP client (httpx) calls the route."""
+"""An OpenAPI document, an AsyncAPI document and a channel config generated
+together give one HTTP server that serves the SSE and WebSocket channels
+beside its routes: an HTTP mock's ``then`` sends to the streams and sockets
+its answer names, read by real clients (httpx-sse, websockets) while a real
+HTTP client (httpx) calls the route."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 import yaml
+from websockets.asyncio.client import connect
 
 from mockc.compiler.driver import GenerateOptions, generate
 from tests.support.servers import ServerProcess
@@ -94,6 +98,23 @@ ASYNCAPI = {
     },
 }
 
+CHANNELS = {
+    "mockc": "channels/1",
+    "info": {"name": "order_sockets"},
+    "channels": {
+        "orders": {
+            "protocol": "websocket",
+            "address": "/ws/orders/{orderId}",
+            "server_sends": {
+                "update": {
+                    "operation": "pushOrderUpdate",
+                    "payload": {"type": "object", "properties": {"paid": {"type": "number"}}},
+                }
+            },
+        }
+    },
+}
+
 PAY_MOCK = {
     "operation": "payOrder",
     "response": {"status": 200, "body": {"status": "paid"}},
@@ -106,7 +127,12 @@ PAY_MOCK = {
                 "status": "paid",
                 "amount": "{{ request.body.amount }}",
             },
-        }
+        },
+        {
+            "emit": "pushOrderUpdate",
+            "params": {"orderId": "{{ request.path.orderId }}"},
+            "body": {"paid": "{{ request.body.amount }}"},
+        },
     ],
 }
 
@@ -116,9 +142,14 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     specs = tmp_path_factory.mktemp("specs")
     (specs / "orders.openapi.yaml").write_text(yaml.safe_dump(OPENAPI))
     (specs / "orders.asyncapi.yaml").write_text(yaml.safe_dump(ASYNCAPI))
+    (specs / "order-sockets.json").write_text(json.dumps(CHANNELS))
     out = tmp_path_factory.mktemp("orders")
     generate(
-        [specs / "orders.openapi.yaml", specs / "orders.asyncapi.yaml"],
+        [
+            specs / "orders.openapi.yaml",
+            specs / "orders.asyncapi.yaml",
+            specs / "order-sockets.json",
+        ],
         out,
         GenerateOptions(link_runtime=True),
     )
@@ -136,7 +167,7 @@ def test_one_http_server_serves_the_routes_and_the_channels(generated: Path) -> 
     contract = json.loads((generated / "contract.json").read_text())
     kinds = {spec["id"]: spec["binding"]["kind"] for spec in contract["operations"]}
     assert contract["protocol"] == "http"
-    assert kinds == {"payOrder": "http", "sendOrderEvent": "channel"}
+    assert kinds == {"payOrder": "http", "sendOrderEvent": "channel", "pushOrderUpdate": "channel"}
     assert not (generated / "sse").exists() and not (generated / "http").exists()
 
 
@@ -171,3 +202,24 @@ def test_the_journal_holds_the_request_and_the_event_it_sent(server: ServerProce
         threading.Event().wait(0.1)
     assert [(e["method"], e["protocol"], e["status"]) for e in pay] == [("POST", "http", "200")]
     assert [(e["operation"], e["protocol"]) for e in sent] == [("sendOrderEvent", "sse")]
+
+
+def test_an_http_answer_reaches_the_websocket_clients_it_names(server: ServerProcess) -> None:
+    async def scenario() -> tuple[Any, bool]:
+        base = f"ws://127.0.0.1:{server.port}/ws/orders"
+        async with connect(f"{base}/D-4") as mine, connect(f"{base}/E-5") as other:
+            await asyncio.sleep(0.3)  # the sockets are registered
+            async with httpx.AsyncClient(timeout=TIMEOUT) as client:
+                paid = await client.post(f"{server.url}/orders/D-4/pay", json={"amount": 7})
+            assert paid.status_code == 200
+            got = json.loads(await asyncio.wait_for(mine.recv(), 10))
+            try:
+                await asyncio.wait_for(other.recv(), 0.5)
+                reached_other = True
+            except TimeoutError:
+                reached_other = False
+            return got, reached_other
+
+    got, reached_other = asyncio.run(scenario())
+    assert got == {"paid": 7}
+    assert not reached_other  # another order's socket
