@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mockc import __version__
 from mockc.targets import registry
@@ -482,4 +483,28 @@ def _merge(apis: list[ir.Api]) -> ir.Api:
         operations=tuple(operations),
         schemas=tuple(schemas[name] for name in sorted(schemas)),
         servers=tuple(server for api in apis for server in api.servers),
+        extensions=_merged_extensions(apis),
     )
+
+
+def _merged_extensions(apis: list[ir.Api]) -> Mapping[str, ir.JsonValue] | None:
+    """The specs' ``x-<format>`` extensions side by side; two of one key (two
+    channel configs' ``x-channels``) merged a level down (their ``schedules``)."""
+    merged: dict[str, Any] = {}
+    for api in apis:
+        for key, value in ir.thaw(api.extensions or {}).items():
+            before = merged.get(key)
+            if isinstance(before, dict) and isinstance(value, dict):
+                merged[key] = {
+                    name: {**before[name], **part}
+                    if isinstance(before.get(name), dict) and isinstance(part, dict)
+                    else part
+                    for name, part in {**before, **value}.items()
+                }
+            else:
+                merged[key] = value
+    if not merged:
+        return None
+    frozen = ir.freeze(merged)
+    assert isinstance(frozen, Mapping)
+    return frozen

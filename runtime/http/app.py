@@ -33,7 +33,13 @@ from ..web.preferences import parse_prefer
 from ..web.problems import Problem, send_problem
 from ..web.responses import send_response
 from ..web.router import Match, MethodNotAllowed, Router
-from .channels import channel_operations, http_operations, served_sockets, served_streams
+from .channels import (
+    channel_operations,
+    declared_schedules,
+    http_operations,
+    served_sockets,
+    served_streams,
+)
 from .encoding import encode_body
 from .outputs import OUTPUTS
 from .params import split_query
@@ -85,7 +91,7 @@ class MockApp:
             hooks=hooks,
             choose_media_type=choose_media_type if validate else choose_media_type_leniently,
             outputs=OUTPUTS,
-            schedules=contract_schedules(contract.get("sse", {"schedules": {}})["schedules"]),
+            schedules=contract_schedules(declared_schedules(contract)),
         )
         self.channels = served_streams(contract, self.service, channel_options)
         self.sockets = served_sockets(contract, self.service)

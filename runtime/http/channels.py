@@ -11,6 +11,8 @@ for the routes, event and message types for the channels.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..contract import Contract, engine_operations
 from ..engine.model import Operation
 from ..service import MockService
@@ -20,7 +22,13 @@ from ..websocket.outputs import OUTPUTS as WEBSOCKET_OUTPUTS
 from ..websocket.sockets import WebSocketChannels, WebSocketOptions
 from .outputs import OUTPUTS
 
-__all__ = ["channel_operations", "http_operations", "served_sockets", "served_streams"]
+__all__ = [
+    "channel_operations",
+    "declared_schedules",
+    "http_operations",
+    "served_sockets",
+    "served_streams",
+]
 
 _SSE = "sse"
 _WEBSOCKET = "websocket"
@@ -49,6 +57,15 @@ def channel_operations(contract: Contract) -> list[Operation]:
         *engine_operations(_of_protocol(contract, _SSE), SSE_OUTPUTS),
         *engine_operations(_of_protocol(contract, _WEBSOCKET), WEBSOCKET_OUTPUTS),
     ]
+
+
+def declared_schedules(contract: Contract) -> dict[str, Any]:
+    """The schedules the channels declare (a channel config's ``schedule``s):
+    operation id → the mocks' ``emit`` shape, of the SSE and WebSocket ones."""
+    return {
+        **contract.get("sse", {"schedules": {}})["schedules"],
+        **contract.get("websocket", {"schedules": {}})["schedules"],
+    }
 
 
 def served_streams(

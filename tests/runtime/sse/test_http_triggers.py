@@ -111,7 +111,18 @@ CHANNELS = {
                     "payload": {"type": "object", "properties": {"paid": {"type": "number"}}},
                 }
             },
-        }
+        },
+        "clock": {
+            "protocol": "websocket",
+            "address": "/ws/clock",
+            "server_sends": {
+                "tick": {
+                    "payload": {"type": "object"},
+                    "examples": [{"value": {"tick": True}}],
+                    "schedule": {"after_ms": 100, "every_ms": 200},
+                }
+            },
+        },
     },
 }
 
@@ -167,7 +178,12 @@ def test_one_http_server_serves_the_routes_and_the_channels(generated: Path) -> 
     contract = json.loads((generated / "contract.json").read_text())
     kinds = {spec["id"]: spec["binding"]["kind"] for spec in contract["operations"]}
     assert contract["protocol"] == "http"
-    assert kinds == {"payOrder": "http", "sendOrderEvent": "channel", "pushOrderUpdate": "channel"}
+    assert kinds == {
+        "payOrder": "http",
+        "sendOrderEvent": "channel",
+        "pushOrderUpdate": "channel",
+        "clock_tick": "channel",
+    }
     assert not (generated / "sse").exists() and not (generated / "http").exists()
 
 
@@ -223,3 +239,11 @@ def test_an_http_answer_reaches_the_websocket_clients_it_names(server: ServerPro
     got, reached_other = asyncio.run(scenario())
     assert got == {"paid": 7}
     assert not reached_other  # another order's socket
+
+
+def test_a_channel_configs_schedule_runs_in_the_http_server(server: ServerProcess) -> None:
+    async def first_tick() -> Any:
+        async with connect(f"ws://127.0.0.1:{server.port}/ws/clock") as socket:
+            return json.loads(await asyncio.wait_for(socket.recv(), 10))
+
+    assert asyncio.run(first_tick()) == {"tick": True}
