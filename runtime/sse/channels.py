@@ -51,11 +51,11 @@ from ..web.bodies import DEFAULT_MAX_BODY_BYTES, read_body
 from ..web.headers import request_headers
 from ..web.problems import Problem, send_problem
 from ..web.responses import send_response
-from ..web.router import Match, Router
+from ..web.router import Match, Router, placeholders
 from .contract import Stream, streams_of
 from .feeds import CUT, Event, Feed, Listener
 from .frames import FRAMINGS, SSE
-from .replies import address_in_message, placeholders
+from .replies import address_in_message
 
 __all__ = ["PROTOCOL", "SseChannels", "SseOptions"]
 

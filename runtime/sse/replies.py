@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["address_in_message", "placeholders"]
+__all__ = ["address_in_message"]
 
 _HEADER = "$message.header#"
 _PAYLOAD = "$message.payload#"
@@ -37,16 +37,6 @@ def address_in_message(location: str, headers: Mapping[str, Any], payload: Any) 
     else:
         return None
     return value if isinstance(value, str) and value.startswith("/") else None
-
-
-def placeholders(path: str) -> set[str]:
-    """The names of a path's ``{parameters}``."""
-    names: set[str] = set()
-    for piece in path.split("{")[1:]:
-        name, closed, _ = piece.partition("}")
-        if closed:
-            names.add(name)
-    return names
 
 
 def _pointer(pointer: str) -> list[str]:

@@ -3,7 +3,8 @@
 The WebSocket target writes them into its own contract; the HTTP target too,
 when it serves a document's WebSocket channels beside its routes. The format
 is ``mockc.runtime.websocket.channels``': a ``channel`` binding with the
-served path, action, path parameters, the subprotocol and whether it replies.
+served path, action, path parameters, the subprotocol, whether it replies,
+and ``reply_path`` when the reply goes to another channel's sockets.
 """
 
 from __future__ import annotations
@@ -37,4 +38,11 @@ def _binding(binding: ir.Binding) -> dict[str, Any]:
         "parameters": [channel_parameter_spec(parameter) for parameter in binding.parameters],
         "subprotocol": options.subprotocol if isinstance(options, ir.WebSocketOptions) else "",
         "reply": binding.reply is not None,
+        **(
+            {"reply_path": binding.reply.channel}
+            if binding.reply is not None
+            and binding.reply.channel
+            and binding.reply.channel != binding.channel
+            else {}
+        ),
     }

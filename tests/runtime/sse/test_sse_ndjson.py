@@ -13,9 +13,8 @@ from typing import Any
 
 import httpx
 import pytest
-import yaml
 
-from mockc.compiler.driver import GenerateOptions, generate
+from tests.support.asyncapi_docs import generated_server
 from tests.support.servers import ServerProcess
 
 TIMEOUT = httpx.Timeout(10.0)
@@ -50,11 +49,7 @@ ASYNCAPI = {
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    spec = tmp_path_factory.mktemp("spec") / "prices.yaml"
-    spec.write_text(yaml.safe_dump(ASYNCAPI))
-    out = tmp_path_factory.mktemp("prices")
-    generate([spec], out, GenerateOptions(link_runtime=True))
-    return out
+    return generated_server(tmp_path_factory, "prices", ASYNCAPI, {})
 
 
 @pytest.fixture

@@ -14,9 +14,8 @@ from typing import Any
 
 import httpx
 import pytest
-import yaml
 
-from mockc.compiler.driver import GenerateOptions, generate
+from tests.support.asyncapi_docs import answered, channel, document, generated_server
 from tests.support.servers import ServerProcess
 from tests.support.sse_reader import open_stream
 
@@ -30,50 +29,24 @@ QUESTION = {
         "properties": {"text": {"type": "string"}, "replyTo": {"type": "string"}},
     },
 }
-ROOM = {"roomId": {}}
-
-
-def _channel(address: str, messages: dict[str, Any], parameters: bool = True) -> dict[str, Any]:
-    return {
-        "address": address,
-        "messages": messages,
-        **({"parameters": ROOM} if parameters else {}),
-    }
-
-
-ASYNCAPI = {
-    "asyncapi": "3.0.0",
-    "info": {"title": "Questions", "version": "1.0.0"},
-    "servers": {"hub": {"host": "localhost:8080", "protocol": "sse"}},
-    "channels": {
-        "ask": _channel("/rooms/{roomId}/ask", {"question": QUESTION}),
-        "answers": _channel(
+ASYNCAPI = document(
+    "Questions",
+    "sse",
+    {
+        "ask": channel("/rooms/{roomId}/ask", {"question": QUESTION}),
+        "answers": channel(
             "/rooms/{roomId}/answers", {"answer": {"name": "answer", "payload": TEXT}}
         ),
-        "askNews": _channel("/rooms/{roomId}/ask-news", {"question": QUESTION}),
-        "news": _channel(
+        "askNews": channel("/rooms/{roomId}/ask-news", {"question": QUESTION}),
+        "news": channel(
             "/rooms/{roomId}/news", {"headline": {"name": "headline", "payload": TEXT}}
         ),
-        "inbox": _channel("/inbox", {"question": QUESTION}, parameters=False),
+        "inbox": channel("/inbox", {"question": QUESTION}, parameters=None),
     },
-    "operations": {
-        "askQuestion": {
-            "action": "receive",
-            "channel": {"$ref": "#/channels/ask"},
-            "reply": {
-                "channel": {"$ref": "#/channels/answers"},
-                "messages": [{"$ref": "#/channels/answers/messages/answer"}],
-            },
-        },
+    {
+        "askQuestion": answered("ask", "answers", "answer"),
         "sendNews": {"action": "send", "channel": {"$ref": "#/channels/news"}},
-        "askForNews": {
-            "action": "receive",
-            "channel": {"$ref": "#/channels/askNews"},
-            "reply": {
-                "channel": {"$ref": "#/channels/news"},
-                "messages": [{"$ref": "#/channels/news/messages/headline"}],
-            },
-        },
+        "askForNews": answered("askNews", "news", "headline"),
         "askAnywhere": {
             "action": "receive",
             "channel": {"$ref": "#/channels/inbox"},
@@ -83,7 +56,7 @@ ASYNCAPI = {
             },
         },
     },
-}
+)
 
 
 def _mock(operation: str, status: str, text: str) -> dict[str, Any]:
@@ -92,18 +65,15 @@ def _mock(operation: str, status: str, text: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    spec = tmp_path_factory.mktemp("spec") / "questions.yaml"
-    spec.write_text(yaml.safe_dump(ASYNCAPI))
-    out = tmp_path_factory.mktemp("questions")
-    generate([spec], out, GenerateOptions(link_runtime=True))
-    mocks = out / "mocks"
-    for operation, status, text in (
-        ("askQuestion", "answer", "you asked: {{ request.body.text }}"),
-        ("askForNews", "headline", "news for {{ request.path.roomId }}"),
-        ("askAnywhere", "answer", "from the inbox: {{ request.body.text }}"),
-    ):
-        (mocks / f"{operation}.yaml").write_text(yaml.safe_dump(_mock(operation, status, text)))
-    return out
+    mocks = {
+        operation: _mock(operation, status, text)
+        for operation, status, text in (
+            ("askQuestion", "answer", "you asked: {{ request.body.text }}"),
+            ("askForNews", "headline", "news for {{ request.path.roomId }}"),
+            ("askAnywhere", "answer", "from the inbox: {{ request.body.text }}"),
+        )
+    }
+    return generated_server(tmp_path_factory, "questions", ASYNCAPI, mocks)
 
 
 @pytest.fixture
