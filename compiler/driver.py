@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mockc import __version__
 from mockc.targets import registry
@@ -115,13 +116,33 @@ def compile_specs(
         else batches[slot][0].load(batches[slot][1], **options(batches[slot][0]))
         for slot in slots
     ]
-    if len(targets) > 1:
-        raise SpecError(f"these specs belong to different targets ({', '.join(sorted(targets))})")
-    target = targets.pop()
+    target = _shared_target(targets)
+    fed[target] = tuple(dict.fromkeys(name for t in (target, *sorted(targets)) for name in fed[t]))
     passes = SERVE_PASSES if serving else None
     checked = run_passes(_merge(apis), diagnostics, passes=passes, check_ir=not serving)
     api = _served_only(checked, fed[target], diagnostics)
     return Compiled(api=api, target=target, targets=fed[target], diagnostics=tuple(diagnostics))
+
+
+def _shared_target(targets: set[str]) -> str:
+    """The target of specs of several formats: the one whose registry entry
+    also serves what the others' default targets serve (the HTTP target serves
+    SSE channels, so an OpenAPI and an AsyncAPI document give one server
+    whose mocks' ``then`` reach the streams); each operation is then routed
+    by its binding kind (:func:`servers_of`)."""
+    if len(targets) == 1:
+        return next(iter(targets))
+    known = {target.name for target in registry.registered_targets()}
+    for name in sorted(targets):
+        if name not in known:
+            continue
+        serves = set(registry.target_named(name).bindings)
+        if all(
+            other in known and set(registry.target_named(other).bindings) <= serves
+            for other in targets - {name}
+        ):
+            return name
+    raise SpecError(f"these specs belong to different targets ({', '.join(sorted(targets))})")
 
 
 def _served_only(api: ir.Api, fed: Sequence[str], warnings: list[Diagnostic]) -> ir.Api:
@@ -462,4 +483,28 @@ def _merge(apis: list[ir.Api]) -> ir.Api:
         operations=tuple(operations),
         schemas=tuple(schemas[name] for name in sorted(schemas)),
         servers=tuple(server for api in apis for server in api.servers),
+        extensions=_merged_extensions(apis),
     )
+
+
+def _merged_extensions(apis: list[ir.Api]) -> Mapping[str, ir.JsonValue] | None:
+    """The specs' ``x-<format>`` extensions side by side; two of one key (two
+    channel configs' ``x-channels``) merged a level down (their ``schedules``)."""
+    merged: dict[str, Any] = {}
+    for api in apis:
+        for key, value in ir.thaw(api.extensions or {}).items():
+            before = merged.get(key)
+            if isinstance(before, dict) and isinstance(value, dict):
+                merged[key] = {
+                    name: {**before[name], **part}
+                    if isinstance(before.get(name), dict) and isinstance(part, dict)
+                    else part
+                    for name, part in {**before, **value}.items()
+                }
+            else:
+                merged[key] = value
+    if not merged:
+        return None
+    frozen = ir.freeze(merged)
+    assert isinstance(frozen, Mapping)
+    return frozen

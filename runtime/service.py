@@ -189,7 +189,9 @@ class MockService:
                 entry.operation, entry.status, entry.duration_ms / 1000.0, entry.matched
             )
             if entry.method in MESSAGE_DIRECTIONS:
-                self.metrics.count_message(entry.operation, entry.method)
+                clients = entry.clients
+                delivered = len(clients) if clients is not None and entry.method == "sent" else 1
+                self.metrics.count_message(entry.operation, entry.method, delivered)
             if self.tracer is not None:
                 self.tracer.record(entry)
         self.journal.record(entry)

@@ -85,7 +85,7 @@ BUILT_IN: tuple[Target, ...] = (
     Target(
         name="http",
         module="mockc.targets.http",
-        bindings=("http",),
+        bindings=("http", "sse", "websocket", "ws"),  # channels beside the routes: the driver
         adapters=(RuntimeAdapter(package="http"),),
     ),
     Target(

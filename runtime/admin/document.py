@@ -65,6 +65,7 @@ _JOURNAL_FILTERS = [
     _query("operation", {"type": "string"}, "operation id"),
     _query("unmatched", {"type": "boolean"}, "only requests no mock matched"),
     _query("include_admin", {"type": "boolean"}, "include calls to the admin API"),
+    _query("client", {"type": "string"}, "only entries about this stream client (SSE)"),
     _query("limit", {"type": "integer", "minimum": 1, "maximum": 10000}, "page size"),
     _query("offset", {"type": "integer", "minimum": 0}, "entries to skip"),
 ]

@@ -73,6 +73,7 @@ def search_journal(service: MockService, call: AdminCall) -> Result:
             operation=query.get("operation") or None,
             unmatched=_bool("unmatched", query.get("unmatched")),
             include_admin=bool(_bool("include_admin", query.get("include_admin"))),
+            client=query.get("client") or None,
             limit=_int("limit", query.get("limit"), 100, low=1, high=10_000),
             offset=_int("offset", query.get("offset"), 0, low=0, high=10**9),
         )

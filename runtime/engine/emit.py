@@ -156,6 +156,13 @@ class Emitter:
         message = Message(operation, number, data=data, params=params or None)
         return self.hub.publish(operation, message)
 
+    def deliver(self, operation: str, reply: Reply, params: Mapping[str, str] | None = None) -> int:
+        """A reply already answered (to a message a client sent) as a message of
+        ``operation``; how many clients got it. ``params`` as for :meth:`send`."""
+        number = self._next_number(operation)
+        message = Message(operation, number, reply=reply, params=params or None)
+        return self.hub.publish(operation, message)
+
     def react(self, triggers: Iterable[Trigger], request: Request) -> None:
         """Emit what a reply's triggers name: now, or after their delay."""
         for trigger in triggers:
@@ -165,10 +172,11 @@ class Emitter:
                 self._fire(trigger, request)
 
     def _fire(self, trigger: Trigger, request: Request) -> None:
+        params = dict(trigger.params) or None
         if trigger.has_body:
-            self.send(trigger.operation, trigger.body)
+            self.send(trigger.operation, trigger.body, params)
         else:
-            self.emit(trigger.operation, request)
+            self.emit(trigger.operation, request, params)
 
     def _once(self, trigger: Trigger, request: Request) -> Callable[[], float | None]:
         def run() -> None:

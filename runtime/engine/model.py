@@ -159,6 +159,9 @@ class Trigger:
     """The message's payload as given; None: the engine answers the operation
     (its mocks see the triggering request's path, query, headers and body)."""
     has_body: bool = False
+    params: tuple[tuple[str, str], ...] = ()
+    """Path parameters: the message goes only to the streams opened with them
+    (empty: to every stream of the operation)."""
 
 
 @dataclass(frozen=True, slots=True)

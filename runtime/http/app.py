@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from ..admin import ADMIN_PREFIX, METRICS_PATH, AdminApp
-from ..contract import Contract, engine_operations, http_binding
+from ..contract import Contract, http_binding
 from ..engine import Hook, Reply, Request
+from ..engine.emit import contract_schedules
 from ..exceptions import HookError, NotAcceptable, PreferenceError
 from ..journal import EntryBuilder
 from ..service import MockService, matched_of
 from ..settings import CoreSettings
+from ..sse.channels import SseOptions
 from ..web.asgi import Receive, Scope, Send, lifespan
 from ..web.bodies import DEFAULT_MAX_BODY_BYTES, read_body
 from ..web.faults import ResetConnection, delay
@@ -31,6 +33,13 @@ from ..web.preferences import parse_prefer
 from ..web.problems import Problem, send_problem
 from ..web.responses import send_response
 from ..web.router import Match, MethodNotAllowed, Router
+from .channels import (
+    channel_operations,
+    declared_schedules,
+    http_operations,
+    served_sockets,
+    served_streams,
+)
 from .encoding import encode_body
 from .outputs import OUTPUTS
 from .params import split_query
@@ -60,7 +69,12 @@ class MockApp:
         hooks: Mapping[str, Hook] | None = None,
         validate: bool = True,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        channel_options: SseOptions | None = None,
     ) -> None:
+        """``contract`` may hold SSE channel operations beside the HTTP ones
+        (``mockc generate openapi.yaml asyncapi.yaml``): their streams are
+        served on this port, by the same mock service, so a mock's ``then``
+        reaches them (``channel_options``: their heartbeat and replay)."""
         defs = contract.get("defs", {})
         self.title = contract["api"].get("title") or contract["api"].get("name", "API")
         self.validate = validate
@@ -68,7 +82,7 @@ class MockApp:
         self.operation_count = len(contract["operations"])
         self.service = MockService(
             directory,
-            engine_operations(contract, OUTPUTS),
+            http_operations(contract) + channel_operations(contract),
             defs,
             encoder=encode_body,
             settings=settings or CoreSettings(),
@@ -77,13 +91,17 @@ class MockApp:
             hooks=hooks,
             choose_media_type=choose_media_type if validate else choose_media_type_leniently,
             outputs=OUTPUTS,
+            schedules=contract_schedules(declared_schedules(contract)),
         )
+        self.channels = served_streams(contract, self.service, channel_options)
+        self.sockets = served_sockets(contract, self.service)
         self.engine = self.service.engine
         self.admin = AdminApp(self.service, title=self.title)
         depth = self.service.settings.json_max_depth
         routes: list[tuple[str, str, Route | _Health]] = [
             (binding["method"], binding["path"], Route(spec, defs, depth))
             for spec in contract["operations"]
+            if spec["binding"]["kind"] == "http"
             for binding in (http_binding(spec),)
         ]
         declared = {(method, path) for method, path, _ in routes}
@@ -96,8 +114,15 @@ class MockApp:
         self._replies = ReplyWriter()
         self._journal = EntryBuilder("http", self.service.settings)
 
+    def attach(self) -> None:
+        """Start the channels' feeds, if it serves any (from the server's event loop)."""
+        if self.channels is not None:
+            self.channels.attach()
+
     def close(self) -> None:
         """Flush the journal and release the state store."""
+        if self.channels is not None:
+            self.channels.detach()
         self.service.close()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -107,6 +132,11 @@ class MockApp:
             if path.startswith(ADMIN_PREFIX) or (path == METRICS_PATH and self._builtin_metrics):
                 await self.admin(scope, receive, send)
                 return
+            if self.channels is not None:
+                found = self.channels.router.match(scope["method"], path)
+                if isinstance(found, Match):  # a stream or a channel clients post to
+                    await self.channels.serve(scope, receive, send, found)
+                    return
             started = time.perf_counter()
             arrived = time.time()
             outcome = _Outcome()
@@ -125,7 +155,10 @@ class MockApp:
                 outcome.status = 500
                 await send_problem(send, Problem(500, "unexpected error; see the server log"))
             self._record(scope, outcome, started, arrived)
+        elif kind == "websocket" and self.sockets is not None:
+            await self.sockets.serve(scope, receive, send)
         elif kind == "lifespan":
+            self.attach()  # on the serving loop, before any client
             await lifespan(receive, send)
 
     def _record(self, scope: Scope, outcome: _Outcome, started: float, arrived: float) -> None:

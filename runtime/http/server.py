@@ -10,7 +10,7 @@ files are reported and skipped: the server serves its other mocks.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
@@ -18,6 +18,7 @@ from ..admin.token import secure_admin
 from ..contract import load_contract
 from ..engine import load_hooks
 from ..settings import ServerSettings, read_settings, server_fields
+from ..sse.channels import SseOptions
 from ..startup import malformed_contract, one_port, run, serve_asgi
 from .app import DEFAULT_MAX_BODY_BYTES, MockApp
 
@@ -31,6 +32,8 @@ class Settings(ServerSettings):
     validate: bool = True
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     access_log: bool = False
+    channels: SseOptions = field(default_factory=SseOptions)
+    """For the SSE channels served beside the routes (an AsyncAPI document's)."""
 
 
 def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> Settings:
@@ -41,6 +44,7 @@ def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> Settings:
         validate=values["validate"],
         max_body_bytes=values["max_body_bytes"],
         access_log=values["access_log"],
+        channels=SseOptions(heartbeat_ms=values["sse_heartbeat_ms"], replay=values["sse_replay"]),
     )
 
 
@@ -57,12 +61,14 @@ def build_app(directory: Path, settings: Settings) -> MockApp:
             hooks=hooks,
             validate=settings.validate,
             max_body_bytes=settings.max_body_bytes,
+            channel_options=settings.channels,
         )
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise malformed_contract(directory, exc) from exc
 
 
 async def _serve(app: MockApp, settings: Settings) -> None:
+    app.attach()  # on the serving loop, before any client: no event is missed
     await serve_asgi(
         app,
         settings,
@@ -70,6 +76,7 @@ async def _serve(app: MockApp, settings: Settings) -> None:
         f"({app.operation_count} operations, {app.service.mocks.active_mock_count} mocks; "
         f"admin API under /__mockc/)",
         log_access=settings.access_log,
+        websockets=app.sockets is not None,
     )
 
 

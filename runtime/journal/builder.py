@@ -60,6 +60,7 @@ class EntryBuilder:
         response_body: bytes | None = None,
         admin: bool = False,
         protocol: str | None = None,
+        clients: list[str] | None = None,
     ) -> Entry:
         """One request's entry; ``protocol`` overrides the builder's (``graphql-ws``).
 
@@ -92,6 +93,7 @@ class EntryBuilder:
             request_body,
             response_headers,
             response_body,
+            clients,
         )
 
     def redacted(self, headers: Mapping[str, Any]) -> dict[str, Any]:

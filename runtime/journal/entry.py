@@ -62,6 +62,10 @@ class Entry:
     request_body: bytes | None = None
     response_headers: dict[str, str] | None = None
     response_body: bytes | None = None
+    clients: list[str] | None = None
+    """The stream clients the entry is about (SSE): for a message sent, every
+    client it went to (one entry per message, however many there are); for a
+    connection, its own id. None for the other entries."""
 
 
 class Clipped(bytes):
@@ -133,7 +137,7 @@ def to_json(row: tuple[Any, ...]) -> dict[str, Any]:
     ) = row
     headers = _mapping(parse_json(headers))
     extra = _mapping(parse_json(extra))
-    return {
+    shown = {
         "id": entry_id,
         "time": time,
         "time_iso": iso_time(time),
@@ -156,6 +160,10 @@ def to_json(row: tuple[Any, ...]) -> dict[str, Any]:
             "body": _body_json(response_body, extra.get("response_body_size")),
         },
     }
+    clients = extra.get("clients")
+    if isinstance(clients, list):
+        shown["clients"] = clients
+    return shown
 
 
 def near_miss_of(extra: str | None) -> Any:

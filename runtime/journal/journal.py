@@ -131,6 +131,7 @@ class Journal:
         include_admin: bool = False,
         limit: int = 100,
         offset: int = 0,
+        client: str | None = None,
     ) -> dict[str, Any]:
         """Matching entries, newest first, and how many match in all
         (``{"total", "limit", "offset", "entries", "enabled", "dropped"}``).
@@ -144,6 +145,7 @@ class Journal:
             operation=operation,
             unmatched=unmatched,
             include_admin=include_admin,
+            client=client,
         )
         filters.where()
         if self._writer is None:

@@ -121,11 +121,11 @@ class Metrics:
             counts = self._matched if matched else self._unmatched
             counts[name] = counts.get(name, 0) + 1
 
-    def count_message(self, operation: str | None, direction: str) -> None:
-        """Count one message of a channel, ``received`` or ``sent``."""
+    def count_message(self, operation: str | None, direction: str, count: int = 1) -> None:
+        """Count ``count`` messages of a channel, ``received`` or ``sent``."""
         key = (operation or "", direction)
         with self._lock:
-            self._messages[key] = self._messages.get(key, 0) + 1
+            self._messages[key] = self._messages.get(key, 0) + count
 
     def set_active_mocks(self, count: int) -> None:
         self._active_mocks = count

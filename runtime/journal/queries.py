@@ -6,6 +6,9 @@ and ``until`` exclusive (epoch seconds); ``path_regex`` is searched
 (:func:`re.search`) in the target's path, the query string excluded, and in
 the whole target, so both ``^/pets/\\d+$`` and ``limit=5`` find
 ``/pets/7?limit=5``. Admin API calls are left out unless ``include_admin``.
+``client`` keeps the entries about one stream client: the messages sent to
+it (an SSE message's one entry lists every client it went to) and its
+connection.
 
 ``path_regex`` runs on the bounded engine of mock expressions (the ``regex``
 module, patterns measured before compiling, the GIL released while matching):
@@ -54,6 +57,8 @@ class Filters:
     operation: str | None = None
     unmatched: bool | None = None
     include_admin: bool = False
+    client: str | None = None
+    """Only entries about this stream client (a message sent to it, its connection)."""
 
     def where(self) -> tuple[str, list[Any]]:
         """The SQL condition (``WHERE …`` or ``""``) and its parameters."""
@@ -85,6 +90,9 @@ class Filters:
             clauses.append("matched = 0")
         elif self.unmatched is False:
             clauses.append("(matched IS NULL OR matched = 1)")
+        if self.client is not None:
+            clauses.append("EXISTS (SELECT 1 FROM json_each(extra, '$.clients') WHERE value = ?)")
+            params.append(self.client)
         if self.path_regex:
             compiled(self.path_regex)
             clauses.append(f"{_REGEXP_FUNCTION}(?, target)")

@@ -116,15 +116,22 @@ class RowBuilder:
         request_body, request_size = _body(entry.request_body)
         response_body, response_size = _body(entry.response_body)
         near_miss = entry.near_miss
+        clients = entry.clients
         extra: str | int = ABSENT
-        if near_miss is not None or request_size is not None or response_size is not None:
-            extra = json_text(
-                {
-                    "near_miss": near_miss,
-                    "request_body_size": request_size,
-                    "response_body_size": response_size,
-                }
-            )
+        if (
+            near_miss is not None
+            or request_size is not None
+            or response_size is not None
+            or clients is not None
+        ):
+            fields: dict[str, Any] = {
+                "near_miss": near_miss,
+                "request_body_size": request_size,
+                "response_body_size": response_size,
+            }
+            if clients is not None:
+                fields["clients"] = clients
+            extra = json_text(fields)
         time, duration_ms, target = entry.time, entry.duration_ms, entry.target
         return (
             time if type(time) is float else float(time),

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..engine import Operation, Schedule, Stream, Trigger
+from ..engine import Operation, Schedule, Stream
 from ..expressions import Expression, ExpressionError, Origin, compile_expression
 from .conformance import crud_problems, response_problems
 from .crud import CrudSpec, compile_crud
@@ -31,6 +31,7 @@ from .source import (
     parse_source,
     read_source,
 )
+from .triggers import Reaction, compile_reactions
 from .validation import schema_problems
 
 __all__ = [
@@ -70,7 +71,7 @@ class MockDefinition:
     as its default count."""
     emit: Schedule | None = None
     """When the mock's operation sends on its own (``emit``)."""
-    then: tuple[Trigger, ...] = ()
+    then: tuple[Reaction, ...] = ()
     """What other operations emit when the mock answers (``then``)."""
     agent: bool = False
     """``source: agent``: an agent answers the requests it matches (runtime/agent)."""
@@ -202,6 +203,7 @@ def compile_mock(
         )
     conditions = compile_conditions(source, file, problems)
     actions = _actions(source, file, problems)
+    reactions = compile_reactions(source, file, problems)
     responses = [compile_response(source, path, file, problems) for path in _response_paths(data)]
     if data.get("sequence") == "random" and not any(
         response is not None and response.weight > 0 for response in responses
@@ -227,7 +229,7 @@ def compile_mock(
         document=data,
         stream=_stream(data),
         emit=_schedule(data.get("emit")),
-        then=_triggers(data.get("then")),
+        then=reactions,
         agent=data.get("source") == "agent",
     )
     return definition, problems
@@ -245,20 +247,6 @@ def _schedule(given: Any) -> Schedule | None:
         delays_ms=tuple(float(delay) for delay in given.get("delays_ms", ())),
         count=None if count is None else int(count),
         burst=int(given.get("burst", 1)),
-    )
-
-
-def _triggers(given: Any) -> tuple[Trigger, ...]:
-    """The mock's ``then`` reactions."""
-    return tuple(
-        Trigger(
-            operation=item["emit"],
-            after_ms=float(item.get("after_ms", 0)),
-            body=item.get("body"),
-            has_body="body" in item,
-        )
-        for item in given or ()
-        if isinstance(item, dict)
     )
 
 

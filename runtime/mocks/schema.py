@@ -364,11 +364,27 @@ MOCK_SCHEMA: dict[str, Any] = {
                 "emit": {"description": "The operation that emits.", "type": "string"},
                 "after_ms": {"description": "Wait this long first; default 0.", **_MILLISECONDS},
                 "body": {
-                    "description": "The message as given; without it, the server answers "
-                    "the operation, its mocks seeing this request's parameters and body."
+                    "description": "The message (every string in it a template over this "
+                    "request, as in a response body); without it, the server answers the "
+                    "operation, its mocks seeing this request's parameters and body."
+                },
+                "params": {
+                    "description": "Path parameters of the emitting channel, each a "
+                    "template over this request: the message goes only to the streams "
+                    "opened with them (one room's); without them, to every stream.",
+                    "type": "object",
+                    "maxProperties": 32,
+                    "additionalProperties": {"type": ["string", "number", "boolean"]},
                 },
             },
-            "examples": [{"emit": "subscription_orderUpdated", "after_ms": 100}],
+            "examples": [
+                {"emit": "subscription_orderUpdated", "after_ms": 100},
+                {
+                    "emit": "sendOrderEvent",
+                    "params": {"orderId": "{{ request.path.orderId }}"},
+                    "body": {"orderId": "{{ request.path.orderId }}", "status": "paid"},
+                },
+            ],
         },
         "stream": {
             "description": "Streaming operations (gRPC server streams and bidi, GraphQL "

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from itertools import accumulate
 from typing import Any
 
-from ..engine import Encoder, Operation, Reply, Request
+from ..engine import Encoder, Operation, Reply, Request, Trigger
 from ..exceptions import RuntimeFailure
 from ..expressions import RenderLimitError, Scope
 from ..state import StateStore
@@ -28,6 +28,7 @@ from .definition import MockDefinition
 from .matching import Condition
 from .replicas import SharedPositions
 from .responses import BoundResponse, data_reply
+from .triggers import render_reactions, static_triggers
 
 __all__ = ["BindError", "ServedMock"]
 
@@ -56,6 +57,7 @@ class ServedMock:
         "encoder",
         "key",
         "needs_scope",
+        "reactions",
         "responses",
         "rng",
         "scenario",
@@ -64,6 +66,8 @@ class ServedMock:
         "single",
         "source",
         "stream",
+        "templated_triggers",
+        "triggers",
     )
 
     def __init__(
@@ -107,22 +111,30 @@ class ServedMock:
             if definition.crud is not None
             else None
         )
+        self.reactions = definition.then
+        self.triggers = static_triggers(definition.then)
+        """The ``then`` triggers of every answer, when their templates are static."""
+        self.templated_triggers = any(not reaction.is_static for reaction in definition.then)
         self.needs_scope = (
             bool(self.actions)
+            or self.templated_triggers
             or any(response.needs_scope for response in self.responses)
             or any(condition.needs_scope for condition in self.conditions)
         )
         single = self.single
         self.fast_reply = (
             single.prebuilt
-            if single is not None and not self.actions and self.crud is None
+            if single is not None
+            and not self.actions
+            and self.crud is None
+            and not self.templated_triggers
             else None
         )
         if self.stream is not None or definition.then:
             for response in self.responses:
                 if response.prebuilt is not None:
                     response.prebuilt.stream = self.stream
-                    response.prebuilt.triggers = definition.then
+                    response.prebuilt.triggers = self.triggers
         """The reply of every request, when nothing about it varies."""
         self._seed = f"{seed}:{self.key}"
         self._counter = itertools.count()
@@ -148,8 +160,8 @@ class ServedMock:
                     action.evaluate(scope)
             if self.crud is not None:
                 reply = self.crud.handle(request, self.rng)
-                if self.definition.then:
-                    reply.triggers = self.definition.then
+                if self.reactions:
+                    reply.triggers = self._triggers(request, scope)
                 return reply
             response = self.single
             if response is None:
@@ -157,8 +169,8 @@ class ServedMock:
             reply = response.render(scope, self.rng)
             if self.stream is not None:
                 reply.stream = self.stream
-            if self.definition.then:
-                reply.triggers = self.definition.then
+            if self.reactions:
+                reply.triggers = self._triggers(request, scope)
             return reply
         except RenderLimitError as error:
             body = {
@@ -166,6 +178,12 @@ class ServedMock:
                 "detail": f"mock {self.key} ({self.definition.file}): {error}",
             }
             return data_reply("500", body, self.source, self.encoder)
+
+    def _triggers(self, request: Request, scope: Scope | None) -> tuple[Trigger, ...]:
+        """What this answer makes other operations emit: ``then``, rendered for it."""
+        if not self.templated_triggers:
+            return self.triggers
+        return render_reactions(self.reactions, scope or Scope(request))
 
     def _next(self, stream_index: int | None = None) -> BoundResponse:
         """The next response of the sequence: of the server's, or, for the messages

@@ -1,88 +1,41 @@
 """The ASGI application of a generated SSE server.
 
-Each channel operation that sends is a stream at ``GET`` on its path (path
-parameters as in the channel's address; a value outside a parameter's enum
-is a 404): the response is ``text/event-stream`` and stays open. Events go
-to every client of the channel, or, when emitted with path parameters
-(``{"params": {"roomId": "a"}}`` on the admin API), to the clients that
-opened the stream with those; a client may ask for some event types only
-(``?event=a,b``). Its events come from the emit path
-(``runtime/engine/emit.py``): a mock's ``emit`` schedule, the admin API's
-``POST /__mockc/emit/{operation}``, or another mock's ``then`` reaction.
-Each event is the engine's answer for the operation (mocks, examples, fake
-data), rendered per event type — the output key the answer names — with
-``id:``, ``event:``, ``retry:`` and ``data:`` (JSON, or the text as it is).
-A client reconnecting with ``Last-Event-ID`` gets what it missed from the
-channel's replay buffer first (:mod:`.feeds`); a comment line goes out when
-a stream has been quiet for the heartbeat interval. A mock's transport faults
-apply per event: ``reset`` ends the streams the event was for (their clients
-resume from their last id), ``empty`` sends nothing, ``malformed`` sends the
-event's data cut short.
-
-A channel clients send on (``receive``) takes each message as a ``POST`` on
-its path, checked against the payload schema (``202``, or a ``400`` problem).
-The journal has one entry per connection (method ``GET``, when it closes),
-one per event sent (method ``sent``: server to client) and one per message
-received (method ``received``: client to server, with its verdict). ``/health``,
-``/metrics`` and the admin API under ``/__mockc/`` are those of every server.
+The channels themselves — streams at ``GET`` on their paths, messages clients
+``POST`` — are :class:`~.channels.SseChannels`; this app gives them their
+mock service (the operations of ``contract.json``, their mocks, hooks and
+emit schedules) and serves beside them what every server has: ``/health``,
+``/metrics`` and the admin API under ``/__mockc/``. Events come from the emit
+path (``runtime/engine/emit.py``): a mock's ``emit`` schedule, the admin
+API's ``POST /__mockc/emit/{operation}``, or another mock's ``then`` reaction.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import itertools
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
 
 from ..admin import ADMIN_PREFIX, METRICS_PATH, AdminApp
 from ..contract import Contract, engine_operations
 from ..engine import Hook
 from ..engine.emit import contract_schedules
-from ..events import Message
-from ..journal import EntryBuilder
-from ..json_codec import json_bytes, json_text, parse_json
-from ..schema_validators import NamedSchemas
+from ..json_codec import json_bytes
 from ..service import MockService
 from ..settings import CoreSettings
 from ..web.asgi import Receive, Scope, Send
-from ..web.bodies import DEFAULT_MAX_BODY_BYTES, read_body
-from ..web.headers import request_headers
 from ..web.health import Health
 from ..web.problems import Problem, send_problem
 from ..web.responses import send_response
-from ..web.router import Match, MethodNotAllowed, Router
-from .contract import Stream, streams_of
-from .feeds import CUT, Event, Feed
-from .frames import comment, event_frame
+from ..web.router import Match, MethodNotAllowed
+from .channels import PROTOCOL, SseChannels, SseOptions
 from .outputs import OUTPUTS
 
-__all__ = ["SseApp", "SseOptions"]
+__all__ = ["SseApp", "SseOptions", "encode_event_data"]
 
 HEALTH_PATH = "/health"
-PROTOCOL = "sse"
-_STREAM_HEADERS = [
-    (b"content-type", b"text/event-stream; charset=utf-8"),
-    (b"cache-control", b"no-cache"),
-    (b"x-accel-buffering", b"no"),
-]
 
 
-@dataclass(frozen=True, slots=True)
-class SseOptions:
-    """What only an SSE server is told (environment variables in server.py)."""
-
-    heartbeat_ms: float = 15000.0
-    """A comment line after this long without an event (``MOCKC_SSE_HEARTBEAT_MS``)."""
-    replay: int = 1000
-    """Events each channel keeps for ``Last-Event-ID`` resumes (``MOCKC_SSE_REPLAY``)."""
-
-
-def _encode(data: Any, media_type: str | None, schema: Any = None) -> bytes:
+def encode_event_data(data: Any, media_type: str | None, schema: Any = None) -> bytes:
+    """The bytes of an event's data: text as it is for a non-JSON type, else JSON."""
     if isinstance(data, bytes):
         return data
     if isinstance(data, str) and media_type is not None and "json" not in media_type:
@@ -102,12 +55,11 @@ class SseApp:
     ) -> None:
         api = contract["api"]
         self.title = api.get("title") or api.get("name") or "SSE API"
-        self.options = options or SseOptions()
         self.service = MockService(
             directory,
             engine_operations(contract, OUTPUTS),
             {},
-            encoder=_encode,
+            encoder=encode_event_data,
             settings=settings or CoreSettings(),
             protocol=PROTOCOL,
             name=api.get("name") or "api",
@@ -115,26 +67,9 @@ class SseApp:
             outputs=OUTPUTS,
             schedules=contract_schedules(contract.get("sse", {"schedules": {}})["schedules"]),
         )
-        self.streams = {stream.operation: stream for stream in streams_of(contract)}
-        self.feeds = {
-            stream.operation: Feed(
-                stream.operation,
-                self._renderer(stream),
-                self._namer(stream),
-                replay=self.options.replay,
-            )
-            for stream in self.streams.values()
-            if stream.action == "send"
-        }
-        self.router: Router[Stream] = Router(
-            (method, stream.path, stream)
-            for stream in self.streams.values()
-            for method in _methods(stream)
-        )
+        self.channels = SseChannels(contract, self.service, options)
+        self.streams = self.channels.streams
         self.admin = AdminApp(self.service, title=self.title)
-        self._named = NamedSchemas(contract["defs"])
-        self._validators: dict[str, Any] = {}
-        self._journal = EntryBuilder(PROTOCOL, self.service.settings)
         self._health = Health()
 
     @property
@@ -143,43 +78,11 @@ class SseApp:
 
     def attach(self) -> None:
         """Start the feeds (from the server's event loop)."""
-        for feed in self.feeds.values():
-            feed.attach(self.service)
+        self.channels.attach()
 
     def close(self) -> None:
-        for feed in self.feeds.values():
-            feed.detach()
+        self.channels.detach()
         self.service.close()
-
-    # -- events --------------------------------------------------------------
-
-    def _renderer(self, stream: Stream) -> Callable[[int, Message], Event]:
-        return lambda number, message: self._render(stream, number, message)
-
-    def _namer(self, stream: Stream) -> Callable[[Message], str]:
-        return lambda message: _event_name(stream, message)
-
-    def _render(self, stream: Stream, number: int, message: Message) -> Event:
-        reply = message.reply
-        if reply is None:
-            data = message.data
-            media_type = stream.media_types.get(next(iter(stream.events), ""), "application/json")
-        else:
-            data = reply.content if reply.content is not None else reply.body
-            key = str(reply.status)
-            media_type = reply.media_type or stream.media_types.get(key, "application/json")
-        name = _event_name(stream, message)
-        if isinstance(data, bytes):
-            text = data.decode("utf-8", "replace")
-        elif isinstance(data, str) and "json" not in media_type:
-            text = data
-        else:
-            text = json_text(data)
-        if reply is not None and reply.fault == "malformed":
-            text = text[: max(1, len(text) // 2)]  # cut short: no longer the declared payload
-        return Event(number, name, event_frame(number, name, text, stream.retry_ms), message)
-
-    # -- ASGI ------------------------------------------------------------------
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -202,7 +105,6 @@ class SseApp:
                 return
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        self.attach()  # a no-op once the server started them
         path: str = scope["path"]
         if path.startswith(ADMIN_PREFIX) or path == METRICS_PATH:
             await self.admin(scope, receive, send)
@@ -210,233 +112,11 @@ class SseApp:
         if path == HEALTH_PATH:
             await send_response(send, 200, b"application/json", self._health.body())
             return
-        found = self.router.match(scope["method"], path)
+        found = self.channels.router.match(scope["method"], path)
         if isinstance(found, MethodNotAllowed):
             problem = Problem(405, f"{path} answers {', '.join(found.allowed)}")
             await send_problem(send, problem)
         elif not isinstance(found, Match):
             await send_problem(send, Problem(404, f"no stream at {path}"))
-        elif found.target.action != "send":
-            await self._receive(scope, receive, send, found.target)
         else:
-            wrong = _wrong_parameter(found.target, found.params)
-            if wrong:
-                await send_problem(send, Problem(404, f"no stream at {path}: {wrong}"))
-            else:
-                await self._stream(scope, receive, send, found.target, found.params)
-
-    async def _stream(
-        self, scope: Scope, receive: Receive, send: Send, stream: Stream, params: dict[str, str]
-    ) -> None:
-        arrived, started = time.time(), time.perf_counter()
-        headers = request_headers(scope)
-        last_id = _last_event_id(headers.get("last-event-id"))
-        feed = self.feeds[stream.operation]
-        listener, missed, complete = feed.listen(last_id, params, _event_names(scope))
-        target = _target(scope)
-        sent = 0
-        try:
-            await send({"type": "http.response.start", "status": 200, "headers": _STREAM_HEADERS})
-            opening = comment("stream open" if complete else "replay buffer exceeded; events lost")
-            await send({"type": "http.response.body", "body": opening, "more_body": True})
-            if missed:
-                await self._send_events(send, stream, target, missed)
-                sent += len(missed)
-            gone = asyncio.ensure_future(_disconnected(receive))
-            try:
-                sent += await self._pump(send, stream, target, listener.queue, gone)
-            finally:
-                gone.cancel()
-        except OSError:
-            pass  # the client went away mid-write
-        finally:
-            feed.leave(listener)
-            self.service.record(
-                self._journal.entry(
-                    time=arrived,
-                    duration_ms=(time.perf_counter() - started) * 1000.0,
-                    method=scope["method"],
-                    target=target,
-                    operation=stream.operation,
-                    status="200",
-                    source="stream",
-                    request_headers=headers,
-                    response_body=f"{sent} events".encode(),
-                )
-            )
-        with contextlib.suppress(OSError):
-            await send({"type": "http.response.body", "body": b"", "more_body": False})
-
-    async def _receive(self, scope: Scope, receive: Receive, send: Send, stream: Stream) -> None:
-        """A message a client sends to the channel (a ``POST``): checked against
-        the payload schema, answered ``202`` or a ``400`` problem naming what is
-        wrong, and journaled (method ``received``) with the verdict."""
-        arrived, started = time.time(), time.perf_counter()
-        headers = request_headers(scope)
-        status, problems = 202, []
-        try:
-            raw = await read_body(receive, DEFAULT_MAX_BODY_BYTES, headers.get("content-length"))
-            problems = self._problems(stream, raw)
-            status = 400 if problems else 202
-            if problems:
-                await send_problem(send, Problem(400, "; ".join(problems)))
-            else:
-                await send_response(send, 202, b"application/json", b'{"accepted":true}')
-        except Problem as problem:
-            raw, status = b"", problem.status
-            await send_problem(send, problem)
-        self.service.record(
-            self._journal.entry(
-                time=arrived,
-                duration_ms=(time.perf_counter() - started) * 1000.0,
-                method="received",
-                target=_target(scope),
-                operation=stream.operation,
-                status=str(status),
-                source="invalid" if problems else "accepted",
-                request_headers=headers,
-                request_body=raw,
-            )
-        )
-
-    def _problems(self, stream: Stream, raw: bytes) -> list[str]:
-        """What is wrong with a received message ([] when nothing)."""
-        schema = next(iter(stream.accepts.values()), None)
-        media_type = next(iter(stream.accepts), "application/json")
-        if "json" not in media_type:
-            value: Any = raw.decode("utf-8", "replace")
-        else:
-            try:
-                value = parse_json(raw)
-            except ValueError as error:
-                return [f"the message is not JSON: {error}"]
-        if not schema:
-            return []
-        validator = self._validators.get(stream.operation)
-        if validator is None:
-            validator = self._validators[stream.operation] = self._named.compile(schema)
-        return [
-            f"{'/' + '/'.join(map(str, error.instance_path)) if error.instance_path else '/'}: "
-            f"{error.message}"
-            for error in itertools.islice(validator.iter_errors(value), 3)
-        ]
-
-    async def _pump(
-        self,
-        send: Send,
-        stream: Stream,
-        target: str,
-        queue: asyncio.Queue[Event],
-        gone: asyncio.Future[None],
-    ) -> int:
-        """Send the feed's events until the client goes; how many were sent."""
-        sent = 0
-        heartbeat = self.options.heartbeat_ms / 1000.0
-        while not gone.done():
-            getting: asyncio.Future[Event] = asyncio.ensure_future(queue.get())
-            waited: set[asyncio.Future[Any]] = {getting, gone}
-            done, _ = await asyncio.wait(
-                waited, timeout=heartbeat, return_when=asyncio.FIRST_COMPLETED
-            )
-            if getting not in done:
-                getting.cancel()
-                if not done:
-                    await send(
-                        {
-                            "type": "http.response.body",
-                            "body": comment("heartbeat"),
-                            "more_body": True,
-                        }
-                    )
-                continue
-            events = [getting.result()]
-            while not queue.empty():  # what arrived meanwhile goes in the same write
-                events.append(queue.get_nowait())
-            cut = CUT in events
-            if cut:
-                events = events[: events.index(CUT)]
-            if events:
-                await self._send_events(send, stream, target, events)
-                sent += len(events)
-            if cut:
-                break
-        return sent
-
-    async def _send_events(
-        self, send: Send, stream: Stream, target: str, events: list[Event]
-    ) -> None:
-        body = b"".join(event.frame for event in events)
-        await send({"type": "http.response.body", "body": body, "more_body": True})
-        for event in events:
-            self._journal_event(stream, target, event)
-
-    def _journal_event(self, stream: Stream, target: str, event: Event) -> None:
-        self.service.record(
-            self._journal.entry(
-                time=time.time(),
-                duration_ms=0.0,
-                method="sent",
-                target=target,
-                operation=stream.operation,
-                status=event.name,
-                source="emit",
-                response_body=event.frame,
-            )
-        )
-
-
-def _wrong_parameter(stream: Stream, params: dict[str, str]) -> str:
-    """What is wrong with the path parameters ("" when nothing): a value its enum lacks."""
-    for name, allowed in stream.choices.items():
-        if name in params and params[name] not in allowed:
-            return f"{name} must be one of {', '.join(allowed)}"
-    return ""
-
-
-def _methods(stream: Stream) -> tuple[str, ...]:
-    """A stream is opened with ``GET`` (what ``EventSource`` sends), and with the
-    method its binding declares when that is another; a channel clients send
-    on takes ``POST``."""
-    if stream.action != "send":
-        return ("POST",)
-    return ("GET",) if stream.method == "GET" else ("GET", stream.method)
-
-
-async def _disconnected(receive: Receive) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            return
-
-
-def _event_name(stream: Stream, message: Message) -> str:
-    """The event type a message goes out as: its answer's output key, mapped to
-    the channel's event names; given data is the stream's default event."""
-    key = str(message.reply.status) if message.reply is not None else ""
-    return stream.events.get(key, key) if key else stream.default_event
-
-
-def _event_names(scope: Scope) -> frozenset[str]:
-    """The event types a client asked for with ``?event=a,b`` (empty: every one)."""
-    query: bytes = scope.get("query_string", b"")
-    if b"event=" not in query:
-        return frozenset()
-    return frozenset(
-        name.strip()
-        for key, value in parse_qsl(query.decode("latin-1"))
-        if key == "event"
-        for name in value.split(",")
-        if name.strip()
-    )
-
-
-def _last_event_id(value: Any) -> int | None:
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
-
-
-def _target(scope: Scope) -> str:
-    query: bytes = scope.get("query_string", b"")
-    path: str = scope["path"]
-    return path + ("?" + query.decode("latin-1") if query else "")
+            await self.channels.serve(scope, receive, send, found)

@@ -7,7 +7,9 @@
 
 ``path`` is where the stream is served (the channel's address, or the hub
 path of a channel whose address is not a path). Each output is an event type:
-its ``key`` is the message name, its ``event`` the name on the wire.
+its ``key`` is the message name, its ``event`` the name on the wire. A channel
+clients send on may have ``"reply": {"path": "/replies/{roomId}",
+"address_location": ""}`` (AsyncAPI 3 ``reply``): its outputs are the replies.
 """
 
 from __future__ import annotations
@@ -40,6 +42,13 @@ class Stream:
     """Path parameter → the values its ``enum`` allows (parameters with one)."""
     accepts: dict[str, Any]
     """What clients may send (``receive``): media type → payload schema."""
+    reply_path: str = ""
+    """Where the reply to a message clients send goes (3.x ``reply``): the
+    path of the stream that carries it ("" when none, or when the message names it)."""
+    framing: str = "sse"
+    """The wire format: ``sse`` (``text/event-stream``) or ``ndjson``."""
+    reply_location: str = ""
+    """Where the message names its reply's address (``$message.header#/replyTo``)."""
 
 
 def load_sse_contract(directory: Path) -> Contract:
@@ -77,6 +86,9 @@ def streams_of(contract: Contract) -> list[Stream]:
                 method=options.get("method") or "GET",
                 choices=_choices(binding.get("parameters") or []),
                 accepts=_accepts(spec.get("input")),
+                framing=options.get("framing") or "sse",
+                reply_path=(binding.get("reply") or {}).get("path") or "",
+                reply_location=(binding.get("reply") or {}).get("address_location") or "",
             )
         )
     return streams

@@ -8,7 +8,9 @@ path parameters (an event emitted for other ones skips it) and may have asked
 for some event types only. A client reconnecting with ``Last-Event-ID`` gets
 the buffered events after that id, then the live ones: :meth:`Feed.listen`
 takes the snapshot and registers the listener in one step of the event loop,
-so nothing is missed between them and nothing is sent twice.
+so nothing is missed between them and nothing is sent twice. Each event
+handed to listeners is reported once, with the listeners it went to
+(``on_sent``: one journal entry per event, however many clients).
 """
 
 from __future__ import annotations
@@ -45,6 +47,10 @@ class Listener:
     names: frozenset[str] = frozenset()
     """The event types it asked for (empty: every one)."""
     queue: asyncio.Queue[Event] = field(default_factory=asyncio.Queue)
+    client: str = ""
+    """The connection's id in the journal."""
+    target: str = ""
+    """The path (and query) the client opened the stream with."""
 
     def wants(self, name: str, message: Message | None) -> bool:
         if self.names and name not in self.names:
@@ -57,15 +63,25 @@ CUT = Event(0, "", b"")
 
 Render = Callable[[int, Message], Event]
 NameOf = Callable[[Message], str]
+OnSent = Callable[[Event, list[Listener]], None]
 
 
 class Feed:
     """The events of one channel operation."""
 
-    def __init__(self, operation: str, render: Render, name_of: NameOf, *, replay: int) -> None:
+    def __init__(
+        self,
+        operation: str,
+        render: Render,
+        name_of: NameOf,
+        *,
+        replay: int,
+        on_sent: OnSent | None = None,
+    ) -> None:
         self.operation = operation
         self._render = render
         self._name_of = name_of
+        self._on_sent = on_sent
         self._ids = itertools.count(1)
         self._buffer: deque[Event] = deque(maxlen=max(replay, 1))
         self._listeners: set[Listener] = set()
@@ -92,10 +108,13 @@ class Feed:
         last_id: int | None,
         params: Mapping[str, str] | None = None,
         names: frozenset[str] = frozenset(),
+        *,
+        client: str = "",
+        target: str = "",
     ) -> tuple[Listener, list[Event], bool]:
         """A new listener, the buffered events after ``last_id`` it wants (none when
         it is None) and whether the buffer still held every event after it."""
-        listener = Listener(dict(params or {}), names)
+        listener = Listener(dict(params or {}), names, client=client, target=target)
         self._listeners.add(listener)
         if last_id is None:
             return listener, [], True
@@ -129,6 +148,9 @@ class Feed:
             return
         event = self._render(next(self._ids), message)
         self._buffer.append(event)
-        for listener in self._listeners:
-            if listener.wants(event.name, message):
-                listener.queue.put_nowait(event)
+        name = event.name
+        reached = [listener for listener in self._listeners if listener.wants(name, message)]
+        for listener in reached:
+            listener.queue.put_nowait(event)
+        if reached and self._on_sent is not None:
+            self._on_sent(event, reached)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 from urllib.parse import unquote
 
-__all__ = ["Match", "MethodNotAllowed", "NoRoute", "Router"]
+__all__ = ["Match", "MethodNotAllowed", "NoRoute", "Router", "placeholders"]
 
 T = TypeVar("T")
 _PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")
@@ -188,3 +188,13 @@ def _allow(methods: set[str]) -> tuple[str, ...]:
     if "GET" in methods:
         methods = methods | {"HEAD"}
     return tuple(sorted(methods))
+
+
+def placeholders(template: str) -> set[str]:
+    """The names of a path template's ``{parameters}``."""
+    names: set[str] = set()
+    for piece in template.split("{")[1:]:
+        name, closed, _ = piece.partition("}")
+        if closed:
+            names.add(name)
+    return names

@@ -33,6 +33,9 @@ class Inbound:
     validator: Any
     """A jsonschema-rs validator; None when the payload is unconstrained."""
     replies: bool
+    reply_path: str = ""
+    """The channel whose sockets get the reply (AsyncAPI 3 ``reply.channel`` at
+    another address); "": the connection the message came on."""
 
     def problems(self, payload: Any) -> list[str]:
         if self.validator is None:
@@ -76,7 +79,11 @@ def channels_of(operations: list[Mapping[str, Any]], defs: Mapping[str, Any]) ->
             if schema not in (None, {}, True)
             else None
         )
+        reply_path = binding.get("reply_path") or ""
         channel.inbound.append(
-            Inbound(spec["id"], media_type, validator, binding.get("reply", False))
+            Inbound(spec["id"], media_type, validator, binding.get("reply", False), reply_path)
         )
+        if reply_path:  # the sockets of the reply's channel get the replies
+            replies = channels.setdefault(reply_path, Channel(reply_path))
+            replies.outbound.append(spec["id"])
     return list(channels.values())

@@ -24,11 +24,12 @@ from ..json_codec import json_bytes, parse_json
 from ..service import matched_of
 from ..web.asgi import Receive, Scope, Send
 from ..web.headers import request_headers
+from ..web.router import placeholders
 from .channels import Channel, Inbound
 from .outputs import ERROR_STATUS
 
 if TYPE_CHECKING:
-    from .app import WebSocketApp
+    from .sockets import WebSocketChannels
 
 __all__ = [
     "CLOSE_INVALID_PAYLOAD",
@@ -71,7 +72,7 @@ class _Close(RuntimeFailure):
 class Connection:
     def __init__(
         self,
-        app: WebSocketApp,
+        app: WebSocketChannels,
         channel: Channel,
         params: dict[str, str],
         scope: Scope,
@@ -184,6 +185,11 @@ class Connection:
         return inbound[0], first_problems
 
     async def _reply(self, inbound: Inbound, reply: Reply) -> None:
+        if inbound.reply_path:  # to the sockets of another channel (3.x reply.channel)
+            names = placeholders(inbound.reply_path)
+            params = {name: value for name, value in self.params.items() if name in names}
+            self.app.service.emitter.deliver(inbound.operation, reply, params)
+            return
         if reply.delay_ms > 0:
             await asyncio.sleep(reply.delay_ms / 1000.0)
         if reply.fault is not None:

@@ -13,7 +13,7 @@ the same layout.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import orjson
@@ -26,6 +26,8 @@ from .emit import GeneratedFile
 __all__ = [
     "CONTRACT_FILE",
     "CONTRACT_FORMAT",
+    "channel_operation_spec",
+    "channel_parameter_spec",
     "contract_bytes",
     "contract_document",
     "contract_file",
@@ -109,6 +111,31 @@ def output_spec(output: ir.Output) -> dict[str, Any]:
             }
             for content in output.message.contents
         },
+    }
+
+
+def channel_operation_spec(
+    operation: ir.Operation,
+    binding: Callable[[ir.Binding], dict[str, Any]],
+    output: Callable[[ir.Output], dict[str, Any]] = output_spec,
+) -> dict[str, Any]:
+    """A channel operation's entry: its binding and outputs as the protocol writes them."""
+    return operation_spec(
+        operation.id,
+        shape=operation.shape,
+        binding=binding(operation.binding),
+        input=message_spec(operation.input),
+        outputs=[output(item) for item in operation.outputs],
+    )
+
+
+def channel_parameter_spec(parameter: ir.Parameter) -> dict[str, Any]:
+    """A channel address's (or query's) parameter in a ``channel`` binding."""
+    return {
+        "name": parameter.name,
+        "location": parameter.location.value,
+        "required": parameter.required,
+        "schema": schema_value(parameter.schema),
     }
 
 

@@ -53,8 +53,8 @@ class ServerGenerator:
 
     name: ClassVar[str]
     """The target's registry name: its entry names the runtime adapters to vendor."""
-    binding: ClassVar[type]
-    """The IR binding class of the operations this target serves."""
+    binding: ClassVar[type | tuple[type, ...]]
+    """The IR binding class (or classes) of the operations this target serves."""
     templates: ClassVar[Path | None] = None
     """The target's own templates (each extends ``base/<file>.j2``); None: none."""
     requirements: ClassVar[tuple[str, ...]]

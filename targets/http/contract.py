@@ -3,6 +3,8 @@
 The format is ``mockc.runtime.contract`` (documented there); this module only
 builds the HTTP binding (method, path, parameters) and fills in parameter
 styles and explode flags, so the runtime never has to know OpenAPI's defaults.
+SSE channel operations (an AsyncAPI document's, generated with the OpenAPI
+one) follow the routes, as the SSE target writes them.
 """
 
 from __future__ import annotations
@@ -13,11 +15,14 @@ from mockc.compiler import ir
 
 from ..common.contract import (
     contract_document,
+    declared_schedules,
     message_spec,
     operation_spec,
     output_spec,
     schema_value,
 )
+from ..common.sse_channels import sse_operation_specs, sse_section
+from ..common.websocket_channels import WEBSOCKET_PROTOCOLS, websocket_operation_specs
 
 _DEFAULT_STYLE = {
     ir.ParameterLocation.PATH: "simple",
@@ -29,15 +34,35 @@ _HTTP_LOCATIONS = tuple(_DEFAULT_STYLE)
 
 
 def build_contract(api: ir.Api, *, generated_by: str) -> dict[str, Any]:
+    """The routes; and the SSE and WebSocket channels of an AsyncAPI document
+    (or a channel config) generated with the OpenAPI one, when there are any
+    (their declared schedules in ``sse`` and ``websocket``)."""
+    channels = sse_operation_specs(api, frozenset({"sse"}))
+    sockets = websocket_operation_specs(
+        operation
+        for operation in api.operations
+        if isinstance(operation.binding, ir.ChannelBinding)
+        and operation.binding.protocol in WEBSOCKET_PROTOCOLS
+    )
     return contract_document(
         api,
         protocol="http",
         generated_by=generated_by,
         defs={named.name: ir.thaw(named.schema) for named in api.schemas},
-        operations=(
-            _operation(operation, operation.binding)
-            for operation in api.operations
-            if isinstance(operation.binding, ir.HttpBinding)
+        operations=[
+            *(
+                _operation(operation, operation.binding)
+                for operation in api.operations
+                if isinstance(operation.binding, ir.HttpBinding)
+            ),
+            *channels,
+            *sockets,
+        ],
+        **({"sse": sse_section(api, channels)} if channels else {}),
+        **(
+            {"websocket": {"schedules": declared_schedules(api, (s["id"] for s in sockets))}}
+            if sockets
+            else {}
         ),
     )
 

@@ -14,18 +14,12 @@ from typing import Any
 from mockc.compiler import ir
 from mockc.compiler.errors import Diagnostic, GenerationError
 
-from ..common.contract import (
-    contract_document,
-    declared_schedules,
-    message_spec,
-    operation_spec,
-    output_spec,
-    schema_value,
-)
+from ..common.contract import contract_document, declared_schedules, schema_value
+from ..common.websocket_channels import WEBSOCKET_PROTOCOLS, websocket_operation_specs
 
 __all__ = ["PROTOCOLS", "build_contract", "websocket_operations"]
 
-PROTOCOLS = frozenset({"websocket", "ws"})
+PROTOCOLS = WEBSOCKET_PROTOCOLS
 """The channel protocols this target serves (``ws`` is AsyncAPI's binding name)."""
 
 
@@ -51,16 +45,7 @@ def websocket_operations(api: ir.Api) -> list[ir.Operation]:
 
 
 def build_contract(api: ir.Api, *, generated_by: str) -> dict[str, Any]:
-    operations = [
-        operation_spec(
-            operation.id,
-            shape=operation.shape,
-            binding=_binding(operation.binding),
-            input=message_spec(operation.input),
-            outputs=[output_spec(output) for output in operation.outputs],
-        )
-        for operation in websocket_operations(api)
-    ]
+    operations = websocket_operation_specs(websocket_operations(api))
     schedules = declared_schedules(api, (spec["id"] for spec in operations))
     return contract_document(
         api,
@@ -70,25 +55,3 @@ def build_contract(api: ir.Api, *, generated_by: str) -> dict[str, Any]:
         operations=operations,
         websocket={"schedules": schedules},
     )
-
-
-def _binding(binding: ir.Binding) -> dict[str, Any]:
-    assert isinstance(binding, ir.ChannelBinding)
-    options = binding.options
-    return {
-        "kind": "channel",
-        "protocol": "websocket",
-        "path": binding.served_path,
-        "action": binding.action,
-        "parameters": [
-            {
-                "name": parameter.name,
-                "location": parameter.location.value,
-                "required": parameter.required,
-                "schema": schema_value(parameter.schema),
-            }
-            for parameter in binding.parameters
-        ],
-        "subprotocol": options.subprotocol if isinstance(options, ir.WebSocketOptions) else "",
-        "reply": binding.reply is not None,
-    }

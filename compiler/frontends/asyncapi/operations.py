@@ -15,6 +15,7 @@ request/reply one whose outputs are the reply's messages.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -195,6 +196,16 @@ def _raw_2(ctx: Context) -> list[ChannelOperation]:
 
 # -- to IR -----------------------------------------------------------------
 
+NDJSON = "application/x-ndjson"
+"""The content type of messages an SSE channel streams as JSON lines."""
+
+
+def _all_ndjson(messages: list[MessageRead]) -> bool:
+    """Whether every message of a stream is ``application/x-ndjson``: the stream
+    is then newline-delimited JSON, not ``text/event-stream``."""
+    types = {content.media_type for m in messages for content in m.message.contents}
+    return types == {NDJSON}
+
 
 def _operation(
     ctx: Context, raw: ChannelOperation, servers: Mapping[str, ir.Server], *, clients_send: bool
@@ -207,6 +218,8 @@ def _operation(
         keys |= set(message.bindings)
     protocol = protocol_of(keys, [server.protocol for server in on], clients_send=clients_send)
     options = channel_options(ctx, protocol, raw, [m.bindings for m in messages])
+    if isinstance(options, ir.SseOptions) and raw.action == "send" and _all_ndjson(messages):
+        options = dataclasses.replace(options, framing="ndjson")
     parameters = _parameters(ctx, raw)
     reply = None
     if raw.action == "receive" and (raw.reply_channel or raw.reply_address or replies):

@@ -66,6 +66,16 @@ PROBLEMS = [
         ],
     ),
     (
+        "then-templates.yaml",
+        "operation: showPetById\nresponse: {}\nthen:\n"
+        "  - {emit: listPets, params: {petId: '{{ request.path.( }}'}}\n"
+        "  - {emit: listPets, body: {name: '{{ request.body. }}'}}\n",
+        [
+            "4:55: unexpected '('; expected a name",
+            "5:53: unexpected end of the expression; expected a name",
+        ],
+    ),
+    (
         "sequence.yaml",
         "operation: showPetById\nsequence: random\nresponse: {}\n",
         ["2:1: 'sequence' needs 'responses'"],

@@ -20,6 +20,7 @@ from httpx_sse import ServerSentEvent, connect_sse
 from mockc.compiler.driver import GenerateOptions, generate
 from tests.support.corpus import CORPUS
 from tests.support.servers import ServerProcess
+from tests.support.sse_reader import Reader
 
 GITTER = CORPUS / "asyncapi" / "gitter-streaming" / "asyncapi-3.0.0.yml"
 STREAM = "/rooms/53307860c3599d1de448e19d/chatMessages"
@@ -55,38 +56,6 @@ def _events(url: str, count: int, headers: dict[str, str] | None = None) -> list
             if len(got) == count:
                 break
     return got
-
-
-class Reader(threading.Thread):
-    """Reads ``count`` events in the background; ``ready`` once the stream is open."""
-
-    def __init__(self, url: str, count: int, headers: dict[str, str] | None = None) -> None:
-        super().__init__(daemon=True)
-        self.url, self.count, self.headers = url, count, headers
-        self.events: list[ServerSentEvent] = []
-        self.ready = threading.Event()
-        self.error: BaseException | None = None
-
-    def run(self) -> None:
-        try:
-            with (
-                httpx.Client(timeout=TIMEOUT) as client,
-                connect_sse(client, "GET", self.url, headers=dict(self.headers or {})) as source,
-            ):
-                self.ready.set()
-                for event in source.iter_sse():
-                    self.events.append(event)
-                    if len(self.events) == self.count:
-                        return
-        except BaseException as error:  # reported by the test
-            self.error = error
-            self.ready.set()
-
-    def result(self) -> list[ServerSentEvent]:
-        self.join(timeout=15)
-        assert self.error is None, self.error
-        assert not self.is_alive(), f"only {len(self.events)} of {self.count} events arrived"
-        return self.events
 
 
 def _open(server: ServerProcess, count: int, headers: dict[str, str] | None = None) -> Reader:
@@ -255,19 +224,35 @@ def test_a_quiet_stream_gets_heartbeat_comments(generated: Path) -> None:
     assert lines[0] == ": stream open"
 
 
-def test_the_journal_has_the_connection_and_each_event_sent(generated: Path) -> None:
+def test_the_journal_has_each_connection_and_one_entry_per_event_with_its_clients(
+    generated: Path,
+) -> None:
     with ServerProcess([sys.executable, "server.py"], generated) as server:
-        reader = _open(server, 2)
+        first, second = _open(server, 2), _open(server, 2)
         _emit(server, {"count": 2})
-        reader.result()
-        threading.Event().wait(0.5)
-        journal = httpx.get(f"{server.url}/__mockc/journal", timeout=TIMEOUT).json()
-    entries = [e for e in journal["entries"] if e["operation"] == OPERATION]
-    sent = [e for e in entries if e["method"] == "sent"]
-    opened = [e for e in entries if e["method"] == "GET"]
-    assert len(sent) == 2 and all(e["status"] == "chatMessage" for e in sent)
-    assert all(e["protocol"] == "sse" and e["target"] == STREAM for e in sent + opened)
-    assert len(opened) == 1
+        first.result(), second.result()
+        for _ in range(50):  # the connections are journaled when they close
+            journal = httpx.get(f"{server.url}/__mockc/journal", timeout=TIMEOUT).json()
+            entries = [e for e in journal["entries"] if e["operation"] == OPERATION]
+            opened = [e for e in entries if e["method"] == "GET"]
+            if len(opened) == 2:
+                break
+            threading.Event().wait(0.1)
+        sent = [e for e in entries if e["method"] == "sent"]
+        assert len(opened) == 2 and len(sent) == 2  # one entry per event, not per client
+        assert all(e["status"] == "chatMessage" for e in sent)
+        assert all(e["protocol"] == "sse" and e["target"] == STREAM for e in sent + opened)
+        clients = sorted(client for e in opened for client in e["clients"])
+        assert all(sorted(e["clients"]) == clients for e in sent)
+        # what was sent to one client: its events and its connection
+        mine = httpx.get(
+            f"{server.url}/__mockc/journal",
+            params={"client": clients[0], "operation": OPERATION},
+            timeout=TIMEOUT,
+        ).json()["entries"]
+        assert sorted(e["method"] for e in mine) == ["GET", "sent", "sent"]
+        metrics = httpx.get(f"{server.url}/metrics", timeout=TIMEOUT).text
+    assert f'{{direction="sent",operation="{OPERATION}",protocol="sse"}} 4.0' in metrics
 
 
 def test_an_unknown_path_or_parameter_value_is_a_404_problem(server: ServerProcess) -> None:
