@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import mcp_types as types
-from pydantic import BaseModel
 
 from ..contract import Contract, OperationSpec, mcp_binding
 from .schemas import LISTED_BUDGET, self_contained
@@ -18,7 +17,7 @@ from .schemas import LISTED_BUDGET, self_contained
 __all__ = ["Catalog", "McpOperation"]
 
 _VARIABLE = re.compile(r"\{([A-Za-z0-9_]+)\}")
-Listed = TypeVar("Listed", bound=BaseModel)
+Listed = TypeVar("Listed", types.Tool, types.Resource, types.ResourceTemplate, types.Prompt)
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from mcp.shared.exceptions import MCPError
 from mcp.shared.message import ServerMessageMetadata
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
+from ..exceptions import RuntimeFailure
 from .outputs import INTERNAL_ERROR
 from .refusals import refused
 
@@ -43,7 +44,7 @@ AnswerType = type[types.CreateMessageResult] | type[types.ElicitResult]
 Build = Callable[[Any], tuple[types.ServerRequest, AnswerType]]
 
 
-class InputRequired(Exception):
+class InputRequired(RuntimeFailure):
     """The call needs the client's answer first (2026-07-28): its result."""
 
     def __init__(self, result: types.InputRequiredResult) -> None:
