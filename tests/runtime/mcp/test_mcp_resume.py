@@ -40,6 +40,12 @@ responses:
   - {status: result, body: four}
   - {status: result, body: done}
 """
+RESET_ANSWER = {
+    "id": "add_reset",
+    "operation": "tool_add_note",
+    "match": {"body": {"title": "plain"}},
+    "response": {"status": "result", "body": "kept", "fault": {"kind": "reset"}},
+}
 Event = dict[str, str]
 
 
@@ -220,3 +226,15 @@ def test_events_pushed_out_of_the_buffer_replay_nothing() -> None:
 
     ids, replayed = asyncio.run(run())
     assert replayed == ids[3:]
+
+
+def test_a_reset_answer_without_steps_is_resumed_to_its_result(tmp_path: Path) -> None:
+    with _server(tmp_path) as server, httpx.Client(timeout=20) as client:
+        mocks = f"{server.url}/__mockc/mocks"
+        created = client.post(mocks, json=RESET_ANSWER)
+        assert created.status_code in (200, 201), created.text
+        session = _Session(client, f"{server.url}/mcp")
+        before = session.call(3, "plain")
+        after = session.resume(before[-1]["id"])
+    assert [event["data"] for event in before] == [""]  # the priming event, then the cut
+    assert _said(after) == [("result", "kept")]
