@@ -101,23 +101,26 @@ def _check(result: Any) -> None:
         raise hb.BenchError(f"{TOOL} answered {result!r}, not {ANSWER!r}")
 
 
-def _client(url: str) -> Any:
-    """The SDK's client of ``url``: streamable HTTP, or the legacy SSE transport
-    (with the initialize handshake, as clients of that transport speak)."""
+def _client(url: str, handshake: bool) -> Any:
+    """The SDK's client of ``url``: streamable HTTP (``handshake``: with the
+    initialize handshake, whose sessions keep their events for replay), or the
+    legacy SSE transport (with the initialize handshake, as its clients speak)."""
     from mcp import Client
     from mcp.client.sse import sse_client
 
     if url.endswith("/sse"):
         return Client(sse_client(url), mode="legacy")
-    return Client(url)
+    return Client(url, mode="legacy") if handshake else Client(url)
 
 
-async def _load(url: str, pid: int, sessions: int, duration: float) -> Load:
+async def _load(url: str, pid: int, sessions: int, duration: float, handshake: bool) -> Load:
     """``sessions`` clients calling the tool in a loop; the clock and the CPU
     counters run from when every session is connected."""
     # connect every session first (initialize + one checked call), then start the clock
     async with contextlib.AsyncExitStack() as stack:
-        connected = [await stack.enter_async_context(_client(url)) for _ in range(sessions)]
+        connected = [
+            await stack.enter_async_context(_client(url, handshake)) for _ in range(sessions)
+        ]
         for client in connected:
             _check(await client.call_tool(TOOL, ARGUMENTS))
         load = Load(sessions)
@@ -160,6 +163,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=8, help="concurrent client sessions")
     parser.add_argument("--check", action="store_true", help="exit 1 when the target is missed")
     parser.add_argument("--transport", choices=("http", "sse"), default="http")
+    parser.add_argument(
+        "--handshake",
+        action="store_true",
+        help="streamable HTTP clients with the initialize handshake (2025-11-25)",
+    )
     parser.add_argument("--output", type=Path, help="default: bench/results/mcp[-sse].json")
     options = parser.parse_args(argv)
     output = options.output or RESULTS / (
@@ -174,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
             "sessions": options.sessions,
             "tool": TOOL,
             "transport": options.transport,
+            "handshake": options.handshake,
             "arguments": ARGUMENTS,
         },
         machine=_machine(),
@@ -199,9 +208,9 @@ def main(argv: list[str] | None = None) -> int:
                     figures.startup_s = round(startup, 3)
                 url = f"http://127.0.0.1:{port}{path}"
                 pid = started.proc.pid
-                asyncio.run(_load(url, pid, options.sessions, 1.0))  # warm-up
+                asyncio.run(_load(url, pid, options.sessions, 1.0, options.handshake))  # warm-up
                 busy0, t0 = hb.busy_jiffies(), time.perf_counter()
-                load = asyncio.run(_load(url, pid, options.sessions, duration))
+                load = asyncio.run(_load(url, pid, options.sessions, duration, options.handshake))
                 wall = time.perf_counter() - t0
             row = load.figures()
             others = (hb.busy_jiffies() - busy0) / hb.CLK_TCK - load.server_cpu_s

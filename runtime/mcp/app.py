@@ -23,9 +23,9 @@ from typing import Any, TypeVar, cast
 import mcp_types as types
 from mcp.server.context import ServerRequestContext
 from mcp.server.lowlevel import Server
-from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
 from mcp.shared.exceptions import MCPError
+from mcp.shared.message import CloseSSEStreamCallback
 
 from ..admin import ADMIN_PREFIX, METRICS_PATH, AdminApp
 from ..contract import Contract, engine_operations
@@ -57,6 +57,8 @@ from .notifications import ResourceNotifier
 from .outputs import INTERNAL_ERROR, OUTPUTS
 from .pages import page
 from .progress import stepped
+from .replay import DEFAULT_REPLAY
+from .session_events import ResumableSessions
 from .sse_transport import SSE_PATH, LegacySse
 
 __all__ = ["MCP_PATH", "McpApp"]
@@ -66,6 +68,7 @@ MCP_PATH = "/mcp"
 HEALTH_PATH = "/health"
 INVALID_PARAMS = -32602
 RESOURCE_NOT_FOUND = -32002
+RESET = "reset"
 NO_MOCK_MATCHED = -32004
 """The JSON-RPC error of a call no mock matched under ``MOCKC_UNMATCHED=404``."""
 _JSON = b"application/json"
@@ -108,6 +111,7 @@ class McpApp:
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         page_size: int = 0,
         sse: str = "on",
+        replay: int = DEFAULT_REPLAY,
     ) -> None:
         settings = settings or CoreSettings()
         api = contract["api"]
@@ -153,8 +157,9 @@ class McpApp:
         )
         self.listing = ListChanges(self.catalog, self.service, self.notifier.bus)
         security = _transport_security(host)
-        self.sessions = StreamableHTTPSessionManager(
-            app=self.server,
+        self.sessions = ResumableSessions(
+            self.server,
+            replay=replay,
             stateless=stateless,
             security_settings=security,
             max_request_body_size=max_body_bytes,
@@ -303,10 +308,11 @@ class McpApp:
                 return invalid_arguments(problems)
             resumed = resumed_steps(params)
             request = tool_request(tool.id, tool.binding.get("http"), arguments)
-            reply = await self._answer(tool, request, params.name, exchange)
+            cut = ctx.close_sse_stream
+            reply = await self._answer(tool, request, params.name, exchange, cut)
 
             async def ask(step: Request) -> Reply:
-                return await self._answer(tool, step, params.name, exchange)
+                return await self._answer(tool, step, params.name, exchange, cut)
 
             try:
                 reply = await stepped(ctx, tool.name, request, reply, ask, self.service, resumed)
@@ -371,8 +377,16 @@ class McpApp:
     # -- engine and journal ------------------------------------------------
 
     async def _answer(
-        self, operation: McpOperation, request: Request, target: str, exchange: _Exchange
+        self,
+        operation: McpOperation,
+        request: Request,
+        target: str,
+        exchange: _Exchange,
+        cut: CloseSSEStreamCallback | None = None,
     ) -> Reply:
+        """The engine's reply; a ``reset`` fault on a resumable stream (``cut``) closes
+        the call's SSE stream there and the call goes on: the client resumes it
+        with ``Last-Event-ID``. Elsewhere a fault is a JSON-RPC error."""
         exchange.request = request
         request.method = operation.primitive
         request.target = target
@@ -383,7 +397,9 @@ class McpApp:
             await asyncio.sleep(reply.delay_ms / 1000.0)
         if reply.fault == GONE:
             raise _gone(operation, target)
-        if reply.fault:
+        if reply.fault == RESET and cut is not None:
+            await cut()
+        elif reply.fault:
             raise MCPError(INTERNAL_ERROR, f"fault injected: {reply.fault}")
         if reply.source == "unmatched":
             raise MCPError(NO_MOCK_MATCHED, f"no mock of {operation.id} matched", reply_body(reply))

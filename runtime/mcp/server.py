@@ -27,6 +27,7 @@ from ..settings import ServerSettings, read_settings, server_fields
 from ..startup import embedded_granian, malformed_contract, run, serve_until_signalled
 from ..web.bodies import DEFAULT_MAX_BODY_BYTES
 from .app import PROTOCOL, McpApp
+from .replay import DEFAULT_REPLAY
 
 __all__ = ["Settings", "build_app", "main", "parse_settings"]
 
@@ -41,6 +42,7 @@ class Settings(ServerSettings):
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     page_size: int = 0
     sse: str = "on"
+    replay: int = DEFAULT_REPLAY
 
 
 def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> Settings:
@@ -56,6 +58,7 @@ def parse_settings(argv: list[str] | None, env: Mapping[str, str]) -> Settings:
         max_body_bytes=values["max_body_bytes"],
         page_size=values["mcp_page_size"],
         sse=values["mcp_sse"],
+        replay=values["mcp_replay"],
     )
 
 
@@ -78,6 +81,7 @@ def build_app(directory: Path, settings: Settings) -> McpApp:
             max_body_bytes=settings.max_body_bytes,
             page_size=settings.page_size,
             sse=settings.sse,
+            replay=settings.replay,
         )
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise malformed_contract(directory, exc) from exc

@@ -519,6 +519,17 @@ SETTINGS: tuple[Setting, ...] = (
         parse=non_negative,
     ),
     Setting(
+        "mcp_replay",
+        "MOCKC_MCP_REPLAY",
+        "--mcp-replay",
+        "1000",
+        "events kept per streamable HTTP session for a client that reconnects with "
+        "`Last-Event-ID` (event ids, a priming event and `retry` on every stream; "
+        "`0`: none)",
+        protocols=frozenset({"mcp"}),
+        parse=non_negative,
+    ),
+    Setting(
         "mqtt_url",
         "MOCKC_MQTT_URL",
         "--mqtt-url",
