@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from fastavro import parse_schema, schemaless_reader, schemaless_writer
+from fastavro.validation import ValidationError, validate
 
 __all__ = ["AVRO_SCHEMA_KEYWORD", "AvroCodec", "AvroError", "avro_codec_of"]
 
@@ -68,10 +69,30 @@ class AvroCodec:
         """``data`` (the JSON form) as Avro binary."""
         out = io.BytesIO()
         try:
-            schemaless_writer(out, self.schema, self._to_avro(self.schema, data))
-        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as error:
+            datum = self._to_avro(self.schema, data)
+        except (ValueError, TypeError, ArithmeticError) as error:
             raise AvroError(f"not writable as Avro: {_short(error)}") from error
+        try:
+            schemaless_writer(out, self.schema, datum)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as error:
+            raise AvroError(f"not writable as Avro: {self._why(datum, error)}") from error
         return out.getvalue()
+
+    def _why(self, datum: Any, error: BaseException) -> str:
+        """What fastavro's validation says of ``datum`` (which field, which
+        type), else the writer's own error."""
+        try:
+            validate(datum, self.schema, raise_errors=True)
+        except ValidationError as invalid:
+            problems = [
+                f"{found.field or 'the payload'} is {_brief(found.datum)}, "
+                f"not {_type_name(found.schema)}"
+                for found in invalid.errors
+            ]
+            return "; ".join(problems[:3]) or _short(error)
+        except Exception:  # the validation cannot say more: the writer's error
+            return _short(error)
+        return _short(error)
 
     def decode(self, raw: bytes) -> Any:
         """Avro binary ``raw`` as the JSON form of its data."""
@@ -203,6 +224,18 @@ def avro_codec_of(content: Mapping[str, Any] | None) -> AvroCodec | None:
     if not isinstance(schema, Mapping) or AVRO_SCHEMA_KEYWORD not in schema:
         return None
     return AvroCodec(schema[AVRO_SCHEMA_KEYWORD])
+
+
+def _type_name(schema: Any) -> str:
+    """An Avro type as a message names it: a named type's name, else its type."""
+    if isinstance(schema, Mapping):
+        return str(schema.get("name") or schema.get("logicalType") or schema.get("type"))
+    return _brief(schema)
+
+
+def _brief(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _short(error: BaseException) -> str:

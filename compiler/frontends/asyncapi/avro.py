@@ -34,6 +34,7 @@ __all__ = [
     "AVRO_SCHEMA_KEYWORD",
     "avro_media_type",
     "is_avro",
+    "is_avro_schema",
     "read_avro",
 ]
 
@@ -73,6 +74,16 @@ _NAMED = ("record", "error", "enum", "fixed")
 def is_avro(schema_format: str) -> bool:
     """Whether ``schema_format`` names an Avro schema (any version, +json/+yaml)."""
     return schema_format.strip().lower().startswith(_AVRO_FORMAT)
+
+
+def is_avro_schema(value: Any) -> bool:
+    """Whether ``value`` is an Avro named type (a record, enum or fixed) rather
+    than a JSON Schema: JSON Schema has no such types."""
+    return (
+        isinstance(value, Mapping)
+        and value.get("type") in _NAMED
+        and isinstance(value.get("name"), str)
+    )
 
 
 def avro_media_type(declared: str) -> str:

@@ -306,3 +306,35 @@ def test_a_remote_avsc_is_refused_without_allow_remote_refs(tmp_path: Path) -> N
     assert "--allow-remote-refs" in diagnostic.message
     assert diagnostic.pointer == "/components/messages/user/payload/schema/$ref"
     assert diagnostic.line == 12
+
+
+def test_an_avro_component_schema_is_not_read_as_json_schema(tmp_path: Path) -> None:
+    path = tmp_path / "api.yaml"
+    path.write_text(
+        textwrap.dedent(
+            f"""\
+            asyncapi: 2.6.0
+            info: {{title: Avro, version: '1'}}
+            channels:
+              users:
+                subscribe:
+                  operationId: sendUser
+                  message:
+                    schemaFormat: '{AVRO_FORMAT}'
+                    payload: {{$ref: '#/components/schemas/User'}}
+            components:
+              schemas:
+                User:
+                  type: record
+                  name: User
+                  fields: [{{name: id, type: string}}]
+            """
+        ),
+        encoding="utf-8",
+    )
+    warnings: list[Diagnostic] = []
+    api = load(path, warnings=warnings)
+    assert warnings == []
+    assert api.schemas == ()
+    content = api.operations[0].outputs[0].message.contents[0]
+    assert ir.thaw(content.schema)["required"] == ["id"]
