@@ -64,6 +64,9 @@ class AvroCodec:
     def __init__(self, schema: Any) -> None:
         self.named: dict[str, Any] = {}
         self.schema: Any = parse_schema(schema, named_schemas=self.named)
+        self._fields: dict[int, dict[str, Any]] = {}
+        """Each record's field types by name, by the record schema's id (the
+        parsed schema lives as long as the codec)."""
 
     def encode(self, data: Any) -> bytes:
         """``data`` (the JSON form) as Avro binary."""
@@ -123,7 +126,10 @@ class AvroCodec:
         if kind == "record" or kind == "error":
             if not isinstance(value, Mapping):
                 return value
-            fields = {field["name"]: field["type"] for field in schema.get("fields") or ()}
+            fields = self._fields.get(id(schema))
+            if fields is None:
+                fields = {field["name"]: field["type"] for field in schema.get("fields") or ()}
+                self._fields[id(schema)] = fields
             return {
                 name: self._to_avro(fields[name], item) if name in fields else item
                 for name, item in value.items()
