@@ -4,7 +4,8 @@ mock service against a real broker (Tansu): consumed records are journaled
 on their topics and match their schemas.
 
 The Adeo case study's Avro schemas are remote files (``.avsc`` on a website),
-so its copy here swaps them for JSON Schemas of the same records; its
+so its copy here swaps them for JSON Schemas of the same records (its Avro
+copy, with local ``.avsc`` files, is ``test_kafka_avro.py``'s); its
 channels, parameters, reply address (``REPLY_TOPIC`` header) and correlation
 id (``REQUEST_ID`` header) are the document's own.
 """

@@ -3,8 +3,11 @@ JSON form, the Avro schema kept for the runtime; bad ones are located errors."""
 
 from __future__ import annotations
 
+import functools
 import json
 import textwrap
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -338,3 +341,25 @@ def test_an_avro_component_schema_is_not_read_as_json_schema(tmp_path: Path) -> 
     assert api.schemas == ()
     content = api.operations[0].outputs[0].message.contents[0]
     assert ir.thaw(content.schema)["required"] == ["id"]
+
+
+def test_a_remote_avsc_is_read_with_allow_remote_refs(tmp_path: Path) -> None:
+    """A real HTTP server on a free port serves the ``.avsc``."""
+    record = {"type": "record", "name": "Remote", "fields": [{"name": "n", "type": "long"}]}
+    (tmp_path / "Remote.avsc").write_text(json.dumps(record))
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/Remote.avsc"
+        path = tmp_path / "api.yaml"
+        path.write_text(
+            _document(f"payload:\n  schemaFormat: '{AVRO_FORMAT}'\n  schema: {{$ref: '{url}'}}\n"),
+            encoding="utf-8",
+        )
+        content = load(path, allow_remote_refs=True).operations[0].outputs[0].message.contents[0]
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert ir.thaw(content.schema)[AVRO_SCHEMA_KEYWORD] == record
