@@ -251,3 +251,32 @@ def test_an_avro_record_that_breaks_the_schema_rules_is_journaled_invalid(
     entry = consumed(server, "requestCosting", marker)
     assert entry["status"] == "invalid"
     assert "REPLY_TOPIC" in json.dumps(entry["response"])
+
+
+def test_emitted_messages_are_avro_binary_of_their_schema(
+    adeo: tuple[ServerProcess, Path], tansu: Tansu
+) -> None:
+    """The emit path (what schedules and reactions use): engine answers and given data."""
+    server, _ = adeo
+    schema = _schema("CostingResponsePayload")
+    topic = "adeo-dev-case-study-COSTING-RESPONSE-V1"
+    calculation = uuid.uuid4()
+    emitted = server.url + "/__mockc/emit/getCostingResponse"
+    assert httpx.post(emitted, json={"count": 2}).status_code == 202
+    data = {
+        "calculationId": str(calculation),
+        "lines": {},
+        "checksum": "AAAAAAAAAAA=",
+        "costedOn": "2026-01-31",
+    }
+    assert httpx.post(emitted, json={"data": data}).status_code == 202
+
+    def has_given(got: list[Any]) -> bool:
+        return any(_read(r.value, schema)["calculationId"] == calculation for r in got)
+
+    found = records(tansu.bootstrap, topic, until=has_given)
+    assert has_given(found), server.stderr
+    assert len(found) >= 3
+    for record in found:
+        assert header(record, "content-type") == "avro/binary"
+        _read(record.value, schema)
