@@ -35,6 +35,7 @@ __all__ = [
     "avro_media_type",
     "is_avro",
     "is_avro_schema",
+    "json_or_avro_schema",
     "read_avro",
 ]
 
@@ -84,6 +85,17 @@ def is_avro_schema(value: Any) -> bool:
         and value.get("type") in _NAMED
         and isinstance(value.get("name"), str)
     )
+
+
+def json_or_avro_schema(ctx: Context, value: Any, at: Location) -> ir.JsonValue:
+    """A schema that may be JSON Schema or an Avro named type (a Kafka message
+    key's ``.avsc``), read as such."""
+    followed = ctx.follow(value, at)
+    if followed is None:
+        return None
+    if is_avro_schema(followed[0]):
+        return read_avro(ctx, value, at)
+    return ctx.schema(value, at)
 
 
 def avro_media_type(declared: str) -> str:

@@ -363,3 +363,24 @@ def test_a_remote_avsc_is_read_with_allow_remote_refs(tmp_path: Path) -> None:
         server.shutdown()
         server.server_close()
     assert ir.thaw(content.schema)[AVRO_SCHEMA_KEYWORD] == record
+
+
+def test_a_kafka_message_key_in_an_avsc_file_is_read_as_avro(tmp_path: Path) -> None:
+    key = {"type": "record", "name": "Key", "fields": [{"name": "store", "type": "string"}]}
+    (tmp_path / "Key.avsc").write_text(json.dumps(key))
+    path = tmp_path / "api.yaml"
+    path.write_text(
+        _document(
+            "bindings: {kafka: {key: {$ref: './Key.avsc'}}}\npayload: {type: object}\n"
+        ).replace("address: users", "address: users, bindings: {kafka: {partitions: 1}}"),
+        encoding="utf-8",
+    )
+    warnings: list[Diagnostic] = []
+    (operation,) = load(path, warnings=warnings).operations
+    assert warnings == []
+    binding = operation.binding
+    assert isinstance(binding, ir.ChannelBinding)
+    assert isinstance(binding.options, ir.KafkaOptions)
+    schema = ir.thaw(binding.options.key)
+    assert schema[AVRO_SCHEMA_KEYWORD] == key
+    assert schema["required"] == ["store"]
