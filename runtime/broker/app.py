@@ -28,6 +28,7 @@ from ..service import MockService
 from ..web.asgi import Receive, Scope, Send
 from ..web.problems import Problem
 from ..web.responses import send_response
+from .avro import AvroError
 from .service import BrokerService, emit_request
 
 __all__ = ["PUBLISH_PATH", "PUBLISH_PATHS", "BrokerAdminApp"]
@@ -162,18 +163,23 @@ def publish(broker: BrokerService, call: AdminCall) -> Result:
             raise Problem(400, f"'{name}' must be an object of strings")
     encoded_key = key.encode("utf-8") if key is not None else None
     if "payload" in body:
-        outgoing = broker.outgoing(
-            channel, data=body["payload"], key=encoded_key, headers=headers, params=params
-        )
+        try:
+            outgoing = broker.outgoing(
+                channel, data=body["payload"], key=encoded_key, headers=headers, params=params
+            )
+        except AvroError as error:  # the given payload does not fit the Avro schema
+            raise Problem(400, f"{operation}: {error}") from None
     else:
         filled = {**broker.parameter_defaults.get(operation, {}), **params}
         try:
             reply = broker.service.handle(emit_request(operation, filled))
+            outgoing = broker.outgoing(
+                channel, reply=reply, key=encoded_key, headers=headers, params=params
+            )
         except RuntimeFailure as error:  # a failing hook: said, not a crash
             raise Problem(500, f"{operation} could not answer: {error}") from None
-        outgoing = broker.outgoing(
-            channel, reply=reply, key=encoded_key, headers=headers, params=params
-        )
+        except AvroError as error:
+            raise Problem(500, f"{operation}: {error}") from None
     outcome = broker.publish_now(outgoing)
     answer = {
         "operation": operation,

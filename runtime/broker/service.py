@@ -6,7 +6,8 @@ application sends (schedules, reactions, the admin API).
 
 - connects with exponential backoff, one line on stderr per failed attempt;
 - declares the channels, consumes the ``receive`` channels: each message is
-  decoded (JSON by default), checked against its payload and headers schemas,
+  decoded (JSON by default; Avro binary when the contract carries an Avro
+  schema, :mod:`.avro`), checked against its payload and headers schemas,
   journaled (``received``, verdict ``valid``/``invalid``) and, when the
   operation replies, answered by the engine on the reply address (the
   message's ``reply_to``, else the contract's reply channel) with the
@@ -42,6 +43,7 @@ from ..journal.builder import EntryBuilder
 from ..json_codec import json_bytes, parse_json
 from ..service import MockService, matched_of
 from ..settings import CoreSettings
+from .avro import AvroCodec, AvroError, avro_codec_of
 from .channels import BrokerChannel
 from .client import BrokerClient
 from .exceptions import BrokerLost, BrokerUnavailable
@@ -120,6 +122,9 @@ class BrokerService:
             spec["id"]: _parameter_defaults(spec["binding"]) for spec in specs
         }
         self.media_types = {spec["id"]: _output_media_type(spec) for spec in specs}
+        self.avro_in: dict[str, AvroCodec] = _avro_inputs(specs)
+        self.avro_out: dict[str, AvroCodec] = _avro_outputs(specs)
+        """The Avro codecs of consumed and produced payloads, by operation."""
         self.journal = EntryBuilder(self.protocol, self.service.settings)
         self.metrics = BrokerMetrics(self.protocol)
         self.service.metrics.registry.register(self.metrics)
@@ -264,7 +269,7 @@ class BrokerService:
             problem = f"payload of {len(raw)} bytes over the {limit} limit"
             self._journal_received(channel, message, arrived, [problem], raw[:_JOURNALED_TOO_BIG])
             return
-        payload, problem_text = self._decoded(inbound, message)
+        payload, problem_text = self._decoded(channel, inbound, message)
         if problem_text:
             self._journal_received(channel, message, arrived, [problem_text])
             return
@@ -294,10 +299,18 @@ class BrokerService:
         if channel.reply is not None or reply.source == "hook":
             await self._answer(channel, message, payload, params, reply)
 
-    def _decoded(self, inbound: Inbound | None, message: BrokerMessage) -> tuple[Any, str]:
+    def _decoded(
+        self, channel: BrokerChannel, inbound: Inbound | None, message: BrokerMessage
+    ) -> tuple[Any, str]:
         """The payload as data, or a problem saying why it cannot be read."""
         media_type = (message.content_type or (inbound.media_type if inbound else "")).lower()
         raw = message.payload
+        codec = self.avro_in.get(channel.operation)
+        if codec is not None and "json" not in media_type:
+            try:
+                return codec.decode(raw), ""
+            except AvroError as error:
+                return None, str(error)
         if inbound is None or inbound.json or "json" in media_type:
             try:
                 return parse_json(raw, max_depth=self.service.settings.json_max_depth), ""
@@ -338,7 +351,11 @@ class BrokerService:
             return
         correlation = request.correlation_id
         reply_headers = {name: str(value) for name, value in reply.headers.items()}
-        reply_payload = _payload_of(reply)
+        try:
+            reply_payload = self._payload_of(channel.operation, reply)
+        except AvroError as error:
+            self._unencodable(channel.operation, address, error)
+            return
         if inbound is not None and inbound.correlation_id:
             found = resolve_expression(inbound.correlation_id, headers, payload)
             correlation = correlation or found
@@ -381,10 +398,13 @@ class BrokerService:
         if channel is None:
             return
         reply = message.reply
-        if reply is not None:
-            self.enqueue(self.outgoing(channel, reply=reply))
-        else:
-            self.enqueue(self.outgoing(channel, data=message.data))
+        try:
+            if reply is not None:
+                self.enqueue(self.outgoing(channel, reply=reply))
+            else:
+                self.enqueue(self.outgoing(channel, data=message.data))
+        except AvroError as error:
+            self._unencodable(channel.operation, channel.address, error)
 
     def outgoing(
         self,
@@ -412,7 +432,7 @@ class BrokerService:
                 address, media_type = self._address_and_type(channel, params)
                 built = BrokerMessage(
                     address=address,
-                    payload=_payload_of(reply),
+                    payload=self._payload_of(channel.operation, reply),
                     key=key,
                     headers={**{n: str(v) for n, v in reply.headers.items()}, **(headers or {})},
                     content_type=reply.media_type or media_type,
@@ -429,17 +449,40 @@ class BrokerService:
                 delay_ms=reply.delay_ms,
             )
         address, media_type = self._address_and_type(channel, params)
+        codec = self.avro_out.get(channel.operation)
         return Outgoing(
             channel,
             BrokerMessage(
                 address=address,
-                payload=encode_payload(data, media_type),
+                payload=codec.encode(data)
+                if codec is not None and _is_avro(media_type)
+                else encode_payload(data, media_type),
                 key=key,
                 headers=dict(headers or {}),
                 content_type=media_type,
             ),
             channel.operation,
             status="data",
+        )
+
+    def _payload_of(self, operation: str, reply: Reply) -> bytes:
+        """The payload of an engine answer of ``operation``: Avro binary when its
+        media type and the contract say Avro (:class:`.avro.AvroError` if the data
+        does not fit), else the engine's bytes."""
+        codec = self.avro_out.get(operation)
+        if codec is None or not _is_avro(reply.media_type):
+            return _payload_of(reply)
+        body = reply.body
+        if body is None and reply.content is not None:
+            body = parse_json(reply.content, max_depth=self.service.settings.json_max_depth)
+        return codec.encode(body)
+
+    def _unencodable(self, operation: str, address: str, error: AvroError) -> None:
+        """A message whose data the contract's Avro schema cannot write: said and
+        journaled, not sent."""
+        _say(f"{operation}: not published to {address!r}: {error}")
+        self._journal_sent(
+            (Outgoing(None, BrokerMessage(address=address), operation, "not-encodable"),)
         )
 
     def _address_and_type(
@@ -535,6 +578,31 @@ def _payload_of(reply: Reply) -> bytes:
     if reply.content is not None:
         return reply.content
     return encode_payload(reply.body, reply.media_type)
+
+
+def _is_avro(media_type: str | None) -> bool:
+    return "avro" in (media_type or "").lower()
+
+
+def _avro_inputs(specs: Sequence[Mapping[str, Any]]) -> dict[str, AvroCodec]:
+    found: dict[str, AvroCodec] = {}
+    for spec in specs:
+        for media_type, content in ((spec.get("input") or {}).get("contents") or {}).items():
+            codec = avro_codec_of(content) if _is_avro(media_type) else None
+            if codec is not None:
+                found.setdefault(spec["id"], codec)
+    return found
+
+
+def _avro_outputs(specs: Sequence[Mapping[str, Any]]) -> dict[str, AvroCodec]:
+    found: dict[str, AvroCodec] = {}
+    for spec in specs:
+        for output in spec.get("outputs") or ():
+            for media_type, content in (output.get("contents") or {}).items():
+                codec = avro_codec_of(content) if _is_avro(media_type) else None
+                if codec is not None:
+                    found.setdefault(spec["id"], codec)
+    return found
 
 
 def _filled(address: str, params: Mapping[str, str]) -> str:

@@ -13,7 +13,10 @@ __all__ = ["Channel", "Inbound", "channels_of", "is_json"]
 
 
 def is_json(media_type: str) -> bool:
-    return media_type == "application/json" or media_type.endswith("+json")
+    """Whether frames of ``media_type`` are JSON: JSON types, and Avro ones, whose
+    data a WebSocket carries in its JSON form (it has no Avro binary form)."""
+    kind = media_type.split(";")[0].strip().lower()
+    return kind == "application/json" or kind.endswith("+json") or "avro" in kind
 
 
 MAX_PROBLEMS = 10

@@ -10,7 +10,7 @@ from typing import Any
 from mockc.compiler import ir
 
 from ..common import CORE_REQUIREMENTS, GeneratedFile, TargetOptions
-from ..common.broker import BrokerServer, broker_contract
+from ..common.broker import BROKER_REQUIREMENTS, BrokerServer, broker_contract
 from ..common.generator import Contract
 
 __all__ = ["PROTOCOLS", "AmqpServer", "build_contract", "generate"]
@@ -49,7 +49,9 @@ def _where(binding: ir.ChannelBinding) -> str:
 class AmqpServer(BrokerServer):
     name = "amqp"
     templates = Path(__file__).parent / "templates"
-    requirements = tuple(sorted(("granian==2.8.7", "aio-pika==10.2.1", *CORE_REQUIREMENTS)))
+    requirements = tuple(
+        sorted(("granian==2.8.7", "aio-pika==10.2.1", *BROKER_REQUIREMENTS, *CORE_REQUIREMENTS))
+    )
     build_contract = build_contract
     answered = ", answered on `reply_to`"
 

@@ -28,12 +28,17 @@ from .contract import (
 from .generator import ServerGenerator
 
 __all__ = [
+    "BROKER_REQUIREMENTS",
     "BrokerServer",
     "broker_contract",
     "broker_operations",
     "broker_server",
     "broker_url",
 ]
+
+BROKER_REQUIREMENTS = ("fastavro==1.13.1",)
+"""What ``runtime/broker`` needs besides the core: fastavro writes and reads
+Avro payloads (pinned as in pyproject.toml)."""
 
 
 def broker_operations(api: ir.Api, protocols: Collection[str], target: str) -> list[ir.Operation]:

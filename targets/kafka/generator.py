@@ -10,7 +10,7 @@ from typing import Any
 from mockc.compiler import ir
 
 from ..common import CORE_REQUIREMENTS, GeneratedFile, TargetOptions
-from ..common.broker import BrokerServer, broker_contract
+from ..common.broker import BROKER_REQUIREMENTS, BrokerServer, broker_contract
 from ..common.generator import Contract
 
 __all__ = ["PROTOCOLS", "REQUIREMENTS", "KafkaServer", "build_contract", "generate"]
@@ -36,7 +36,7 @@ def _bootstrap(url: str) -> str:
 class KafkaServer(BrokerServer):
     name = "kafka"
     templates = Path(__file__).parent / "templates"
-    requirements = tuple(sorted((*REQUIREMENTS, *CORE_REQUIREMENTS)))
+    requirements = tuple(sorted((*REQUIREMENTS, *BROKER_REQUIREMENTS, *CORE_REQUIREMENTS)))
     build_contract = build_contract
     noun = "record"
     consumes = "consumes from"

@@ -10,7 +10,7 @@ from typing import Any
 from mockc.compiler import ir
 
 from ..common import CORE_REQUIREMENTS, GeneratedFile, TargetOptions
-from ..common.broker import BrokerServer, broker_contract, broker_server
+from ..common.broker import BROKER_REQUIREMENTS, BrokerServer, broker_contract, broker_server
 from ..common.generator import Contract
 
 __all__ = ["PROTOCOLS", "MqttServer", "build_contract", "generate"]
@@ -34,7 +34,15 @@ class MqttServer(BrokerServer):
     name = "mqtt"
     templates = Path(__file__).parent / "templates"
     requirements = tuple(
-        sorted(("granian==2.8.7", "aiomqtt==2.5.1", "paho-mqtt==2.2.0", *CORE_REQUIREMENTS))
+        sorted(
+            (
+                "granian==2.8.7",
+                "aiomqtt==2.5.1",
+                "paho-mqtt==2.2.0",
+                *BROKER_REQUIREMENTS,
+                *CORE_REQUIREMENTS,
+            )
+        )
     )
     build_contract = build_contract
 

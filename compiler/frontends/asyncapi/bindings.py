@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ... import ir
+from .avro import json_or_avro_schema
 from .context import Context, text
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ def channel_options(
     if protocol == "kafka":
         key = next((m["kafka"].get("key") for m in messages if _has(m, "kafka", "key")), None)
         return ir.KafkaOptions(
-            key=ctx.schema(key, raw.at) if isinstance(key, Mapping) else None,
+            key=json_or_avro_schema(ctx, key, raw.at) if isinstance(key, Mapping) else None,
             partitions=_int(on_channel.get("partitions")),
             replicas=_int(on_channel.get("replicas")),
             group_id=_schema_constant(on_operation.get("groupId")),

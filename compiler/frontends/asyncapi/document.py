@@ -9,6 +9,7 @@ from typing import Any
 from ... import ir
 from ...errors import UnsupportedSpecError
 from ..documents import DocumentStore, Location
+from .avro import is_avro_schema
 from .context import Context, text
 
 __all__ = ["declare_schemas", "major_version", "servers"]
@@ -37,8 +38,8 @@ def declare_schemas(ctx: Context) -> None:
     )
     declared, at = ctx.mapping(components.get("schemas"), at.child("schemas"), "components/schemas")
     for name, value in declared.items():
-        if isinstance(value, Mapping) and "schemaFormat" in value:
-            continue  # a multi-format schema: read where a payload uses it
+        if isinstance(value, Mapping) and "schemaFormat" in value or is_avro_schema(value):
+            continue  # a multi-format or Avro schema: read where a payload uses it
         ctx.schemas.declare(at.child(str(name)), str(name))
 
 

@@ -3,8 +3,9 @@
 A message becomes an :class:`ir.Output` (what the mock sends) or the
 :class:`ir.Message` of an input (what it receives). Traits are merged first
 (:mod:`.traits`). A payload in a schema format other than
-JSON Schema / the AsyncAPI schema object (Avro, protobuf, RAML) is read as
-an opaque payload, with a located warning.
+JSON Schema / the AsyncAPI schema object is read by :mod:`.avro` when it is
+Avro; others (protobuf, RAML) are read as an opaque payload, with a located
+warning.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from ... import ir
 from ..documents import Location
+from .avro import avro_media_type, is_avro, read_avro
 from .context import Context, json_value, text
 from .traits import with_traits
 
@@ -53,7 +55,12 @@ def read_message(ctx: Context, value: Any, at: Location, key: str) -> MessageRea
         or text(ctx.document.get("defaultContentType"))
         or DEFAULT_CONTENT_TYPE
     )
-    schema = _payload(ctx, merged, where)
+    schema_format, payload, payload_at = _payload_format(ctx, merged, where)
+    if is_avro(schema_format):
+        media_type = avro_media_type(text(merged.get("contentType")))
+        schema = read_avro(ctx, payload, payload_at)
+    else:
+        schema = _payload(ctx, schema_format, payload, payload_at)
     examples = tuple(_examples(ctx, merged.get("examples"), where.child("examples")))
     correlation, _ = ctx.mapping(
         merged.get("correlationId"), where.child("correlationId"), "correlationId"
@@ -79,13 +86,29 @@ def read_message(ctx: Context, value: Any, at: Location, key: str) -> MessageRea
     )
 
 
-def _payload(ctx: Context, message: Mapping[str, Any], at: Location) -> ir.JsonValue:
+def _payload_format(
+    ctx: Context, message: Mapping[str, Any], at: Location
+) -> tuple[str, Any, Location]:
+    """The payload's schema format, its schema and where the schema is (3.x's
+    multi-format schema object unwrapped)."""
     payload = message.get("payload")
     where = at.child("payload")
     schema_format = text(message.get("schemaFormat"))
+    if ctx.major >= 3 and isinstance(payload, Mapping) and "$ref" in payload:
+        followed = ctx.follow(payload, where)
+        if (
+            followed is not None
+            and isinstance(followed[0], Mapping)
+            and "schemaFormat" in followed[0]
+        ):
+            payload, where = followed
     if ctx.major >= 3 and isinstance(payload, Mapping) and "schemaFormat" in payload:
         schema_format = text(payload.get("schemaFormat"))
         payload, where = payload.get("schema"), where.child("schema")
+    return schema_format, payload, where
+
+
+def _payload(ctx: Context, schema_format: str, payload: Any, where: Location) -> ir.JsonValue:
     if schema_format and not schema_format.startswith(_JSON_SCHEMA_FORMATS):
         ctx.warn(
             where,

@@ -114,6 +114,19 @@ def records(
     return asyncio.run(read())
 
 
+def consumed(server: ServerProcess, operation: str, marker: str) -> dict[str, Any]:
+    """The first journal entry of ``operation`` that received a message naming ``marker``."""
+
+    def found() -> list[dict[str, Any]]:
+        return [
+            e
+            for e in journal(server, operation)
+            if e["method"] == "received" and marker in json.dumps(e)
+        ]
+
+    return dict(wait_for(found, timeout=40, what=f"{operation} to consume {marker}")[0])
+
+
 def header(record: Any, name: str) -> str | None:
     return next((v.decode() for k, v in record.headers if k.lower() == name.lower()), None)
 

@@ -4,7 +4,8 @@ mock service against a real broker (Tansu): consumed records are journaled
 on their topics and match their schemas.
 
 The Adeo case study's Avro schemas are remote files (``.avsc`` on a website),
-so its copy here swaps them for JSON Schemas of the same records; its
+so its copy here swaps them for JSON Schemas of the same records (its Avro
+copy, with local ``.avsc`` files, is ``test_kafka_avro.py``'s); its
 channels, parameters, reply address (``REPLY_TOPIC`` header) and correlation
 id (``REQUEST_ID`` header) are the document's own.
 """
@@ -15,7 +16,6 @@ import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -23,15 +23,14 @@ import yaml
 
 from tests.runtime.kafka.kafka_kit import (
     CORPUS,
+    consumed,
     contract,
     generated,
     header,
-    journal,
     kafka_service,
     produce,
     records,
     validate,
-    wait_for,
 )
 from tests.support.servers import ServerProcess
 from tests.support.tansu import Tansu
@@ -93,17 +92,6 @@ def adeo(
         yield server, out
 
 
-def _consumed(server: ServerProcess, operation: str, marker: str) -> dict[str, Any]:
-    def found() -> list[dict[str, Any]]:
-        return [
-            e
-            for e in journal(server, operation)
-            if e["method"] == "received" and marker in json.dumps(e["request"])
-        ]
-
-    return wait_for(found, timeout=40, what=f"{operation} to consume {marker}")[0]
-
-
 def test_streetlights_measurements_are_consumed_and_checked(
     streetlights: tuple[ServerProcess, Path], tansu: Tansu
 ) -> None:
@@ -119,11 +107,11 @@ def test_streetlights_measurements_are_consumed_and_checked(
         json.dumps({"lumens": 5, "sentAt": "2024-05-01T10:00:00Z"}).encode(),
         key=light.encode(),
     )
-    entry = _consumed(server, operation, '\\"lumens\\": 5')
+    entry = consumed(server, operation, '\\"lumens\\": 5')
     assert entry["status"] == "valid", entry
     assert entry["target"] == topic
     produce(tansu.bootstrap, topic, b'{"lumens": -1, "marker": "bad-lumens"}')
-    assert _consumed(server, operation, "bad-lumens")["status"] == "invalid"
+    assert consumed(server, operation, "bad-lumens")["status"] == "invalid"
 
 
 def test_streetlights_commands_are_produced_and_match_their_schemas(
@@ -183,7 +171,7 @@ def test_an_adeo_request_without_its_required_headers_is_invalid(
         "adeo-dev-case-study-COSTING-REQUEST-V1",
         json.dumps({"items": [{"itemCode": "no-headers", "quantity": 1}]}).encode(),
     )
-    entry = _consumed(server, "requestCosting", "no-headers")
+    entry = consumed(server, "requestCosting", "no-headers")
     assert entry["status"] == "invalid"
     assert "REPLY_TOPIC" in json.dumps(entry["response"])
 

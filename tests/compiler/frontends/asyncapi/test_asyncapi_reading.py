@@ -173,7 +173,7 @@ def test_message_names_examples_and_content_type(tmp_path: Path) -> None:
     ]
 
 
-def test_an_avro_payload_is_opaque_with_a_located_warning(tmp_path: Path) -> None:
+def test_a_protobuf_payload_is_opaque_with_a_located_warning(tmp_path: Path) -> None:
     path = _write(
         tmp_path,
         """\
@@ -187,8 +187,8 @@ def test_an_avro_payload_is_opaque_with_a_located_warning(tmp_path: Path) -> Non
           messages:
             user:
               payload:
-                schemaFormat: application/vnd.apache.avro;version=1.9.0
-                schema: {type: record, name: User, fields: []}
+                schemaFormat: application/vnd.google.protobuf;version=3
+                schema: {message: 'message User { string name = 1; }'}
         """,
     )
     warnings: list[Diagnostic] = []

@@ -19,9 +19,6 @@ from tests.support.npm_tools import ASYNCAPI_PARSER, Unavailable, install
 
 SCRIPT = Path(__file__).parents[3] / "support" / "asyncapi_parse.mjs"
 PLACED_ELSEWHERE = {
-    # the parser stops first at the Kafka binding's `key` (a $ref where 3.0.0
-    # wants a schema); mockc first at the remote Avro $refs it will not fetch
-    "adeo-kafka-request-reply/asyncapi-3.0.0.yml",
     # 1.x: the parser names no place; mockc names /asyncapi (the version)
     "slack-events-api-1.2/slack_events_api_async_v1.json",
 }
