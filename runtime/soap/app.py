@@ -38,6 +38,7 @@ from ..web.preferences import parse_prefer
 from ..web.problems import Problem
 from ..web.responses import send_response
 from .dispatch import Dispatcher, PortEntry
+from .encoding import EncodingError, is_encoded, read_encoded, write_encoded
 from .envelopes import (
     ENVELOPE_NS,
     MEDIA_TYPES,
@@ -90,7 +91,7 @@ def _encode(data: Any, media_type: str | None, schema: Any = None) -> bytes:
         literal: bytes = etree.tostring(parse_xml(data.strip().encode("utf-8")), encoding="utf-8")
         return literal
     if isinstance(schema, dict) and schema.get("xml"):
-        element: bytes = etree.tostring(write_element(None, schema, data), encoding="utf-8")
+        element: bytes = etree.tostring(_body_element(schema, data), encoding="utf-8")
         reason = data.get(FAULT_REASON) if isinstance(data, dict) else None
         if isinstance(reason, str) and FAULT_REASON not in (schema.get("properties") or {}):
             # a fault's reason beside its detail element, until the envelope is written
@@ -98,6 +99,14 @@ def _encode(data: Any, media_type: str | None, schema: Any = None) -> bytes:
             return b"<?" + _REASON_TARGET.encode() + b" " + text + b"?>" + element
         return element
     return json_bytes(data)
+
+
+def _body_element(schema: dict[str, Any], data: Any) -> etree._Element:
+    """The element ``schema`` describes holding ``data`` (SOAP-encoded when
+    the schema says so)."""
+    if is_encoded(schema):
+        return write_encoded(etree.Element("holder"), schema, data)
+    return write_element(None, schema, data)
 
 
 FAULT_REASON = "faultstring"
@@ -123,6 +132,8 @@ def _append_answer(parent: etree._Element, schema: dict[str, Any] | None, reply:
     content = reply.content
     if content is not None and content.lstrip().startswith(b"<"):
         parent.append(etree.fromstring(content, _FRAGMENT_PARSER))
+    elif schema and is_encoded(schema):
+        write_encoded(parent, schema, reply.body)
     elif schema:
         write_element(parent, schema, reply.body)
 
@@ -385,11 +396,13 @@ class SoapApp:
                 MUST_UNDERSTAND,
                 names,
             )
+        schema = _schema(spec.get("input") and spec["input"]["contents"])
+        encoded = is_encoded(schema)
         schemas = self.schemas.get(entry.operation_id)
         if schemas is not None:
             checked = [
                 *(_header_content(block, version) for block in envelope.headers),
-                *([envelope.body] if envelope.body is not None else []),
+                *([envelope.body] if envelope.body is not None and not encoded else []),
             ]
             problems = [problem for element in checked for problem in schemas.problems(element)]
             if problems:
@@ -398,9 +411,13 @@ class SoapApp:
                     "invalid request: " + "; ".join(problems[:MAX_PROBLEMS]),
                     operation=entry.operation_id,
                 )
-        schema = _schema(spec.get("input") and spec["input"]["contents"])
         body: dict[str, Any] = {}
-        if envelope.body is not None:
+        if envelope.body is not None and encoded:
+            assert schema is not None
+            body[etree.QName(envelope.body).localname] = self._read_encoded(
+                envelope.body, schema, version, entry.operation_id
+            )
+        elif envelope.body is not None:
             body[etree.QName(envelope.body).localname] = read_element(envelope.body, schema)
         request = Request(
             operation_id=entry.operation_id,
@@ -413,6 +430,24 @@ class SoapApp:
         if prefer:  # Prefer: code=<fault name>, example=..., dynamic=true
             request.prefer = parse_prefer(prefer)
         return request, entry
+
+    def _read_encoded(
+        self, element: etree._Element, schema: dict[str, Any], version: str, operation_id: str
+    ) -> Any:
+        """An rpc/encoded body's data; a Client fault when a reference cannot
+        be followed or (when requests are checked) a part is missing or not
+        of its type."""
+        try:
+            data, problems = read_encoded(element, schema)
+        except EncodingError as exc:
+            raise _ClientFault(version, str(exc), operation=operation_id) from None
+        if problems and self.options.validate:
+            raise _ClientFault(
+                version,
+                "invalid request: " + "; ".join(problems[:MAX_PROBLEMS]),
+                operation=operation_id,
+            )
+        return data
 
     def _answer(
         self, entry: PortEntry, request: Request, reply: Reply, version: str

@@ -15,8 +15,9 @@ from urllib.parse import urlparse
 from zeep.wsdl.bindings.soap import Soap12Binding, SoapBinding
 
 from mockc.compiler import ir
-from mockc.compiler.errors import Diagnostic, SpecError
+from mockc.compiler.errors import Diagnostic
 
+from .encoding import encoded_body_schema
 from .reading import OperationPlace
 from .schemas import element_schema
 
@@ -51,18 +52,8 @@ def build_operations(
             for name, operation in binding._operations.items():
                 place = places.get((binding.name.localname, name))
                 line = place.line if place is not None else None
-                if place is not None and place.encoded:
-                    raise SpecError(
-                        Diagnostic(
-                            file=file,
-                            line=line,
-                            pointer=f"/binding/{binding.name.localname}/operation/{name}",
-                            message=f"binding {binding.name.localname}, operation {name}: "
-                            'use="encoded" (rpc/encoded, SOAP encoding) is not supported yet; '
-                            "document/literal and rpc/literal are",
-                        )
-                    )
-                soap = _binding(service.name, port.name, operation, version, address)
+                use = "encoded" if place is not None and place.encoded else "literal"
+                soap = _binding(service.name, port.name, operation, version, address, use)
                 key = (port_type, name)
                 if key in found:
                     known = found[key]
@@ -83,7 +74,9 @@ def _fields(operation: ir.Operation) -> dict[str, Any]:
     return {name: getattr(operation, name) for name in operation.__dataclass_fields__}
 
 
-def _binding(service: str, port: str, operation: Any, version: str, address: str) -> ir.SoapBinding:
+def _binding(
+    service: str, port: str, operation: Any, version: str, address: str, use: str
+) -> ir.SoapBinding:
     input_body = operation.input.body if operation.input is not None else None
     output_body = operation.output.body if operation.output is not None else None
     qname = input_body.qname if input_body is not None else None
@@ -93,7 +86,7 @@ def _binding(service: str, port: str, operation: Any, version: str, address: str
         operation=operation.name,
         soap_action=operation.soapaction or "",
         style=operation.style or "document",
-        use="literal",
+        use=use,
         soap_version=version,
         namespace=(qname.namespace or "") if qname is not None else "",
         input_element=_qualified(input_body),
@@ -118,13 +111,14 @@ def _operation(
     line: int | None,
 ) -> ir.Operation:
     media_type = MEDIA_TYPES[version]
+    encoded = soap.use == "encoded"
     outputs: list[ir.Output] = []
     output_body = operation.output.body if operation.output is not None else None
     if output_body is not None:
         outputs.append(
             ir.Output(
                 key=output_body.qname.localname,
-                message=_message(output_body, media_type),
+                message=_message(output_body, media_type, encoded=encoded),
                 headers=_headers(operation.output),
             )
         )
@@ -139,7 +133,9 @@ def _operation(
             )
         )
     input_body = operation.input.body if operation.input is not None else None
-    input_message = _message(input_body, media_type) if input_body is not None else None
+    input_message = (
+        _message(input_body, media_type, encoded=encoded) if input_body is not None else None
+    )
     input_headers = _headers(operation.input)
     if input_headers:
         input_message = ir.Message(
@@ -195,10 +191,13 @@ def _fault_detail(fault: Any) -> Any:
     return None
 
 
-def _message(element: Any, media_type: str) -> ir.Message:
+def _message(element: Any, media_type: str, *, encoded: bool = False) -> ir.Message:
+    """The body of an input or output: its element, or for rpc/encoded the
+    operation element with SOAP-encoded part accessors."""
+    schema = encoded_body_schema(element) if encoded else element_schema(element)
     return ir.Message(
         required=True,
-        contents=(ir.Content(media_type=media_type, schema=ir.freeze(element_schema(element))),),
+        contents=(ir.Content(media_type=media_type, schema=ir.freeze(schema)),),
     )
 
 
