@@ -60,7 +60,7 @@ from .outputs import CLIENT, MUST_UNDERSTAND, SERVER, SoapOutputs
 from .safety import UnsafeXml, parse_xml
 from .validation import MAX_PROBLEMS, SchemaLoadError, WsdlSchemas, load_schemas
 from .wsdl import WsdlFiles
-from .xml_values import read_element, write_element
+from .xml_values import local_name, read_element, write_element
 
 __all__ = ["SoapApp", "SoapOptions"]
 
@@ -465,6 +465,7 @@ class SoapApp:
             status, content = _fault(version, kind, reason, detail, reply)
             return status, content, self._answer_problems(entry.operation_id, content)
         header_specs = output.get("soap_headers") or []
+        schema = _schema(output["contents"])
         remembered = (version, reply.content) if not header_specs and reply.content else None
         known = self._envelopes.get(remembered) if remembered else None
         if known is not None:
@@ -474,19 +475,23 @@ class SoapApp:
             if header_specs:
                 fakes = self._fake_headers(entry.operation_id, key, header_specs)
                 write_headers(add_header(version, envelope), header_specs, reply.headers, fakes)
-            _append_answer(body, _schema(output["contents"]), reply)
+            _append_answer(body, schema, reply)
             content = serialise(envelope)
             if remembered:
                 if len(self._envelopes) >= _VERDICTS_KEPT:
                     self._envelopes.clear()
                 self._envelopes[remembered] = content
-        return 200, content, self._answer_problems(entry.operation_id, content)
+        encoded = schema if schema is not None and is_encoded(schema) else None
+        return 200, content, self._answer_problems(entry.operation_id, content, encoded)
 
-    def _answer_problems(self, operation_id: str, answer: bytes) -> list[str]:
+    def _answer_problems(
+        self, operation_id: str, answer: bytes, encoded: dict[str, Any] | None = None
+    ) -> list[str]:
         """What the WSDL's schemas find wrong in an answer's header, body or
-        fault detail elements (logged; the answer is sent as it is). Answers
-        repeat (mocks and fakes are cached): the verdict of the same bytes is
-        remembered."""
+        fault detail elements (logged; the answer is sent as it is); an
+        rpc/encoded body (``encoded``: its schema) is checked by the rules of
+        :mod:`.encoding`. Answers repeat (mocks and fakes are cached): the
+        verdict of the same bytes is remembered."""
         schemas = self.schemas.get(operation_id)
         if schemas is None:
             return []
@@ -497,7 +502,7 @@ class SoapApp:
         problems = [
             problem
             for element in _answer_elements(envelope)
-            for problem in schemas.problems(element)
+            for problem in _element_problems(element, schemas, encoded)
         ][:MAX_PROBLEMS]
         if len(self._verdicts) >= _VERDICTS_KEPT:
             self._verdicts.clear()
@@ -527,6 +532,20 @@ class SoapApp:
             }
             self._header_fakes[(operation_id, key)] = found
         return found
+
+
+def _element_problems(
+    element: etree._Element, schemas: WsdlSchemas, encoded: dict[str, Any] | None
+) -> list[str]:
+    """What is wrong with an answer's element: by the schemas, or for a
+    SOAP-encoded body element (``encoded``: its schema) by section 5 rules."""
+    parent = element.getparent()
+    if encoded is None or parent is None or local_name(parent.tag) != "Body":
+        return schemas.problems(element)
+    try:
+        return read_encoded(element, encoded)[1]
+    except EncodingError as exc:
+        return [str(exc)]
 
 
 def _header_content(block: etree._Element, version: str) -> etree._Element:

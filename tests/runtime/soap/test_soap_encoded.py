@@ -55,6 +55,16 @@ response:
   status: LatLonListSubgridResponse
   body: {listLatLonOut: "42.5,-42.5"}
 """,
+    "zip-code-answer-off-pattern": """\
+id: zip-code-answer-off-pattern
+operation: ndfdXMLPortType_LatLonListZipCode
+priority: 10
+match:
+  when: request.body.LatLonListZipCode.zipCodeList == '99999'
+response:
+  status: LatLonListZipCodeResponse
+  body: {listLatLonOut: "nowhere"}
+""",
 }
 INVENTORY_MOCKS = {
     "special-item": """\
@@ -354,3 +364,44 @@ def test_an_enumerated_part_outside_its_values_is_a_client_fault(ndfd: ServerPro
     fault = etree.fromstring(answer.content).find(f".//{{{ENVELOPE}}}Fault")
     assert fault is not None and fault.findtext("faultcode") == "soap:Client"
     assert "'mars' is not one of" in (fault.findtext("faultstring") or "")
+
+
+def test_an_encoded_answer_off_its_declared_type_is_reported(ndfd: ServerProcess) -> None:
+    checked = "x-mockc-answer-problem"
+    good = _post(
+        ndfd,
+        NDFD_ADDRESS,
+        f'<ns1:LatLonListZipCode xmlns:ns1="{NDFD_NS}">'
+        '<zipCodeList xsi:type="xsd:string">20910</zipCodeList></ns1:LatLonListZipCode>',
+    )
+    assert good.status_code == 200 and checked not in good.headers
+    bad = _post(
+        ndfd,
+        NDFD_ADDRESS,
+        f'<ns1:LatLonListZipCode xmlns:ns1="{NDFD_NS}">'
+        '<zipCodeList xsi:type="xsd:string">99999</zipCodeList></ns1:LatLonListZipCode>',
+    )
+    assert bad.status_code == 200  # sent as the mock says, and reported
+    assert "<listLatLonOut" in bad.text and ">nowhere<" in bad.text
+    assert bad.headers[checked].startswith(
+        "/LatLonListZipCodeResponse/listLatLonOut: 'nowhere' does not match"
+    )
+
+
+def test_with_checks_off_values_pass_but_references_must_resolve(ndfd: ServerProcess) -> None:
+    with ServerProcess(
+        [sys.executable, "server.py"], ndfd.cwd, env={"MOCKC_VALIDATE": "0"}
+    ) as unchecked:
+        loose = _post(
+            unchecked,
+            NDFD_ADDRESS,
+            SUBGRID.format(resolution="<resolution>twenty</resolution>", after=""),
+        )
+        assert loose.status_code == 200, loose.text
+        dangling = _post(
+            unchecked,
+            NDFD_ADDRESS,
+            SUBGRID.format(resolution='<resolution href="#nowhere"/>', after=""),
+        )
+        assert dangling.status_code == 500
+        assert "names no element of the Body" in dangling.text
