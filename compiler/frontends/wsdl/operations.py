@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from lxml import etree
+from zeep import xsd
 from zeep.wsdl.bindings.soap import Soap12Binding, SoapBinding
 
 from mockc.compiler import ir
@@ -78,7 +80,7 @@ def _binding(
     service: str, port: str, operation: Any, version: str, address: str, use: str
 ) -> ir.SoapBinding:
     input_body = operation.input.body if operation.input is not None else None
-    output_body = operation.output.body if operation.output is not None else None
+    output_body = _output_body(operation)
     qname = input_body.qname if input_body is not None else None
     return ir.SoapBinding(
         service=service,
@@ -92,6 +94,21 @@ def _binding(
         input_element=_qualified(input_body),
         output_element=_qualified(output_body),
         address=address,
+    )
+
+
+def _output_body(operation: Any) -> Any:
+    """The output's body element: zeep's, or for an rpc output message with no
+    part (zeep-tests' claim.wsdl) the empty ``<operation>Response`` wrapper,
+    which zeep leaves out, in the input wrapper's namespace (zeep keeps no
+    namespace for a body without parts)."""
+    output = operation.output
+    if output is None or output.body is not None or (operation.style or "") != "rpc":
+        return output.body if output is not None else None
+    request = operation.input.body if operation.input is not None else None
+    namespace = (request.qname.namespace or None) if request is not None else None
+    return xsd.Element(
+        etree.QName(namespace, f"{operation.name}Response"), xsd.ComplexType(xsd.Sequence([]))
     )
 
 
@@ -113,7 +130,7 @@ def _operation(
     media_type = MEDIA_TYPES[version]
     encoded = soap.use == "encoded"
     outputs: list[ir.Output] = []
-    output_body = operation.output.body if operation.output is not None else None
+    output_body = _output_body(operation)
     if output_body is not None:
         outputs.append(
             ir.Output(

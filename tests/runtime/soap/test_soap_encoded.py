@@ -405,3 +405,19 @@ def test_with_checks_off_values_pass_but_references_must_resolve(ndfd: ServerPro
         )
         assert dangling.status_code == 500
         assert "names no element of the Body" in dangling.text
+
+
+def test_an_encoded_operation_without_output_parts(tmp_path: Path) -> None:
+    """zeep-tests' claim.wsdl: one part in, an output message with no part
+    (the answer is the empty response element)."""
+    with _serve(CORPUS / "zeep-tests" / "claim.wsdl", tmp_path / "claim", {}) as server:
+        suds = SudsClient(f"{server.url}/claim.svc?wsdl", cache=None)
+        assert suds.service.GetClaimDetails("C-1") is None
+        received = etree.fromstring(suds.last_received().str().encode())
+        [element] = received.find(f"{{{ENVELOPE}}}Body")
+        assert element.tag == "{http://schemas.risk-stuff.com/soap/}GetClaimDetailsResponse"
+        assert len(element) == 0
+        client = zeep.Client(f"{server.url}/claim.svc?wsdl")
+        assert client.service.GetClaimDetails("C-2") is None
+        journal = httpx.get(server.url + "/__mockc/journal").json()["entries"]
+        assert [entry["status"] for entry in journal] == ["GetClaimDetailsResponse"] * 2
