@@ -89,7 +89,7 @@ class EncodingError(RuntimeFailure, ValueError):
 
 
 def is_encoded(schema: dict[str, Any] | None) -> bool:
-    return bool(schema) and ENCODING_KEYWORD in schema  # type: ignore[operator]
+    return schema is not None and ENCODING_KEYWORD in schema
 
 
 def read_encoded(element: etree._Element, schema: dict[str, Any]) -> tuple[Any, list[str]]:
