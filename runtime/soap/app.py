@@ -38,7 +38,8 @@ from ..web.preferences import parse_prefer
 from ..web.problems import Problem
 from ..web.responses import send_response
 from .dispatch import Dispatcher, PortEntry
-from .encoding import EncodingError, is_encoded, read_encoded, write_encoded
+from .encoded_answers import write_encoded
+from .encoding import EncodingError, is_encoded, read_encoded
 from .envelopes import (
     ENVELOPE_NS,
     MEDIA_TYPES,

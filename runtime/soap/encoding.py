@@ -1,4 +1,4 @@
-"""SOAP 1.1 section 5 encoding (rpc/encoded): reading requests, writing answers.
+"""SOAP 1.1 section 5 encoding (rpc/encoded): reading and checking requests.
 
 A body schema marked with :data:`ENCODING_KEYWORD` describes the operation
 element (in the ``soap:body`` namespace) whose unqualified accessors are the
@@ -12,10 +12,7 @@ with the declared type, simple values have their type's lexical form (and
 its enumeration and pattern). A reference that names no element or leads back
 to itself is an :class:`EncodingError` (a Client fault).
 
-Writing (:func:`write_encoded`) gives the answer element
-``soap:encodingStyle``, each accessor its ``xsi:type``, arrays
-``xsi:type="SOAP-ENC:Array"`` with ``SOAP-ENC:arrayType="T[n]"``; values are
-written in place (no multi-reference values in answers).
+Answers are written by :mod:`.encoded_answers`.
 """
 
 from __future__ import annotations
@@ -31,10 +28,12 @@ from .xml_values import XSI_NIL, local_name
 __all__ = [
     "ENCODING_KEYWORD",
     "SOAP_ENCODING_NS",
+    "XSD_NS",
+    "XSI_NS",
+    "XSI_TYPE",
     "EncodingError",
     "is_encoded",
     "read_encoded",
-    "write_encoded",
 ]
 
 ENCODING_KEYWORD = "x-soap-encoding"
@@ -42,9 +41,7 @@ ENCODING_KEYWORD = "x-soap-encoding"
 SOAP_ENCODING_NS = "http://schemas.xmlsoap.org/soap/encoding/"
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
-_XSI_TYPE = f"{{{XSI_NS}}}type"
-_ARRAY_TYPE = f"{{{SOAP_ENCODING_NS}}}arrayType"
-_ENVELOPE_11 = "http://schemas.xmlsoap.org/soap/envelope/"
+XSI_TYPE = f"{{{XSI_NS}}}type"
 _MAX_DEPTH = 64
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$|^(INF|-INF|NaN)$")
 _INTEGER = re.compile(r"^[+-]?\d+$")
@@ -194,7 +191,7 @@ class _Reader:
         return element, seen
 
     def _check_type(self, element: etree._Element, schema: dict[str, Any], path: str) -> None:
-        given = element.get(_XSI_TYPE)
+        given = element.get(XSI_TYPE)
         if given is None:
             return
         prefix, _, local = given.rpartition(":")
@@ -232,94 +229,3 @@ def _matches(pattern: str, text: str) -> bool:
 
 def _children(element: etree._Element) -> list[etree._Element]:
     return [child for child in element if isinstance(child.tag, str)]
-
-
-def write_encoded(parent: etree._Element, schema: dict[str, Any], value: Any) -> etree._Element:
-    """The answer element ``schema`` describes holding ``value``, SOAP-encoded,
-    appended to ``parent``."""
-    xml = schema.get("xml") or {}
-    namespace = xml.get("namespace")
-    tag = f"{{{namespace}}}{xml.get('name') or 'value'}" if namespace else xml.get("name", "value")
-    nsmap: dict[str | None, str] = {
-        "xsd": XSD_NS,
-        "xsi": XSI_NS,
-        "SOAP-ENC": SOAP_ENCODING_NS,
-    }
-    if namespace:
-        nsmap["ns"] = namespace
-    known = set(nsmap.values())
-    for index, type_namespace in enumerate(sorted(_type_namespaces(schema) - known), 1):
-        nsmap[f"t{index}"] = type_namespace
-    element = etree.SubElement(parent, tag, nsmap=nsmap)
-    element.set(f"{{{_ENVELOPE_11}}}encodingStyle", SOAP_ENCODING_NS)
-    _Writer(element).members(element, schema, value if isinstance(value, dict) else {})
-    return element
-
-
-def _type_namespaces(schema: Any, depth: int = 0) -> set[str]:
-    """The namespaces of the types ``schema`` names (``xml.type``), at any depth."""
-    found: set[str] = set()
-    if not isinstance(schema, dict) or depth > _MAX_DEPTH:
-        return found
-    declared = (schema.get("xml") or {}).get("type")
-    if isinstance(declared, str) and declared.startswith("{"):
-        found.add(declared[1:].split("}", 1)[0])
-    for member in (schema.get("properties") or {}).values():
-        found |= _type_namespaces(member, depth + 1)
-    found |= _type_namespaces(schema.get("items"), depth + 1)
-    return found
-
-
-class _Writer:
-    def __init__(self, root: etree._Element) -> None:
-        self.root = root
-        self.prefixes = {uri: prefix for prefix, uri in root.nsmap.items() if prefix}
-
-    def members(
-        self, element: etree._Element, schema: dict[str, Any], value: dict[str, Any]
-    ) -> None:
-        properties = schema.get("properties") or {}
-        order = schema.get("x-order") or list(properties)
-        for name in order:
-            if name not in value:
-                continue
-            member = properties.get(name) or {}
-            if member.get("type") == "array" and not (member.get("xml") or {}).get("type"):
-                for item in value[name] if isinstance(value[name], list) else [value[name]]:
-                    self.accessor(element, name, member.get("items") or {}, item)
-            else:
-                self.accessor(element, name, member, value[name])
-
-    def accessor(
-        self, parent: etree._Element, name: str, schema: dict[str, Any], value: Any
-    ) -> None:
-        element = etree.SubElement(parent, (schema.get("xml") or {}).get("name") or name)
-        if value is None:
-            element.set(XSI_NIL, "true")
-            return
-        if schema.get("type") == "array":
-            items = schema.get("items") or {}
-            values = value if isinstance(value, list) else [value]
-            item_type = self.qualified(
-                (items.get("xml") or {}).get("type") or f"{{{XSD_NS}}}anyType"
-            )
-            element.set(_XSI_TYPE, "SOAP-ENC:Array")
-            element.set(_ARRAY_TYPE, f"{item_type}[{len(values)}]")
-            for item in values:
-                self.accessor(element, "item", items, item)
-            return
-        declared = (schema.get("xml") or {}).get("type")
-        if declared:
-            element.set(_XSI_TYPE, self.qualified(declared))
-        if isinstance(value, dict):
-            self.members(element, schema, value)
-        elif not isinstance(value, list):
-            element.text = "true" if value is True else "false" if value is False else str(value)
-
-    def qualified(self, name: str) -> str:
-        """``prefix:local`` of ``{namespace}local`` (the answer element
-        declares every type namespace)."""
-        if not name.startswith("{"):
-            return name
-        namespace, local = name[1:].split("}", 1)
-        return f"{self.prefixes[namespace]}:{local}"
