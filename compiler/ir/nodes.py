@@ -29,10 +29,13 @@ XML_MEMBERS: Mapping[str, type] = {
     "wrapped": bool,
     "nillable": bool,
     "text": bool,
+    "type": str,
 }
 """The members an ``xml`` annotation may have, with their JSON types
 (``nillable``: XSD's, a null is written as an empty element with ``xsi:nil``;
-``text``: the property is the element's own text, beside its attributes)."""
+``text``: the property is the element's own text, beside its attributes;
+``type``: the XSD type's ``{namespace}local`` name, written as ``xsi:type``
+in SOAP-encoded messages)."""
 ORDER_KEYWORD = "x-order"
 """Schema annotation of an object schema: its property names in wire order
 (an XSD sequence, proto field order), where the order means something. Names

@@ -38,6 +38,8 @@ from ..web.preferences import parse_prefer
 from ..web.problems import Problem
 from ..web.responses import send_response
 from .dispatch import Dispatcher, PortEntry
+from .encoded_answers import write_encoded
+from .encoding import EncodingError, is_encoded, read_encoded
 from .envelopes import (
     ENVELOPE_NS,
     MEDIA_TYPES,
@@ -59,7 +61,7 @@ from .outputs import CLIENT, MUST_UNDERSTAND, SERVER, SoapOutputs
 from .safety import UnsafeXml, parse_xml
 from .validation import MAX_PROBLEMS, SchemaLoadError, WsdlSchemas, load_schemas
 from .wsdl import WsdlFiles
-from .xml_values import read_element, write_element
+from .xml_values import local_name, read_element, write_element
 
 __all__ = ["SoapApp", "SoapOptions"]
 
@@ -90,7 +92,7 @@ def _encode(data: Any, media_type: str | None, schema: Any = None) -> bytes:
         literal: bytes = etree.tostring(parse_xml(data.strip().encode("utf-8")), encoding="utf-8")
         return literal
     if isinstance(schema, dict) and schema.get("xml"):
-        element: bytes = etree.tostring(write_element(None, schema, data), encoding="utf-8")
+        element: bytes = etree.tostring(_body_element(schema, data), encoding="utf-8")
         reason = data.get(FAULT_REASON) if isinstance(data, dict) else None
         if isinstance(reason, str) and FAULT_REASON not in (schema.get("properties") or {}):
             # a fault's reason beside its detail element, until the envelope is written
@@ -98,6 +100,14 @@ def _encode(data: Any, media_type: str | None, schema: Any = None) -> bytes:
             return b"<?" + _REASON_TARGET.encode() + b" " + text + b"?>" + element
         return element
     return json_bytes(data)
+
+
+def _body_element(schema: dict[str, Any], data: Any) -> etree._Element:
+    """The element ``schema`` describes holding ``data`` (SOAP-encoded when
+    the schema says so)."""
+    if is_encoded(schema):
+        return write_encoded(etree.Element("holder"), schema, data)
+    return write_element(None, schema, data)
 
 
 FAULT_REASON = "faultstring"
@@ -123,6 +133,8 @@ def _append_answer(parent: etree._Element, schema: dict[str, Any] | None, reply:
     content = reply.content
     if content is not None and content.lstrip().startswith(b"<"):
         parent.append(etree.fromstring(content, _FRAGMENT_PARSER))
+    elif schema and is_encoded(schema):
+        write_encoded(parent, schema, reply.body)
     elif schema:
         write_element(parent, schema, reply.body)
 
@@ -385,11 +397,13 @@ class SoapApp:
                 MUST_UNDERSTAND,
                 names,
             )
+        schema = _schema(spec.get("input") and spec["input"]["contents"])
+        encoded = is_encoded(schema)
         schemas = self.schemas.get(entry.operation_id)
         if schemas is not None:
             checked = [
                 *(_header_content(block, version) for block in envelope.headers),
-                *([envelope.body] if envelope.body is not None else []),
+                *([envelope.body] if envelope.body is not None and not encoded else []),
             ]
             problems = [problem for element in checked for problem in schemas.problems(element)]
             if problems:
@@ -398,9 +412,13 @@ class SoapApp:
                     "invalid request: " + "; ".join(problems[:MAX_PROBLEMS]),
                     operation=entry.operation_id,
                 )
-        schema = _schema(spec.get("input") and spec["input"]["contents"])
         body: dict[str, Any] = {}
-        if envelope.body is not None:
+        if envelope.body is not None and encoded:
+            assert schema is not None
+            body[etree.QName(envelope.body).localname] = self._read_encoded(
+                envelope.body, schema, version, entry.operation_id
+            )
+        elif envelope.body is not None:
             body[etree.QName(envelope.body).localname] = read_element(envelope.body, schema)
         request = Request(
             operation_id=entry.operation_id,
@@ -413,6 +431,24 @@ class SoapApp:
         if prefer:  # Prefer: code=<fault name>, example=..., dynamic=true
             request.prefer = parse_prefer(prefer)
         return request, entry
+
+    def _read_encoded(
+        self, element: etree._Element, schema: dict[str, Any], version: str, operation_id: str
+    ) -> Any:
+        """An rpc/encoded body's data; a Client fault when a reference cannot
+        be followed or (when requests are checked) a part is missing or not
+        of its type."""
+        try:
+            data, problems = read_encoded(element, schema)
+        except EncodingError as exc:
+            raise _ClientFault(version, str(exc), operation=operation_id) from None
+        if problems and self.options.validate:
+            raise _ClientFault(
+                version,
+                "invalid request: " + "; ".join(problems[:MAX_PROBLEMS]),
+                operation=operation_id,
+            )
+        return data
 
     def _answer(
         self, entry: PortEntry, request: Request, reply: Reply, version: str
@@ -430,6 +466,7 @@ class SoapApp:
             status, content = _fault(version, kind, reason, detail, reply)
             return status, content, self._answer_problems(entry.operation_id, content)
         header_specs = output.get("soap_headers") or []
+        schema = _schema(output["contents"])
         remembered = (version, reply.content) if not header_specs and reply.content else None
         known = self._envelopes.get(remembered) if remembered else None
         if known is not None:
@@ -439,19 +476,23 @@ class SoapApp:
             if header_specs:
                 fakes = self._fake_headers(entry.operation_id, key, header_specs)
                 write_headers(add_header(version, envelope), header_specs, reply.headers, fakes)
-            _append_answer(body, _schema(output["contents"]), reply)
+            _append_answer(body, schema, reply)
             content = serialise(envelope)
             if remembered:
                 if len(self._envelopes) >= _VERDICTS_KEPT:
                     self._envelopes.clear()
                 self._envelopes[remembered] = content
-        return 200, content, self._answer_problems(entry.operation_id, content)
+        encoded = schema if schema is not None and is_encoded(schema) else None
+        return 200, content, self._answer_problems(entry.operation_id, content, encoded)
 
-    def _answer_problems(self, operation_id: str, answer: bytes) -> list[str]:
+    def _answer_problems(
+        self, operation_id: str, answer: bytes, encoded: dict[str, Any] | None = None
+    ) -> list[str]:
         """What the WSDL's schemas find wrong in an answer's header, body or
-        fault detail elements (logged; the answer is sent as it is). Answers
-        repeat (mocks and fakes are cached): the verdict of the same bytes is
-        remembered."""
+        fault detail elements (logged; the answer is sent as it is); an
+        rpc/encoded body (``encoded``: its schema) is checked by the rules of
+        :mod:`.encoding`. Answers repeat (mocks and fakes are cached): the
+        verdict of the same bytes is remembered."""
         schemas = self.schemas.get(operation_id)
         if schemas is None:
             return []
@@ -462,7 +503,7 @@ class SoapApp:
         problems = [
             problem
             for element in _answer_elements(envelope)
-            for problem in schemas.problems(element)
+            for problem in _element_problems(element, schemas, encoded)
         ][:MAX_PROBLEMS]
         if len(self._verdicts) >= _VERDICTS_KEPT:
             self._verdicts.clear()
@@ -492,6 +533,20 @@ class SoapApp:
             }
             self._header_fakes[(operation_id, key)] = found
         return found
+
+
+def _element_problems(
+    element: etree._Element, schemas: WsdlSchemas, encoded: dict[str, Any] | None
+) -> list[str]:
+    """What is wrong with an answer's element: by the schemas, or for a
+    SOAP-encoded body element (``encoded``: its schema) by section 5 rules."""
+    parent = element.getparent()
+    if encoded is None or parent is None or local_name(parent.tag) != "Body":
+        return schemas.problems(element)
+    try:
+        return read_encoded(element, encoded)[1]
+    except EncodingError as exc:
+        return [str(exc)]
 
 
 def _header_content(block: etree._Element, version: str) -> etree._Element:

@@ -69,6 +69,7 @@ def _operation(operation: ir.Operation, layout: ServedLayout) -> dict[str, Any]:
         binding={
             "kind": "soap",
             "operation": primary.operation,
+            "use": primary.use,
             "output_element": primary.output_element,
             "input_headers": _header_specs(operation.input.headers if operation.input else ()),
             "ports": [

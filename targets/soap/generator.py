@@ -71,7 +71,16 @@ class SoapServer(ServerGenerator):
                 if isinstance(b, ir.SoapBinding)
             }
         )
-        return {"addresses": addresses, "first_address": addresses[0] if addresses else "/"}
+        encoded = any(
+            isinstance(b, ir.SoapBinding) and b.use == "encoded"
+            for op in operations
+            for b in op.bindings
+        )
+        return {
+            "addresses": addresses,
+            "first_address": addresses[0] if addresses else "/",
+            "encoded": encoded,
+        }
 
     def extra_files(self, api: ir.Api, header: str) -> list[GeneratedFile]:
         return [

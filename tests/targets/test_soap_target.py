@@ -86,6 +86,21 @@ def test_readme_and_handlers() -> None:
     assert {"CalculatorSoap_Add", "CalculatorSoap_Divide"} <= set(names)
 
 
+def test_an_rpc_encoded_service_says_so_in_contract_and_readme() -> None:
+    files = _files(CORPUS / "wsdl" / "nws-ndfd-rpc-encoded" / "ndfdXML.wsdl")
+    contract = json.loads(files["contract.json"])
+    assert {spec["binding"]["use"] for spec in contract["operations"]} == {"encoded"}
+    [corner] = [spec for spec in contract["operations"] if spec["id"].endswith("_CornerPoints")]
+    schema = corner["input"]["contents"]["text/xml"]["schema"]
+    assert schema["x-soap-encoding"] == "http://schemas.xmlsoap.org/soap/encoding/"
+    assert "rpc/encoded operations (SOAP 1.1 section 5)" in files["README.md"].decode()
+    calculator = _files(CALCULATOR)
+    assert "rpc/encoded" not in calculator["README.md"].decode()
+    assert {
+        spec["binding"]["use"] for spec in json.loads(calculator["contract.json"])["operations"]
+    } == {"literal"}
+
+
 def test_requirements_are_pinned_as_in_pyproject() -> None:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     pinned = {line.split("==")[0]: line for line in pyproject["project"]["dependencies"]}

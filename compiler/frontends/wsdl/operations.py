@@ -12,11 +12,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from lxml import etree
+from zeep import xsd
 from zeep.wsdl.bindings.soap import Soap12Binding, SoapBinding
 
 from mockc.compiler import ir
-from mockc.compiler.errors import Diagnostic, SpecError
+from mockc.compiler.errors import Diagnostic
 
+from .encoding import encoded_body_schema
 from .reading import OperationPlace
 from .schemas import element_schema
 
@@ -51,18 +54,8 @@ def build_operations(
             for name, operation in binding._operations.items():
                 place = places.get((binding.name.localname, name))
                 line = place.line if place is not None else None
-                if place is not None and place.encoded:
-                    raise SpecError(
-                        Diagnostic(
-                            file=file,
-                            line=line,
-                            pointer=f"/binding/{binding.name.localname}/operation/{name}",
-                            message=f"binding {binding.name.localname}, operation {name}: "
-                            'use="encoded" (rpc/encoded, SOAP encoding) is not supported yet; '
-                            "document/literal and rpc/literal are",
-                        )
-                    )
-                soap = _binding(service.name, port.name, operation, version, address)
+                use = "encoded" if place is not None and place.encoded else "literal"
+                soap = _binding(service.name, port.name, operation, version, address, use)
                 key = (port_type, name)
                 if key in found:
                     known = found[key]
@@ -83,9 +76,11 @@ def _fields(operation: ir.Operation) -> dict[str, Any]:
     return {name: getattr(operation, name) for name in operation.__dataclass_fields__}
 
 
-def _binding(service: str, port: str, operation: Any, version: str, address: str) -> ir.SoapBinding:
+def _binding(
+    service: str, port: str, operation: Any, version: str, address: str, use: str
+) -> ir.SoapBinding:
     input_body = operation.input.body if operation.input is not None else None
-    output_body = operation.output.body if operation.output is not None else None
+    output_body = _output_body(operation)
     qname = input_body.qname if input_body is not None else None
     return ir.SoapBinding(
         service=service,
@@ -93,12 +88,27 @@ def _binding(service: str, port: str, operation: Any, version: str, address: str
         operation=operation.name,
         soap_action=operation.soapaction or "",
         style=operation.style or "document",
-        use="literal",
+        use=use,
         soap_version=version,
         namespace=(qname.namespace or "") if qname is not None else "",
         input_element=_qualified(input_body),
         output_element=_qualified(output_body),
         address=address,
+    )
+
+
+def _output_body(operation: Any) -> Any:
+    """The output's body element: zeep's, or for an rpc output message with no
+    part (zeep-tests' claim.wsdl) the empty ``<operation>Response`` wrapper,
+    which zeep leaves out, in the input wrapper's namespace (zeep keeps no
+    namespace for a body without parts)."""
+    output = operation.output
+    if output is None or output.body is not None or (operation.style or "") != "rpc":
+        return output.body if output is not None else None
+    request = operation.input.body if operation.input is not None else None
+    namespace = (request.qname.namespace or None) if request is not None else None
+    return xsd.Element(
+        etree.QName(namespace, f"{operation.name}Response"), xsd.ComplexType(xsd.Sequence([]))
     )
 
 
@@ -118,13 +128,14 @@ def _operation(
     line: int | None,
 ) -> ir.Operation:
     media_type = MEDIA_TYPES[version]
+    encoded = soap.use == "encoded"
     outputs: list[ir.Output] = []
-    output_body = operation.output.body if operation.output is not None else None
+    output_body = _output_body(operation)
     if output_body is not None:
         outputs.append(
             ir.Output(
                 key=output_body.qname.localname,
-                message=_message(output_body, media_type),
+                message=_message(output_body, media_type, encoded=encoded),
                 headers=_headers(operation.output),
             )
         )
@@ -139,7 +150,9 @@ def _operation(
             )
         )
     input_body = operation.input.body if operation.input is not None else None
-    input_message = _message(input_body, media_type) if input_body is not None else None
+    input_message = (
+        _message(input_body, media_type, encoded=encoded) if input_body is not None else None
+    )
     input_headers = _headers(operation.input)
     if input_headers:
         input_message = ir.Message(
@@ -195,10 +208,13 @@ def _fault_detail(fault: Any) -> Any:
     return None
 
 
-def _message(element: Any, media_type: str) -> ir.Message:
+def _message(element: Any, media_type: str, *, encoded: bool = False) -> ir.Message:
+    """The body of an input or output: its element, or for rpc/encoded the
+    operation element with SOAP-encoded part accessors."""
+    schema = encoded_body_schema(element) if encoded else element_schema(element)
     return ir.Message(
         required=True,
-        contents=(ir.Content(media_type=media_type, schema=ir.freeze(element_schema(element))),),
+        contents=(ir.Content(media_type=media_type, schema=ir.freeze(schema)),),
     )
 
 

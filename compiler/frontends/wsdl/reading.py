@@ -29,10 +29,19 @@ from zeep.wsdl import Document
 
 from mockc.compiler.errors import Diagnostic, SpecError
 
-__all__ = ["MAX_WSDL_BYTES", "WSDL_NS", "OperationPlace", "operation_places", "read_document"]
+__all__ = [
+    "MAX_WSDL_BYTES",
+    "SOAP_ENCODING_NS",
+    "soap_encoding_schema",
+    "WSDL_NS",
+    "OperationPlace",
+    "operation_places",
+    "read_document",
+]
 
 WSDL_NS = "http://schemas.xmlsoap.org/wsdl/"
 WSDL2_NS = "http://www.w3.org/ns/wsdl"
+SOAP_ENCODING_NS = "http://schemas.xmlsoap.org/soap/encoding/"
 MAX_WSDL_BYTES = 16 * 1024 * 1024
 """The largest WSDL or XSD file read (each file of an import tree)."""
 
@@ -51,6 +60,8 @@ class _LocalTransport(Transport):  # type: ignore[misc]
         self.loaded: list[str] = []
 
     def load(self, url: str) -> bytes:
+        if url.rstrip("/") == SOAP_ENCODING_NS.rstrip("/"):
+            return soap_encoding_schema()
         scheme = urlparse(url).scheme
         if scheme in ("http", "https") and not self.allow_remote:
             raise SpecError(
@@ -71,12 +82,23 @@ class _LocalTransport(Transport):  # type: ignore[misc]
         return content
 
 
+def soap_encoding_schema() -> bytes:
+    """The SOAP 1.1 encoding schema (``soapenc:Array``, ``soapenc:string``…),
+    which zeep imports by its namespace URL: xmlschema's bundled copy, never
+    the network."""
+    import xmlschema
+
+    return (Path(xmlschema.__file__).parent / "schemas" / "WSDL" / "soap-encoding.xsd").read_bytes()
+
+
 def _settings(*, allow_remote: bool) -> Settings:
     return Settings(
         strict=False,
         forbid_dtd=True,
         forbid_entities=True,
-        forbid_external=not allow_remote,
+        # the transport refuses remote files unless allowed, and serves the
+        # SOAP encoding schema zeep imports by its URL from a local copy
+        forbid_external=False,
         xml_huge_tree=False,
     )
 

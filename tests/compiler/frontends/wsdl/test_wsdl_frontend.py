@@ -16,6 +16,8 @@ from mockc.compiler.passes.check_ir import IrChecker
 
 ROOT = Path(__file__).resolve().parents[4]
 CORPUS = ROOT / "tests" / "corpus" / "wsdl"
+ENCODED_FIXTURE = ROOT / "tests" / "runtime" / "soap" / "inventory_encoded.wsdl"
+"""A hand-written rpc/encoded WSDL with a complex type and SOAP-ENC arrays."""
 
 
 def test_document_literal_operations_with_soap12_as_alternate_binding() -> None:
@@ -151,29 +153,87 @@ def test_local_imports_are_followed_and_listed_as_sources() -> None:
     assert any(source.endswith("onvif.xsd") for source in api.sources)
 
 
-def test_rpc_encoded_is_refused_with_file_line_and_operation() -> None:
-    with pytest.raises(SpecError) as raised:
-        load(CORPUS / "nws-ndfd-rpc-encoded" / "ndfdXML.wsdl")
-    [diagnostic] = raised.value.diagnostics
-    assert diagnostic.file.endswith("ndfdXML.wsdl")
-    assert diagnostic.line == 420
-    assert diagnostic.pointer == "/binding/ndfdXMLBinding/operation/NDFDgen"
-    assert diagnostic.message.startswith("binding ndfdXMLBinding, operation NDFDgen: ")
-    assert "not supported yet" in diagnostic.message
+def test_rpc_encoded_parts_are_accessors_typed_by_their_xsd_types() -> None:
+    api = load(CORPUS / "nws-ndfd-rpc-encoded" / "ndfdXML.wsdl")
+    IrChecker().check(api, after="wsdl")
+    assert len(api.operations) == 12
+    operation = api.operation("ndfdXMLPortType_NDFDgen")
+    binding = operation.binding
+    assert isinstance(binding, ir.SoapBinding)
+    assert (binding.style, binding.use) == ("rpc", "encoded")
+    assert binding.input_element == (
+        "{http://graphical.weather.gov/xml/DWMLgen/wsdl/ndfdXML.wsdl}NDFDgen"
+    )
+    assert operation.input is not None
+    schema = ir.thaw(operation.input.contents[0].schema)
+    assert schema["x-soap-encoding"] == "http://schemas.xmlsoap.org/soap/encoding/"
+    assert schema["xml"] == {
+        "name": "NDFDgen",
+        "namespace": "http://graphical.weather.gov/xml/DWMLgen/wsdl/ndfdXML.wsdl",
+    }
+    assert schema["x-order"][:3] == ["latitude", "longitude", "product"]
+    assert schema["properties"]["latitude"] == {
+        "type": "number",
+        "xml": {"name": "latitude", "type": "{http://www.w3.org/2001/XMLSchema}decimal"},
+    }
+    product = schema["properties"]["product"]
+    assert product["enum"] == ["time-series", "glance"]  # facets re-read with xmlschema
+    assert product["xml"]["type"] == (
+        "{http://graphical.weather.gov/xml/DWMLgen/schema/DWML.xsd}productType"
+    )
+    weather = schema["properties"]["weatherParameters"]
+    assert weather["properties"]["maxt"]["xml"] == {
+        "name": "maxt",
+        "type": "{http://www.w3.org/2001/XMLSchema}boolean",
+    }
+    output = ir.thaw(operation.outputs[0].message.contents[0].schema)
+    assert output["xml"]["name"] == "NDFDgenResponse"
+    assert output["properties"]["dwmlOut"]["type"] == "string"
+
+
+def test_soap_enc_arrays_and_simple_types_become_json_schema() -> None:
+    api = load(ENCODED_FIXTURE)
+    IrChecker().check(api, after="wsdl")
+    find = api.operation("Inventory_findItems")
+    assert find.input is not None
+    request = ir.thaw(find.input.contents[0].schema)
+    assert request["properties"]["skus"] == {
+        "type": "array",
+        "items": {
+            "type": "string",
+            "xml": {"name": "item", "type": "{http://www.w3.org/2001/XMLSchema}string"},
+        },
+        "maxItems": 3,
+        "xml": {"name": "skus", "type": "{urn:example:inventory:types}ArrayOfString"},
+    }
+    # soapenc:string is the xsd:string it wraps
+    assert request["properties"]["warehouse"] == {
+        "type": "string",
+        "xml": {"name": "warehouse", "type": "{http://www.w3.org/2001/XMLSchema}string"},
+    }
+    answer = ir.thaw(find.outputs[0].message.contents[0].schema)
+    item = answer["properties"]["items"]["items"]
+    assert item["xml"] == {"name": "item", "type": "{urn:example:inventory:types}Item"}
+    assert item["x-order"] == ["sku", "quantity", "price"]
+    assert item["properties"]["quantity"]["xml"]["type"] == "{http://www.w3.org/2001/XMLSchema}int"
+
+
+def test_mockc_init_finds_an_rpc_encoded_wsdl(tmp_path: Path) -> None:
+    from mockc.compiler.config import find_specs
+
+    folder = tmp_path / "specs"
+    folder.mkdir()
+    wsdl = folder / "ndfdXML.wsdl"
+    wsdl.write_bytes((CORPUS / "nws-ndfd-rpc-encoded" / "ndfdXML.wsdl").read_bytes())
+    assert find_specs([tmp_path]) == [wsdl]
 
 
 @pytest.mark.parametrize(
     ("spec", "said"),
     [
-        (
-            CORPUS / "nws-ndfd-rpc-encoded" / "ndfdXML.wsdl",
-            "ndfdXML.wsdl:420: #/binding/ndfdXMLBinding/operation/NDFDgen: error: binding "
-            'ndfdXMLBinding, operation NDFDgen: use="encoded" (rpc/encoded, SOAP encoding) is '
-            "not supported yet",
-        ),
         (None, "two.wsdl:1: error: WSDL 2.0 is not supported yet (WSDL 1.1 is)"),
     ],
-    ids=["rpc-encoded", "wsdl-2.0"],
+    ids=["wsdl-2.0"],
 )
 def test_mockc_generate_says_what_is_not_supported_and_where(
     tmp_path: Path, spec: Path | None, said: str
@@ -247,12 +307,8 @@ def test_wsdl_2_is_refused_as_not_supported(tmp_path: Path) -> None:
         load(wsdl)
 
 
-ENCODED = 'use="encoded" (rpc/encoded, SOAP encoding) is not supported yet'
 EXPECTED_FAILURES = {
-    "nws-ndfd-rpc-encoded/ndfdXML.wsdl": ENCODED,
-    "zeep-tests/claim.wsdl": ENCODED,
-    "zeep-tests/soap_import_2.wsdl": "remote reference http://schemas.xmlsoap.org/soap/encoding/",
-    "zeep-tests/soap_import_main.wsdl": "remote reference http://schemas.xmlsoap.org/soap/encoding/",
+    "zeep-tests/soap_import_2.wsdl": "declares no SOAP operation",  # abstract: what main imports
     "zeep-tests/http.wsdl": "declares no SOAP operation",  # HTTP GET/POST bindings only
     "onvif/bw-2.wsdl": "declares no SOAP operation",  # abstract: port types, no binding
     "onvif/rw-2.wsdl": "declares no SOAP operation",  # abstract: port types, no binding
