@@ -22,6 +22,8 @@ from typing import Any
 from fastavro import parse_schema, schemaless_reader, schemaless_writer
 from fastavro.validation import ValidationError, validate
 
+from ..exceptions import RuntimeFailure
+
 __all__ = ["AVRO_SCHEMA_KEYWORD", "AvroCodec", "AvroError", "avro_codec_of"]
 
 AVRO_SCHEMA_KEYWORD = "x-avro-schema"
@@ -54,7 +56,7 @@ _PYTHON_TYPES: Mapping[str, type | tuple[type, ...]] = {
 }
 
 
-class AvroError(ValueError):
+class AvroError(RuntimeFailure, ValueError):
     """Data that cannot be written as, or bytes that cannot be read as, the schema."""
 
 

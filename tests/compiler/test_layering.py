@@ -75,6 +75,7 @@ RUNTIME_THIRD_PARTY = frozenset(
         "aiokafka",  # the Kafka adapter
         "defusedxml",  # XML request bodies (the HTTP adapter)
         "faker",
+        "fastavro",  # Avro payloads of the broker adapters (runtime/broker/avro.py)
         "google",  # protobuf (google.protobuf) and google.rpc: the gRPC adapter
         "granian",
         "graphql",
@@ -87,6 +88,7 @@ RUNTIME_THIRD_PARTY = frozenset(
         "lxml",  # SOAP envelopes (the SOAP adapter)
         "mcp",  # the MCP adapter: the official SDK
         "mcp_types",
+        "anyio",  # the MCP SDK's memory streams, which its event store hands over
         "aiomqtt",  # the MQTT adapter's client
         "paho",  # aiomqtt's MQTT 5 properties and subscription options
         "opentelemetry",  # optional: runtime/telemetry imports it when OTLP export is set
