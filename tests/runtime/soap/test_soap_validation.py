@@ -169,10 +169,10 @@ def test_schemas_with_a_dtd_or_entities_are_refused_quickly(
     tmp_path: Path, doctype: str, inner: str
 ) -> None:
     WsdlSchemas.load(_wsdl(tmp_path / "warm"))  # xmlschema's own schemas are read once
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: other processes on the machine do not count
     with pytest.raises(SchemaLoadError, match="Entities are forbidden"):
         WsdlSchemas.load(_wsdl(tmp_path, doctype, inner))
-    assert time.monotonic() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 @pytest.mark.parametrize(
