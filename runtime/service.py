@@ -168,7 +168,7 @@ class MockService:
         return self._finish(request, reply)
 
     def _finish(self, request: Request, reply: Reply) -> Reply:
-        if reply.fault == "duplicate" and not getattr(self.outputs, "duplicates", False):
+        if reply.fault == "duplicate" and not self.outputs.duplicates:
             reply.fault = None  # only broker channels send a message twice
         if reply.fault == "gone" and not getattr(self.outputs, "disappears", False):
             reply.fault = None  # only MCP tools, prompts and resources disappear

@@ -27,6 +27,12 @@ class OutputPolicy(Protocol):
         """The status of an answer of an operation that declares no output."""
         ...
 
+    @property
+    def duplicates(self) -> bool:
+        """Whether a ``duplicate`` fault sends the message twice (broker channels);
+        elsewhere the fault is dropped."""
+        ...
+
     def default_output(self, operation: Operation) -> Output | None:
         """The output answering when nothing asks for another."""
         ...
@@ -57,6 +63,7 @@ class KeyedOutputs:
     subclass it with their own success key and fault."""
 
     empty_status = "ok"
+    duplicates = False
     success: str | None = None
     """The key of the success output, when the protocol names one."""
 

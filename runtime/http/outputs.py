@@ -37,6 +37,7 @@ class HttpOutputs:
     """Responses keyed by HTTP status as OpenAPI writes them."""
 
     empty_status = "200"
+    duplicates = False
 
     def default_output(self, operation: Operation) -> Output | None:
         """The lowest 2xx, then 3xx, then ``default``, then the first declared."""

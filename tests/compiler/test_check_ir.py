@@ -208,12 +208,12 @@ def test_the_checker_costs_little_on_a_large_spec() -> None:
         [ROOT / "tests/corpus/openapi/slack-web-api-v2/slack_web_openapi_v2.json"]
     ).api
     checker = IrChecker()
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: a busy machine does not stretch it
     checker.check(api)
-    first = time.perf_counter() - start
-    start = time.perf_counter()
+    first = time.process_time() - start
+    start = time.process_time()
     checker.check(dataclasses.replace(api), after="again")
-    assert time.perf_counter() - start < max(first, 0.01)
+    assert time.process_time() - start < max(first, 0.01)
 
 
 def test_the_example_petstore_passes() -> None:

@@ -49,9 +49,12 @@ CHAT = Path(__file__).parents[2] / "examples" / "websocket-chat" / "chat.json"
 WS_PATH = "/rooms/load"
 WS_OPERATION = "room_notice"
 
-pytestmark = pytest.mark.skipif(
-    sys.platform != "linux", reason="reads the server's memory from /proc (Linux only)"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        sys.platform != "linux", reason="reads the server's memory from /proc (Linux only)"
+    ),
+    pytest.mark.slow,
+]
 
 
 @dataclass

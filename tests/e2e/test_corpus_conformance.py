@@ -72,6 +72,8 @@ ROOT = Path(__file__).resolve().parents[2]
 OPENAPI_CORPUS = CORPUS / "openapi"
 PETSTORE = ROOT / "examples" / "petstore" / "openapi.yaml"
 
+pytestmark = pytest.mark.slow
+
 POSITIVE_CHECKS = [
     not_a_server_error,
     status_code_conformance,

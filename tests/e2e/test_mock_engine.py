@@ -528,7 +528,9 @@ def test_hostile_templates_cannot_hurt_the_server(todos: ServerProcess, template
     if created.status_code == 201:
         started = time.perf_counter()
         answer = httpx.get(f"{todos.url}/todos/1", params={"q": "a" * 40 + "!"}, timeout=10)
-        assert time.perf_counter() - started < 2
+        assert (
+            time.perf_counter() - started < 5
+        )  # backtracking would take hours; the machine is busy
         assert answer.status_code in (200, 500)
         assert "<class" not in answer.text and "mockc-pwned" not in answer.text
         assert len(answer.content) < 2 * 1024 * 1024

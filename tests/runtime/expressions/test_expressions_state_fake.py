@@ -203,9 +203,9 @@ def test_a_scope_without_a_provider_still_has_fake_data() -> None:
 
 
 def test_providers_are_cheap_until_used() -> None:
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a busy machine does not stretch it
     providers = [FakeProvider(seed) for seed in range(2000)]
-    assert time.perf_counter() - started < 0.5
+    assert time.process_time() - started < 0.5
     assert providers[0].locale == "en_US"
     assert providers[1999].seed == 1999
 

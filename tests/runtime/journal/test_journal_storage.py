@@ -249,7 +249,9 @@ def test_overflow_forgets_the_oldest_entries_and_counts_them(tmp_path: Path) -> 
         blocker.close()
     result = journal.search(limit=1000)
     journal.close()
-    assert elapsed < 0.5
+    # recording never waits for the lock (that would be the 5 s busy timeout
+    # at least), whatever else the machine is running
+    assert elapsed < 2.0
     assert result["dropped"] >= 1000 - 100 - 2 * 10
     assert result["total"] + result["dropped"] == 1000
     kept = [int(found["target"].rsplit("/", 1)[1]) for found in result["entries"]]

@@ -234,7 +234,9 @@ def test_hostile_xml_is_refused_quickly_with_a_client_fault(
         assert answer.status_code == 500, name
         assert b"<faultcode>soap:Client</faultcode>" in answer.content, name
         assert b"root:" not in answer.content, name
-        assert elapsed < 1.0 + (1.0 if name == "oversized" else 0.0), (name, elapsed)
+        # a guard against blow-ups (an expanded entity takes minutes), not a speed
+        # target: the server shares a busy machine with the other test workers
+        assert elapsed < 5.0 + (1.0 if name == "oversized" else 0.0), (name, elapsed)
     assert httpx.get(server.url + "/health").status_code == 200
 
 

@@ -179,10 +179,10 @@ def test_schemas_with_a_dtd_or_entities_are_refused_quickly(
 ) -> None:
     XmlschemaSchemas.load(_wsdl(tmp_path / "warm"))  # xmlschema's own schemas are read once
     for loader in (LibxmlSchemas.load, XmlschemaSchemas.load, load_schemas):
-        started = time.monotonic()
+        started = time.process_time()  # CPU time: other processes on the machine do not count
         with pytest.raises(SchemaLoadError, match="(?i)entities are forbidden"):
             loader(_wsdl(tmp_path / loader.__qualname__, doctype, inner))
-        assert time.monotonic() - started < 1.0
+        assert time.process_time() - started < 1.0
 
 
 @pytest.mark.parametrize(

@@ -224,9 +224,9 @@ def test_digitalocean_reads_only_reached_files() -> None:
 
 
 def test_slack_loads_fast() -> None:
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a busy machine does not stretch it
     openapi.load(CORPUS / "slack-web-api-v2/slack_web_openapi_v2.json")
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0
 
 
 def test_github_rest_spec_loads() -> None:
