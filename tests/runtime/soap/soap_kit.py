@@ -16,6 +16,27 @@ from zeep.xsd import indicators
 ROOT = Path(__file__).resolve().parents[3]
 CORPUS = ROOT / "tests" / "corpus" / "wsdl"
 MOCKC = Path(sys.executable).parent / "mockc"
+WORKING: dict[str, str] = {
+    "dneonline-calculator": "calculator.wsdl",
+    "oorsprong-countryinfo": "CountryInfoService.wsdl",
+    "cxf-soap12": "hello_world_soap12.wsdl",
+    "cxf-rpclit": "hello_world_RPCLit.wsdl",
+    "cxf-wsdl-first": "CustomerService.wsdl",
+    "dataaccess-numberconversion": "NumberConversion.wsdl",
+    "cxf-soap-header": "soap_header.wsdl",
+    "onvif": "ptz.wsdl",
+    "onvif/devicemgmt.wsdl": "devicemgmt.wsdl",
+    "onvif/events.wsdl": "events.wsdl",
+    "zeep-tests": "soap.wsdl",
+}
+"""Corpus WSDLs whose every operation zeep and suds call (by folder, or
+folder/file where a folder has several); NDFD's rpc/encoded WSDL has its own
+tests (test_soap_encoded.py)."""
+
+
+def working_wsdl(key: str) -> Path:
+    """The file of a :data:`WORKING` entry."""
+    return CORPUS / key.split("/")[0] / WORKING[key]
 
 
 def generate(wsdl: Path, out: Path) -> Path:

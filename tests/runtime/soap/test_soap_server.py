@@ -17,28 +17,15 @@ from tests.support.servers import ServerProcess
 
 from .soap_kit import (
     CORPUS,
+    WORKING,
     binding_operations,
     enumerations,
     generate,
     minimal_arguments,
     operations,
+    working_wsdl,
 )
 
-WORKING = {
-    "dneonline-calculator": "calculator.wsdl",
-    "oorsprong-countryinfo": "CountryInfoService.wsdl",
-    "cxf-soap12": "hello_world_soap12.wsdl",
-    "cxf-rpclit": "hello_world_RPCLit.wsdl",
-    "cxf-wsdl-first": "CustomerService.wsdl",
-    "dataaccess-numberconversion": "NumberConversion.wsdl",
-    "cxf-soap-header": "soap_header.wsdl",
-    "onvif": "ptz.wsdl",
-    "onvif/devicemgmt.wsdl": "devicemgmt.wsdl",
-    "onvif/events.wsdl": "events.wsdl",
-    "zeep-tests": "soap.wsdl",
-}
-"""Corpus WSDLs whose every operation zeep calls (by folder); the others are
-listed in test_soap_corpus.py with the reason they do not work yet."""
 ADD_MOCKS = {
     "subtract-literal-xml": """\
 id: subtract-literal-xml
@@ -71,19 +58,15 @@ response:
 }
 
 
-def _folder(key: str) -> str:
-    return key.split("/")[0]
-
-
 def _serve(folder: str, tmp_path: Path) -> ServerProcess:
-    out = generate(CORPUS / _folder(folder) / WORKING[folder], tmp_path / folder)
+    out = generate(working_wsdl(folder), tmp_path / folder)
     return ServerProcess([sys.executable, "server.py"], out).start()
 
 
 def _address(server: ServerProcess, folder: str) -> str:
     client = httpx.get(server.url + "/__mockc/journal")  # warm: the server answers
     assert client.status_code == 200
-    wsdl = CORPUS / _folder(folder) / WORKING[folder]
+    wsdl = working_wsdl(folder)
     from mockc.compiler.frontends.wsdl import load
 
     api = load(wsdl)
@@ -95,7 +78,7 @@ def test_every_operation_answers_zeep_through_the_served_wsdl(folder: str, tmp_p
     with _serve(folder, tmp_path) as server:
         address = _address(server, folder)
         client = zeep.Client(f"{server.url}{address}?wsdl")
-        choices = enumerations(CORPUS / _folder(folder) / WORKING[folder])
+        choices = enumerations(working_wsdl(folder))
         names: list[str] = []
         twins: dict[str, set[str]] = {}
         for service, port, name in operations(client):
