@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..json_codec import json_bytes, parse_json
+from ..message_expressions import pointer_parts, value_at
 from ..schema_validators import compile_validator, defs_registry, registry_refs
 
 __all__ = [
@@ -17,7 +18,6 @@ __all__ = [
     "inbound_of",
     "is_json",
     "payload_value",
-    "resolve_expression",
     "with_payload_value",
 ]
 
@@ -123,49 +123,16 @@ def inbound_of(operations: list[Mapping[str, Any]], defs: Mapping[str, Any]) -> 
     return found
 
 
-def resolve_expression(expression: str, headers: Mapping[str, str], payload: Any) -> str:
-    """The text an AsyncAPI runtime expression (``$message.header#/replyTo``,
-    ``$message.payload#/meta/id``) points at in a message; "" when it is absent."""
-    source, _, pointer = expression.partition("#")
-    value: Any
-    if source == "$message.header":
-        value = {name.lower(): text for name, text in headers.items()}
-        parts = [part.lower() for part in _parts(pointer)]
-    elif source == "$message.payload":
-        value = payload
-        parts = _parts(pointer)
-    else:
-        return ""
-    for part in parts:
-        if isinstance(value, Mapping):
-            value = value.get(part)
-        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
-            value = value[int(part)]
-        else:
-            return ""
-    if value is None or isinstance(value, (Mapping, list)):
-        return ""
-    return str(value)
-
-
 def payload_value(payload: Any, pointer: str) -> Any:
     """The value at JSON ``pointer`` in a decoded payload; None when absent."""
-    value = payload
-    for part in _parts(pointer):
-        if isinstance(value, Mapping):
-            value = value.get(part)
-        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
-            value = value[int(part)]
-        else:
-            return None
-    return value
+    return value_at(payload, pointer_parts(pointer))
 
 
 def with_payload_value(payload: bytes, pointer: str, value: Any) -> bytes:
     """``payload``, a JSON object, with ``value`` at JSON ``pointer`` (objects made
     on the way as needed); ``payload`` as it is when it is not a JSON object or
     the way is blocked by something else."""
-    parts = _parts(pointer)
+    parts = pointer_parts(pointer)
     try:
         data = parse_json(payload)
     except (ValueError, RecursionError):
@@ -180,9 +147,3 @@ def with_payload_value(payload: bytes, pointer: str, value: Any) -> bytes:
         target = inner
     target[parts[-1]] = value
     return json_bytes(data)
-
-
-def _parts(pointer: str) -> list[str]:
-    return [
-        part.replace("~1", "/").replace("~0", "~") for part in pointer.strip("/").split("/") if part
-    ]

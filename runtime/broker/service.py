@@ -41,6 +41,7 @@ from ..events import Message, Subscription
 from ..exceptions import RuntimeFailure
 from ..journal.builder import EntryBuilder
 from ..json_codec import json_bytes, parse_json
+from ..message_expressions import resolve_expression
 from ..service import MockService, matched_of
 from ..settings import CoreSettings
 from .avro import AvroCodec, AvroError, avro_codec_of
@@ -51,7 +52,6 @@ from .inbound import (
     Inbound,
     inbound_of,
     payload_value,
-    resolve_expression,
     with_payload_value,
 )
 from .message import BrokerMessage

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from mockc.runtime.broker.channels import BrokerChannel, BrokerReply
 from mockc.runtime.broker.exceptions import BrokerLost, BrokerUnavailable
-from mockc.runtime.broker.inbound import resolve_expression
 from mockc.runtime.exceptions import RuntimeFailure
+from mockc.runtime.message_expressions import resolve_expression
 
 MEASURED = "smartylighting/streetlights/1/0/event/{streetlightId}/lighting/measured"
 
