@@ -29,24 +29,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
-import platform
-import shutil
-import signal
 import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 import aiomqtt
+import broker_harness as bh  # processes, generation, admin calls, report
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
@@ -58,6 +51,7 @@ CORPUS = Path(os.environ.get("MOCKC_CORPUS", ROOT / "tests" / "corpus"))
 STREETLIGHTS = CORPUS / "asyncapi" / "streetlights-mqtt" / "asyncapi-3.0.0.yml"
 LAMP_RPC = ROOT / "tests" / "targets" / "mqtt" / "specs" / "lamp-rpc.yaml"
 BROKER = ("127.0.0.1", 1883)
+BROKER_ENV = {"MOCKC_MQTT_URL": f"mqtt://{BROKER[0]}:{BROKER[1]}"}
 TURN_ON = "smartylighting/streetlights/1/0/action/{streetlightId}/turn/on"
 TURN_ON_TOPIC = TURN_ON.replace("{streetlightId}", "1")
 TURN_ON_FILTER = TURN_ON.replace("{streetlightId}", "+")
@@ -69,95 +63,6 @@ JITTER_INTERVAL_MS = 10.0
 TARGET_RATIO = 0.6
 TARGET_RATE = 1000.0
 TARGET_JITTER = 0.10
-SERVICE_CORE = "0"
-LOAD_CORE = 1
-
-
-class BenchError(Exception):
-    """The benchmark could not run; the message says why."""
-
-
-# --------------------------------------------------------------------------- services
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _pinned(command: list[str]) -> list[str]:
-    taskset = shutil.which("taskset")
-    return [taskset, "-c", SERVICE_CORE, *command] if taskset else command
-
-
-@contextlib.contextmanager
-def _process(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> Iterator[None]:
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            _pinned(command),
-            cwd=cwd,
-            env={**os.environ, **env},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        yield
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-
-
-def _generate(spec: Path, folder: Path, mock_extra: dict[str, str]) -> None:
-    if folder.exists():
-        shutil.rmtree(folder)
-    subprocess.run(
-        [sys.executable, "-m", "mockc.compiler.cli", "generate", str(spec), "-o", str(folder)],
-        check=True,
-        capture_output=True,
-        cwd=ROOT,
-    )
-    for name, text in mock_extra.items():
-        (folder / "mocks" / name).write_text(text, encoding="utf-8")
-
-
-@contextlib.contextmanager
-def _mock(folder: Path) -> Iterator[str]:
-    port = _free_port()
-    env = {
-        "MOCKC_ADMIN_PORT": str(port),
-        "MOCKC_MQTT_URL": f"mqtt://{BROKER[0]}:{BROKER[1]}",
-        "MOCKC_SEED": "0",
-    }
-    admin = f"http://127.0.0.1:{port}"
-    with _process([sys.executable, "server.py"], folder, env, folder / "server.log"):
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{admin}/health", timeout=1) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                log = (folder / "server.log").read_text("utf-8", "replace")[-2000:]
-                raise BenchError(f"the mock in {folder} did not become healthy:\n{log}")
-            time.sleep(0.1)
-        yield admin
-
-
-def _post(url: str, body: dict[str, Any]) -> None:
-    request = urllib.request.Request(
-        url, data=json.dumps(body).encode(), headers={"content-type": "application/json"}
-    )
-    with urllib.request.urlopen(request, timeout=10) as answer:
-        answer.read()
 
 
 # --------------------------------------------------------------------------- floors
@@ -251,7 +156,7 @@ async def _mock_publish_rate(admin: str, seconds: float) -> float:
     loop = asyncio.get_running_loop()
     url = f"{admin}/__mockc/emit/turnOn"
     while not counting.done():  # a backlog: the service publishes as fast as it can
-        await loop.run_in_executor(None, _post, url, {"count": 1000})
+        await loop.run_in_executor(None, bh.post_json, url, {"count": 1000})
     return counting.result()
 
 
@@ -261,9 +166,7 @@ async def _floor_publish_rate(payload: str, seconds: float) -> float:
         asyncio.wait_for(_count(seconds, TURN_ON_FILTER, started), seconds + 20)
     )
     await started.wait()
-    with _process(
-        [sys.executable, "-c", FLOOR_PUBLISHER, payload], CACHE, {}, CACHE / "floor-pub.log"
-    ):
+    with bh.floor("mqtt-floor-publish", FLOOR_PUBLISHER, payload):
         return await counting
 
 
@@ -311,11 +214,8 @@ async def _jitter(seconds: float) -> tuple[float, float, float]:
             arrivals.append(now)
             if now - arrivals[0] >= seconds:
                 break
-    intervals = [(b - a) * 1000.0 for a, b in zip(arrivals, arrivals[1:], strict=False)]
-    errors = sorted(abs(i - JITTER_INTERVAL_MS) / JITTER_INTERVAL_MS for i in intervals)
-    p99 = errors[min(len(errors) - 1, int(len(errors) * 0.99))]
-    rate = (len(arrivals) - 1) / (arrivals[-1] - arrivals[0])
-    return statistics.fmean(errors), p99, rate
+    mean, p99 = bh.interval_errors(arrivals, JITTER_INTERVAL_MS)
+    return mean, p99, bh.rate(arrivals)
 
 
 # --------------------------------------------------------------------------- rounds
@@ -330,13 +230,13 @@ class Round:
 
 
 async def _round(seconds: float, lights: Path, lamps: Path, payload: str) -> Round:
-    with _mock(lights) as admin:
+    with bh.mock_service(lights, BROKER_ENV) as (admin, _):
         mock_publish = await _mock_publish_rate(admin, seconds)
     floor_publish = await _floor_publish_rate(payload, seconds)
-    with _mock(lamps):
+    with bh.mock_service(lamps, BROKER_ENV):
         mock_round_trips = await asyncio.wait_for(_round_trips(seconds), seconds + 20)
-    with _process([sys.executable, "-c", FLOOR_RESPONDER], CACHE, {}, CACHE / "floor-reply.log"):
-        await asyncio.sleep(1.0)
+    with bh.floor("mqtt-floor-reply", FLOOR_RESPONDER) as responder:
+        bh.wait_for_line(responder, "ready")
         floor_round_trips = await asyncio.wait_for(_round_trips(seconds), seconds + 20)
     return Round(mock_publish, floor_publish, mock_round_trips, floor_round_trips)
 
@@ -358,13 +258,11 @@ def main(argv: list[str] | None = None) -> int:
         print("mqtt_bench: nothing answers on 127.0.0.1:1883 (start mosquitto)", file=sys.stderr)
         return 2
     rounds, seconds = (1, 3.0) if args.quick else (3, 5.0)
-    with contextlib.suppress(AttributeError, OSError):
-        os.sched_setaffinity(0, {LOAD_CORE})
-    CACHE.mkdir(parents=True, exist_ok=True)
+    bh.pin_load()
     lights, lamps, jitter_dir = CACHE / "streetlights", CACHE / "lamps", CACHE / "jitter"
-    _generate(STREETLIGHTS, lights, {})
-    _generate(LAMP_RPC, lamps, {})
-    _generate(
+    bh.generate(STREETLIGHTS, lights)
+    bh.generate(LAMP_RPC, lamps)
+    bh.generate(
         STREETLIGHTS,
         jitter_dir,
         {
@@ -374,11 +272,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     payload = json.dumps({"command": "off", "sentAt": "2021-12-14T12:00:47Z"})
     results = [asyncio.run(_round(seconds, lights, lamps, payload)) for _ in range(rounds)]
-    with _mock(jitter_dir):
+    with bh.mock_service(jitter_dir, BROKER_ENV):
         jitter_mean, jitter_p99, jitter_rate = asyncio.run(
             asyncio.wait_for(_jitter(max(seconds, 5.0)), 60)
         )
-    with _process([sys.executable, "-c", FLOOR_TICKER], CACHE, {}, CACHE / "floor-tick.log"):
+    with bh.floor("mqtt-floor-tick", FLOOR_TICKER):
         floor_jitter_mean, floor_jitter_p99, floor_jitter_rate = asyncio.run(
             asyncio.wait_for(_jitter(max(seconds, 5.0)), 60)
         )
@@ -400,30 +298,22 @@ def main(argv: list[str] | None = None) -> int:
         "floor_jitter_p99": floor_jitter_p99,
         "floor_jitter_rate_per_s": floor_jitter_rate,
     }
-    rows = [
-        (
-            "publish msg/s",
-            summary["mock_publish_per_s"],
-            summary["floor_publish_per_s"],
-            summary["publish_ratio"],
-        ),
-        (
-            "round trips/s",
-            summary["mock_round_trips_per_s"],
-            summary["floor_round_trips_per_s"],
-            summary["round_trip_ratio"],
-        ),
-    ]
-    print(f"{'':16}{'mock':>10}{'floor':>10}{'ratio':>8}")
-    for name, mock, floor, ratio in rows:
-        print(f"{name:16}{mock:10.0f}{floor:10.0f}{ratio:8.2f}")
+    bh.print_ratios(
+        [
+            ("publish msg/s", summary["mock_publish_per_s"], summary["floor_publish_per_s"]),
+            (
+                "round trips/s",
+                summary["mock_round_trips_per_s"],
+                summary["floor_round_trips_per_s"],
+            ),
+        ]
+    )
     print(
         f"schedule at 100 msg/s: {jitter_rate:.1f} msg/s, jitter mean "
         f"{jitter_mean:.1%}, p99 {jitter_p99:.1%} (floor: {floor_jitter_rate:.1f} msg/s, "
         f"mean {floor_jitter_mean:.1%}, p99 {floor_jitter_p99:.1%})"
     )
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
-    print(f"load average during the run: {load:.1f} on {os.cpu_count()} CPUs")
+    bh.print_load()
     passed = (
         summary["publish_ratio"] >= TARGET_RATIO
         and summary["round_trip_ratio"] >= TARGET_RATIO
@@ -431,28 +321,18 @@ def main(argv: list[str] | None = None) -> int:
         and jitter_mean < TARGET_JITTER
     )
     print("targets met" if passed else "targets NOT met")
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(
-        json.dumps(
-            {
-                "machine": {
-                    "python": platform.python_version(),
-                    "cpus": os.cpu_count(),
-                    "load_average": os.getloadavg()[0],
-                },
-                "rounds": [asdict(r) for r in results],
-                "summary": summary,
-                "targets": {
-                    "ratio": TARGET_RATIO,
-                    "publish_per_s": TARGET_RATE,
-                    "jitter_mean": TARGET_JITTER,
-                },
-                "passed": passed,
+    bh.write_results(
+        args.output,
+        {
+            "rounds": [asdict(r) for r in results],
+            "summary": summary,
+            "targets": {
+                "ratio": TARGET_RATIO,
+                "publish_per_s": TARGET_RATE,
+                "jitter_mean": TARGET_JITTER,
             },
-            indent=2,
-        )
-        + "\n",
-        encoding="utf-8",
+            "passed": passed,
+        },
     )
     return 0
 
