@@ -10,6 +10,8 @@ carries every name the XML writer needs; a type reached again inside itself
 
 from __future__ import annotations
 
+import itertools
+import math
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -136,7 +138,7 @@ def type_schema(xsd_type: Any, stack: tuple[str, ...] = ()) -> dict[str, Any]:
     if order:
         schema["x-order"] = order
     if choices:
-        schema["anyOf"] = choices[0]
+        schema["anyOf"] = _combinations(choices)
     return schema
 
 
@@ -160,13 +162,10 @@ def _members(
 ) -> None:
     """Add the elements of a sequence, all, choice or group (in order).
 
-    The first required choice of a type whose branches each require their
-    own elements is described whole: every branch's elements stand in
-    ``x-order`` at the choice's place and the type's ``anyOf`` lists the
-    branches (``properties`` and ``required`` each), so an answer holds one
-    branch. Fake data takes the first branch of that list, which starts at a
-    branch picked from the branches' element names (the same every time, not
-    always the first). Any other choice contributes its first branch only."""
+    A choice whose branches each require their own elements is described
+    whole (see :func:`_choice`); a choice inside an optional particle, or
+    whose branches cannot be told apart, contributes its first branch only."""
+    within_optional = optional
     optional = optional or _min(indicator) == 0
     if isinstance(indicator, indicators.Group):
         _members(
@@ -176,20 +175,12 @@ def _members(
     if isinstance(indicator, indicators.Choice):
         if not len(indicator):
             return
-        branches = [] if optional or choices is None or choices else _branches(indicator, stack)
-        taken = {name for branch in branches for name in branch["properties"]}
-        if len(branches) > 1 and not taken & properties.keys():
-            assert choices is not None
-            names = " ".join(name for branch in branches for name in branch["x-order"])
-            start = zlib.crc32(names.encode()) % len(branches)
-            choices.append(branches[start:] + branches[:start])
-            order.extend(name for branch in branches for name in branch["x-order"])
-            for branch in branches:
-                del branch["x-order"]
-            return
+        if choices is not None and not within_optional:  # noqa: SIM102
+            if _choice(indicator, stack, properties, order, choices):
+                return
         first = indicator[0]
         if isinstance(first, indicators.Indicator):
-            _members(first, stack, properties, required, order, optional=optional)
+            _members(first, stack, properties, required, order, optional=optional, choices=choices)
         else:  # zeep gives a choice's elements minOccurs 0: a required choice needs one
             _members_of([first], stack, properties, required, order, optional=optional, chosen=True)
         return
@@ -197,24 +188,81 @@ def _members(
     _members_of(children, stack, properties, required, order, optional=optional, choices=choices)
 
 
+_MAX_COMBINATIONS = 32
+"""The most combinations of branches a type's ``anyOf`` lists (the product of
+its choices' branches); a choice that would pass it answers its first branch."""
+
+
+def _choice(
+    choice: Any,
+    stack: tuple[str, ...],
+    properties: dict[str, Any],
+    order: list[str],
+    choices: list[list[dict[str, Any]]],
+) -> bool:
+    """Describe ``choice`` whole, if its branches can be told apart: every
+    branch's elements stand in ``x-order`` at the choice's place and the
+    choice's options (``properties`` and ``required`` each; a nested choice's
+    branches multiply its branch's options; an optional choice has an empty
+    option last) join ``choices``, whose product is the type's ``anyOf``. The
+    options start at a branch picked from the branches' element names (the
+    same every time, not always the first). False when it cannot be."""
+    branches = _branches(choice, stack)
+    if len(branches) < 2:
+        return False
+    names = [name for branch in branches for name in branch["x-order"]]
+    taken = {name for options in choices for option in options for name in option["properties"]}
+    if taken.union(properties) & set(names):
+        return False
+    start = zlib.crc32(" ".join(names).encode()) % len(branches)
+    options = [
+        option for branch in branches[start:] + branches[:start] for option in branch["options"]
+    ]
+    if _min(choice) == 0:
+        options.append({"properties": {}, "required": []})
+    if math.prod(len(known) for known in choices) * len(options) > _MAX_COMBINATIONS:
+        return False
+    choices.append(options)
+    order.extend(names)
+    return True
+
+
 def _branches(choice: Any, stack: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Each branch of a required choice as ``properties``, ``required`` and
-    ``x-order``; none when a branch requires nothing or two share a name (the
-    branches could not be told apart)."""
+    """Each branch of a choice: its ``x-order`` and its ``options``
+    (``properties`` and ``required``, one per combination of the branches of
+    the choices inside it); none when an option requires nothing or two
+    branches share a name (the branches could not be told apart)."""
     found: list[dict[str, Any]] = []
     seen: set[str] = set()
     for branch in choice:
         properties: dict[str, Any] = {}
         required: list[str] = []
         order: list[str] = []
+        inner: list[list[dict[str, Any]]] = []
         if isinstance(branch, indicators.Indicator):
-            _members(branch, stack, properties, required, order, optional=False)
+            _members(branch, stack, properties, required, order, optional=False, choices=inner)
         else:
             _members_of([branch], stack, properties, required, order, optional=False, chosen=True)
-        if not required or seen & properties.keys():
+        options = _combinations([[{"properties": properties, "required": required}], *inner])
+        if len(options) > _MAX_COMBINATIONS or not all(o["required"] for o in options):
             return []
-        seen |= properties.keys()
-        found.append({"properties": properties, "required": required, "x-order": order})
+        if seen & set(order):
+            return []
+        seen |= set(order)
+        found.append({"options": options, "x-order": order})
+    return found
+
+
+def _combinations(choices: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """One option (``properties``, ``required``) per combination of one option of each choice."""
+    found: list[dict[str, Any]] = []
+    for picked in itertools.product(*choices):
+        properties: dict[str, Any] = {}
+        required: list[str] = []
+        for option in picked:
+            properties.update(option["properties"])
+            required.extend(option["required"])
+        found.append({"properties": properties, "required": required})
     return found
 
 
@@ -256,7 +304,7 @@ def _members_of(
         if substitute is not None:  # an abstract head: a concrete member of its group
             child = _substituted(child, substitute)
         local = child.qname.localname if child.qname is not None else child.name
-        if local in properties:
+        if local in properties or any(local in o["properties"] for c in choices or () for o in c):
             continue
         recursive = str(getattr(child.type, "qname", None) or id(child.type)) in stack
         if recursive and (optional or (child.min_occurs or 0) == 0):
