@@ -16,40 +16,67 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from zeep.xsd import elements as xsd_elements
 from zeep.xsd import indicators  # type: ignore[attr-defined]
 
+from mockc.compiler.errors import Diagnostic
+
+from .wildcards import ANY_NAMESPACE, pick_element, wildcard_of
+
 __all__ = ["TEXT_PROPERTY", "element_schema", "type_schema", "using_facets"]
 
 ANY_PROPERTY = "_any"
-"""The property standing for a required ``xsd:any`` (lax or skip content)."""
-ANY_NAMESPACE = "urn:mockc:any"
+"""The property standing for a required ``xsd:any`` (``_any_2``… for further ones)."""
 TEXT_PROPERTY = "_value"
 """The property holding the text of an element with simple content and
 attributes (``xml.text``), as the runtime reads it."""
 
-_FACETS: ContextVar[dict[str, dict[str, Any]] | None] = ContextVar("wsdl_facets", default=None)
-"""The facets of the WSDL being read (see :mod:`.facets`), by type or element name."""
-_SUBSTITUTES: ContextVar[dict[str, Any] | None] = ContextVar("wsdl_substitutes", default=None)
-"""zeep's element to write in place of an abstract one, by the abstract one's name."""
+
+@dataclass
+class _Reading:
+    """What schemas written inside :func:`using_facets` draw on."""
+
+    facets: dict[str, dict[str, Any]]
+    """The facets of the WSDL being read (see :mod:`.facets`), by type or element name."""
+    substitutes: dict[str, Any]
+    """zeep's element to write in place of an abstract one, by the abstract one's name."""
+    elements: list[Any]
+    """The global elements of the WSDL's schemas (what a wildcard may be answered with)."""
+    warnings: list[Diagnostic]
+    warned: set[str] = field(default_factory=set)
+    path: list[str] = field(default_factory=list)
+    """The names of the elements being written (outermost first)."""
+
+
+_READING: ContextVar[_Reading | None] = ContextVar("wsdl_reading", default=None)
 
 
 @contextmanager
 def using_facets(
-    facets: dict[str, dict[str, Any]], substitutes: dict[str, Any] | None = None
+    facets: dict[str, dict[str, Any]],
+    substitutes: dict[str, Any] | None = None,
+    *,
+    elements: list[Any] | None = None,
+    warnings: list[Diagnostic] | None = None,
 ) -> Iterator[None]:
     """Schemas written inside this block carry ``facets`` on their simple types,
-    and name a concrete member of a substitution group in place of an abstract
-    head (``substitutes``: head name → zeep element)."""
-    token = _FACETS.set(facets)
-    substituted = _SUBSTITUTES.set(substitutes or {})
+    name a concrete member of a substitution group in place of an abstract
+    head (``substitutes``: head name → zeep element), answer a required
+    wildcard with one of ``elements`` (zeep's global elements), and add to
+    ``warnings`` what they cannot answer."""
+    found = warnings if warnings is not None else []
+    token = _READING.set(_Reading(facets, substitutes or {}, elements or [], found))
     try:
         yield
     finally:
-        _SUBSTITUTES.reset(substituted)
-        _FACETS.reset(token)
+        _READING.reset(token)
+
+
+def _reading() -> _Reading:
+    return _READING.get() or _Reading({}, {}, [], [])
 
 
 _SIMPLE: dict[str, dict[str, Any]] = {
@@ -90,8 +117,13 @@ _MAX_DEPTH = 24
 
 def element_schema(element: Any, stack: tuple[str, ...] = ()) -> dict[str, Any]:
     """The schema of one XSD element (its type, named by ``xml``)."""
-    schema = type_schema(element.type, stack)
     qname = element.qname
+    path = _reading().path
+    path.append(qname.localname if qname is not None else str(element.name))
+    try:
+        schema = type_schema(element.type, stack)
+    finally:
+        path.pop()
     xml: dict[str, Any] = {"name": qname.localname if qname is not None else element.name}
     if qname is not None and qname.namespace:
         xml["namespace"] = qname.namespace
@@ -279,19 +311,17 @@ def _members_of(
 ) -> None:
     for child in children:
         if isinstance(child, xsd_elements.Any):
-            required_any = not optional and (child.min_occurs or 0) > 0
-            if (
-                required_any
-                and child.process_contents != "strict"
-                and ANY_PROPERTY not in properties
-            ):
-                # one element of a namespace no schema declares: lax/skip content accepts it
-                properties[ANY_PROPERTY] = {
-                    "type": "string",
-                    "xml": {"name": "any", "namespace": ANY_NAMESPACE},
-                }
-                order.append(ANY_PROPERTY)
-                required.append(ANY_PROPERTY)
+            if not optional and (child.min_occurs or 0) > 0:
+                answer = _wildcard_answer(child, stack)
+                if answer is not None:
+                    name = ANY_PROPERTY
+                    for number in itertools.count(2):
+                        if name not in properties:
+                            break
+                        name = f"{ANY_PROPERTY}_{number}"
+                    properties[name] = answer
+                    order.append(name)
+                    required.append(name)
             continue
         if isinstance(child, indicators.Indicator):
             _members(child, stack, properties, required, order, optional=optional, choices=choices)
@@ -300,7 +330,7 @@ def _members_of(
             child = child[1]
         if not isinstance(child, xsd_elements.Element):
             continue
-        substitute = (_SUBSTITUTES.get() or {}).get(child.qname.text) if child.qname else None
+        substitute = _reading().substitutes.get(child.qname.text) if child.qname else None
         if substitute is not None:  # an abstract head: a concrete member of its group
             child = _substituted(child, substitute)
         local = child.qname.localname if child.qname is not None else child.name
@@ -317,6 +347,42 @@ def _members_of(
         order.append(local)
         if not optional and (chosen or (child.min_occurs or 0) > 0):
             required.append(local)
+
+
+def _wildcard_answer(wildcard: Any, stack: tuple[str, ...]) -> dict[str, Any] | None:
+    """The schema of the element answering a required ``xsd:any`` (see
+    :mod:`.wildcards`); None, with a warning naming the wildcard's place,
+    when no element can."""
+    declared = wildcard_of(wildcard)
+    lenient = wildcard.process_contents in ("lax", "skip")
+    if lenient and declared.allows(ANY_NAMESPACE):  # an element no schema declares
+        return {"type": "string", "xml": {"name": "any", "namespace": ANY_NAMESPACE}}
+    reading = _reading()
+    element = pick_element(declared, reading.elements, stack)
+    if element is not None:
+        return element_schema(element, stack)
+    if lenient:  # lax or skip content accepts an undeclared element of an allowed namespace
+        namespace = declared.first_namespace()
+        return {
+            "type": "string",
+            "xml": {"name": "any", **({"namespace": namespace} if namespace else {})},
+        }
+    where = declared.where()
+    if where not in reading.warned:
+        reading.warned.add(where)
+        reading.warnings.append(
+            Diagnostic(
+                file=declared.file,
+                line=declared.line,
+                level="warning",
+                message=f'a required xsd:any (processContents="strict", '
+                f'namespace="{declared.constraint}") in {"/".join(reading.path)}: no '
+                "global element of the schemas fits it, so fake data and generated "
+                "mocks leave it out and their answers are not valid XSD (a mock's "
+                "literal XML body can hold one)",
+            )
+        )
+    return None
 
 
 def _substituted(head: Any, member: Any) -> Any:
@@ -340,7 +406,7 @@ _LIST_PATTERNS = {
 def _simple(xsd_type: Any) -> dict[str, Any]:
     schema = _builtin(xsd_type)
     qname = getattr(xsd_type, "qname", None)
-    facets = (_FACETS.get() or {}).get(qname.text) if qname is not None else None
+    facets = _reading().facets.get(qname.text) if qname is not None else None
     if not facets:
         return schema
     binary = _BINARY_UNITS.get(_builtin_name(xsd_type))
