@@ -44,6 +44,10 @@ _OBJECT_KEYWORDS = (
     "maxProperties",
     "propertyNames",
 )
+_ORDER = "x-order"
+"""An object's wire order (the IR's XML vocabulary): beside ``anyOf``, the
+options of an XSD choice, of which seed ``n`` starts at option ``n`` (modulo
+their number), so that seeds take every branch in turn."""
 _NOT_CANDIDATES: tuple[Any, ...] = ("text", 0, 1.5, True, None, {}, [])
 
 
@@ -179,6 +183,9 @@ class FakeData(ContainerValues):
         order = list(range(len(branches)))
         if isinstance(flat.get("discriminator"), Mapping):
             shift = rng.randrange(len(order))
+            order = order[shift:] + order[:shift]
+        elif keyword == "anyOf" and _ORDER in flat:  # an XSD choice's options: by the seed
+            shift = self._seed % len(order)
             order = order[shift:] + order[:shift]
         nulls = [i for i in order if _is_null_schema(branches[i])]
         rest = [i for i in order if i not in nulls]

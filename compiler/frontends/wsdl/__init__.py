@@ -29,7 +29,12 @@ def load(
     file = str(path)
     document, loaded = read_document(path, allow_remote_refs=allow_remote_refs)
     facets, substitutes = read_facts(path)
-    with using_facets(facets, _substitutes(document, substitutes)):
+    with using_facets(
+        facets,
+        _substitutes(document, substitutes),
+        elements=list(document.types.elements),
+        warnings=warnings,
+    ):
         operations = build_operations(document, file, operation_places(path), warnings)
     if not operations:
         raise SpecError(Diagnostic(file=file, message="the WSDL declares no SOAP operation"))

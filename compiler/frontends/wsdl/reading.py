@@ -10,6 +10,8 @@ of local files are followed; a remote location is refused unless
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,8 +28,11 @@ from zeep.exceptions import Error as ZeepError
 from zeep.settings import Settings
 from zeep.transports import Transport
 from zeep.wsdl import Document
+from zeep.xsd import visitor as xsd_visitor
 
 from mockc.compiler.errors import Diagnostic, SpecError
+
+from .wildcards import WILDCARD_NOTE, Wildcard
 
 __all__ = [
     "MAX_WSDL_BYTES",
@@ -110,11 +115,12 @@ def read_document(path: Path, *, allow_remote_refs: bool) -> tuple[Any, list[str
     _check_main_file(path)
     transport = _LocalTransport(file, allow_remote=allow_remote_refs)
     try:
-        document = Document(
-            str(path.resolve()),
-            transport,  # type: ignore[arg-type]
-            settings=_settings(allow_remote=allow_remote_refs),
-        )
+        with _noting_wildcards():
+            document = Document(
+                str(path.resolve()),
+                transport,  # type: ignore[arg-type]
+                settings=_settings(allow_remote=allow_remote_refs),
+            )
     except SpecError:
         raise
     except (DTDForbidden, EntitiesForbidden) as exc:
@@ -138,6 +144,37 @@ def read_document(path: Path, *, allow_remote_refs: bool) -> tuple[Any, list[str
     except (ZeepError, KeyError, ValueError, AttributeError, OSError) as exc:
         raise SpecError(Diagnostic(file=file, message=f"cannot read the WSDL: {exc}")) from None
     return document, transport.loaded
+
+
+@contextmanager
+def _noting_wildcards() -> Iterator[None]:
+    """zeep's reading of ``xsd:any`` notes on each wildcard what zeep leaves
+    out: its namespace constraint, its schema's target namespace, its file and
+    line (:class:`.wildcards.Wildcard`)."""
+    visitors = xsd_visitor.SchemaVisitor.visitors
+    tag = xsd_visitor.tags.any
+    original: Any = visitors[tag]
+
+    def visit_any(self: Any, node: etree._Element, parent: Any) -> Any:
+        found = original(self, node, parent)
+        location = str(getattr(self.document, "_location", "") or "")
+        setattr(
+            found,
+            WILDCARD_NOTE,
+            Wildcard(
+                constraint=node.get("namespace", "##any"),
+                target=getattr(self.document, "_target_namespace", None) or None,
+                file=location[len("file://") :] if location.startswith("file://") else location,
+                line=node.sourceline,
+            ),
+        )
+        return found
+
+    visitors[tag] = visit_any
+    try:
+        yield
+    finally:
+        visitors[tag] = original
 
 
 def _check_main_file(path: Path) -> None:

@@ -10,44 +10,73 @@ carries every name the XML writer needs; a type reached again inside itself
 
 from __future__ import annotations
 
+import itertools
+import math
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from zeep.xsd import elements as xsd_elements
 from zeep.xsd import indicators  # type: ignore[attr-defined]
 
+from mockc.compiler.errors import Diagnostic
+
+from .wildcards import ANY_NAMESPACE, pick_element, wildcard_of
+
 __all__ = ["TEXT_PROPERTY", "element_schema", "type_schema", "using_facets"]
 
 ANY_PROPERTY = "_any"
-"""The property standing for a required ``xsd:any`` (lax or skip content)."""
-ANY_NAMESPACE = "urn:mockc:any"
+"""The property standing for a required ``xsd:any`` (``_any_2``… for further ones)."""
 TEXT_PROPERTY = "_value"
 """The property holding the text of an element with simple content and
 attributes (``xml.text``), as the runtime reads it."""
 
-_FACETS: ContextVar[dict[str, dict[str, Any]] | None] = ContextVar("wsdl_facets", default=None)
-"""The facets of the WSDL being read (see :mod:`.facets`), by type or element name."""
-_SUBSTITUTES: ContextVar[dict[str, Any] | None] = ContextVar("wsdl_substitutes", default=None)
-"""zeep's element to write in place of an abstract one, by the abstract one's name."""
+
+@dataclass
+class _Reading:
+    """What schemas written inside :func:`using_facets` draw on."""
+
+    facets: dict[str, dict[str, Any]]
+    """The facets of the WSDL being read (see :mod:`.facets`), by type or element name."""
+    substitutes: dict[str, Any]
+    """zeep's element to write in place of an abstract one, by the abstract one's name."""
+    elements: list[Any]
+    """The global elements of the WSDL's schemas (what a wildcard may be answered with)."""
+    warnings: list[Diagnostic]
+    warned: set[str] = field(default_factory=set)
+    path: list[str] = field(default_factory=list)
+    """The names of the elements being written (outermost first)."""
+
+
+_READING: ContextVar[_Reading | None] = ContextVar("wsdl_reading", default=None)
 
 
 @contextmanager
 def using_facets(
-    facets: dict[str, dict[str, Any]], substitutes: dict[str, Any] | None = None
+    facets: dict[str, dict[str, Any]],
+    substitutes: dict[str, Any] | None = None,
+    *,
+    elements: list[Any] | None = None,
+    warnings: list[Diagnostic] | None = None,
 ) -> Iterator[None]:
     """Schemas written inside this block carry ``facets`` on their simple types,
-    and name a concrete member of a substitution group in place of an abstract
-    head (``substitutes``: head name → zeep element)."""
-    token = _FACETS.set(facets)
-    substituted = _SUBSTITUTES.set(substitutes or {})
+    name a concrete member of a substitution group in place of an abstract
+    head (``substitutes``: head name → zeep element), answer a required
+    wildcard with one of ``elements`` (zeep's global elements), and add to
+    ``warnings`` what they cannot answer."""
+    found = warnings if warnings is not None else []
+    token = _READING.set(_Reading(facets, substitutes or {}, elements or [], found))
     try:
         yield
     finally:
-        _SUBSTITUTES.reset(substituted)
-        _FACETS.reset(token)
+        _READING.reset(token)
+
+
+def _reading() -> _Reading:
+    return _READING.get() or _Reading({}, {}, [], [])
 
 
 _SIMPLE: dict[str, dict[str, Any]] = {
@@ -88,8 +117,13 @@ _MAX_DEPTH = 24
 
 def element_schema(element: Any, stack: tuple[str, ...] = ()) -> dict[str, Any]:
     """The schema of one XSD element (its type, named by ``xml``)."""
-    schema = type_schema(element.type, stack)
     qname = element.qname
+    path = _reading().path
+    path.append(qname.localname if qname is not None else str(element.name))
+    try:
+        schema = type_schema(element.type, stack)
+    finally:
+        path.pop()
     xml: dict[str, Any] = {"name": qname.localname if qname is not None else element.name}
     if qname is not None and qname.namespace:
         xml["namespace"] = qname.namespace
@@ -136,7 +170,7 @@ def type_schema(xsd_type: Any, stack: tuple[str, ...] = ()) -> dict[str, Any]:
     if order:
         schema["x-order"] = order
     if choices:
-        schema["anyOf"] = choices[0]
+        schema["anyOf"] = _combinations(choices)
     return schema
 
 
@@ -160,13 +194,10 @@ def _members(
 ) -> None:
     """Add the elements of a sequence, all, choice or group (in order).
 
-    The first required choice of a type whose branches each require their
-    own elements is described whole: every branch's elements stand in
-    ``x-order`` at the choice's place and the type's ``anyOf`` lists the
-    branches (``properties`` and ``required`` each), so an answer holds one
-    branch. Fake data takes the first branch of that list, which starts at a
-    branch picked from the branches' element names (the same every time, not
-    always the first). Any other choice contributes its first branch only."""
+    A choice whose branches each require their own elements is described
+    whole (see :func:`_choice`); a choice inside an optional particle, or
+    whose branches cannot be told apart, contributes its first branch only."""
+    within_optional = optional
     optional = optional or _min(indicator) == 0
     if isinstance(indicator, indicators.Group):
         _members(
@@ -176,20 +207,12 @@ def _members(
     if isinstance(indicator, indicators.Choice):
         if not len(indicator):
             return
-        branches = [] if optional or choices is None or choices else _branches(indicator, stack)
-        taken = {name for branch in branches for name in branch["properties"]}
-        if len(branches) > 1 and not taken & properties.keys():
-            assert choices is not None
-            names = " ".join(name for branch in branches for name in branch["x-order"])
-            start = zlib.crc32(names.encode()) % len(branches)
-            choices.append(branches[start:] + branches[:start])
-            order.extend(name for branch in branches for name in branch["x-order"])
-            for branch in branches:
-                del branch["x-order"]
-            return
+        if choices is not None and not within_optional:  # noqa: SIM102
+            if _choice(indicator, stack, properties, order, choices):
+                return
         first = indicator[0]
         if isinstance(first, indicators.Indicator):
-            _members(first, stack, properties, required, order, optional=optional)
+            _members(first, stack, properties, required, order, optional=optional, choices=choices)
         else:  # zeep gives a choice's elements minOccurs 0: a required choice needs one
             _members_of([first], stack, properties, required, order, optional=optional, chosen=True)
         return
@@ -197,24 +220,81 @@ def _members(
     _members_of(children, stack, properties, required, order, optional=optional, choices=choices)
 
 
+_MAX_COMBINATIONS = 32
+"""The most combinations of branches a type's ``anyOf`` lists (the product of
+its choices' branches); a choice that would pass it answers its first branch."""
+
+
+def _choice(
+    choice: Any,
+    stack: tuple[str, ...],
+    properties: dict[str, Any],
+    order: list[str],
+    choices: list[list[dict[str, Any]]],
+) -> bool:
+    """Describe ``choice`` whole, if its branches can be told apart: every
+    branch's elements stand in ``x-order`` at the choice's place and the
+    choice's options (``properties`` and ``required`` each; a nested choice's
+    branches multiply its branch's options; an optional choice has an empty
+    option last) join ``choices``, whose product is the type's ``anyOf``. The
+    options start at a branch picked from the branches' element names (the
+    same every time, not always the first). False when it cannot be."""
+    branches = _branches(choice, stack)
+    if len(branches) < 2:
+        return False
+    names = [name for branch in branches for name in branch["x-order"]]
+    taken = {name for options in choices for option in options for name in option["properties"]}
+    if taken.union(properties) & set(names):
+        return False
+    start = zlib.crc32(" ".join(names).encode()) % len(branches)
+    options = [
+        option for branch in branches[start:] + branches[:start] for option in branch["options"]
+    ]
+    if _min(choice) == 0:
+        options.append({"properties": {}, "required": []})
+    if math.prod(len(known) for known in choices) * len(options) > _MAX_COMBINATIONS:
+        return False
+    choices.append(options)
+    order.extend(names)
+    return True
+
+
 def _branches(choice: Any, stack: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Each branch of a required choice as ``properties``, ``required`` and
-    ``x-order``; none when a branch requires nothing or two share a name (the
-    branches could not be told apart)."""
+    """Each branch of a choice: its ``x-order`` and its ``options``
+    (``properties`` and ``required``, one per combination of the branches of
+    the choices inside it); none when an option requires nothing or two
+    branches share a name (the branches could not be told apart)."""
     found: list[dict[str, Any]] = []
     seen: set[str] = set()
     for branch in choice:
         properties: dict[str, Any] = {}
         required: list[str] = []
         order: list[str] = []
+        inner: list[list[dict[str, Any]]] = []
         if isinstance(branch, indicators.Indicator):
-            _members(branch, stack, properties, required, order, optional=False)
+            _members(branch, stack, properties, required, order, optional=False, choices=inner)
         else:
             _members_of([branch], stack, properties, required, order, optional=False, chosen=True)
-        if not required or seen & properties.keys():
+        options = _combinations([[{"properties": properties, "required": required}], *inner])
+        if len(options) > _MAX_COMBINATIONS or not all(o["required"] for o in options):
             return []
-        seen |= properties.keys()
-        found.append({"properties": properties, "required": required, "x-order": order})
+        if seen & set(order):
+            return []
+        seen |= set(order)
+        found.append({"options": options, "x-order": order})
+    return found
+
+
+def _combinations(choices: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """One option (``properties``, ``required``) per combination of one option of each choice."""
+    found: list[dict[str, Any]] = []
+    for picked in itertools.product(*choices):
+        properties: dict[str, Any] = {}
+        required: list[str] = []
+        for option in picked:
+            properties.update(option["properties"])
+            required.extend(option["required"])
+        found.append({"properties": properties, "required": required})
     return found
 
 
@@ -231,19 +311,17 @@ def _members_of(
 ) -> None:
     for child in children:
         if isinstance(child, xsd_elements.Any):
-            required_any = not optional and (child.min_occurs or 0) > 0
-            if (
-                required_any
-                and child.process_contents != "strict"
-                and ANY_PROPERTY not in properties
-            ):
-                # one element of a namespace no schema declares: lax/skip content accepts it
-                properties[ANY_PROPERTY] = {
-                    "type": "string",
-                    "xml": {"name": "any", "namespace": ANY_NAMESPACE},
-                }
-                order.append(ANY_PROPERTY)
-                required.append(ANY_PROPERTY)
+            if not optional and (child.min_occurs or 0) > 0:
+                answer = _wildcard_answer(child, stack)
+                if answer is not None:
+                    name = ANY_PROPERTY
+                    for number in itertools.count(2):
+                        if name not in properties:
+                            break
+                        name = f"{ANY_PROPERTY}_{number}"
+                    properties[name] = answer
+                    order.append(name)
+                    required.append(name)
             continue
         if isinstance(child, indicators.Indicator):
             _members(child, stack, properties, required, order, optional=optional, choices=choices)
@@ -252,11 +330,11 @@ def _members_of(
             child = child[1]
         if not isinstance(child, xsd_elements.Element):
             continue
-        substitute = (_SUBSTITUTES.get() or {}).get(child.qname.text) if child.qname else None
+        substitute = _reading().substitutes.get(child.qname.text) if child.qname else None
         if substitute is not None:  # an abstract head: a concrete member of its group
             child = _substituted(child, substitute)
         local = child.qname.localname if child.qname is not None else child.name
-        if local in properties:
+        if local in properties or any(local in o["properties"] for c in choices or () for o in c):
             continue
         recursive = str(getattr(child.type, "qname", None) or id(child.type)) in stack
         if recursive and (optional or (child.min_occurs or 0) == 0):
@@ -269,6 +347,42 @@ def _members_of(
         order.append(local)
         if not optional and (chosen or (child.min_occurs or 0) > 0):
             required.append(local)
+
+
+def _wildcard_answer(wildcard: Any, stack: tuple[str, ...]) -> dict[str, Any] | None:
+    """The schema of the element answering a required ``xsd:any`` (see
+    :mod:`.wildcards`); None, with a warning naming the wildcard's place,
+    when no element can."""
+    declared = wildcard_of(wildcard)
+    lenient = wildcard.process_contents in ("lax", "skip")
+    if lenient and declared.allows(ANY_NAMESPACE):  # an element no schema declares
+        return {"type": "string", "xml": {"name": "any", "namespace": ANY_NAMESPACE}}
+    reading = _reading()
+    element = pick_element(declared, reading.elements, stack)
+    if element is not None:
+        return element_schema(element, stack)
+    if lenient:  # lax or skip content accepts an undeclared element of an allowed namespace
+        namespace = declared.first_namespace()
+        return {
+            "type": "string",
+            "xml": {"name": "any", **({"namespace": namespace} if namespace else {})},
+        }
+    where = declared.where()
+    if where not in reading.warned:
+        reading.warned.add(where)
+        reading.warnings.append(
+            Diagnostic(
+                file=declared.file,
+                line=declared.line,
+                level="warning",
+                message=f'a required xsd:any (processContents="strict", '
+                f'namespace="{declared.constraint}") in {"/".join(reading.path)}: no '
+                "global element of the schemas fits it, so fake data and generated "
+                "mocks leave it out and their answers are not valid XSD (a mock's "
+                "literal XML body can hold one)",
+            )
+        )
+    return None
 
 
 def _substituted(head: Any, member: Any) -> Any:
@@ -292,7 +406,7 @@ _LIST_PATTERNS = {
 def _simple(xsd_type: Any) -> dict[str, Any]:
     schema = _builtin(xsd_type)
     qname = getattr(xsd_type, "qname", None)
-    facets = (_FACETS.get() or {}).get(qname.text) if qname is not None else None
+    facets = _reading().facets.get(qname.text) if qname is not None else None
     if not facets:
         return schema
     binary = _BINARY_UNITS.get(_builtin_name(xsd_type))
