@@ -19,6 +19,13 @@ import httpx
 import pytest
 import yaml
 
+from mockc.runtime.broker.avro import (
+    AVRO_SCHEMA_KEYWORD,
+    AvroError,
+    encode_key,
+    key_codec_of,
+    key_text,
+)
 from tests.runtime.kafka.kafka_kit import (
     consumed,
     contract,
@@ -146,3 +153,21 @@ def test_a_consumed_avro_key_is_journaled_in_its_json_form_and_goes_back_on_the_
     assert found, server.stderr
     assert found[0].key == raw_key
     assert _read_key(found[0].key) == key
+
+
+def test_keys_without_an_avro_schema_are_text_and_unreadable_avro_keys_are_shown_as_text() -> None:
+    assert key_codec_of({"key": {"type": "string"}}) is None
+    assert key_codec_of({}) is None
+    assert encode_key(None, "store-12") == b"store-12"
+    assert encode_key(None, None) is None
+    with pytest.raises(ValueError, match="must be a string"):
+        encode_key(None, {"storeId": "s"})
+    codec = key_codec_of({"key": {"type": "object", AVRO_SCHEMA_KEYWORD: KEY_SCHEMA}})
+    assert codec is not None
+    raw = encode_key(codec, {"storeId": "s", "region": 1, "channel": "WEB"})
+    assert raw is not None
+    assert json.loads(key_text(codec, raw)) == {"storeId": "s", "region": 1, "channel": "WEB"}
+    assert key_text(codec, raw + b"!") == (raw + b"!").decode("utf-8", "replace")
+    assert key_text(None, b"plain") == "plain"
+    with pytest.raises(AvroError, match="^key not writable as Avro"):
+        encode_key(codec, {"storeId": "s"})
