@@ -6,7 +6,10 @@ in-memory storage.
         AIOKafkaProducer(bootstrap_servers=broker.bootstrap)
 
 It always listens and advertises on 127.0.0.1 (its default listens on every
-interface). :func:`unusable` says why the binary cannot run, or "".
+interface); ``advertised`` tells clients another address (a TLS terminator in
+front of it: Tansu 0.6.0's own ``--cert`` and ``--key`` refuse each other),
+``authentication`` requires SASL. :func:`unusable` says why the binary cannot
+run, or "".
 """
 
 from __future__ import annotations
