@@ -28,7 +28,7 @@ from ..service import MockService
 from ..web.asgi import Receive, Scope, Send
 from ..web.problems import Problem
 from ..web.responses import send_response
-from .avro import AvroError
+from .avro import AvroError, encode_key
 from .service import BrokerService, emit_request
 
 __all__ = ["PUBLISH_PATH", "PUBLISH_PATHS", "BrokerAdminApp"]
@@ -55,7 +55,10 @@ PUBLISH_PATHS: dict[str, Any] = {
                                     "description": "The message as it is; without it, the "
                                     "service answers the operation (mocks, examples, fake data)"
                                 },
-                                "key": {"type": "string", "description": "The record key (Kafka)"},
+                                "key": {
+                                    "description": "The record key (Kafka): text, or its JSON "
+                                    "form when the key's schema is Avro"
+                                },
                                 "headers": {**_STRINGS, "description": "Message headers"},
                                 "params": {
                                     **_STRINGS,
@@ -153,15 +156,17 @@ def publish(broker: BrokerService, call: AdminCall) -> Result:
     body = call.body if call.body is not None else {}
     if not isinstance(body, dict):
         raise Problem(400, "the request body must be a JSON object (or empty)")
-    key = body.get("key")
-    if key is not None and not isinstance(key, str):
-        raise Problem(400, "'key' must be a string")
+    try:  # Avro when the channel's key schema is, else text
+        encoded_key = encode_key(broker.avro_keys.get(operation), body.get("key"))
+    except AvroError as error:
+        raise Problem(400, f"{operation}: {error}") from None
+    except ValueError as error:
+        raise Problem(400, str(error)) from None
     headers = body.get("headers") or {}
     params = body.get("params") or {}
     for name, value in (("headers", headers), ("params", params)):
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             raise Problem(400, f"'{name}' must be an object of strings")
-    encoded_key = key.encode("utf-8") if key is not None else None
     if "payload" in body:
         try:
             outgoing = broker.outgoing(

@@ -6,6 +6,10 @@ writer (Avro binary, no container, no Confluent framing) and read with its
 schemaless reader; the data the engine sees is the JSON form the contract's
 JSON Schema describes: bytes and fixed as base64 text, dates, times and
 timestamps as ISO 8601 text, decimals as numbers, uuids as text.
+
+A Kafka record key whose schema (the channel's ``key`` option, from the message
+binding) is Avro is written and read the same way (:func:`key_codec_of`,
+:func:`encode_key`, :func:`key_text`); any other key is text.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import binascii
 import datetime
 import decimal
 import io
+import json
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -24,7 +29,15 @@ from fastavro.validation import ValidationError, validate
 
 from ..exceptions import RuntimeFailure
 
-__all__ = ["AVRO_SCHEMA_KEYWORD", "AvroCodec", "AvroError", "avro_codec_of"]
+__all__ = [
+    "AVRO_SCHEMA_KEYWORD",
+    "AvroCodec",
+    "AvroError",
+    "avro_codec_of",
+    "encode_key",
+    "key_codec_of",
+    "key_text",
+]
 
 AVRO_SCHEMA_KEYWORD = "x-avro-schema"
 
@@ -232,6 +245,43 @@ def avro_codec_of(content: Mapping[str, Any] | None) -> AvroCodec | None:
     if not isinstance(schema, Mapping) or AVRO_SCHEMA_KEYWORD not in schema:
         return None
     return AvroCodec(schema[AVRO_SCHEMA_KEYWORD])
+
+
+def key_codec_of(options: Mapping[str, Any]) -> AvroCodec | None:
+    """The codec of a channel's record keys when their schema (the ``key`` option)
+    carries an Avro schema; None when keys are text."""
+    schema = options.get("key")
+    if not isinstance(schema, Mapping) or AVRO_SCHEMA_KEYWORD not in schema:
+        return None
+    return AvroCodec(schema[AVRO_SCHEMA_KEYWORD])
+
+
+def encode_key(codec: AvroCodec | None, key: Any) -> bytes | None:
+    """A record key given in its JSON form (the admin API's ``key``) as bytes: Avro
+    binary when ``codec`` is the key's (an object for a record key, a symbol
+    for an enum); else UTF-8 text. None stays None; :class:`AvroError` when the
+    key is not of the Avro schema, ValueError when a text key is not text."""
+    if key is None:
+        return None
+    if codec is not None:
+        try:
+            return codec.encode(key)
+        except AvroError as error:
+            raise AvroError(f"key {error}") from None
+    if not isinstance(key, str):
+        raise ValueError("'key' must be a string")
+    return key.encode("utf-8")
+
+
+def key_text(codec: AvroCodec | None, raw: bytes) -> str:
+    """A consumed record's key as the journal shows it: the JSON text of its Avro
+    datum when ``codec`` is the key's and the bytes are one; else the bytes as text."""
+    if codec is not None:
+        try:
+            return json.dumps(codec.decode(raw), separators=(",", ":"), ensure_ascii=False)
+        except AvroError:
+            pass
+    return raw.decode("utf-8", "replace")
 
 
 def _type_name(schema: Any) -> str:

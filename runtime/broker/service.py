@@ -44,7 +44,7 @@ from ..json_codec import json_bytes, parse_json
 from ..message_expressions import resolve_expression
 from ..service import MockService, matched_of
 from ..settings import CoreSettings
-from .avro import AvroCodec, AvroError, avro_codec_of
+from .avro import AvroCodec, AvroError, avro_codec_of, key_codec_of, key_text
 from .channels import BrokerChannel
 from .client import BrokerClient
 from .exceptions import BrokerLost, BrokerUnavailable
@@ -125,6 +125,12 @@ class BrokerService:
         self.avro_in: dict[str, AvroCodec] = _avro_inputs(specs)
         self.avro_out: dict[str, AvroCodec] = _avro_outputs(specs)
         """The Avro codecs of consumed and produced payloads, by operation."""
+        self.avro_keys: dict[str, AvroCodec] = {
+            channel.operation: codec
+            for channel in self.channels
+            if (codec := key_codec_of(channel.options)) is not None
+        }
+        """The Avro codecs of record keys (Kafka), by operation."""
         self.journal = EntryBuilder(self.protocol, self.service.settings)
         self.metrics = BrokerMetrics(self.protocol)
         self.service.metrics.registry.register(self.metrics)
@@ -521,7 +527,7 @@ class BrokerService:
         verdict = status or ("invalid" if problems else "valid")
         headers = dict(message.headers)
         if message.key is not None:
-            headers["x-mockc-key"] = message.key.decode("utf-8", "replace")
+            headers["x-mockc-key"] = key_text(self.avro_keys.get(channel.operation), message.key)
         if message.correlation_id:
             headers["x-mockc-correlation-id"] = message.correlation_id
         if message.reply_to:

@@ -122,10 +122,11 @@ class KafkaClient:
         )
         try:
             await producer.start()
-        except (KafkaError, OSError) as error:
+        except Exception as error:  # aiokafka's SCRAM exchange raises KeyError on a refusal
             with contextlib.suppress(Exception):
                 await producer.stop()
-            raise BrokerUnavailable(_reason(error)) from None
+            reason = await self.config.refusal(error) or _reason(error)
+            raise BrokerUnavailable(reason) from None
         self._producer = producer
         self._connected = True
 

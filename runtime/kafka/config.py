@@ -6,10 +6,15 @@ from the environment only (``MOCKC_KAFKA_SECURITY_PROTOCOL``,
 ``MOCKC_KAFKA_SASL_MECHANISM``, ``MOCKC_KAFKA_SASL_USERNAME``,
 ``MOCKC_KAFKA_SASL_PASSWORD``, ``MOCKC_KAFKA_SSL_CA_FILE``): no flag shows a
 password in ``ps``.
+
+When the cluster cannot be reached, :meth:`KafkaConfig.refusal` says why in the
+user's terms where the Kafka client does not: a certificate that does not
+verify, credentials a SASL SCRAM exchange refused.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import ssl
@@ -30,6 +35,8 @@ DEFAULT_BOOTSTRAP = "127.0.0.1:9092"
 SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+PROBE_TIMEOUT_S = 5.0
+"""How long :meth:`KafkaConfig.refusal` waits for a TLS handshake."""
 
 
 def bootstrap_of(url: str) -> str:
@@ -131,8 +138,7 @@ class KafkaConfig:
             "security_protocol": self.security_protocol,
         }
         if self.tls:
-            context = ssl.create_default_context(cafile=self.ca_file or None)
-            options["ssl_context"] = context
+            options["ssl_context"] = self.ssl_context()
         if self.security_protocol.startswith("SASL"):
             options.update(
                 sasl_mechanism=self.sasl_mechanism,
@@ -140,3 +146,49 @@ class KafkaConfig:
                 sasl_plain_password=self.password,
             )
         return options
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """The TLS context of the connections: the CA file's certificates, else the
+        system's; the server's name (or IP address) checked."""
+        return ssl.create_default_context(cafile=self.ca_file or None)
+
+    async def refusal(self, error: BaseException) -> str:
+        """Why the cluster refused the connection that failed with ``error``, when the
+        Kafka client's own error does not say it; "" otherwise.
+
+        aiokafka reports a TLS handshake that failed as ``Unable to bootstrap``:
+        with TLS on, one handshake with the first server finds the certificate
+        error. Its SCRAM exchange fails with ``KeyError: 'v'`` when the server's
+        final message carries an error instead of its signature (unknown user,
+        wrong password)."""
+        if self.tls:
+            found = await self._tls_refusal()
+            if found:
+                return found
+        if self.security_protocol.startswith("SASL") and isinstance(error, KeyError | ValueError):
+            return (
+                f"SASL {self.sasl_mechanism} authentication failed: the cluster refused the "
+                "user name or password (MOCKC_KAFKA_SASL_USERNAME, MOCKC_KAFKA_SASL_PASSWORD)"
+            )
+        return ""
+
+    async def _tls_refusal(self) -> str:
+        host, _, port = self.bootstrap.split(",")[0].rpartition(":")
+        host = host.strip("[]")
+        try:
+            _, writer = await asyncio.wait_for(
+                asyncio.open_connection(
+                    host, int(port), ssl=self.ssl_context(), server_hostname=host
+                ),
+                PROBE_TIMEOUT_S,
+            )
+        except ssl.SSLCertVerificationError as refused:
+            detail = refused.verify_message or refused.reason or "certificate verify failed"
+            where = f" (MOCKC_KAFKA_SSL_CA_FILE={self.ca_file})" if self.ca_file else ""
+            return f"TLS: certificate verify failed: {detail}{where}"
+        except ssl.SSLError as refused:
+            return f"TLS: {refused.reason or refused}"
+        except (OSError, TimeoutError):
+            return ""  # not reachable at all: the client's own reason says so
+        writer.close()
+        return ""

@@ -6,7 +6,10 @@ in-memory storage.
         AIOKafkaProducer(bootstrap_servers=broker.bootstrap)
 
 It always listens and advertises on 127.0.0.1 (its default listens on every
-interface). :func:`unusable` says why the binary cannot run, or "".
+interface); ``advertised`` tells clients another address (a TLS terminator in
+front of it: Tansu 0.6.0's own ``--cert`` and ``--key`` refuse each other),
+``authentication`` requires SASL. :func:`unusable` says why the binary cannot
+run, or "".
 """
 
 from __future__ import annotations
@@ -74,15 +77,23 @@ def _free_port() -> int:
 class Tansu:
     """One Tansu broker process on ``127.0.0.1:<port>``."""
 
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(
+        self, port: int | None = None, advertised: str = "", *, authentication: bool = False
+    ) -> None:
         self.port = port or _free_port()
         self.bootstrap = f"127.0.0.1:{self.port}"
+        self.advertised = advertised or self.bootstrap
+        """``host:port`` told to clients (a TLS terminator's in front of it)."""
+        self.authentication = authentication
+        """Clients must authenticate (SASL SCRAM; Tansu 0.6.0 offers no PLAIN)."""
         self.process: subprocess.Popen[bytes] | None = None
         self._log = tempfile.TemporaryFile()  # noqa: SIM115
 
     @classmethod
-    def start(cls, port: int | None = None) -> Tansu:
-        return cls(port).run()
+    def start(
+        cls, port: int | None = None, advertised: str = "", *, authentication: bool = False
+    ) -> Tansu:
+        return cls(port, advertised, authentication=authentication).run()
 
     def run(self) -> Tansu:
         """Start the broker (again, on the same port) and wait until it accepts."""
@@ -99,9 +110,10 @@ class Tansu:
                 "--listener-url",
                 url,
                 "--advertised-listener-url",
-                url,
+                f"tcp://{self.advertised}",
                 "--storage-engine",
                 "memory://tansu/",
+                *(["--authentication"] if self.authentication else []),
             ],
             stdout=self._log,
             stderr=self._log,

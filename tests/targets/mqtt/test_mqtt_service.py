@@ -1,9 +1,14 @@
-"""Generated MQTT mock services against a real Mosquitto (127.0.0.1:1883), driven
-by paho-mqtt as an independent client: every MQTT channel of the corpus's
-AsyncAPI documents consumed (valid and invalid messages journaled with their
-verdict) or produced (on demand and on schedules, each message valid against
-its schema), request/reply with correlation data, bad input, and a broker that
-is down at start and comes up later."""
+"""Generated MQTT mock services against a real Mosquitto, driven by paho-mqtt as
+an independent client: every MQTT channel of the corpus's AsyncAPI documents
+consumed (valid and invalid messages journaled with their verdict) or produced
+(on demand and on schedules, each message valid against its schema),
+request/reply with correlation data, bad input, and a broker that is down at
+start and comes up later.
+
+The Mosquitto is the tests' own (the session's ``mosquitto`` fixture, on a free
+loopback port): the corpus's documents fix their topics, which another test
+run on the machine (another checkout, CI beside a developer) would share on
+the machine's Mosquitto at 1883."""
 
 from __future__ import annotations
 
@@ -30,8 +35,10 @@ from paho.mqtt.properties import Properties
 from mockc.compiler.driver import GenerateOptions, compile_specs, plan_files
 from mockc.testing.process import ServerProcess, free_port
 from tests.support.corpus import CORPUS
+from tests.support.mosquitto import Mosquitto
 
 BROKER = ("127.0.0.1", 1883)
+"""The machine's shared Mosquitto (the Avro tests, whose topics are unique, use it)."""
 HERE = Path(__file__).parent
 SPECS = {
     "streetlights-3.0": CORPUS / "asyncapi" / "streetlights-mqtt" / "asyncapi-3.0.0.yml",
@@ -58,9 +65,8 @@ def _broker_up(address: tuple[str, int] = BROKER) -> bool:
 
 
 pytestmark = pytest.mark.skipif(
-    bool(os.environ.get("MOCKC_NO_MQTT")) or not _broker_up(),
-    reason=os.environ.get("MOCKC_NO_MQTT")
-    or "Mosquitto is not running on 127.0.0.1:1883 (scripts/test starts it when installed)",
+    bool(os.environ.get("MOCKC_NO_MQTT")) or shutil.which("mosquitto") is None,
+    reason=os.environ.get("MOCKC_NO_MQTT") or "the mosquitto binary is not installed",
 )
 
 
@@ -77,11 +83,24 @@ def _generate(spec: Path, folder: Path) -> dict[str, Any]:
 
 
 class Mock:
-    def __init__(self, folder: Path, contract: dict[str, Any], process: ServerProcess, port: int):
+    def __init__(
+        self,
+        folder: Path,
+        contract: dict[str, Any],
+        process: ServerProcess,
+        port: int,
+        broker: Mosquitto,
+    ):
         self.folder = folder
         self.contract = contract
         self.process = process
         self.admin = f"http://127.0.0.1:{port}"
+        self.broker = broker
+        """The Mosquitto it is connected to."""
+
+    def listener(self, *filters: str) -> Listener:
+        """A paho-mqtt client of the service's broker, subscribed to ``filters``."""
+        return Listener(*filters, port=self.broker.port)
 
     def operations(self, action: str) -> list[dict[str, Any]]:
         return [op for op in self.contract["operations"] if op["binding"]["action"] == action]
@@ -196,7 +215,7 @@ def _output_schema(operation: dict[str, Any]) -> Any:
 
 @pytest.fixture(scope="module", params=sorted(SPECS))
 def mock(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, mosquitto: Mosquitto
 ) -> Iterator[Mock]:
     name = request.param
     folder = tmp_path_factory.mktemp(f"mqtt-{name}")
@@ -207,9 +226,9 @@ def mock(
         mock_file.write_text(
             mock_file.read_text("utf-8") + "emit: {after_ms: 1500, every_ms: 100, count: 3}\n"
         )
-    process, port = _start(folder, {"MOCKC_MQTT_URL": "mqtt://127.0.0.1:1883"})
+    process, port = _start(folder, {"MOCKC_MQTT_URL": mosquitto.url})
     try:
-        yield Mock(folder, contract, process, port)
+        yield Mock(folder, contract, process, port, mosquitto)
     finally:
         process.stop()
 
@@ -222,7 +241,7 @@ def test_health_says_the_broker_is_up(mock: Mock) -> None:
 
 def test_every_consumed_channel_journals_valid_and_invalid_messages(mock: Mock) -> None:
     defs = mock.contract["defs"]
-    listener = Listener()
+    listener = mock.listener()
     try:
         for operation in mock.operations("receive"):
             address = operation["binding"]["address"]
@@ -243,7 +262,7 @@ def test_every_consumed_channel_journals_valid_and_invalid_messages(mock: Mock) 
 def test_every_produced_channel_publishes_now_a_valid_message(mock: Mock) -> None:
     for operation in mock.operations("send"):
         address = operation["binding"]["address"]
-        listener = Listener(_wildcard(address))
+        listener = mock.listener(_wildcard(address))
         try:
             answer = httpx.post(f"{mock.admin}/__mockc/publish/{operation['id']}")
             assert answer.status_code == 202, answer.text
@@ -304,7 +323,7 @@ def test_bad_input_is_journaled_as_invalid_and_the_service_goes_on(mock: Mock) -
     if not receives:
         pytest.skip("this document has no channel the application receives on")
     topic = _concrete(receives[0]["binding"]["address"])
-    listener = Listener()
+    listener = mock.listener()
     try:
         listener.publish(topic, b"\xff\xfe\x00")
         listener.publish(topic, b"[" * 100_000)
@@ -327,12 +346,12 @@ def test_metrics_count_messages_per_channel_and_direction(mock: Mock) -> None:
 
 
 @pytest.fixture(scope="module")
-def lamp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mock]:
+def lamp(tmp_path_factory: pytest.TempPathFactory, mosquitto: Mosquitto) -> Iterator[Mock]:
     folder = tmp_path_factory.mktemp("mqtt-lamp-reply")
     contract = _generate(LAMP_RPC, folder)
-    process, port = _start(folder, {"MOCKC_MQTT_URL": "mqtt://127.0.0.1:1883"})
+    process, port = _start(folder, {"MOCKC_MQTT_URL": mosquitto.url})
     try:
-        yield Mock(folder, contract, process, port)
+        yield Mock(folder, contract, process, port, mosquitto)
     finally:
         process.stop()
 
@@ -341,7 +360,7 @@ def test_a_request_gets_its_reply_on_the_response_topic_with_its_correlation_dat
     lamp: Mock,
 ) -> None:
     response_topic = f"mockc-test/replies/{uuid.uuid4().hex[:8]}"
-    listener = Listener(response_topic)
+    listener = lamp.listener(response_topic)
     try:
         properties = Properties(PacketTypes.PUBLISH)
         properties.ResponseTopic = response_topic
@@ -357,7 +376,7 @@ def test_a_request_gets_its_reply_on_the_response_topic_with_its_correlation_dat
 def test_without_a_response_topic_the_reply_goes_to_the_contract_reply_channel(
     lamp: Mock,
 ) -> None:
-    listener = Listener("mockc-test/lamps/+/answer")
+    listener = lamp.listener("mockc-test/lamps/+/answer")
     try:
         properties = Properties(PacketTypes.PUBLISH)
         properties.UserProperty = [("requestId", "req-7")]
@@ -376,7 +395,7 @@ def test_without_a_response_topic_the_reply_goes_to_the_contract_reply_channel(
 
 
 def test_faults_drop_duplicate_and_malform_replies(lamp: Mock) -> None:
-    listener = Listener("mockc-test/lamps/+/answer")
+    listener = lamp.listener("mockc-test/lamps/+/answer")
     try:
         for kind, expected in (("empty", 0), ("duplicate", 2), ("malformed", 1)):
             created = httpx.post(
@@ -505,7 +524,7 @@ def _ask_and_get_the_answer(port: int, lamp_id: str) -> None:
 def test_a_disconnect_fault_drops_the_connection_and_nothing_sent_meanwhile_is_lost(
     lamp: Mock,
 ) -> None:
-    listener = Listener("mockc-test/lamps/+/answer")
+    listener = lamp.listener("mockc-test/lamps/+/answer")
     try:
         created = httpx.post(
             f"{lamp.admin}/__mockc/mocks",
@@ -525,7 +544,8 @@ def test_a_disconnect_fault_drops_the_connection_and_nothing_sent_meanwhile_is_l
         while len(topics) < 5:
             topics.add(listener.next(timeout=10).topic)
         assert topics == {f"mockc-test/lamps/d{n}/answer" for n in range(1, 6)}
-        assert "disconnected from mqtt at 127.0.0.1:1883 (injected fault)" in lamp.process.log()
+        disconnected = f"disconnected from mqtt at 127.0.0.1:{lamp.broker.port} (injected fault)"
+        assert disconnected in lamp.process.log()
         sent = lamp.journal(operation="askLamp", status="fault:disconnect")
         assert len(sent) == 1
     finally:
@@ -533,10 +553,12 @@ def test_a_disconnect_fault_drops_the_connection_and_nothing_sent_meanwhile_is_l
         listener.close()
 
 
-def test_a_channel_config_with_mqtt_channels(tmp_path: Path) -> None:
+def test_a_channel_config_with_mqtt_channels(tmp_path: Path, mosquitto: Mosquitto) -> None:
     _generate(HERE / "specs" / "lamps.channels.json", tmp_path)
-    listener = Listener("mockc-test/config/status", "mockc-test/replies/config")
-    process, port = _start(tmp_path, {"MOCKC_MQTT_URL": "mqtt://127.0.0.1:1883"})
+    listener = Listener(
+        "mockc-test/config/status", "mockc-test/replies/config", port=mosquitto.port
+    )
+    process, port = _start(tmp_path, {"MOCKC_MQTT_URL": mosquitto.url})
     try:
         beats = []
         while len(beats) < 3:
@@ -557,7 +579,8 @@ def test_a_channel_config_with_mqtt_channels(tmp_path: Path) -> None:
     finally:
         process.stop()
         listener.close()
-    retained = Listener("mockc-test/config/status")  # the schedule's messages are retained
+    # the schedule's messages are retained
+    retained = Listener("mockc-test/config/status", port=mosquitto.port)
     try:
         message = retained.next()
         assert message.retain and json.loads(message.payload) == {"alive": True}
@@ -568,11 +591,11 @@ def test_a_channel_config_with_mqtt_channels(tmp_path: Path) -> None:
         retained.close()
 
 
-def test_the_pytest_plugin_runs_an_mqtt_mock() -> None:
+def test_the_pytest_plugin_runs_an_mqtt_mock(mosquitto: Mosquitto) -> None:
     from mockc.testing.server import running_server
 
-    with running_server(spec=LAMP_RPC, env={"MOCKC_MQTT_URL": "mqtt://127.0.0.1:1883"}) as server:
-        listener = Listener("mockc-test/lamps/+/answer")
+    with running_server(spec=LAMP_RPC, env={"MOCKC_MQTT_URL": mosquitto.url}) as server:
+        listener = Listener("mockc-test/lamps/+/answer", port=mosquitto.port)
         try:
             listener.publish("mockc-test/lamps/p1/ask", b'{"level": 3}')
             assert listener.next().topic == "mockc-test/lamps/p1/answer"
