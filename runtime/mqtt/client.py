@@ -43,6 +43,8 @@ from ..broker.client import Handle
 from ..broker.exceptions import BrokerLost, BrokerUnavailable, MessageRefused
 from ..broker.message import BrokerMessage
 
+_log = logging.getLogger("mockc.mqtt")
+
 __all__ = [
     "DEFAULT_URL",
     "MQTT_5",
@@ -51,6 +53,7 @@ __all__ = [
     "MqttClient",
     "MqttUrl",
     "parse_url",
+    "quiet_late_socket_registrations",
 ]
 
 DEFAULT_URL = "mqtt://127.0.0.1:1883"
@@ -142,6 +145,7 @@ class MqttClient:
         return described if self.has_properties else f"{described} (MQTT 3.1.1)"
 
     async def connect(self) -> None:
+        quiet_late_socket_registrations(asyncio.get_running_loop())
         url = self.url
         session: dict[str, Any]
         if self.has_properties:
@@ -160,7 +164,7 @@ class MqttClient:
             username=url.username,
             password=url.password,
             identifier=self.client_id,
-            logger=logging.getLogger("mockc.mqtt"),
+            logger=_log,
             **session,
             timeout=CONNECT_TIMEOUT_S,
             tls_context=(
@@ -412,3 +416,40 @@ def _reason(error: BaseException) -> str:
     if cause is not None and str(cause) and str(cause) not in text:
         text = f"{text}: {cause}"
     return text
+
+
+def quiet_late_socket_registrations(loop: asyncio.AbstractEventLoop) -> None:
+    """Keep aiomqtt's late socket registrations out of the output, once per loop.
+
+    aiomqtt asks the loop, from paho's callbacks, to watch the connection's
+    socket (``loop.add_reader``/``add_writer`` through ``call_soon_threadsafe``).
+    When the connection drops before the loop runs that call (a broker going
+    away under load), the socket is closed by then and the call fails in the
+    loop with a traceback, although nothing is wrong: the client has already
+    seen the connection drop and the service connects again. Those failures
+    are logged as one debug line; anything else goes to the loop's handler as
+    before."""
+    previous = loop.get_exception_handler()
+    if getattr(previous, "quiets_late_socket_registrations", False):
+        return
+
+    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        if _is_late_socket_registration(loop, context):
+            _log.debug(
+                "mqtt: the socket closed before the loop watched it: %s", context["exception"]
+            )
+        elif previous is not None:
+            previous(loop, context)
+        else:
+            loop.default_exception_handler(context)
+
+    handler.quiets_late_socket_registrations = True  # type: ignore[attr-defined]
+    loop.set_exception_handler(handler)
+
+
+def _is_late_socket_registration(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> bool:
+    if not isinstance(context.get("exception"), (ValueError, OSError, KeyError)):
+        return False
+    callback = getattr(context.get("handle"), "_callback", None)
+    watches = (loop.add_reader, loop.add_writer)
+    return callback is not None and any(callback == watch for watch in watches)
