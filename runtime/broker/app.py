@@ -21,7 +21,7 @@ import time
 from typing import Any
 
 from ..admin import AdminApp
-from ..admin.call import AdminCall, Result
+from ..admin.call import AdminCall, Handler, Result
 from ..exceptions import RuntimeFailure
 from ..json_codec import json_bytes
 from ..service import MockService
@@ -29,6 +29,7 @@ from ..web.asgi import Receive, Scope, Send
 from ..web.problems import Problem
 from ..web.responses import send_response
 from .avro import AvroError, encode_key
+from .schema_registry_api import registry_paths, registry_routes
 from .service import BrokerService, emit_request
 
 __all__ = ["PUBLISH_PATH", "PUBLISH_PATHS", "BrokerAdminApp"]
@@ -115,8 +116,8 @@ class BrokerAdminApp:
             broker.service,
             title=broker.title,
             standalone=True,
-            extra_routes=[("POST", PUBLISH_PATH, self._publish)],
-            extra_paths=PUBLISH_PATHS,
+            extra_routes=[("POST", PUBLISH_PATH, self._publish), *registry_routes_of(broker)],
+            extra_paths={**PUBLISH_PATHS, **(registry_paths() if broker.schema_registry else {})},
         )
         self._started = time.monotonic()
 
@@ -145,6 +146,12 @@ class BrokerAdminApp:
         await send_response(
             send, 200 if up else 503, b"application/json", json_bytes(document), head=head
         )
+
+
+def registry_routes_of(broker: BrokerService) -> list[tuple[str, str, Handler]]:
+    """The schema registry's API when the service has one."""
+    registry = broker.schema_registry
+    return registry_routes(registry) if registry is not None else []
 
 
 def publish(broker: BrokerService, call: AdminCall) -> Result:

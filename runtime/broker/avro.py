@@ -77,6 +77,8 @@ class AvroCodec:
     """One Avro schema's writer and reader."""
 
     def __init__(self, schema: Any) -> None:
+        self.source: Any = schema
+        """The schema as the contract declares it (the JSON form of Avro's)."""
         self.named: dict[str, Any] = {}
         self.schema: Any = parse_schema(schema, named_schemas=self.named)
         self._fields: dict[int, dict[str, Any]] = {}
@@ -112,11 +114,15 @@ class AvroCodec:
             return _short(error)
         return _short(error)
 
-    def decode(self, raw: bytes) -> Any:
-        """Avro binary ``raw`` as the JSON form of its data."""
+    def decode(self, raw: bytes, writer: Any = None) -> Any:
+        """Avro binary ``raw`` as the JSON form of its data; written with the parsed
+        schema ``writer`` when it is not this codec's (then resolved to this one)."""
         source = io.BytesIO(raw)
         try:
-            value = schemaless_reader(source, self.schema, None)
+            if writer is None:
+                value = schemaless_reader(source, self.schema, None)
+            else:
+                value = schemaless_reader(source, writer, self.schema)
         except Exception as error:  # any reading failure is a problem of the bytes
             raise AvroError(f"payload is not Avro of its schema: {_short(error)}") from error
         if source.tell() != len(raw):

@@ -58,6 +58,7 @@ from .message import BrokerMessage
 from .metrics import RECEIVED, SENT, BrokerMetrics
 from .outputs import OUTPUTS, encode_payload
 from .publisher import InjectedDisconnect, Outgoing, Publisher
+from .schema_registry import SchemaRegistry, framed, registry_of
 
 __all__ = ["BrokerOptions", "BrokerService", "Outgoing"]
 
@@ -131,6 +132,10 @@ class BrokerService:
             if (codec := key_codec_of(channel.options)) is not None
         }
         """The Avro codecs of record keys (Kafka), by operation."""
+        self.schema_registry = registry_of(self.channels)
+        """The service's schema registry when a channel's Avro data is framed."""
+        if self.schema_registry is not None:
+            self._frame_avro(self.schema_registry)
         self.journal = EntryBuilder(self.protocol, self.service.settings)
         self.metrics = BrokerMetrics(self.protocol)
         self.service.metrics.registry.register(self.metrics)
@@ -160,6 +165,27 @@ class BrokerService:
 
     def close(self) -> None:
         self.service.close()
+
+    def _frame_avro(self, registry: SchemaRegistry) -> None:
+        """The Avro codecs of framed channels (``registry_framing``) in the
+        registry's wire format, their schemas registered in the contract's
+        order: each operation's consumed payload, produced payload (a reply's
+        under its reply topic), then its key."""
+        for channel in self.channels:
+            operation = channel.operation
+            reply_topic = channel.reply.channel if channel.reply is not None else ""
+            if operation in self.avro_in:
+                self.avro_in[operation] = framed(
+                    registry, channel, self.avro_in[operation], "value"
+                )
+            if operation in self.avro_out:
+                self.avro_out[operation] = framed(
+                    registry, channel, self.avro_out[operation], "value", reply_topic
+                )
+            if operation in self.avro_keys:
+                self.avro_keys[operation] = framed(
+                    registry, channel, self.avro_keys[operation], "key"
+                )
 
     # -- the connection loop ---------------------------------------------------------
 

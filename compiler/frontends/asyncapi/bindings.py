@@ -67,8 +67,10 @@ def channel_options(
     protocol: str,
     raw: ChannelOperation,
     messages: list[Mapping[str, Any]],
+    servers: list[Mapping[str, Any]],
 ) -> ir.ChannelOptions | None:
-    """The protocol's own facts, from the channel's, operation's and messages' bindings."""
+    """The protocol's own facts, from the channel's, operation's and messages'
+    bindings (and, for Kafka's schema registry, those of the channel's ``servers``)."""
     on_channel = _binding(raw.channel, _key(protocol))
     on_operation = _binding(raw.operation, _key(protocol))
     if protocol == "kafka":
@@ -79,6 +81,7 @@ def channel_options(
             replicas=_int(on_channel.get("replicas")),
             group_id=_schema_constant(on_operation.get("groupId")),
             client_id=_schema_constant(on_operation.get("clientId")),
+            registry_framing=_registry_framing(messages, servers),
         )
     if protocol == "amqp":
         exchange = _mapping(on_channel.get("exchange"))
@@ -115,6 +118,17 @@ def channel_options(
         method = text(http.get("method")).upper() or "GET"
         return ir.SseOptions(method=method)
     return None
+
+
+def _registry_framing(messages: list[Mapping[str, Any]], servers: list[Mapping[str, Any]]) -> bool:
+    """Whether the schema id travels in the payload (a schema registry's wire
+    format): the messages' ``schemaIdLocation`` says so, else a server names a
+    ``schemaRegistryUrl`` (the id in a header is not framing)."""
+    for message in messages:
+        location = _binding({"bindings": message}, "kafka").get("schemaIdLocation")
+        if location in ("payload", "header"):
+            return location == "payload"
+    return any(_binding(server, "kafka").get("schemaRegistryUrl") for server in servers)
 
 
 def ws_query(channel: Mapping[str, Any]) -> Any:

@@ -217,7 +217,9 @@ def _operation(
     for message in messages:
         keys |= set(message.bindings)
     protocol = protocol_of(keys, [server.protocol for server in on], clients_send=clients_send)
-    options = channel_options(ctx, protocol, raw, [m.bindings for m in messages])
+    options = channel_options(
+        ctx, protocol, raw, [m.bindings for m in messages], _server_documents(ctx, raw)
+    )
     if isinstance(options, ir.SseOptions) and raw.action == "send" and _all_ndjson(messages):
         options = dataclasses.replace(options, framing="ndjson")
     parameters = _parameters(ctx, raw)
@@ -291,6 +293,25 @@ def _servers_of(
         if name in servers:
             chosen.append(servers[name])
     return chosen or list(servers.values())
+
+
+def _server_documents(ctx: Context, raw: ChannelOperation) -> list[Mapping[str, Any]]:
+    """The servers the channel is on (all when it names none), as the document
+    declares them (their bindings)."""
+    declared = ctx.document.get("servers")
+    if not isinstance(declared, Mapping):
+        return []
+    named = raw.channel.get("servers")
+    names = [
+        _ref_key(item) if isinstance(item, Mapping) else str(item)
+        for item in (named if isinstance(named, list) and named else declared)
+    ]
+    found: list[Mapping[str, Any]] = []
+    for name in names:
+        followed = ctx.follow(declared.get(name), ctx.root.child("servers").child(name))
+        if followed is not None and isinstance(followed[0], Mapping):
+            found.append(followed[0])
+    return found
 
 
 def _served_path(protocol: str, address: str, on: list[ir.Server]) -> str:

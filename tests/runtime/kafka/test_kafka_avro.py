@@ -1,7 +1,8 @@
 """Avro payloads on a real broker (Tansu): a copy of the corpus's Adeo
 request/reply document whose payloads are local ``.avsc`` files (upstream they
-are remote; see ``specs/adeo-avro/README.md``). The mock writes Avro binary
-(schemaless, no Confluent framing) and reads it; the records here are written
+are remote; see ``specs/adeo-avro/README.md``), and its servers' schema
+registry left out. The mock writes Avro binary (schemaless, no registry
+framing) and reads it; the records here are written
 and read with fastavro independently of the mock, and checked against the
 Avro schemas themselves.
 """
@@ -47,13 +48,20 @@ def _schema(name: str) -> Any:
     return fastavro.parse_schema(json.loads((AVSC / f"{name}.avsc").read_text()))
 
 
-def _adeo(folder: Path) -> Path:
-    """The corpus document, its remote Avro ``$ref``s pointed at local copies."""
+def _adeo(folder: Path, *, registry: bool = False) -> Path:
+    """The corpus document, its remote Avro ``$ref``s pointed at local copies.
+    Its servers name a schema registry (``schemaRegistryUrl``), so its Avro
+    data is framed in the registry's wire format: without ``registry`` those
+    bindings are left out, for plain Avro (test_kafka_schema_registry.py
+    serves the framed form)."""
     for avsc in AVSC.glob("*.avsc"):
         shutil.copy(avsc, folder / avsc.name)
     document = yaml.safe_load(
         (CORPUS / "adeo-kafka-request-reply" / "asyncapi-3.0.0.yml").read_text()
     )
+    if not registry:
+        for server in document["servers"].values():
+            server.pop("bindings", None)
     messages = document["components"]["messages"]
     for message, avsc in (
         ("costingRequestV1", "CostingRequestPayload"),
