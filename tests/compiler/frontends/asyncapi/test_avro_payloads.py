@@ -384,3 +384,55 @@ def test_a_kafka_message_key_in_an_avsc_file_is_read_as_avro(tmp_path: Path) -> 
     schema = ir.thaw(binding.options.key)
     assert schema[AVRO_SCHEMA_KEYWORD] == key
     assert schema["required"] == ["store"]
+
+
+def _registry_framing(tmp_path: Path, servers: str, message_binding: str) -> bool:
+    text = _document(
+        f"{message_binding}payload: {{schemaFormat: '{AVRO_FORMAT}', schema: {{type: string}}}}\n"
+    ).replace(
+        "info: {title: Avro, version: '1'}\n", "info: {title: Avro, version: '1'}\n" + servers
+    )
+    path = tmp_path / "api.yaml"
+    path.write_text(text, encoding="utf-8")
+    (operation,) = load(path).operations
+    assert isinstance(operation.binding, ir.ChannelBinding)
+    options = operation.binding.options
+    assert isinstance(options, ir.KafkaOptions)
+    return options.registry_framing
+
+
+@pytest.mark.parametrize(
+    ("servers", "message_binding", "framed"),
+    [
+        ("servers: {k: {host: 'k:9092', protocol: kafka}}\n", "", False),
+        (
+            "servers: {k: {host: 'k:9092', protocol: kafka, "
+            "bindings: {kafka: {schemaRegistryUrl: 'http://registry/'}}}}\n",
+            "",
+            True,
+        ),
+        (
+            "servers: {k: {$ref: '#/x-servers/k'}}\n"
+            "x-servers: {k: {host: 'k:9092', protocol: kafka, "
+            "bindings: {kafka: {schemaRegistryUrl: 'http://registry/'}}}}\n",
+            "",
+            True,
+        ),
+        (
+            "servers: {k: {host: 'k:9092', protocol: kafka}}\n",
+            "bindings: {kafka: {schemaIdLocation: payload}}\n",
+            True,
+        ),
+        (
+            "servers: {k: {host: 'k:9092', protocol: kafka, "
+            "bindings: {kafka: {schemaRegistryUrl: 'http://registry/'}}}}\n",
+            "bindings: {kafka: {schemaIdLocation: header}}\n",
+            False,
+        ),
+    ],
+    ids=["no registry", "server registry", "server by ref", "id in payload", "id in header"],
+)
+def test_kafka_avro_data_is_framed_where_the_contract_names_a_schema_registry(
+    tmp_path: Path, servers: str, message_binding: str, framed: bool
+) -> None:
+    assert _registry_framing(tmp_path, servers, message_binding) is framed
