@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import platform
 import shutil
 import statistics
 import sys
@@ -134,22 +133,12 @@ def print_ratios(rows: Sequence[tuple[str, float, float]]) -> None:
         print(f"{name:24}{mock:10.0f}{floor_value:10.0f}{ratio:8.2f}")
 
 
-def machine() -> dict[str, Any]:
-    return {
-        "python": platform.python_version(),
-        "cpus": os.cpu_count(),
-        "load_average": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
-    }
-
-
 def print_load() -> None:
-    load = machine()["load_average"]
-    if load is not None:
-        print(f"load average during the run: {load:.1f} on {os.cpu_count()} CPUs")
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
 
 def write_results(path: Path, results: dict[str, Any]) -> None:
     """``results`` with the machine's description, as indented JSON."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps({"machine": machine(), **results}, indent=2) + "\n"
+    text = json.dumps({"machine": hb.machine(), **results}, indent=2) + "\n"
     path.write_text(text, encoding="utf-8")

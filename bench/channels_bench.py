@@ -25,8 +25,6 @@ import argparse
 import asyncio
 import json
 import os
-import platform
-import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -177,18 +175,6 @@ def _generate(spec: Path, out: Path) -> None:
     hb.mockc_generate(spec, out)
 
 
-def _machine() -> dict[str, Any]:
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
-    return {
-        "python": platform.python_version(),
-        "cpus": os.cpu_count(),
-        "load_average": os.getloadavg(),
-        "commit": commit,
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer messages")
@@ -220,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
             "fanout_clients": FANOUT_CLIENTS,
             "server_env": args.server_env,
         },
-        machine=_machine(),
+        machine=hb.machine(),
     )
     floor_python = str(hb.ensure_floor_venv().with_name("python"))
     servers = {

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import signal
 import subprocess
@@ -145,12 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, hb._on_signal)
     figures = Figures(
         settings={"duration_s": duration, "connections": hb.CONNECTIONS, "query": QUERY},
-        machine={
-            "cpu": platform.processor() or platform.machine(),
-            "cores": os.cpu_count(),
-            "python": platform.python_version(),
-            "load_average": os.getloadavg(),
-        },
+        machine=hb.machine(),
     )
     script = post_script(QUERY)
     try:

@@ -359,6 +359,20 @@ def check_ok(port: int, path: str, what: str, headers: dict[str, str] | None = N
 # --------------------------------------------------------------------------- setup
 
 
+def machine() -> dict[str, Any]:
+    """What a benchmark's results say of the machine and the checkout."""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    return {
+        "cpu": platform.processor() or platform.machine(),
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "load_average": os.getloadavg(),
+        "commit": commit,
+    }
+
+
 def base_env() -> dict[str, str]:
     """The caller's environment without MOCKC_* settings: the defaults are what is measured."""
     return {k: v for k, v in os.environ.items() if not k.startswith("MOCKC_")}

@@ -32,10 +32,8 @@ import asyncio
 import contextlib
 import json
 import os
-import platform
 import resource
 import signal
-import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -143,19 +141,6 @@ async def _load(url: str, pid: int, sessions: int, duration: float, handshake: b
     return load
 
 
-def _machine() -> dict[str, Any]:
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
-    return {
-        "cpu": platform.processor() or platform.machine(),
-        "cores": os.cpu_count(),
-        "python": platform.python_version(),
-        "load_average": os.getloadavg(),
-        "commit": commit,
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="3 s load runs")
@@ -185,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
             "handshake": options.handshake,
             "arguments": ARGUMENTS,
         },
-        machine=_machine(),
+        machine=hb.machine(),
     )
     out = CACHE / "notes"
     try:
