@@ -307,9 +307,12 @@ class SoapApp:
                 )
             except Problem as problem:
                 raise _ClientFault(version, problem.detail or "request body too large") from None
-            request, entry = self._request(raw, content_type, headers, path, version)
+            request, entry, fixed = self._request(raw, content_type, headers, path, version)
             try:
-                reply = self.service.handle(request)
+                if fixed is not None:
+                    reply = self.service.finish(request, fixed)
+                else:
+                    reply = self.service.handle(request)
             except PreferenceError as error:
                 raise _ClientFault(version, str(error), operation=request.operation_id) from None
             status, content, answer_problems = self._answer(entry, request, reply, version)
@@ -364,7 +367,11 @@ class SoapApp:
 
     def _request(
         self, raw: bytes, content_type: str, headers: Mapping[str, str], path: str, version: str
-    ) -> tuple[Request, PortEntry]:
+    ) -> tuple[Request, PortEntry, Reply | None]:
+        """The request (checked), its port entry and, when every request of its
+        operation gets the same reply (:meth:`.Engine.fixed_reply`: no hook, a
+        static mock matching all, no reaction), that reply: then the body's and
+        header blocks' data, which nothing would read, are not decoded."""
         soap_type = content_type
         try:
             if is_xop(content_type):
@@ -401,8 +408,9 @@ class SoapApp:
         encoded = is_encoded(schema)
         schemas = self.schemas.get(entry.operation_id)
         if schemas is not None:
+            declares = schemas.declares
             checked = [
-                *(_header_content(block, version) for block in envelope.headers),
+                *(_header_content(b, version) for b in envelope.headers if declares(b)),
                 *([envelope.body] if envelope.body is not None and not encoded else []),
             ]
             problems = [problem for element in checked for problem in schemas.problems(element)]
@@ -412,25 +420,32 @@ class SoapApp:
                     "invalid request: " + "; ".join(problems[:MAX_PROBLEMS]),
                     operation=entry.operation_id,
                 )
+        prefer = headers.get("prefer")
+        fixed = None if prefer else self.service.engine.fixed_reply(entry.operation_id)
+        if fixed is not None and fixed.triggers:  # a reaction's mocks may read the request
+            fixed = None
         body: dict[str, Any] = {}
-        if envelope.body is not None and encoded:
+        if envelope.body is not None and encoded:  # read even when fixed: reading checks it
             assert schema is not None
-            body[etree.QName(envelope.body).localname] = self._read_encoded(
+            body[local_name(envelope.body.tag)] = self._read_encoded(
                 envelope.body, schema, version, entry.operation_id
             )
-        elif envelope.body is not None:
-            body[etree.QName(envelope.body).localname] = read_element(envelope.body, schema)
+        elif envelope.body is not None and fixed is None:
+            body[local_name(envelope.body.tag)] = read_element(envelope.body, schema)
         request = Request(
             operation_id=entry.operation_id,
-            headers={**headers, **read_headers(envelope.headers, declared)},
+            headers=(
+                {**headers, **read_headers(envelope.headers, declared)}
+                if fixed is None
+                else dict(headers)
+            ),
             body=body,
             raw_body=raw,
             media_type=content_type.split(";")[0].strip() or None,
         )
-        prefer = headers.get("prefer")
         if prefer:  # Prefer: code=<fault name>, example=..., dynamic=true
             request.prefer = parse_prefer(prefer)
-        return request, entry
+        return request, entry, fixed
 
     def _read_encoded(
         self, element: etree._Element, schema: dict[str, Any], version: str, operation_id: str
