@@ -10,6 +10,12 @@ Headers go into one JSON text per row (``{"request": {…}, "response": {…}}``
 the near-miss report and the sizes of cut bodies into a second, ``extra``,
 which is NULL for most rows (:mod:`..json_codec` encodes them).
 
+A body that repeats (a mock's answer, a request sent again and again) is
+stored once in ``bodies``: from its second sighting on, rows hold the
+integer id of that row in place of the bytes (:class:`SharedBodies`).
+Writing the bytes of every request twice (WAL, then the file) is most of
+what journaling costs, and most answers of a mock server repeat.
+
 Binding is the costly part of an insert from Python: ``None`` and ``bytes``
 take the sqlite3 module's slow adaptation path (about 0.4 µs each, as much as
 the rest of a row). So a row says "absent" with the integer :data:`ABSENT`,
@@ -25,7 +31,14 @@ from typing import Any
 from ..json_codec import json_text
 from .entry import Clipped, Entry
 
-__all__ = ["ABSENT", "KIND_FIELDS", "ROW_FIELDS", "ROW_PLACEHOLDERS", "RowBuilder"]
+__all__ = [
+    "ABSENT",
+    "KIND_FIELDS",
+    "ROW_FIELDS",
+    "ROW_PLACEHOLDERS",
+    "RowBuilder",
+    "SharedBodies",
+]
 
 KIND_FIELDS = ("protocol", "method", "operation", "status", "source", "admin", "matched")
 """The columns of ``request_kinds`` after its ``id``, in key order."""
@@ -60,28 +73,137 @@ _INSERT_KIND = (
 _EMPTY_BODY = bytearray()
 
 
-def _body(value: Any) -> tuple[bytearray | int, int | None]:
-    """A body as bound (or :data:`ABSENT`), and its full size when it was cut (else None)."""
-    if value is None:
-        return ABSENT, None
-    kind = type(value)
-    if kind is bytes:
-        return (bytearray(value) if value else _EMPTY_BODY), None
-    if kind is Clipped:
-        return bytearray(value), value.size
-    if isinstance(value, str):
-        return bytearray(value.encode("utf-8")), None
-    return bytearray(value), None
+SHARED_MIN_BYTES = 64
+"""Bodies shorter than this are always stored in their row."""
+SHARED_MEMORY_BYTES = 4 * 1024 * 1024
+"""Bytes of bodies each of :class:`SharedBodies`' two memories holds (then it
+starts again, empty)."""
+_INSERT_BODY = "INSERT INTO bodies (data, last_used) VALUES (?, 0)"
+_BODY_USED = "UPDATE bodies SET last_used = max(last_used, ?) WHERE id = ?"
+_FORGET_BODIES = "DELETE FROM bodies WHERE last_used <= ?"
+
+
+class SharedBodies:
+    """Bodies stored once in ``bodies`` and referred to by id from rows.
+
+    A body seen for the first time (lately) is stored in its row and
+    remembered; seen again, it is added to ``bodies`` and rows refer to it
+    from then on. ``last_used`` of a body is the id of the newest row that
+    may refer to it: the writer sets it in the transaction that inserts the
+    rows (:meth:`settle`), and a trim that deletes rows up to some id deletes
+    the bodies last used at or before it (:meth:`forget`). Used by one
+    thread at a time, the only writer of the table."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+        self._ids: dict[bytes, int] = {}
+        """Bodies in ``bodies``, by their bytes."""
+        self._last: dict[int, int] = {}
+        """``last_used`` of the bodies of :attr:`_ids`, by id."""
+        self._seen: dict[bytes, None] = {}
+        """Bodies seen once lately."""
+        self._seen_bytes = 0
+        self._ids_bytes = 0
+        self.pending: dict[int, None] = {}
+        """Ids referred to by rows built and not yet inserted."""
+
+    def reference(self, body: bytes) -> int | None:
+        """The id of ``body`` in ``bodies`` when it repeats; None: store it in the row."""
+        found = self._ids.get(body)
+        if found is None:
+            if body not in self._seen:
+                if self._seen_bytes > SHARED_MEMORY_BYTES:
+                    self._seen.clear()
+                    self._seen_bytes = 0
+                self._seen[body] = None
+                self._seen_bytes += len(body)
+                return None
+            if self._ids_bytes > SHARED_MEMORY_BYTES:
+                self._ids.clear()  # the rows stored keep them until they are trimmed
+                self._last.clear()
+                self._ids_bytes = 0
+            found = self._connection.execute(_INSERT_BODY, (bytearray(body),)).lastrowid
+            assert found is not None
+            self._ids[body] = found
+            self._last[found] = 0
+            self._ids_bytes += len(body)
+        self.pending[found] = None
+        return found
+
+    def settle(self, last_row: int) -> None:
+        """Mark the pending bodies as used by rows up to ``last_row`` (inside the
+        transaction that inserted those rows)."""
+        pending = self.pending
+        if pending:
+            self._connection.executemany(_BODY_USED, [(last_row, id) for id in pending])
+
+    def settled(self, last_row: int) -> None:
+        """The transaction of :meth:`settle` committed."""
+        last = self._last
+        for id in self.pending:
+            if id in last:
+                last[id] = last_row
+        self.pending = {}
+
+    def dropped(self) -> None:
+        """The pending rows were not stored."""
+        self.pending = {}
+
+    def forget(self, last_trimmed: int) -> None:
+        """Delete the bodies no row after ``last_trimmed`` refers to (nor a pending one)."""
+        last, pending = self._last, self.pending
+        for id in pending:  # built rows refer to them: keep them until they are inserted
+            if last.get(id, 0) <= last_trimmed:
+                self._connection.execute(_BODY_USED, (last_trimmed + 1, id))
+                if id in last:
+                    last[id] = last_trimmed + 1
+        self._connection.execute(_FORGET_BODIES, (last_trimmed,))
+        gone = {id for id, used in last.items() if used <= last_trimmed}
+        if gone:
+            self._ids = {body: id for body, id in self._ids.items() if id not in gone}
+            self._last = {id: used for id, used in last.items() if id not in gone}
+            self._ids_bytes = sum(map(len, self._ids))
+
+    def reset(self) -> None:
+        """Forget every body (after ``bodies`` was emptied)."""
+        self._ids.clear()
+        self._last.clear()
+        self._seen.clear()
+        self._seen_bytes = self._ids_bytes = 0
+        self.pending = {}
 
 
 class RowBuilder:
     """Turns entries into ``requests`` rows, adding kinds to ``connection`` as
     they first appear. Used by one thread at a time."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: sqlite3.Connection, *, share: bool = True) -> None:
         self._connection = connection
         self._kinds: dict[Kind, int] = {}
+        self.bodies = SharedBodies(connection) if share else None
+        """Repeated bodies stored once (None: every body in its row)."""
         self.reload()
+
+    def _body(self, value: Any) -> tuple[bytearray | int, int | None]:
+        """A body as bound (or :data:`ABSENT`, or the id of a shared body), and
+        its full size when it was cut (else None)."""
+        if value is None:
+            return ABSENT, None
+        kind = type(value)
+        if kind is bytes:
+            if not value:
+                return _EMPTY_BODY, None
+            bodies = self.bodies
+            if bodies is not None and len(value) >= SHARED_MIN_BYTES:
+                shared = bodies.reference(value)
+                if shared is not None:
+                    return shared, None
+            return bytearray(value), None
+        if kind is Clipped:
+            return bytearray(value), value.size
+        if isinstance(value, str):
+            return self._body(value.encode("utf-8"))
+        return bytearray(value), None
 
     def reload(self) -> None:
         """Forget the kinds seen and read them back from the file."""
@@ -113,8 +235,8 @@ class RowBuilder:
             headers: str | int = ABSENT
         else:
             headers = json_text({"request": request_headers, "response": response_headers})
-        request_body, request_size = _body(entry.request_body)
-        response_body, response_size = _body(entry.response_body)
+        request_body, request_size = self._body(entry.request_body)
+        response_body, response_size = self._body(entry.response_body)
         near_miss = entry.near_miss
         clients = entry.clients
         extra: str | int = ABSENT
