@@ -139,6 +139,41 @@ def _append_answer(parent: etree._Element, schema: dict[str, Any] | None, reply:
         write_element(parent, schema, reply.body)
 
 
+@dataclass(frozen=True, slots=True)
+class _Input:
+    """What reading a request of one operation needs, found once."""
+
+    declared: list[dict[str, Any]]
+    """The declared input header elements."""
+    declared_names: frozenset[str]
+    schema: dict[str, Any] | None
+    """The body element's."""
+    encoded: bool
+    """An rpc/encoded body."""
+
+    @classmethod
+    def of(cls, spec: Mapping[str, Any]) -> _Input:
+        declared = spec["binding"].get("input_headers") or []
+        schema = _schema(spec.get("input") and spec["input"]["contents"])
+        return cls(declared, declared_names(declared), schema, is_encoded(schema))
+
+
+@dataclass(frozen=True, slots=True)
+class _Output:
+    """How to answer one output key of one operation, found once."""
+
+    output: dict[str, Any] | None
+    """The declared output (None: the key names none, a fault then)."""
+    one_way: bool
+    fault: bool
+    fault_kind: str
+    schema: dict[str, Any] | None
+    """The body's element, or the fault's detail element."""
+    encoded: dict[str, Any] | None
+    """The body's schema when it is rpc/encoded."""
+    header_specs: list[dict[str, Any]]
+
+
 class _ClientFault(RuntimeFailure):
     def __init__(
         self,
@@ -193,6 +228,9 @@ class SoapApp:
             outputs=self.outputs,
         )
         self.dispatcher = Dispatcher(contract["operations"])
+        self._inputs = {spec["id"]: _Input.of(spec) for spec in contract["operations"]}
+        self._outputs: dict[tuple[str, str], _Output] = {}
+        """What an answer of each (operation, output key) is made of, found once."""
         soap = contract["soap"]
         self.wsdl = WsdlFiles(
             directory,
@@ -354,7 +392,7 @@ class SoapApp:
                     status=str(reply.status) if reply is not None else f"fault:{refused}",
                     source=reply.source if reply is not None else "adapter",
                     matched=matched_of(reply, request),
-                    request_headers=dict(headers),
+                    request_headers=headers,  # nothing changes them
                     request_body=raw,
                     response_headers=(
                         {ANSWER_PROBLEM_HEADER: _header_safe(answer_problems).decode("latin-1")}
@@ -366,7 +404,7 @@ class SoapApp:
             )
 
     def _request(
-        self, raw: bytes, content_type: str, headers: Mapping[str, str], path: str, version: str
+        self, raw: bytes, content_type: str, headers: dict[str, str], path: str, version: str
     ) -> tuple[Request, PortEntry, Reply | None]:
         """The request (checked), its port entry and, when every request of its
         operation gets the same reply (:meth:`.Engine.fixed_reply`: no hook, a
@@ -393,9 +431,8 @@ class SoapApp:
             raise _ClientFault(
                 version, f"no operation at {path} for action {actions} and body element {body_name}"
             )
-        spec = self.specs[entry.operation_id]
-        declared = spec["binding"].get("input_headers") or []
-        refused = not_understood(envelope.headers, version, declared_names(declared))
+        plan = self._inputs[entry.operation_id]
+        refused = not_understood(envelope.headers, version, plan.declared_names)
         if refused:
             names = tuple(str(block.tag) for block in refused)
             raise _ClientFault(
@@ -404,8 +441,7 @@ class SoapApp:
                 MUST_UNDERSTAND,
                 names,
             )
-        schema = _schema(spec.get("input") and spec["input"]["contents"])
-        encoded = is_encoded(schema)
+        schema, encoded = plan.schema, plan.encoded
         schemas = self.schemas.get(entry.operation_id)
         if schemas is not None:
             declares = schemas.declares
@@ -435,9 +471,9 @@ class SoapApp:
         request = Request(
             operation_id=entry.operation_id,
             headers=(
-                {**headers, **read_headers(envelope.headers, declared)}
+                {**headers, **read_headers(envelope.headers, plan.declared)}
                 if fixed is None
-                else dict(headers)
+                else headers
             ),
             body=body,
             raw_body=raw,
@@ -469,19 +505,19 @@ class SoapApp:
         self, entry: PortEntry, request: Request, reply: Reply, version: str
     ) -> tuple[int, bytes, list[str]]:
         """The answer's status and envelope, and what is wrong with its XML."""
-        spec = self.specs[entry.operation_id]
         key = str(reply.status)
-        output = next((o for o in spec["outputs"] if o["key"] == key), None)
-        if output is None and not spec["outputs"] and key == self.outputs.empty_status:
-            return 202, b"", []  # a one-way operation
-        if output is None or self.outputs.is_fault(entry.operation_id, key):
-            kind = self.outputs.fault_kind(key)
-            detail = _schema(output["contents"]) if output is not None else None
+        plan = self._outputs.get((entry.operation_id, key))
+        if plan is None:
+            plan = self._output(entry.operation_id, key)
+        if plan.one_way:
+            return 202, b"", []
+        output, schema = plan.output, plan.schema
+        if plan.fault:
             reason = _carried_reason(reply) or reason_of(_data(reply), key)
-            status, content = _fault(version, kind, reason, detail, reply)
+            status, content = _fault(version, plan.fault_kind, reason, schema, reply)
             return status, content, self._answer_problems(entry.operation_id, content)
-        header_specs = output.get("soap_headers") or []
-        schema = _schema(output["contents"])
+        assert output is not None
+        header_specs = plan.header_specs
         remembered = (version, reply.content) if not header_specs and reply.content else None
         known = self._envelopes.get(remembered) if remembered else None
         if known is not None:
@@ -497,8 +533,26 @@ class SoapApp:
                 if len(self._envelopes) >= _VERDICTS_KEPT:
                     self._envelopes.clear()
                 self._envelopes[remembered] = content
-        encoded = schema if schema is not None and is_encoded(schema) else None
-        return 200, content, self._answer_problems(entry.operation_id, content, encoded)
+        return 200, content, self._answer_problems(entry.operation_id, content, plan.encoded)
+
+    def _output(self, operation_id: str, key: str) -> _Output:
+        spec = self.specs[operation_id]
+        output = next((o for o in spec["outputs"] if o["key"] == key), None)
+        one_way = output is None and not spec["outputs"] and key == self.outputs.empty_status
+        fault = output is None or self.outputs.is_fault(operation_id, key)
+        schema = _schema(output["contents"]) if output is not None else None
+        plan = _Output(
+            output=output,
+            one_way=one_way,
+            fault=fault,
+            fault_kind=self.outputs.fault_kind(key) if fault else "",
+            schema=schema,
+            encoded=schema if schema is not None and is_encoded(schema) and not fault else None,
+            header_specs=(output.get("soap_headers") or []) if output is not None else [],
+        )
+        if len(self._outputs) < _VERDICTS_KEPT:  # keys a hook makes up are not all kept
+            self._outputs[(operation_id, key)] = plan
+        return plan
 
     def _answer_problems(
         self, operation_id: str, answer: bytes, encoded: dict[str, Any] | None = None

@@ -58,6 +58,8 @@ def version_of(content_type: str) -> str:
 
 def content_type_action(content_type: str) -> str:
     """The ``action`` parameter of a SOAP 1.2 content type."""
+    if "action" not in content_type.lower():
+        return ""
     for parameter in content_type.split(";")[1:]:
         name, _, value = parameter.strip().partition("=")
         if name.strip().lower() == "action":
