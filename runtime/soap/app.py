@@ -58,7 +58,7 @@ from .envelopes import (
 from .headers import HeaderError, declared_names, not_understood, read_headers, write_headers
 from .mtom import is_xop, read_xop
 from .outputs import CLIENT, MUST_UNDERSTAND, SERVER, SoapOutputs
-from .safety import UnsafeXml, parse_xml
+from .safety import UnsafeXml, parse_request, parse_xml
 from .validation import MAX_PROBLEMS, SchemaLoadError, WsdlSchemas, load_schemas
 from .wsdl import WsdlFiles
 from .xml_values import local_name, read_element, write_element
@@ -73,6 +73,8 @@ ANSWER_PROBLEM_HEADER = "x-mockc-answer-problem"
 PROTOCOL = "soap"
 logger = logging.getLogger("mockc")
 _JSON = b"application/json"
+_MUST_UNDERSTAND = b"mustUnderstand"
+_MEDIA_TYPES = {version: media_type.encode() for version, media_type in MEDIA_TYPES.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,14 +368,14 @@ class SoapApp:
             status, content = _fault(
                 version, SERVER, "unexpected error; see the server log", None, None
             )
-        media_type = MEDIA_TYPES[version].encode()
+        media_type = _MEDIA_TYPES[version]
         sent_headers = (
             [(ANSWER_PROBLEM_HEADER.encode(), _header_safe(answer_problems))]
             if answer_problems
             else None
         )
         try:
-            if reply is not None:
+            if reply is not None and reply.delay_ms > 0:
                 await delay(reply.delay_ms)
             if reply is not None and reply.fault is not None:
                 await send_fault(send, reply.fault, status, media_type, content)
@@ -411,11 +413,12 @@ class SoapApp:
         static mock matching all, no reaction), that reply: then the body's and
         header blocks' data, which nothing would read, are not decoded."""
         soap_type = content_type
+        utf8 = False  # a multipart body: its envelope part may be in any encoding
         try:
             if is_xop(content_type):
                 document, soap_type = read_xop(raw, content_type)
             else:
-                document = parse_xml(raw)
+                document, utf8 = parse_request(raw)
             envelope = read_envelope(document)
         except (UnsafeXml, EnvelopeError) as exc:
             raise _ClientFault(version, str(exc)) from None
@@ -432,7 +435,12 @@ class SoapApp:
                 version, f"no operation at {path} for action {actions} and body element {body_name}"
             )
         plan = self._inputs[entry.operation_id]
-        refused = not_understood(envelope.headers, version, plan.declared_names)
+        refused = (
+            not_understood(envelope.headers, version, plan.declared_names)
+            # no block says mustUnderstand when a UTF-8 envelope does not hold the name
+            if not utf8 or _MUST_UNDERSTAND in raw
+            else None
+        )
         if refused:
             names = tuple(str(block.tag) for block in refused)
             raise _ClientFault(
@@ -444,9 +452,13 @@ class SoapApp:
         schema, encoded = plan.schema, plan.encoded
         schemas = self.schemas.get(entry.operation_id)
         if schemas is not None:
-            declares = schemas.declares
+            declares = schemas.declares_name
             checked = [
-                *(_header_content(b, version) for b in envelope.headers if declares(b)),
+                *(
+                    _header_content(block, version)
+                    for block, tag in zip(envelope.headers, envelope.header_tags, strict=True)
+                    if declares(tag)
+                ),
                 *([envelope.body] if envelope.body is not None and not encoded else []),
             ]
             problems = [problem for element in checked for problem in schemas.problems(element)]
