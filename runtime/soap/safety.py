@@ -41,13 +41,15 @@ _ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 def utf8_bytes(raw: bytes) -> bool:
     """Whether the document in ``raw`` is read as UTF-8 (or ASCII): a UTF-8
     byte order mark, or an XML declaration naming UTF-8 or no encoding, or
-    neither and no NUL byte in its first four (not UTF-16 or 32). Then every
+    neither and a first ``<`` byte not followed by a NUL (not UTF-16, 32 or
+    EBCDIC). Then every
     character of markup is its own byte: each element opens with a ``<``
     byte, and a name appears in the bytes as written."""
     if raw.startswith(b"\xef\xbb\xbf"):
         return True
     if not raw.startswith(b"<?xml"):
-        return b"\x00" not in raw[:4] and not raw.startswith((b"\xfe\xff", b"\xff\xfe"))
+        start = raw[:2] if raw[:1] == b"<" else raw.lstrip()[:2]
+        return start[:1] == b"<" and start != b"<\x00"
     end = raw.find(b"?>", 0, 256)
     if end < 0:
         return False

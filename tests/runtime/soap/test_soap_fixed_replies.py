@@ -78,6 +78,11 @@ def test_requests_to_a_static_mock_are_checked_and_journaled(server: ServerProce
     refused = _post(server, _add("<intA>2</intA><intB>3</intB>", unknown))
     assert refused.status_code == 500
     assert b"soap:MustUnderstand" in refused.content
+    utf16 = _add("<intA>2</intA><intB>3</intB>", unknown).decode().encode("utf-16")
+    assert b"mustUnderstand" not in utf16  # checked all the same
+    refused = _post(server, utf16)
+    assert refused.status_code == 500
+    assert b"soap:MustUnderstand" in refused.content
 
 
 def test_a_mock_added_later_sees_the_header_blocks_and_the_body(server: ServerProcess) -> None:
