@@ -25,6 +25,7 @@ as ``bytearray``.
 
 from __future__ import annotations
 
+import heapq
 import sqlite3
 from typing import Any
 
@@ -76,9 +77,11 @@ _EMPTY_BODY = bytearray()
 SHARED_MIN_BYTES = 64
 """Bodies shorter than this are always stored in their row."""
 SHARED_MEMORY_BYTES = 4 * 1024 * 1024
-"""Bytes of bodies each of :class:`SharedBodies`' two memories holds (then it
-starts again, empty)."""
-_INSERT_BODY = "INSERT INTO bodies (data, last_used) VALUES (?, 0)"
+"""Bytes of the shared bodies :class:`SharedBodies` remembers (then it starts
+again, empty)."""
+SEEN_KEPT = 4096
+"""Hashes of bodies seen once that :class:`SharedBodies` remembers (likewise)."""
+_INSERT_BODIES = "INSERT OR IGNORE INTO bodies (id, data, last_used) VALUES (?, ?, ?)"
 _BODY_USED = "UPDATE bodies SET last_used = max(last_used, ?) WHERE id = ?"
 _FORGET_BODIES = "DELETE FROM bodies WHERE last_used <= ?"
 
@@ -86,91 +89,125 @@ _FORGET_BODIES = "DELETE FROM bodies WHERE last_used <= ?"
 class SharedBodies:
     """Bodies stored once in ``bodies`` and referred to by id from rows.
 
-    A body seen for the first time (lately) is stored in its row and
-    remembered; seen again, it is added to ``bodies`` and rows refer to it
-    from then on. ``last_used`` of a body is the id of the newest row that
-    may refer to it: the writer sets it in the transaction that inserts the
-    rows (:meth:`settle`), and a trim that deletes rows up to some id deletes
-    the bodies last used at or before it (:meth:`forget`). Used by one
-    thread at a time, the only writer of the table."""
+    A body seen for the first time (lately) is stored in its row and its
+    hash remembered; seen again, it gets an id (given here: this is the only
+    writer of the table) and rows refer to it from then on. New bodies are
+    inserted in the transaction that inserts the first rows referring to
+    them (:meth:`settle`), which also marks every body they refer to as used
+    by them: ``last_used`` is the id of the newest row that may refer to it.
+    A trim that deletes rows up to some id deletes the bodies last used at or
+    before it (:meth:`forget`). Used by one thread at a time."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._connection = connection
         self._ids: dict[bytes, int] = {}
-        """Bodies in ``bodies``, by their bytes."""
+        """Bodies given an id, by their bytes."""
+        self._bodies: dict[int, bytes] = {}
+        """The same, by id."""
         self._last: dict[int, int] = {}
         """``last_used`` of the bodies of :attr:`_ids`, by id."""
-        self._seen: dict[bytes, None] = {}
-        """Bodies seen once lately."""
-        self._seen_bytes = 0
+        self._expiry: list[tuple[int, int]] = []
+        """(``last_used``, id) of every change to :attr:`_last` (a heap: the
+        oldest first; entries that changed since are skipped)."""
+        self._seen: set[int] = set()
+        """Hashes of the bodies seen once lately (a collision only shares a
+        body seen once)."""
         self._ids_bytes = 0
+        newest = connection.execute("SELECT max(id) FROM bodies").fetchone()[0]
+        self._next_id = (newest or 0) + 1
         self.pending: dict[int, None] = {}
         """Ids referred to by rows built and not yet inserted."""
+        self.new: dict[int, bytes] = {}
+        """Bodies given an id and not yet inserted."""
 
     def reference(self, body: bytes) -> int | None:
-        """The id of ``body`` in ``bodies`` when it repeats; None: store it in the row."""
+        """The id of ``body`` when it repeats; None: store it in the row."""
         found = self._ids.get(body)
         if found is None:
-            if body not in self._seen:
-                if self._seen_bytes > SHARED_MEMORY_BYTES:
-                    self._seen.clear()
-                    self._seen_bytes = 0
-                self._seen[body] = None
-                self._seen_bytes += len(body)
+            seen = self._seen
+            key = hash(body)
+            if key not in seen:
+                if len(seen) >= SEEN_KEPT:
+                    seen.clear()
+                seen.add(key)
                 return None
             if self._ids_bytes > SHARED_MEMORY_BYTES:
-                self._ids.clear()  # the rows stored keep them until they are trimmed
-                self._last.clear()
-                self._ids_bytes = 0
-            found = self._connection.execute(_INSERT_BODY, (bytearray(body),)).lastrowid
-            assert found is not None
+                self._forget_all()  # the rows stored keep them until they are trimmed
+            found = self._next_id
+            self._next_id += 1
             self._ids[body] = found
+            self._bodies[found] = body
             self._last[found] = 0
             self._ids_bytes += len(body)
+            self.new[found] = body
         self.pending[found] = None
         return found
 
     def settle(self, last_row: int) -> None:
-        """Mark the pending bodies as used by rows up to ``last_row`` (inside the
-        transaction that inserted those rows)."""
-        pending = self.pending
-        if pending:
-            self._connection.executemany(_BODY_USED, [(last_row, id) for id in pending])
+        """Insert the new bodies and mark the pending ones used by rows up to
+        ``last_row`` (inside the transaction that inserted those rows)."""
+        connection = self._connection
+        if self.new:
+            connection.executemany(
+                _INSERT_BODIES,
+                [(id, bytearray(body), last_row) for id, body in self.new.items()],
+            )
+        used = [(last_row, id) for id in self.pending if id not in self.new]
+        if used:
+            connection.executemany(_BODY_USED, used)
 
     def settled(self, last_row: int) -> None:
         """The transaction of :meth:`settle` committed."""
-        last = self._last
+        last, expiry = self._last, self._expiry
         for id in self.pending:
             if id in last:
                 last[id] = last_row
+                heapq.heappush(expiry, (last_row, id))
         self.pending = {}
+        self.new = {}
 
     def dropped(self) -> None:
-        """The pending rows were not stored."""
+        """The pending rows were not stored: nor are the new bodies."""
+        for id in self.new:
+            self._drop(id)
         self.pending = {}
+        self.new = {}
 
     def forget(self, last_trimmed: int) -> None:
         """Delete the bodies no row after ``last_trimmed`` refers to (nor a pending one)."""
         last, pending = self._last, self.pending
         for id in pending:  # built rows refer to them: keep them until they are inserted
-            if last.get(id, 0) <= last_trimmed:
+            if id not in self.new and last.get(id, 0) <= last_trimmed:
                 self._connection.execute(_BODY_USED, (last_trimmed + 1, id))
                 if id in last:
                     last[id] = last_trimmed + 1
         self._connection.execute(_FORGET_BODIES, (last_trimmed,))
-        gone = {id for id, used in last.items() if used <= last_trimmed}
-        if gone:
-            self._ids = {body: id for body, id in self._ids.items() if id not in gone}
-            self._last = {id: used for id, used in last.items() if id not in gone}
-            self._ids_bytes = sum(map(len, self._ids))
+        expiry = self._expiry
+        while expiry and expiry[0][0] <= last_trimmed:
+            used, id = heapq.heappop(expiry)
+            if last.get(id) == used and id not in pending:
+                self._drop(id)
+
+    def _drop(self, id: int) -> None:
+        body = self._bodies.pop(id, None)
+        if body is not None:
+            del self._ids[body]
+            self._ids_bytes -= len(body)
+        self._last.pop(id, None)
+
+    def _forget_all(self) -> None:
+        self._ids.clear()
+        self._bodies.clear()
+        self._last.clear()
+        self._expiry.clear()
+        self._ids_bytes = 0
 
     def reset(self) -> None:
         """Forget every body (after ``bodies`` was emptied)."""
-        self._ids.clear()
-        self._last.clear()
+        self._forget_all()
         self._seen.clear()
-        self._seen_bytes = self._ids_bytes = 0
         self.pending = {}
+        self.new = {}
 
 
 class RowBuilder:

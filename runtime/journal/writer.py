@@ -274,9 +274,10 @@ class Writer:
                     self._bad_entry(exc)
             else:
                 pending = dict(bodies.pending) if bodies is not None else {}
-                for row in rows:  # each row marks every body of the batch used
+                new = dict(bodies.new) if bodies is not None else {}
+                for row in rows:  # each row inserts and marks every body of the batch
                     if bodies is not None:
-                        bodies.pending = dict(pending)
+                        bodies.pending, bodies.new = dict(pending), dict(new)
                     self._insert([row])
             return
         if bodies is not None and last is not None:
