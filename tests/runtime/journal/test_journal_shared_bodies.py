@@ -111,3 +111,19 @@ def test_clear_deletes_the_shared_bodies_and_sharing_goes_on(tmp_path: Path) -> 
     journal.close()
     assert [e["response"]["body"]["data"] for e in found] == [ANSWER.decode()] * 4
     assert table_count(path, "bodies") == 1
+
+
+def test_a_bad_entry_among_shared_bodies_loses_only_itself(tmp_path: Path) -> None:
+    path = tmp_path / "j.db"
+    journal = open_journal(path, batch_size=50)
+    for n in range(10):
+        target = "/not-utf-8/\udcff" if n == 5 else f"/n/{n}"  # cannot be stored
+        journal.record(entry(n, target=target, response_body=ANSWER))
+    found = journal.search(limit=20)
+    journal.close()
+    assert found["dropped"] == 1
+    assert [e["target"] for e in found["entries"]] == [
+        f"/n/{n}" for n in (9, 8, 7, 6, 4, 3, 2, 1, 0)
+    ]
+    assert {e["response"]["body"]["data"] for e in found["entries"]} == {ANSWER.decode()}
+    assert table_count(path, "bodies") == 1
