@@ -8,10 +8,12 @@ Run from the repository root:
 The generated server is dneonline-calculator's (the corpus WSDL) with its
 generated mocks and default settings (requests checked against the WSDL's
 schemas, answers checked, journal on); the floor (soap_floor_app.py) is a
-hand-written lxml responder for Add in the same stack. Both run at once on
-the same core and are loaded in turns (floor, server, floor, server…) with
-wrk POSTing a SOAP 1.1 Add; the figures are the medians of the rounds, the
-ratio the median of each round's ratio. It also
+minimal hand-written responder for Add in the same stack: it parses the
+envelope with lxml, checks SOAPAction and the body element and sends a
+constant answer. Both run at once on the same core and are loaded in turns
+(floor, server, floor, server…) with wrk POSTing a SOAP 1.1 Add; the
+figures are the medians of the rounds, the ratio the median of each round's
+ratio, and each side's CPU time per request is reported too. It also
 times generation and start-up of the calculator and of ONVIF device
 management (its schemas are read at start-up). It prints a table and writes
 bench/results/soap.json. See bench/README.md.
