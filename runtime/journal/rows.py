@@ -191,7 +191,8 @@ class SharedBodies:
     def _drop(self, id: int) -> None:
         body = self._bodies.pop(id, None)
         if body is not None:
-            del self._ids[body]
+            if self._ids.get(body) == id:
+                del self._ids[body]
             self._ids_bytes -= len(body)
         self._last.pop(id, None)
 
