@@ -8,10 +8,12 @@ Run from the repository root:
 The generated server is dneonline-calculator's (the corpus WSDL) with its
 generated mocks and default settings (requests checked against the WSDL's
 schemas, answers checked, journal on); the floor (soap_floor_app.py) is a
-hand-written lxml responder for Add in the same stack. Both run at once on
-the same core and are loaded in turns (floor, server, floor, server…) with
-wrk POSTing a SOAP 1.1 Add; the figures are the medians of the rounds, the
-ratio the median of each round's ratio. It also
+minimal hand-written responder for Add in the same stack: it parses the
+envelope with lxml, checks SOAPAction and the body element and sends a
+constant answer. Both run at once on the same core and are loaded in turns
+(floor, server, floor, server…) with wrk POSTing a SOAP 1.1 Add; the
+figures are the medians of the rounds, the ratio the median of each round's
+ratio, and each side's CPU time per request is reported too. It also
 times generation and start-up of the calculator and of ONVIF device
 management (its schemas are read at start-up). It prints a table and writes
 bench/results/soap.json. See bench/README.md.
@@ -86,6 +88,12 @@ class Figures:
     ratio: float | None = None
     """The median of the rounds' ratios."""
     round_ratios: list[float] = field(default_factory=list)
+    cpu_us_per_request: dict[str, float] = field(default_factory=dict)
+    """CPU time of the server process (every thread) per answered request,
+    the median of the rounds: on a busy machine, steadier than requests/s."""
+    cpu_ratio: float | None = None
+    """The floor's CPU per request over the server's: the ratio of requests/s
+    the two would reach on a core of their own."""
     startup_s: dict[str, float] = field(default_factory=dict)
     generate_s: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -104,7 +112,14 @@ def post_script() -> Path:
     return script
 
 
-def load(url: str, script: Path, duration: float, pid: int) -> hb.WrkResult:
+@dataclass
+class Run:
+    result: hb.WrkResult
+    cpu_us: float
+    """The server's CPU time (all its threads) per request answered."""
+
+
+def load(url: str, script: Path, duration: float, pid: int) -> Run:
     secs = max(1, round(duration))
     argv = ["taskset", "-c", hb.WRK_CORE, "wrk", "-t1", f"-c{hb.CONNECTIONS}", f"-d{secs}s"]
     argv += ["--latency", "-s", str(script), url]
@@ -117,15 +132,20 @@ def load(url: str, script: Path, duration: float, pid: int) -> hb.WrkResult:
         raise hb.BenchError(f"wrk failed ({out.returncode}) on {url}:\n{text}")
     result = hb.parse_wrk(text, url, secs)
     wall = time.perf_counter() - t0
-    ours = (hb.tree_cpu_jiffies(pid) - server0) / hb.CLK_TCK + hb.children_cpu_s() - wrk0
+    server_s = (hb.tree_cpu_jiffies(pid) - server0) / hb.CLK_TCK
+    ours = server_s + hb.children_cpu_s() - wrk0
     others = (hb.busy_jiffies() - busy0) / hb.CLK_TCK - ours
     result.other_cpu_pct = round(max(0.0, others) / (wall * (os.cpu_count() or 1)) * 100, 1)
-    return result
+    return Run(result, round(server_s / max(1, result.requests) * 1e6, 1))
 
 
 def _median(results: list[hb.WrkResult]) -> hb.WrkResult:
     """The run of median requests/s."""
     return sorted(results, key=lambda result: result.rps)[len(results) // 2]
+
+
+def _median_value(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
 
 
 def check_answer(port: int) -> bytes:
@@ -230,9 +250,17 @@ def main(argv: list[str] | None = None) -> int:
             pids[name] = started.proc.pid
             load(urls[name], script, 1.0, pids[name])  # warm-up
         results: dict[str, list[hb.WrkResult]] = {name: [] for name in runs}
+        cpu: dict[str, list[float]] = {name: [] for name in runs}
         for _ in range(rounds):  # floor, server, floor, server…: both see the same machine
             for name in runs:
-                results[name].append(load(urls[name], script, duration, pids[name]))
+                run = load(urls[name], script, duration, pids[name])
+                results[name].append(run.result)
+                cpu[name].append(run.cpu_us)
+        figures.cpu_us_per_request = {name: _median_value(cpu[name]) for name in runs}
+        if figures.cpu_us_per_request["server"] > 0:
+            figures.cpu_ratio = round(
+                figures.cpu_us_per_request["floor"] / figures.cpu_us_per_request["server"], 3
+            )
         for name, measured in results.items():
             result = _median(measured)
             if any(run.non_2xx or run.socket_errors for run in measured):
@@ -257,16 +285,21 @@ def main(argv: list[str] | None = None) -> int:
     options.output.parent.mkdir(parents=True, exist_ok=True)
     options.output.write_text(json.dumps(asdict(figures), indent=1) + "\n")
     print(f"medians of {rounds} round(s) of {duration:g} s:")
-    print(f"{'':<28}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}")
+    print(f"{'':<28}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'CPU µs/req':>12}")
     for name in ("floor", "server"):
         row = getattr(figures, name)
-        print(f"{name:<28}{row['rps']:>10.0f}{row['p50_ms']:>9.2f}{row['p99_ms']:>9.2f}")
+        cpu_us = figures.cpu_us_per_request[name]
+        print(
+            f"{name:<28}{row['rps']:>10.0f}{row['p50_ms']:>9.2f}{row['p99_ms']:>9.2f}{cpu_us:>12.1f}"
+        )
     verdict = "ok" if figures.ratio >= TARGET_RATIO else "MISSED"
     rounds_text = ", ".join(f"{ratio:.2f}" for ratio in figures.round_ratios)
     print(
         f"ratio server/floor: {figures.ratio:.2f} (rounds: {rounds_text}; "
         f"target ≥ {TARGET_RATIO}: {verdict})"
     )
+    if figures.cpu_ratio is not None:
+        print(f"CPU per request, floor/server: {figures.cpu_ratio:.2f}")
     for name in figures.startup_s:
         generated, started = figures.generate_s[name], figures.startup_s[name]
         print(f"{name}: generate {generated:.2f} s, start-up {started:.2f} s")

@@ -159,6 +159,13 @@ class MockService:
         fallback: adapters that await call :meth:`answer` instead."""
         return self._finish(request, self.engine.handle(request))
 
+    def finish(self, request: Request, reply: Reply) -> Reply:
+        """:meth:`handle` of a request whose reply the adapter already has from
+        :meth:`.Engine.fixed_reply` (the same for every request, so the adapter
+        need not decode what nothing reads): the server-wide latency and error
+        rate applied."""
+        return self._finish(request, reply)
+
     async def answer(self, request: Request) -> Reply:
         """:meth:`handle`, waiting for an agent's answer when the request is marked
         for one (without blocking the event loop; the fallback after the timeout)."""

@@ -175,7 +175,7 @@ class Journal:
         if self._writer is None:
             return 0
         with self._reading() as connection:
-            return connection.execute("DELETE FROM requests").rowcount
+            return self._writer.clear(connection)
 
     def get(self, entry_id: int) -> dict[str, Any] | None:
         """The entry with id ``entry_id`` (as :meth:`search` shows it), or None."""

@@ -10,6 +10,11 @@ status, source, admin and matched flags) once per combination in
 ``request_kinds``; ``requests`` holds the rest and the kind's id. The view
 ``entries`` joins them back into one row per request (:data:`ENTRY_COLUMNS`),
 for the journal's queries and for anyone reading the file with ``sqlite3``.
+
+Version 3 stores a body that repeats once, in ``bodies``: a row's
+``request_body`` or ``response_body`` then holds that row's id (an integer)
+instead of the bytes, and the view ``entries`` puts the bytes back. Files of
+version 2 need nothing but the new table and view (:func:`_upgrade_from_v2`).
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ __all__ = [
 ]
 
 FORMAT = "mockc-journal"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 5000
 
 ENTRY_COLUMNS = (
@@ -55,9 +60,28 @@ ENTRY_COLUMNS = (
 )
 """The columns of the view ``entries``: one recorded request, its kind joined in."""
 
-_VIEW_COLUMNS = [("k." if name in KIND_FIELDS else "r.") + name for name in ENTRY_COLUMNS]
+_V2_VIEW_COLUMNS = [("k." if name in KIND_FIELDS else "r.") + name for name in ENTRY_COLUMNS]
+_SHARED = (
+    "CASE WHEN typeof(r.{0}) = 'integer' "
+    "THEN (SELECT data FROM bodies WHERE bodies.id = r.{0}) ELSE r.{0} END AS {0}"
+)
+_VIEW_COLUMNS = [
+    _SHARED.format(name) if name in ("request_body", "response_body") else column
+    for name, column in zip(ENTRY_COLUMNS, _V2_VIEW_COLUMNS, strict=True)
+]
+_ENTRIES_VIEW = f"""CREATE VIEW entries AS SELECT {", ".join(_VIEW_COLUMNS)}
+        FROM requests AS r CROSS JOIN request_kinds AS k ON k.id = r.kind"""
+"""One row per request, its kind joined in and its shared bodies read back."""
+_BODIES = (
+    """CREATE TABLE bodies (
+        id INTEGER PRIMARY KEY,
+        data BLOB NOT NULL,
+        last_used INTEGER NOT NULL
+    )""",
+    "CREATE INDEX bodies_last_used ON bodies (last_used)",
+)
 
-_TABLES = (
+_V2_TABLES = (
     """CREATE TABLE request_kinds (
         id INTEGER PRIMARY KEY,
         protocol TEXT NOT NULL,
@@ -82,12 +106,15 @@ _TABLES = (
     "CREATE INDEX requests_time ON requests (time)",
     # CROSS JOIN keeps requests the outer loop: filters on the kind are checked
     # row by row through the primary key, never by scanning requests per kind.
-    f"""CREATE VIEW entries AS SELECT {", ".join(_VIEW_COLUMNS)}
+    f"""CREATE VIEW entries AS SELECT {", ".join(_V2_VIEW_COLUMNS)}
         FROM requests AS r CROSS JOIN request_kinds AS k ON k.id = r.kind""",
 )
+"""The tables and view of version 2."""
 _SCHEMA = (
     "CREATE TABLE journal_schema (format TEXT NOT NULL, version INTEGER NOT NULL)",
-    *_TABLES,
+    *_V2_TABLES[:-1],
+    *_BODIES,
+    _ENTRIES_VIEW,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -114,9 +141,9 @@ def _upgrade_from_v1(connection: sqlite3.Connection) -> None:
     connection.execute("ALTER TABLE entries RENAME TO entries_v1")
     for index in ("entries_time", "entries_status", "entries_operation", "entries_unmatched"):
         connection.execute(f"DROP INDEX IF EXISTS {index}")
-    for statement in _TABLES:
+    for statement in _V2_TABLES:
         connection.execute(statement)
-    builder = RowBuilder(connection)
+    builder = RowBuilder(connection, share=False)
     insert = f"INSERT INTO requests (id, {', '.join(ROW_FIELDS)}) VALUES (?, {ROW_PLACEHOLDERS[1:]}"
     cursor = connection.execute(f"SELECT {_V1_COLUMNS} FROM entries_v1 ORDER BY id")
     while chunk := cursor.fetchmany(1000):
@@ -178,7 +205,15 @@ def _v1_body(data: bytes | None, size: int | None) -> bytes | None:
     return clipped
 
 
-MIGRATIONS: dict[int, Migration] = {1: _upgrade_from_v1}
+def _upgrade_from_v2(connection: sqlite3.Connection) -> None:
+    """Version 3 adds ``bodies`` and reads them back in the view; rows stay as they are."""
+    for statement in _BODIES:
+        connection.execute(statement)
+    connection.execute("DROP VIEW entries")
+    connection.execute(_ENTRIES_VIEW)
+
+
+MIGRATIONS: dict[int, Migration] = {1: _upgrade_from_v1, 2: _upgrade_from_v2}
 """``MIGRATIONS[n]`` upgrades a file from version ``n`` to ``n + 1``."""
 
 

@@ -36,7 +36,8 @@ __all__ = ["Writer"]
 
 logger = logging.getLogger("mockc")
 
-_TRIM = "DELETE FROM requests WHERE id <= (SELECT max(id) FROM requests) - ?"
+_NEWEST = "SELECT max(id) FROM requests"
+_TRIM = "DELETE FROM requests WHERE id <= ?"
 _PRUNE_KINDS = "DELETE FROM request_kinds WHERE id NOT IN (SELECT DISTINCT kind FROM requests)"
 KIND_LIMIT = 4096
 """Kinds remembered before a trim drops those no row refers to any more (kinds
@@ -84,6 +85,8 @@ class Writer:
         self._peeks = 0
         self._failing = False
         self._warned_bad_entry = False
+        self.lock = threading.Lock()
+        """Held while the thread writes; :meth:`clear` takes it."""
         self._condition = threading.Condition()
         self._requested = 0
         self._done = 0
@@ -105,6 +108,24 @@ class Writer:
         with self._condition:
             return self._condition.wait_for(lambda: self._done >= ticket or self._finished, timeout)
 
+    def clear(self, connection: sqlite3.Connection) -> int:
+        """Delete every row and body through ``connection`` (another connection to
+        the file) between two batches; how many rows were deleted."""
+        with self.lock:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                count = connection.execute("DELETE FROM requests").rowcount
+                connection.execute("DELETE FROM bodies")
+                connection.execute("COMMIT")
+            except BaseException:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                raise
+            bodies = self._rows.bodies
+            if bodies is not None:
+                bodies.reset()
+            return count
+
     def stop(self) -> None:
         """Write what is queued, then end the thread and close the connection."""
         with self._condition:
@@ -117,7 +138,8 @@ class Writer:
 
     def _run(self) -> None:
         try:
-            self._trim(self._max_entries - self._slack)
+            with self.lock:
+                self._trim(self._max_entries - self._slack)
             while True:
                 if len(self.queue) < self._batch_size:
                     self.wake.wait(self._interval)
@@ -159,7 +181,8 @@ class Writer:
                 pending -= take
             self._popped += len(batch)
             if batch:
-                self._write(batch)
+                with self.lock:
+                    self._write(batch)
         self._count_overflow()
 
     def _count_overflow(self) -> None:
@@ -177,10 +200,12 @@ class Writer:
             try:
                 rows.append(row(entry))
             except sqlite3.OperationalError as exc:
-                # A new kind could not be stored (disk full, file locked): the
-                # rest of the batch would wait for the same lock, row by row.
+                # A new kind or body could not be stored (disk full, file locked):
+                # the rest of the batch would wait for the same lock, row by row.
                 self.failed += len(rows) + len(batch) - index
                 self._report(exc)
+                if self._rows.bodies is not None:
+                    self._rows.bodies.dropped()
                 return
             except Exception as exc:
                 self._bad_entry(exc)
@@ -194,9 +219,14 @@ class Writer:
             self._trim(self._max_entries)
 
     def _trim(self, keep: int) -> None:
-        """Delete all but the newest ``keep`` rows (ids grow by one per row)."""
+        """Delete all but the newest ``keep`` rows (ids grow by one per row), and
+        the shared bodies only they referred to."""
         try:
-            self._connection.execute(_TRIM, (keep,))
+            newest = self._connection.execute(_NEWEST).fetchone()[0]
+            if newest is not None and newest > keep:
+                self._connection.execute(_TRIM, (newest - keep,))
+                if self._rows.bodies is not None:
+                    self._rows.bodies.forget(newest - keep)
             if self._rows.kind_count > self._kind_limit:
                 self._connection.execute(_PRUNE_KINDS)
                 self._rows.reload()
@@ -213,31 +243,45 @@ class Writer:
         power of two of rows: a handful of distinct statements, each prepared once
         (preparing a 500-row INSERT costs as much as binding 500 rows)."""
         connection = self._connection
+        bodies = self._rows.bodies
+        shared = bodies is not None and bool(bodies.pending)
+        last: int | None = None
         try:
             sizes = _statement_sizes(len(rows), self._rows_per_statement)
-            if len(sizes) == 1:
+            if len(sizes) == 1 and not shared:
                 connection.execute(self._statement(len(rows)), _flat(rows))
-            else:
+            else:  # one transaction: the rows, and the bodies they refer to marked used
                 connection.execute("BEGIN IMMEDIATE")
                 start = 0
                 for size in sizes:
                     chunk = rows[start : start + size]
-                    connection.execute(self._statement(size), _flat(chunk))
+                    last = connection.execute(self._statement(size), _flat(chunk)).lastrowid
                     start += size
+                if bodies is not None and last is not None:
+                    bodies.settle(last)
                 connection.execute("COMMIT")
         except Exception as exc:
             with contextlib.suppress(sqlite3.Error):
                 if connection.in_transaction:
                     connection.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.OperationalError):
-                self.failed += len(rows)
-                self._report(exc)
-            elif len(rows) == 1:
-                self._bad_entry(exc)
+            if isinstance(exc, sqlite3.OperationalError) or len(rows) == 1:
+                if bodies is not None:
+                    bodies.dropped()
+                if isinstance(exc, sqlite3.OperationalError):
+                    self.failed += len(rows)
+                    self._report(exc)
+                else:
+                    self._bad_entry(exc)
             else:
-                for row in rows:
+                pending = dict(bodies.pending) if bodies is not None else {}
+                new = dict(bodies.new) if bodies is not None else {}
+                for row in rows:  # each row inserts and marks every body of the batch
+                    if bodies is not None:
+                        bodies.pending, bodies.new = dict(pending), dict(new)
                     self._insert([row])
             return
+        if bodies is not None and last is not None:
+            bodies.settled(last)
         self.written += len(rows)
         if self._failing:
             self._failing = False

@@ -58,7 +58,7 @@ from .envelopes import (
 from .headers import HeaderError, declared_names, not_understood, read_headers, write_headers
 from .mtom import is_xop, read_xop
 from .outputs import CLIENT, MUST_UNDERSTAND, SERVER, SoapOutputs
-from .safety import UnsafeXml, parse_xml
+from .safety import UnsafeXml, parse_request, parse_xml
 from .validation import MAX_PROBLEMS, SchemaLoadError, WsdlSchemas, load_schemas
 from .wsdl import WsdlFiles
 from .xml_values import local_name, read_element, write_element
@@ -73,6 +73,8 @@ ANSWER_PROBLEM_HEADER = "x-mockc-answer-problem"
 PROTOCOL = "soap"
 logger = logging.getLogger("mockc")
 _JSON = b"application/json"
+_MUST_UNDERSTAND = b"mustUnderstand"
+_MEDIA_TYPES = {version: media_type.encode() for version, media_type in MEDIA_TYPES.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +141,41 @@ def _append_answer(parent: etree._Element, schema: dict[str, Any] | None, reply:
         write_element(parent, schema, reply.body)
 
 
+@dataclass(frozen=True, slots=True)
+class _Input:
+    """What reading a request of one operation needs, found once."""
+
+    declared: list[dict[str, Any]]
+    """The declared input header elements."""
+    declared_names: frozenset[str]
+    schema: dict[str, Any] | None
+    """The body element's."""
+    encoded: bool
+    """An rpc/encoded body."""
+
+    @classmethod
+    def of(cls, spec: Mapping[str, Any]) -> _Input:
+        declared = spec["binding"].get("input_headers") or []
+        schema = _schema(spec.get("input") and spec["input"]["contents"])
+        return cls(declared, declared_names(declared), schema, is_encoded(schema))
+
+
+@dataclass(frozen=True, slots=True)
+class _Output:
+    """How to answer one output key of one operation, found once."""
+
+    output: dict[str, Any] | None
+    """The declared output (None: the key names none, a fault then)."""
+    one_way: bool
+    fault: bool
+    fault_kind: str
+    schema: dict[str, Any] | None
+    """The body's element, or the fault's detail element."""
+    encoded: dict[str, Any] | None
+    """The body's schema when it is rpc/encoded."""
+    header_specs: list[dict[str, Any]]
+
+
 class _ClientFault(RuntimeFailure):
     def __init__(
         self,
@@ -193,6 +230,9 @@ class SoapApp:
             outputs=self.outputs,
         )
         self.dispatcher = Dispatcher(contract["operations"])
+        self._inputs = {spec["id"]: _Input.of(spec) for spec in contract["operations"]}
+        self._outputs: dict[tuple[str, str], _Output] = {}
+        """What an answer of each (operation, output key) is made of, found once."""
         soap = contract["soap"]
         self.wsdl = WsdlFiles(
             directory,
@@ -307,9 +347,12 @@ class SoapApp:
                 )
             except Problem as problem:
                 raise _ClientFault(version, problem.detail or "request body too large") from None
-            request, entry = self._request(raw, content_type, headers, path, version)
+            request, entry, fixed = self._request(raw, content_type, headers, path, version)
             try:
-                reply = self.service.handle(request)
+                if fixed is not None:
+                    reply = self.service.finish(request, fixed)
+                else:
+                    reply = self.service.handle(request)
             except PreferenceError as error:
                 raise _ClientFault(version, str(error), operation=request.operation_id) from None
             status, content, answer_problems = self._answer(entry, request, reply, version)
@@ -325,14 +368,14 @@ class SoapApp:
             status, content = _fault(
                 version, SERVER, "unexpected error; see the server log", None, None
             )
-        media_type = MEDIA_TYPES[version].encode()
+        media_type = _MEDIA_TYPES[version]
         sent_headers = (
             [(ANSWER_PROBLEM_HEADER.encode(), _header_safe(answer_problems))]
             if answer_problems
             else None
         )
         try:
-            if reply is not None:
+            if reply is not None and reply.delay_ms > 0:
                 await delay(reply.delay_ms)
             if reply is not None and reply.fault is not None:
                 await send_fault(send, reply.fault, status, media_type, content)
@@ -351,7 +394,7 @@ class SoapApp:
                     status=str(reply.status) if reply is not None else f"fault:{refused}",
                     source=reply.source if reply is not None else "adapter",
                     matched=matched_of(reply, request),
-                    request_headers=dict(headers),
+                    request_headers=headers,  # nothing changes them
                     request_body=raw,
                     response_headers=(
                         {ANSWER_PROBLEM_HEADER: _header_safe(answer_problems).decode("latin-1")}
@@ -363,14 +406,19 @@ class SoapApp:
             )
 
     def _request(
-        self, raw: bytes, content_type: str, headers: Mapping[str, str], path: str, version: str
-    ) -> tuple[Request, PortEntry]:
+        self, raw: bytes, content_type: str, headers: dict[str, str], path: str, version: str
+    ) -> tuple[Request, PortEntry, Reply | None]:
+        """The request (checked), its port entry and, when every request of its
+        operation gets the same reply (:meth:`.Engine.fixed_reply`: no hook, a
+        static mock matching all, no reaction), that reply: then the body's and
+        header blocks' data, which nothing would read, are not decoded."""
         soap_type = content_type
+        utf8 = False  # a multipart body: its envelope part may be in any encoding
         try:
             if is_xop(content_type):
                 document, soap_type = read_xop(raw, content_type)
             else:
-                document = parse_xml(raw)
+                document, utf8 = parse_request(raw)
             envelope = read_envelope(document)
         except (UnsafeXml, EnvelopeError) as exc:
             raise _ClientFault(version, str(exc)) from None
@@ -386,9 +434,13 @@ class SoapApp:
             raise _ClientFault(
                 version, f"no operation at {path} for action {actions} and body element {body_name}"
             )
-        spec = self.specs[entry.operation_id]
-        declared = spec["binding"].get("input_headers") or []
-        refused = not_understood(envelope.headers, version, declared_names(declared))
+        plan = self._inputs[entry.operation_id]
+        refused = (
+            not_understood(envelope.headers, version, plan.declared_names)
+            # no block says mustUnderstand when a UTF-8 envelope does not hold the name
+            if not utf8 or _MUST_UNDERSTAND in raw
+            else None
+        )
         if refused:
             names = tuple(str(block.tag) for block in refused)
             raise _ClientFault(
@@ -397,12 +449,16 @@ class SoapApp:
                 MUST_UNDERSTAND,
                 names,
             )
-        schema = _schema(spec.get("input") and spec["input"]["contents"])
-        encoded = is_encoded(schema)
+        schema, encoded = plan.schema, plan.encoded
         schemas = self.schemas.get(entry.operation_id)
         if schemas is not None:
+            declares = schemas.declares_name
             checked = [
-                *(_header_content(block, version) for block in envelope.headers),
+                *(
+                    _header_content(block, version)
+                    for block, tag in zip(envelope.headers, envelope.header_tags, strict=True)
+                    if declares(tag)
+                ),
                 *([envelope.body] if envelope.body is not None and not encoded else []),
             ]
             problems = [problem for element in checked for problem in schemas.problems(element)]
@@ -412,25 +468,32 @@ class SoapApp:
                     "invalid request: " + "; ".join(problems[:MAX_PROBLEMS]),
                     operation=entry.operation_id,
                 )
+        prefer = headers.get("prefer")
+        fixed = None if prefer else self.service.engine.fixed_reply(entry.operation_id)
+        if fixed is not None and fixed.triggers:  # a reaction's mocks may read the request
+            fixed = None
         body: dict[str, Any] = {}
-        if envelope.body is not None and encoded:
+        if envelope.body is not None and encoded:  # read even when fixed: reading checks it
             assert schema is not None
-            body[etree.QName(envelope.body).localname] = self._read_encoded(
+            body[local_name(envelope.body.tag)] = self._read_encoded(
                 envelope.body, schema, version, entry.operation_id
             )
-        elif envelope.body is not None:
-            body[etree.QName(envelope.body).localname] = read_element(envelope.body, schema)
+        elif envelope.body is not None and fixed is None:
+            body[local_name(envelope.body.tag)] = read_element(envelope.body, schema)
         request = Request(
             operation_id=entry.operation_id,
-            headers={**headers, **read_headers(envelope.headers, declared)},
+            headers=(
+                {**headers, **read_headers(envelope.headers, plan.declared)}
+                if fixed is None
+                else headers
+            ),
             body=body,
             raw_body=raw,
             media_type=content_type.split(";")[0].strip() or None,
         )
-        prefer = headers.get("prefer")
         if prefer:  # Prefer: code=<fault name>, example=..., dynamic=true
             request.prefer = parse_prefer(prefer)
-        return request, entry
+        return request, entry, fixed
 
     def _read_encoded(
         self, element: etree._Element, schema: dict[str, Any], version: str, operation_id: str
@@ -454,19 +517,19 @@ class SoapApp:
         self, entry: PortEntry, request: Request, reply: Reply, version: str
     ) -> tuple[int, bytes, list[str]]:
         """The answer's status and envelope, and what is wrong with its XML."""
-        spec = self.specs[entry.operation_id]
         key = str(reply.status)
-        output = next((o for o in spec["outputs"] if o["key"] == key), None)
-        if output is None and not spec["outputs"] and key == self.outputs.empty_status:
-            return 202, b"", []  # a one-way operation
-        if output is None or self.outputs.is_fault(entry.operation_id, key):
-            kind = self.outputs.fault_kind(key)
-            detail = _schema(output["contents"]) if output is not None else None
+        plan = self._outputs.get((entry.operation_id, key))
+        if plan is None:
+            plan = self._output(entry.operation_id, key)
+        if plan.one_way:
+            return 202, b"", []
+        output, schema = plan.output, plan.schema
+        if plan.fault:
             reason = _carried_reason(reply) or reason_of(_data(reply), key)
-            status, content = _fault(version, kind, reason, detail, reply)
+            status, content = _fault(version, plan.fault_kind, reason, schema, reply)
             return status, content, self._answer_problems(entry.operation_id, content)
-        header_specs = output.get("soap_headers") or []
-        schema = _schema(output["contents"])
+        assert output is not None
+        header_specs = plan.header_specs
         remembered = (version, reply.content) if not header_specs and reply.content else None
         known = self._envelopes.get(remembered) if remembered else None
         if known is not None:
@@ -482,8 +545,26 @@ class SoapApp:
                 if len(self._envelopes) >= _VERDICTS_KEPT:
                     self._envelopes.clear()
                 self._envelopes[remembered] = content
-        encoded = schema if schema is not None and is_encoded(schema) else None
-        return 200, content, self._answer_problems(entry.operation_id, content, encoded)
+        return 200, content, self._answer_problems(entry.operation_id, content, plan.encoded)
+
+    def _output(self, operation_id: str, key: str) -> _Output:
+        spec = self.specs[operation_id]
+        output = next((o for o in spec["outputs"] if o["key"] == key), None)
+        one_way = output is None and not spec["outputs"] and key == self.outputs.empty_status
+        fault = output is None or self.outputs.is_fault(operation_id, key)
+        schema = _schema(output["contents"]) if output is not None else None
+        plan = _Output(
+            output=output,
+            one_way=one_way,
+            fault=fault,
+            fault_kind=self.outputs.fault_kind(key) if fault else "",
+            schema=schema,
+            encoded=schema if schema is not None and is_encoded(schema) and not fault else None,
+            header_specs=(output.get("soap_headers") or []) if output is not None else [],
+        )
+        if len(self._outputs) < _VERDICTS_KEPT:  # keys a hook makes up are not all kept
+            self._outputs[(operation_id, key)] = plan
+        return plan
 
     def _answer_problems(
         self, operation_id: str, answer: bytes, encoded: dict[str, Any] | None = None

@@ -37,6 +37,12 @@ class Dispatcher:
                     input_element=port["input_element"],
                 )
                 self.by_address.setdefault(entry.address, []).append(entry)
+        self._candidates = {
+            (address, version): [e for e in entries if e.soap_version == version] or entries
+            for address, entries in self.by_address.items()
+            for version in ("1.1", "1.2")
+        }
+        """The entries a request of each SOAP version at each address may call."""
 
     def serves(self, path: str) -> bool:
         return path in self.by_address
@@ -44,8 +50,10 @@ class Dispatcher:
     def find(
         self, path: str, version: str, actions: Sequence[str], body_element: str
     ) -> PortEntry | None:
-        entries = self.by_address.get(path, [])
-        same = [entry for entry in entries if entry.soap_version == version] or entries
+        same = self._candidates.get((path, version))
+        if same is None:
+            entries = self.by_address.get(path, [])
+            same = [entry for entry in entries if entry.soap_version == version] or entries
         for action in actions:
             if action:
                 for entry in same:

@@ -50,6 +50,8 @@ class ReadEnvelope:
     addressing_action: str
     headers: tuple[etree._Element, ...] = ()
     """The Header's blocks (its child elements), in order."""
+    header_tags: tuple[str, ...] = ()
+    """Their tags (``{namespace}local``)."""
 
 
 def version_of(content_type: str) -> str:
@@ -58,6 +60,8 @@ def version_of(content_type: str) -> str:
 
 def content_type_action(content_type: str) -> str:
     """The ``action`` parameter of a SOAP 1.2 content type."""
+    if "action" not in content_type.lower():
+        return ""
     for parameter in content_type.split(";")[1:]:
         name, _, value = parameter.strip().partition("=")
         if name.strip().lower() == "action":
@@ -86,8 +90,13 @@ def read_envelope(root: etree._Element) -> ReadEnvelope:
             header = child
     if body is None:
         raise EnvelopeError("the Envelope has no Body")
-    first = next((child for child in body if isinstance(child.tag, str)), None)
+    first = None
+    for child in body:
+        if isinstance(child.tag, str):
+            first = child
+            break
     blocks: list[etree._Element] = []
+    tags: list[str] = []
     actions: dict[str, str] = {}
     if header is not None:
         for block in header:  # each tag read once: lxml builds the string anew on every read
@@ -95,12 +104,16 @@ def read_envelope(root: etree._Element) -> ReadEnvelope:
             if not isinstance(tag, str):
                 continue
             blocks.append(block)
+            tags.append(tag)
             if tag in _ACTIONS and tag not in actions:
                 actions[tag] = block.text or ""
-    action = next((actions[tag].strip() for tag in _ACTIONS if actions.get(tag)), "")
-    return ReadEnvelope(
-        version=version, body=first, addressing_action=action, headers=tuple(blocks)
-    )
+    action = ""
+    for tag in _ACTIONS if actions else ():
+        found = actions.get(tag)
+        if found:
+            action = found.strip()
+            break
+    return ReadEnvelope(version, first, action, tuple(blocks), tuple(tags))
 
 
 def _envelope(version: str) -> tuple[etree._Element, etree._Element]:

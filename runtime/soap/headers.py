@@ -66,10 +66,11 @@ def not_understood(
     """The blocks addressed to this server that must be understood and are not
     (``declared``: qualified names ``{ns}local`` of the declared headers)."""
     namespace = ENVELOPE_NS[version]
+    must_understand = f"{{{namespace}}}mustUnderstand"
     missing = []
     for block in blocks:
-        flag = (block.get(f"{{{namespace}}}mustUnderstand") or "").strip()
-        if flag not in ("1", "true"):
+        flag = block.get(must_understand)
+        if flag is None or flag.strip() not in ("1", "true"):
             continue
         target = (block.get(f"{{{namespace}}}{_TARGET_ATTRIBUTE[version]}") or "").strip()
         if target not in _OURS[version]:

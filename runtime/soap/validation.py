@@ -44,6 +44,10 @@ class WsdlSchemas(Protocol):
 
     def declares(self, element: etree._Element) -> bool: ...
 
+    def declares_name(self, name: str) -> bool:
+        """Whether the schemas declare a global element ``name`` (``{ns}local``)."""
+        ...
+
     def problems(self, element: etree._Element) -> list[str]:
         """What is wrong with ``element`` (at most :data:`MAX_PROBLEMS`); []
         when it is valid or the schemas do not declare it."""
@@ -77,6 +81,9 @@ class LibxmlSchemas:
 
     def declares(self, element: etree._Element) -> bool:
         return str(element.tag) in self._elements
+
+    def declares_name(self, name: str) -> bool:
+        return name in self._elements
 
     def problems(self, element: etree._Element) -> list[str]:
         if not self.declares(element) or self._schema.validate(element):
@@ -168,6 +175,9 @@ class XmlschemaSchemas:
 
     def declares(self, element: etree._Element) -> bool:
         return str(element.tag) in self._elements
+
+    def declares_name(self, name: str) -> bool:
+        return name in self._elements
 
     def problems(self, element: etree._Element) -> list[str]:
         if not self.declares(element):

@@ -190,3 +190,87 @@ def test_ids_go_on_after_the_last_one_the_old_table_gave(tmp_path: Path) -> None
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert "entries_v1" not in tables
     assert {"requests", "request_kinds", "entries", "requests_time"} <= tables
+
+
+# The layout of format version 2 (kinds stored once, headers as one JSON text).
+V2_SCHEMA = (
+    "CREATE TABLE journal_schema (format TEXT NOT NULL, version INTEGER NOT NULL)",
+    """CREATE TABLE request_kinds (
+        id INTEGER PRIMARY KEY,
+        protocol TEXT NOT NULL,
+        method TEXT NOT NULL,
+        operation TEXT,
+        status TEXT NOT NULL,
+        source TEXT NOT NULL,
+        admin INTEGER NOT NULL,
+        matched INTEGER
+    )""",
+    """CREATE TABLE requests (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        time REAL NOT NULL,
+        duration_ms REAL NOT NULL,
+        kind INTEGER NOT NULL,
+        target TEXT NOT NULL,
+        headers TEXT,
+        request_body BLOB,
+        response_body BLOB,
+        extra TEXT
+    )""",
+    "CREATE INDEX requests_time ON requests (time)",
+    """CREATE VIEW entries AS SELECT r.id, r.time, r.duration_ms, k.protocol, k.method,
+        r.target, k.operation, k.status, k.source, k.admin, k.matched, r.headers,
+        r.request_body, r.response_body, r.extra
+        FROM requests AS r CROSS JOIN request_kinds AS k ON k.id = r.kind""",
+    "INSERT INTO journal_schema VALUES ('mockc-journal', 2)",
+    "INSERT INTO request_kinds VALUES (1, 'soap', 'POST', 'Add', 'AddResponse', 'fake', 0, NULL)",
+)
+
+
+def test_a_version_2_file_is_upgraded_and_its_rows_read_as_before(tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite"
+    answer = b"<AddResponse>" + b"5" * 100 + b"</AddResponse>"
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA journal_mode = WAL")
+        for statement in V2_SCHEMA:
+            connection.execute(statement)
+        connection.executemany(
+            "INSERT INTO requests (time, duration_ms, kind, target, headers, request_body, "
+            "response_body, extra) VALUES (?, 1.0, 1, '/calc', ?, ?, ?, NULL)",
+            [
+                (
+                    1.0e9 + n,
+                    json.dumps({"request": {"n": str(n)}, "response": None}),
+                    b"<Add/>",
+                    answer,
+                )
+                for n in range(3)
+            ],
+        )
+        connection.commit()
+    journal = open_journal(path)
+    for n in range(3):  # the same answer again: now stored once
+        journal.record(
+            Entry(
+                2.0e9 + n,
+                1.0,
+                "soap",
+                "POST",
+                "/calc",
+                "Add",
+                "AddResponse",
+                "fake",
+                response_body=answer,
+            )
+        )
+    found = journal.search()["entries"]
+    journal.close()
+    assert [e["id"] for e in found] == [6, 5, 4, 3, 2, 1]
+    assert {e["response"]["body"]["data"] for e in found} == {answer.decode()}
+    assert [e["request"]["headers"] for e in found[3:]] == [{"n": "2"}, {"n": "1"}, {"n": "0"}]
+    assert [e["request"]["body"] for e in found[:3]] == [None] * 3
+    with closing(sqlite3.connect(path)) as connection:
+        assert connection.execute("SELECT version FROM journal_schema").fetchone() == (
+            SCHEMA_VERSION,
+        )
+        assert connection.execute("SELECT count(*) FROM bodies").fetchone() == (1,)
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
