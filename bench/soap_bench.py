@@ -99,15 +99,27 @@ class Figures:
     notes: list[str] = field(default_factory=list)
 
 
+MESSAGE_ID = "00dd010662da"
+"""The last 12 hex digits of the envelope's MessageID, which each request
+replaces with its own number: a client sends a new MessageID with every
+request, so no two request bodies are the same (as with a real client)."""
+
+
 def post_script() -> Path:
-    """A wrk Lua script that POSTs the Add envelope."""
+    """A wrk Lua script that POSTs the Add envelope, each with its own MessageID."""
     CACHE.mkdir(parents=True, exist_ok=True)
     script = CACHE / "post.lua"
+    before, after = ENVELOPE.split(MESSAGE_ID)
     script.write_text(
         'wrk.method = "POST"\n'
-        f"wrk.body = {json.dumps(ENVELOPE)}\n"
         'wrk.headers["Content-Type"] = "text/xml; charset=utf-8"\n'
         f'wrk.headers["SOAPAction"] = {json.dumps(ACTION)}\n'
+        f"local before, after = {json.dumps(before)}, {json.dumps(after)}\n"
+        "local sent = 0\n"
+        "request = function()\n"
+        "  sent = sent + 1\n"
+        '  return wrk.format(nil, nil, nil, before .. string.format("%012x", sent) .. after)\n'
+        "end\n"
     )
     return script
 
