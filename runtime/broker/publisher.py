@@ -35,6 +35,9 @@ DISCONNECT_FAULTS = frozenset({"reset", "disconnect"})
 Begin = Callable[[BrokerChannel | None, BrokerMessage], Awaitable["asyncio.Future[Any]"]]
 """A client's ``begin_publish``: hands a message to its producer; the future is
 done once the broker confirmed it."""
+BeginMany = Callable[[Sequence[BrokerMessage]], Awaitable[list["asyncio.Future[Any]"]]]
+"""A client's ``begin_publish_many``: hands messages to its producer at once, a
+future for each (a failure of one is its future's: :data:`Confirm` raises it)."""
 Confirm = Callable[["asyncio.Future[Any]"], None]
 """A client's ``confirm``: raises :class:`MessageRefused` or a lost connection
 of a done acknowledgement that failed."""
@@ -134,6 +137,9 @@ class Publisher:
         begin: Begin | None = getattr(self._client, "begin_publish", None)
         confirm: Confirm | None = getattr(self._client, "confirm", None)
         staged = begin is not None and confirm is not None
+        begin_many: BeginMany | None = (
+            getattr(self._client, "begin_publish_many", None) if staged else None
+        )
         in_flight: deque[tuple[Outgoing, asyncio.Future[Any]]] = deque()
         watched: asyncio.Future[Any] | None = None
 
@@ -143,6 +149,19 @@ class Publisher:
         try:
             while True:
                 while pending and len(in_flight) < window:
+                    if begin_many is not None and pending[0].fault is None:
+                        # the messages without a fault up to the window, handed over at once
+                        run = [pending.popleft()]
+                        room = window - len(in_flight)
+                        while pending and len(run) < room and pending[0].fault is None:
+                            run.append(pending.popleft())
+                        try:
+                            acks = await begin_many([outgoing.message for outgoing in run])
+                        except BaseException:
+                            pending.extendleft(reversed(run))
+                            raise
+                        in_flight.extend(zip(run, acks, strict=True))
+                        continue
                     outgoing = pending.popleft()
                     if staged and outgoing.fault is None:
                         assert begin is not None
