@@ -181,10 +181,14 @@ class Publisher:
                 # the oldest confirmed, in order (a failure ends the session; it goes back);
                 # counted and journaled together
                 confirmed: list[Outgoing] = []
+                good: asyncio.Future[Any] | None = None
+                """The acknowledgement last confirmed (the messages of a batch share one)."""
                 try:
                     while in_flight and in_flight[0][1].done():
                         outgoing, flying = in_flight[0]
-                        if isinstance(flying, asyncio.Task):
+                        if flying is good:
+                            confirmed.append(outgoing)
+                        elif isinstance(flying, asyncio.Task):
                             flying.result()
                         else:
                             assert confirm is not None
@@ -196,6 +200,7 @@ class Publisher:
                                 self._refused(outgoing, refused)
                             else:
                                 confirmed.append(outgoing)
+                                good = flying
                         in_flight.popleft()
                 finally:
                     self._sent_all(confirmed)

@@ -369,7 +369,22 @@ class KafkaClient:
         acks: list[asyncio.Future[Any]] = []
         chosen: dict[str, tuple[int, list[int], list[int]]] = {}
         lost: BrokerLost | None = None
+        headers: list[tuple[str, bytes]] = []
+        batched: BrokerMessage | None = None
+        """The message last appended to the handed batch in this call."""
         for message in messages:
+            if message is batched:  # the same message again (a burst of one fixed answer)
+                handed = self._handed
+                if (
+                    handed is not None
+                    and handed[0].append(
+                        timestamp=None, key=message.key, value=message.payload, headers=headers
+                    )
+                    is not None
+                ):
+                    acks.append(handed[2])
+                    continue
+            batched = None
             if lost is not None:
                 acks.append(_failed(loop, lost))
                 continue
@@ -409,6 +424,7 @@ class KafkaClient:
                 is not None
             ):
                 acks.append(handed[2])
+                batched = message
                 continue
             batch = producer.create_batch()
             batch.append(timestamp=None, key=key, value=message.payload, headers=headers)
@@ -421,6 +437,7 @@ class KafkaClient:
                 continue
             self._handed = (batch, where, ack)
             acks.append(ack)
+            batched = message
         return acks
 
     async def _partitions(
