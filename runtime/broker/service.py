@@ -608,12 +608,9 @@ def emit_request(operation: str, params: Mapping[str, str]) -> Request:
 
 
 def _copy_entry(entry: Entry) -> Entry:
-    """Another entry saying what ``entry`` says (its own headers)."""
-    copy = Entry(*_entry_values(entry))
-    headers = entry.response_headers
-    if headers is not None:
-        copy.response_headers = headers.copy()
-    return copy
+    """Another entry saying what ``entry`` says (the same headers: entries are
+    not changed once made)."""
+    return Entry(*_entry_values(entry))
 
 
 def _payload_of(reply: Reply) -> bytes:
