@@ -67,9 +67,9 @@ __all__ = ["BrokerOptions", "BrokerService", "Outgoing"]
 _MESSAGE_METHOD = "message"
 """The engine request method of a consumed message."""
 _JOURNALED_TOO_BIG = 1024
+"""Bytes of an oversized message the journal keeps."""
 _entry_values = operator.attrgetter(*(field.name for field in dataclasses.fields(Entry)))
 """The values of an entry's fields, in order."""
-"""Bytes of an oversized message the journal keeps."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,6 +61,8 @@ _BATCHED_BYTES = 4 * 1024
 :meth:`KafkaClient.begin_publish_many`; larger ones each on their own."""
 _PARTITIONER = DefaultPartitioner()
 """The producer's choice of partition for a keyed record."""
+_CHOICE = random.Random()
+"""Picks the partition of a burst of keyless records (not the seeded fake data's)."""
 _ALREADY_EXISTS = 36
 _INVALID_REPLICATION = 38
 _TOPIC = re.compile(r"[a-zA-Z0-9._-]{1,249}")
@@ -105,7 +107,9 @@ class KafkaClient:
         self._last_headers: tuple[BrokerMessage, list[tuple[str, bytes]]] | None = None
         self._handed: tuple[Any, tuple[str, int], asyncio.Future[Any]] | None = None
         """The batch last handed to the producer (:meth:`begin_publish_many`), its
-        topic and partition, and its future: later records join it while it waits."""
+        topic and partition, and its future: later records join it while it waits
+        (aiokafka closes a batch once it writes its request, and the producer is not
+        idempotent: no sequence number is fixed before)."""
 
     @property
     def connected(self) -> bool:
@@ -447,7 +451,7 @@ class KafkaClient:
         available one), all its partitions, and the available ones."""
         every = sorted(await producer.partitions_for(topic))
         available = sorted(producer.client.cluster.available_partitions_for_topic(topic) or ())
-        return random.choice(available or every), every, available
+        return _CHOICE.choice(available or every), every, available
 
     async def _begin_one(
         self, loop: asyncio.AbstractEventLoop, message: BrokerMessage
