@@ -432,6 +432,12 @@ async def _round(seconds: float, orders: Path) -> Round:
     )
 
 
+def _ratio(mock: float, floor: float) -> float:
+    """``mock`` over ``floor``; infinite when the floor did nothing (a floor
+    consumer that never joined its group), so the run still reports."""
+    return mock / floor if floor > 0 else float("inf")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1 round of 3 s runs")
@@ -466,13 +472,13 @@ def main(argv: list[str] | None = None) -> int:
     summary = {
         "mock_publish_per_s": median("mock_publish"),
         "floor_publish_per_s": median("floor_publish"),
-        "publish_ratio": median("mock_publish") / median("floor_publish"),
+        "publish_ratio": _ratio(median("mock_publish"), median("floor_publish")),
         "mock_publish_cpu_us": median("mock_publish_cpu_us"),
         "floor_publish_cpu_us": median("floor_publish_cpu_us"),
-        "publish_cpu_ratio": median("floor_publish_cpu_us") / median("mock_publish_cpu_us"),
+        "publish_cpu_ratio": _ratio(median("floor_publish_cpu_us"), median("mock_publish_cpu_us")),
         "mock_round_trips_per_s": median("mock_round_trips"),
         "floor_round_trips_per_s": median("floor_round_trips"),
-        "round_trip_ratio": median("mock_round_trips") / median("floor_round_trips"),
+        "round_trip_ratio": _ratio(median("mock_round_trips"), median("floor_round_trips")),
         "jitter_mean": jitter_mean,
         "jitter_p99": jitter_p99,
         "jitter_rate_per_s": jitter_rate,

@@ -35,6 +35,9 @@ DISCONNECT_FAULTS = frozenset({"reset", "disconnect"})
 Begin = Callable[[BrokerChannel | None, BrokerMessage], Awaitable["asyncio.Future[Any]"]]
 """A client's ``begin_publish``: hands a message to its producer; the future is
 done once the broker confirmed it."""
+BeginMany = Callable[[Sequence[BrokerMessage]], Awaitable[list["asyncio.Future[Any]"]]]
+"""A client's ``begin_publish_many``: hands messages to its producer at once, a
+future for each (a failure of one is its future's: :data:`Confirm` raises it)."""
 Confirm = Callable[["asyncio.Future[Any]"], None]
 """A client's ``confirm``: raises :class:`MessageRefused` or a lost connection
 of a done acknowledgement that failed."""
@@ -134,6 +137,9 @@ class Publisher:
         begin: Begin | None = getattr(self._client, "begin_publish", None)
         confirm: Confirm | None = getattr(self._client, "confirm", None)
         staged = begin is not None and confirm is not None
+        begin_many: BeginMany | None = (
+            getattr(self._client, "begin_publish_many", None) if staged else None
+        )
         in_flight: deque[tuple[Outgoing, asyncio.Future[Any]]] = deque()
         watched: asyncio.Future[Any] | None = None
 
@@ -141,31 +147,53 @@ class Publisher:
             wake.set()
 
         try:
+            confirmed: list[Outgoing] = []
+            """Confirmed by the broker: counted and journaled together, once the window
+            is filled again (the next messages need not wait for that)."""
             while True:
-                while pending and len(in_flight) < window:
-                    outgoing = pending.popleft()
-                    if staged and outgoing.fault is None:
-                        assert begin is not None
-                        try:
-                            ack = await begin(outgoing.channel, outgoing.message)
-                        except MessageRefused as refused:
-                            self._refused(outgoing, refused)
+                try:
+                    while pending and len(in_flight) < window:
+                        if begin_many is not None and pending[0].fault is None:
+                            # the messages without a fault up to the window, at once
+                            run = [pending.popleft()]
+                            room = window - len(in_flight)
+                            while pending and len(run) < room and pending[0].fault is None:
+                                run.append(pending.popleft())
+                            try:
+                                acks = await begin_many([outgoing.message for outgoing in run])
+                            except BaseException:
+                                pending.extendleft(reversed(run))
+                                raise
+                            in_flight.extend(zip(run, acks, strict=True))
                             continue
-                        except BaseException:
-                            pending.appendleft(outgoing)
-                            raise
-                        flying: asyncio.Future[Any] = ack
-                    else:
-                        flying = asyncio.ensure_future(self.send(outgoing))
-                    in_flight.append((outgoing, flying))
+                        outgoing = pending.popleft()
+                        if staged and outgoing.fault is None:
+                            assert begin is not None
+                            try:
+                                ack = await begin(outgoing.channel, outgoing.message)
+                            except MessageRefused as refused:
+                                self._refused(outgoing, refused)
+                                continue
+                            except BaseException:
+                                pending.appendleft(outgoing)
+                                raise
+                            flying: asyncio.Future[Any] = ack
+                        else:
+                            flying = asyncio.ensure_future(self.send(outgoing))
+                        in_flight.append((outgoing, flying))
+                finally:
+                    self._sent_all(confirmed)
+                    confirmed = []
                 wake.clear()
-                # the oldest confirmed, in order (a failure ends the session; it goes back);
-                # counted and journaled together
-                confirmed: list[Outgoing] = []
+                # the oldest confirmed, in order (a failure ends the session; it goes back)
+                good: asyncio.Future[Any] | None = None
+                """The acknowledgement last confirmed (the messages of a batch share one)."""
                 try:
                     while in_flight and in_flight[0][1].done():
                         outgoing, flying = in_flight[0]
-                        if isinstance(flying, asyncio.Task):
+                        if flying is good:
+                            confirmed.append(outgoing)
+                        elif isinstance(flying, asyncio.Task):
                             flying.result()
                         else:
                             assert confirm is not None
@@ -177,11 +205,15 @@ class Publisher:
                                 self._refused(outgoing, refused)
                             else:
                                 confirmed.append(outgoing)
+                                good = flying
                         in_flight.popleft()
-                finally:
+                except BaseException:
                     self._sent_all(confirmed)
+                    raise
                 if pending and len(in_flight) < window:
                     continue
+                self._sent_all(confirmed)
+                confirmed = []
                 if not in_flight or not in_flight[0][1].done():
                     # woken by a new message, or by the oldest one in flight once it
                     # is done (they are taken in order: the others need no callback)

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import operator
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -40,6 +42,7 @@ from ..engine.emit import EMIT_METHOD, contract_schedules
 from ..events import Message, Subscription
 from ..exceptions import RuntimeFailure
 from ..journal.builder import EntryBuilder
+from ..journal.entry import Entry
 from ..json_codec import json_bytes, parse_json
 from ..message_expressions import resolve_expression
 from ..service import MockService, matched_of
@@ -66,6 +69,8 @@ _MESSAGE_METHOD = "message"
 """The engine request method of a consumed message."""
 _JOURNALED_TOO_BIG = 1024
 """Bytes of an oversized message the journal keeps."""
+_entry_values = operator.attrgetter(*(field.name for field in dataclasses.fields(Entry)))
+"""The values of an entry's fields, in order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -430,6 +435,27 @@ class BrokerService:
         if channel is None:
             return
         reply = message.reply
+        if reply is not None:
+            last = self._last_built
+            if (
+                last is not None
+                and last[0] is channel
+                and last[1] is reply.content
+                and not reply.headers
+                and last[2] == reply.media_type
+            ):  # the same answer again (a fixed reply): the same message
+                self.publisher.enqueue(
+                    Outgoing(
+                        channel,
+                        last[3],
+                        channel.operation,
+                        str(reply.status),
+                        reply.source or "emit",
+                        reply.fault,
+                        reply.delay_ms,
+                    )
+                )
+                return
         try:
             if reply is not None:
                 self.enqueue(self.outgoing(channel, reply=reply))
@@ -576,34 +602,47 @@ class BrokerService:
         )
 
     def _journal_sent(self, sent: Sequence[Outgoing]) -> None:
-        """An entry for each of ``sent``, recorded together."""
+        """An entry for each of ``sent``, recorded together. The entries of a run of
+        the same message (a burst of one fixed answer) are copies of the first."""
         now = time.time()
         entry = self.journal.entry
-        entries = []
+        entries: list[Entry] = []
+        first: Entry | None = None
+        same: tuple[BrokerMessage, str, str, str] | None = None
         for outgoing in sent:
             message = outgoing.message
+            what = (message, outgoing.operation, outgoing.status, outgoing.source)
+            if first is not None and what == same:
+                entries.append(_copy_entry(first))
+                continue
             headers = dict(message.headers)
             if message.correlation_id:
                 headers["x-mockc-correlation-id"] = message.correlation_id
-            entries.append(
-                entry(
-                    time=now,
-                    duration_ms=0.0,
-                    method=SENT,
-                    target=message.address,
-                    operation=outgoing.operation,
-                    status=outgoing.status,
-                    source=outgoing.source,
-                    response_headers=headers,
-                    response_body=message.payload,
-                )
+            first = entry(
+                time=now,
+                duration_ms=0.0,
+                method=SENT,
+                target=message.address,
+                operation=outgoing.operation,
+                status=outgoing.status,
+                source=outgoing.source,
+                response_headers=headers,
+                response_body=message.payload,
             )
+            same = what
+            entries.append(first)
         self.service.record_all(entries)
 
 
 def emit_request(operation: str, params: Mapping[str, str]) -> Request:
     """The engine request of a message the mock produces on demand."""
     return Request(operation, path=dict(params), method=EMIT_METHOD)
+
+
+def _copy_entry(entry: Entry) -> Entry:
+    """Another entry saying what ``entry`` says (the same headers: entries are
+    not changed once made)."""
+    return Entry(*_entry_values(entry))
 
 
 def _payload_of(reply: Reply) -> bytes:

@@ -136,14 +136,14 @@ class Emitter:
         if fixed is None or first is None:
             return sum(self.emit(operation, params=params) for _ in range(count))
         wanted = params or None
-        messages = [Message(operation, self._next_number(operation), reply=first, params=wanted)]
+        numbers = self._numbers_of(operation)
+        messages = [Message(operation, next(numbers), first, None, wanted)]
+        append = messages.append
         for _ in range(count - 1):
             reply = fixed(operation)
             if reply is None:  # the mocks changed meanwhile: asked for each from here on
                 break
-            messages.append(
-                Message(operation, self._next_number(operation), reply=reply, params=wanted)
-            )
+            append(Message(operation, next(numbers), reply, None, wanted))
         delivered = self.hub.publish_all(operation, messages)
         return delivered + sum(
             self.emit(operation, params=params) for _ in range(count - len(messages))
@@ -185,10 +185,14 @@ class Emitter:
         return run
 
     def _next_number(self, operation: str) -> int:
+        return next(self._numbers_of(operation))
+
+    def _numbers_of(self, operation: str) -> itertools.count[int]:
+        """The numbers of ``operation``'s messages from here on."""
         numbers = self._numbers.get(operation)
         if numbers is None:
             numbers = self._numbers.setdefault(operation, itertools.count())
-        return next(numbers)
+        return numbers
 
     # -- schedules -----------------------------------------------------------
 

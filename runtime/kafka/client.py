@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -32,6 +33,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError
+from aiokafka.partitioner import DefaultPartitioner
 
 from ..broker.channels import BrokerChannel
 from ..broker.client import Handle
@@ -54,6 +56,13 @@ its partitions go to another."""
 MAX_RECORDS = 500
 _ENVELOPE_BYTES = 64 * 1024
 """Room for a record's key, headers and framing above the largest payload."""
+_BATCHED_BYTES = 4 * 1024
+"""Payloads up to this size go out in the record batches of
+:meth:`KafkaClient.begin_publish_many`; larger ones each on their own."""
+_PARTITIONER = DefaultPartitioner()
+"""The producer's choice of partition for a keyed record."""
+_CHOICE = random.Random()
+"""Picks the partition of a burst of keyless records (not the seeded fake data's)."""
 _ALREADY_EXISTS = 36
 _INVALID_REPLICATION = 38
 _TOPIC = re.compile(r"[a-zA-Z0-9._-]{1,249}")
@@ -96,6 +105,11 @@ class KafkaClient:
         self._topic_names: set[str] = set()
         """Addresses already found to be valid topic names."""
         self._last_headers: tuple[BrokerMessage, list[tuple[str, bytes]]] | None = None
+        self._handed: tuple[Any, tuple[str, int], asyncio.Future[Any]] | None = None
+        """The batch last handed to the producer (:meth:`begin_publish_many`), its
+        topic and partition, and its future: later records join it while it waits
+        (aiokafka closes a batch once it writes its request, and the producer is not
+        idempotent: no sequence number is fixed before)."""
 
     @property
     def connected(self) -> bool:
@@ -128,6 +142,7 @@ class KafkaClient:
             reason = await self.config.refusal(error) or _reason(error)
             raise BrokerUnavailable(reason) from None
         self._producer = producer
+        self._handed = None
         self._connected = True
 
     async def declare(self, channels: Sequence[BrokerChannel]) -> None:
@@ -320,11 +335,7 @@ class KafkaClient:
         """Hand ``message`` to the producer, which batches it with the others in
         flight; the future is done once the cluster acknowledged it (see
         :meth:`confirm`). Fails as :meth:`publish` does."""
-        if message.address not in self._topic_names:
-            if not _valid_topic(message.address):
-                raise MessageRefused(f"{message.address!r} is not a Kafka topic name")
-            if len(self._topic_names) < _KNOWN_TOPIC_NAMES:
-                self._topic_names.add(message.address)
+        self._check_topic(message.address)
         producer = self._producer
         if producer is None or not self._connected:
             raise BrokerLost("not connected")
@@ -341,6 +352,124 @@ class KafkaClient:
         except KafkaError as error:
             raise self._failure(error) from None
         return ack
+
+    async def begin_publish_many(
+        self, messages: Sequence[BrokerMessage]
+    ) -> list[asyncio.Future[Any]]:
+        """Hand ``messages`` to the producer, in order, as record batches: a record
+        joins the batch last handed over for its partition while that batch waits
+        for the sender and has room, else starts the next one; so each record costs
+        an append, not a ``send``. Their futures, one per message (the records of a
+        batch share its future), are done once the cluster acknowledged their batch
+        (see :meth:`confirm`). A message without a key goes to the partition chosen
+        for its topic in this call (at random, as the producer chooses for one
+        record); a keyed one where the producer would put it. A message that cannot
+        go (an invalid topic name, too large) gets a failed future, and so does
+        every message after the cluster was lost: :meth:`confirm` raises for each in
+        its turn. :class:`BrokerLost` when not connected (nothing handed over)."""
+        producer = self._producer
+        if producer is None or not self._connected:
+            raise BrokerLost("not connected")
+        loop = asyncio.get_running_loop()
+        acks: list[asyncio.Future[Any]] = []
+        chosen: dict[str, tuple[int, list[int], list[int]]] = {}
+        lost: BrokerLost | None = None
+        headers: list[tuple[str, bytes]] = []
+        batched: BrokerMessage | None = None
+        """The message last appended to the handed batch in this call."""
+        for message in messages:
+            if message is batched:  # the same message again (a burst of one fixed answer)
+                handed = self._handed
+                if (
+                    handed is not None
+                    and handed[0].append(
+                        timestamp=None, key=message.key, value=message.payload, headers=headers
+                    )
+                    is not None
+                ):
+                    acks.append(handed[2])
+                    continue
+            batched = None
+            if lost is not None:
+                acks.append(_failed(loop, lost))
+                continue
+            topic = message.address
+            try:
+                self._check_topic(topic)
+                partitions = chosen.get(topic)
+                if partitions is None:
+                    partitions = chosen[topic] = await self._partitions(producer, topic)
+            except (MessageRefused, KafkaError) as error:
+                failure = error if isinstance(error, MessageRefused) else self._failure(error)
+                lost = failure if isinstance(failure, BrokerLost) else None
+                acks.append(_failed(loop, failure))
+                continue
+            extras = message.extras
+            if len(message.payload) > _BATCHED_BYTES or (
+                "partition" in extras and "offset" not in extras
+            ):  # a large record (checked against the largest request), or a given partition
+                ack = await self._begin_one(loop, message)
+                if ack.done() and isinstance(ack.exception(), BrokerLost):
+                    lost = ack.exception()  # type: ignore[assignment]
+                acks.append(ack)
+                continue
+            key = message.key
+            where = (
+                topic,
+                partitions[0] if key is None else _PARTITIONER(key, partitions[1], partitions[2]),
+            )
+            headers = self._headers_of(message)
+            handed = self._handed
+            if (
+                handed is not None
+                and handed[1] == where
+                and handed[0].append(
+                    timestamp=None, key=key, value=message.payload, headers=headers
+                )
+                is not None
+            ):
+                acks.append(handed[2])
+                batched = message
+                continue
+            batch = producer.create_batch()
+            batch.append(timestamp=None, key=key, value=message.payload, headers=headers)
+            try:
+                ack = await producer.send_batch(batch, topic, partition=where[1])
+            except KafkaError as error:
+                failure = self._failure(error)
+                lost = failure if isinstance(failure, BrokerLost) else None
+                acks.append(_failed(loop, failure))
+                continue
+            self._handed = (batch, where, ack)
+            acks.append(ack)
+            batched = message
+        return acks
+
+    async def _partitions(
+        self, producer: AIOKafkaProducer, topic: str
+    ) -> tuple[int, list[int], list[int]]:
+        """The partition keyless records of ``topic`` go to in this call (a random
+        available one), all its partitions, and the available ones."""
+        every = sorted(await producer.partitions_for(topic))
+        available = sorted(producer.client.cluster.available_partitions_for_topic(topic) or ())
+        return _CHOICE.choice(available or every), every, available
+
+    async def _begin_one(
+        self, loop: asyncio.AbstractEventLoop, message: BrokerMessage
+    ) -> asyncio.Future[Any]:
+        """:meth:`begin_publish`, its failure as a failed future."""
+        try:
+            return await self.begin_publish(None, message)
+        except (MessageRefused, BrokerLost) as failure:
+            return _failed(loop, failure)
+
+    def _check_topic(self, address: str) -> None:
+        """:class:`MessageRefused` unless ``address`` is a valid topic name."""
+        if address not in self._topic_names:
+            if not _valid_topic(address):
+                raise MessageRefused(f"{address!r} is not a Kafka topic name")
+            if len(self._topic_names) < _KNOWN_TOPIC_NAMES:
+                self._topic_names.add(address)
 
     def _headers_of(self, message: BrokerMessage) -> list[tuple[str, bytes]]:
         """The record headers of ``message``; those of the last one again when it is
@@ -369,6 +498,7 @@ class KafkaClient:
     async def close(self) -> None:
         producer, self._producer = self._producer, None
         self._connected = False
+        self._handed = None
         consumers, self._consumers = list(self._consumers), []
         for consumer in consumers:
             with contextlib.suppress(Exception):
@@ -376,6 +506,13 @@ class KafkaClient:
         if producer is not None:
             with contextlib.suppress(Exception):
                 await producer.stop()
+
+
+def _failed(loop: asyncio.AbstractEventLoop, failure: BaseException) -> asyncio.Future[Any]:
+    """A future that failed with ``failure``."""
+    future: asyncio.Future[Any] = loop.create_future()
+    future.set_exception(failure)
+    return future
 
 
 def _valid_topic(name: str) -> bool:
