@@ -219,3 +219,21 @@ def test_the_registry_api_refuses_what_it_cannot_hold(adeo: tuple[ServerProcess,
     lookup = httpx.post(f"{server.url}{REGISTRY}/subjects/other-value", json={"schema": '"string"'})
     assert lookup.status_code == 200 and lookup.json()["version"] == 1
     assert dict[str, Any](lookup.json())["id"] == registered.json()["id"]
+
+
+def test_with_an_admin_token_the_registry_wants_it_as_every_admin_route_does(
+    adeo: tuple[ServerProcess, Path], tansu: Tansu
+) -> None:
+    _, out = adeo
+    with kafka_service(out, tansu.bootstrap, env={"MOCKC_ADMIN_TOKEN": "s3cret"}) as server:
+        url = server.url + REGISTRY
+        assert httpx.get(url + "/subjects").status_code == 401
+        with_token = SchemaRegistryClient(
+            {
+                "url": url,
+                "bearer.auth.credentials.source": "STATIC_TOKEN",
+                "bearer.auth.token": "s3cret",
+                "bearer.auth.logical.cluster": "mock",
+            }
+        )
+        assert _record_name("CostingResponsePayload") in with_token.get_subjects()
