@@ -82,11 +82,11 @@ class KafkaOptions:
     group_id: str = ""
     """Consumer group of a ``receive`` operation."""
     client_id: str = ""
-    registry_framing: bool = False
-    """Avro payloads and keys carry a schema registry's wire format (Confluent's:
-    a zero byte and the schema's 4-byte id before the Avro binary): a server of
-    the channel names a ``schemaRegistryUrl``, or the message binding says
-    ``schemaIdLocation: payload``."""
+    registry_framing: bool | None = None
+    """True when Avro payloads and keys carry a schema registry's wire format
+    (Confluent's: a zero byte and the schema's 4-byte id before the Avro
+    binary): a server of the channel names a ``schemaRegistryUrl``, or the
+    message binding says ``schemaIdLocation: payload``; None otherwise."""
 
 
 @dataclass(frozen=True, kw_only=True)

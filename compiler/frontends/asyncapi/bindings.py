@@ -81,7 +81,7 @@ def channel_options(
             replicas=_int(on_channel.get("replicas")),
             group_id=_schema_constant(on_operation.get("groupId")),
             client_id=_schema_constant(on_operation.get("clientId")),
-            registry_framing=_registry_framing(messages, servers),
+            registry_framing=_registry_framing(messages, servers) or None,
         )
     if protocol == "amqp":
         exchange = _mapping(on_channel.get("exchange"))

@@ -398,7 +398,7 @@ def _registry_framing(tmp_path: Path, servers: str, message_binding: str) -> boo
     assert isinstance(operation.binding, ir.ChannelBinding)
     options = operation.binding.options
     assert isinstance(options, ir.KafkaOptions)
-    return options.registry_framing
+    return bool(options.registry_framing)
 
 
 @pytest.mark.parametrize(
