@@ -31,3 +31,6 @@ class BrokerMessage:
     extras: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
     """Protocol-specific facts: partition, offset, qos, retain, priority,
     expiration, exchange, routing_key…"""
+    shown: bytes | None = None
+    """What the journal shows of a produced payload that is not text: the JSON
+    form of an Avro datum (None: the payload's own bytes)."""

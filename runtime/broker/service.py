@@ -310,10 +310,12 @@ class BrokerService:
         if problem_text:
             self._journal_received(channel, message, arrived, [problem_text])
             return
+        # an Avro datum is journaled as its JSON form (as its key is), not its bytes
+        shown = json_bytes(payload) if self._read_as_avro(channel, inbound, message) else None
         headers = {name.lower(): value for name, value in message.headers.items()}
         problems = inbound.problems(payload, headers) if inbound is not None else []
         if problems:
-            self._journal_received(channel, message, arrived, problems)
+            self._journal_received(channel, message, arrived, problems, shown)
             return
         params = channel.params_of(message.address) or {}
         request = Request(
@@ -329,12 +331,24 @@ class BrokerService:
         try:
             reply = self.service.handle(request)
         except RuntimeFailure as error:  # a failing hook: journaled, not a crash
-            self._journal_received(channel, message, arrived, [], source="error", status="error")
+            self._journal_received(
+                channel, message, arrived, [], shown, source="error", status="error"
+            )
             _say(f"{channel.operation}: {error}")
             return
-        self._journal_received(channel, message, arrived, [], request=request, reply=reply)
+        self._journal_received(channel, message, arrived, [], shown, request=request, reply=reply)
         if channel.reply is not None or reply.source == "hook":
             await self._answer(channel, message, payload, params, reply)
+
+    def _read_as_avro(
+        self, channel: BrokerChannel, inbound: Inbound | None, message: BrokerMessage
+    ) -> bool:
+        """Whether ``message``'s payload is read as Avro (the contract's payload is,
+        and the message does not say it is JSON)."""
+        if channel.operation not in self.avro_in:
+            return False
+        media_type = message.content_type or (inbound.media_type if inbound else "")
+        return "json" not in media_type.lower()
 
     def _decoded(
         self, channel: BrokerChannel, inbound: Inbound | None, message: BrokerMessage
@@ -343,7 +357,7 @@ class BrokerService:
         media_type = (message.content_type or (inbound.media_type if inbound else "")).lower()
         raw = message.payload
         codec = self.avro_in.get(channel.operation)
-        if codec is not None and "json" not in media_type:
+        if codec is not None and self._read_as_avro(channel, inbound, message):
             try:
                 return codec.decode(raw), ""
             except AvroError as error:
@@ -389,7 +403,7 @@ class BrokerService:
         correlation = request.correlation_id
         reply_headers = {name: str(value) for name, value in reply.headers.items()}
         try:
-            reply_payload = self._payload_of(channel.operation, reply)
+            reply_payload, shown = self._payload_of(channel.operation, reply)
         except AvroError as error:
             self._unencodable(channel.operation, address, error)
             return
@@ -414,6 +428,7 @@ class BrokerService:
                 content_type=reply.media_type or self.media_types.get(channel.operation, ""),
                 correlation_id=correlation,
                 extras=request.extras,
+                shown=shown,
             ),
             channel.operation,
             status=str(reply.status),
@@ -488,12 +503,14 @@ class BrokerService:
                 built = last[3]  # the same answer again (a fixed reply): the same message
             else:
                 address, media_type = self._address_and_type(channel, params)
+                payload, shown = self._payload_of(channel.operation, reply)
                 built = BrokerMessage(
                     address=address,
-                    payload=self._payload_of(channel.operation, reply),
+                    payload=payload,
                     key=key,
                     headers={**{n: str(v) for n, v in reply.headers.items()}, **(headers or {})},
                     content_type=reply.media_type or media_type,
+                    shown=shown,
                 )
                 if plain and reply.content is not None:
                     self._last_built = (channel, reply.content, reply.media_type, built)
@@ -508,32 +525,34 @@ class BrokerService:
             )
         address, media_type = self._address_and_type(channel, params)
         codec = self.avro_out.get(channel.operation)
+        avro = codec is not None and _is_avro(media_type)
         return Outgoing(
             channel,
             BrokerMessage(
                 address=address,
                 payload=codec.encode(data)
-                if codec is not None and _is_avro(media_type)
+                if codec is not None and avro
                 else encode_payload(data, media_type),
                 key=key,
                 headers=dict(headers or {}),
                 content_type=media_type,
+                shown=json_bytes(data) if avro else None,
             ),
             channel.operation,
             status="data",
         )
 
-    def _payload_of(self, operation: str, reply: Reply) -> bytes:
+    def _payload_of(self, operation: str, reply: Reply) -> tuple[bytes, bytes | None]:
         """The payload of an engine answer of ``operation``: Avro binary when its
         media type and the contract say Avro (:class:`.avro.AvroError` if the data
         does not fit), else the engine's bytes."""
         codec = self.avro_out.get(operation)
         if codec is None or not _is_avro(reply.media_type):
-            return _payload_of(reply)
+            return _payload_of(reply), None
         body = reply.body
         if body is None and reply.content is not None:
             body = parse_json(reply.content, max_depth=self.service.settings.json_max_depth)
-        return codec.encode(body)
+        return codec.encode(body), json_bytes(body)
 
     def _unencodable(self, operation: str, address: str, error: AvroError) -> None:
         """A message whose data the contract's Avro schema cannot write: said and
@@ -627,7 +646,7 @@ class BrokerService:
                 status=outgoing.status,
                 source=outgoing.source,
                 response_headers=headers,
-                response_body=message.payload,
+                response_body=message.payload if message.shown is None else message.shown,
             )
             same = what
             entries.append(first)

@@ -216,6 +216,19 @@ def test_an_avro_request_is_answered_in_avro_on_its_reply_topic(
         if e["method"] == "received" and request_id in json.dumps(e)
     ]
     assert entry["status"] == "valid", entry
+    # the journal shows each datum's JSON form, not its Avro bytes
+    received = json.loads(entry["request"]["body"]["data"])
+    assert received["items"] == [{"itemCode": marker, "quantity": 2}]
+    assert received["requestedAt"].startswith("2026-05-01T10:00:00")
+    replies = [
+        e
+        for e in journal(server, "requestCosting")
+        if e["method"] == "sent" and e["target"] == reply_topic
+    ]
+    answered = json.loads(replies[0]["response"]["body"]["data"])
+    assert answered["calculationId"] == str(
+        _read(reply.value, _schema("CostingResponsePayload"))["calculationId"]
+    )
 
 
 def _headers(marker: str) -> dict[str, str]:
