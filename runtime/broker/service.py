@@ -306,12 +306,13 @@ class BrokerService:
             problem = f"payload of {len(raw)} bytes over the {limit} limit"
             self._journal_received(channel, message, arrived, [problem], raw[:_JOURNALED_TOO_BIG])
             return
-        payload, problem_text = self._decoded(channel, inbound, message)
+        codec = self._avro_codec_of(channel, inbound, message)
+        payload, problem_text = self._decoded(inbound, message, codec)
         if problem_text:
             self._journal_received(channel, message, arrived, [problem_text])
             return
         # an Avro datum is journaled as its JSON form (as its key is), not its bytes
-        shown = json_bytes(payload) if self._read_as_avro(channel, inbound, message) else None
+        shown = None if codec is None else json_bytes(payload)
         headers = {name.lower(): value for name, value in message.headers.items()}
         problems = inbound.problems(payload, headers) if inbound is not None else []
         if problems:
@@ -340,24 +341,25 @@ class BrokerService:
         if channel.reply is not None or reply.source == "hook":
             await self._answer(channel, message, payload, params, reply)
 
-    def _read_as_avro(
+    def _avro_codec_of(
         self, channel: BrokerChannel, inbound: Inbound | None, message: BrokerMessage
-    ) -> bool:
-        """Whether ``message``'s payload is read as Avro (the contract's payload is,
-        and the message does not say it is JSON)."""
-        if channel.operation not in self.avro_in:
-            return False
+    ) -> AvroCodec | None:
+        """The codec ``message``'s payload is read with when it is Avro (the
+        contract's payload is, and the message does not say it is JSON)."""
+        codec = self.avro_in.get(channel.operation)
+        if codec is None:
+            return None
         media_type = message.content_type or (inbound.media_type if inbound else "")
-        return "json" not in media_type.lower()
+        return None if "json" in media_type.lower() else codec
 
     def _decoded(
-        self, channel: BrokerChannel, inbound: Inbound | None, message: BrokerMessage
+        self, inbound: Inbound | None, message: BrokerMessage, codec: AvroCodec | None
     ) -> tuple[Any, str]:
-        """The payload as data, or a problem saying why it cannot be read."""
+        """The payload as data (read with the Avro ``codec`` when there is one), or a
+        problem saying why it cannot be read."""
         media_type = (message.content_type or (inbound.media_type if inbound else "")).lower()
         raw = message.payload
-        codec = self.avro_in.get(channel.operation)
-        if codec is not None and self._read_as_avro(channel, inbound, message):
+        if codec is not None:
             try:
                 return codec.decode(raw), ""
             except AvroError as error:
@@ -451,25 +453,9 @@ class BrokerService:
             return
         reply = message.reply
         if reply is not None:
-            last = self._last_built
-            if (
-                last is not None
-                and last[0] is channel
-                and last[1] is reply.content
-                and not reply.headers
-                and last[2] == reply.media_type
-            ):  # the same answer again (a fixed reply): the same message
-                self.publisher.enqueue(
-                    Outgoing(
-                        channel,
-                        last[3],
-                        channel.operation,
-                        str(reply.status),
-                        reply.source or "emit",
-                        reply.fault,
-                        reply.delay_ms,
-                    )
-                )
+            built = self._built_before(channel, reply)
+            if built is not None:  # no encoding to fail: straight to the publisher
+                self.publisher.enqueue(_outgoing_of(channel, built, reply))
                 return
         try:
             if reply is not None:
@@ -491,17 +477,9 @@ class BrokerService:
     ) -> Outgoing:
         """The message ``channel`` produces: the engine's ``reply``, else ``data``."""
         if reply is not None:
-            plain = key is None and not headers and not params and not reply.headers
-            last = self._last_built
-            if (
-                plain
-                and last is not None
-                and last[0] is channel
-                and last[1] is reply.content
-                and last[2] == reply.media_type
-            ):
-                built = last[3]  # the same answer again (a fixed reply): the same message
-            else:
+            plain = key is None and not headers and not params
+            built = self._built_before(channel, reply) if plain else None
+            if built is None:
                 address, media_type = self._address_and_type(channel, params)
                 payload, shown = self._payload_of(channel.operation, reply)
                 built = BrokerMessage(
@@ -512,35 +490,38 @@ class BrokerService:
                     content_type=reply.media_type or media_type,
                     shown=shown,
                 )
-                if plain and reply.content is not None:
+                if plain and not reply.headers and reply.content is not None:
                     self._last_built = (channel, reply.content, reply.media_type, built)
-            return Outgoing(
-                channel,
-                built,
-                channel.operation,
-                status=str(reply.status),
-                source=reply.source or "emit",
-                fault=reply.fault,
-                delay_ms=reply.delay_ms,
-            )
+            return _outgoing_of(channel, built, reply)
         address, media_type = self._address_and_type(channel, params)
-        codec = self.avro_out.get(channel.operation)
-        avro = codec is not None and _is_avro(media_type)
+        codec = self.avro_out.get(channel.operation) if _is_avro(media_type) else None
         return Outgoing(
             channel,
             BrokerMessage(
                 address=address,
-                payload=codec.encode(data)
-                if codec is not None and avro
-                else encode_payload(data, media_type),
+                payload=encode_payload(data, media_type) if codec is None else codec.encode(data),
                 key=key,
                 headers=dict(headers or {}),
                 content_type=media_type,
-                shown=json_bytes(data) if avro else None,
+                shown=None if codec is None else json_bytes(data),
             ),
             channel.operation,
             status="data",
         )
+
+    def _built_before(self, channel: BrokerChannel, reply: Reply) -> BrokerMessage | None:
+        """The message last built for ``channel`` from this same answer (a fixed
+        reply's content, no headers of its own): it is sent again as it is."""
+        last = self._last_built
+        if (
+            last is not None
+            and last[0] is channel
+            and last[1] is reply.content
+            and not reply.headers
+            and last[2] == reply.media_type
+        ):
+            return last[3]
+        return None
 
     def _payload_of(self, operation: str, reply: Reply) -> tuple[bytes, bytes | None]:
         """The payload of an engine answer of ``operation``: Avro binary when its
@@ -662,6 +643,19 @@ def _copy_entry(entry: Entry) -> Entry:
     """Another entry saying what ``entry`` says (the same headers: entries are
     not changed once made)."""
     return Entry(*_entry_values(entry))
+
+
+def _outgoing_of(channel: BrokerChannel, message: BrokerMessage, reply: Reply) -> Outgoing:
+    """``message``, the engine's ``reply`` on ``channel``, on its way to the broker."""
+    return Outgoing(
+        channel,
+        message,
+        channel.operation,
+        str(reply.status),
+        reply.source or "emit",
+        reply.fault,
+        reply.delay_ms,
+    )
 
 
 def _payload_of(reply: Reply) -> bytes:

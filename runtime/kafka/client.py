@@ -379,15 +379,9 @@ class KafkaClient:
         """The message last appended to the handed batch in this call."""
         for message in messages:
             if message is batched:  # the same message again (a burst of one fixed answer)
-                handed = self._handed
-                if (
-                    handed is not None
-                    and handed[0].append(
-                        timestamp=None, key=message.key, value=message.payload, headers=headers
-                    )
-                    is not None
-                ):
-                    acks.append(handed[2])
+                joined = self._joined(message.key, message.payload, headers)
+                if joined is not None:
+                    acks.append(joined)
                     continue
             batched = None
             if lost is not None:
@@ -419,16 +413,9 @@ class KafkaClient:
                 partitions[0] if key is None else _PARTITIONER(key, partitions[1], partitions[2]),
             )
             headers = self._headers_of(message)
-            handed = self._handed
-            if (
-                handed is not None
-                and handed[1] == where
-                and handed[0].append(
-                    timestamp=None, key=key, value=message.payload, headers=headers
-                )
-                is not None
-            ):
-                acks.append(handed[2])
+            joined = self._joined(key, message.payload, headers, where)
+            if joined is not None:
+                acks.append(joined)
                 batched = message
                 continue
             batch = producer.create_batch()
@@ -444,6 +431,22 @@ class KafkaClient:
             acks.append(ack)
             batched = message
         return acks
+
+    def _joined(
+        self,
+        key: bytes | None,
+        payload: bytes,
+        headers: list[tuple[str, bytes]],
+        where: tuple[str, int] | None = None,
+    ) -> asyncio.Future[Any] | None:
+        """The future of the batch last handed over once the record joined it (it
+        goes to ``where``, when given, and the batch has room); else None."""
+        handed = self._handed
+        if handed is None or (where is not None and handed[1] != where):
+            return None
+        if handed[0].append(timestamp=None, key=key, value=payload, headers=headers) is None:
+            return None
+        return handed[2]
 
     async def _partitions(
         self, producer: AIOKafkaProducer, topic: str
